@@ -1,0 +1,2 @@
+//! Rasad: Arabic political event extraction.
+pub mod proto;
