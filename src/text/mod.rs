@@ -1,0 +1,8 @@
+//! Arabic text layer: normalisation, tokens with offsets back into the original text,
+//! clitic-stripped stem candidates, name skeletons, and sentence boundaries.
+
+mod normalize;
+mod tokens;
+
+pub use normalize::{normalize, normalize_char, skeleton};
+pub use tokens::{Sentence, Token, TokenKind, sentences, stems, tokenize};

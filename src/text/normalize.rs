@@ -1,0 +1,90 @@
+//! Orthographic normalisation of Arabic: the variation the press shows for one word
+//! (hamza and alef forms, ى/ي, ة/ه, diacritics, tatweel, Persian letters, two digit alphabets)
+//! collapses to one form; and consonant skeletons that let transliterated names match across
+//! spellings (سيرغي/سيرجي, ترامب/ترمب, تيلرسون/تليرسون).
+
+/// What one character becomes: `Some(c)` (possibly unchanged) or `None` when it carries no
+/// letter (diacritics, tatweel, zero-width marks).
+pub fn normalize_char(c: char) -> Option<char> {
+    Some(match c {
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{06D6}'..='\u{06ED}' => return None,
+        '\u{200B}'..='\u{200F}' | '\u{FEFF}' | '\u{00AD}' => return None,
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => 'ا',
+        'ى' | 'ی' | 'ې' => 'ي',
+        'ة' | 'ۃ' => 'ه',
+        'ؤ' => 'و',
+        'ئ' => 'ي',
+        'ک' => 'ك',
+        'گ' => 'ج',
+        'ڤ' | 'ڥ' => 'ف',
+        'پ' => 'ب',
+        'چ' => 'ج',
+        '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+        '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+        'A'..='Z' => c.to_ascii_lowercase(),
+        _ => c,
+    })
+}
+
+/// The normalised form of a string.
+pub fn normalize(s: &str) -> String {
+    s.chars().filter_map(normalize_char).collect()
+}
+
+/// Consonant skeleton of a normalised word, for matching transliterated names: the g-sounds
+/// (غ ج ق) fold together, long vowels and hamza after the first letter drop, a final ه (from ة)
+/// drops, and doubled letters collapse. "سيرغي" and "سيرجي" → "سرج"; "ترامب" and "ترمب" → "ترمب".
+pub fn skeleton(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut last = None;
+    for (i, c) in word.chars().enumerate() {
+        let c = match c {
+            'غ' | 'ق' => 'ج',
+            'ظ' => 'ز',
+            'ء' => continue,
+            'ا' | 'و' | 'ي' if i > 0 => continue,
+            c => c,
+        };
+        if last != Some(c) {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    if out.chars().count() > 2 && out.ends_with('ه') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_letter_variants() {
+        assert_eq!(normalize("الأميركي"), normalize("الاميركي"));
+        assert_eq!(normalize("إيران"), "ايران");
+        assert_eq!(normalize("سيرجى"), "سيرجي");
+        assert_eq!(normalize("الروسية"), "الروسيه");
+        assert_eq!(normalize("مُحَمَّد"), "محمد");
+        assert_eq!(normalize("اجتمـــاع"), "اجتماع");
+        assert_eq!(normalize("٢٠١٩"), "2019");
+        assert_eq!(normalize("۲۰۱۹"), "2019");
+        assert_eq!(normalize("مسؤول"), "مسوول");
+    }
+
+    #[test]
+    fn skeletons_unify_transliterations() {
+        let same = |a: &str, b: &str| skeleton(&normalize(a)) == skeleton(&normalize(b));
+        assert!(same("سيرغي", "سيرجي"));
+        assert!(same("سيرغي", "سيرجى"));
+        assert!(same("ترامب", "ترمب"));
+        assert!(same("بومبيو", "بومبو"));
+        assert!(same("تيلرسون", "تليرسون"));
+        assert!(same("زيلينسكي", "زيلنسكي"));
+        assert!(same("ريفلين", "ريفلن"));
+        assert!(same("ميركل", "ميركيل"));
+        assert!(!same("بوتين", "بايدن"));
+        assert!(!same("لافروف", "ماكرون"));
+    }
+}

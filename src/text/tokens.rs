@@ -1,0 +1,178 @@
+//! Tokens (words, numbers, punctuation) with their place in the original text, the
+//! clitic-stripped stems a word may stand for, and sentence boundaries.
+
+use super::normalize::normalize_char;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    Number,
+    /// One punctuation character (normalised: Latin and Arabic commas are both ',').
+    Punct(char),
+}
+
+/// One token: `norm` is its normalised form; `start..end` are byte offsets into the text.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub norm: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Token {
+    pub fn is_punct(&self, c: char) -> bool {
+        self.kind == TokenKind::Punct(c)
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || normalize_char(c).is_none()
+}
+
+fn punct(c: char) -> Option<char> {
+    Some(match c {
+        '،' | ',' => ',',
+        '.' | '؟' | '?' | '!' | '…' => '.',
+        '؛' | ';' => ';',
+        '\n' => '\n',
+        ':' | '(' | ')' | '/' | '-' | '–' | '—' | '+' | '"' | '«' | '»' | '“' | '”' | '\'' => match c {
+            '–' | '—' => '-',
+            '«' | '»' | '“' | '”' | '\'' => '"',
+            c => c,
+        },
+        _ => return None,
+    })
+}
+
+/// Splits text into tokens. Control characters and other symbols are skipped.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 6);
+    let mut iter = text.char_indices().peekable();
+    while let Some((start, c)) = iter.next() {
+        if c.is_alphanumeric() {
+            let mut norm = String::new();
+            norm.extend(normalize_char(c));
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, c)) = iter.peek() {
+                if !is_word_char(c) {
+                    break;
+                }
+                norm.extend(normalize_char(c));
+                end = i + c.len_utf8();
+                iter.next();
+            }
+            let kind = if norm.bytes().all(|b| b.is_ascii_digit()) { TokenKind::Number } else { TokenKind::Word };
+            tokens.push(Token { kind, norm, start, end });
+        } else if let Some(p) = punct(c) {
+            tokens.push(Token { kind: TokenKind::Punct(p), norm: p.to_string(), start, end: start + c.len_utf8() });
+        }
+    }
+    tokens
+}
+
+/// A sentence: the token range `tokens` of the article's token list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub first: usize,
+    pub end: usize,
+}
+
+/// Splits a token list into sentences at full stops, question marks and line breaks.
+pub fn sentences(tokens: &[Token]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut first = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.is_punct('.') || t.is_punct('\n') {
+            if i > first {
+                out.push(Sentence { first, end: i });
+            }
+            first = i + 1;
+        }
+    }
+    if tokens.len() > first {
+        out.push(Sentence { first, end: tokens.len() });
+    }
+    out
+}
+
+/// The stems a normalised word may stand for once proclitics are taken off, longest first:
+/// conjunction (و ف), preposition (ب ل ك), article (ال; ل + ال is written لل). A stem keeps at
+/// least two letters, so names that begin with these letters survive as the first candidate
+/// ("لافروف" stays, "للافروف" also yields "لافروف").
+pub fn stems(word: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = vec![word];
+    fn push<'a>(s: &'a str, out: &mut Vec<&'a str>) {
+        if s.chars().count() >= 2 && !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    for conj in ["", "و", "ف"] {
+        let Some(a) = word.strip_prefix(conj) else { continue };
+        for prep in ["", "ب", "ل", "ك"] {
+            let Some(b) = a.strip_prefix(prep) else { continue };
+            push(b, &mut out);
+            if let Some(c) = b.strip_prefix("ال") {
+                push(c, &mut out);
+            }
+            if prep == "ل"
+                && let Some(c) = b.strip_prefix('ل')
+            {
+                push(c, &mut out);
+            }
+        }
+    }
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokenize(text).into_iter().map(|t| t.norm).collect()
+    }
+
+    #[test]
+    fn tokens_keep_offsets_into_the_original() {
+        let text = "وصل بومبيو، اليومَ إلى سوتشي.";
+        let toks = tokenize(text);
+        assert_eq!(words(text), ["وصل", "بومبيو", ",", "اليوم", "الي", "سوتشي", "."]);
+        assert_eq!(&text[toks[3].start..toks[3].end], "اليومَ");
+        assert_eq!(&text[toks[1].start..toks[1].end], "بومبيو");
+    }
+
+    #[test]
+    fn numbers_in_both_alphabets() {
+        let toks = tokenize("وقعا ١٥ مذكرة في 16-10-2022");
+        assert_eq!(toks[1].kind, TokenKind::Number);
+        assert_eq!(toks[1].norm, "15");
+        assert_eq!(words("16-10-2022"), ["16", "-", "10", "-", "2022"]);
+    }
+
+    #[test]
+    fn control_characters_and_symbols_are_skipped() {
+        assert_eq!(words("\u{0}لافروف\u{7}\t€ 5%"), ["لافروف", "5"]);
+    }
+
+    #[test]
+    fn clitics_come_off_without_breaking_names() {
+        assert!(stems("وبومبيو").contains(&"بومبيو"));
+        assert!(stems("للافروف").contains(&"لافروف"));
+        assert_eq!(stems("لافروف")[0], "لافروف");
+        assert!(stems("والاميركي").contains(&"اميركي"));
+        assert!(stems("بلافروف").contains(&"لافروف"));
+        assert!(stems("فالرياض").contains(&"رياض"));
+        assert!(stems("للرئيس").contains(&"رئيس") || stems("للرييس").contains(&"رييس"));
+        assert!(!stems("ولي").contains(&"ي"));
+    }
+
+    #[test]
+    fn sentences_split_at_stops_and_lines() {
+        let toks = tokenize("التقى الوزيران. ثم عادا\nإلى بلديهما");
+        let s = sentences(&toks);
+        assert_eq!(s.len(), 3);
+        assert_eq!(toks[s[1].first].norm, "ثم");
+    }
+}
