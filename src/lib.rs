@@ -1,8 +1,15 @@
 //! Rasad: Arabic political event extraction, served over gRPC.
 //!
 //! The pipeline, one module per layer: `text` (normalisation, tokens, sentences) → `kb`
-//! (knowledge base and matchers) → `extract` (mentions, triggers, events) → service.
+//! (knowledge base and matchers) → `extract` (mentions, triggers, events) → `merge` (extracted
+//! events → changes to the stored events) → `store` (durable articles, events and update log,
+//! one writer) → `service` (gRPC handlers, ingest pipeline, subscriber fan-out). `cli` holds the
+//! subcommands of the `rasad` binary.
 pub mod article;
-pub mod text;
+pub mod cli;
 pub mod extract;
+pub mod merge;
 pub mod proto;
+pub mod service;
+pub mod store;
+pub mod text;

@@ -1,1 +1,56 @@
-fn main() {}
+//! The `rasad` binary: parses the subcommand and calls the library (`rasad::cli`).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use rasad::cli::{bench, extract, ingest, serve, subscribe};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rasad",
+    version,
+    about = "Political events from Arabic news, live over gRPC"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Debug, Subcommand)]
+enum Commands {
+    /// Extract the events of articles and print them (no server needed).
+    Extract(extract::ExtractArgs),
+    /// Run the gRPC service.
+    Serve(serve::ServeArgs),
+    /// Stream articles to a running server.
+    Ingest(ingest::IngestArgs),
+    /// Print a running server's event updates as JSON lines.
+    Subscribe(subscribe::SubscribeArgs),
+    /// Load-test a running server: ingest rate and delivery latency with many subscribers.
+    Bench(bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Commands::Extract(args) => return extract::run(args),
+        Commands::Serve(args) => block_on(serve::run(args)).map(|()| true),
+        Commands::Ingest(args) => block_on(ingest::run(args)),
+        Commands::Subscribe(args) => block_on(subscribe::run(args)).map(|()| true),
+        Commands::Bench(args) => block_on(bench::run(args)).map(|()| true),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("rasad: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn block_on<T>(work: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(work)
+}

@@ -1,0 +1,211 @@
+//! `rasad bench`: a load generator for a running server. It attaches live subscribers, streams
+//! synthetic articles (the seed texts made unique) over several Ingest streams, and reports the
+//! sustained ingest rate, the acknowledgement latency, and the ingest-to-delivery latency seen
+//! by the subscribers.
+
+use std::{
+    collections::HashMap,
+    path::PathBuf,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use clap::Args;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
+
+use super::{ServerArgs, input};
+use crate::proto::{Article, SubscribeRequest};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Articles to ingest.
+    #[arg(long, default_value_t = 20_000)]
+    pub articles: usize,
+    /// Live subscribers attached during the run.
+    #[arg(long, default_value_t = 100)]
+    pub subscribers: usize,
+    /// Concurrent Ingest streams.
+    #[arg(long, default_value_t = 4)]
+    pub streams: usize,
+    /// Texts to vary (`.txt` files or directories).
+    #[arg(long, default_value = "seeds")]
+    pub texts: Vec<PathBuf>,
+    /// Publication date given to every article.
+    #[arg(long, default_value = "2019-05-14")]
+    pub published_at: String,
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let texts: Vec<String> = input::articles(input::files(&args.texts)?, None)
+        .map(|a| a.map(|a| a.text))
+        .collect::<Result<_, _>>()?;
+    anyhow::ensure!(!texts.is_empty(), "no texts found in {:?}", args.texts);
+    let client = args.server.connect().await?;
+    let run_id = chrono::Utc::now().timestamp_millis();
+
+    // Subscribers: every (article id, arrival) they see, until told to stop.
+    let stop = CancellationToken::new();
+    let received = Arc::new(AtomicUsize::new(0));
+    let mut subscribers = Vec::new();
+    for _ in 0..args.subscribers {
+        let mut updates = client
+            .clone()
+            .subscribe(SubscribeRequest::default())
+            .await?
+            .into_inner();
+        let (stop, received) = (stop.clone(), received.clone());
+        subscribers.push(tokio::spawn(async move {
+            let mut seen = Vec::new();
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => break,
+                    update = updates.message() => match update {
+                        Ok(Some(update)) => {
+                            seen.push((update.article_id, Instant::now()));
+                            received.fetch_add(1, Ordering::Relaxed);
+                        }
+                        _ => break,
+                    },
+                }
+            }
+            seen
+        }));
+    }
+    // Let the subscriptions reach the server before the first commit.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let started = Instant::now();
+    let per_stream = args.articles.div_ceil(args.streams.max(1));
+    let mut streams = Vec::new();
+    for s in 0..args.streams.max(1) {
+        let range = (s * per_stream)..((s + 1) * per_stream).min(args.articles);
+        let articles: Vec<Article> = range
+            .map(|i| Article {
+                id: format!("bench-{run_id}-{i}"),
+                text: format!("{}\n\n[bench {run_id} {i}]", texts[i % texts.len()]),
+                published_at: args.published_at.clone(),
+                ..Default::default()
+            })
+            .collect();
+        let mut client = client.clone();
+        streams.push(tokio::spawn(async move {
+            let (tx, rx) = mpsc::channel::<Article>(256);
+            let mut sent_at = HashMap::with_capacity(articles.len());
+            let ids: Vec<String> = articles.iter().map(|a| a.id.clone()).collect();
+            let (times_tx, mut times_rx) = mpsc::unbounded_channel();
+            tokio::spawn(async move {
+                for a in articles {
+                    let _ = times_tx.send((a.id.clone(), Instant::now()));
+                    if tx.send(a).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut results = client.ingest(ReceiverStream::new(rx)).await?.into_inner();
+            let mut acks = Vec::with_capacity(ids.len());
+            let mut events = 0usize;
+            while let Some(r) = results.message().await? {
+                while let Ok((id, t)) = times_rx.try_recv() {
+                    sent_at.insert(id, t);
+                }
+                events += r.created_event_ids.len() + r.updated_event_ids.len();
+                let sent = sent_at
+                    .get(&r.article_id)
+                    .copied()
+                    .unwrap_or_else(Instant::now);
+                acks.push(sent.elapsed());
+            }
+            while let Ok((id, t)) = times_rx.try_recv() {
+                sent_at.insert(id, t);
+            }
+            anyhow::Ok((sent_at, acks, events))
+        }));
+    }
+    let mut sent_at = HashMap::new();
+    let mut acks = Vec::new();
+    let mut events = 0;
+    for stream in streams {
+        let (sent, a, e) = stream.await??;
+        sent_at.extend(sent);
+        acks.extend(a);
+        events += e;
+    }
+    let elapsed = started.elapsed();
+
+    // Wait (at most 10 s) for every subscriber to receive every update, then stop them.
+    let expected = events * args.subscribers;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while received.load(Ordering::Relaxed) < expected && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.cancel();
+    let mut delivery = Vec::new();
+    for s in subscribers {
+        for (article_id, at) in s.await? {
+            if let Some(sent) = sent_at.get(&article_id) {
+                delivery.push(at.saturating_duration_since(*sent));
+            }
+        }
+    }
+    let delivered = delivery.len();
+    if delivered < expected {
+        println!("warning: {delivered} of {expected} expected deliveries arrived within 10 s");
+    }
+    report(
+        args.articles,
+        elapsed,
+        &mut acks,
+        events,
+        &mut delivery,
+        delivered,
+        args.subscribers,
+    );
+    Ok(())
+}
+
+fn report(
+    articles: usize,
+    elapsed: Duration,
+    acks: &mut [Duration],
+    events: usize,
+    delivery: &mut [Duration],
+    delivered: usize,
+    subscribers: usize,
+) {
+    let secs = elapsed.as_secs_f64();
+    println!(
+        "ingested {articles} articles in {secs:.2} s: {:.0} articles/s sustained, {events} event changes",
+        articles as f64 / secs
+    );
+    println!(
+        "ack latency (send → durable ack): p50 {:?}, p99 {:?}",
+        percentile(acks, 0.50),
+        percentile(acks, 0.99)
+    );
+    if delivery.is_empty() {
+        println!(
+            "no updates delivered to the {subscribers} subscribers (the extractor found no events)"
+        );
+    } else {
+        println!(
+            "ingest-to-delivery latency over {delivered} deliveries to {subscribers} subscribers: p50 {:?}, p99 {:?}",
+            percentile(delivery, 0.50),
+            percentile(delivery, 0.99)
+        );
+    }
+}
+
+fn percentile(values: &mut [Duration], p: f64) -> Duration {
+    if values.is_empty() {
+        return Duration::ZERO;
+    }
+    values.sort_unstable();
+    values[((values.len() - 1) as f64 * p).round() as usize]
+}

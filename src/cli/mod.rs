@@ -1,0 +1,37 @@
+//! The subcommands of the `rasad` binary. `main.rs` only parses arguments and calls these.
+
+pub mod bench;
+pub mod extract;
+pub mod ingest;
+pub mod input;
+pub mod serve;
+pub mod subscribe;
+
+use clap::Args;
+use tonic::transport::Channel;
+
+use crate::proto::rasad_service_client::RasadServiceClient;
+
+/// The `--server` option shared by the client subcommands.
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// URL of the Rasad server.
+    #[arg(long, env = "RASAD_SERVER", default_value = "http://127.0.0.1:50051")]
+    pub server: String,
+}
+
+impl ServerArgs {
+    pub async fn connect(&self) -> anyhow::Result<RasadServiceClient<Channel>> {
+        let client = RasadServiceClient::connect(self.server.clone())
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot connect to {}: {e} (is `rasad serve` running?)",
+                    self.server
+                )
+            })?;
+        Ok(client
+            .max_decoding_message_size(usize::MAX)
+            .max_encoding_message_size(usize::MAX))
+    }
+}

@@ -1,0 +1,99 @@
+//! `rasad serve`: runs the gRPC service until SIGINT or SIGTERM.
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+
+use clap::Args;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    article::Limits,
+    extract::Extractor,
+    service::{self, Config, Listeners},
+};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on for gRPC.
+    #[arg(long, env = "RASAD_ADDR", default_value = "127.0.0.1:50051")]
+    pub addr: SocketAddr,
+    /// Directory of the store (created if missing).
+    #[arg(long, env = "RASAD_DATA_DIR", default_value = "./rasad-data")]
+    pub data_dir: PathBuf,
+    /// Extraction threads [default: the number of CPUs].
+    #[arg(long, env = "RASAD_WORKERS")]
+    pub workers: Option<usize>,
+    /// Largest accepted article text, in bytes.
+    #[arg(long, env = "RASAD_MAX_ARTICLE_BYTES", default_value_t = Limits::default().max_article_bytes)]
+    pub max_article_bytes: usize,
+    /// Largest accepted gRPC message, in bytes.
+    #[arg(long, env = "RASAD_MAX_MESSAGE_BYTES", default_value_t = 4 << 20)]
+    pub max_message_bytes: usize,
+    /// Address for the Prometheus `/metrics` endpoint (plain HTTP); off when absent.
+    #[arg(long, env = "RASAD_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+}
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,h2=warn,tower=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let extractor = Extractor::embedded()
+        .map_err(|e| anyhow::anyhow!("cannot load the knowledge base: {e}"))?;
+    let workers = args
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let listeners = Listeners {
+        grpc: TcpListener::bind(args.addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.addr))?,
+        metrics: match args.metrics_addr {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?,
+            ),
+            None => None,
+        },
+    };
+    let config = Config {
+        data_dir: args.data_dir,
+        workers,
+        limits: Limits {
+            max_article_bytes: args.max_article_bytes,
+        },
+        max_message_bytes: args.max_message_bytes,
+    };
+    let shutdown = CancellationToken::new();
+    tokio::spawn(on_signal(shutdown.clone()));
+    service::serve(config, listeners, Arc::new(extractor), shutdown).await
+}
+
+/// Cancels `shutdown` on SIGINT or SIGTERM.
+async fn on_signal(shutdown: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot watch SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("signal received");
+    shutdown.cancel();
+}

@@ -1,0 +1,222 @@
+//! Which events a subscriber or a listing wants: the validated form of `EventFilter`, and the
+//! date range of `ListEvents`.
+
+use chrono::NaiveDate;
+use tonic::Status;
+
+use crate::proto::{Event, EventDate, EventFilter, EventStatus, EventType};
+
+/// A validated `EventFilter`. Empty lists match everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    countries: Vec<String>,
+    actor_ids: Vec<String>,
+    event_types: Vec<i32>,
+    statuses: Vec<i32>,
+}
+
+impl Filter {
+    /// Validates `filter` (absent = match everything); country codes may be any case.
+    #[allow(clippy::result_large_err)]
+    pub fn parse(filter: Option<EventFilter>) -> Result<Filter, Status> {
+        let f = filter.unwrap_or_default();
+        let countries = f
+            .countries
+            .iter()
+            .map(|c| {
+                let code = c.trim().to_ascii_uppercase();
+                if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+                    Ok(code)
+                } else {
+                    Err(Status::invalid_argument(format!(
+                        "filter.countries: {c:?} is not an ISO 3166-1 alpha-3 code such as \"RUS\""
+                    )))
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        for &t in &f.event_types {
+            if !matches!(EventType::try_from(t), Ok(t) if t != EventType::Unspecified) {
+                return Err(Status::invalid_argument(format!(
+                    "filter.event_types: {t} is not an event type; use EVENT_TYPE_CONSULT and the like"
+                )));
+            }
+        }
+        for &s in &f.statuses {
+            if !matches!(EventStatus::try_from(s), Ok(s) if s != EventStatus::Unspecified) {
+                return Err(Status::invalid_argument(format!(
+                    "filter.statuses: {s} is not a status; use EVENT_STATUS_OCCURRED and the like"
+                )));
+            }
+        }
+        Ok(Filter {
+            countries,
+            actor_ids: f.actor_ids,
+            event_types: f.event_types,
+            statuses: f.statuses,
+        })
+    }
+
+    pub fn matches(&self, e: &Event) -> bool {
+        let any = |wanted: &[String], get: fn(&crate::proto::Participant) -> &str| {
+            wanted.is_empty()
+                || e.participants
+                    .iter()
+                    .any(|p| wanted.iter().any(|w| w == get(p)))
+        };
+        any(&self.countries, |p| &p.country)
+            && any(&self.actor_ids, |p| &p.actor_id)
+            && (self.event_types.is_empty() || self.event_types.contains(&e.event_type))
+            && (self.statuses.is_empty() || self.statuses.contains(&e.status))
+    }
+}
+
+/// An inclusive range of days; an event matches if its date overlaps it.
+#[derive(Debug, Clone, Default)]
+pub struct DateRange {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+impl DateRange {
+    #[allow(clippy::result_large_err)]
+    pub fn parse(from: &str, to: &str) -> Result<DateRange, Status> {
+        let day = |field: &str, v: &str| {
+            if v.is_empty() {
+                return Ok(None);
+            }
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| {
+                    Status::invalid_argument(format!(
+                        "{field}: {v:?} is not a date; write it as YYYY-MM-DD"
+                    ))
+                })
+        };
+        let range = DateRange {
+            from: day("date_from", from)?,
+            to: day("date_to", to)?,
+        };
+        if let (Some(f), Some(t)) = (range.from, range.to)
+            && f > t
+        {
+            return Err(Status::invalid_argument(format!(
+                "date_from {from} is after date_to {to}"
+            )));
+        }
+        Ok(range)
+    }
+
+    pub fn is_unbounded(&self) -> bool {
+        self.from.is_none() && self.to.is_none()
+    }
+
+    /// Undated events match only an unbounded range.
+    pub fn matches(&self, date: Option<&EventDate>) -> bool {
+        if self.is_unbounded() {
+            return true;
+        }
+        let Some((first, last)) = date.and_then(span) else {
+            return false;
+        };
+        self.from.is_none_or(|f| last >= f) && self.to.is_none_or(|t| first <= t)
+    }
+}
+
+/// First and last day of an event date ("2019", "2019-05", "2019-05-14", with an optional end).
+fn span(d: &EventDate) -> Option<(NaiveDate, NaiveDate)> {
+    let (first, start_last) = bounds(&d.start)?;
+    let last = if d.end.is_empty() {
+        start_last
+    } else {
+        bounds(&d.end)?.1
+    };
+    Some((first, last))
+}
+
+fn bounds(s: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let mut parts = s.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let year = i32::try_from(parts.next()??).ok()?;
+    match (parts.next(), parts.next()) {
+        (None, _) => Some((
+            NaiveDate::from_ymd_opt(year, 1, 1)?,
+            NaiveDate::from_ymd_opt(year, 12, 31)?,
+        )),
+        (Some(m), None) => {
+            let first = NaiveDate::from_ymd_opt(year, m?, 1)?;
+            let next = first.checked_add_months(chrono::Months::new(1))?;
+            Some((first, next.pred_opt()?))
+        }
+        (Some(m), Some(d)) => {
+            let day = NaiveDate::from_ymd_opt(year, m?, d?)?;
+            Some((day, day))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::Participant;
+
+    fn date(start: &str, end: &str) -> EventDate {
+        EventDate {
+            start: start.into(),
+            end: end.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn date_ranges_overlap_partial_dates() {
+        let may = DateRange::parse("2019-05-01", "2019-05-31").unwrap();
+        assert!(may.matches(Some(&date("2019-05-14", ""))));
+        assert!(may.matches(Some(&date("2019", ""))));
+        assert!(may.matches(Some(&date("2019-04-28", "2019-05-02"))));
+        assert!(!may.matches(Some(&date("2019-06", ""))));
+        assert!(!may.matches(None));
+        assert!(DateRange::parse("", "").unwrap().matches(None));
+        assert!(DateRange::parse("2019-06-01", "2019-05-01").is_err());
+        assert!(DateRange::parse("14/05/2019", "").is_err());
+    }
+
+    #[test]
+    fn filters_match_any_participant() {
+        let f = Filter::parse(Some(EventFilter {
+            countries: vec!["rus".into()],
+            event_types: vec![EventType::Consult.into()],
+            ..Default::default()
+        }))
+        .unwrap();
+        let mut e = Event {
+            event_type: EventType::Consult.into(),
+            participants: vec![
+                Participant {
+                    country: "USA".into(),
+                    ..Default::default()
+                },
+                Participant {
+                    country: "RUS".into(),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        assert!(f.matches(&e));
+        e.event_type = EventType::Accuse.into();
+        assert!(!f.matches(&e));
+        assert!(
+            Filter::parse(Some(EventFilter {
+                countries: vec!["Russia".into()],
+                ..Default::default()
+            }))
+            .is_err()
+        );
+        assert!(
+            Filter::parse(Some(EventFilter {
+                event_types: vec![0],
+                ..Default::default()
+            }))
+            .is_err()
+        );
+    }
+}

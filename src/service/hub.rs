@@ -1,0 +1,230 @@
+//! The hub: fans committed updates out to subscribers.
+//!
+//! The writer publishes each transaction's updates to a bounded broadcast buffer (the live tail)
+//! after setting the log head. A subscription reads what it needs from the store (a replay from
+//! `after_sequence`, or a catch-up after it fell behind the buffer) and then follows the tail,
+//! skipping what it already sent. Every update is delivered exactly once and in order: the
+//! subscription always knows the last sequence it delivered, and anything that does not follow
+//! it directly is read from the store instead. A slow subscriber therefore never slows ingest
+//! (broadcast sends never wait) and never loses an update.
+
+use std::sync::Arc;
+
+use tokio::sync::{broadcast, mpsc, watch};
+use tokio_util::sync::CancellationToken;
+use tonic::Status;
+
+use super::{filter::Filter, metrics::Metrics};
+use crate::{
+    proto::{EventUpdate, UpdateKind},
+    store::Store,
+};
+
+/// Updates kept for subscribers in the live buffer.
+const TAIL: usize = 4096;
+/// Updates read from the store per read transaction when catching up.
+const CHUNK: usize = 512;
+
+type Sink = mpsc::Sender<Result<EventUpdate, Status>>;
+
+/// The live tail and the log head. Cheap to clone.
+#[derive(Clone)]
+pub struct Hub {
+    tail: broadcast::Sender<Arc<EventUpdate>>,
+    head: watch::Sender<u64>,
+    store: Store,
+    metrics: Metrics,
+}
+
+/// Where a subscription starts.
+#[derive(Debug, Clone, Copy)]
+pub enum Start {
+    /// Only updates committed from now on.
+    Live,
+    /// Every update after this sequence number.
+    After(u64),
+    /// The current matching events as SNAPSHOT updates, then live.
+    Snapshot,
+}
+
+impl Hub {
+    pub fn new(store: Store, head: u64, metrics: Metrics) -> Hub {
+        Hub {
+            tail: broadcast::channel(TAIL).0,
+            head: watch::Sender::new(head),
+            store,
+            metrics,
+        }
+    }
+
+    /// Called by the writer after a commit: the new head first, then the updates.
+    pub fn publish(&self, updates: Vec<Arc<EventUpdate>>, head: u64) {
+        self.head.send_replace(head);
+        for update in updates {
+            // No receivers is fine: nobody is subscribed.
+            let _ = self.tail.send(update);
+        }
+    }
+
+    /// Runs one subscription until the client goes away, `shutdown`, or a storage error (sent
+    /// to the client as its final status).
+    pub async fn subscribe(
+        self,
+        filter: Filter,
+        start: Start,
+        sink: Sink,
+        shutdown: CancellationToken,
+    ) {
+        let _counted = Counted::new(&self.metrics);
+        let mut sub = Subscription {
+            hub: self,
+            filter,
+            sink,
+            shutdown,
+            last: 0,
+        };
+        if let Err(status) = sub.run(start).await {
+            let _ = sub.sink.send(Err(status)).await;
+        }
+    }
+}
+
+/// Counts an open subscription in the `subscribers` gauge while it lives.
+struct Counted(Metrics);
+
+impl Counted {
+    fn new(metrics: &Metrics) -> Counted {
+        metrics.subscribers.inc();
+        Counted(metrics.clone())
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.subscribers.dec();
+    }
+}
+
+/// Why delivery stopped early.
+enum Stop {
+    /// The client disconnected or the server is shutting down: end quietly.
+    Quiet,
+    Failed(Status),
+}
+
+impl From<crate::store::StoreError> for Stop {
+    fn from(e: crate::store::StoreError) -> Self {
+        Stop::Failed(Status::unavailable(format!(
+            "reading the update log failed: {e}; resubscribe with after_sequence"
+        )))
+    }
+}
+
+struct Subscription {
+    hub: Hub,
+    filter: Filter,
+    sink: Sink,
+    shutdown: CancellationToken,
+    /// The sequence of the last update delivered or skipped by the filter.
+    last: u64,
+}
+
+impl Subscription {
+    async fn run(&mut self, start: Start) -> Result<(), Status> {
+        match self.follow(start).await {
+            Ok(()) | Err(Stop::Quiet) => Ok(()),
+            Err(Stop::Failed(status)) => Err(status),
+        }
+    }
+
+    async fn follow(&mut self, start: Start) -> Result<(), Stop> {
+        // Join the tail before looking at the store, so nothing committed in between is missed.
+        let mut tail = self.hub.tail.subscribe();
+        self.last = match start {
+            Start::Live => *self.hub.head.borrow(),
+            Start::After(n) => n,
+            Start::Snapshot => self.snapshot().await?,
+        };
+        loop {
+            self.catch_up().await?;
+            loop {
+                let received = tokio::select! {
+                    () = self.shutdown.cancelled() => return Err(Stop::Quiet),
+                    () = self.sink.closed() => return Err(Stop::Quiet),
+                    received = tail.recv() => received,
+                };
+                match received {
+                    Ok(update) if update.sequence <= self.last => {}
+                    Ok(update) if update.sequence == self.last + 1 => self.deliver(&update).await?,
+                    // A gap (we fell behind) or a lag report: read the rest from the store.
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                        self.hub.metrics.subscriber_catchups.inc();
+                        break;
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return Err(Stop::Quiet),
+                }
+            }
+        }
+    }
+
+    /// Sends the matching current events; returns the log position they reflect.
+    async fn snapshot(&mut self) -> Result<u64, Stop> {
+        let filter = self.filter.clone();
+        let (events, head) = self
+            .hub
+            .store
+            .read(move |s| s.snapshot(|e| filter.matches(e)))
+            .await?;
+        for event in events {
+            let update = EventUpdate {
+                sequence: head,
+                kind: UpdateKind::Snapshot.into(),
+                event: Some(event),
+                ..Default::default()
+            };
+            self.send(update).await?;
+        }
+        Ok(head)
+    }
+
+    /// Delivers everything committed after `last` from the store.
+    async fn catch_up(&mut self) -> Result<(), Stop> {
+        loop {
+            let after = self.last;
+            let chunk = self
+                .hub
+                .store
+                .read(move |s| s.read_log(after, CHUNK))
+                .await?;
+            let done = chunk.len() < CHUNK;
+            for update in chunk {
+                self.deliver(&update).await?;
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Sends `update` if it matches the filter; either way it is now the last one seen.
+    async fn deliver(&mut self, update: &EventUpdate) -> Result<(), Stop> {
+        self.last = update.sequence;
+        if !update
+            .event
+            .as_ref()
+            .is_some_and(|e| self.filter.matches(e))
+        {
+            return Ok(());
+        }
+        let lag = self.hub.head.borrow().saturating_sub(update.sequence);
+        self.hub.metrics.subscriber_lag.observe(lag as f64);
+        self.send(update.clone()).await
+    }
+
+    async fn send(&self, update: EventUpdate) -> Result<(), Stop> {
+        tokio::select! {
+            () = self.shutdown.cancelled() => Err(Stop::Quiet),
+            sent = self.sink.send(Ok(update)) => sent.map_err(|_| Stop::Quiet),
+        }
+    }
+}

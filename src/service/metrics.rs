@@ -1,0 +1,174 @@
+//! Prometheus metrics and the plain-HTTP `/metrics` endpoint that exposes them on its own
+//! address (`--metrics-addr`), away from the gRPC port.
+
+use std::sync::Arc;
+
+use prometheus_client::{
+    encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder, text::encode},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
+};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::{TcpListener, TcpStream},
+};
+use tokio_util::sync::CancellationToken;
+
+/// What happened to an ingested article (the `outcome` label).
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted,
+    Duplicate,
+    Rejected,
+}
+
+impl EncodeLabelValue for Outcome {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
+        let name = match self {
+            Outcome::Accepted => "accepted",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Rejected => "rejected",
+        };
+        EncodeLabelValue::encode(&name, encoder)
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabel {
+    pub outcome: Outcome,
+}
+
+/// Every metric the service records. Cheap to clone (the metrics are shared handles).
+#[derive(Clone)]
+pub struct Metrics {
+    pub articles: Family<OutcomeLabel, Counter>,
+    pub extraction_seconds: Histogram,
+    pub events_created: Counter,
+    pub events_updated: Counter,
+    pub subscribers: Gauge,
+    /// How far behind the log head each delivered update was (in updates).
+    pub subscriber_lag: Histogram,
+    /// Times a subscriber fell behind the live buffer and read the gap from the store.
+    pub subscriber_catchups: Counter,
+    registry: Arc<Registry>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("rasad");
+        let articles = Family::<OutcomeLabel, Counter>::default();
+        registry.register(
+            "articles_ingested",
+            "Articles received by Ingest, by outcome",
+            articles.clone(),
+        );
+        let extraction_seconds = Histogram::new([
+            0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1,
+        ]);
+        registry.register(
+            "extraction_seconds",
+            "Extraction time per article",
+            extraction_seconds.clone(),
+        );
+        let events_created = Counter::default();
+        registry.register(
+            "events_created",
+            "Stored events created",
+            events_created.clone(),
+        );
+        let events_updated = Counter::default();
+        registry.register(
+            "events_updated",
+            "Stored events updated by a later article",
+            events_updated.clone(),
+        );
+        let subscribers = Gauge::default();
+        registry.register("subscribers", "Open Subscribe streams", subscribers.clone());
+        let subscriber_lag = Histogram::new([0.0, 1.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0]);
+        registry.register(
+            "subscriber_lag_updates",
+            "Log head minus the sequence of each delivered update",
+            subscriber_lag.clone(),
+        );
+        let subscriber_catchups = Counter::default();
+        registry.register(
+            "subscriber_catchups",
+            "Reads of the stored log by subscribers behind the live buffer",
+            subscriber_catchups.clone(),
+        );
+        Metrics {
+            articles,
+            extraction_seconds,
+            events_created,
+            events_updated,
+            subscribers,
+            subscriber_lag,
+            subscriber_catchups,
+            registry: Arc::new(registry),
+        }
+    }
+}
+
+impl Metrics {
+    pub fn count_article(&self, outcome: Outcome) {
+        self.articles.get_or_create(&OutcomeLabel { outcome }).inc();
+    }
+
+    /// The metrics in the Prometheus text format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        encode(&mut out, &self.registry).expect("writing to a String cannot fail");
+        out
+    }
+
+    /// Serves `GET /metrics` on `listener` until `shutdown`.
+    pub async fn serve(self, listener: TcpListener, shutdown: CancellationToken) {
+        loop {
+            let conn = tokio::select! {
+                () = shutdown.cancelled() => return,
+                conn = listener.accept() => conn,
+            };
+            match conn {
+                Ok((stream, _)) => {
+                    let metrics = self.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = metrics.respond(stream).await {
+                            tracing::debug!(error = %e, "metrics connection failed");
+                        }
+                    });
+                }
+                Err(e) => tracing::warn!(error = %e, "metrics accept failed"),
+            }
+        }
+    }
+
+    /// Answers one HTTP/1.x request and closes the connection.
+    async fn respond(&self, mut stream: TcpStream) -> std::io::Result<()> {
+        let mut request = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 8192 {
+            let n = stream.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            request.extend_from_slice(&buf[..n]);
+        }
+        let line = String::from_utf8_lossy(&request);
+        let (status, body) =
+            if line.starts_with("GET /metrics ") || line.starts_with("GET /metrics?") {
+                ("200 OK", self.render())
+            } else {
+                (
+                    "404 Not Found",
+                    "only GET /metrics is served here\n".to_string(),
+                )
+            };
+        let head = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: text/plain; version=0.0.4; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(body.as_bytes()).await?;
+        stream.shutdown().await
+    }
+}

@@ -1,0 +1,284 @@
+//! The gRPC service: thin tonic handlers over the pipeline (`ingest`), the fan-out (`hub`), the
+//! store and the extractor, plus [`serve`], which wires them with reflection, health, metrics
+//! and graceful shutdown.
+
+pub mod filter;
+pub mod hub;
+pub mod ingest;
+pub mod metrics;
+
+use std::{net::SocketAddr, path::PathBuf, pin::Pin, sync::Arc, time::Duration};
+
+use tokio::{net::TcpListener, sync::Semaphore};
+use tokio_stream::{Stream, wrappers::ReceiverStream};
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status, Streaming};
+
+use self::{
+    filter::{DateRange, Filter},
+    hub::{Hub, Start},
+    metrics::Metrics,
+};
+use crate::{
+    article::{self, Limits},
+    extract::Extractor,
+    proto::{
+        Article, EventUpdate, ExtractResponse, GetEventRequest, GetEventResponse, IngestResult,
+        ListEventsRequest, ListEventsResponse, SubscribeRequest,
+        rasad_service_server::{RasadService, RasadServiceServer},
+    },
+    store::{self, Store, writer::Writer},
+};
+
+/// Turns an article into events. The service runs it on its worker pool.
+pub trait EventExtractor: Send + Sync + 'static {
+    fn extract(&self, article: &Article) -> ExtractResponse;
+}
+
+impl EventExtractor for Extractor {
+    fn extract(&self, article: &Article) -> ExtractResponse {
+        Extractor::extract(self, article)
+    }
+}
+
+/// How `rasad serve` runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    /// Extraction threads.
+    pub workers: usize,
+    pub limits: Limits,
+    /// Largest gRPC message accepted, in bytes.
+    pub max_message_bytes: usize,
+}
+
+/// Listening sockets, bound by the caller (so tests can use port 0).
+pub struct Listeners {
+    pub grpc: TcpListener,
+    pub metrics: Option<TcpListener>,
+}
+
+/// What every handler shares.
+pub struct Shared {
+    extractor: Arc<dyn EventExtractor>,
+    pool: Semaphore,
+    limits: Limits,
+    store: Store,
+    writer: Writer,
+    hub: Hub,
+    metrics: Metrics,
+    shutdown: CancellationToken,
+}
+
+/// The `rasad.v1.RasadService` implementation.
+#[derive(Clone)]
+pub struct Service {
+    shared: Arc<Shared>,
+}
+
+type Stream_<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
+
+/// Subscribe responses buffered per subscriber before the hub waits for the client.
+const SUBSCRIBER_BUFFER: usize = 256;
+/// Largest ListEvents page.
+const MAX_PAGE: u32 = 1000;
+const DEFAULT_PAGE: u32 = 50;
+
+#[tonic::async_trait]
+impl RasadService for Service {
+    async fn extract(
+        &self,
+        request: Request<Article>,
+    ) -> Result<Response<ExtractResponse>, Status> {
+        let article = request.into_inner();
+        article::validate(&article, &self.shared.limits)
+            .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let (_, extraction) = self.shared.extract(article).await.map_err(|id| {
+            Status::internal(format!(
+                "the extractor failed on article {id:?} (a bug: please report it)"
+            ))
+        })?;
+        Ok(Response::new(extraction))
+    }
+
+    type IngestStream = Stream_<IngestResult>;
+
+    async fn ingest(
+        &self,
+        request: Request<Streaming<Article>>,
+    ) -> Result<Response<Self::IngestStream>, Status> {
+        let replies = ingest::start(self.shared.clone(), request.into_inner());
+        Ok(Response::new(Box::pin(ReceiverStream::new(replies))))
+    }
+
+    type SubscribeStream = Stream_<EventUpdate>;
+
+    async fn subscribe(
+        &self,
+        request: Request<SubscribeRequest>,
+    ) -> Result<Response<Self::SubscribeStream>, Status> {
+        let req = request.into_inner();
+        let filter = Filter::parse(req.filter)?;
+        let start = match (req.after_sequence, req.snapshot) {
+            (Some(_), true) => {
+                return Err(Status::invalid_argument(
+                    "snapshot and after_sequence cannot be combined: a snapshot already reflects the whole log \
+                     (resume later with after_sequence = the snapshot updates' sequence)",
+                ));
+            }
+            (Some(n), false) => Start::After(n),
+            (None, true) => Start::Snapshot,
+            (None, false) => Start::Live,
+        };
+        let (tx, rx) = tokio::sync::mpsc::channel(SUBSCRIBER_BUFFER);
+        let hub = self.shared.hub.clone();
+        tokio::spawn(hub.subscribe(filter, start, tx, self.shared.shutdown.clone()));
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+
+    async fn get_event(
+        &self,
+        request: Request<GetEventRequest>,
+    ) -> Result<Response<GetEventResponse>, Status> {
+        let id = request.into_inner().event_id;
+        if id.is_empty() {
+            return Err(Status::invalid_argument(
+                "event_id is empty; pass an id such as \"ev-1\"",
+            ));
+        }
+        let not_found = || {
+            Status::not_found(format!(
+                "no stored event has id {id:?}; ids look like \"ev-1\" (see ListEvents)"
+            ))
+        };
+        let n = store::parse_event_id(&id).ok_or_else(not_found)?;
+        let event = self
+            .shared
+            .store
+            .read(move |s| s.get_event(n))
+            .await
+            .map_err(storage)?;
+        Ok(Response::new(GetEventResponse {
+            event: Some(event.ok_or_else(not_found)?),
+        }))
+    }
+
+    async fn list_events(
+        &self,
+        request: Request<ListEventsRequest>,
+    ) -> Result<Response<ListEventsResponse>, Status> {
+        let req = request.into_inner();
+        let filter = Filter::parse(req.filter)?;
+        let dates = DateRange::parse(&req.date_from, &req.date_to)?;
+        let from = match req.page_token.as_str() {
+            "" => None,
+            token => Some(token.parse::<u64>().map_err(|_| {
+                Status::invalid_argument("page_token is not one returned by ListEvents; omit it to start from the first page")
+            })?),
+        };
+        let limit = match req.page_size {
+            0 => DEFAULT_PAGE,
+            n => n.min(MAX_PAGE),
+        } as usize;
+        let page = self
+            .shared
+            .store
+            .read(move |s| {
+                s.list_events(from, limit, |e| {
+                    filter.matches(e) && dates.matches(e.date.as_ref())
+                })
+            })
+            .await
+            .map_err(storage)?;
+        Ok(Response::new(ListEventsResponse {
+            events: page.events,
+            next_page_token: page.next.map(|n| n.to_string()).unwrap_or_default(),
+        }))
+    }
+}
+
+fn storage(e: store::StoreError) -> Status {
+    Status::unavailable(format!("{e}; retry later"))
+}
+
+/// Serves until `shutdown` is cancelled, then stops taking articles, finishes the ones in
+/// flight, ends the streams and closes the store.
+pub async fn serve(
+    config: Config,
+    listeners: Listeners,
+    extractor: Arc<dyn EventExtractor>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let store = Store::open(&config.data_dir)?;
+    let metrics = Metrics::default();
+    let head = store.head()?;
+    let hub = Hub::new(store.clone(), head, metrics.clone());
+    let publisher = hub.clone();
+    let (writer, writer_thread) = Writer::spawn(
+        store.clone(),
+        Box::new(move |updates, head| publisher.publish(updates, head)),
+    )?;
+    let shared = Arc::new(Shared {
+        extractor,
+        pool: Semaphore::new(config.workers.max(1)),
+        limits: config.limits,
+        store,
+        writer,
+        hub,
+        metrics: metrics.clone(),
+        shutdown: shutdown.clone(),
+    });
+
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<RasadServiceServer<Service>>().await;
+    let rasad = RasadServiceServer::new(Service { shared })
+        .max_decoding_message_size(config.max_message_bytes)
+        .max_encoding_message_size(config.max_message_bytes);
+
+    if let Some(listener) = listeners.metrics {
+        tracing::info!(addr = %local(&listener), "metrics on http://{}/metrics", local(&listener));
+        tokio::spawn(metrics.serve(listener, shutdown.clone()));
+    }
+    tracing::info!(addr = %local(&listeners.grpc), data_dir = %config.data_dir.display(), workers = config.workers, head, "serving");
+    tonic::transport::Server::builder()
+        .add_service(health_service)
+        .add_service(reflection().build_v1()?)
+        .add_service(reflection().build_v1alpha()?)
+        .add_service(rasad)
+        .serve_with_incoming_shutdown(
+            tonic::transport::server::TcpIncoming::from(listeners.grpc),
+            async move {
+                shutdown.cancelled().await;
+                health
+                    .set_not_serving::<RasadServiceServer<Service>>()
+                    .await;
+                tracing::info!("shutting down: finishing in-flight articles");
+            },
+        )
+        .await?;
+
+    // The server dropped every handler, so the writer's queue closes once drained.
+    let joined = tokio::time::timeout(
+        Duration::from_secs(30),
+        tokio::task::spawn_blocking(move || writer_thread.join()),
+    );
+    match joined.await {
+        Ok(Ok(Ok(()))) => tracing::info!("store closed"),
+        Ok(_) => anyhow::bail!("the store writer thread panicked"),
+        Err(_) => tracing::warn!(
+            "the store writer did not finish within 30 s; exiting anyway (acknowledged articles are durable)"
+        ),
+    }
+    Ok(())
+}
+
+fn local(listener: &TcpListener) -> SocketAddr {
+    listener
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+}

@@ -1,0 +1,195 @@
+//! The durable store: one redb file in `--data-dir` holding the ingested articles (id and text
+//! hash, for idempotency), the current events, and the update log keyed by a gapless sequence
+//! number (the log offset; the first update is 1).
+//!
+//! Why redb: an embedded, pure-Rust, crash-safe B-tree with ACID write transactions and
+//! `fsync`-on-commit durability, no server to run, and MVCC reads that never block the single
+//! writer. All writes go through [`writer`], which batches many articles per transaction.
+//!
+//! Reads are synchronous (they hit the page cache, usually without I/O); async callers wrap them
+//! with [`Store::read`], which runs them on tokio's blocking pool.
+
+pub mod writer;
+
+use std::{path::Path, sync::Arc};
+
+use prost::Message;
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use sha2::{Digest, Sha256};
+
+use crate::proto::{Event, EventUpdate};
+
+/// Article id → the `IngestResult` it was acknowledged with (protobuf).
+pub(crate) const ARTICLES: TableDefinition<&str, &[u8]> = TableDefinition::new("articles");
+/// SHA-256 of an article's text → the id of the article stored with it.
+pub(crate) const TEXTS: TableDefinition<&[u8], &str> = TableDefinition::new("texts");
+/// Event number (see [`event_id`]) → the current `Event` (protobuf).
+pub(crate) const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
+/// Sequence number → `EventUpdate` (protobuf). Gapless, starting at 1.
+pub(crate) const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
+/// Counters that must survive restarts (`next_event`).
+pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+
+/// A storage failure. Cloned into the acknowledgement of every article of a failed batch.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error("storage error: {0}")]
+    Storage(Arc<redb::Error>),
+    #[error("corrupt record in table {table}: {source}")]
+    Corrupt {
+        table: &'static str,
+        source: prost::DecodeError,
+    },
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: Arc<std::io::Error>,
+    },
+    #[error("the store is shutting down")]
+    Closed,
+}
+
+impl<E: Into<redb::Error>> From<E> for StoreError {
+    fn from(e: E) -> Self {
+        StoreError::Storage(Arc::new(e.into()))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// SHA-256 of an article text: two articles with the same text are the same article.
+pub type TextHash = [u8; 32];
+
+pub fn text_hash(text: &str) -> TextHash {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// The public id of the stored event number `n`.
+pub fn event_id(n: u64) -> String {
+    format!("ev-{n}")
+}
+
+/// The event number of a public id made by [`event_id`].
+pub fn parse_event_id(id: &str) -> Option<u64> {
+    id.strip_prefix("ev-")?.parse().ok()
+}
+
+fn decode<M: Message + Default>(table: &'static str, bytes: &[u8]) -> Result<M> {
+    M::decode(bytes).map_err(|source| StoreError::Corrupt { table, source })
+}
+
+/// A handle on the database; cheap to clone. Only [`writer`] writes.
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Database>,
+}
+
+/// One page of [`Store::list_events`].
+pub struct EventPage {
+    pub events: Vec<Event>,
+    /// The event number to continue from (inclusive), if more may match.
+    pub next: Option<u64>,
+}
+
+impl Store {
+    /// Opens (or creates) `rasad.redb` in `dir`, creating the directory and tables as needed.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir {
+            path: dir.display().to_string(),
+            source: Arc::new(e),
+        })?;
+        let db = Database::create(dir.join("rasad.redb"))?;
+        let txn = db.begin_write()?;
+        txn.open_table(ARTICLES)?;
+        txn.open_table(TEXTS)?;
+        txn.open_table(EVENTS)?;
+        txn.open_table(LOG)?;
+        txn.open_table(META)?;
+        txn.commit()?;
+        Ok(Store { db: Arc::new(db) })
+    }
+
+    /// Runs a read on tokio's blocking pool.
+    pub async fn read<R, F>(&self, f: F) -> Result<R>
+    where
+        F: FnOnce(&Store) -> Result<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .unwrap_or(Err(StoreError::Closed))
+    }
+
+    /// The sequence number of the last committed update (0 when the log is empty).
+    pub fn head(&self) -> Result<u64> {
+        let txn = self.db.begin_read()?;
+        let log = txn.open_table(LOG)?;
+        Ok(log.last()?.map_or(0, |(k, _)| k.value()))
+    }
+
+    pub fn get_event(&self, n: u64) -> Result<Option<Event>> {
+        let txn = self.db.begin_read()?;
+        let events = txn.open_table(EVENTS)?;
+        events
+            .get(n)?
+            .map(|v| decode("events", v.value()))
+            .transpose()
+    }
+
+    /// Up to `limit` events matching `keep`, newest (highest number) first, starting at event
+    /// number `from` (inclusive; `None` = the newest).
+    pub fn list_events(
+        &self,
+        from: Option<u64>,
+        limit: usize,
+        keep: impl Fn(&Event) -> bool,
+    ) -> Result<EventPage> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(EVENTS)?;
+        let mut events = Vec::new();
+        for entry in table.range(..=from.unwrap_or(u64::MAX))?.rev() {
+            let (k, v) = entry?;
+            let event: Event = decode("events", v.value())?;
+            if !keep(&event) {
+                continue;
+            }
+            if events.len() == limit {
+                return Ok(EventPage {
+                    events,
+                    next: Some(k.value()),
+                });
+            }
+            events.push(event);
+        }
+        Ok(EventPage { events, next: None })
+    }
+
+    /// Up to `limit` updates with sequence numbers after `after`, in order.
+    pub fn read_log(&self, after: u64, limit: usize) -> Result<Vec<EventUpdate>> {
+        let txn = self.db.begin_read()?;
+        let log = txn.open_table(LOG)?;
+        let mut updates = Vec::new();
+        for entry in log.range(after.saturating_add(1)..)?.take(limit) {
+            updates.push(decode("log", entry?.1.value())?);
+        }
+        Ok(updates)
+    }
+
+    /// Every event matching `keep` in creation order, and the log position they reflect,
+    /// read from one consistent snapshot.
+    pub fn snapshot(&self, keep: impl Fn(&Event) -> bool) -> Result<(Vec<Event>, u64)> {
+        let txn = self.db.begin_read()?;
+        let log = txn.open_table(LOG)?;
+        let head = log.last()?.map_or(0, |(k, _)| k.value());
+        let table = txn.open_table(EVENTS)?;
+        let mut events = Vec::new();
+        for entry in table.iter()? {
+            let event: Event = decode("events", entry?.1.value())?;
+            if keep(&event) {
+                events.push(event);
+            }
+        }
+        Ok((events, head))
+    }
+}

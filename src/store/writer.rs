@@ -1,0 +1,195 @@
+//! The single writer: one thread owns every write transaction. It takes as many queued articles
+//! as are waiting (group commit), decides duplicates, asks [`crate::merge::plan`] what each
+//! article changes, appends the updates to the log with consecutive sequence numbers, commits
+//! once (`fsync`), and only then acknowledges each article and publishes the updates.
+//!
+//! A single writer gives a total order of updates without locks; the CPU-heavy extraction
+//! stays parallel in front of it.
+
+use std::{sync::Arc, thread};
+
+use prost::Message;
+use redb::{ReadableDatabase, ReadableTable};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{ARTICLES, EVENTS, LOG, META, Result, Store, StoreError, TEXTS, TextHash};
+use crate::{
+    merge,
+    proto::{Article, EventUpdate, ExtractResponse, IngestOutcome, IngestResult, UpdateKind},
+};
+
+/// Most articles committed in one transaction.
+const MAX_BATCH: usize = 1024;
+/// Articles waiting for the writer before submitters are slowed down.
+const QUEUE: usize = 4096;
+
+/// One extracted article to store.
+pub struct Submission {
+    pub article: Article,
+    pub text_hash: TextHash,
+    pub extraction: ExtractResponse,
+}
+
+type Ack = oneshot::Sender<Result<IngestResult>>;
+
+/// Where committed updates go (the hub): the updates of one transaction, in sequence order,
+/// and the new head of the log.
+pub type Publish = Box<dyn FnMut(Vec<Arc<EventUpdate>>, u64) + Send>;
+
+/// Hands articles to the writer thread. Cheap to clone; the thread ends when every clone is
+/// dropped and the queue is drained.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<(Submission, Ack)>,
+}
+
+impl Writer {
+    /// Starts the writer thread on `store`.
+    pub fn spawn(store: Store, publish: Publish) -> Result<(Writer, thread::JoinHandle<()>)> {
+        let state = State::load(store)?;
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let handle = thread::Builder::new()
+            .name("rasad-writer".into())
+            .spawn(move || state.run(rx, publish))
+            .map_err(|e| StoreError::DataDir {
+                path: "writer thread".into(),
+                source: Arc::new(e),
+            })?;
+        Ok((Writer { tx }, handle))
+    }
+
+    /// Stores one article; resolves once it is durable (or found to be a duplicate).
+    pub async fn submit(&self, submission: Submission) -> Result<IngestResult> {
+        let (ack, done) = oneshot::channel();
+        self.tx
+            .send((submission, ack))
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        done.await.unwrap_or(Err(StoreError::Closed))
+    }
+}
+
+struct State {
+    store: Store,
+    /// Sequence number of the next update.
+    next_seq: u64,
+    next_event: u64,
+}
+
+impl State {
+    fn load(store: Store) -> Result<State> {
+        let next_seq = store.head()? + 1;
+        let txn = store.db.begin_read()?;
+        let next_event = txn
+            .open_table(META)?
+            .get("next_event")?
+            .map_or(1, |v| v.value());
+        drop(txn);
+        Ok(State {
+            store,
+            next_seq,
+            next_event,
+        })
+    }
+
+    fn run(mut self, mut rx: mpsc::Receiver<(Submission, Ack)>, mut publish: Publish) {
+        while let Some(first) = rx.blocking_recv() {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
+            }
+            let (submissions, acks): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+            match self.commit(submissions) {
+                Ok((results, updates)) => {
+                    if !updates.is_empty() {
+                        publish(updates, self.next_seq - 1);
+                    }
+                    for (ack, result) in acks.into_iter().zip(results) {
+                        let _ = ack.send(Ok(result));
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, articles = acks.len(), "commit failed; articles not stored");
+                    for ack in acks {
+                        let _ = ack.send(Err(e.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes one batch in one transaction. The counters advance only if it commits.
+    fn commit(
+        &mut self,
+        batch: Vec<Submission>,
+    ) -> Result<(Vec<IngestResult>, Vec<Arc<EventUpdate>>)> {
+        let mut seq = self.next_seq;
+        let mut ids = merge::EventIds::new(self.next_event);
+        let mut results = Vec::with_capacity(batch.len());
+        let mut updates = Vec::new();
+        let txn = self.store.db.begin_write()?;
+        {
+            let mut articles = txn.open_table(ARTICLES)?;
+            let mut texts = txn.open_table(TEXTS)?;
+            let mut events = txn.open_table(EVENTS)?;
+            let mut log = txn.open_table(LOG)?;
+            for Submission {
+                article,
+                text_hash,
+                extraction,
+            } in batch
+            {
+                let earlier = match articles.get(article.id.as_str())? {
+                    Some(_) => Some(article.id.clone()),
+                    None => texts
+                        .get(text_hash.as_slice())?
+                        .map(|v| v.value().to_string()),
+                };
+                if let Some(duplicate_of) = earlier {
+                    results.push(IngestResult {
+                        article_id: article.id,
+                        outcome: IngestOutcome::Duplicate.into(),
+                        duplicate_of,
+                        ..Default::default()
+                    });
+                    continue;
+                }
+                let mut result = IngestResult {
+                    article_id: article.id.clone(),
+                    outcome: IngestOutcome::Accepted.into(),
+                    ..Default::default()
+                };
+                for change in merge::plan(&article, extraction, &mut ids) {
+                    events.insert(change.number, change.event.encode_to_vec().as_slice())?;
+                    let update = EventUpdate {
+                        sequence: seq,
+                        kind: change.kind.into(),
+                        changed_fields: change.changed_fields,
+                        article_id: article.id.clone(),
+                        merged_event_id: String::new(),
+                        event: Some(change.event),
+                    };
+                    log.insert(seq, update.encode_to_vec().as_slice())?;
+                    seq += 1;
+                    let event_id = super::event_id(change.number);
+                    match change.kind {
+                        UpdateKind::Created => result.created_event_ids.push(event_id),
+                        _ => result.updated_event_ids.push(event_id),
+                    }
+                    updates.push(Arc::new(update));
+                }
+                articles.insert(article.id.as_str(), result.encode_to_vec().as_slice())?;
+                texts.insert(text_hash.as_slice(), article.id.as_str())?;
+                results.push(result);
+            }
+            txn.open_table(META)?.insert("next_event", ids.next())?;
+        }
+        txn.commit()?;
+        self.next_seq = seq;
+        self.next_event = ids.next();
+        Ok((results, updates))
+    }
+}
