@@ -1,10 +1,15 @@
-//! The ingest pipeline behind one `Ingest` stream.
+//! The ingest pipeline behind one `Ingest` stream, in three stages joined by bounded queues
+//! that keep arrival order:
 //!
-//! A reader task takes articles off the stream, validates them and starts one task per article
-//! (extraction on the bounded pool, then the writer); it queues the task handles, in arrival
-//! order, on a bounded channel. A responder task awaits them in that order and sends one
-//! `IngestResult` per article. The bounded queue is the stream's window: when it is full the
-//! reader stops reading, and HTTP/2 flow control slows the client down.
+//! 1. the reader takes articles off the stream and starts one task per article (validation,
+//!    then extraction on the bounded pool), queuing the task handles;
+//! 2. the submitter awaits them in order and queues each extracted article with the writer
+//!    (so a stream's articles are committed, and get their events, in the order sent);
+//! 3. the responder awaits the writer's acknowledgements in order and sends one
+//!    `IngestResult` per article.
+//!
+//! The queues are the stream's window: when they are full the reader stops reading and HTTP/2
+//! flow control slows the client down. Many articles of a stream wait for the same commit.
 
 use std::{sync::Arc, time::Instant};
 
@@ -12,11 +17,17 @@ use tokio::{sync::mpsc, task::JoinHandle};
 use tokio_stream::{Stream, StreamExt};
 use tonic::Status;
 
-use super::{Shared, metrics::Outcome};
+use super::{
+    Shared,
+    metrics::{Metrics, Outcome},
+};
 use crate::{
     article,
     proto::{Article, IngestOutcome, IngestResult},
-    store::{self, writer::Submission},
+    store::{
+        self,
+        writer::{Pending, Submission},
+    },
 };
 
 /// Articles of one stream being processed at once.
@@ -24,38 +35,77 @@ const WINDOW: usize = 256;
 
 type Reply = Result<IngestResult, Status>;
 
+/// An article after stage 1.
+enum Prepared {
+    /// Refused before storage: the result to send.
+    Done(Reply),
+    Extracted(Submission),
+}
+
+/// An article after stage 2.
+enum Acked {
+    Done(Reply),
+    Queued(Pending),
+}
+
 /// Starts the pipeline for one stream; returns the stream of results.
 pub fn start<S>(shared: Arc<Shared>, mut articles: S) -> mpsc::Receiver<Reply>
 where
     S: Stream<Item = Result<Article, Status>> + Send + Unpin + 'static,
 {
-    let (pending_tx, mut pending_rx) = mpsc::channel::<JoinHandle<Reply>>(WINDOW);
+    let (prepared_tx, mut prepared_rx) = mpsc::channel::<JoinHandle<Prepared>>(WINDOW);
+    let (acked_tx, mut acked_rx) = mpsc::channel::<Acked>(WINDOW);
     let (reply_tx, reply_rx) = mpsc::channel::<Reply>(WINDOW);
 
+    let reader = shared.clone();
     tokio::spawn(async move {
         loop {
             let next = tokio::select! {
                 // Shutting down: take no new articles; the ones in flight still finish.
-                () = shared.shutdown.cancelled() => break,
+                () = reader.shutdown.cancelled() => break,
                 next = articles.next() => next,
             };
             let task = match next {
-                Some(Ok(article)) => tokio::spawn(process(shared.clone(), article)),
-                Some(Err(status)) => tokio::spawn(async move { Err(status) }),
+                Some(Ok(article)) => tokio::spawn(prepare(reader.clone(), article)),
+                Some(Err(status)) => tokio::spawn(async move { Prepared::Done(Err(status)) }),
                 None => break,
             };
-            if pending_tx.send(task).await.is_err() {
+            if prepared_tx.send(task).await.is_err() {
+                break;
+            }
+        }
+    });
+
+    let metrics = shared.metrics.clone();
+    tokio::spawn(async move {
+        while let Some(task) = prepared_rx.recv().await {
+            let acked = match task.await {
+                Ok(Prepared::Done(reply)) => Acked::Done(reply),
+                Ok(Prepared::Extracted(submission)) => {
+                    match shared.writer.enqueue(submission).await {
+                        Ok(pending) => Acked::Queued(pending),
+                        Err(e) => Acked::Done(Err(store_failure(e))),
+                    }
+                }
+                Err(e) => Acked::Done(Err(Status::internal(format!("ingest task failed: {e}")))),
+            };
+            if acked_tx.send(acked).await.is_err() {
                 break;
             }
         }
     });
 
     tokio::spawn(async move {
-        while let Some(task) = pending_rx.recv().await {
-            let reply = task
-                .await
-                .unwrap_or_else(|e| Err(Status::internal(format!("ingest task failed: {e}"))));
+        while let Some(acked) = acked_rx.recv().await {
+            let reply = match acked {
+                Acked::Done(reply) => reply,
+                Acked::Queued(pending) => pending.durable().await.map_err(store_failure),
+            };
+            if let Ok(result) = &reply {
+                count(&metrics, result);
+            }
             let failed = reply.is_err();
+            // A failed reply ends the stream with its status.
             if reply_tx.send(reply).await.is_err() || failed {
                 break;
             }
@@ -65,58 +115,52 @@ where
     reply_rx
 }
 
-/// Validates, extracts and stores one article.
-async fn process(shared: Arc<Shared>, mut article: Article) -> Reply {
+/// Stage 1 for one article: validation and extraction.
+async fn prepare(shared: Arc<Shared>, mut article: Article) -> Prepared {
     if let Err(e) = article::validate(&article, &shared.limits) {
-        shared.metrics.count_article(Outcome::Rejected);
-        return Ok(rejected(article.id, e.to_string()));
+        return Prepared::Done(Ok(rejected(article.id, e.to_string())));
     }
     let text_hash = store::text_hash(&article.text);
     if article.id.is_empty() {
         article.id = derived_id(&text_hash);
     }
-    let (article, extraction) = match shared.extract(article).await {
-        Ok(done) => done,
-        Err(id) => {
-            shared.metrics.count_article(Outcome::Rejected);
-            return Ok(rejected(
-                id,
-                "the extractor failed on this article (a bug: please report it with the article)"
-                    .into(),
-            ));
-        }
-    };
-    let result = shared
-        .writer
-        .submit(Submission {
+    match shared.extract(article).await {
+        Ok((article, extraction)) => Prepared::Extracted(Submission {
             article,
             text_hash,
             extraction,
-        })
-        .await
-        .map_err(|e| match e {
-            store::StoreError::Closed => Status::unavailable(
-                "the server is shutting down; resend the unacknowledged articles later",
-            ),
-            e => Status::internal(format!(
-                "{e}; this article and the rest of the stream were not stored"
-            )),
-        })?;
-    let outcome = if result.outcome == i32::from(IngestOutcome::Duplicate) {
-        Outcome::Duplicate
-    } else {
-        Outcome::Accepted
-    };
-    shared.metrics.count_article(outcome);
-    shared
-        .metrics
+        }),
+        Err(id) => Prepared::Done(Ok(rejected(
+            id,
+            "the extractor failed on this article (a bug: please report it with the article)"
+                .into(),
+        ))),
+    }
+}
+
+fn count(metrics: &Metrics, result: &IngestResult) {
+    metrics.count_article(match result.outcome() {
+        IngestOutcome::Accepted => Outcome::Accepted,
+        IngestOutcome::Duplicate => Outcome::Duplicate,
+        IngestOutcome::Rejected | IngestOutcome::Unspecified => Outcome::Rejected,
+    });
+    metrics
         .events_created
         .inc_by(result.created_event_ids.len() as u64);
-    shared
-        .metrics
+    metrics
         .events_updated
         .inc_by(result.updated_event_ids.len() as u64);
-    Ok(result)
+}
+
+fn store_failure(e: store::StoreError) -> Status {
+    match e {
+        store::StoreError::Closed => Status::unavailable(
+            "the server is shutting down; resend the unacknowledged articles later",
+        ),
+        e => Status::internal(format!(
+            "{e}; this article and the rest of the stream were not stored"
+        )),
+    }
 }
 
 fn rejected(article_id: String, error: String) -> IngestResult {

@@ -58,14 +58,25 @@ impl Writer {
         Ok((Writer { tx }, handle))
     }
 
-    /// Stores one article; resolves once it is durable (or found to be a duplicate).
-    pub async fn submit(&self, submission: Submission) -> Result<IngestResult> {
+    /// Queues one article for storage (waiting only for room in the queue); the returned
+    /// [`Pending`] resolves once it is durable or found to be a duplicate. Articles are
+    /// committed in the order they are queued.
+    pub async fn enqueue(&self, submission: Submission) -> Result<Pending> {
         let (ack, done) = oneshot::channel();
         self.tx
             .send((submission, ack))
             .await
             .map_err(|_| StoreError::Closed)?;
-        done.await.unwrap_or(Err(StoreError::Closed))
+        Ok(Pending(done))
+    }
+}
+
+/// The acknowledgement of a queued article.
+pub struct Pending(oneshot::Receiver<Result<IngestResult>>);
+
+impl Pending {
+    pub async fn durable(self) -> Result<IngestResult> {
+        self.0.await.unwrap_or(Err(StoreError::Closed))
     }
 }
 

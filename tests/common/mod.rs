@@ -1,0 +1,205 @@
+//! Shared test helpers: an in-process server on an ephemeral port, a scripted extractor whose
+//! events are written in the article text, and small client utilities.
+#![allow(dead_code)] // each test crate uses a different subset
+
+use std::{sync::Arc, time::Duration};
+
+use rasad::{
+    article::Limits,
+    proto::{
+        Article, Event, EventDate, EventStatus, EventType, EventUpdate, ExtractResponse,
+        IngestResult, Participant, SubscribeRequest, rasad_service_client::RasadServiceClient,
+    },
+    service::{self, Config, EventExtractor, Listeners},
+};
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
+use tonic::{Streaming, transport::Channel};
+
+pub type Client = RasadServiceClient<Channel>;
+
+/// Extracts one event per line `EVENT <TYPE> <STATUS> <COUNTRY>...` (e.g. `EVENT CONSULT
+/// OCCURRED RUS USA`), dated 2019-05-14.
+pub struct Scripted;
+
+impl EventExtractor for Scripted {
+    fn extract(&self, article: &Article) -> ExtractResponse {
+        let events = article
+            .text
+            .lines()
+            .filter_map(|line| line.strip_prefix("EVENT "))
+            .enumerate()
+            .map(|(i, spec)| {
+                let mut words = spec.split_whitespace();
+                let event_type =
+                    EventType::from_str_name(&format!("EVENT_TYPE_{}", words.next().unwrap()))
+                        .unwrap();
+                let status =
+                    EventStatus::from_str_name(&format!("EVENT_STATUS_{}", words.next().unwrap()))
+                        .unwrap();
+                Event {
+                    id: format!("{}#{}", article.id, i + 1),
+                    event_type: event_type.into(),
+                    status: status.into(),
+                    participants: words
+                        .map(|c| Participant {
+                            actor_id: format!("state/{c}"),
+                            country: c.into(),
+                            ..Default::default()
+                        })
+                        .collect(),
+                    date: Some(EventDate {
+                        start: "2019-05-14".into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        ExtractResponse {
+            article_id: article.id.clone(),
+            events,
+            warnings: vec![],
+        }
+    }
+}
+
+pub fn article(id: &str, text: &str) -> Article {
+    Article {
+        id: id.into(),
+        text: text.into(),
+        published_at: "2019-05-14".into(),
+        ..Default::default()
+    }
+}
+
+/// A server running in this process until dropped.
+pub struct TestServer {
+    pub url: String,
+    shutdown: CancellationToken,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start(extractor: Arc<dyn EventExtractor>) -> TestServer {
+        Self::start_in(tempfile::tempdir().unwrap(), extractor).await
+    }
+
+    pub async fn start_in(
+        dir: tempfile::TempDir,
+        extractor: Arc<dyn EventExtractor>,
+    ) -> TestServer {
+        let grpc = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", grpc.local_addr().unwrap());
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            workers: 2,
+            limits: Limits {
+                max_article_bytes: 64 * 1024,
+            },
+            max_message_bytes: 1 << 20,
+        };
+        let shutdown = CancellationToken::new();
+        let task = tokio::spawn(service::serve(
+            config,
+            Listeners {
+                grpc,
+                metrics: None,
+            },
+            extractor,
+            shutdown.clone(),
+        ));
+        TestServer {
+            url,
+            shutdown,
+            task: Some(task),
+            dir,
+        }
+    }
+
+    pub async fn client(&self) -> Client {
+        connect(&self.url).await
+    }
+
+    /// Shuts down gracefully and hands back the data directory.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        self.shutdown.cancel();
+        let task = self.task.take().unwrap();
+        tokio::time::timeout(Duration::from_secs(20), task)
+            .await
+            .expect("graceful shutdown")
+            .unwrap()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::mem::replace(&mut self.dir, dir)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// Connects, retrying while the server starts.
+pub async fn connect(url: &str) -> Client {
+    for _ in 0..200 {
+        if let Ok(c) = RasadServiceClient::connect(url.to_string()).await {
+            return c;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("no server at {url}");
+}
+
+/// Ingests `articles` on one stream; returns the results.
+pub async fn ingest(client: &mut Client, articles: Vec<Article>) -> Vec<IngestResult> {
+    let (tx, rx) = tokio::sync::mpsc::channel(64);
+    tokio::spawn(async move {
+        for a in articles {
+            if tx.send(a).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut results = client
+        .ingest(ReceiverStream::new(rx))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut out = Vec::new();
+    while let Some(r) = results.message().await.unwrap() {
+        out.push(r);
+    }
+    out
+}
+
+pub async fn subscribe(client: &mut Client, request: SubscribeRequest) -> Streaming<EventUpdate> {
+    client.subscribe(request).await.unwrap().into_inner()
+}
+
+/// The next `n` updates (failing after 20 s).
+pub async fn take(stream: &mut Streaming<EventUpdate>, n: usize) -> Vec<EventUpdate> {
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let next = tokio::time::timeout(Duration::from_secs(20), stream.message()).await;
+        match next.expect("an update within 20 s").unwrap() {
+            Some(u) => out.push(u),
+            None => panic!("stream ended after {} of {n} updates", out.len()),
+        }
+    }
+    out
+}
+
+/// Asserts no update arrives within `ms` milliseconds.
+pub async fn assert_quiet(stream: &mut Streaming<EventUpdate>, ms: u64) {
+    if let Ok(next) = tokio::time::timeout(Duration::from_millis(ms), stream.message()).await {
+        panic!("unexpected update: {next:?}");
+    }
+}
+
+pub fn sequences(updates: &[EventUpdate]) -> Vec<u64> {
+    updates.iter().map(|u| u.sequence).collect()
+}
