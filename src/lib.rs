@@ -8,6 +8,7 @@
 pub mod article;
 pub mod cli;
 pub mod extract;
+pub mod kb;
 pub mod merge;
 pub mod proto;
 pub mod service;

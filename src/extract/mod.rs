@@ -1,18 +1,166 @@
-//! Extraction: one article's text → mentions → events (pure, thread-safe).
+//! Extraction: one article's text → analysis → mentions → drafts (one per trigger) → one
+//! event per happening. Pure and thread-safe: an `Extractor` is shared read-only.
 
-use crate::proto::{Article, ExtractResponse};
+mod analysis;
+mod dates;
+mod dedupe;
+mod events;
+mod mentions;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::article::parse_published_at;
+use crate::kb::{Kb, KbError};
+use crate::proto::{self, ActorKind, Article, DatePrecision, ExtractResponse};
+
+use dates::Precision;
+use events::{Draft, Who};
+
+pub use dates::{DateValue, Precision as DatePrecisionKind};
 
 /// Extracts events from articles with a loaded knowledge base. Cheap to share across threads.
-pub struct Extractor {}
+pub struct Extractor {
+    kb: Kb,
+}
 
 impl Extractor {
     /// The extractor with the knowledge base embedded in the binary (`data/`).
-    pub fn embedded() -> Result<Self, String> {
-        Ok(Extractor {})
+    pub fn embedded() -> Result<Self, KbError> {
+        Ok(Extractor { kb: Kb::embedded()? })
+    }
+
+    /// The embedded knowledge base with the files of `dir` on top.
+    pub fn with_overlay(dir: &Path) -> Result<Self, KbError> {
+        Ok(Extractor { kb: Kb::load(Some(dir))? })
+    }
+
+    pub fn kb(&self) -> &Kb {
+        &self.kb
     }
 
     /// Extracts the events of one article. Never fails: problems become `warnings`.
     pub fn extract(&self, article: &Article) -> ExtractResponse {
-        ExtractResponse { article_id: article.id.clone(), events: vec![], warnings: vec![] }
+        let mut warnings = Vec::new();
+        let published = match parse_published_at(&article.published_at) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                warnings.push("publication date unknown: relative dates stay unresolved".to_string());
+                None
+            }
+            Err(e) => {
+                warnings.push(format!("{e}: relative dates stay unresolved"));
+                None
+            }
+        };
+        let drafts = self.drafts(&article.text, published);
+        let events = drafts.iter().enumerate().map(|(n, d)| self.to_proto(article, n, d, published)).collect();
+        ExtractResponse { article_id: article.id.clone(), events, warnings }
+    }
+
+    fn drafts(&self, text: &str, published: Option<NaiveDate>) -> Vec<Draft> {
+        let a = analysis::Analysis::new(&self.kb, text);
+        let mentions = mentions::mentions(&self.kb, &a);
+        let builder = events::Builder { kb: &self.kb, a: &a, mentions: &mentions, published };
+        dedupe::merge_reports(builder.drafts())
+    }
+
+    fn to_proto(&self, article: &Article, n: usize, d: &Draft, published: Option<NaiveDate>) -> proto::Event {
+        let kb = &self.kb;
+        let text = &article.text;
+        let participants = d
+            .sides
+            .iter()
+            .map(|s| match &s.who {
+                Who::Person { person, role, name_ar } => {
+                    let p = &kb.people[*person as usize];
+                    proto::Participant {
+                        actor_id: format!("person/{}", p.id),
+                        kind: ActorKind::Person as i32,
+                        name_en: p.name_en.clone(),
+                        name_ar: name_ar.clone(),
+                        country: s.country.clone(),
+                        role: role.clone(),
+                        actor_code: format!("{}GOV", s.country),
+                    }
+                }
+                Who::State { role } => proto::Participant {
+                    actor_id: format!("state/{}", s.country),
+                    kind: ActorKind::State as i32,
+                    name_en: kb.state(&s.country).map(|st| st.name_en.clone()).unwrap_or_default(),
+                    name_ar: String::new(),
+                    country: s.country.clone(),
+                    role: role.clone(),
+                    actor_code: if role.is_empty() { s.country.clone() } else { format!("{}GOV", s.country) },
+                },
+                Who::Organisation(o) => {
+                    let org = &kb.organisations[*o as usize];
+                    proto::Participant {
+                        actor_id: format!("org/{}", org.id),
+                        kind: ActorKind::Organisation as i32,
+                        name_en: org.name_en.clone(),
+                        name_ar: org.name_ar.clone(),
+                        country: String::new(),
+                        role: String::new(),
+                        actor_code: org.cameo.clone(),
+                    }
+                }
+            })
+            .collect();
+        let date = match d.date {
+            Some(v) => Some(proto::EventDate {
+                start: v.start_text(),
+                end: v.end.map(|e| e.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                precision: match v.precision {
+                    Precision::Day => DatePrecision::Day,
+                    Precision::Month => DatePrecision::Month,
+                    Precision::Year => DatePrecision::Year,
+                    Precision::Range => DatePrecision::Range,
+                } as i32,
+                from_publication: false,
+            }),
+            None if d.status == proto::EventStatus::Occurred => published.map(|p| proto::EventDate {
+                start: p.format("%Y-%m-%d").to_string(),
+                end: String::new(),
+                precision: DatePrecision::Day as i32,
+                from_publication: true,
+            }),
+            None => None,
+        };
+        let char_at = |byte: usize| text[..byte].chars().count() as u32;
+        let evidence = d
+            .evidence
+            .iter()
+            .map(|((s, e), (ts, te))| proto::Evidence {
+                sentence: text[*s..*e].to_string(),
+                start: char_at(*s),
+                end: char_at(*e),
+                trigger: text[*ts..*te].to_string(),
+            })
+            .collect();
+        let topics = d
+            .topics
+            .iter()
+            .filter_map(|c| kb.state(c))
+            .map(|s| proto::Topic { name_en: s.name_en.clone(), name_ar: s.name_ar.clone(), country: s.code.clone() })
+            .collect();
+        let confidence = (0.5 + 0.15 * d.named_people.min(2) as f32 + if d.date_explicit { 0.1 } else { 0.0 } + 0.05 * (d.evidence.len().min(2) as f32)).min(1.0);
+        proto::Event {
+            id: format!("{}#{}", article.id, n + 1),
+            event_type: d.event_type as i32,
+            cameo_code: format!("{:03}", d.cameo),
+            mode: d.mode as i32,
+            status: d.status as i32,
+            participants,
+            date,
+            location: d.location.as_ref().map(|l| proto::Location { name_en: l.name_en.clone(), name_ar: l.name_ar.clone(), country: l.country.clone() }),
+            topics,
+            evidence,
+            confidence,
+            article_ids: Vec::new(),
+            num_articles: 0,
+            num_sources: 0,
+        }
     }
 }

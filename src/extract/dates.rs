@@ -1,0 +1,308 @@
+//! Date expressions in Arabic news and their resolution against the publication date:
+//! explicit dates in both month-name sets and digit alphabets, numeric dates, years, weekdays
+//! relative to the dateline, relative days, weeks, months, years and seasons.
+
+use std::ops::Range;
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use crate::kb::{Cue, Unit};
+
+use super::analysis::Analysis;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    Day,
+    Month,
+    Year,
+    Range,
+}
+
+/// A resolved date: one day, a month, a year, or a range of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateValue {
+    pub start: NaiveDate,
+    /// Last day, for `Range`.
+    pub end: Option<NaiveDate>,
+    pub precision: Precision,
+}
+
+impl DateValue {
+    pub fn day(d: NaiveDate) -> DateValue {
+        DateValue { start: d, end: None, precision: Precision::Day }
+    }
+
+    fn month(year: i32, month: u32) -> Option<DateValue> {
+        Some(DateValue { start: NaiveDate::from_ymd_opt(year, month, 1)?, end: None, precision: Precision::Month })
+    }
+
+    fn year(year: i32) -> Option<DateValue> {
+        Some(DateValue { start: NaiveDate::from_ymd_opt(year, 1, 1)?, end: None, precision: Precision::Year })
+    }
+
+    fn range(start: NaiveDate, end: NaiveDate) -> DateValue {
+        DateValue { start, end: Some(end), precision: Precision::Range }
+    }
+
+    /// First and last day covered.
+    pub fn span(&self) -> (NaiveDate, NaiveDate) {
+        let last = match self.precision {
+            Precision::Day => self.start,
+            Precision::Range => self.end.unwrap_or(self.start),
+            Precision::Month => last_of_month(self.start.year(), self.start.month()),
+            Precision::Year => NaiveDate::from_ymd_opt(self.start.year(), 12, 31).unwrap_or(self.start),
+        };
+        (self.start, last)
+    }
+
+    /// The ISO form for the API: "2019-05-14", "2019-05" or "2019".
+    pub fn start_text(&self) -> String {
+        match self.precision {
+            Precision::Day | Precision::Range => self.start.format("%Y-%m-%d").to_string(),
+            Precision::Month => self.start.format("%Y-%m").to_string(),
+            Precision::Year => self.start.format("%Y").to_string(),
+        }
+    }
+}
+
+fn last_of_month(year: i32, month: u32) -> NaiveDate {
+    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).unwrap_or_default()
+}
+
+/// A date expression before the event's tense is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateExpr {
+    Fixed(DateValue),
+    /// A bare weekday ("يوم الأربعاء"): the last one for a past event, the next for a planned one.
+    Weekday(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FoundDate {
+    pub first: usize,
+    pub end: usize,
+    pub expr: DateExpr,
+}
+
+/// Resolves a bare weekday against the publication date.
+pub fn resolve_weekday(weekday: u32, published: NaiveDate, future: bool) -> NaiveDate {
+    let today = published.weekday().num_days_from_monday() as i64;
+    let w = weekday as i64;
+    if future { published + Duration::days((w - today).rem_euclid(7)) } else { published - Duration::days((today - w).rem_euclid(7)) }
+}
+
+struct Scanner<'a, 't> {
+    a: &'a Analysis<'t>,
+    published: Option<NaiveDate>,
+}
+
+impl Scanner<'_, '_> {
+    fn cue<T>(&self, i: usize, f: impl Fn(Cue) -> Option<T>) -> Option<T> {
+        if i >= self.a.tokens.len() {
+            return None;
+        }
+        self.a.cues(i).find_map(&f)
+    }
+
+    fn number(&self, i: usize) -> Option<u32> {
+        let t = self.a.tokens.get(i)?;
+        (t.kind == crate::text::TokenKind::Number && t.norm.len() <= 4).then(|| t.norm.parse().ok()).flatten()
+    }
+
+    fn year_at(&self, i: usize) -> Option<i32> {
+        self.number(i).filter(|y| (1900..=2100).contains(y)).map(|y| y as i32)
+    }
+
+    /// A month name at `i` (one or two words, optionally "مايو/أيار"): (month, tokens used).
+    fn month_at(&self, i: usize) -> Option<(u32, usize)> {
+        let one = |i: usize| -> Option<(u32, usize)> {
+            if let Some((len, words)) = self.a.phrases.get(i).and_then(|p| p.as_ref()) {
+                let m = words.iter().find_map(|w| match w {
+                    crate::kb::Word::Cue(Cue::Month(m)) => Some(*m),
+                    _ => None,
+                });
+                if let Some(m) = m {
+                    return Some((m, *len));
+                }
+            }
+            self.cue(i, |c| if let Cue::Month(m) = c { Some(m) } else { None }).map(|m| (m, 1))
+        };
+        let (m, len) = one(i)?;
+        if self.a.tokens.get(i + len).is_some_and(|t| t.is_punct('/'))
+            && let Some((_, len2)) = one(i + len + 1)
+        {
+            return Some((m, len + 1 + len2));
+        }
+        Some((m, len))
+    }
+
+    fn reldir(&self, i: usize) -> Option<i64> {
+        self.cue(i, |c| if let Cue::RelDir(d) = c { Some(d) } else { None })
+    }
+
+    /// The year a day-and-month without a year falls in: the one nearest the publication
+    /// date, or the last/next one when the text says "الماضي"/"المقبل".
+    fn infer_year(&self, month: u32, day: u32, dir: Option<i64>) -> Option<NaiveDate> {
+        let p = self.published?;
+        let candidates: Vec<NaiveDate> = (p.year() - 1..=p.year() + 1).filter_map(|y| NaiveDate::from_ymd_opt(y, month, day)).collect();
+        match dir {
+            Some(d) if d < 0 => candidates.into_iter().filter(|c| *c <= p).max(),
+            Some(d) if d > 0 => candidates.into_iter().filter(|c| *c >= p).min(),
+            Some(_) => NaiveDate::from_ymd_opt(p.year(), month, day),
+            None => candidates.into_iter().min_by_key(|c| (*c - p).num_days().abs()),
+        }
+    }
+
+    fn at(&self, i: usize) -> Option<(DateExpr, usize)> {
+        let fixed = |v: DateValue, len: usize| Some((DateExpr::Fixed(v), len));
+        // "3 مايو/أيار 2019", "6 مايو", "من 7 إلى 10 مايو الجاري"
+        if let Some(day) = self.number(i).filter(|d| (1..=31).contains(d)) {
+            let (day_end, range_end) = match (self.cue(i + 1, |c| (c == Cue::To).then_some(())), self.number(i + 2)) {
+                (Some(()), Some(e)) if (day..=31).contains(&e) => (Some(e), 2),
+                _ => (None, 0),
+            };
+            let mi = i + 1 + range_end;
+            if let Some((month, mlen)) = self.month_at(mi) {
+                let after = mi + mlen;
+                let (year, ylen) = match self.year_at(after) {
+                    Some(y) => (Some(y), 1),
+                    None if self.cue(after, |c| (c == Cue::Unit(Unit::Year)).then_some(())).is_some() && self.year_at(after + 1).is_some() => {
+                        (self.year_at(after + 1), 2)
+                    }
+                    None => (None, 0),
+                };
+                let dir = if year.is_none() { self.reldir(after) } else { None };
+                let start = match year {
+                    Some(y) => NaiveDate::from_ymd_opt(y, month, day),
+                    None => self.infer_year(month, day, dir),
+                }?;
+                let len = after - i + ylen + usize::from(dir.is_some());
+                return match day_end.and_then(|e| NaiveDate::from_ymd_opt(start.year(), month, e)) {
+                    Some(end) => fixed(DateValue::range(start, end), len),
+                    None => fixed(DateValue::day(start), len),
+                };
+            }
+            // "16-10-2022", "2022/10/16"
+            let sep = |k: usize| self.a.tokens.get(k).is_some_and(|t| t.is_punct('-') || t.is_punct('/'));
+            if sep(i + 1) && sep(i + 3) {
+                let (a, b, c) = (self.number(i), self.number(i + 2), self.year_at(i + 4));
+                if let (Some(d), Some(m), Some(y)) = (a, b, c) {
+                    return fixed(DateValue::day(NaiveDate::from_ymd_opt(y, m, d)?), 5);
+                }
+            }
+        }
+        if let Some(y) = self.year_at(i)
+            && self.a.tokens.get(i + 1).is_some_and(|t| t.is_punct('-') || t.is_punct('/'))
+            && let (Some(m), Some(d)) = (self.number(i + 2), self.number(i + 4))
+        {
+            return fixed(DateValue::day(NaiveDate::from_ymd_opt(y, m, d)?), 5);
+        }
+        // "أيار/مايو 2017", "سبتمبر الماضي", "في فبراير"
+        if let Some((month, len)) = self.month_at(i) {
+            if let Some(y) = self.year_at(i + len) {
+                return fixed(DateValue::month(y, month)?, len + 1);
+            }
+            if self.cue(i + len, |c| (c == Cue::Unit(Unit::Year)).then_some(())).is_some()
+                && let Some(y) = self.year_at(i + len + 1)
+            {
+                return fixed(DateValue::month(y, month)?, len + 2);
+            }
+            let dir = self.reldir(i + len);
+            let introduced = i > 0 && (self.cue(i - 1, |c| matches!(c, Cue::In | Cue::Sideline).then_some(())).is_some() || self.a.tokens[i - 1].norm.ends_with("شهر"));
+            if dir.is_some() || introduced {
+                let d = self.infer_year(month, 1, dir)?;
+                return fixed(DateValue::month(d.year(), month)?, len + usize::from(dir.is_some()));
+            }
+        }
+        // "عام 2013", "في 2014"
+        if self.cue(i, |c| (c == Cue::Unit(Unit::Year)).then_some(())).is_some()
+            && let Some(y) = self.year_at(i + 1)
+        {
+            return fixed(DateValue::year(y)?, 2);
+        }
+        if self.cue(i, |c| (c == Cue::In).then_some(())).is_some()
+            && let Some(y) = self.year_at(i + 1)
+            && self.month_at(i + 2).is_none()
+        {
+            return fixed(DateValue::year(y)?, 2);
+        }
+        let published = self.published;
+        // "اليوم الثلاثاء", "يوم غد الثلاثاء", "أمس"
+        if let Some(offset) = self.cue(i, |c| if let Cue::RelDay(d) = c { Some(d) } else { None }) {
+            let weekday = usize::from(self.cue(i + 1, |c| matches!(c, Cue::Weekday(_)).then_some(())).is_some());
+            return fixed(DateValue::day(published? + Duration::days(offset)), 1 + weekday);
+        }
+        // "الأحد الماضي", "الثلاثاء المقبل", "يوم الأربعاء"
+        if let Some(w) = self.cue(i, |c| if let Cue::Weekday(w) = c { Some(w) } else { None }) {
+            return match self.reldir(i + 1) {
+                Some(d) if d != 0 => {
+                    let p = published?;
+                    let day = if d < 0 { resolve_weekday(w, p - Duration::days(1), false) } else { resolve_weekday(w, p + Duration::days(1), true) };
+                    fixed(DateValue::day(day), 2)
+                }
+                _ => Some((DateExpr::Weekday(w), 1)),
+            };
+        }
+        // "هذا الأسبوع", "الأسبوع الماضي", "نهاية الأسبوع", "الشهر المقبل", "العام الماضي"
+        let this = i > 0 && matches!(self.a.tokens[i - 1].norm.as_str(), "هذا" | "هذه");
+        if let Some(unit) = self.cue(i, |c| if let Cue::Unit(u) = c { Some(u) } else { None }) {
+            let p = published?;
+            if unit == Unit::End {
+                let inner = self.cue(i + 1, |c| if let Cue::Unit(u) = c { Some(u) } else { None })?;
+                return match inner {
+                    Unit::Week => {
+                        let friday = resolve_weekday(4, p, true);
+                        fixed(DateValue::range(friday, friday + Duration::days(1)), 2)
+                    }
+                    Unit::Month => fixed(DateValue::range(last_of_month(p.year(), p.month()) - Duration::days(6), last_of_month(p.year(), p.month())), 2),
+                    _ => None,
+                };
+            }
+            let dir = self.reldir(i + 1).or(this.then_some(0))?;
+            let len = 1 + usize::from(!this || self.reldir(i + 1).is_some());
+            return match unit {
+                Unit::Week => fixed(DateValue::range(p + Duration::days(7 * dir), p + Duration::days(7 * dir + 6)), len),
+                Unit::Month => {
+                    let m0 = p.year() * 12 + p.month() as i32 - 1 + dir as i32;
+                    fixed(DateValue::month(m0.div_euclid(12), (m0.rem_euclid(12) + 1) as u32)?, len)
+                }
+                Unit::Year => fixed(DateValue::year(p.year() + dir as i32)?, len),
+                Unit::End => None,
+            };
+        }
+        // "الخريف المقبل"
+        if let Some(first_month) = self.cue(i, |c| if let Cue::Season(m) = c { Some(m) } else { None }) {
+            let p = published?;
+            let dir = self.reldir(i + 1)?;
+            let mut year = p.year();
+            let starts = |y: i32| NaiveDate::from_ymd_opt(y, first_month, 1).unwrap_or(p);
+            if dir > 0 && starts(year) <= p {
+                year += 1;
+            } else if dir < 0 && starts(year) > p {
+                year -= 1;
+            }
+            let start = starts(year);
+            let end_month = (first_month + 1) % 12 + 1;
+            let end_year = if end_month < first_month { year + 1 } else { year };
+            return fixed(DateValue::range(start, last_of_month(end_year, end_month)), 2);
+        }
+        None
+    }
+}
+
+/// Every date expression in `range`, left to right.
+pub fn find_dates(a: &Analysis<'_>, range: Range<usize>, published: Option<NaiveDate>) -> Vec<FoundDate> {
+    let scanner = Scanner { a, published };
+    let mut out = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        if let Some((expr, len)) = scanner.at(i) {
+            out.push(FoundDate { first: i, end: i + len, expr });
+            i += len.max(1);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}

@@ -1,0 +1,135 @@
+//! One event per happening within an article: the headline, the lead and later paragraphs
+//! usually describe the same meeting. Drafts that agree on type, sides and date merge; an
+//! agreement reached in talks takes the talks' date and place.
+
+use crate::proto::{ConsultMode, EventStatus, EventType};
+
+use super::events::{Draft, Who, add_side};
+
+fn people(d: &Draft, country: &str) -> Vec<u32> {
+    d.sides
+        .iter()
+        .filter(|s| s.country == country)
+        .filter_map(|s| match s.who {
+            Who::Person { person, .. } => Some(person),
+            _ => None,
+        })
+        .collect()
+}
+
+fn same_sides(a: &Draft, b: &Draft) -> bool {
+    if a.countries() != b.countries() {
+        return false;
+    }
+    a.countries().iter().all(|c| {
+        let (pa, pb) = (people(a, c), people(b, c));
+        pa.is_empty() || pb.is_empty() || pa.iter().any(|p| pb.contains(p))
+    })
+}
+
+fn dates_agree(a: &Draft, b: &Draft) -> bool {
+    match (a.date.filter(|_| a.date_explicit), b.date.filter(|_| b.date_explicit)) {
+        (Some(x), Some(y)) => {
+            let ((xs, xe), (ys, ye)) = (x.span(), y.span());
+            xs <= ye && ys <= xe
+        }
+        _ => true,
+    }
+}
+
+fn statuses_agree(a: &Draft, b: &Draft) -> bool {
+    a.status == b.status || !a.status_explicit || !b.status_explicit
+}
+
+fn modes_agree(a: ConsultMode, b: ConsultMode) -> bool {
+    a == b || a == ConsultMode::Unspecified || b == ConsultMode::Unspecified || (a != ConsultMode::Phone && b != ConsultMode::Phone)
+}
+
+fn reports_same(a: &Draft, b: &Draft) -> bool {
+    a.event_type == b.event_type && same_sides(a, b) && dates_agree(a, b) && statuses_agree(a, b) && modes_agree(a.mode, b.mode)
+}
+
+fn precision_rank(d: &Draft) -> u8 {
+    use super::dates::Precision::*;
+    match d.date.map(|d| d.precision) {
+        Some(Day) => 4,
+        Some(Range) => 3,
+        Some(Month) => 2,
+        Some(Year) => 1,
+        None => 0,
+    }
+}
+
+fn absorb(into: &mut Draft, from: Draft) {
+    if from.date_explicit && (!into.date_explicit || precision_rank(&from) > precision_rank(into)) {
+        into.date = from.date;
+        into.date_explicit = true;
+    }
+    if into.date.is_none() {
+        into.date = from.date;
+    }
+    if from.status_explicit && (!into.status_explicit || rank(from.status) > rank(into.status)) {
+        into.status = from.status;
+        into.status_explicit = true;
+        into.cameo = from.cameo;
+    }
+    match (&into.location, from.location) {
+        (None, Some(l)) => into.location = Some(l),
+        (Some(cur), Some(l)) if !cur.specific && l.specific && cur.country == l.country => into.location = Some(l),
+        _ => {}
+    }
+    if into.mode == ConsultMode::Unspecified || (into.mode == ConsultMode::Visit && from.mode == ConsultMode::Phone) {
+        into.mode = from.mode;
+    }
+    for t in from.topics {
+        if !into.topics.contains(&t) {
+            into.topics.push(t);
+        }
+    }
+    for side in from.sides {
+        add_side(&mut into.sides, side);
+    }
+    into.evidence.extend(from.evidence);
+    into.named_people = into.named_people.max(from.named_people);
+}
+
+/// Which status wins when two explicit reports in one article differ.
+fn rank(s: EventStatus) -> u8 {
+    match s {
+        EventStatus::Cancelled => 5,
+        EventStatus::Occurred => 4,
+        EventStatus::Planned => 3,
+        EventStatus::Proposed => 2,
+        _ => 1,
+    }
+}
+
+/// Merges an article's drafts into one event per happening.
+pub fn merge_reports(drafts: Vec<Draft>) -> Vec<Draft> {
+    let mut events: Vec<Draft> = Vec::new();
+    for d in drafts {
+        match events.iter().rposition(|e| reports_same(e, &d)) {
+            Some(i) => absorb(&mut events[i], d),
+            None => events.push(d),
+        }
+    }
+    // Agreements reached in talks take the talks' date and place.
+    let consults: Vec<Draft> = events.iter().filter(|e| e.event_type == EventType::Consult).cloned().collect();
+    for e in events.iter_mut().filter(|e| e.event_type == EventType::Agree) {
+        let talks = consults.iter().filter(|c| c.countries() == e.countries() && c.date_explicit && c.status == EventStatus::Occurred);
+        let talks: Vec<&Draft> = match &e.location {
+            Some(l) => talks.filter(|c| c.location.as_ref().is_some_and(|cl| cl.country == l.country)).collect(),
+            None => talks.collect(),
+        };
+        if let [c] = talks.as_slice() {
+            if !e.date_explicit {
+                e.date = c.date;
+                e.date_explicit = true;
+            }
+            if e.location.as_ref().is_none_or(|l| !l.specific) && c.location.is_some() {
+                e.location = c.location.clone();
+            }
+        }
+    }
+    events
+}

@@ -1,0 +1,457 @@
+//! Events: each trigger word opens a frame of its sentence; the frame's mentions become the
+//! sides of the contact (titles resolved to office holders on the event's date), its date,
+//! place, mode, topics and status (modality cues, tense and date against the dateline).
+
+use chrono::NaiveDate;
+
+use crate::kb::{Cue, Kb, Office, PlaceKind, Trigger, Word};
+use crate::proto::{ConsultMode, EventStatus, EventType};
+
+use super::analysis::Analysis;
+use super::dates::{DateExpr, DateValue, find_dates, resolve_weekday};
+use super::mentions::{Actor, Mention, MentionKind};
+
+/// One side of an event, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
+    Person { person: u32, role: String, name_ar: String },
+    State { role: String },
+    Organisation(u32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Side {
+    /// ISO alpha-3; empty for organisations.
+    pub country: String,
+    pub who: Who,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub name_en: String,
+    pub name_ar: String,
+    pub country: String,
+    /// A city or venue rather than a whole country.
+    pub specific: bool,
+}
+
+/// An event found in one frame, before the article's reports of one happening are merged.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub event_type: EventType,
+    pub cameo: u16,
+    pub mode: ConsultMode,
+    pub status: EventStatus,
+    /// The status comes from a cue, the tense or an explicit date, not the default.
+    pub status_explicit: bool,
+    pub sides: Vec<Side>,
+    pub date: Option<DateValue>,
+    pub date_explicit: bool,
+    pub location: Option<Place>,
+    pub topics: Vec<String>,
+    /// Byte range of the supporting sentence and of the trigger word.
+    pub evidence: Vec<((usize, usize), (usize, usize))>,
+    pub named_people: usize,
+}
+
+impl Draft {
+    pub fn countries(&self) -> Vec<&str> {
+        let mut c: Vec<&str> = self.sides.iter().map(|s| s.country.as_str()).collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    }
+}
+
+struct TriggerAt {
+    pos: usize,
+    trigger: Trigger,
+    future: bool,
+    pronoun: bool,
+}
+
+/// Context of the tokens just before a mention.
+fn preceding(a: &Analysis<'_>, m: &Mention, wanted: Cue, window: usize) -> bool {
+    (m.first.saturating_sub(window)..m.first).any(|k| a.cue(k, |c| c == wanted))
+}
+
+fn status_rank(s: EventStatus) -> u8 {
+    match s {
+        EventStatus::Cancelled => 5,
+        EventStatus::Negated => 4,
+        EventStatus::Proposed => 3,
+        EventStatus::Planned => 2,
+        _ => 1,
+    }
+}
+
+pub struct Builder<'a, 't> {
+    pub kb: &'a Kb,
+    pub a: &'a Analysis<'t>,
+    pub mentions: &'a [Mention],
+    pub published: Option<NaiveDate>,
+}
+
+impl Builder<'_, '_> {
+    /// Drafts for every trigger of every sentence, in text order.
+    pub fn drafts(&self) -> Vec<Draft> {
+        let mut out = Vec::new();
+        for s in &self.a.sentences {
+            let range = s.first..s.end;
+            if range.clone().any(|i| self.a.cue(i, |c| c == Cue::Sports)) {
+                continue;
+            }
+            let has_agreement_noun = range.clone().any(|i| self.a.cue(i, |c| c == Cue::Agreement));
+            let triggers: Vec<TriggerAt> = range
+                .clone()
+                .filter_map(|i| {
+                    let (t, hit) = self.a.trigger(i)?;
+                    if t.cameo == 57 && !has_agreement_noun {
+                        return None;
+                    }
+                    let absorbed = (i.saturating_sub(2).max(s.first)..i).any(|k| self.a.cue(k, |c| c == Cue::Sideline));
+                    (!absorbed).then_some(TriggerAt { pos: i, trigger: t, future: hit.future, pronoun: hit.pronoun })
+                })
+                .collect();
+            let statuses = self.assign_status_cues(s.first, s.end, &triggers);
+            for (k, t) in triggers.iter().enumerate() {
+                let prev = if k > 0 { triggers[k - 1].pos + 1 } else { s.first };
+                let next = triggers.get(k + 1).map_or(s.end, |n| n.pos);
+                if let Some(d) = self.frame(t, prev, next, s.first, s.end, statuses[k]) {
+                    out.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    /// Gives each modality cue of a sentence to the trigger it modifies.
+    fn assign_status_cues(&self, first: usize, end: usize, triggers: &[TriggerAt]) -> Vec<Option<EventStatus>> {
+        let mut out: Vec<Option<EventStatus>> = vec![None; triggers.len()];
+        if triggers.is_empty() {
+            return out;
+        }
+        let mut give = |k: usize, s: EventStatus| {
+            if out[k].is_none_or(|cur| status_rank(s) > status_rank(cur)) {
+                out[k] = Some(s);
+            }
+        };
+        let mut i = first;
+        while i < end {
+            let (cues, len): (Vec<Cue>, usize) = match &self.a.phrases[i] {
+                Some((len, words)) => (words.iter().filter_map(|w| if let Word::Cue(c) = w { Some(*c) } else { None }).collect(), *len),
+                None => (self.a.cues(i).collect(), 1),
+            };
+            for cue in cues {
+                let next = triggers.iter().position(|t| t.pos >= i);
+                let prev = triggers.iter().rposition(|t| t.pos < i);
+                match cue {
+                    Cue::Status { status, backward } => {
+                        let target = if backward { prev.or(next) } else { next.or(prev) };
+                        if let Some(k) = target {
+                            give(k, status);
+                        }
+                    }
+                    Cue::Maybe => {
+                        let present = self.a.tokens.get(i + 1).is_some_and(|t| t.norm.starts_with(['ي', 'ت', 'ن']));
+                        if present && let Some(k) = next {
+                            give(k, EventStatus::Proposed);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            i += len;
+        }
+        out
+    }
+
+    fn frame(&self, t: &TriggerAt, prev: usize, next: usize, sent_first: usize, sent_end: usize, cue_status: Option<EventStatus>) -> Option<Draft> {
+        let a = self.a;
+        let pos = t.pos;
+        // Past negation right before the trigger: it did not happen, and nothing was planned.
+        if (pos.saturating_sub(3).max(sent_first)..pos).any(|k| a.cue(k, |c| c == Cue::NegPast)) {
+            return None;
+        }
+        let left = (prev..pos).rev().find(|&k| a.cue(k, |c| c == Cue::Complementizer)).map_or(prev, |k| k + 1);
+        let right = (pos + 1..next).find(|&k| a.cue(k, |c| c == Cue::Report)).unwrap_or(next);
+        let in_frame: Vec<&Mention> = self.mentions.iter().filter(|m| m.first >= left && m.end <= right && !(m.first <= pos && pos < m.end)).collect();
+
+        // "بين X و Y": the participants are exactly the list after بين.
+        let between = (pos + 1..(pos + 3).min(right)).find(|&k| a.cue(k, |c| c == Cue::Between));
+        let chain: Option<Vec<&Mention>> = between.and_then(|b| {
+            let mut list: Vec<&Mention> = Vec::new();
+            let mut at = b + 1;
+            for m in in_frame.iter().filter(|m| m.first > b) {
+                let gap_ok = (at..m.first).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من"));
+                if !gap_ok {
+                    break;
+                }
+                if matches!(m.kind, MentionKind::Actor(_) | MentionKind::StateName(_) | MentionKind::Seat(_)) {
+                    list.push(m);
+                }
+                at = m.end;
+            }
+            (!list.is_empty()).then_some(list)
+        });
+
+        let mut actors: Vec<(&Mention, Actor)> = Vec::new();
+        let mut location: Option<(Place, bool)> = None; // (place, is destination)
+        let mut topics: Vec<String> = Vec::new();
+        let mut topic_chain_end: Option<usize> = None;
+        for m in &in_frame {
+            let about = preceding(a, m, Cue::About, 4) || topic_chain_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
+            let located = preceding(a, m, Cue::In, 1) || m.prep == Some('ب');
+            let towards = preceding(a, m, Cue::To, 1) || m.prep == Some('ل');
+            let aside = preceding(a, m, Cue::At, 1) || m.prep == Some('ك');
+            let direct_object = t.trigger.takes_destination && m.first > pos && m.first <= pos + 3 && !located;
+            let in_chain = chain.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, *m)));
+            let state_of = |code: &str| self.kb.state(code).map(|s| (s.name_en.clone(), s.name_ar.clone()));
+            match &m.kind {
+                MentionKind::Actor(actor) => {
+                    if about || !in_chain {
+                        continue;
+                    }
+                    actors.push((m, actor.clone()));
+                }
+                MentionKind::StateName(s) | MentionKind::Adjective(s) if about => {
+                    let code = self.kb.states[*s as usize].code.clone();
+                    topics.push(code);
+                    topic_chain_end = Some(m.end);
+                }
+                MentionKind::Place(p) if about => {
+                    let place = &self.kb.places[*p as usize];
+                    if place.kind == PlaceKind::Region && !place.country.is_empty() {
+                        topics.push(place.country.clone());
+                        topic_chain_end = Some(m.end);
+                    }
+                }
+                MentionKind::Adjective(_) => {}
+                MentionKind::StateName(s) => {
+                    let st = &self.kb.states[*s as usize];
+                    let place = Place { name_en: st.name_en.clone(), name_ar: st.name_ar.clone(), country: st.code.clone(), specific: false };
+                    if (towards || direct_object) && t.trigger.takes_destination {
+                        if location.as_ref().is_none_or(|(_, dest)| !dest) {
+                            location = Some((place, true));
+                        } else {
+                            // A tour: "زار خلالها إندونيسيا وماليزيا" — one visit per country.
+                            actors.push((m, Actor::State(st.code.clone())));
+                        }
+                    } else if located {
+                        if location.is_none() {
+                            location = Some((place, false));
+                        }
+                    } else if !aside && !towards && in_chain {
+                        actors.push((m, Actor::State(st.code.clone())));
+                    }
+                }
+                MentionKind::Seat(p) | MentionKind::Place(p) => {
+                    let pl = &self.kb.places[*p as usize];
+                    let seat = matches!(pl.kind, PlaceKind::Capital | PlaceKind::Seat);
+                    let place = Place { name_en: pl.name_en.clone(), name_ar: pl.name_ar.clone(), country: pl.country.clone(), specific: true };
+                    let genitive = !t.trigger.is_verb && m.first == pos + 1;
+                    if (towards || direct_object) && t.trigger.takes_destination {
+                        location = Some((place, true));
+                    } else if located || genitive || !seat {
+                        if location.as_ref().is_none_or(|(l, dest)| !dest && !l.specific) && !pl.country.is_empty() && (located || genitive || towards) {
+                            location = Some((place, false));
+                        }
+                    } else if !aside && !towards && in_chain {
+                        actors.push((m, Actor::State(pl.country.clone())));
+                    }
+                    let _ = state_of;
+                }
+            }
+        }
+
+        // Date: the first expression after the trigger, else the last one before it.
+        let dates = find_dates(a, left.min(pos)..right, self.published);
+        let found = dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos));
+        let trigger_word = &a.tokens[pos].norm;
+        let present_tense = t.trigger.is_verb && trigger_word.trim_start_matches(['و', 'ف']).starts_with(['ي', 'ت', 'ن']);
+        let leaning_future = t.future || present_tense && matches!(cue_status, None | Some(EventStatus::Planned));
+        let date = found.and_then(|d| match d.expr {
+            DateExpr::Fixed(v) => Some(v),
+            DateExpr::Weekday(w) => self.published.map(|p| DateValue::day(resolve_weekday(w, p, leaning_future || cue_status == Some(EventStatus::Planned)))),
+        });
+
+        // Status: a cue, else the future prefix, else the date against the dateline.
+        let (status, status_explicit) = match (cue_status, date, self.published) {
+            (Some(s), _, _) => (s, true),
+            _ if t.future => (EventStatus::Planned, true),
+            (None, Some(d), Some(p)) if d.span().0 > p => (EventStatus::Planned, true),
+            (None, Some(d), Some(p)) if d.span().1 < p => (EventStatus::Occurred, true),
+            (None, Some(_), _) => (if present_tense && t.future { EventStatus::Planned } else { EventStatus::Occurred }, present_tense || !t.trigger.is_verb),
+            _ => (EventStatus::Occurred, false),
+        };
+        let on = date.map(|d| d.start).or(self.published);
+
+        let mut sides = self.resolve(&actors, on);
+        // A visit to a country whose host the frame does not name: the country is the host.
+        if let Some((place, true)) = &location
+            && !place.country.is_empty()
+            && !sides.iter().any(|s| s.country == place.country)
+        {
+            sides.push(Side { country: place.country.clone(), who: Who::State { role: String::new() } });
+        }
+        // Pro-drop and pronoun suffixes: the subject is the last foreign actor named before.
+        if count_sides(&sides) < 2 && (t.trigger.is_verb || t.pronoun) {
+            if let Some(side) = self.antecedent(pos, &sides, on) {
+                sides.insert(0, side);
+            }
+        }
+        if count_sides(&sides) < 2 {
+            return None;
+        }
+        topics.retain(|c| !sides.iter().any(|s| &s.country == c) && location.as_ref().is_none_or(|(l, _)| &l.country != c));
+        topics.dedup();
+
+        let phone = t.trigger.mode == ConsultMode::Phone || (left..right).any(|k| a.cue(k, |c| c == Cue::Phone) || a.tokens[k].norm.starts_with("هاتفي"));
+        let place = location.map(|(p, _)| p);
+        let mode = if t.trigger.event_type != EventType::Consult {
+            ConsultMode::Unspecified
+        } else if phone {
+            ConsultMode::Phone
+        } else if count_sides(&sides) >= 3 {
+            ConsultMode::Multilateral
+        } else if let Some(p) = place.as_ref().filter(|p| !p.country.is_empty()) {
+            if sides.iter().any(|s| s.country == p.country) { ConsultMode::Visit } else { ConsultMode::ThirdParty }
+        } else {
+            t.trigger.mode
+        };
+        let sentence = (a.tokens[sent_first].start, a.tokens[sent_end - 1].end);
+        let named_people = sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
+        Some(Draft {
+            event_type: t.trigger.event_type,
+            cameo: if status == EventStatus::Planned && t.trigger.event_type == EventType::Consult { 36 } else { t.trigger.cameo },
+            mode,
+            status,
+            status_explicit,
+            sides,
+            date,
+            date_explicit: date.is_some(),
+            location: place,
+            topics,
+            evidence: vec![(sentence, (a.tokens[pos].start, a.tokens[pos].end))],
+            named_people,
+        })
+    }
+
+    /// The office a person held on a day.
+    fn office_of(&self, person: u32, on: Option<NaiveDate>) -> Option<(Office, String)> {
+        self.kb.term_on(person, on).map(|t| (t.office, t.role_en.clone()))
+    }
+
+    fn name_ar(&self, m: &Mention) -> String {
+        let (f, e) = m.name_span;
+        self.a.text[self.a.tokens[f].start..self.a.tokens[e - 1].end].to_string()
+    }
+
+    fn person_side(&self, person: u32, on: Option<NaiveDate>, name_ar: String) -> Side {
+        let p = &self.kb.people[person as usize];
+        let role = self.office_of(person, on).map(|(_, r)| r).unwrap_or_default();
+        Side { country: p.country.clone(), who: Who::Person { person, role, name_ar } }
+    }
+
+    /// The one holder of an office on a day, if the knowledge base knows exactly one.
+    fn holder(&self, office: Office, country: &str, on: Option<NaiveDate>) -> Option<u32> {
+        let on = on?;
+        let mut holders = self.kb.holders(office, country, on).map(|t| t.person);
+        let first = holders.next()?;
+        holders.all(|p| p == first).then_some(first)
+    }
+
+    fn resolve(&self, actors: &[(&Mention, Actor)], on: Option<NaiveDate>) -> Vec<Side> {
+        let mut sides: Vec<Side> = Vec::new();
+        let anchor_office = actors.iter().find_map(|(_, actor)| match actor {
+            Actor::Person(p) => self.office_of(*p, on).map(|(o, _)| o),
+            Actor::Office { office, deputy: false, country: Some(_), .. } => Some(*office),
+            _ => None,
+        });
+        for (m, actor) in actors {
+            let side = match actor {
+                Actor::Person(p) => Some(self.person_side(*p, on, self.name_ar(m))),
+                Actor::Office { office, role, country: Some(c), deputy } => {
+                    match self.holder(*office, c, on).filter(|_| !deputy) {
+                        Some(p) => Some(self.person_side(p, on, String::new())),
+                        None => Some(Side { country: c.clone(), who: Who::State { role: if *deputy { String::new() } else { role.clone() } } }),
+                    }
+                }
+                Actor::Office { office, country: None, deputy: false, .. } => self.last_holder_before(m.first, *office, on),
+                Actor::Office { .. } => None,
+                Actor::Counterpart { country: Some(c) } => match anchor_office.and_then(|o| self.holder(o, c, on)) {
+                    Some(p) => Some(self.person_side(p, on, String::new())),
+                    None => Some(Side { country: c.clone(), who: Who::State { role: String::new() } }),
+                },
+                Actor::Counterpart { country: None } => None,
+                Actor::State(c) => Some(Side { country: c.clone(), who: Who::State { role: String::new() } }),
+                Actor::Organisation(o) => Some(Side { country: String::new(), who: Who::Organisation(*o) }),
+            };
+            if let Some(side) = side {
+                add_side(&mut sides, side);
+            }
+        }
+        sides
+    }
+
+    /// "العاهل" with no country: the last person named before who held that office.
+    fn last_holder_before(&self, pos: usize, office: Office, on: Option<NaiveDate>) -> Option<Side> {
+        self.mentions.iter().rev().filter(|m| m.end <= pos).find_map(|m| match m.kind {
+            MentionKind::Actor(Actor::Person(p)) if self.office_of(p, on).is_some_and(|(o, _)| o == office) => Some(self.person_side(p, on, String::new())),
+            _ => None,
+        })
+    }
+
+    /// The nearest person (or titled office holder) named before `pos` whose country is not
+    /// yet a side: the understood subject of a verb or the owner of "لقائه".
+    fn antecedent(&self, pos: usize, sides: &[Side], on: Option<NaiveDate>) -> Option<Side> {
+        let window = pos.saturating_sub(120);
+        self.mentions.iter().rev().filter(|m| m.end <= pos && m.first >= window).find_map(|m| {
+            let side = match &m.kind {
+                MentionKind::Actor(Actor::Person(p)) => self.person_side(*p, on, self.name_ar(m)),
+                MentionKind::Actor(Actor::Office { office, country: Some(c), deputy: false, .. }) => {
+                    self.person_side(self.holder(*office, c, on)?, on, String::new())
+                }
+                _ => return None,
+            };
+            (!side.country.is_empty() && !sides.iter().any(|s| s.country == side.country)).then_some(side)
+        })
+    }
+}
+
+/// Distinct sides: countries, and organisations each on their own.
+pub fn count_sides(sides: &[Side]) -> usize {
+    let mut keys: Vec<String> = sides
+        .iter()
+        .map(|s| match &s.who {
+            Who::Organisation(o) => format!("org/{o}"),
+            _ => s.country.clone(),
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys.len()
+}
+
+/// Adds a side: a person replaces their state's bare entry; duplicates are dropped.
+pub fn add_side(sides: &mut Vec<Side>, side: Side) {
+    match &side.who {
+        Who::Person { person, .. } => {
+            if sides.iter().any(|s| matches!(s.who, Who::Person { person: p, .. } if p == *person)) {
+                return;
+            }
+            sides.retain(|s| !(s.country == side.country && matches!(s.who, Who::State { .. })));
+        }
+        Who::State { .. } => {
+            if sides.iter().any(|s| s.country == side.country && !matches!(s.who, Who::Organisation(_))) {
+                return;
+            }
+        }
+        Who::Organisation(o) => {
+            if sides.iter().any(|s| s.who == Who::Organisation(*o)) {
+                return;
+            }
+        }
+    }
+    sides.push(side);
+}

@@ -1,0 +1,309 @@
+//! Mentions: the actors, places and states an article names, found with the knowledge base's
+//! matchers and composed into units ("وزير الخارجية الأمريكي مايك بومبيو" is one actor;
+//! "نظيره الروسي" a counterpart; "مسؤولون أميركيون وروس" two states' officials).
+
+use crate::kb::{Cue, Entity, Kb, Office, PlaceKind};
+
+use super::analysis::Analysis;
+
+/// Who an actor mention names, before dates resolve titles to people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Person(u32),
+    /// A title: the holder of `office` in `country` on the event's date. Without a country,
+    /// the last person mentioned who held it.
+    Office { office: Office, role: String, country: Option<String>, deputy: bool },
+    /// "نظيره الروسي": whoever holds, in `country`, the office of the other side.
+    Counterpart { country: Option<String> },
+    /// A state acting through unnamed officials, or named for its government.
+    State(String),
+    Organisation(u32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MentionKind {
+    Actor(Actor),
+    /// A state by name ("روسيا"): an actor, a location or a topic depending on context.
+    StateName(u32),
+    /// A capital or seat of power: an actor (Moscow = Russia) or a location.
+    Seat(u32),
+    /// A city, venue or region.
+    Place(u32),
+    /// A nationality adjective not attached to an actor.
+    Adjective(u32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub first: usize,
+    pub end: usize,
+    pub kind: MentionKind,
+    /// A preposition written on the first word: 'ب', 'ل' or 'ك'.
+    pub prep: Option<char>,
+    /// Where the name itself is (for `nameAr`): token range of the name part.
+    pub name_span: (usize, usize),
+}
+
+#[derive(Debug, Clone)]
+enum Raw {
+    Entity(Vec<Entity>),
+    Counterpart,
+    Agent,
+}
+
+#[derive(Debug, Clone)]
+struct RawMention {
+    first: usize,
+    end: usize,
+    raw: Raw,
+    prep: Option<char>,
+}
+
+fn preposition(prefix: &str) -> Option<char> {
+    let p = prefix.trim_start_matches(['و', 'ف']);
+    p.chars().next().filter(|c| matches!(c, 'ب' | 'ل' | 'ك'))
+}
+
+fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < a.tokens.len() {
+        if !a.is_word(i) {
+            i += 1;
+            continue;
+        }
+        let name = kb.name_at(&a.name_keys, i);
+        let entity = kb.entity_at(&a.entity_keys, i);
+        let chosen = match (name, entity) {
+            (Some(n), Some(e)) if e.len > n.len => Some((e.len, e.entities, e.first_key)),
+            (Some(n), _) => Some((n.len, n.entities, n.first_key)),
+            (None, Some(e)) => Some((e.len, e.entities, e.first_key)),
+            (None, None) => None,
+        };
+        if let Some((len, entities, key)) = chosen {
+            let key = key.trim_start_matches('=');
+            let norm = &a.tokens[i].norm;
+            let prefix = norm.strip_suffix(key).map(|p| p.strip_suffix("ال").unwrap_or(p)).unwrap_or("");
+            out.push(RawMention { first: i, end: i + len, raw: Raw::Entity(entities), prep: preposition(prefix) });
+            i += len;
+            continue;
+        }
+        if a.cue(i, |c| c == Cue::Counterpart) {
+            out.push(RawMention { first: i, end: i + 1, raw: Raw::Counterpart, prep: None });
+        } else if a.cue(i, |c| c == Cue::Agent) {
+            out.push(RawMention { first: i, end: i + 1, raw: Raw::Agent, prep: None });
+        } else if a.words[i].is_empty()
+            && let Some(keys) = &a.name_keys[i]
+        {
+            let fuzzy: Vec<u32> = keys.iter().filter(|k| !k.starts_with('=')).flat_map(|k| kb.fuzzy_name(k)).collect();
+            if let [person] = fuzzy.as_slice() {
+                out.push(RawMention { first: i, end: i + 1, raw: Raw::Entity(vec![Entity::Person(*person)]), prep: None });
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Only punctuation (and "كل من") between tokens `from` and `to`.
+fn punct_gap(a: &Analysis<'_>, from: usize, to: usize) -> bool {
+    to >= from && (from..to).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من"))
+}
+
+fn first_of<T>(entities: &[Entity], f: impl Fn(&Entity) -> Option<T>) -> Option<T> {
+    entities.iter().find_map(f)
+}
+
+fn adjective_of(r: &RawMention) -> Option<u32> {
+    match &r.raw {
+        Raw::Entity(es) => first_of(es, |e| match e {
+            Entity::Adjective { state, .. } => Some(*state),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+fn genitive_state(kb: &Kb, r: &RawMention) -> Option<u32> {
+    match &r.raw {
+        Raw::Entity(es) => first_of(es, |e| match e {
+            Entity::State(s) => Some(*s),
+            Entity::Place(p) if matches!(kb.places[*p as usize].kind, PlaceKind::Capital | PlaceKind::Seat) => {
+                kb.states.iter().position(|s| s.code == kb.places[*p as usize].country).map(|s| s as u32)
+            }
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+fn person_of(r: &RawMention) -> Option<u32> {
+    match &r.raw {
+        Raw::Entity(es) => first_of(es, |e| match e {
+            Entity::Person(p) => Some(*p),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+fn title_of(r: &RawMention) -> Option<u32> {
+    match &r.raw {
+        Raw::Entity(es) => first_of(es, |e| match e {
+            Entity::Title(t) => Some(*t),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// Finds and composes the mentions of an analysed article, in text order.
+pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
+    let raw = raw_mentions(kb, a);
+    let mut out: Vec<Mention> = Vec::new();
+    let mut j = 0;
+    let next_adjacent = |j: usize, gap_ok: &dyn Fn(usize, usize) -> bool| -> Option<&RawMention> {
+        let cur = &raw[j];
+        raw.get(j + 1).filter(|n| gap_ok(cur.end, n.first))
+    };
+    let adjacent = |from: usize, to: usize| from == to;
+    let punct = |from: usize, to: usize| punct_gap(a, from, to);
+    // The title of the last title-derived actor, for "... والأميركي مايك بومبيو".
+    let mut last_title: Option<u32> = None;
+    while j < raw.len() {
+        let r = &raw[j];
+        let mut end = r.end;
+        let mut consumed = 1;
+        let mut name_span = (r.first, r.end);
+        let kind = match &r.raw {
+            Raw::Entity(es) => {
+                if let Some(t) = title_of(r) {
+                    let title = &kb.titles[t as usize];
+                    let deputy = r.first > 0 && a.cue(r.first - 1, |c| c == Cue::Deputy);
+                    let mut country = None;
+                    if let Some(n) = next_adjacent(j, &adjacent) {
+                        if let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n)) {
+                            country = Some(kb.states[s as usize].code.clone());
+                            end = n.end;
+                            consumed += 1;
+                        }
+                    }
+                    // An ambassador's host: "السفير الروسي لدى واشنطن".
+                    if matches!(title.office, Office::Ambassador | Office::Envoy)
+                        && let Some(n) = raw.get(j + consumed)
+                        && n.first <= end + 1
+                        && genitive_state(kb, n).is_some()
+                    {
+                        end = n.end;
+                        consumed += 1;
+                    }
+                    last_title = Some(t);
+                    if let Some(n) = raw.get(j + consumed).filter(|n| punct_gap(a, end, n.first))
+                        && let Some(p) = person_of(n)
+                    {
+                        name_span = (n.first, n.end);
+                        end = n.end;
+                        consumed += 1;
+                        MentionKind::Actor(Actor::Person(p))
+                    } else {
+                        MentionKind::Actor(Actor::Office { office: title.office, role: title.role_en.clone(), country, deputy })
+                    }
+                } else if let Some(p) = person_of(r) {
+                    // Apposition: "ميشال عون رئيس جمهورية لبنان".
+                    if let Some(n) = next_adjacent(j, &punct)
+                        && title_of(n).is_some()
+                    {
+                        consumed += 1;
+                        end = n.end;
+                        if let Some(m) = raw.get(j + 2).filter(|m| m.first == n.end)
+                            && (adjective_of(m).is_some() || genitive_state(kb, m).is_some())
+                        {
+                            consumed += 1;
+                            end = m.end;
+                        }
+                    }
+                    MentionKind::Actor(Actor::Person(p))
+                } else if let Some(s) = adjective_of(r) {
+                    match last_title {
+                        Some(t) if a.tokens[r.first].norm.starts_with('و') && out.last().is_some_and(|m| punct_gap(a, m.end, r.first)) => {
+                            let title = &kb.titles[t as usize];
+                            let country = Some(kb.states[s as usize].code.clone());
+                            if let Some(n) = next_adjacent(j, &punct)
+                                && let Some(p) = person_of(n)
+                            {
+                                name_span = (n.first, n.end);
+                                end = n.end;
+                                consumed += 1;
+                                MentionKind::Actor(Actor::Person(p))
+                            } else {
+                                MentionKind::Actor(Actor::Office { office: title.office, role: title.role_en.clone(), country, deputy: false })
+                            }
+                        }
+                        _ => MentionKind::Adjective(s),
+                    }
+                } else {
+                    match es[0] {
+                        Entity::State(s) => MentionKind::StateName(s),
+                        Entity::Place(p) if matches!(kb.places[p as usize].kind, PlaceKind::Capital | PlaceKind::Seat) => MentionKind::Seat(p),
+                        Entity::Place(p) => MentionKind::Place(p),
+                        Entity::Organisation(o) => MentionKind::Actor(Actor::Organisation(o)),
+                        _ => {
+                            j += 1;
+                            continue;
+                        }
+                    }
+                }
+            }
+            Raw::Counterpart => {
+                let mut country = None;
+                if let Some(n) = next_adjacent(j, &adjacent)
+                    && let Some(s) = adjective_of(n)
+                {
+                    country = Some(kb.states[s as usize].code.clone());
+                    end = n.end;
+                    consumed += 1;
+                }
+                if let Some(n) = raw.get(j + consumed).filter(|n| punct_gap(a, end, n.first))
+                    && let Some(p) = person_of(n)
+                {
+                    name_span = (n.first, n.end);
+                    end = n.end;
+                    consumed += 1;
+                    MentionKind::Actor(Actor::Person(p))
+                } else {
+                    MentionKind::Actor(Actor::Counterpart { country })
+                }
+            }
+            Raw::Agent => {
+                // "مسؤولون أميركيون وروس", "فريقين من روسيا والولايات المتحدة"
+                let mut states = Vec::new();
+                let mut k = j + 1;
+                let mut at = r.end;
+                while let Some(n) = raw.get(k) {
+                    let joined = n.first == at || (states.is_empty() && n.first == at + 1 && a.tokens[at].norm == "من") || (!states.is_empty() && punct_gap(a, at, n.first));
+                    let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n)).filter(|_| joined) else { break };
+                    states.push((s, n.first, n.end));
+                    at = n.end;
+                    k += 1;
+                }
+                for (s, first, end) in &states {
+                    out.push(Mention {
+                        first: *first,
+                        end: *end,
+                        kind: MentionKind::Actor(Actor::State(kb.states[*s as usize].code.clone())),
+                        prep: None,
+                        name_span: (*first, *end),
+                    });
+                }
+                j = k;
+                continue;
+            }
+        };
+        if !matches!(kind, MentionKind::Actor(Actor::Office { .. } | Actor::Person(_))) {
+            last_title = None;
+        }
+        out.push(Mention { first: r.first, end, kind, prep: r.prep, name_span });
+        j += consumed;
+    }
+    out
+}

@@ -1,0 +1,493 @@
+//! The knowledge base: loads `data/` (embedded in the binary) plus an optional overlay
+//! directory, validates it, and compiles it into matchers. Answers "which state is this
+//! adjective", "who held this office on this date", "what does this word signal".
+
+mod index;
+mod model;
+mod tsv;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+pub use index::{Entity, FUZZY_MIN_CHARS, Match};
+pub use model::*;
+pub use tsv::KbError;
+
+use crate::proto::{ConsultMode, EventStatus, EventType};
+use crate::text::{normalize, skeleton};
+use index::{FuzzyNames, PhraseIndex};
+use tsv::Row;
+
+/// The data files, their columns, and their embedded default contents.
+const FILES: &[(&str, &[&str], &str)] = &[
+    ("states.tsv", &["code", "name_en", "names_ar", "adjectives_ar"], include_str!("../../data/states.tsv")),
+    ("places.tsv", &["name_en", "country", "kind", "names_ar"], include_str!("../../data/places.tsv")),
+    ("organisations.tsv", &["id", "name_en", "names_ar", "cameo"], include_str!("../../data/organisations.tsv")),
+    ("people.tsv", &["id", "name_en", "country", "names_ar", "short_ar"], include_str!("../../data/people.tsv")),
+    ("offices.tsv", &["person", "country", "office", "role_en", "start", "end"], include_str!("../../data/offices.tsv")),
+    ("titles.tsv", &["title_ar", "office", "role_en"], include_str!("../../data/titles.tsv")),
+    ("lexicon.tsv", &["form", "class", "value"], include_str!("../../data/lexicon.tsv")),
+];
+
+/// One-word names whose skeleton is shorter than this must match letter for letter (after
+/// normalisation): short skeletons collide with common words (بايدن and بدون are both "بدن").
+const SHORT_NAME_SKELETON: usize = 4;
+
+/// Inflectional suffixes a lexicon form marked `*` accepts.
+const SUFFIXES: &[&str] = &["هما", "تان", "ان", "ين", "ون", "وا", "تا", "ها", "هم", "ا", "ت", "ه", "ي"];
+
+#[derive(Debug, Default)]
+pub struct Kb {
+    pub states: Vec<State>,
+    pub places: Vec<Place>,
+    pub organisations: Vec<Organisation>,
+    pub people: Vec<Person>,
+    pub terms: Vec<Term>,
+    pub titles: Vec<Title>,
+    pub words: Vec<Word>,
+    state_by_code: HashMap<String, u32>,
+    terms_by_person: HashMap<u32, Vec<u32>>,
+    terms_by_office: HashMap<(Office, String), Vec<u32>>,
+    /// States, adjectives, places, organisations, titles: keys are normalised tokens
+    /// with a leading ال removed.
+    entities: PhraseIndex,
+    /// People: keys are name skeletons.
+    names: PhraseIndex,
+    fuzzy_names: FuzzyNames,
+    /// Lexicon: exact normalised forms, and forms that inflect.
+    words_exact: PhraseIndex,
+    words_inflecting: HashMap<String, Vec<u32>>,
+}
+
+/// A lexicon hit on one token, and how it was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordHit {
+    pub word: Word,
+    /// The token carried the future prefix سـ.
+    pub future: bool,
+    /// The token carried a pronoun suffix (ه ها هما هم): "لقائه", "استقبله".
+    pub pronoun: bool,
+}
+
+/// Strips a leading ال from a normalised entity token when enough remains.
+pub fn entity_key(token: &str) -> String {
+    match token.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 3 => rest.to_string(),
+        _ => token.to_string(),
+    }
+}
+
+/// The skeleton key of a name token.
+pub fn name_key(token: &str) -> String {
+    skeleton(&entity_key(token))
+}
+
+fn nisba_forms(adjective: &str) -> Vec<(String, bool)> {
+    let mut out = vec![(adjective.to_string(), false)];
+    if adjective.ends_with('ي') {
+        out.push((format!("{adjective}ه"), false));
+        for plural in ["ان", "ين", "ون", "ات"] {
+            out.push((format!("{adjective}{plural}"), true));
+        }
+    } else {
+        out[0].1 = true;
+    }
+    out
+}
+
+impl Kb {
+    /// The knowledge base built into the binary.
+    pub fn embedded() -> Result<Kb, KbError> {
+        Kb::load(None)
+    }
+
+    /// The built-in data with `overlay`'s files on top: their rows are added, and a row whose
+    /// key (first column) exists replaces the built-in one.
+    pub fn load(overlay: Option<&Path>) -> Result<Kb, KbError> {
+        let mut overlay_texts: Vec<(String, String)> = Vec::new();
+        if let Some(dir) = overlay {
+            if !dir.is_dir() {
+                return Err(KbError { file: dir.display().to_string(), line: 0, message: "not a directory".into() });
+            }
+            for (name, _, _) in FILES {
+                let path = dir.join(name);
+                if path.exists() {
+                    let text = std::fs::read_to_string(&path).map_err(|e| KbError {
+                        file: path.display().to_string(),
+                        line: 0,
+                        message: e.to_string(),
+                    })?;
+                    overlay_texts.push((path.display().to_string(), text));
+                }
+            }
+        }
+        let mut tables: HashMap<&str, Vec<Row<'_>>> = HashMap::new();
+        for (name, columns, builtin) in FILES {
+            let mut rows = tsv::parse(name, builtin, columns)?;
+            for (path, text) in &overlay_texts {
+                if path.ends_with(name) {
+                    for row in tsv::parse(path, text, columns)? {
+                        let key = (row.get(0), if *name == "lexicon.tsv" { row.get(1) } else { "" });
+                        rows.retain(|r| (r.get(0), if *name == "lexicon.tsv" { r.get(1) } else { "" }) != key);
+                        rows.push(row);
+                    }
+                }
+            }
+            tables.insert(name, rows);
+        }
+        let mut kb = Kb::default();
+        kb.load_states(&tables["states.tsv"])?;
+        kb.load_places(&tables["places.tsv"])?;
+        kb.load_organisations(&tables["organisations.tsv"])?;
+        kb.load_people(&tables["people.tsv"])?;
+        kb.load_offices(&tables["offices.tsv"])?;
+        kb.load_titles(&tables["titles.tsv"])?;
+        kb.load_lexicon(&tables["lexicon.tsv"])?;
+        Ok(kb)
+    }
+
+    fn insert_entity(&mut self, phrase: &str, entity: Entity) {
+        let keys: Vec<String> = normalize(phrase).split_whitespace().map(entity_key).collect();
+        self.entities.insert(keys, entity);
+    }
+
+    fn known_state(&self, row: &Row<'_>, col: usize) -> Result<String, KbError> {
+        let code = row.get(col);
+        if code.is_empty() || self.state_by_code.contains_key(code) {
+            Ok(code.to_string())
+        } else {
+            Err(row.error(format!("unknown state code {code:?} (not in states.tsv)")))
+        }
+    }
+
+    fn load_states(&mut self, rows: &[Row<'_>]) -> Result<(), KbError> {
+        for row in rows {
+            let code = row.required(0, "code")?;
+            if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(row.error(format!("code {code:?} is not an ISO 3166-1 alpha-3 code")));
+            }
+            if self.state_by_code.contains_key(code) {
+                return Err(row.error(format!("duplicate state {code}")));
+            }
+            let id = self.states.len() as u32;
+            let name_ar = row.variants(2).next().unwrap_or_default().to_string();
+            self.states.push(State { code: code.into(), name_en: row.required(1, "name_en")?.into(), name_ar });
+            self.state_by_code.insert(code.into(), id);
+            for name in row.variants(2) {
+                self.insert_entity(name, Entity::State(id));
+            }
+            for adjective in row.variants(3) {
+                let normalised = normalize(adjective);
+                let (head, last) = normalised.rsplit_once(' ').map_or(("", normalised.as_str()), |(h, l)| (h, l));
+                for (form, plural) in nisba_forms(last) {
+                    let phrase = if head.is_empty() { form } else { format!("{head} {form}") };
+                    self.insert_entity(&phrase, Entity::Adjective { state: id, plural });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn load_places(&mut self, rows: &[Row<'_>]) -> Result<(), KbError> {
+        for row in rows {
+            let kind = match row.get(2) {
+                "capital" => PlaceKind::Capital,
+                "seat" => PlaceKind::Seat,
+                "city" => PlaceKind::City,
+                "venue" => PlaceKind::Venue,
+                "region" => PlaceKind::Region,
+                other => return Err(row.error(format!("kind {other:?} is not capital|seat|city|venue|region"))),
+            };
+            let id = self.places.len() as u32;
+            self.places.push(Place {
+                name_en: row.required(0, "name_en")?.into(),
+                name_ar: row.variants(3).next().unwrap_or_default().to_string(),
+                country: self.known_state(row, 1)?,
+                kind,
+            });
+            for name in row.variants(3) {
+                self.insert_entity(name, Entity::Place(id));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_organisations(&mut self, rows: &[Row<'_>]) -> Result<(), KbError> {
+        for row in rows {
+            let id = self.organisations.len() as u32;
+            self.organisations.push(Organisation {
+                id: row.required(0, "id")?.into(),
+                name_en: row.required(1, "name_en")?.into(),
+                name_ar: row.variants(2).next().unwrap_or_default().to_string(),
+                cameo: row.get(3).into(),
+            });
+            for name in row.variants(2) {
+                self.insert_entity(name, Entity::Organisation(id));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_people(&mut self, rows: &[Row<'_>]) -> Result<(), KbError> {
+        let mut seen = HashMap::new();
+        for row in rows {
+            let slug = row.required(0, "id")?;
+            if seen.insert(slug.to_string(), ()).is_some() {
+                return Err(row.error(format!("duplicate person id {slug}")));
+            }
+            let id = self.people.len() as u32;
+            self.people.push(Person {
+                id: slug.into(),
+                name_en: row.required(1, "name_en")?.into(),
+                country: self.known_state(row, 2)?,
+            });
+            for name in row.variants(3).chain(row.variants(4)) {
+                let normalised = normalize(name);
+                let mut keys: Vec<String> = normalised.split_whitespace().map(name_key).collect();
+                if let [single] = keys.as_mut_slice() {
+                    if single.chars().count() < SHORT_NAME_SKELETON {
+                        *single = format!("={}", entity_key(&normalised));
+                    } else {
+                        self.fuzzy_names.insert(single, id);
+                    }
+                }
+                self.names.insert(keys, Entity::Person(id));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_offices(&mut self, rows: &[Row<'_>]) -> Result<(), KbError> {
+        let by_slug: HashMap<&str, u32> = self.people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i as u32)).collect();
+        for row in rows {
+            let slug = row.required(0, "person")?;
+            let person = *by_slug.get(slug).ok_or_else(|| row.error(format!("unknown person {slug:?} (not in people.tsv)")))?;
+            let office = Office::parse(row.get(2)).ok_or_else(|| row.error(format!("unknown office {:?}", row.get(2))))?;
+            let start = row.date(4, "start")?.ok_or_else(|| row.error("column `start` is empty"))?;
+            let end = row.date(5, "end")?;
+            if end.is_some_and(|e| e < start) {
+                return Err(row.error("term ends before it starts"));
+            }
+            let id = self.terms.len() as u32;
+            let country = self.known_state(row, 1)?;
+            self.terms_by_person.entry(person).or_default().push(id);
+            self.terms_by_office.entry((office, country.clone())).or_default().push(id);
+            self.terms.push(Term { person, country, office, role_en: row.get(3).into(), start, end });
+        }
+        Ok(())
+    }
+
+    fn load_titles(&mut self, rows: &[Row<'_>]) -> Result<(), KbError> {
+        for row in rows {
+            let office = Office::parse(row.get(1)).ok_or_else(|| row.error(format!("unknown office {:?}", row.get(1))))?;
+            let id = self.titles.len() as u32;
+            self.titles.push(Title { office, role_en: row.get(2).into() });
+            for form in row.variants(0) {
+                self.insert_entity(form, Entity::Title(id));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_lexicon(&mut self, rows: &[Row<'_>]) -> Result<(), KbError> {
+        for row in rows {
+            let word = parse_word(row)?;
+            let id = self.words.len() as u32;
+            self.words.push(word);
+            let form = normalize(row.required(0, "form")?);
+            let (form, inflects) = match form.strip_suffix('*') {
+                Some(stem) => (stem.to_string(), true),
+                None => (form, false),
+            };
+            self.words_exact.insert(form.split_whitespace().map(str::to_string).collect(), Entity::Word(id));
+            if inflects && !form.contains(' ') {
+                self.words_inflecting.entry(form).or_default().push(id);
+            }
+        }
+        Ok(())
+    }
+
+    /// The entity phrase (state, adjective, place, organisation, title) starting at token `i`.
+    pub fn entity_at<'k>(&self, keys: &'k [Option<Vec<String>>], i: usize) -> Option<Match<'k>> {
+        self.entities.longest_at(keys, i)
+    }
+
+    /// The person name starting at token `i` (keys are name skeletons).
+    pub fn name_at<'k>(&self, keys: &'k [Option<Vec<String>>], i: usize) -> Option<Match<'k>> {
+        self.names.longest_at(keys, i)
+    }
+
+    /// People whose one-word name is within one edit of this skeleton.
+    pub fn fuzzy_name(&self, skeleton: &str) -> Vec<u32> {
+        self.fuzzy_names.lookup(skeleton)
+    }
+
+    /// A multi-word lexicon phrase starting at token `i` (keys are the tokens' stems).
+    pub fn phrase_at(&self, keys: &[Option<Vec<String>>], i: usize) -> Option<(usize, Vec<Word>)> {
+        let m = self.words_exact.longest_at(keys, i)?;
+        let words = m
+            .entities
+            .into_iter()
+            .filter_map(|e| match e {
+                Entity::Word(w) => Some(self.words[w as usize]),
+                _ => None,
+            })
+            .collect();
+        Some((m.len, words))
+    }
+
+    /// Lexicon words one token may be: its stems exactly, then inflected forms, then verbs
+    /// with the future prefix. The first level that has hits wins.
+    pub fn words_of(&self, stems: &[&str]) -> Vec<WordHit> {
+        let mut out = Vec::new();
+        for &stem in stems {
+            let one = [Some(vec![stem.to_string()])];
+            if let Some((1, words)) = self.phrase_at(&one, 0) {
+                out.extend(words.into_iter().map(|word| WordHit { word, future: false, pronoun: false }));
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+        for &stem in stems {
+            self.inflected(stem, false, &mut out);
+            if let Some(rest) = stem.strip_prefix('س')
+                && rest.starts_with(['ي', 'ت', 'ن', 'ا'])
+            {
+                self.inflected(rest, true, &mut out);
+                if let Some((1, words)) = self.phrase_at(&[Some(vec![rest.to_string()])], 0) {
+                    out.extend(
+                        words
+                            .into_iter()
+                            .filter(|w| matches!(w, Word::Trigger(t) if t.is_verb))
+                            .map(|word| WordHit { word, future: true, pronoun: false }),
+                    );
+                }
+            }
+            if !out.is_empty() {
+                break;
+            }
+        }
+        out
+    }
+
+    fn inflected(&self, stem: &str, future: bool, out: &mut Vec<WordHit>) {
+        for suffix in SUFFIXES {
+            if let Some(base) = stem.strip_suffix(suffix)
+                && let Some(ids) = self.words_inflecting.get(base)
+            {
+                let pronoun = matches!(*suffix, "ه" | "ها" | "هما" | "هم");
+                for &id in ids {
+                    let word = self.words[id as usize];
+                    if future && !matches!(word, Word::Trigger(t) if t.is_verb) {
+                        continue;
+                    }
+                    out.push(WordHit { word, future, pronoun });
+                }
+            }
+        }
+        if let Some(ids) = self.words_inflecting.get(stem)
+            && future
+        {
+            for &id in ids {
+                if let word @ Word::Trigger(t) = self.words[id as usize]
+                    && t.is_verb
+                {
+                    out.push(WordHit { word, future, pronoun: false });
+                }
+            }
+        }
+    }
+
+    pub fn state(&self, code: &str) -> Option<&State> {
+        self.state_by_code.get(code).map(|&i| &self.states[i as usize])
+    }
+
+    /// Terms of `office` in `country` that cover `day`.
+    pub fn holders(&self, office: Office, country: &str, day: NaiveDate) -> impl Iterator<Item = &Term> {
+        self.terms_by_office
+            .get(&(office, country.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|&t| &self.terms[t as usize])
+            .filter(move |t| t.covers(day))
+    }
+
+    /// Every term `person` held.
+    pub fn terms_of(&self, person: u32) -> impl Iterator<Item = &Term> {
+        self.terms_by_person.get(&person).into_iter().flatten().map(|&t| &self.terms[t as usize])
+    }
+
+    /// The term `person` held on `day` (the highest office when several).
+    pub fn term_on(&self, person: u32, day: Option<NaiveDate>) -> Option<&Term> {
+        let mut terms: Vec<&Term> = self.terms_of(person).filter(|t| day.is_none_or(|d| t.covers(d))).collect();
+        terms.sort_by_key(|t| (t.office as u8, std::cmp::Reverse(t.start)));
+        terms.into_iter().next()
+    }
+}
+
+fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
+    let value = row.get(2);
+    let number = |v: &str| v.parse::<i64>().map_err(|_| row.error(format!("value {v:?} is not a number")));
+    let cue = match row.get(1) {
+        "trigger" => return parse_trigger(row, value).map(Word::Trigger),
+        "agreement" => Cue::Agreement,
+        "status" => {
+            let (name, backward) = value.strip_suffix('<').map_or((value, false), |v| (v, true));
+            let status = EventStatus::from_str_name(&format!("EVENT_STATUS_{name}"))
+                .ok_or_else(|| row.error(format!("unknown status {value:?}")))?;
+            Cue::Status { status, backward }
+        }
+        "maybe" => Cue::Maybe,
+        "negpast" => Cue::NegPast,
+        "month" => Cue::Month(number(value)? as u32),
+        "weekday" => Cue::Weekday(number(value)? as u32),
+        "relday" => Cue::RelDay(number(value)?),
+        "reldir" => Cue::RelDir(number(value)?),
+        "season" => Cue::Season(number(value)? as u32),
+        "unit" => Cue::Unit(match value {
+            "week" => Unit::Week,
+            "month" => Unit::Month,
+            "year" => Unit::Year,
+            "end" => Unit::End,
+            _ => return Err(row.error(format!("unknown unit {value:?}"))),
+        }),
+        "complementizer" => Cue::Complementizer,
+        "report" => Cue::Report,
+        "between" => Cue::Between,
+        "with" => Cue::With,
+        "from" => Cue::From,
+        "in" => Cue::In,
+        "to" => Cue::To,
+        "about" => Cue::About,
+        "at" => Cue::At,
+        "sideline" => Cue::Sideline,
+        "agent" => Cue::Agent,
+        "counterpart" => Cue::Counterpart,
+        "phone" => Cue::Phone,
+        "sports" => Cue::Sports,
+        "deputy" => Cue::Deputy,
+        other => return Err(row.error(format!("unknown lexicon class {other:?}"))),
+    };
+    Ok(Word::Cue(cue))
+}
+
+fn parse_trigger(row: &Row<'_>, value: &str) -> Result<Trigger, KbError> {
+    let parts: Vec<&str> = value.split(',').collect();
+    let bad = || row.error(format!("trigger value {value:?} is not TYPE,MODE,CAMEO,POS[,dest]"));
+    let [kind, mode, cameo, pos, rest @ ..] = parts.as_slice() else { return Err(bad()) };
+    let event_type = EventType::from_str_name(&format!("EVENT_TYPE_{kind}")).ok_or_else(bad)?;
+    let mode = match *mode {
+        "-" => ConsultMode::Unspecified,
+        m => ConsultMode::from_str_name(&format!("CONSULT_MODE_{m}")).ok_or_else(bad)?,
+    };
+    let is_verb = match *pos {
+        "verb" => true,
+        "noun" => false,
+        _ => return Err(bad()),
+    };
+    let cameo = cameo.parse::<u16>().map_err(|_| bad())?;
+    Ok(Trigger { event_type, mode, cameo, is_verb, takes_destination: rest.contains(&"dest") })
+}

@@ -1,0 +1,159 @@
+//! The knowledge base's records: states, places, organisations, people and their offices,
+//! titles, and the lexicon of triggers and cue words.
+
+use chrono::NaiveDate;
+
+use crate::proto::{ConsultMode, EventType};
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub code: String,
+    pub name_en: String,
+    pub name_ar: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceKind {
+    Capital,
+    Seat,
+    City,
+    Venue,
+    Region,
+}
+
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub name_en: String,
+    pub name_ar: String,
+    pub country: String,
+    pub kind: PlaceKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct Organisation {
+    pub id: String,
+    pub name_en: String,
+    pub name_ar: String,
+    pub cameo: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: String,
+    pub name_en: String,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Office {
+    HeadOfState,
+    HeadOfGovernment,
+    ForeignMinister,
+    DefenceMinister,
+    CrownPrince,
+    Ambassador,
+    Envoy,
+}
+
+impl Office {
+    pub fn parse(s: &str) -> Option<Office> {
+        Some(match s {
+            "head_of_state" => Office::HeadOfState,
+            "head_of_government" => Office::HeadOfGovernment,
+            "foreign_minister" => Office::ForeignMinister,
+            "defence_minister" => Office::DefenceMinister,
+            "crown_prince" => Office::CrownPrince,
+            "ambassador" => Office::Ambassador,
+            "envoy" => Office::Envoy,
+            _ => return None,
+        })
+    }
+
+    /// The CAMEO actor-code suffix for a holder of this office.
+    pub fn cameo_suffix(self) -> &'static str {
+        match self {
+            Office::DefenceMinister => "MIL",
+            _ => "GOV",
+        }
+    }
+}
+
+/// One term of office.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub person: u32,
+    pub country: String,
+    pub office: Office,
+    pub role_en: String,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+}
+
+impl Term {
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.start <= day && self.end.is_none_or(|end| day < end)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Title {
+    pub office: Office,
+    pub role_en: String,
+}
+
+/// What an event trigger word signals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trigger {
+    pub event_type: EventType,
+    pub mode: ConsultMode,
+    /// CAMEO code (43 for "043").
+    pub cameo: u16,
+    pub is_verb: bool,
+    pub takes_destination: bool,
+}
+
+/// Classes of lexicon words other than triggers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    Agreement,
+    /// A modality cue; `backward` when it modifies the trigger before it.
+    Status { status: crate::proto::EventStatus, backward: bool },
+    Maybe,
+    NegPast,
+    Month(u32),
+    Weekday(u32),
+    RelDay(i64),
+    RelDir(i64),
+    Unit(Unit),
+    Season(u32),
+    Complementizer,
+    Report,
+    Between,
+    With,
+    From,
+    In,
+    To,
+    About,
+    At,
+    Sideline,
+    Agent,
+    Counterpart,
+    Phone,
+    Sports,
+    Deputy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Week,
+    Month,
+    Year,
+    End,
+}
+
+/// A lexicon entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Word {
+    Trigger(Trigger),
+    Cue(Cue),
+}
