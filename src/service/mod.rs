@@ -251,7 +251,7 @@ pub async fn serve(
         .add_service(reflection().build_v1alpha()?)
         .add_service(rasad)
         .serve_with_incoming_shutdown(
-            tonic::transport::server::TcpIncoming::from(listeners.grpc),
+            tonic::transport::server::TcpIncoming::from(listeners.grpc).with_nodelay(Some(true)),
             async move {
                 shutdown.cancelled().await;
                 health
