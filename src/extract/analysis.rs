@@ -1,7 +1,8 @@
 //! Per-token analysis of one article: tokens, their stems and lookup keys, and what the
 //! lexicon says each one is. Everything later stages ask about a token is computed here once.
 
-use crate::kb::{Cue, Kb, Trigger, Word, WordHit, entity_key, name_key};
+use crate::kb::{Cue, Kb, Trigger, Word, WordHit, entity_key};
+use crate::text::skeleton;
 use crate::text::{Sentence, Token, TokenKind, sentences, stems, tokenize};
 
 pub struct Analysis<'t> {
@@ -12,8 +13,6 @@ pub struct Analysis<'t> {
     pub entity_keys: Vec<Option<Vec<String>>>,
     /// Per token: name keys (skeletons of the stems, plus "=form" for exact matching).
     pub name_keys: Vec<Option<Vec<String>>>,
-    /// Per token: stems, for lexicon phrases.
-    pub stem_keys: Vec<Option<Vec<String>>>,
     /// Per token: lexicon words.
     pub words: Vec<Vec<WordHit>>,
     /// Per token: a multi-word lexicon phrase starting there ("كانون الثاني", "لا توجد خطط").
@@ -41,14 +40,16 @@ impl<'t> Analysis<'t> {
             let mut ek: Vec<String> = Vec::with_capacity(st.len());
             let mut nk: Vec<String> = Vec::with_capacity(st.len() * 2);
             for s in &st {
-                let e = entity_key(s);
-                let n = name_key(s);
-                if !ek.contains(&e) {
+                for e in [s.to_string(), entity_key(s)] {
+                    if ek.contains(&e) {
+                        continue;
+                    }
+                    let n = skeleton(&e);
+                    if !nk.contains(&n) {
+                        nk.push(n);
+                    }
                     nk.push(format!("={e}"));
                     ek.push(e);
-                }
-                if !nk.contains(&n) {
-                    nk.push(n);
                 }
             }
             words.push(kb.words_of(&st));
@@ -57,7 +58,7 @@ impl<'t> Analysis<'t> {
             name_keys.push(Some(nk));
         }
         let phrases = (0..tokens.len()).map(|i| kb.phrase_at(&stem_keys, i).filter(|(len, _)| *len > 1)).collect();
-        Analysis { text, tokens, sentences, entity_keys, name_keys, stem_keys, words, phrases }
+        Analysis { text, tokens, sentences, entity_keys, name_keys, words, phrases }
     }
 
     pub fn cue(&self, i: usize, wanted: impl Fn(Cue) -> bool) -> bool {
@@ -78,18 +79,7 @@ impl<'t> Analysis<'t> {
         })
     }
 
-    /// The proclitics written before the stem that matched: "ب" in "بموسكو", "لل" in "لليابان".
-    pub fn prefix_of(&self, i: usize, stem_len: usize) -> &str {
-        let norm = &self.tokens[i].norm;
-        &norm[..norm.len().saturating_sub(stem_len)]
-    }
-
     pub fn is_word(&self, i: usize) -> bool {
         self.tokens.get(i).is_some_and(|t| t.kind == TokenKind::Word)
-    }
-
-    /// Character offset of byte offset `byte` in the text.
-    pub fn char_offset(&self, byte: usize) -> usize {
-        self.text[..byte].chars().count()
     }
 }

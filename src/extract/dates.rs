@@ -203,10 +203,12 @@ impl Scanner<'_, '_> {
             if let Some(y) = self.year_at(i + len) {
                 return fixed(DateValue::month(y, month)?, len + 1);
             }
-            if self.cue(i + len, |c| (c == Cue::Unit(Unit::Year)).then_some(())).is_some()
-                && let Some(y) = self.year_at(i + len + 1)
+            // "مارس عام 2014", "يناير من عام 2020"
+            let of = usize::from(self.cue(i + len, |c| (c == Cue::From).then_some(())).is_some());
+            if self.cue(i + len + of, |c| (c == Cue::Unit(Unit::Year)).then_some(())).is_some()
+                && let Some(y) = self.year_at(i + len + of + 1)
             {
-                return fixed(DateValue::month(y, month)?, len + 2);
+                return fixed(DateValue::month(y, month)?, len + of + 2);
             }
             let dir = self.reldir(i + len);
             let introduced = i > 0 && (self.cue(i - 1, |c| matches!(c, Cue::In | Cue::Sideline).then_some(())).is_some() || self.a.tokens[i - 1].norm.ends_with("شهر"));

@@ -114,25 +114,27 @@ impl Builder<'_, '_> {
                 })
                 .collect();
             let statuses = self.assign_status_cues(s.first, s.end, &triggers);
+
             for (k, t) in triggers.iter().enumerate() {
                 let prev = if k > 0 { triggers[k - 1].pos + 1 } else { s.first };
                 let next = triggers.get(k + 1).map_or(s.end, |n| n.pos);
-                if let Some(d) = self.frame(t, prev, next, s.first, s.end, statuses[k]) {
-                    out.push(d);
-                }
+                out.extend(self.frame(t, prev, next, s.first, s.end, statuses[k]));
             }
         }
         out
     }
 
-    /// Gives each modality cue of a sentence to the trigger it modifies.
+    /// Gives each modality cue of a sentence to the trigger it modifies. Generic plural contact
+    /// nouns ("اجتماعات محتملة") take the cues next to them too, but open no event.
     fn assign_status_cues(&self, first: usize, end: usize, triggers: &[TriggerAt]) -> Vec<Option<EventStatus>> {
+        let mut targets: Vec<(usize, Option<usize>)> = triggers.iter().enumerate().map(|(k, t)| (t.pos, Some(k))).collect();
+        targets.extend((first..end).filter(|&i| self.a.cue(i, |c| c == Cue::Generic)).map(|i| (i, None)));
+        targets.sort_unstable();
         let mut out: Vec<Option<EventStatus>> = vec![None; triggers.len()];
-        if triggers.is_empty() {
-            return out;
-        }
-        let mut give = |k: usize, s: EventStatus| {
-            if out[k].is_none_or(|cur| status_rank(s) > status_rank(cur)) {
+        let mut give = |target: Option<usize>, s: EventStatus| {
+            if let Some(k) = target
+                && out[k].is_none_or(|cur| status_rank(s) > status_rank(cur))
+            {
                 out[k] = Some(s);
             }
         };
@@ -142,20 +144,18 @@ impl Builder<'_, '_> {
                 Some((len, words)) => (words.iter().filter_map(|w| if let Word::Cue(c) = w { Some(*c) } else { None }).collect(), *len),
                 None => (self.a.cues(i).collect(), 1),
             };
+            let next = targets.iter().find(|t| t.0 >= i).map(|t| t.1);
+            let prev = targets.iter().rev().find(|t| t.0 < i).map(|t| t.1);
             for cue in cues {
-                let next = triggers.iter().position(|t| t.pos >= i);
-                let prev = triggers.iter().rposition(|t| t.pos < i);
                 match cue {
                     Cue::Status { status, backward } => {
                         let target = if backward { prev.or(next) } else { next.or(prev) };
-                        if let Some(k) = target {
-                            give(k, status);
-                        }
+                        give(target.flatten(), status);
                     }
                     Cue::Maybe => {
                         let present = self.a.tokens.get(i + 1).is_some_and(|t| t.norm.starts_with(['ي', 'ت', 'ن']));
-                        if present && let Some(k) = next {
-                            give(k, EventStatus::Proposed);
+                        if present {
+                            give(next.flatten(), EventStatus::Proposed);
                         }
                     }
                     _ => {}
@@ -166,12 +166,12 @@ impl Builder<'_, '_> {
         out
     }
 
-    fn frame(&self, t: &TriggerAt, prev: usize, next: usize, sent_first: usize, sent_end: usize, cue_status: Option<EventStatus>) -> Option<Draft> {
+    fn frame(&self, t: &TriggerAt, prev: usize, next: usize, sent_first: usize, sent_end: usize, cue_status: Option<EventStatus>) -> Vec<Draft> {
         let a = self.a;
         let pos = t.pos;
         // Past negation right before the trigger: it did not happen, and nothing was planned.
         if (pos.saturating_sub(3).max(sent_first)..pos).any(|k| a.cue(k, |c| c == Cue::NegPast)) {
-            return None;
+            return Vec::new();
         }
         let left = (prev..pos).rev().find(|&k| a.cue(k, |c| c == Cue::Complementizer)).map_or(prev, |k| k + 1);
         let right = (pos + 1..next).find(|&k| a.cue(k, |c| c == Cue::Report)).unwrap_or(next);
@@ -195,28 +195,35 @@ impl Builder<'_, '_> {
             (!list.is_empty()).then_some(list)
         });
 
-        let mut actors: Vec<(&Mention, Actor)> = Vec::new();
-        let mut location: Option<(Place, bool)> = None; // (place, is destination)
+        let mut after: Vec<(&Mention, Actor)> = Vec::new();
+        let mut before: Vec<(&Mention, Actor)> = Vec::new();
+        let mut destinations: Vec<Place> = Vec::new();
+        let mut location: Option<Place> = None;
         let mut topics: Vec<String> = Vec::new();
         let mut topic_chain_end: Option<usize> = None;
+        let mut prev_end = left;
         for m in &in_frame {
+            let cue_before = |wanted: Cue, window: usize| (m.first.saturating_sub(window).max(prev_end)..m.first).any(|k| a.cue(k, |c| c == wanted));
             let about = preceding(a, m, Cue::About, 4) || topic_chain_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
-            let located = preceding(a, m, Cue::In, 1) || m.prep == Some('ب');
-            let towards = preceding(a, m, Cue::To, 1) || m.prep == Some('ل');
-            let aside = preceding(a, m, Cue::At, 1) || m.prep == Some('ك');
+            let located = cue_before(Cue::In, 3) || m.prep == Some('ب');
+            let towards = cue_before(Cue::To, 1) || m.prep == Some('ل');
+            let aside = cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك');
+            let near = m.first <= pos + 3 && m.end + 3 >= pos || cue_before(Cue::With, 2);
             let direct_object = t.trigger.takes_destination && m.first > pos && m.first <= pos + 3 && !located;
             let in_chain = chain.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, *m)));
-            let state_of = |code: &str| self.kb.state(code).map(|s| (s.name_en.clone(), s.name_ar.clone()));
+            prev_end = m.end;
+            let mut actor = |actor: Actor| {
+                if m.first > pos { after.push((m, actor)) } else { before.push((m, actor)) }
+            };
             match &m.kind {
-                MentionKind::Actor(actor) => {
-                    if about || !in_chain {
-                        continue;
+                MentionKind::Actor(Actor::Organisation(_)) if !(in_chain && (chain.is_some() || near)) || about => {}
+                MentionKind::Actor(found) => {
+                    if !about && in_chain {
+                        actor(found.clone());
                     }
-                    actors.push((m, actor.clone()));
                 }
                 MentionKind::StateName(s) | MentionKind::Adjective(s) if about => {
-                    let code = self.kb.states[*s as usize].code.clone();
-                    topics.push(code);
+                    topics.push(self.kb.states[*s as usize].code.clone());
                     topic_chain_end = Some(m.end);
                 }
                 MentionKind::Place(p) if about => {
@@ -230,19 +237,12 @@ impl Builder<'_, '_> {
                 MentionKind::StateName(s) => {
                     let st = &self.kb.states[*s as usize];
                     let place = Place { name_en: st.name_en.clone(), name_ar: st.name_ar.clone(), country: st.code.clone(), specific: false };
-                    if (towards || direct_object) && t.trigger.takes_destination {
-                        if location.as_ref().is_none_or(|(_, dest)| !dest) {
-                            location = Some((place, true));
-                        } else {
-                            // A tour: "زار خلالها إندونيسيا وماليزيا" — one visit per country.
-                            actors.push((m, Actor::State(st.code.clone())));
-                        }
+                    if (towards || direct_object || destinations.last().is_some_and(|_| (prev_end..m.first).all(|k| !a.is_word(k)))) && t.trigger.takes_destination {
+                        destinations.push(place);
                     } else if located {
-                        if location.is_none() {
-                            location = Some((place, false));
-                        }
+                        location.get_or_insert(place);
                     } else if !aside && !towards && in_chain {
-                        actors.push((m, Actor::State(st.code.clone())));
+                        actor(Actor::State(st.code.clone()));
                     }
                 }
                 MentionKind::Seat(p) | MentionKind::Place(p) => {
@@ -250,22 +250,28 @@ impl Builder<'_, '_> {
                     let seat = matches!(pl.kind, PlaceKind::Capital | PlaceKind::Seat);
                     let place = Place { name_en: pl.name_en.clone(), name_ar: pl.name_ar.clone(), country: pl.country.clone(), specific: true };
                     let genitive = !t.trigger.is_verb && m.first == pos + 1;
-                    if (towards || direct_object) && t.trigger.takes_destination {
-                        location = Some((place, true));
-                    } else if located || genitive || !seat {
-                        if location.as_ref().is_none_or(|(l, dest)| !dest && !l.specific) && !pl.country.is_empty() && (located || genitive || towards) {
-                            location = Some((place, false));
-                        }
-                    } else if !aside && !towards && in_chain {
-                        actors.push((m, Actor::State(pl.country.clone())));
+                    if pl.country.is_empty() {
+                        continue;
                     }
-                    let _ = state_of;
+                    if (towards || direct_object) && t.trigger.takes_destination {
+                        destinations.push(place);
+                    } else if located || genitive || (!seat && towards) {
+                        if location.as_ref().is_none_or(|l| !l.specific) {
+                            location = Some(place);
+                        }
+                    } else if seat && !aside && !towards && in_chain {
+                        actor(Actor::State(pl.country.clone()));
+                    }
                 }
             }
         }
 
-        // Date: the first expression after the trigger, else the last one before it.
-        let dates = find_dates(a, left.min(pos)..right, self.published);
+        // Date: the first expression after the trigger, else the last one before it; never
+        // one that follows "منذ" (since).
+        let dates: Vec<_> = find_dates(a, left.min(pos)..right, self.published)
+            .into_iter()
+            .filter(|d| !(d.first.saturating_sub(2)..d.first).any(|k| a.cue(k, |c| c == Cue::Since)))
+            .collect();
         let found = dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos));
         let trigger_word = &a.tokens[pos].norm;
         let present_tense = t.trigger.is_verb && trigger_word.trim_start_matches(['و', 'ف']).starts_with(['ي', 'ت', 'ن']);
@@ -281,60 +287,96 @@ impl Builder<'_, '_> {
             _ if t.future => (EventStatus::Planned, true),
             (None, Some(d), Some(p)) if d.span().0 > p => (EventStatus::Planned, true),
             (None, Some(d), Some(p)) if d.span().1 < p => (EventStatus::Occurred, true),
-            (None, Some(_), _) => (if present_tense && t.future { EventStatus::Planned } else { EventStatus::Occurred }, present_tense || !t.trigger.is_verb),
+            (None, Some(_), _) => (EventStatus::Occurred, present_tense || !t.trigger.is_verb),
             _ => (EventStatus::Occurred, false),
         };
         let on = date.map(|d| d.start).or(self.published);
 
-        let mut sides = self.resolve(&actors, on);
-        // A visit to a country whose host the frame does not name: the country is the host.
-        if let Some((place, true)) = &location
-            && !place.country.is_empty()
-            && !sides.iter().any(|s| s.country == place.country)
-        {
-            sides.push(Side { country: place.country.clone(), who: Who::State { role: String::new() } });
-        }
-        // Pro-drop and pronoun suffixes: the subject is the last foreign actor named before.
-        if count_sides(&sides) < 2 && (t.trigger.is_verb || t.pronoun) {
-            if let Some(side) = self.antecedent(pos, &sides, on) {
-                sides.insert(0, side);
+        // Sides: the actors after the trigger (VSO), then those before it when that is not
+        // enough, then the understood subject (pro-drop, "لقائه").
+        let host = |sides: &mut Vec<Side>, dest: Option<&Place>| {
+            if let Some(d) = dest
+                && !sides.iter().any(|s| s.country == d.country)
+            {
+                sides.push(Side { country: d.country.clone(), who: Who::State { role: String::new() } });
             }
-        }
-        if count_sides(&sides) < 2 {
-            return None;
-        }
-        topics.retain(|c| !sides.iter().any(|s| &s.country == c) && location.as_ref().is_none_or(|(l, _)| &l.country != c));
-        topics.dedup();
-
-        let phone = t.trigger.mode == ConsultMode::Phone || (left..right).any(|k| a.cue(k, |c| c == Cue::Phone) || a.tokens[k].norm.starts_with("هاتفي"));
-        let place = location.map(|(p, _)| p);
-        let mode = if t.trigger.event_type != EventType::Consult {
-            ConsultMode::Unspecified
-        } else if phone {
-            ConsultMode::Phone
-        } else if count_sides(&sides) >= 3 {
-            ConsultMode::Multilateral
-        } else if let Some(p) = place.as_ref().filter(|p| !p.country.is_empty()) {
-            if sides.iter().any(|s| s.country == p.country) { ConsultMode::Visit } else { ConsultMode::ThirdParty }
-        } else {
-            t.trigger.mode
         };
+        let first_dest = destinations.first();
+        let mut sides = self.resolve(&after, on);
+        let mut with_dest = sides.clone();
+        host(&mut with_dest, first_dest);
+        if count_sides(&with_dest) < 2 {
+            let mut all: Vec<(&Mention, Actor)> = before.clone();
+            all.extend(after.iter().cloned());
+            sides = self.resolve(&all, on);
+            with_dest = sides.clone();
+            host(&mut with_dest, first_dest);
+        }
+        if count_sides(&with_dest) < 2
+            && (t.trigger.is_verb || t.pronoun)
+            && let Some(side) = self.antecedent(pos, &with_dest, on)
+        {
+            sides.insert(0, side);
+        }
+
+        let phone = t.trigger.mode == ConsultMode::Phone
+            || (pos.saturating_sub(3).max(left)..(pos + 4).min(right)).any(|k| a.cue(k, |c| c == Cue::Phone) || a.tokens[k].norm.starts_with("هاتفي"));
+        let split = phone || (pos..right).any(|k| a.cue(k, |c| c == Cue::With));
         let sentence = (a.tokens[sent_first].start, a.tokens[sent_end - 1].end);
-        let named_people = sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
-        Some(Draft {
+        let base = Draft {
             event_type: t.trigger.event_type,
             cameo: if status == EventStatus::Planned && t.trigger.event_type == EventType::Consult { 36 } else { t.trigger.cameo },
-            mode,
+            mode: ConsultMode::Unspecified,
             status,
             status_explicit,
-            sides,
+            sides: Vec::new(),
             date,
             date_explicit: date.is_some(),
-            location: place,
-            topics,
+            location: None,
+            topics: Vec::new(),
             evidence: vec![(sentence, (a.tokens[pos].start, a.tokens[pos].end))],
-            named_people,
-        })
+            named_people: 0,
+        };
+        // A tour is one visit per country; a call "with A, B and C" one call per side.
+        let mut groups: Vec<(Vec<Side>, Option<Place>)> = Vec::new();
+        if destinations.is_empty() {
+            if count_sides(&sides) >= 3 && split {
+                let (first, rest) = sides.split_first().map(|(f, r)| (f.clone(), r.to_vec())).unwrap_or_else(|| unreachable!());
+                for other in rest.into_iter().filter(|o| o.country != first.country || o.country.is_empty()) {
+                    groups.push((vec![first.clone(), other], location.clone()));
+                }
+            } else {
+                groups.push((sides, location));
+            }
+        } else {
+            for dest in destinations {
+                let mut group = sides.clone();
+                host(&mut group, Some(&dest));
+                groups.push((group, Some(dest)));
+            }
+        }
+        groups
+            .into_iter()
+            .filter(|(sides, _)| count_sides(sides) >= 2)
+            .map(|(sides, place)| {
+                let mode = if t.trigger.event_type != EventType::Consult {
+                    ConsultMode::Unspecified
+                } else if phone {
+                    ConsultMode::Phone
+                } else if count_sides(&sides) >= 3 {
+                    ConsultMode::Multilateral
+                } else if let Some(p) = place.as_ref() {
+                    if sides.iter().any(|s| s.country == p.country) { ConsultMode::Visit } else { ConsultMode::ThirdParty }
+                } else {
+                    t.trigger.mode
+                };
+                let mut topics = topics.clone();
+                topics.retain(|c| !sides.iter().any(|s| &s.country == c) && place.as_ref().is_none_or(|l| &l.country != c));
+                topics.dedup();
+                let named_people = sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
+                Draft { mode, sides, location: place, topics, named_people, ..base.clone() }
+            })
+            .collect()
     }
 
     /// The office a person held on a day.
@@ -377,7 +419,7 @@ impl Builder<'_, '_> {
                         None => Some(Side { country: c.clone(), who: Who::State { role: if *deputy { String::new() } else { role.clone() } } }),
                     }
                 }
-                Actor::Office { office, country: None, deputy: false, .. } => self.last_holder_before(m.first, *office, on),
+                Actor::Office { office, country: None, deputy: false, .. } if self.definite(m.first) => self.last_holder_before(m.first, *office, on),
                 Actor::Office { .. } => None,
                 Actor::Counterpart { country: Some(c) } => match anchor_office.and_then(|o| self.holder(o, c, on)) {
                     Some(p) => Some(self.person_side(p, on, String::new())),
@@ -392,6 +434,10 @@ impl Builder<'_, '_> {
             }
         }
         sides
+    }
+
+    fn definite(&self, i: usize) -> bool {
+        self.a.tokens[i].norm.trim_start_matches(['و', 'ف']).starts_with("ال")
     }
 
     /// "العاهل" with no country: the last person named before who held that office.

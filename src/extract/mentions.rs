@@ -93,6 +93,8 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         } else if a.cue(i, |c| c == Cue::Agent) {
             out.push(RawMention { first: i, end: i + 1, raw: Raw::Agent, prep: None });
         } else if a.words[i].is_empty()
+            && i > 0
+            && kb.starts_name(&a.name_keys, i - 1)
             && let Some(keys) = &a.name_keys[i]
         {
             let fuzzy: Vec<u32> = keys.iter().filter(|k| !k.starts_with('=')).flat_map(|k| kb.fuzzy_name(k)).collect();
@@ -180,7 +182,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                 if let Some(t) = title_of(r) {
                     let title = &kb.titles[t as usize];
                     let deputy = r.first > 0 && a.cue(r.first - 1, |c| c == Cue::Deputy);
-                    let mut country = None;
+                    let mut country = title.country.clone();
                     if let Some(n) = next_adjacent(j, &adjacent) {
                         if let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n)) {
                             country = Some(kb.states[s as usize].code.clone());
@@ -212,6 +214,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     // Apposition: "ميشال عون رئيس جمهورية لبنان".
                     if let Some(n) = next_adjacent(j, &punct)
                         && title_of(n).is_some()
+                        && !a.tokens[n.first].norm.starts_with('و')
                     {
                         consumed += 1;
                         end = n.end;

@@ -62,6 +62,11 @@ impl Extractor {
     fn drafts(&self, text: &str, published: Option<NaiveDate>) -> Vec<Draft> {
         let a = analysis::Analysis::new(&self.kb, text);
         let mentions = mentions::mentions(&self.kb, &a);
+        if std::env::var_os("RASAD_DEBUG").is_some() {
+            for m in &mentions {
+                eprintln!("{:?} {:?}", &text[a.tokens[m.first].start..a.tokens[m.end - 1].end], m.kind);
+            }
+        }
         let builder = events::Builder { kb: &self.kb, a: &a, mentions: &mentions, published };
         dedupe::merge_reports(builder.drafts())
     }

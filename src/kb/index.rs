@@ -73,12 +73,9 @@ impl PhraseIndex {
         best
     }
 
-    pub fn len(&self) -> usize {
-        self.by_first.values().map(Vec::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_first.is_empty()
+    /// Whether some phrase of two or more words begins with this key.
+    pub fn starts_phrase(&self, key: &str) -> bool {
+        self.by_first.get(key).is_some_and(|entries| entries.iter().any(|(rest, _)| !rest.is_empty()))
     }
 }
 

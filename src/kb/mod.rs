@@ -27,7 +27,7 @@ const FILES: &[(&str, &[&str], &str)] = &[
     ("organisations.tsv", &["id", "name_en", "names_ar", "cameo"], include_str!("../../data/organisations.tsv")),
     ("people.tsv", &["id", "name_en", "country", "names_ar", "short_ar"], include_str!("../../data/people.tsv")),
     ("offices.tsv", &["person", "country", "office", "role_en", "start", "end"], include_str!("../../data/offices.tsv")),
-    ("titles.tsv", &["title_ar", "office", "role_en"], include_str!("../../data/titles.tsv")),
+    ("titles.tsv", &["title_ar", "office", "role_en", "country"], include_str!("../../data/titles.tsv")),
     ("lexicon.tsv", &["form", "class", "value"], include_str!("../../data/lexicon.tsv")),
 ];
 
@@ -79,9 +79,17 @@ pub fn entity_key(token: &str) -> String {
     }
 }
 
-/// The skeleton key of a name token.
-pub fn name_key(token: &str) -> String {
-    skeleton(&entity_key(token))
+/// The normalised tokens of a phrase written in a data file, each without a written article.
+/// Only a plain "ال" is the article: the hamza in "ألبان" or "ألمانيا" shows the letters belong
+/// to the word.
+fn data_tokens(phrase: &str) -> Vec<String> {
+    phrase
+        .split_whitespace()
+        .map(|raw| match raw.strip_prefix("ال") {
+            Some(rest) if rest.chars().count() >= 3 => normalize(rest),
+            _ => normalize(raw),
+        })
+        .collect()
 }
 
 fn nisba_forms(adjective: &str) -> Vec<(String, bool)> {
@@ -149,8 +157,7 @@ impl Kb {
     }
 
     fn insert_entity(&mut self, phrase: &str, entity: Entity) {
-        let keys: Vec<String> = normalize(phrase).split_whitespace().map(entity_key).collect();
-        self.entities.insert(keys, entity);
+        self.entities.insert(data_tokens(phrase), entity);
     }
 
     fn known_state(&self, row: &Row<'_>, col: usize) -> Result<String, KbError> {
@@ -244,11 +251,11 @@ impl Kb {
                 country: self.known_state(row, 2)?,
             });
             for name in row.variants(3).chain(row.variants(4)) {
-                let normalised = normalize(name);
-                let mut keys: Vec<String> = normalised.split_whitespace().map(name_key).collect();
+                let tokens = data_tokens(name);
+                let mut keys: Vec<String> = tokens.iter().map(|t| skeleton(t)).collect();
                 if let [single] = keys.as_mut_slice() {
                     if single.chars().count() < SHORT_NAME_SKELETON {
-                        *single = format!("={}", entity_key(&normalised));
+                        *single = format!("={}", tokens[0]);
                     } else {
                         self.fuzzy_names.insert(single, id);
                     }
@@ -283,7 +290,8 @@ impl Kb {
         for row in rows {
             let office = Office::parse(row.get(1)).ok_or_else(|| row.error(format!("unknown office {:?}", row.get(1))))?;
             let id = self.titles.len() as u32;
-            self.titles.push(Title { office, role_en: row.get(2).into() });
+            let country = self.known_state(row, 3)?;
+            self.titles.push(Title { office, role_en: row.get(2).into(), country: (!country.is_empty()).then_some(country) });
             for form in row.variants(0) {
                 self.insert_entity(form, Entity::Title(id));
             }
@@ -317,6 +325,11 @@ impl Kb {
     /// The person name starting at token `i` (keys are name skeletons).
     pub fn name_at<'k>(&self, keys: &'k [Option<Vec<String>>], i: usize) -> Option<Match<'k>> {
         self.names.longest_at(keys, i)
+    }
+
+    /// Whether token `i` begins some multi-word name (a given name: "ريكس", "سيرغي").
+    pub fn starts_name(&self, keys: &[Option<Vec<String>>], i: usize) -> bool {
+        keys.get(i).and_then(|k| k.as_ref()).is_some_and(|k| k.iter().any(|key| self.names.starts_phrase(key)))
     }
 
     /// People whose one-word name is within one edit of this skeleton.
@@ -469,6 +482,8 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "phone" => Cue::Phone,
         "sports" => Cue::Sports,
         "deputy" => Cue::Deputy,
+        "generic" => Cue::Generic,
+        "since" => Cue::Since,
         other => return Err(row.error(format!("unknown lexicon class {other:?}"))),
     };
     Ok(Word::Cue(cue))

@@ -99,6 +99,8 @@ impl Term {
 pub struct Title {
     pub office: Office,
     pub role_en: String,
+    /// For titles only one state uses (خادم الحرمين الشريفين).
+    pub country: Option<String>,
 }
 
 /// What an event trigger word signals.
@@ -141,6 +143,8 @@ pub enum Cue {
     Phone,
     Sports,
     Deputy,
+    Generic,
+    Since,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

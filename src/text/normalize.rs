@@ -32,26 +32,25 @@ pub fn normalize(s: &str) -> String {
 }
 
 /// Consonant skeleton of a normalised word, for matching transliterated names: the g-sounds
-/// (غ ج ق) fold together, long vowels and hamza after the first letter drop, a final ه (from ة)
-/// drops, and doubled letters collapse. "سيرغي" and "سيرجي" → "سرج"; "ترامب" and "ترمب" → "ترمب".
+/// (غ ج ق) fold together, long vowels and hamza inside the word drop (the first and last letters
+/// stay: الإبراهيمي is not إبراهيم), and doubled letters collapse.
+/// "سيرغي" and "سيرجي" → "سرجي"; "ترامب" and "ترمب" → "ترمب".
 pub fn skeleton(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     let mut last = None;
+    let n = word.chars().count();
     for (i, c) in word.chars().enumerate() {
         let c = match c {
             'غ' | 'ق' => 'ج',
             'ظ' => 'ز',
-            'ء' => continue,
-            'ا' | 'و' | 'ي' if i > 0 => continue,
+            'ء' if i > 0 => continue,
+            'ا' | 'و' | 'ي' if i > 0 && i + 1 < n => continue,
             c => c,
         };
         if last != Some(c) {
             out.push(c);
         }
         last = Some(c);
-    }
-    if out.chars().count() > 2 && out.ends_with('ه') {
-        out.pop();
     }
     out
 }
@@ -83,8 +82,11 @@ mod tests {
         assert!(same("تيلرسون", "تليرسون"));
         assert!(same("زيلينسكي", "زيلنسكي"));
         assert!(same("ريفلين", "ريفلن"));
+        assert!(same("المنقوش", "المنقوش"));
         assert!(same("ميركل", "ميركيل"));
         assert!(!same("بوتين", "بايدن"));
         assert!(!same("لافروف", "ماكرون"));
+        assert!(!same("المنقوش", "مناقشة"));
+        assert!(!same("الإبراهيمي", "إبراهيم"));
     }
 }
