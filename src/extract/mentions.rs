@@ -72,7 +72,15 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
             i += 1;
             continue;
         }
-        let name = kb.name_at(&a.name_keys, i);
+        // A one-word name found by its skeleton must be a plausible spelling of it.
+        let name = kb.name_at(&a.name_keys, i).filter(|n| {
+            n.len > 1
+                || n.first_key.starts_with('=')
+                || n.entities.iter().any(|e| match e {
+                    Entity::Person(p) => a.entity_keys[i].iter().flatten().any(|form| kb.plausible_spelling(*p, form)),
+                    _ => true,
+                })
+        });
         let entity = kb.entity_at(&a.entity_keys, i);
         let chosen = match (name, entity) {
             (Some(n), Some(e)) if e.len > n.len => Some((e.len, e.entities, e.first_key)),
@@ -97,7 +105,9 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
             && kb.starts_name(&a.name_keys, i - 1)
             && let Some(keys) = &a.name_keys[i]
         {
-            let fuzzy: Vec<u32> = keys.iter().filter(|k| !k.starts_with('=')).flat_map(|k| kb.fuzzy_name(k)).collect();
+            let mut fuzzy: Vec<u32> = keys.iter().filter(|k| !k.starts_with('=')).flat_map(|k| kb.fuzzy_name(k)).collect();
+            fuzzy.retain(|p| a.entity_keys[i].iter().flatten().any(|form| kb.plausible_spelling(*p, form)));
+            fuzzy.dedup();
             if let [person] = fuzzy.as_slice() {
                 out.push(RawMention { first: i, end: i + 1, raw: Raw::Entity(vec![Entity::Person(*person)]), prep: None });
             }

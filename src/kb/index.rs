@@ -94,6 +94,31 @@ fn deletions(s: &str) -> impl Iterator<Item = String> + '_ {
     (0..chars.len()).map(move |skip| chars.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| *c).collect())
 }
 
+/// Edit distance (insertions, deletions, substitutions, adjacent transpositions) between two
+/// short strings.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
 /// Damerau–Levenshtein distance ≤ 1 between two short strings.
 pub fn within_one_edit(a: &str, b: &str) -> bool {
     let a: Vec<char> = a.chars().collect();
@@ -160,6 +185,8 @@ mod tests {
 
     #[test]
     fn one_edit_covers_transpositions_and_drops() {
+        assert_eq!(edit_distance("عرباوي", "عربي"), 2);
+        assert_eq!(edit_distance("تيلرسون", "تليرسون"), 1);
         assert!(within_one_edit("تلرسن", "ترلسن"));
         assert!(within_one_edit("تلرسن", "تلرسين"));
         assert!(within_one_edit("تلرسن", "تلرسن"));

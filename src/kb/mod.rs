@@ -18,6 +18,7 @@ pub use tsv::KbError;
 use crate::proto::{ConsultMode, EventStatus, EventType};
 use crate::text::{normalize, skeleton};
 use index::{FuzzyNames, PhraseIndex};
+
 use tsv::Row;
 
 /// The data files, their columns, and their embedded default contents.
@@ -56,6 +57,8 @@ pub struct Kb {
     /// People: keys are name skeletons.
     names: PhraseIndex,
     fuzzy_names: FuzzyNames,
+    /// People's one-word names (normalised, without the article), to check skeleton matches.
+    single_names: HashMap<u32, Vec<String>>,
     /// Lexicon: exact normalised forms, and forms that inflect.
     words_exact: PhraseIndex,
     words_inflecting: HashMap<String, Vec<u32>>,
@@ -252,6 +255,9 @@ impl Kb {
             });
             for name in row.variants(3).chain(row.variants(4)) {
                 let tokens = data_tokens(name);
+                if let [single] = tokens.as_slice() {
+                    self.single_names.entry(id).or_default().push(single.clone());
+                }
                 let mut keys: Vec<String> = tokens.iter().map(|t| skeleton(t)).collect();
                 if let [single] = keys.as_mut_slice() {
                     if single.chars().count() < SHORT_NAME_SKELETON {
@@ -325,6 +331,14 @@ impl Kb {
     /// The person name starting at token `i` (keys are name skeletons).
     pub fn name_at<'k>(&self, keys: &'k [Option<Vec<String>>], i: usize) -> Option<Match<'k>> {
         self.names.longest_at(keys, i)
+    }
+
+    /// Whether a one-word form found by its skeleton is a spelling of this person's name rather
+    /// than a common word that shares the skeleton (العربي is not العرباوي): it must be within one
+    /// edit of a listed form (two for long names).
+    pub fn plausible_spelling(&self, person: u32, form: &str) -> bool {
+        let allowance = if form.chars().count() > 6 { 2 } else { 1 };
+        self.single_names.get(&person).into_iter().flatten().any(|n| index::edit_distance(n, form) <= allowance)
     }
 
     /// Whether token `i` begins some multi-word name (a given name: "ريكس", "سيرغي").
