@@ -37,6 +37,10 @@ pub struct BenchArgs {
     /// Texts to vary (`.txt` files or directories).
     #[arg(long, default_value = "seeds")]
     pub texts: Vec<PathBuf>,
+    /// Offered load in articles per second over all streams (0 = as fast as the server takes
+    /// them). Latency percentiles are meaningful below saturation.
+    #[arg(long, default_value_t = 0.0)]
+    pub rate: f64,
     /// Publication date given to every article.
     #[arg(long, default_value = "2019-05-14")]
     pub published_at: String,
@@ -95,13 +99,19 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             })
             .collect();
         let mut client = client.clone();
+        let period = (args.rate > 0.0)
+            .then(|| Duration::from_secs_f64(args.streams.max(1) as f64 / args.rate));
         streams.push(tokio::spawn(async move {
             let (tx, rx) = mpsc::channel::<Article>(256);
             let mut sent_at = HashMap::with_capacity(articles.len());
             let ids: Vec<String> = articles.iter().map(|a| a.id.clone()).collect();
             let (times_tx, mut times_rx) = mpsc::unbounded_channel();
             tokio::spawn(async move {
+                let mut ticks = period.map(tokio::time::interval);
                 for a in articles {
+                    if let Some(ticks) = ticks.as_mut() {
+                        ticks.tick().await;
+                    }
                     let _ = times_tx.send((a.id.clone(), Instant::now()));
                     if tx.send(a).await.is_err() {
                         break;

@@ -21,6 +21,11 @@ fn same_sides(a: &Draft, b: &Draft) -> bool {
     if a.countries() != b.countries() {
         return false;
     }
+    // Officials or states with no named person are another happening than the leaders' one,
+    // unless both reports date it the same.
+    if (a.named_people == 0) != (b.named_people == 0) && !(a.date_explicit && b.date_explicit) {
+        return false;
+    }
     a.countries().iter().all(|c| {
         let (pa, pb) = (people(a, c), people(b, c));
         pa.is_empty() || pb.is_empty() || pa.iter().any(|p| pb.contains(p))

@@ -70,11 +70,6 @@ struct TriggerAt {
     pronoun: bool,
 }
 
-/// Context of the tokens just before a mention.
-fn preceding(a: &Analysis<'_>, m: &Mention, wanted: Cue, window: usize) -> bool {
-    (m.first.saturating_sub(window)..m.first).any(|k| a.cue(k, |c| c == wanted))
-}
-
 fn status_rank(s: EventStatus) -> u8 {
     match s {
         EventStatus::Cancelled => 5,
@@ -174,11 +169,11 @@ impl Builder<'_, '_> {
             return Vec::new();
         }
         let left = (prev..pos).rev().find(|&k| a.cue(k, |c| c == Cue::Complementizer)).map_or(prev, |k| k + 1);
-        let right = (pos + 1..next).find(|&k| a.cue(k, |c| c == Cue::Report)).unwrap_or(next);
+        let right = (pos + 1..next).find(|&k| a.cue(k, |c| matches!(c, Cue::Report | Cue::Generic))).unwrap_or(next);
         let in_frame: Vec<&Mention> = self.mentions.iter().filter(|m| m.first >= left && m.end <= right && !(m.first <= pos && pos < m.end)).collect();
 
         // "بين X و Y": the participants are exactly the list after بين.
-        let between = (pos + 1..(pos + 3).min(right)).find(|&k| a.cue(k, |c| c == Cue::Between));
+        let between = (pos + 1..(pos + 5).min(right)).find(|&k| a.cue(k, |c| c == Cue::Between));
         let chain: Option<Vec<&Mention>> = between.and_then(|b| {
             let mut list: Vec<&Mention> = Vec::new();
             let mut at = b + 1;
@@ -202,21 +197,29 @@ impl Builder<'_, '_> {
         let mut topics: Vec<String> = Vec::new();
         let mut topic_chain_end: Option<usize> = None;
         let mut prev_end = left;
+        let mut last_actor_end: Option<usize> = None;
         for m in &in_frame {
+            let chained = last_actor_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
             let cue_before = |wanted: Cue, window: usize| (m.first.saturating_sub(window).max(prev_end)..m.first).any(|k| a.cue(k, |c| c == wanted));
-            let about = preceding(a, m, Cue::About, 4) || topic_chain_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
+            let about_from = if m.first > pos { prev_end.max(pos + 1) } else { prev_end };
+            let about = (m.first.saturating_sub(4).max(about_from)..m.first).any(|k| a.cue(k, |c| c == Cue::About)) || topic_chain_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
             let located = cue_before(Cue::In, 3) || m.prep == Some('ب');
             let towards = cue_before(Cue::To, 1) || m.prep == Some('ل');
             let aside = cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك');
-            let near = m.first <= pos + 3 && m.end + 3 >= pos || cue_before(Cue::With, 2);
+            let near = m.first <= pos + 3 && m.end + 3 >= pos || cue_before(Cue::With, 2) || chained;
+            let own_genitive = m.first == pos + 1;
             let direct_object = t.trigger.takes_destination && m.first > pos && m.first <= pos + 3 && !located;
             let in_chain = chain.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, *m)));
-            prev_end = m.end;
+            if !matches!(m.kind, MentionKind::Adjective(_)) {
+                prev_end = m.end;
+            }
             let mut actor = |actor: Actor| {
+                last_actor_end = Some(m.end);
                 if m.first > pos { after.push((m, actor)) } else { before.push((m, actor)) }
             };
             match &m.kind {
-                MentionKind::Actor(Actor::Organisation(_)) if !(in_chain && (chain.is_some() || near)) || about => {}
+                // An organisation's own meeting ("قمة حلف الناتو") is not a contact with it.
+                MentionKind::Actor(Actor::Organisation(_)) if !(in_chain && (chain.is_some() || near)) || about || own_genitive => {}
                 MentionKind::Actor(found) => {
                     if !about && in_chain {
                         actor(found.clone());
@@ -241,7 +244,7 @@ impl Builder<'_, '_> {
                         destinations.push(place);
                     } else if located {
                         location.get_or_insert(place);
-                    } else if !aside && !towards && in_chain {
+                    } else if !aside && !towards && in_chain && (chain.is_some() || near) {
                         actor(Actor::State(st.code.clone()));
                     }
                 }
@@ -249,7 +252,7 @@ impl Builder<'_, '_> {
                     let pl = &self.kb.places[*p as usize];
                     let seat = matches!(pl.kind, PlaceKind::Capital | PlaceKind::Seat);
                     let place = Place { name_en: pl.name_en.clone(), name_ar: pl.name_ar.clone(), country: pl.country.clone(), specific: true };
-                    let genitive = !t.trigger.is_verb && m.first == pos + 1;
+                    let genitive = own_genitive || (m.first > pos + 1 && a.trigger(m.first - 1).is_some_and(|(tr, _)| !tr.is_verb));
                     if pl.country.is_empty() {
                         continue;
                     }
@@ -259,7 +262,7 @@ impl Builder<'_, '_> {
                         if location.as_ref().is_none_or(|l| !l.specific) {
                             location = Some(place);
                         }
-                    } else if seat && !aside && !towards && in_chain {
+                    } else if seat && !aside && !towards && in_chain && (chain.is_some() || near) {
                         actor(Actor::State(pl.country.clone()));
                     }
                 }
@@ -270,7 +273,10 @@ impl Builder<'_, '_> {
         // one that follows "منذ" (since).
         let dates: Vec<_> = find_dates(a, left.min(pos)..right, self.published)
             .into_iter()
-            .filter(|d| !(d.first.saturating_sub(2)..d.first).any(|k| a.cue(k, |c| c == Cue::Since)))
+            .filter(|d| {
+                let since = (d.first.saturating_sub(6).max(left)..d.first).rev().find(|&k| a.cue(k, |c| c == Cue::Since));
+                since.is_none_or(|k| (k..d.first).any(|j| a.trigger(j).is_some()))
+            })
             .collect();
         let found = dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos));
         let trigger_word = &a.tokens[pos].norm;
@@ -312,15 +318,16 @@ impl Builder<'_, '_> {
             with_dest = sides.clone();
             host(&mut with_dest, first_dest);
         }
+        let with_follows = (pos + 1..(pos + 4).min(right)).any(|k| a.cue(k, |c| c == Cue::With));
         if count_sides(&with_dest) < 2
-            && (t.trigger.is_verb || t.pronoun)
+            && (t.trigger.is_verb || t.pronoun || with_follows)
             && let Some(side) = self.antecedent(pos, &with_dest, on)
         {
             sides.insert(0, side);
         }
 
         let phone = t.trigger.mode == ConsultMode::Phone
-            || (pos.saturating_sub(3).max(left)..(pos + 4).min(right)).any(|k| a.cue(k, |c| c == Cue::Phone) || a.tokens[k].norm.starts_with("هاتفي"));
+            || (pos.saturating_sub(3).max(left)..right).any(|k| a.cue(k, |c| c == Cue::Phone) || a.tokens[k].norm.starts_with("هاتفي"));
         let split = phone || (pos..right).any(|k| a.cue(k, |c| c == Cue::With));
         let sentence = (a.tokens[sent_first].start, a.tokens[sent_end - 1].end);
         let base = Draft {

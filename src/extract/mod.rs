@@ -68,7 +68,13 @@ impl Extractor {
             }
         }
         let builder = events::Builder { kb: &self.kb, a: &a, mentions: &mentions, published };
-        dedupe::merge_reports(builder.drafts())
+        let drafts = builder.drafts();
+        if std::env::var_os("RASAD_DEBUG").is_some() {
+            for d in &drafts {
+                eprintln!("DRAFT {:?} {:?} {:?} {:?} {:?}", d.status, d.sides.iter().map(|s| &s.country).collect::<Vec<_>>(), d.date.map(|d| d.start), d.named_people, &text[d.evidence[0].1.0..d.evidence[0].1.1]);
+            }
+        }
+        dedupe::merge_reports(drafts)
     }
 
     fn to_proto(&self, article: &Article, n: usize, d: &Draft, published: Option<NaiveDate>) -> proto::Event {

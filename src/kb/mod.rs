@@ -95,17 +95,17 @@ fn data_tokens(phrase: &str) -> Vec<String> {
         .collect()
 }
 
+/// The forms of a nisba adjective as written: masculine singular, feminine, dual and sound
+/// plurals ("روسي" → روسية، روسيان، روسيين، روسيون، روسيات); other forms (broken plurals such as
+/// "روس") are plural as they stand. Returns (form, plural).
 fn nisba_forms(adjective: &str) -> Vec<(String, bool)> {
-    let mut out = vec![(adjective.to_string(), false)];
-    if adjective.ends_with('ي') {
-        out.push((format!("{adjective}ه"), false));
-        for plural in ["ان", "ين", "ون", "ات"] {
-            out.push((format!("{adjective}{plural}"), true));
-        }
+    if adjective.ends_with(['ي', 'ى']) {
+        let mut out = vec![(adjective.to_string(), false), (format!("{adjective}ة"), false)];
+        out.extend(["ان", "ين", "ون", "ات"].iter().map(|p| (format!("{adjective}{p}"), true)));
+        out
     } else {
-        out[0].1 = true;
+        vec![(adjective.to_string(), true)]
     }
-    out
 }
 
 impl Kb {
@@ -189,8 +189,7 @@ impl Kb {
                 self.insert_entity(name, Entity::State(id));
             }
             for adjective in row.variants(3) {
-                let normalised = normalize(adjective);
-                let (head, last) = normalised.rsplit_once(' ').map_or(("", normalised.as_str()), |(h, l)| (h, l));
+                let (head, last) = adjective.rsplit_once(' ').map_or(("", adjective), |(h, l)| (h, l));
                 for (form, plural) in nisba_forms(last) {
                     let phrase = if head.is_empty() { form } else { format!("{head} {form}") };
                     self.insert_entity(&phrase, Entity::Adjective { state: id, plural });
@@ -400,15 +399,20 @@ impl Kb {
         out
     }
 
+    /// Inflected forms: a listed stem plus a suffix. A noun in ة takes its suffixes on ت
+    /// (زيارة → زيارته). Since ة is normalised to ه, a three-letter verb never takes the suffix
+    /// ه: "وزارة" is not و + زار + ه.
     fn inflected(&self, stem: &str, future: bool, out: &mut Vec<WordHit>) {
         for suffix in SUFFIXES {
-            if let Some(base) = stem.strip_suffix(suffix)
-                && let Some(ids) = self.words_inflecting.get(base)
-            {
-                let pronoun = matches!(*suffix, "ه" | "ها" | "هما" | "هم");
+            let Some(base) = stem.strip_suffix(suffix) else { continue };
+            let pronoun = matches!(*suffix, "ه" | "ها" | "هما" | "هم");
+            let feminine = pronoun.then(|| base.strip_suffix('ت').map(|b| format!("{b}ه"))).flatten();
+            for (base, is_feminine) in [(Some(base.to_string()), false), (feminine, true)] {
+                let Some(ids) = base.as_ref().and_then(|b| self.words_inflecting.get(b)) else { continue };
                 for &id in ids {
                     let word = self.words[id as usize];
-                    if future && !matches!(word, Word::Trigger(t) if t.is_verb) {
+                    let verb = matches!(word, Word::Trigger(t) if t.is_verb);
+                    if (future && !verb) || (is_feminine && verb) || (verb && *suffix == "ه" && base.as_deref().is_some_and(|b| b.chars().count() <= 3)) {
                         continue;
                     }
                     out.push(WordHit { word, future, pronoun });
