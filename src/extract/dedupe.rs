@@ -110,7 +110,7 @@ fn rank(s: EventStatus) -> u8 {
 }
 
 /// Merges an article's drafts into one event per happening.
-pub fn merge_reports(drafts: Vec<Draft>) -> Vec<Draft> {
+pub fn merge_reports(drafts: Vec<Draft>, published: Option<chrono::NaiveDate>) -> Vec<Draft> {
     let mut events: Vec<Draft> = Vec::new();
     for d in drafts {
         match events.iter().rposition(|e| reports_same(e, &d)) {
@@ -118,15 +118,19 @@ pub fn merge_reports(drafts: Vec<Draft>) -> Vec<Draft> {
             None => events.push(d),
         }
     }
-    // Agreements reached in talks take the talks' date and place.
-    let consults: Vec<Draft> = events.iter().filter(|e| e.event_type == EventType::Consult).cloned().collect();
+    // Agreements reached in talks take the talks' date and place: the talks between the same
+    // sides on the agreement's day (its own date or the dateline), else the only such talks.
+    let consults: Vec<Draft> = events.iter().filter(|e| e.event_type == EventType::Consult && e.status == EventStatus::Occurred).cloned().collect();
     for e in events.iter_mut().filter(|e| e.event_type == EventType::Agree) {
-        let talks = consults.iter().filter(|c| c.countries() == e.countries() && c.date_explicit && c.status == EventStatus::Occurred);
-        let talks: Vec<&Draft> = match &e.location {
-            Some(l) => talks.filter(|c| c.location.as_ref().is_some_and(|cl| cl.country == l.country)).collect(),
-            None => talks.collect(),
+        let day = e.date.map(|d| d.start).or(published);
+        let same_sides: Vec<&Draft> = consults.iter().filter(|c| c.countries() == e.countries() && c.date_explicit).collect();
+        let on_day: Vec<&Draft> = same_sides.iter().copied().filter(|c| day.is_some_and(|d| c.date.is_some_and(|cd| cd.span().0 <= d && d <= cd.span().1))).collect();
+        let at_place: Vec<&Draft> = match &e.location {
+            Some(l) => same_sides.iter().copied().filter(|c| c.location.as_ref().is_some_and(|cl| cl.name_en == l.name_en)).collect(),
+            None => Vec::new(),
         };
-        if let [c] = talks.as_slice() {
+        let talks = [at_place, on_day, same_sides].into_iter().find(|t| t.len() == 1);
+        if let Some([c]) = talks.as_deref() {
             if !e.date_explicit {
                 e.date = c.date;
                 e.date_explicit = true;

@@ -169,7 +169,10 @@ impl Builder<'_, '_> {
             return Vec::new();
         }
         let left = (prev..pos).rev().find(|&k| a.cue(k, |c| c == Cue::Complementizer)).map_or(prev, |k| k + 1);
-        let right = (pos + 1..next).find(|&k| a.cue(k, |c| matches!(c, Cue::Report | Cue::Generic))).unwrap_or(next);
+        let sideline = |k: usize| (k.saturating_sub(2)..k).any(|j| a.cue(j, |c| c == Cue::Sideline));
+        let right = (pos + 1..next)
+            .find(|&k| a.cue(k, |c| c == Cue::Report) || (a.cue(k, |c| c == Cue::Generic) && !sideline(k)))
+            .unwrap_or(next);
         let in_frame: Vec<&Mention> = self.mentions.iter().filter(|m| m.first >= left && m.end <= right && !(m.first <= pos && pos < m.end)).collect();
 
         // "بين X و Y": the participants are exactly the list after بين.
@@ -207,7 +210,7 @@ impl Builder<'_, '_> {
             let towards = cue_before(Cue::To, 1) || m.prep == Some('ل');
             let aside = cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك');
             let near = m.first <= pos + 3 && m.end + 3 >= pos || cue_before(Cue::With, 2) || chained;
-            let own_genitive = m.first == pos + 1;
+            let own_genitive = !t.trigger.is_verb && m.first == pos + 1;
             let direct_object = t.trigger.takes_destination && m.first > pos && m.first <= pos + 3 && !located;
             let in_chain = chain.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, *m)));
             if !matches!(m.kind, MentionKind::Adjective(_)) {

@@ -74,7 +74,7 @@ impl Extractor {
                 eprintln!("DRAFT {:?} {:?} {:?} {:?} {:?}", d.status, d.sides.iter().map(|s| &s.country).collect::<Vec<_>>(), d.date.map(|d| d.start), d.named_people, &text[d.evidence[0].1.0..d.evidence[0].1.1]);
             }
         }
-        dedupe::merge_reports(drafts)
+        dedupe::merge_reports(drafts, published)
     }
 
     fn to_proto(&self, article: &Article, n: usize, d: &Draft, published: Option<NaiveDate>) -> proto::Event {

@@ -37,7 +37,7 @@ const FILES: &[(&str, &[&str], &str)] = &[
 const SHORT_NAME_SKELETON: usize = 4;
 
 /// Inflectional suffixes a lexicon form marked `*` accepts.
-const SUFFIXES: &[&str] = &["هما", "تان", "ان", "ين", "ون", "وا", "تا", "ها", "هم", "ا", "ت", "ه", "ي"];
+const SUFFIXES: &[&str] = &["هما", "تان", "ان", "ين", "ون", "وا", "تا", "ها", "هم", "ا", "ت", "ه"];
 
 #[derive(Debug, Default)]
 pub struct Kb {
