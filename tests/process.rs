@@ -289,13 +289,14 @@ async fn grpcurl_lists_describes_extracts_and_subscribes() {
         "no events: {extracted}"
     );
 
-    // Subscribe with grpcurl while `rasad ingest` streams the seeds in.
+    // Subscribe with grpcurl (from the start of the log, so start-up timing cannot matter)
+    // while `rasad ingest` streams the seeds in.
     let out = tempfile::NamedTempFile::new().unwrap();
     let mut subscriber = Command::new("grpcurl")
         .args([
             "-plaintext",
             "-d",
-            "{}",
+            r#"{"afterSequence": "0"}"#,
             addr,
             "rasad.v1.RasadService/Subscribe",
         ])
