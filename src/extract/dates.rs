@@ -237,6 +237,16 @@ impl Scanner<'_, '_> {
         }
         // "الأحد الماضي", "الثلاثاء المقبل", "يوم الأربعاء"
         if let Some(w) = self.cue(i, |c| if let Cue::Weekday(w) = c { Some(w) } else { None }) {
+            // "الجمعة (27 يناير 2017)": the explicit date that follows wins.
+            let mut k = i + 1;
+            while self.a.tokens.get(k).is_some_and(|t| matches!(t.kind, crate::text::TokenKind::Punct(p) if p != '.' && p != '\n')) {
+                k += 1;
+            }
+            if self.number(k).is_some()
+                && let Some((DateExpr::Fixed(v), len)) = self.at(k)
+            {
+                return Some((DateExpr::Fixed(v), k - i + len));
+            }
             return match self.reldir(i + 1) {
                 Some(d) if d != 0 => {
                     let p = published?;
@@ -307,4 +317,104 @@ pub fn find_dates(a: &Analysis<'_>, range: Range<usize>, published: Option<Naive
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::Kb;
+    use std::sync::OnceLock;
+
+    fn kb() -> &'static Kb {
+        static KB: OnceLock<Kb> = OnceLock::new();
+        KB.get_or_init(|| Kb::embedded().unwrap())
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// The first date in `text`, resolved against `published`, as (start, end, precision).
+    fn first(text: &str, published: &str) -> Option<(String, Option<String>, Precision)> {
+        let a = Analysis::new(kb(), text);
+        let found = find_dates(&a, 0..a.tokens.len(), Some(day(published)));
+        found.first().map(|d| match d.expr {
+            DateExpr::Fixed(v) => (v.start_text(), v.end.map(|e| e.to_string()), v.precision),
+            DateExpr::Weekday(w) => (format!("weekday {w}"), None, Precision::Day),
+        })
+    }
+
+    fn start(text: &str, published: &str) -> String {
+        first(text, published).map(|d| d.0).unwrap_or_else(|| "none".into())
+    }
+
+    #[test]
+    fn explicit_dates_in_both_month_sets_and_digit_alphabets() {
+        assert_eq!(start("في 3 مايو/أيار الحالي", "2019-05-14"), "2019-05-03");
+        assert_eq!(start("في 6 أيار", "2019-05-14"), "2019-05-06");
+        assert_eq!(start("الجمعة (27 يناير/ كانون الثاني 2017)", "2017-01-27"), "2017-01-27");
+        assert_eq!(start("يوم ١٨ شباط ٢٠٢٥", "2025-02-23"), "2025-02-18");
+        assert_eq!(start("في 12 فيفري", "2025-02-23"), "2025-02-12");
+        assert_eq!(start("16-10-2022 | 08:45", "2022-10-16"), "2022-10-16");
+        assert_eq!(start("في أيار/مايو 2017", "2019-12-09"), "2017-05");
+        assert_eq!(start("منذ يناير من عام 2020", "2023-05-20"), "2020-01");
+        assert_eq!(start("في عام 2013", "2018-01-17"), "2013");
+        assert_eq!(start("زار اليابان عام 2014", "2017-03-13"), "2014");
+    }
+
+    #[test]
+    fn day_month_without_year_takes_the_nearest_year() {
+        assert_eq!(start("في 28 ديسمبر", "2020-01-03"), "2019-12-28");
+        assert_eq!(start("في 2 يناير", "2019-12-30"), "2020-01-02");
+        assert_eq!(start("في سبتمبر الماضي", "2019-12-09"), "2019-09");
+        assert_eq!(start("في أيلول/سبتمبر الماضي", "2019-09-20"), "2019-09");
+        assert_eq!(start("في يونيو/حزيران المقبل", "2019-05-14"), "2019-06");
+        assert_eq!(start("في يونيو المقبل", "2019-07-01"), "2020-06");
+    }
+
+    #[test]
+    fn weekdays_and_days_relative_to_the_dateline() {
+        // 2019-05-14 is a Tuesday, 2018-06-19 a Tuesday, 2017-01-27 a Friday.
+        assert_eq!(start("اليوم الثلاثاء", "2019-05-14"), "2019-05-14");
+        assert_eq!(start("يوم غد الثلاثاء", "2019-12-09"), "2019-12-10");
+        assert_eq!(start("يوم غدٍ (السبت)", "2017-01-27"), "2017-01-28");
+        assert_eq!(start("أمس الاثنين", "2019-05-14"), "2019-05-13");
+        assert_eq!(start("فجر الثلاثاء الماضي", "2018-06-19"), "2018-06-12");
+        assert_eq!(start("يوم الجمعة الفائت", "2019-12-09"), "2019-12-06");
+        assert_eq!(start("الأحد الماضي", "2018-01-17"), "2018-01-14");
+        assert_eq!(start("الخميس المقبل", "2019-05-14"), "2019-05-16");
+        assert_eq!(start("يوم الأربعاء", "2020-03-18"), "weekday 2");
+        assert_eq!(resolve_weekday(2, day("2020-03-18"), false), day("2020-03-18"));
+        assert_eq!(resolve_weekday(6, day("2017-03-13"), false), day("2017-03-12"));
+        assert_eq!(resolve_weekday(1, day("2017-03-13"), true), day("2017-03-14"));
+    }
+
+    #[test]
+    fn weeks_months_years_and_seasons() {
+        assert_eq!(first("هذا الأسبوع", "2025-02-23"), Some(("2025-02-23".into(), Some("2025-03-01".into()), Precision::Range)));
+        assert_eq!(first("نهاية الأسبوع", "2025-02-23"), Some(("2025-02-28".into(), Some("2025-03-01".into()), Precision::Range)));
+        assert_eq!(start("الأسبوع الماضي", "2025-02-23"), "2025-02-16");
+        assert_eq!(start("الشهر المقبل", "2019-12-09"), "2020-01");
+        assert_eq!(start("هذا الشهر", "2017-03-27"), "2017-03");
+        assert_eq!(start("العام الماضي", "2019-12-09"), "2018");
+        assert_eq!(first("في الخريف المقبل", "2018-06-19"), Some(("2018-09-01".into(), Some("2018-11-30".into()), Precision::Range)));
+        assert_eq!(first("الشتاء المقبل", "2018-06-19"), Some(("2018-12-01".into(), Some("2019-02-28".into()), Precision::Range)));
+        assert_eq!(first("من 7 إلى 10 مايو الجاري", "2025-05-08"), Some(("2025-05-07".into(), Some("2025-05-10".into()), Precision::Range)));
+    }
+
+    #[test]
+    fn relative_dates_stay_unresolved_without_a_dateline() {
+        let a = Analysis::new(kb(), "اليوم الثلاثاء وغدا والأسبوع المقبل و3 مايو");
+        assert!(find_dates(&a, 0..a.tokens.len(), None).iter().all(|d| matches!(d.expr, DateExpr::Weekday(_))));
+        let a = Analysis::new(kb(), "في 3 مايو 2019");
+        assert_eq!(find_dates(&a, 0..a.tokens.len(), None).len(), 1);
+    }
+
+    #[test]
+    fn malformed_dates_are_not_dates() {
+        // An impossible day falls back to what is certain: the month.
+        assert_eq!(start("في 31 فبراير 2019", "2019-05-14"), "2019-02");
+        assert_eq!(start("في 45 مايو", "2019-05-14"), "none");
+        assert_eq!(start("99-99-2019", "2019-05-14"), "none");
+    }
 }

@@ -80,6 +80,9 @@ fn status_rank(s: EventStatus) -> u8 {
     }
 }
 
+/// How far back (in tokens) an understood subject or a bare title is looked for.
+const ANTECEDENT_WINDOW: usize = 120;
+
 pub struct Builder<'a, 't> {
     pub kb: &'a Kb,
     pub a: &'a Analysis<'t>,
@@ -173,7 +176,7 @@ impl Builder<'_, '_> {
         let right = (pos + 1..next)
             .find(|&k| a.cue(k, |c| c == Cue::Report) || (a.cue(k, |c| c == Cue::Generic) && !sideline(k)))
             .unwrap_or(next);
-        let in_frame: Vec<&Mention> = self.mentions.iter().filter(|m| m.first >= left && m.end <= right && !(m.first <= pos && pos < m.end)).collect();
+        let in_frame: Vec<&Mention> = self.mentions_in(left, right).iter().filter(|m| !(m.first <= pos && pos < m.end)).collect();
 
         // "بين X و Y": the participants are exactly the list after بين.
         let between = (pos + 1..(pos + 5).min(right)).find(|&k| a.cue(k, |c| c == Cue::Between));
@@ -211,7 +214,11 @@ impl Builder<'_, '_> {
             let aside = cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك');
             let near = m.first <= pos + 3 && m.end + 3 >= pos || cue_before(Cue::With, 2) || chained;
             let own_genitive = !t.trigger.is_verb && m.first == pos + 1;
-            let direct_object = t.trigger.takes_destination && m.first > pos && m.first <= pos + 3 && !located;
+            // "زار روسيا", "يصل سلطان عمان هيثم بن طارق القاهرة": the first place after the
+            // verb and its subject.
+            let object_from = last_actor_end.filter(|&e| e > pos).unwrap_or(pos + 1);
+            let direct_object =
+                t.trigger.takes_destination && m.first > pos && !located && (m.first <= pos + 3 || (object_from..m.first).all(|k| !a.is_word(k)));
             let in_chain = chain.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, *m)));
             if !matches!(m.kind, MentionKind::Adjective(_)) {
                 prev_end = m.end;
@@ -446,13 +453,20 @@ impl Builder<'_, '_> {
         sides
     }
 
+    /// The mentions lying wholly inside tokens `from..to` (mentions are in text order).
+    fn mentions_in(&self, from: usize, to: usize) -> &[Mention] {
+        let start = self.mentions.partition_point(|m| m.first < from);
+        let end = start + self.mentions[start..].partition_point(|m| m.end <= to);
+        &self.mentions[start..end]
+    }
+
     fn definite(&self, i: usize) -> bool {
         self.a.tokens[i].norm.trim_start_matches(['و', 'ف']).starts_with("ال")
     }
 
     /// "العاهل" with no country: the last person named before who held that office.
     fn last_holder_before(&self, pos: usize, office: Office, on: Option<NaiveDate>) -> Option<Side> {
-        self.mentions.iter().rev().filter(|m| m.end <= pos).find_map(|m| match m.kind {
+        self.mentions_in(pos.saturating_sub(4 * ANTECEDENT_WINDOW), pos).iter().rev().find_map(|m| match m.kind {
             MentionKind::Actor(Actor::Person(p)) if self.office_of(p, on).is_some_and(|(o, _)| o == office) => Some(self.person_side(p, on, String::new())),
             _ => None,
         })
@@ -461,8 +475,7 @@ impl Builder<'_, '_> {
     /// The nearest person (or titled office holder) named before `pos` whose country is not
     /// yet a side: the understood subject of a verb or the owner of "لقائه".
     fn antecedent(&self, pos: usize, sides: &[Side], on: Option<NaiveDate>) -> Option<Side> {
-        let window = pos.saturating_sub(120);
-        self.mentions.iter().rev().filter(|m| m.end <= pos && m.first >= window).find_map(|m| {
+        self.mentions_in(pos.saturating_sub(ANTECEDENT_WINDOW), pos).iter().rev().find_map(|m| {
             let side = match &m.kind {
                 MentionKind::Actor(Actor::Person(p)) => self.person_side(*p, on, self.name_ar(m)),
                 MentionKind::Actor(Actor::Office { office, country: Some(c), deputy: false, .. }) => {

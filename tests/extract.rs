@@ -1,0 +1,215 @@
+//! The extractor end to end on real Arabic phrasing: names and their variants, clitics,
+//! titles resolved by date, counterparts, modality, modes, dates, distractors and bad input.
+
+use std::sync::OnceLock;
+
+use rasad::extract::Extractor;
+use rasad::proto::{Article, ConsultMode, Event, EventStatus, EventType};
+
+fn extractor() -> &'static Extractor {
+    static E: OnceLock<Extractor> = OnceLock::new();
+    E.get_or_init(|| Extractor::embedded().expect("embedded knowledge base loads"))
+}
+
+fn events(text: &str, published: &str) -> Vec<Event> {
+    let article = Article { id: "t".into(), text: text.into(), published_at: published.into(), ..Default::default() };
+    extractor().extract(&article).events
+}
+
+fn one(text: &str, published: &str) -> Event {
+    let found = events(text, published);
+    assert_eq!(found.len(), 1, "expected one event in {text:?}, got {found:#?}");
+    found.into_iter().next().unwrap()
+}
+
+fn actors(e: &Event) -> Vec<String> {
+    let mut ids: Vec<String> = e.participants.iter().map(|p| p.actor_id.clone()).collect();
+    ids.sort();
+    ids
+}
+
+fn status(e: &Event) -> EventStatus {
+    EventStatus::try_from(e.status).unwrap()
+}
+
+fn date(e: &Event) -> String {
+    e.date.as_ref().map(|d| d.start.clone()).unwrap_or_default()
+}
+
+#[test]
+fn name_variants_and_clitics_reach_one_actor() {
+    for text in [
+        "التقى سيرغي لافروف مع مايك بومبيو في سوتشي.",
+        "التقى سيرجى لافروف وبومبيو في سوتشي.",
+        "التقى بومبو بلافروف في سوتشي.",
+    ] {
+        let e = one(text, "2019-05-14");
+        assert_eq!(actors(&e), ["person/mike-pompeo", "person/sergey-lavrov"], "{text}");
+    }
+    let e = one("اتصال هاتفي بين ترمب وبوتين اليوم.", "2025-02-12");
+    assert_eq!(actors(&e), ["person/donald-trump", "person/vladimir-putin"]);
+    // A spelling no list foresees, one transposition away, after a known given name.
+    let e = one("بحث لافروف مع ريكس تيرلسون العلاقات الثنائية أمس.", "2018-01-17");
+    assert!(actors(&e).contains(&"person/rex-tillerson".to_string()), "{:?}", actors(&e));
+}
+
+#[test]
+fn titles_resolve_to_the_holder_on_the_event_date() {
+    let text = "استقبل وزير الخارجية الأمريكي نظيره الروسي في واشنطن اليوم.";
+    assert_eq!(actors(&one(text, "2018-01-17")), ["person/rex-tillerson", "person/sergey-lavrov"]);
+    assert_eq!(actors(&one(text, "2018-06-19")), ["person/mike-pompeo", "person/sergey-lavrov"]);
+    assert_eq!(actors(&one(text, "2026-03-01")), ["person/marco-rubio", "person/sergey-lavrov"]);
+    let e = one("اتصل الرئيس الأمريكي بالرئيس الروسي أمس.", "2016-06-01");
+    assert_eq!(actors(&e), ["person/barack-obama", "person/vladimir-putin"]);
+    let role = e.participants.iter().find(|p| p.actor_id == "person/barack-obama").unwrap().role.clone();
+    assert_eq!(role, "president");
+}
+
+#[test]
+fn deputies_and_reporters_are_not_participants() {
+    let e = one("قال نائب وزير الخارجية الروسي إن فريقين من روسيا والولايات المتحدة سيعقدان اجتماعا الأسبوع المقبل.", "2025-02-23");
+    assert_eq!(actors(&e), ["state/RUS", "state/USA"]);
+}
+
+#[test]
+fn modality_from_the_verb_and_around_it() {
+    let cases = [
+        ("سيلتقي الرئيس المصري نظيره الفرنسي في باريس.", EventStatus::Planned),
+        ("من المقرر أن يلتقي الرئيس المصري نظيره الفرنسي في باريس.", EventStatus::Planned),
+        ("التقى الرئيس المصري نظيره الفرنسي في باريس.", EventStatus::Occurred),
+        ("رحب الرئيس المصري باحتمال عقد لقاء مع نظيره الفرنسي.", EventStatus::Proposed),
+        ("نفى الرئيس المصري عقد لقاء مع نظيره الفرنسي.", EventStatus::Negated),
+        ("أرجأ الرئيس المصري زيارته إلى فرنسا.", EventStatus::Cancelled),
+        ("أعلنت الرئاسة تأجيل زيارة الرئيس المصري إلى فرنسا.", EventStatus::Cancelled),
+    ];
+    for (text, expected) in cases {
+        let found = events(text, "2019-03-10");
+        assert_eq!(found.len(), 1, "{text}: {found:#?}");
+        assert_eq!(status(&found[0]), expected, "{text}");
+        let mut countries: Vec<&str> = found[0].participants.iter().map(|p| p.country.as_str()).collect();
+        countries.sort();
+        assert_eq!(countries, ["EGY", "FRA"], "{text}");
+    }
+    // A past negation is no event at all: "has not visited".
+    assert!(events("لم يقم لافروف بزيارة رسمية إلى واشنطن منذ عام 2017.", "2019-12-09").is_empty());
+}
+
+#[test]
+fn modes_phone_visit_and_third_party() {
+    let e = one("تلقى الرئيس الفلسطيني محمود عباس، يوم الأربعاء، اتصالا هاتفيا من الرئيس الإسرائيلي ريئوفين ريفلين.", "2020-03-18");
+    assert_eq!(e.mode, ConsultMode::Phone as i32);
+    assert_eq!(date(&e), "2020-03-18");
+    let e = one("يصل سلطان عمان هيثم بن طارق القاهرة، غدا الأحد.", "2023-05-20");
+    assert_eq!((e.mode, status(&e), date(&e)), (ConsultMode::Visit as i32, EventStatus::Planned, "2023-05-21".to_string()));
+    assert_eq!(e.location.as_ref().unwrap().name_en, "Cairo");
+    let e = one("التقى بوتين وزيلينسكي اليوم الاثنين في باريس.", "2019-12-09");
+    assert_eq!(e.mode, ConsultMode::ThirdParty as i32);
+}
+
+#[test]
+fn one_call_with_several_leaders_is_several_calls() {
+    let found = events("يتحادث الرئيس الأمريكي دونالد ترامب يوم غد هاتفيا مع الرئيس الفرنسي والمستشارة الألمانية والرئيس الروسي.", "2017-01-27");
+    let mut others: Vec<String> = found.iter().map(|e| actors(e).into_iter().find(|a| a != "person/donald-trump").unwrap()).collect();
+    others.sort();
+    assert_eq!(others, ["person/angela-merkel", "person/francois-hollande", "person/vladimir-putin"]);
+    assert!(found.iter().all(|e| status(e) == EventStatus::Planned && date(e) == "2017-01-28" && e.mode == ConsultMode::Phone as i32));
+}
+
+#[test]
+fn the_same_meeting_told_twice_is_one_event() {
+    let text = "لافروف يبحث مع بومبيو في واشنطن. وقال مصدر إن وزير الخارجية الروسي سيرغي لافروف سيبحث يوم غد الثلاثاء مع نظيره الأمريكي مايك بومبيو في واشنطن التنسيق في سوريا.";
+    let e = one(text, "2019-12-09");
+    assert_eq!((status(&e), date(&e)), (EventStatus::Planned, "2019-12-10".to_string()));
+    assert_eq!(e.evidence.len(), 2);
+    assert_eq!(e.topics.iter().map(|t| t.country.as_str()).collect::<Vec<_>>(), ["SYR"]);
+}
+
+#[test]
+fn agreements_and_signings() {
+    let e = one("واتفقت موسكو وواشنطن على استئناف الحوار.", "2025-02-18");
+    assert_eq!(e.event_type, EventType::Agree as i32);
+    let e = one("وقع الجانبان السعودي والصيني مذكرة تفاهم في الرياض.", "2022-12-08");
+    assert_eq!((e.event_type, e.cameo_code.as_str()), (EventType::Agree as i32, "057"));
+    // "وقع" also means "happened": without an agreement it is not a signing.
+    assert!(events("وقع انفجار في بيروت أمس.", "2020-08-05").is_empty());
+}
+
+#[test]
+fn sports_weather_and_prices_yield_nothing() {
+    for text in [
+        "حقق منتخبنا انتصارا على شقيقه الكويتي في اللقاء الودي الذي احتضنه ستاد جابر الأحمد، حيث التقيا تسع مرات.",
+        "قفز سعر برميل خام برنت اليوم فوق 80 دولارا مع خروج العالم من أزمة كوفيد.",
+        "توقعت الأرصاد الجوية أمطارا غزيرة على الرياض وجدة غدا.",
+    ] {
+        assert!(events(text, "2021-01-01").is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn without_a_dateline_relative_dates_stay_unresolved() {
+    let article = Article { id: "x".into(), text: "التقى لافروف بومبيو اليوم الثلاثاء في سوتشي.".into(), ..Default::default() };
+    let response = extractor().extract(&article);
+    assert_eq!(response.events.len(), 1);
+    assert!(response.events[0].date.is_none());
+    assert!(response.warnings[0].contains("publication date unknown"));
+}
+
+#[test]
+fn evidence_points_into_the_text_as_sent() {
+    let text = "عاجل:\nالتقى سيرغي لافروف مع مايك بومبيو في سوتشي.";
+    let e = one(text, "2019-05-14");
+    let ev = &e.evidence[0];
+    let chars: Vec<char> = text.chars().collect();
+    let quoted: String = chars[ev.start as usize..ev.end as usize].iter().collect();
+    assert_eq!(quoted, ev.sentence);
+    assert_eq!(ev.trigger, "التقى");
+}
+
+#[test]
+fn bad_input_gives_sensible_output() {
+    for text in ["", "   \n\t", "The ministers met in Geneva on Tuesday.", "\u{0}\u{1}\u{7f}لافروف\u{202e}بومبيو\u{feff}", "🙂 اجتماع 🙂 لقاء"] {
+        let _ = events(text, "2019-05-14");
+    }
+    assert!(events("The ministers met in Geneva on Tuesday.", "2019-05-14").is_empty());
+    // Malformed publication date: a warning, and relative dates stay unresolved.
+    let article = Article { id: "x".into(), text: "التقى لافروف بومبيو أمس.".into(), published_at: "14/05/2019".into(), ..Default::default() };
+    let response = extractor().extract(&article);
+    assert!(response.warnings.iter().any(|w| w.contains("14/05/2019")));
+}
+
+#[test]
+fn ten_megabytes_of_text() {
+    let paragraph = "التقى وزير الخارجية الروسي سيرغي لافروف نظيره الأمريكي مايك بومبيو في سوتشي اليوم. ";
+    let text = paragraph.repeat(10 * 1024 * 1024 / paragraph.len());
+    let found = events(&text, "2019-05-14");
+    assert_eq!(found.len(), 1, "one happening however many times it is told");
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arabic_soup() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "لافروف", "وبومبيو", "التقى", "سيلتقي", "اتصالا هاتفيا", "مع", "بين", "و", "،", ".", "\n", "في", "موسكو",
+            "واشنطن", "الرئيس", "الروسي", "نظيره", "أمس", "غدا", "الثلاثاء", "الماضي", "3", "مايو/أيار", "2019", "٢٠١٩",
+            "لم", "لا توجد خطط", "تأجيل", "زيارة", "إلى", "\u{0}", "\u{640}", "َ", "abc", "🙂", "(", ")", "/", "-",
+        ]);
+        prop::collection::vec(pieces, 0..60).prop_map(|v| v.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_evidence_is_in_bounds(text in arabic_soup(), any_text in ".{0,200}") {
+            for t in [&text, &any_text] {
+                let chars = t.chars().count() as u32;
+                for e in events(t, "2019-05-14") {
+                    prop_assert!(e.participants.len() >= 2);
+                    for ev in &e.evidence {
+                        prop_assert!(ev.start <= ev.end && ev.end <= chars);
+                    }
+                }
+            }
+        }
+    }
+}
