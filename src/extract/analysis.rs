@@ -1,18 +1,17 @@
 //! Per-token analysis of one article: tokens, their stems and lookup keys, and what the
 //! lexicon says each one is. Everything later stages ask about a token is computed here once.
 
-use crate::kb::{Cue, Kb, Trigger, Word, WordHit, entity_key};
-use crate::text::skeleton;
+use crate::kb::{Cue, Kb, TokenKeys, Trigger, Word, WordHit, entity_key};
 use crate::text::{Sentence, Token, TokenKind, sentences, stems, tokenize};
 
 pub struct Analysis<'t> {
     pub text: &'t str,
     pub tokens: Vec<Token>,
     pub sentences: Vec<Sentence>,
-    /// Per token: entity keys (stems without ال), `None` for punctuation.
-    pub entity_keys: Vec<Option<Vec<String>>>,
-    /// Per token: name keys (skeletons of the stems, plus "=form" for exact matching).
-    pub name_keys: Vec<Option<Vec<String>>>,
+    /// Per token: ids of the entity keys it offers (stems with and without ال).
+    pub entity_keys: Vec<Vec<u32>>,
+    /// Per token: ids of the name keys it offers (skeletons and exact forms).
+    pub name_keys: Vec<Vec<u32>>,
     /// Per token: lexicon words.
     pub words: Vec<Vec<WordHit>>,
     /// Per token: a multi-word lexicon phrase starting there ("كانون الثاني", "لا توجد خطط").
@@ -25,40 +24,38 @@ impl<'t> Analysis<'t> {
         let sentences = sentences(&tokens);
         let mut entity_keys = Vec::with_capacity(tokens.len());
         let mut name_keys = Vec::with_capacity(tokens.len());
-        let mut stem_keys = Vec::with_capacity(tokens.len());
+        let mut lexicon_keys = Vec::with_capacity(tokens.len());
         let mut words = Vec::with_capacity(tokens.len());
+        let mut scratch = String::new();
         for t in &tokens {
-            if t.kind != TokenKind::Word {
-                let number = (t.kind == TokenKind::Number).then(|| vec![t.norm.clone()]);
-                entity_keys.push(number.clone());
-                name_keys.push(None);
-                stem_keys.push(number);
-                words.push(Vec::new());
-                continue;
-            }
-            let st = stems(&t.norm);
-            let mut ek: Vec<String> = Vec::with_capacity(st.len());
-            let mut nk: Vec<String> = Vec::with_capacity(st.len() * 2);
-            for s in &st {
-                for e in [s.to_string(), entity_key(s)] {
-                    if ek.contains(&e) {
-                        continue;
-                    }
-                    let n = skeleton(&e);
-                    if !nk.contains(&n) {
-                        nk.push(n);
-                    }
-                    nk.push(format!("={e}"));
-                    ek.push(e);
+            let (keys, hits) = match t.kind {
+                TokenKind::Word => {
+                    let st = stems(&t.norm);
+                    (kb.token_keys(&st, &mut scratch), kb.words_of(&st))
+                }
+                TokenKind::Number => (kb.number_keys(&t.norm), Vec::new()),
+                TokenKind::Punct(_) => (TokenKeys::default(), Vec::new()),
+            };
+            entity_keys.push(keys.entity);
+            name_keys.push(keys.name);
+            lexicon_keys.push(keys.lexicon);
+            words.push(hits);
+        }
+        let phrases = (0..tokens.len()).map(|i| kb.phrase_at(&lexicon_keys, i).filter(|(len, _)| *len > 1)).collect();
+        Analysis { text, tokens, sentences, entity_keys, name_keys, words, phrases }
+    }
+
+    /// The forms a word token may stand for: its stems, with and without ال.
+    pub fn forms(&self, i: usize) -> Vec<&str> {
+        let mut out = Vec::new();
+        for s in stems(&self.tokens[i].norm) {
+            for f in [s, entity_key(s)] {
+                if !out.contains(&f) {
+                    out.push(f);
                 }
             }
-            words.push(kb.words_of(&st));
-            stem_keys.push(Some(st.iter().map(|s| s.to_string()).collect()));
-            entity_keys.push(Some(ek));
-            name_keys.push(Some(nk));
         }
-        let phrases = (0..tokens.len()).map(|i| kb.phrase_at(&stem_keys, i).filter(|(len, _)| *len > 1)).collect();
-        Analysis { text, tokens, sentences, entity_keys, name_keys, words, phrases }
+        out
     }
 
     pub fn cue(&self, i: usize, wanted: impl Fn(Cue) -> bool) -> bool {

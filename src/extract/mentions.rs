@@ -59,9 +59,14 @@ struct RawMention {
     prep: Option<char>,
 }
 
-fn preposition(prefix: &str) -> Option<char> {
-    let p = prefix.trim_start_matches(['و', 'ف']);
-    p.chars().next().filter(|c| matches!(c, 'ب' | 'ل' | 'ك'))
+/// The preposition written on a word ("بموسكو", "لليابان"), unless the letter belongs to the
+/// name ("لبنان", "بيروت", "وبيروت").
+fn preposition(kb: &Kb, norm: &str) -> Option<char> {
+    let rest = norm.strip_prefix(['و', 'ف']).filter(|r| r.chars().count() >= 2).unwrap_or(norm);
+    if kb.is_known_form(norm) || kb.is_known_form(rest) {
+        return None;
+    }
+    rest.chars().next().filter(|c| matches!(c, 'ب' | 'ل' | 'ك'))
 }
 
 fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
@@ -75,24 +80,20 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         // A one-word name found by its skeleton must be a plausible spelling of it.
         let name = kb.name_at(&a.name_keys, i).filter(|n| {
             n.len > 1
-                || n.first_key.starts_with('=')
                 || n.entities.iter().any(|e| match e {
-                    Entity::Person(p) => a.entity_keys[i].iter().flatten().any(|form| kb.plausible_spelling(*p, form)),
+                    Entity::Person(p) => a.forms(i).iter().any(|form| kb.plausible_spelling(*p, form)),
                     _ => true,
                 })
         });
         let entity = kb.entity_at(&a.entity_keys, i);
         let chosen = match (name, entity) {
-            (Some(n), Some(e)) if e.len > n.len => Some((e.len, e.entities, e.first_key)),
-            (Some(n), _) => Some((n.len, n.entities, n.first_key)),
-            (None, Some(e)) => Some((e.len, e.entities, e.first_key)),
-            (None, None) => None,
+            (Some(n), Some(e)) if e.len > n.len => Some(e),
+            (Some(n), _) => Some(n),
+            (None, e) => e,
         };
-        if let Some((len, entities, key)) = chosen {
-            let key = key.trim_start_matches('=');
-            let norm = &a.tokens[i].norm;
-            let prefix = norm.strip_suffix(key).map(|p| p.strip_suffix("ال").unwrap_or(p)).unwrap_or("");
-            out.push(RawMention { first: i, end: i + len, raw: Raw::Entity(entities), prep: preposition(prefix) });
+        if let Some(m) = chosen {
+            let len = m.len;
+            out.push(RawMention { first: i, end: i + len, raw: Raw::Entity(m.entities), prep: preposition(kb, &a.tokens[i].norm) });
             i += len;
             continue;
         }
@@ -100,13 +101,10 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
             out.push(RawMention { first: i, end: i + 1, raw: Raw::Counterpart, prep: None });
         } else if a.cue(i, |c| c == Cue::Agent) {
             out.push(RawMention { first: i, end: i + 1, raw: Raw::Agent, prep: None });
-        } else if a.words[i].is_empty()
-            && i > 0
-            && kb.starts_name(&a.name_keys, i - 1)
-            && let Some(keys) = &a.name_keys[i]
-        {
-            let mut fuzzy: Vec<u32> = keys.iter().filter(|k| !k.starts_with('=')).flat_map(|k| kb.fuzzy_name(k)).collect();
-            fuzzy.retain(|p| a.entity_keys[i].iter().flatten().any(|form| kb.plausible_spelling(*p, form)));
+        } else if a.words[i].is_empty() && i > 0 && kb.starts_name(&a.name_keys, i - 1) {
+            let forms = a.forms(i);
+            let mut fuzzy: Vec<u32> = forms.iter().flat_map(|f| kb.fuzzy_name(&crate::text::skeleton(f))).collect();
+            fuzzy.retain(|p| forms.iter().any(|form| kb.plausible_spelling(*p, form)));
             fuzzy.dedup();
             if let [person] = fuzzy.as_slice() {
                 out.push(RawMention { first: i, end: i + 1, raw: Raw::Entity(vec![Entity::Person(*person)]), prep: None });

@@ -2,7 +2,7 @@
 //! against the stems the text's tokens may stand for; plus a one-edit index over name
 //! skeletons for the spellings no list foresees (تيلرسون/تيرلسون).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// What a matched phrase names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,44 +18,51 @@ pub enum Entity {
 
 /// A phrase found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Match<'k> {
+pub struct Match {
     /// Length in tokens.
     pub len: usize,
     pub entities: Vec<Entity>,
-    /// The key the first token matched by (its stem, without clitics).
-    pub first_key: &'k str,
 }
 
+/// Multi-word phrases over interned token keys: the text side looks each candidate form up
+/// once (no allocation for the many tokens that match nothing) and matches by number.
 #[derive(Debug, Default)]
 pub struct PhraseIndex {
-    by_first: HashMap<String, Vec<(Box<[String]>, Entity)>>,
+    vocabulary: HashMap<String, u32>,
+    by_first: HashMap<u32, Vec<(Box<[u32]>, Entity)>>,
 }
 
 impl PhraseIndex {
+    fn intern(&mut self, key: String) -> u32 {
+        let next = self.vocabulary.len() as u32;
+        *self.vocabulary.entry(key).or_insert(next)
+    }
+
+    /// The id of a token key, if any phrase uses it.
+    pub fn id(&self, key: &str) -> Option<u32> {
+        self.vocabulary.get(key).copied()
+    }
+
     /// Adds a phrase given as its per-token keys.
     pub fn insert(&mut self, keys: Vec<String>, entity: Entity) {
-        let mut keys = keys.into_iter();
-        let Some(first) = keys.next() else { return };
-        let rest: Box<[String]> = keys.collect();
+        let mut ids = keys.into_iter().map(|k| self.intern(k));
+        let Some(first) = ids.next() else { return };
+        let rest: Box<[u32]> = ids.collect();
         let slot = self.by_first.entry(first).or_default();
         if !slot.iter().any(|(r, e)| *r == rest && *e == entity) {
             slot.push((rest, entity));
         }
     }
 
-    /// The longest phrase starting at token `i`, given each token's candidate keys
-    /// (`None` for tokens that cannot be inside a phrase). Returns its length in tokens and
-    /// every entity it names, and the key its first token matched by.
-    pub fn longest_at<'k>(&self, keys: &'k [Option<Vec<String>>], i: usize) -> Option<Match<'k>> {
-        let first = keys.get(i)?.as_ref()?;
-        let mut best: Option<Match<'k>> = None;
-        for cand in first {
+    /// The longest phrase starting at token `i`, given each token's candidate key ids.
+    /// Returns its length in tokens and every entity it names.
+    pub fn longest_at(&self, keys: &[Vec<u32>], i: usize) -> Option<Match> {
+        let mut best: Option<Match> = None;
+        for cand in keys.get(i)? {
             let Some(entries) = self.by_first.get(cand) else { continue };
             for (rest, entity) in entries {
                 let len = 1 + rest.len();
-                let fits = rest.iter().enumerate().all(|(k, key)| {
-                    keys.get(i + 1 + k).and_then(|c| c.as_ref()).is_some_and(|c| c.contains(key))
-                });
+                let fits = rest.iter().enumerate().all(|(k, key)| keys.get(i + 1 + k).is_some_and(|c| c.contains(key)));
                 if !fits {
                     continue;
                 }
@@ -66,16 +73,16 @@ impl PhraseIndex {
                         }
                     }
                     Some(m) if m.len > len => {}
-                    _ => best = Some(Match { len, entities: vec![*entity], first_key: cand }),
+                    _ => best = Some(Match { len, entities: vec![*entity] }),
                 }
             }
         }
         best
     }
 
-    /// Whether some phrase of two or more words begins with this key.
-    pub fn starts_phrase(&self, key: &str) -> bool {
-        self.by_first.get(key).is_some_and(|entries| entries.iter().any(|(rest, _)| !rest.is_empty()))
+    /// Whether some phrase of two or more words begins with this key id.
+    pub fn starts_phrase(&self, id: u32) -> bool {
+        self.by_first.get(&id).is_some_and(|entries| entries.iter().any(|(rest, _)| !rest.is_empty()))
     }
 }
 
@@ -168,19 +175,17 @@ impl FuzzyNames {
 mod tests {
     use super::*;
 
-    fn keys(words: &[&[&str]]) -> Vec<Option<Vec<String>>> {
-        words.iter().map(|c| Some(c.iter().map(|s| s.to_string()).collect())).collect()
-    }
-
     #[test]
     fn longest_phrase_wins() {
         let mut idx = PhraseIndex::default();
         idx.insert(vec!["ولايات".into(), "متحده".into()], Entity::State(1));
         idx.insert(vec!["ولايات".into()], Entity::Place(9));
-        let text = keys(&[&["والولايات", "الولايات", "ولايات"], &["المتحده", "متحده"], &["اليوم"]]);
+        let ids = |forms: &[&str]| forms.iter().filter_map(|f| idx.id(f)).collect::<Vec<u32>>();
+        let text = vec![ids(&["والولايات", "الولايات", "ولايات"]), ids(&["المتحده", "متحده"]), ids(&["اليوم"])];
         let m = idx.longest_at(&text, 0).unwrap();
-        assert_eq!((m.len, m.entities, m.first_key), (2, vec![Entity::State(1)], "ولايات"));
+        assert_eq!((m.len, m.entities), (2, vec![Entity::State(1)]));
         assert_eq!(idx.longest_at(&text, 2), None);
+        assert!(idx.starts_phrase(idx.id("ولايات").unwrap()));
     }
 
     #[test]

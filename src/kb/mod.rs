@@ -7,6 +7,8 @@ mod model;
 mod tsv;
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -16,7 +18,7 @@ pub use model::*;
 pub use tsv::KbError;
 
 use crate::proto::{ConsultMode, EventStatus, EventType};
-use crate::text::{normalize, skeleton};
+use crate::text::{normalize, skeleton, skeleton_into};
 use index::{FuzzyNames, PhraseIndex};
 
 use tsv::Row;
@@ -48,9 +50,9 @@ pub struct Kb {
     pub terms: Vec<Term>,
     pub titles: Vec<Title>,
     pub words: Vec<Word>,
-    state_by_code: HashMap<String, u32>,
-    terms_by_person: HashMap<u32, Vec<u32>>,
-    terms_by_office: HashMap<(Office, String), Vec<u32>>,
+    state_by_code: FxHashMap<String, u32>,
+    terms_by_person: FxHashMap<u32, Vec<u32>>,
+    terms_by_office: FxHashMap<(Office, String), Vec<u32>>,
     /// States, adjectives, places, organisations, titles: keys are normalised tokens
     /// with a leading ال removed.
     entities: PhraseIndex,
@@ -58,10 +60,12 @@ pub struct Kb {
     names: PhraseIndex,
     fuzzy_names: FuzzyNames,
     /// People's one-word names (normalised, without the article), to check skeleton matches.
-    single_names: HashMap<u32, Vec<String>>,
+    single_names: FxHashMap<u32, Vec<String>>,
     /// Lexicon: exact normalised forms, and forms that inflect.
     words_exact: PhraseIndex,
-    words_inflecting: HashMap<String, Vec<u32>>,
+    words_inflecting: FxHashMap<String, Vec<u32>>,
+    /// Lexicon: one-word forms, for the per-token lookup.
+    words_single: FxHashMap<String, Vec<u32>>,
 }
 
 /// A lexicon hit on one token, and how it was reached.
@@ -75,11 +79,19 @@ pub struct WordHit {
 }
 
 /// Strips a leading ال from a normalised entity token when enough remains.
-pub fn entity_key(token: &str) -> String {
+pub fn entity_key(token: &str) -> &str {
     match token.strip_prefix("ال") {
-        Some(rest) if rest.chars().count() >= 3 => rest.to_string(),
-        _ => token.to_string(),
+        Some(rest) if rest.chars().count() >= 3 => rest,
+        _ => token,
     }
+}
+
+/// The keys one text token offers the matchers, as interned ids.
+#[derive(Debug, Default, Clone)]
+pub struct TokenKeys {
+    pub entity: Vec<u32>,
+    pub name: Vec<u32>,
+    pub lexicon: Vec<u32>,
 }
 
 /// The normalised tokens of a phrase written in a data file, each without a written article.
@@ -315,6 +327,9 @@ impl Kb {
                 None => (form, false),
             };
             self.words_exact.insert(form.split_whitespace().map(str::to_string).collect(), Entity::Word(id));
+            if !form.contains(' ') {
+                self.words_single.entry(form.clone()).or_default().push(id);
+            }
             if inflects && !form.contains(' ') {
                 self.words_inflecting.entry(form).or_default().push(id);
             }
@@ -322,13 +337,52 @@ impl Kb {
         Ok(())
     }
 
+    /// The keys of a word token, given its stems: entity forms (with and without ال), name
+    /// skeletons and exact name forms, lexicon forms. Only keys some entry uses are kept.
+    pub fn token_keys(&self, stems: &[&str], scratch: &mut String) -> TokenKeys {
+        let mut keys = TokenKeys::default();
+        let push = |ids: &mut Vec<u32>, id: Option<u32>| {
+            if let Some(id) = id
+                && !ids.contains(&id)
+            {
+                ids.push(id);
+            }
+        };
+        for &stem in stems {
+            push(&mut keys.lexicon, self.words_exact.id(stem));
+            for form in [stem, entity_key(stem)] {
+                push(&mut keys.entity, self.entities.id(form));
+                scratch.clear();
+                skeleton_into(form, scratch);
+                push(&mut keys.name, self.names.id(scratch));
+                scratch.clear();
+                scratch.push('=');
+                scratch.push_str(form);
+                push(&mut keys.name, self.names.id(scratch));
+            }
+        }
+        keys
+    }
+
+    /// Keys for a number token: numbers take part in phrases only as themselves.
+    pub fn number_keys(&self, number: &str) -> TokenKeys {
+        TokenKeys { entity: self.entities.id(number).into_iter().collect(), name: Vec::new(), lexicon: self.words_exact.id(number).into_iter().collect() }
+    }
+
+    /// Whether a form names something on its own, so that a leading ب/ل/ك is part of it
+    /// ("لبنان", "بيروت", "لافروف") rather than a preposition.
+    pub fn is_known_form(&self, form: &str) -> bool {
+        let key = entity_key(form);
+        self.entities.id(form).is_some() || self.entities.id(key).is_some() || self.names.id(&skeleton(key)).is_some()
+    }
+
     /// The entity phrase (state, adjective, place, organisation, title) starting at token `i`.
-    pub fn entity_at<'k>(&self, keys: &'k [Option<Vec<String>>], i: usize) -> Option<Match<'k>> {
+    pub fn entity_at(&self, keys: &[Vec<u32>], i: usize) -> Option<Match> {
         self.entities.longest_at(keys, i)
     }
 
     /// The person name starting at token `i` (keys are name skeletons).
-    pub fn name_at<'k>(&self, keys: &'k [Option<Vec<String>>], i: usize) -> Option<Match<'k>> {
+    pub fn name_at(&self, keys: &[Vec<u32>], i: usize) -> Option<Match> {
         self.names.longest_at(keys, i)
     }
 
@@ -341,8 +395,8 @@ impl Kb {
     }
 
     /// Whether token `i` begins some multi-word name (a given name: "ريكس", "سيرغي").
-    pub fn starts_name(&self, keys: &[Option<Vec<String>>], i: usize) -> bool {
-        keys.get(i).and_then(|k| k.as_ref()).is_some_and(|k| k.iter().any(|key| self.names.starts_phrase(key)))
+    pub fn starts_name(&self, keys: &[Vec<u32>], i: usize) -> bool {
+        keys.get(i).is_some_and(|k| k.iter().any(|&key| self.names.starts_phrase(key)))
     }
 
     /// People whose one-word name is within one edit of this skeleton.
@@ -351,7 +405,7 @@ impl Kb {
     }
 
     /// A multi-word lexicon phrase starting at token `i` (keys are the tokens' stems).
-    pub fn phrase_at(&self, keys: &[Option<Vec<String>>], i: usize) -> Option<(usize, Vec<Word>)> {
+    pub fn phrase_at(&self, keys: &[Vec<u32>], i: usize) -> Option<(usize, Vec<Word>)> {
         let m = self.words_exact.longest_at(keys, i)?;
         let words = m
             .entities
@@ -369,9 +423,8 @@ impl Kb {
     pub fn words_of(&self, stems: &[&str]) -> Vec<WordHit> {
         let mut out = Vec::new();
         for &stem in stems {
-            let one = [Some(vec![stem.to_string()])];
-            if let Some((1, words)) = self.phrase_at(&one, 0) {
-                out.extend(words.into_iter().map(|word| WordHit { word, future: false, pronoun: false }));
+            for &id in self.words_single.get(stem).into_iter().flatten() {
+                out.push(WordHit { word: self.words[id as usize], future: false, pronoun: false });
             }
         }
         if !out.is_empty() {
@@ -383,13 +436,12 @@ impl Kb {
                 && rest.starts_with(['ي', 'ت', 'ن', 'ا'])
             {
                 self.inflected(rest, true, &mut out);
-                if let Some((1, words)) = self.phrase_at(&[Some(vec![rest.to_string()])], 0) {
-                    out.extend(
-                        words
-                            .into_iter()
-                            .filter(|w| matches!(w, Word::Trigger(t) if t.is_verb))
-                            .map(|word| WordHit { word, future: true, pronoun: false }),
-                    );
+                for &id in self.words_single.get(rest).into_iter().flatten() {
+                    if let word @ Word::Trigger(t) = self.words[id as usize]
+                        && t.is_verb
+                    {
+                        out.push(WordHit { word, future: true, pronoun: false });
+                    }
                 }
             }
             if !out.is_empty() {

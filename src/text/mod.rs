@@ -4,5 +4,5 @@
 mod normalize;
 mod tokens;
 
-pub use normalize::{normalize, normalize_char, skeleton};
+pub use normalize::{normalize, normalize_char, skeleton, skeleton_into};
 pub use tokens::{Sentence, Token, TokenKind, sentences, stems, tokenize};

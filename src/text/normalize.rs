@@ -37,6 +37,12 @@ pub fn normalize(s: &str) -> String {
 /// "سيرغي" and "سيرجي" → "سرجي"; "ترامب" and "ترمب" → "ترمب".
 pub fn skeleton(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
+    skeleton_into(word, &mut out);
+    out
+}
+
+/// `skeleton`, appended to a buffer the caller reuses.
+pub fn skeleton_into(word: &str, out: &mut String) {
     let mut last = None;
     let n = word.chars().count();
     for (i, c) in word.chars().enumerate() {
@@ -52,7 +58,6 @@ pub fn skeleton(word: &str) -> String {
         }
         last = Some(c);
     }
-    out
 }
 
 #[cfg(test)]

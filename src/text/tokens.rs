@@ -26,8 +26,19 @@ impl Token {
     }
 }
 
+/// Letters and digits, with a fast path for ASCII and the Arabic block (most of the text).
+fn is_letter_or_digit(c: char) -> bool {
+    match c as u32 {
+        0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => true,
+        0x00..=0x7F => false,
+        0x0621..=0x064A | 0x0660..=0x0669 | 0x066E..=0x066F | 0x0671..=0x06D3 | 0x06D5 | 0x06EE..=0x06FC => true,
+        0x0600..=0x06FF => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || normalize_char(c).is_none()
+    is_letter_or_digit(c) || normalize_char(c).is_none()
 }
 
 fn punct(c: char) -> Option<char> {
@@ -50,7 +61,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 6);
     let mut iter = text.char_indices().peekable();
     while let Some((start, c)) = iter.next() {
-        if c.is_alphanumeric() {
+        if is_letter_or_digit(c) {
             let mut norm = String::new();
             norm.extend(normalize_char(c));
             let mut end = start + c.len_utf8();
