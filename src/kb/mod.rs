@@ -350,7 +350,11 @@ impl Kb {
         };
         for &stem in stems {
             push(&mut keys.lexicon, self.words_exact.id(stem));
-            for form in [stem, entity_key(stem)] {
+            let key = entity_key(stem);
+            for form in if key == stem { [stem, ""] } else { [stem, key] } {
+                if form.is_empty() {
+                    continue;
+                }
                 push(&mut keys.entity, self.entities.id(form));
                 scratch.clear();
                 skeleton_into(form, scratch);

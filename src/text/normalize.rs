@@ -44,13 +44,14 @@ pub fn skeleton(word: &str) -> String {
 /// `skeleton`, appended to a buffer the caller reuses.
 pub fn skeleton_into(word: &str, out: &mut String) {
     let mut last = None;
-    let n = word.chars().count();
-    for (i, c) in word.chars().enumerate() {
+    let mut chars = word.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
+        let is_last = chars.peek().is_none();
         let c = match c {
             'غ' | 'ق' => 'ج',
             'ظ' => 'ز',
             'ء' if i > 0 => continue,
-            'ا' | 'و' | 'ي' if i > 0 && i + 1 < n => continue,
+            'ا' | 'و' | 'ي' if i > 0 && !is_last => continue,
             c => c,
         };
         if last != Some(c) {

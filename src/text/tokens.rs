@@ -1,6 +1,8 @@
 //! Tokens (words, numbers, punctuation) with their place in the original text, the
 //! clitic-stripped stems a word may stand for, and sentence boundaries.
 
+use compact_str::CompactString;
+
 use super::normalize::normalize_char;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,11 +13,12 @@ pub enum TokenKind {
     Punct(char),
 }
 
-/// One token: `norm` is its normalised form; `start..end` are byte offsets into the text.
+/// One token: `norm` is its normalised form (stored inline: most words need no allocation);
+/// `start..end` are byte offsets into the text.
 #[derive(Debug, Clone)]
 pub struct Token {
     pub kind: TokenKind,
-    pub norm: String,
+    pub norm: CompactString,
     pub start: usize,
     pub end: usize,
 }
@@ -62,7 +65,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut iter = text.char_indices().peekable();
     while let Some((start, c)) = iter.next() {
         if is_letter_or_digit(c) {
-            let mut norm = String::new();
+            let mut norm = CompactString::default();
             norm.extend(normalize_char(c));
             let mut end = start + c.len_utf8();
             while let Some(&(i, c)) = iter.peek() {
@@ -76,7 +79,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             let kind = if norm.bytes().all(|b| b.is_ascii_digit()) { TokenKind::Number } else { TokenKind::Word };
             tokens.push(Token { kind, norm, start, end });
         } else if let Some(p) = punct(c) {
-            tokens.push(Token { kind: TokenKind::Punct(p), norm: p.to_string(), start, end: start + c.len_utf8() });
+            tokens.push(Token { kind: TokenKind::Punct(p), norm: CompactString::from(p.encode_utf8(&mut [0; 4]) as &str), start, end: start + c.len_utf8() });
         }
     }
     tokens
@@ -142,7 +145,7 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        tokenize(text).into_iter().map(|t| t.norm).collect()
+        tokenize(text).into_iter().map(|t| t.norm.to_string()).collect()
     }
 
     #[test]
