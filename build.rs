@@ -17,8 +17,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure().compile_fds(fds)?;
 
     let descriptors = fs::read(&descriptor_path)?;
-    pbjson_build::Builder::new()
-        .register_descriptors(&descriptors)?
-        .build(&[".rasad"])?;
+    pbjson_build::Builder::new().register_descriptors(&descriptors)?.build(&[".rasad"])?;
     Ok(())
 }

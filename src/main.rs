@@ -6,11 +6,7 @@ use clap::{Parser, Subcommand};
 use rasad::cli::{bench, extract, ingest, serve, subscribe};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "rasad",
-    version,
-    about = "Political events from Arabic news, live over gRPC"
-)]
+#[command(name = "rasad", version, about = "Political events from Arabic news, live over gRPC")]
 struct Cli {
     #[command(subcommand)]
     command: Commands,
@@ -49,8 +45,5 @@ fn main() -> ExitCode {
 }
 
 fn block_on<T>(work: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?
-        .block_on(work)
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(work)
 }

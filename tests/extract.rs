@@ -38,11 +38,8 @@ fn date(e: &Event) -> String {
 
 #[test]
 fn name_variants_and_clitics_reach_one_actor() {
-    for text in [
-        "التقى سيرغي لافروف مع مايك بومبيو في سوتشي.",
-        "التقى سيرجى لافروف وبومبيو في سوتشي.",
-        "التقى بومبو بلافروف في سوتشي.",
-    ] {
+    for text in ["التقى سيرغي لافروف مع مايك بومبيو في سوتشي.", "التقى سيرجى لافروف وبومبيو في سوتشي.", "التقى بومبو بلافروف في سوتشي."]
+    {
         let e = one(text, "2019-05-14");
         assert_eq!(actors(&e), ["person/mike-pompeo", "person/sergey-lavrov"], "{text}");
     }
@@ -108,7 +105,8 @@ fn modes_phone_visit_and_third_party() {
 
 #[test]
 fn one_call_with_several_leaders_is_several_calls() {
-    let found = events("يتحادث الرئيس الأمريكي دونالد ترامب يوم غد هاتفيا مع الرئيس الفرنسي والمستشارة الألمانية والرئيس الروسي.", "2017-01-27");
+    let found =
+        events("يتحادث الرئيس الأمريكي دونالد ترامب يوم غد هاتفيا مع الرئيس الفرنسي والمستشارة الألمانية والرئيس الروسي.", "2017-01-27");
     let mut others: Vec<String> = found.iter().map(|e| actors(e).into_iter().find(|a| a != "person/donald-trump").unwrap()).collect();
     others.sort();
     assert_eq!(others, ["person/angela-merkel", "person/francois-hollande", "person/vladimir-putin"]);
@@ -147,7 +145,9 @@ fn sports_weather_and_prices_yield_nothing() {
 
 #[test]
 fn without_a_dateline_relative_dates_stay_unresolved() {
-    let article = Article { id: "x".into(), text: "التقى لافروف بومبيو اليوم الثلاثاء في سوتشي.".into(), ..Default::default() };
+    let article = Article {
+        id: "x".into(), text: "التقى لافروف بومبيو اليوم الثلاثاء في سوتشي.".into(), ..Default::default()
+    };
     let response = extractor().extract(&article);
     assert_eq!(response.events.len(), 1);
     assert!(response.events[0].date.is_none());
@@ -167,12 +167,17 @@ fn evidence_points_into_the_text_as_sent() {
 
 #[test]
 fn bad_input_gives_sensible_output() {
-    for text in ["", "   \n\t", "The ministers met in Geneva on Tuesday.", "\u{0}\u{1}\u{7f}لافروف\u{202e}بومبيو\u{feff}", "🙂 اجتماع 🙂 لقاء"] {
+    for text in
+        ["", "   \n\t", "The ministers met in Geneva on Tuesday.", "\u{0}\u{1}\u{7f}لافروف\u{202e}بومبيو\u{feff}", "🙂 اجتماع 🙂 لقاء"]
+    {
         let _ = events(text, "2019-05-14");
     }
     assert!(events("The ministers met in Geneva on Tuesday.", "2019-05-14").is_empty());
     // Malformed publication date: a warning, and relative dates stay unresolved.
-    let article = Article { id: "x".into(), text: "التقى لافروف بومبيو أمس.".into(), published_at: "14/05/2019".into(), ..Default::default() };
+    let article =
+        Article {
+            id: "x".into(), text: "التقى لافروف بومبيو أمس.".into(), published_at: "14/05/2019".into(), ..Default::default()
+        };
     let response = extractor().extract(&article);
     assert!(response.warnings.iter().any(|w| w.contains("14/05/2019")));
 }
@@ -191,9 +196,45 @@ mod properties {
 
     fn arabic_soup() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
-            "لافروف", "وبومبيو", "التقى", "سيلتقي", "اتصالا هاتفيا", "مع", "بين", "و", "،", ".", "\n", "في", "موسكو",
-            "واشنطن", "الرئيس", "الروسي", "نظيره", "أمس", "غدا", "الثلاثاء", "الماضي", "3", "مايو/أيار", "2019", "٢٠١٩",
-            "لم", "لا توجد خطط", "تأجيل", "زيارة", "إلى", "\u{0}", "\u{640}", "َ", "abc", "🙂", "(", ")", "/", "-",
+            "لافروف",
+            "وبومبيو",
+            "التقى",
+            "سيلتقي",
+            "اتصالا هاتفيا",
+            "مع",
+            "بين",
+            "و",
+            "،",
+            ".",
+            "\n",
+            "في",
+            "موسكو",
+            "واشنطن",
+            "الرئيس",
+            "الروسي",
+            "نظيره",
+            "أمس",
+            "غدا",
+            "الثلاثاء",
+            "الماضي",
+            "3",
+            "مايو/أيار",
+            "2019",
+            "٢٠١٩",
+            "لم",
+            "لا توجد خطط",
+            "تأجيل",
+            "زيارة",
+            "إلى",
+            "\u{0}",
+            "\u{640}",
+            "َ",
+            "abc",
+            "🙂",
+            "(",
+            ")",
+            "/",
+            "-",
         ]);
         prop::collection::vec(pieces, 0..60).prop_map(|v| v.join(" "))
     }

@@ -47,9 +47,7 @@ pub struct BenchArgs {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let texts: Vec<String> = input::articles(input::files(&args.texts)?, None)
-        .map(|a| a.map(|a| a.text))
-        .collect::<Result<_, _>>()?;
+    let texts: Vec<String> = input::articles(input::files(&args.texts)?, None).map(|a| a.map(|a| a.text)).collect::<Result<_, _>>()?;
     anyhow::ensure!(!texts.is_empty(), "no texts found in {:?}", args.texts);
     let client = args.server.connect().await?;
     let run_id = chrono::Utc::now().timestamp_millis();
@@ -59,11 +57,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let received = Arc::new(AtomicUsize::new(0));
     let mut subscribers = Vec::new();
     for _ in 0..args.subscribers {
-        let mut updates = client
-            .clone()
-            .subscribe(SubscribeRequest::default())
-            .await?
-            .into_inner();
+        let mut updates = client.clone().subscribe(SubscribeRequest::default()).await?.into_inner();
         let (stop, received) = (stop.clone(), received.clone());
         subscribers.push(tokio::spawn(async move {
             let mut seen = Vec::new();
@@ -99,8 +93,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             })
             .collect();
         let mut client = client.clone();
-        let period = (args.rate > 0.0)
-            .then(|| Duration::from_secs_f64(args.streams.max(1) as f64 / args.rate));
+        let period = (args.rate > 0.0).then(|| Duration::from_secs_f64(args.streams.max(1) as f64 / args.rate));
         streams.push(tokio::spawn(async move {
             let (tx, rx) = mpsc::channel::<Article>(256);
             let mut sent_at = HashMap::with_capacity(articles.len());
@@ -126,10 +119,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                     sent_at.insert(id, t);
                 }
                 events += r.created_event_ids.len() + r.updated_event_ids.len();
-                let sent = sent_at
-                    .get(&r.article_id)
-                    .copied()
-                    .unwrap_or_else(Instant::now);
+                let sent = sent_at.get(&r.article_id).copied().unwrap_or_else(Instant::now);
                 acks.push(sent.elapsed());
             }
             while let Ok((id, t)) = times_rx.try_recv() {
@@ -168,15 +158,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     if delivered < expected {
         println!("warning: {delivered} of {expected} expected deliveries arrived within 10 s");
     }
-    report(
-        args.articles,
-        elapsed,
-        &mut acks,
-        events,
-        &mut delivery,
-        delivered,
-        args.subscribers,
-    );
+    report(args.articles, elapsed, &mut acks, events, &mut delivery, delivered, args.subscribers);
     Ok(())
 }
 
@@ -190,19 +172,10 @@ fn report(
     subscribers: usize,
 ) {
     let secs = elapsed.as_secs_f64();
-    println!(
-        "ingested {articles} articles in {secs:.2} s: {:.0} articles/s sustained, {events} event changes",
-        articles as f64 / secs
-    );
-    println!(
-        "ack latency (send → durable ack): p50 {:?}, p99 {:?}",
-        percentile(acks, 0.50),
-        percentile(acks, 0.99)
-    );
+    println!("ingested {articles} articles in {secs:.2} s: {:.0} articles/s sustained, {events} event changes", articles as f64 / secs);
+    println!("ack latency (send → durable ack): p50 {:?}, p99 {:?}", percentile(acks, 0.50), percentile(acks, 0.99));
     if delivery.is_empty() {
-        println!(
-            "no updates delivered to the {subscribers} subscribers (the extractor found no events)"
-        );
+        println!("no updates delivered to the {subscribers} subscribers (the extractor found no events)");
     } else {
         println!(
             "ingest-to-delivery latency over {delivered} deliveries to {subscribers} subscribers: p50 {:?}, p99 {:?}",

@@ -27,27 +27,15 @@ pub struct ExtractArgs {
 }
 
 pub fn run(args: ExtractArgs) -> ExitCode {
-    let extractor = match &args.kb_dir {
-        Some(dir) => Extractor::with_overlay(dir),
-        None => Extractor::embedded(),
-    };
-    let extractor = match extractor {
+    let extractor = match Extractor::load(args.kb_dir.as_deref()) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("rasad: knowledge base: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let ok = if args.jsonl {
-        jsonl(&extractor)
-    } else {
-        files(&extractor, args)
-    };
-    if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    let ok = if args.jsonl { jsonl(&extractor) } else { files(&extractor, args) };
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 /// Parses one input line as an Article.
@@ -56,9 +44,7 @@ fn parse_line(bytes: &[u8]) -> Result<Option<Article>, String> {
     if line.trim().is_empty() {
         return Ok(None);
     }
-    serde_json::from_str::<Article>(line)
-        .map(Some)
-        .map_err(|e| format!("not an Article JSON object: {e}"))
+    serde_json::from_str::<Article>(line).map(Some).map_err(|e| format!("not an Article JSON object: {e}"))
 }
 
 fn jsonl(extractor: &Extractor) -> bool {
@@ -76,9 +62,7 @@ fn jsonl(extractor: &Extractor) -> bool {
             }
         };
         let response = extractor.extract(&article);
-        let written = serde_json::to_string(&response)
-            .map_err(io::Error::other)
-            .and_then(|s| writeln!(out, "{s}"));
+        let written = serde_json::to_string(&response).map_err(io::Error::other).and_then(|s| writeln!(out, "{s}"));
         if let Err(e) = written {
             eprintln!("rasad: writing output: {e}");
             return false;
@@ -89,9 +73,7 @@ fn jsonl(extractor: &Extractor) -> bool {
 
 fn files(extractor: &Extractor, args: ExtractArgs) -> bool {
     if args.files.is_empty() {
-        eprintln!(
-            "rasad: no input: give article files, or --jsonl to read Article JSON Lines on stdin"
-        );
+        eprintln!("rasad: no input: give article files, or --jsonl to read Article JSON Lines on stdin");
         return false;
     }
     let paths = match input::files(&args.files) {
@@ -129,11 +111,7 @@ mod tests {
         assert!(parse_line(b"{\"id\": 1}").is_err());
         assert!(parse_line(b"\xff\xfe").unwrap_err().contains("UTF-8"));
         assert_eq!(parse_line(b"  ").unwrap(), None);
-        let a = parse_line(
-            "{\"id\":\"x\",\"text\":\"نص\",\"publishedAt\":\"2019-05-14T00:00:00Z\"}".as_bytes(),
-        )
-        .unwrap()
-        .unwrap();
+        let a = parse_line("{\"id\":\"x\",\"text\":\"نص\",\"publishedAt\":\"2019-05-14T00:00:00Z\"}".as_bytes()).unwrap().unwrap();
         assert_eq!(a.published_at, "2019-05-14T00:00:00Z");
     }
 }

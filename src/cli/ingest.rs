@@ -60,10 +60,8 @@ pub async fn run(args: IngestArgs) -> anyhow::Result<bool> {
     });
 
     let started = Instant::now();
-    let bar = ProgressBar::new_spinner().with_style(
-        ProgressStyle::with_template("{spinner} {pos} articles ({per_sec}) {msg}")
-            .expect("a valid template"),
-    );
+    let bar = ProgressBar::new_spinner()
+        .with_style(ProgressStyle::with_template("{spinner} {pos} articles ({per_sec}) {msg}").expect("a valid template"));
     let mut results = client.ingest(ReceiverStream::new(rx)).await?.into_inner();
     let mut s = Summary::default();
     let ended = loop {
@@ -102,11 +100,7 @@ pub async fn run(args: IngestArgs) -> anyhow::Result<bool> {
         s.updated
     );
     if let Some(status) = ended {
-        eprintln!(
-            "the server ended the stream: {} ({:?})",
-            status.message(),
-            status.code()
-        );
+        eprintln!("the server ended the stream: {} ({:?})", status.message(), status.code());
         return Ok(false);
     }
     Ok(s.rejected == 0 && s.unreadable == 0)

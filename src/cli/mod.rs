@@ -24,14 +24,7 @@ impl ServerArgs {
     pub async fn connect(&self) -> anyhow::Result<RasadServiceClient<Channel>> {
         let client = RasadServiceClient::connect(self.server.clone())
             .await
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot connect to {}: {e} (is `rasad serve` running?)",
-                    self.server
-                )
-            })?;
-        Ok(client
-            .max_decoding_message_size(usize::MAX)
-            .max_encoding_message_size(usize::MAX))
+            .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e} (is `rasad serve` running?)", self.server))?;
+        Ok(client.max_decoding_message_size(usize::MAX).max_encoding_message_size(usize::MAX))
     }
 }

@@ -29,6 +29,9 @@ pub struct ServeArgs {
     /// Largest accepted gRPC message, in bytes.
     #[arg(long, env = "RASAD_MAX_MESSAGE_BYTES", default_value_t = 4 << 20)]
     pub max_message_bytes: usize,
+    /// Knowledge-base directory layered over the built-in data (see data/README.md).
+    #[arg(long, env = "RASAD_KB_DIR")]
+    pub kb_dir: Option<PathBuf>,
     /// Address for the Prometheus `/metrics` endpoint (plain HTTP); off when absent.
     #[arg(long, env = "RASAD_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
@@ -36,36 +39,22 @@ pub struct ServeArgs {
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,h2=warn,tower=warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,h2=warn,tower=warn".into()))
         .with_writer(std::io::stderr)
         .init();
-    let extractor = Extractor::embedded()
-        .map_err(|e| anyhow::anyhow!("cannot load the knowledge base: {e}"))?;
-    let workers = args
-        .workers
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let extractor = Extractor::load(args.kb_dir.as_deref()).map_err(|e| anyhow::anyhow!("cannot load the knowledge base: {e}"))?;
+    let workers = args.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let listeners = Listeners {
-        grpc: TcpListener::bind(args.addr)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.addr))?,
+        grpc: TcpListener::bind(args.addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.addr))?,
         metrics: match args.metrics_addr {
-            Some(addr) => Some(
-                TcpListener::bind(addr)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?,
-            ),
+            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?),
             None => None,
         },
     };
     let config = Config {
         data_dir: args.data_dir,
         workers,
-        limits: Limits {
-            max_article_bytes: args.max_article_bytes,
-        },
+        limits: Limits { max_article_bytes: args.max_article_bytes },
         max_message_bytes: args.max_message_bytes,
     };
     let shutdown = CancellationToken::new();

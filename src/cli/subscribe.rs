@@ -31,26 +31,16 @@ pub struct SubscribeArgs {
 
 fn parse_type(s: &str) -> Result<EventType, String> {
     let name = s.to_ascii_uppercase();
-    EventType::from_str_name(
-        name.strip_prefix("EVENT_TYPE_")
-            .map_or(format!("EVENT_TYPE_{name}"), |_| name.clone())
-            .as_str(),
-    )
-    .filter(|t| *t != EventType::Unspecified)
-    .ok_or_else(|| format!("{s:?} is not an event type (CONSULT, AGREE, SUPPORT, ...)"))
+    EventType::from_str_name(name.strip_prefix("EVENT_TYPE_").map_or(format!("EVENT_TYPE_{name}"), |_| name.clone()).as_str())
+        .filter(|t| *t != EventType::Unspecified)
+        .ok_or_else(|| format!("{s:?} is not an event type (CONSULT, AGREE, SUPPORT, ...)"))
 }
 
 fn parse_status(s: &str) -> Result<EventStatus, String> {
     let name = s.to_ascii_uppercase();
-    EventStatus::from_str_name(
-        name.strip_prefix("EVENT_STATUS_")
-            .map_or(format!("EVENT_STATUS_{name}"), |_| name.clone())
-            .as_str(),
-    )
-    .filter(|t| *t != EventStatus::Unspecified)
-    .ok_or_else(|| {
-        format!("{s:?} is not a status (OCCURRED, PLANNED, PROPOSED, NEGATED, CANCELLED)")
-    })
+    EventStatus::from_str_name(name.strip_prefix("EVENT_STATUS_").map_or(format!("EVENT_STATUS_{name}"), |_| name.clone()).as_str())
+        .filter(|t| *t != EventStatus::Unspecified)
+        .ok_or_else(|| format!("{s:?} is not a status (OCCURRED, PLANNED, PROPOSED, NEGATED, CANCELLED)"))
 }
 
 pub async fn run(args: SubscribeArgs) -> anyhow::Result<()> {

@@ -167,7 +167,9 @@ impl Scanner<'_, '_> {
                 let after = mi + mlen;
                 let (year, ylen) = match self.year_at(after) {
                     Some(y) => (Some(y), 1),
-                    None if self.cue(after, |c| (c == Cue::Unit(Unit::Year)).then_some(())).is_some() && self.year_at(after + 1).is_some() => {
+                    None if self.cue(after, |c| (c == Cue::Unit(Unit::Year)).then_some(())).is_some()
+                        && self.year_at(after + 1).is_some() =>
+                    {
                         (self.year_at(after + 1), 2)
                     }
                     None => (None, 0),
@@ -211,7 +213,9 @@ impl Scanner<'_, '_> {
                 return fixed(DateValue::month(y, month)?, len + of + 2);
             }
             let dir = self.reldir(i + len);
-            let introduced = i > 0 && (self.cue(i - 1, |c| matches!(c, Cue::In | Cue::Sideline).then_some(())).is_some() || self.a.tokens[i - 1].norm.ends_with("شهر"));
+            let introduced = i > 0
+                && (self.cue(i - 1, |c| matches!(c, Cue::In | Cue::Sideline).then_some(())).is_some()
+                    || self.a.tokens[i - 1].norm.ends_with("شهر"));
             if dir.is_some() || introduced {
                 let d = self.infer_year(month, 1, dir)?;
                 return fixed(DateValue::month(d.year(), month)?, len + usize::from(dir.is_some()));
@@ -250,7 +254,11 @@ impl Scanner<'_, '_> {
             return match self.reldir(i + 1) {
                 Some(d) if d != 0 => {
                     let p = published?;
-                    let day = if d < 0 { resolve_weekday(w, p - Duration::days(1), false) } else { resolve_weekday(w, p + Duration::days(1), true) };
+                    let day = if d < 0 {
+                        resolve_weekday(w, p - Duration::days(1), false)
+                    } else {
+                        resolve_weekday(w, p + Duration::days(1), true)
+                    };
                     fixed(DateValue::day(day), 2)
                 }
                 _ => Some((DateExpr::Weekday(w), 1)),
@@ -267,7 +275,10 @@ impl Scanner<'_, '_> {
                         let friday = resolve_weekday(4, p, true);
                         fixed(DateValue::range(friday, friday + Duration::days(1)), 2)
                     }
-                    Unit::Month => fixed(DateValue::range(last_of_month(p.year(), p.month()) - Duration::days(6), last_of_month(p.year(), p.month())), 2),
+                    Unit::Month => fixed(
+                        DateValue::range(last_of_month(p.year(), p.month()) - Duration::days(6), last_of_month(p.year(), p.month())),
+                        2,
+                    ),
                     _ => None,
                 };
             }
@@ -399,7 +410,10 @@ mod tests {
         assert_eq!(start("العام الماضي", "2019-12-09"), "2018");
         assert_eq!(first("في الخريف المقبل", "2018-06-19"), Some(("2018-09-01".into(), Some("2018-11-30".into()), Precision::Range)));
         assert_eq!(first("الشتاء المقبل", "2018-06-19"), Some(("2018-12-01".into(), Some("2019-02-28".into()), Precision::Range)));
-        assert_eq!(first("من 7 إلى 10 مايو الجاري", "2025-05-08"), Some(("2025-05-07".into(), Some("2025-05-10".into()), Precision::Range)));
+        assert_eq!(
+            first("من 7 إلى 10 مايو الجاري", "2025-05-08"),
+            Some(("2025-05-07".into(), Some("2025-05-10".into()), Precision::Range))
+        );
     }
 
     #[test]

@@ -120,11 +120,16 @@ pub fn merge_reports(drafts: Vec<Draft>, published: Option<chrono::NaiveDate>) -
     }
     // Agreements reached in talks take the talks' date and place: the talks between the same
     // sides on the agreement's day (its own date or the dateline), else the only such talks.
-    let consults: Vec<Draft> = events.iter().filter(|e| e.event_type == EventType::Consult && e.status == EventStatus::Occurred).cloned().collect();
+    let consults: Vec<Draft> =
+        events.iter().filter(|e| e.event_type == EventType::Consult && e.status == EventStatus::Occurred).cloned().collect();
     for e in events.iter_mut().filter(|e| e.event_type == EventType::Agree) {
         let day = e.date.map(|d| d.start).or(published);
         let same_sides: Vec<&Draft> = consults.iter().filter(|c| c.countries() == e.countries() && c.date_explicit).collect();
-        let on_day: Vec<&Draft> = same_sides.iter().copied().filter(|c| day.is_some_and(|d| c.date.is_some_and(|cd| cd.span().0 <= d && d <= cd.span().1))).collect();
+        let on_day: Vec<&Draft> = same_sides
+            .iter()
+            .copied()
+            .filter(|c| day.is_some_and(|d| c.date.is_some_and(|cd| cd.span().0 <= d && d <= cd.span().1)))
+            .collect();
         let at_place: Vec<&Draft> = match &e.location {
             Some(l) => same_sides.iter().copied().filter(|c| c.location.as_ref().is_some_and(|cl| cl.name_en == l.name_en)).collect(),
             None => Vec::new(),

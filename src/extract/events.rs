@@ -164,7 +164,15 @@ impl Builder<'_, '_> {
         out
     }
 
-    fn frame(&self, t: &TriggerAt, prev: usize, next: usize, sent_first: usize, sent_end: usize, cue_status: Option<EventStatus>) -> Vec<Draft> {
+    fn frame(
+        &self,
+        t: &TriggerAt,
+        prev: usize,
+        next: usize,
+        sent_first: usize,
+        sent_end: usize,
+        cue_status: Option<EventStatus>,
+    ) -> Vec<Draft> {
         let a = self.a;
         let pos = t.pos;
         // Past negation right before the trigger: it did not happen, and nothing was planned.
@@ -173,9 +181,8 @@ impl Builder<'_, '_> {
         }
         let left = (prev..pos).rev().find(|&k| a.cue(k, |c| c == Cue::Complementizer)).map_or(prev, |k| k + 1);
         let sideline = |k: usize| (k.saturating_sub(2)..k).any(|j| a.cue(j, |c| c == Cue::Sideline));
-        let right = (pos + 1..next)
-            .find(|&k| a.cue(k, |c| c == Cue::Report) || (a.cue(k, |c| c == Cue::Generic) && !sideline(k)))
-            .unwrap_or(next);
+        let right =
+            (pos + 1..next).find(|&k| a.cue(k, |c| c == Cue::Report) || (a.cue(k, |c| c == Cue::Generic) && !sideline(k))).unwrap_or(next);
         let in_frame: Vec<&Mention> = self.mentions_in(left, right).iter().filter(|m| !(m.first <= pos && pos < m.end)).collect();
 
         // "بين X و Y": the participants are exactly the list after بين.
@@ -206,9 +213,11 @@ impl Builder<'_, '_> {
         let mut last_actor_end: Option<usize> = None;
         for m in &in_frame {
             let chained = last_actor_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
-            let cue_before = |wanted: Cue, window: usize| (m.first.saturating_sub(window).max(prev_end)..m.first).any(|k| a.cue(k, |c| c == wanted));
+            let cue_before =
+                |wanted: Cue, window: usize| (m.first.saturating_sub(window).max(prev_end)..m.first).any(|k| a.cue(k, |c| c == wanted));
             let about_from = if m.first > pos { prev_end.max(pos + 1) } else { prev_end };
-            let about = (m.first.saturating_sub(4).max(about_from)..m.first).any(|k| a.cue(k, |c| c == Cue::About)) || topic_chain_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
+            let about = (m.first.saturating_sub(4).max(about_from)..m.first).any(|k| a.cue(k, |c| c == Cue::About))
+                || topic_chain_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
             let located = cue_before(Cue::In, 3) || m.prep == Some('ب');
             let towards = cue_before(Cue::To, 1) || m.prep == Some('ل');
             let aside = cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك');
@@ -217,8 +226,10 @@ impl Builder<'_, '_> {
             // "زار روسيا", "يصل سلطان عمان هيثم بن طارق القاهرة": the first place after the
             // verb and its subject.
             let object_from = last_actor_end.filter(|&e| e > pos).unwrap_or(pos + 1);
-            let direct_object =
-                t.trigger.takes_destination && m.first > pos && !located && (m.first <= pos + 3 || (object_from..m.first).all(|k| !a.is_word(k)));
+            let direct_object = t.trigger.takes_destination
+                && m.first > pos
+                && !located
+                && (m.first <= pos + 3 || (object_from..m.first).all(|k| !a.is_word(k)));
             let in_chain = chain.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, *m)));
             if !matches!(m.kind, MentionKind::Adjective(_)) {
                 prev_end = m.end;
@@ -249,8 +260,11 @@ impl Builder<'_, '_> {
                 MentionKind::Adjective(_) => {}
                 MentionKind::StateName(s) => {
                     let st = &self.kb.states[*s as usize];
-                    let place = Place { name_en: st.name_en.clone(), name_ar: st.name_ar.clone(), country: st.code.clone(), specific: false };
-                    if (towards || direct_object || destinations.last().is_some_and(|_| (prev_end..m.first).all(|k| !a.is_word(k)))) && t.trigger.takes_destination {
+                    let place =
+                        Place { name_en: st.name_en.clone(), name_ar: st.name_ar.clone(), country: st.code.clone(), specific: false };
+                    if (towards || direct_object || destinations.last().is_some_and(|_| (prev_end..m.first).all(|k| !a.is_word(k))))
+                        && t.trigger.takes_destination
+                    {
                         destinations.push(place);
                     } else if located {
                         location.get_or_insert(place);
@@ -261,7 +275,8 @@ impl Builder<'_, '_> {
                 MentionKind::Seat(p) | MentionKind::Place(p) => {
                     let pl = &self.kb.places[*p as usize];
                     let seat = matches!(pl.kind, PlaceKind::Capital | PlaceKind::Seat);
-                    let place = Place { name_en: pl.name_en.clone(), name_ar: pl.name_ar.clone(), country: pl.country.clone(), specific: true };
+                    let place =
+                        Place { name_en: pl.name_en.clone(), name_ar: pl.name_ar.clone(), country: pl.country.clone(), specific: true };
                     let genitive = own_genitive || (m.first > pos + 1 && a.trigger(m.first - 1).is_some_and(|(tr, _)| !tr.is_verb));
                     if pl.country.is_empty() {
                         continue;
@@ -294,7 +309,9 @@ impl Builder<'_, '_> {
         let leaning_future = t.future || present_tense && matches!(cue_status, None | Some(EventStatus::Planned));
         let date = found.and_then(|d| match d.expr {
             DateExpr::Fixed(v) => Some(v),
-            DateExpr::Weekday(w) => self.published.map(|p| DateValue::day(resolve_weekday(w, p, leaning_future || cue_status == Some(EventStatus::Planned)))),
+            DateExpr::Weekday(w) => {
+                self.published.map(|p| DateValue::day(resolve_weekday(w, p, leaning_future || cue_status == Some(EventStatus::Planned))))
+            }
         });
 
         // Status: a cue, else the future prefix, else the date against the dateline.
@@ -430,13 +447,13 @@ impl Builder<'_, '_> {
         for (m, actor) in actors {
             let side = match actor {
                 Actor::Person(p) => Some(self.person_side(*p, on, self.name_ar(m))),
-                Actor::Office { office, role, country: Some(c), deputy } => {
-                    match self.holder(*office, c, on).filter(|_| !deputy) {
-                        Some(p) => Some(self.person_side(p, on, String::new())),
-                        None => Some(Side { country: c.clone(), who: Who::State { role: if *deputy { String::new() } else { role.clone() } } }),
-                    }
+                Actor::Office { office, role, country: Some(c), deputy } => match self.holder(*office, c, on).filter(|_| !deputy) {
+                    Some(p) => Some(self.person_side(p, on, String::new())),
+                    None => Some(Side { country: c.clone(), who: Who::State { role: if *deputy { String::new() } else { role.clone() } } }),
+                },
+                Actor::Office { office, country: None, deputy: false, .. } if self.definite(m.first) => {
+                    self.last_holder_before(m.first, *office, on)
                 }
-                Actor::Office { office, country: None, deputy: false, .. } if self.definite(m.first) => self.last_holder_before(m.first, *office, on),
                 Actor::Office { .. } => None,
                 Actor::Counterpart { country: Some(c) } => match anchor_office.and_then(|o| self.holder(o, c, on)) {
                     Some(p) => Some(self.person_side(p, on, String::new())),
@@ -467,7 +484,9 @@ impl Builder<'_, '_> {
     /// "العاهل" with no country: the last person named before who held that office.
     fn last_holder_before(&self, pos: usize, office: Office, on: Option<NaiveDate>) -> Option<Side> {
         self.mentions_in(pos.saturating_sub(4 * ANTECEDENT_WINDOW), pos).iter().rev().find_map(|m| match m.kind {
-            MentionKind::Actor(Actor::Person(p)) if self.office_of(p, on).is_some_and(|(o, _)| o == office) => Some(self.person_side(p, on, String::new())),
+            MentionKind::Actor(Actor::Person(p)) if self.office_of(p, on).is_some_and(|(o, _)| o == office) => {
+                Some(self.person_side(p, on, String::new()))
+            }
             _ => None,
         })
     }

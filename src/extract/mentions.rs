@@ -12,9 +12,16 @@ pub enum Actor {
     Person(u32),
     /// A title: the holder of `office` in `country` on the event's date. Without a country,
     /// the last person mentioned who held it.
-    Office { office: Office, role: String, country: Option<String>, deputy: bool },
+    Office {
+        office: Office,
+        role: String,
+        country: Option<String>,
+        deputy: bool,
+    },
     /// "نظيره الروسي": whoever holds, in `country`, the office of the other side.
-    Counterpart { country: Option<String> },
+    Counterpart {
+        country: Option<String>,
+    },
     /// A state acting through unnamed officials, or named for its government.
     State(String),
     Organisation(u32),
@@ -191,12 +198,12 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     let title = &kb.titles[t as usize];
                     let deputy = r.first > 0 && a.cue(r.first - 1, |c| c == Cue::Deputy);
                     let mut country = title.country.clone();
-                    if let Some(n) = next_adjacent(j, &adjacent) {
-                        if let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n)) {
-                            country = Some(kb.states[s as usize].code.clone());
-                            end = n.end;
-                            consumed += 1;
-                        }
+                    if let Some(n) = next_adjacent(j, &adjacent)
+                        && let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n))
+                    {
+                        country = Some(kb.states[s as usize].code.clone());
+                        end = n.end;
+                        consumed += 1;
                     }
                     // An ambassador's host: "السفير الروسي لدى واشنطن".
                     if matches!(title.office, Office::Ambassador | Office::Envoy)
@@ -247,7 +254,12 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                                 consumed += 1;
                                 MentionKind::Actor(Actor::Person(p))
                             } else {
-                                MentionKind::Actor(Actor::Office { office: title.office, role: title.role_en.clone(), country, deputy: false })
+                                MentionKind::Actor(Actor::Office {
+                                    office: title.office,
+                                    role: title.role_en.clone(),
+                                    country,
+                                    deputy: false,
+                                })
                             }
                         }
                         _ => MentionKind::Adjective(s),
@@ -255,7 +267,9 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                 } else {
                     match es[0] {
                         Entity::State(s) => MentionKind::StateName(s),
-                        Entity::Place(p) if matches!(kb.places[p as usize].kind, PlaceKind::Capital | PlaceKind::Seat) => MentionKind::Seat(p),
+                        Entity::Place(p) if matches!(kb.places[p as usize].kind, PlaceKind::Capital | PlaceKind::Seat) => {
+                            MentionKind::Seat(p)
+                        }
                         Entity::Place(p) => MentionKind::Place(p),
                         Entity::Organisation(o) => MentionKind::Actor(Actor::Organisation(o)),
                         _ => {
@@ -291,7 +305,9 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                 let mut k = j + 1;
                 let mut at = r.end;
                 while let Some(n) = raw.get(k) {
-                    let joined = n.first == at || (states.is_empty() && n.first == at + 1 && a.tokens[at].norm == "من") || (!states.is_empty() && punct_gap(a, at, n.first));
+                    let joined = n.first == at
+                        || (states.is_empty() && n.first == at + 1 && a.tokens[at].norm == "من")
+                        || (!states.is_empty() && punct_gap(a, at, n.first));
                     let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n)).filter(|_| joined) else { break };
                     states.push((s, n.first, n.end));
                     at = n.end;

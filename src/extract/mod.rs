@@ -31,9 +31,9 @@ impl Extractor {
         Ok(Extractor { kb: Kb::embedded()? })
     }
 
-    /// The embedded knowledge base with the files of `dir` on top.
-    pub fn with_overlay(dir: &Path) -> Result<Self, KbError> {
-        Ok(Extractor { kb: Kb::load(Some(dir))? })
+    /// The embedded knowledge base, with the files of `overlay` on top when given.
+    pub fn load(overlay: Option<&Path>) -> Result<Self, KbError> {
+        Ok(Extractor { kb: Kb::load(overlay)? })
     }
 
     pub fn kb(&self) -> &Kb {
@@ -62,16 +62,21 @@ impl Extractor {
     fn drafts(&self, text: &str, published: Option<NaiveDate>) -> Vec<Draft> {
         let a = analysis::Analysis::new(&self.kb, text);
         let mentions = mentions::mentions(&self.kb, &a);
-        if std::env::var_os("RASAD_DEBUG").is_some() {
-            for m in &mentions {
-                eprintln!("{:?} {:?}", &text[a.tokens[m.first].start..a.tokens[m.end - 1].end], m.kind);
-            }
+        for m in &mentions {
+            tracing::trace!(text = &text[a.tokens[m.first].start..a.tokens[m.end - 1].end], kind = ?m.kind, "mention");
         }
         let builder = events::Builder { kb: &self.kb, a: &a, mentions: &mentions, published };
         let drafts = builder.drafts();
         if std::env::var_os("RASAD_DEBUG").is_some() {
             for d in &drafts {
-                eprintln!("DRAFT {:?} {:?} {:?} {:?} {:?}", d.status, d.sides.iter().map(|s| &s.country).collect::<Vec<_>>(), d.date.map(|d| d.start), d.named_people, &text[d.evidence[0].1.0..d.evidence[0].1.1]);
+                eprintln!(
+                    "DRAFT {:?} {:?} {:?} {:?} {:?}",
+                    d.status,
+                    d.sides.iter().map(|s| &s.country).collect::<Vec<_>>(),
+                    d.date.map(|d| d.start),
+                    d.named_people,
+                    &text[d.evidence[0].1.0..d.evidence[0].1.1]
+                );
             }
         }
         dedupe::merge_reports(drafts, published)
@@ -156,7 +161,9 @@ impl Extractor {
             .filter_map(|c| kb.state(c))
             .map(|s| proto::Topic { name_en: s.name_en.clone(), name_ar: s.name_ar.clone(), country: s.code.clone() })
             .collect();
-        let confidence = (0.5 + 0.15 * d.named_people.min(2) as f32 + if d.date_explicit { 0.1 } else { 0.0 } + 0.05 * (d.evidence.len().min(2) as f32)).min(1.0);
+        let confidence =
+            (0.5 + 0.15 * d.named_people.min(2) as f32 + if d.date_explicit { 0.1 } else { 0.0 } + 0.05 * (d.evidence.len().min(2) as f32))
+                .min(1.0);
         proto::Event {
             id: format!("{}#{}", article.id, n + 1),
             event_type: d.event_type as i32,
@@ -165,7 +172,11 @@ impl Extractor {
             status: d.status as i32,
             participants,
             date,
-            location: d.location.as_ref().map(|l| proto::Location { name_en: l.name_en.clone(), name_ar: l.name_ar.clone(), country: l.country.clone() }),
+            location: d.location.as_ref().map(|l| proto::Location {
+                name_en: l.name_en.clone(),
+                name_ar: l.name_ar.clone(),
+                country: l.country.clone(),
+            }),
             topics,
             evidence,
             confidence,

@@ -29,8 +29,11 @@ pub struct Match {
 #[derive(Debug, Default)]
 pub struct PhraseIndex {
     vocabulary: HashMap<String, u32>,
-    by_first: HashMap<u32, Vec<(Box<[u32]>, Entity)>>,
+    by_first: HashMap<u32, Vec<Entry>>,
 }
+
+/// A phrase's remaining token keys after the first, and what it names.
+type Entry = (Box<[u32]>, Entity);
 
 impl PhraseIndex {
     fn intern(&mut self, key: String) -> u32 {
@@ -110,8 +113,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {

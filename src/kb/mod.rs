@@ -259,11 +259,7 @@ impl Kb {
                 return Err(row.error(format!("duplicate person id {slug}")));
             }
             let id = self.people.len() as u32;
-            self.people.push(Person {
-                id: slug.into(),
-                name_en: row.required(1, "name_en")?.into(),
-                country: self.known_state(row, 2)?,
-            });
+            self.people.push(Person { id: slug.into(), name_en: row.required(1, "name_en")?.into(), country: self.known_state(row, 2)? });
             for name in row.variants(3).chain(row.variants(4)) {
                 let tokens = data_tokens(name);
                 if let [single] = tokens.as_slice() {
@@ -370,7 +366,11 @@ impl Kb {
 
     /// Keys for a number token: numbers take part in phrases only as themselves.
     pub fn number_keys(&self, number: &str) -> TokenKeys {
-        TokenKeys { entity: self.entities.id(number).into_iter().collect(), name: Vec::new(), lexicon: self.words_exact.id(number).into_iter().collect() }
+        TokenKeys {
+            entity: self.entities.id(number).into_iter().collect(),
+            name: Vec::new(),
+            lexicon: self.words_exact.id(number).into_iter().collect(),
+        }
     }
 
     /// Whether a form names something on its own, so that a leading ب/ل/ك is part of it
@@ -468,7 +468,10 @@ impl Kb {
                 for &id in ids {
                     let word = self.words[id as usize];
                     let verb = matches!(word, Word::Trigger(t) if t.is_verb);
-                    if (future && !verb) || (is_feminine && verb) || (verb && *suffix == "ه" && base.as_deref().is_some_and(|b| b.chars().count() <= 3)) {
+                    if (future && !verb)
+                        || (is_feminine && verb)
+                        || (verb && *suffix == "ه" && base.as_deref().is_some_and(|b| b.chars().count() <= 3))
+                    {
                         continue;
                     }
                     out.push(WordHit { word, future, pronoun });

@@ -119,7 +119,10 @@ pub struct Trigger {
 pub enum Cue {
     Agreement,
     /// A modality cue; `backward` when it modifies the trigger before it.
-    Status { status: crate::proto::EventStatus, backward: bool },
+    Status {
+        status: crate::proto::EventStatus,
+        backward: bool,
+    },
     Maybe,
     NegPast,
     Month(u32),

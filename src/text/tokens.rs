@@ -79,7 +79,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             let kind = if norm.bytes().all(|b| b.is_ascii_digit()) { TokenKind::Number } else { TokenKind::Word };
             tokens.push(Token { kind, norm, start, end });
         } else if let Some(p) = punct(c) {
-            tokens.push(Token { kind: TokenKind::Punct(p), norm: CompactString::from(p.encode_utf8(&mut [0; 4]) as &str), start, end: start + c.len_utf8() });
+            tokens.push(Token {
+                kind: TokenKind::Punct(p),
+                norm: CompactString::from(p.encode_utf8(&mut [0; 4]) as &str),
+                start,
+                end: start + c.len_utf8(),
+            });
         }
     }
     tokens
