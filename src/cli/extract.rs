@@ -27,6 +27,11 @@ pub struct ExtractArgs {
 }
 
 pub fn run(args: ExtractArgs) -> ExitCode {
+    // `RUST_LOG=rasad=trace` shows every mention and draft event on stderr.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(io::stderr)
+        .init();
     let extractor = match Extractor::load(args.kb_dir.as_deref()) {
         Ok(e) => e,
         Err(e) => {

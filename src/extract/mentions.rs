@@ -84,17 +84,25 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
             i += 1;
             continue;
         }
-        // A one-word name found by its skeleton must be a plausible spelling of it.
-        let name = kb.name_at(&a.name_keys, i).filter(|n| {
-            n.len > 1
-                || n.entities.iter().any(|e| match e {
-                    Entity::Person(p) => a.forms(i).iter().any(|form| kb.plausible_spelling(*p, form)),
-                    _ => true,
-                })
+        // A one-word name found by its skeleton must be a plausible spelling of it; the closest
+        // spelling comes first (الكاظمي is Kadhimi before it is Koizumi).
+        let name = kb.name_at(&a.name_keys, i).and_then(|mut n| {
+            if n.len == 1 {
+                let forms = a.forms(i);
+                let distance = |e: &Entity| match e {
+                    Entity::Person(p) => forms.iter().filter_map(|f| kb.spelling_distance(*p, f)).min(),
+                    _ => Some(0),
+                };
+                n.entities.retain(|e| distance(e).is_some());
+                n.entities.sort_by_key(|e| distance(e));
+            }
+            (!n.entities.is_empty()).then_some(n)
         });
         let entity = kb.entity_at(&a.entity_keys, i);
+        // A state, adjective, place or title found letter for letter beats a name of the same
+        // length found by its skeleton ("العراقي" is Iraqi, not عراقجي).
         let chosen = match (name, entity) {
-            (Some(n), Some(e)) if e.len > n.len => Some(e),
+            (Some(n), Some(e)) if e.len >= n.len => Some(e),
             (Some(n), _) => Some(n),
             (None, e) => e,
         };
@@ -111,7 +119,7 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         } else if a.words[i].is_empty() && i > 0 && kb.starts_name(&a.name_keys, i - 1) {
             let forms = a.forms(i);
             let mut fuzzy: Vec<u32> = forms.iter().flat_map(|f| kb.fuzzy_name(&crate::text::skeleton(f))).collect();
-            fuzzy.retain(|p| forms.iter().any(|form| kb.plausible_spelling(*p, form)));
+            fuzzy.retain(|p| forms.iter().any(|form| kb.spelling_distance(*p, form).is_some()));
             fuzzy.dedup();
             if let [person] = fuzzy.as_slice() {
                 out.push(RawMention { first: i, end: i + 1, raw: Raw::Entity(vec![Entity::Person(*person)]), prep: None });

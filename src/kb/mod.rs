@@ -390,12 +390,12 @@ impl Kb {
         self.names.longest_at(keys, i)
     }
 
-    /// Whether a one-word form found by its skeleton is a spelling of this person's name rather
-    /// than a common word that shares the skeleton (العربي is not العرباوي): it must be within one
-    /// edit of a listed form (two for long names).
-    pub fn plausible_spelling(&self, person: u32, form: &str) -> bool {
+    /// How far a one-word form found by its skeleton is from this person's listed one-word names,
+    /// when it is close enough to be a spelling of it rather than a common word that shares the
+    /// skeleton (العربي is not العرباوي): within one edit (two for long names).
+    pub fn spelling_distance(&self, person: u32, form: &str) -> Option<usize> {
         let allowance = if form.chars().count() > 6 { 2 } else { 1 };
-        self.single_names.get(&person).into_iter().flatten().any(|n| index::edit_distance(n, form) <= allowance)
+        self.single_names.get(&person).into_iter().flatten().map(|n| index::edit_distance(n, form)).filter(|d| *d <= allowance).min()
     }
 
     /// Whether token `i` begins some multi-word name (a given name: "ريكس", "سيرغي").
