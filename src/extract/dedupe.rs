@@ -2,6 +2,8 @@
 //! usually describe the same meeting. Drafts that agree on type, sides and date merge; an
 //! agreement reached in talks takes the talks' date and place.
 
+use chrono::NaiveDate;
+
 use crate::proto::{ConsultMode, EventStatus, EventType};
 
 use super::events::{Draft, Who, add_side};
@@ -32,13 +34,21 @@ fn same_sides(a: &Draft, b: &Draft) -> bool {
     })
 }
 
-fn dates_agree(a: &Draft, b: &Draft) -> bool {
+/// How long before the dateline an explicitly dated event may still be the news of the day
+/// that an undated report refers to.
+const RECENT_DAYS: i64 = 7;
+
+fn dates_agree(a: &Draft, b: &Draft, published: Option<NaiveDate>) -> bool {
     match (a.date.filter(|_| a.date_explicit), b.date.filter(|_| b.date_explicit)) {
         (Some(x), Some(y)) => {
             let ((xs, xe), (ys, ye)) = (x.span(), y.span());
             xs <= ye && ys <= xe
         }
-        _ => true,
+        // An undated report is the day's news, not a background event of years ago.
+        (Some(d), None) | (None, Some(d)) => {
+            a.refers_back || b.refers_back || published.is_none_or(|p| d.span().1 >= p - chrono::Duration::days(RECENT_DAYS))
+        }
+        (None, None) => true,
     }
 }
 
@@ -50,8 +60,8 @@ fn modes_agree(a: ConsultMode, b: ConsultMode) -> bool {
     a == b || a == ConsultMode::Unspecified || b == ConsultMode::Unspecified || (a != ConsultMode::Phone && b != ConsultMode::Phone)
 }
 
-fn reports_same(a: &Draft, b: &Draft) -> bool {
-    a.event_type == b.event_type && same_sides(a, b) && dates_agree(a, b) && statuses_agree(a, b) && modes_agree(a.mode, b.mode)
+fn reports_same(a: &Draft, b: &Draft, published: Option<NaiveDate>) -> bool {
+    a.event_type == b.event_type && same_sides(a, b) && dates_agree(a, b, published) && statuses_agree(a, b) && modes_agree(a.mode, b.mode)
 }
 
 fn precision_rank(d: &Draft) -> u8 {
@@ -110,10 +120,10 @@ fn rank(s: EventStatus) -> u8 {
 }
 
 /// Merges an article's drafts into one event per happening.
-pub fn merge_reports(drafts: Vec<Draft>, published: Option<chrono::NaiveDate>) -> Vec<Draft> {
+pub fn merge_reports(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Draft> {
     let mut events: Vec<Draft> = Vec::new();
     for d in drafts {
-        match events.iter().rposition(|e| reports_same(e, &d)) {
+        match events.iter().rposition(|e| reports_same(e, &d, published)) {
             Some(i) => absorb(&mut events[i], d),
             None => events.push(d),
         }

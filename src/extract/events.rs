@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use crate::kb::{Cue, Kb, Office, PlaceKind, Trigger, Word};
 use crate::proto::{ConsultMode, EventStatus, EventType};
+use crate::text::Sentence;
 
 use super::analysis::Analysis;
 use super::dates::{DateExpr, DateValue, find_dates, resolve_weekday};
@@ -52,6 +53,9 @@ pub struct Draft {
     /// Byte range of the supporting sentence and of the trigger word.
     pub evidence: Vec<((usize, usize), (usize, usize))>,
     pub named_people: usize,
+    /// Told with a definite noun and no date of its own ("الاجتماع"): it refers back to an
+    /// event already reported, however long ago.
+    pub refers_back: bool,
 }
 
 impl Draft {
@@ -116,7 +120,8 @@ impl Builder<'_, '_> {
             for (k, t) in triggers.iter().enumerate() {
                 let prev = if k > 0 { triggers[k - 1].pos + 1 } else { s.first };
                 let next = triggers.get(k + 1).map_or(s.end, |n| n.pos);
-                out.extend(self.frame(t, prev, next, s.first, s.end, statuses[k]));
+                let drafts = self.frame(t, prev, next, s, statuses[k], out.last());
+                out.extend(drafts);
             }
         }
         out
@@ -164,15 +169,18 @@ impl Builder<'_, '_> {
         out
     }
 
+    /// The events one trigger reports: its frame runs from `prev` (after the previous trigger)
+    /// to `next` within `sentence`; `last` is the event reported just before.
     fn frame(
         &self,
         t: &TriggerAt,
         prev: usize,
         next: usize,
-        sent_first: usize,
-        sent_end: usize,
+        sentence: &Sentence,
         cue_status: Option<EventStatus>,
+        last: Option<&Draft>,
     ) -> Vec<Draft> {
+        let (sent_first, sent_end) = (sentence.first, sentence.end);
         let a = self.a;
         let pos = t.pos;
         // Past negation right before the trigger: it did not happen, and nothing was planned.
@@ -338,12 +346,24 @@ impl Builder<'_, '_> {
         let mut sides = self.resolve(&after, on);
         let mut with_dest = sides.clone();
         host(&mut with_dest, first_dest);
-        if count_sides(&with_dest) < 2 {
+        // A call someone received or made ("تلقى X اتصالين من A و B"): X is a side of each.
+        let caller = t.trigger.mode == ConsultMode::Phone && !t.trigger.is_verb && !before.is_empty();
+        if count_sides(&with_dest) < 2 || caller {
             let mut all: Vec<(&Mention, Actor)> = before.clone();
             all.extend(after.iter().cloned());
             sides = self.resolve(&all, on);
             with_dest = sides.clone();
             host(&mut with_dest, first_dest);
+        }
+        // "the two sides": the sides of the event reported just before.
+        if count_sides(&with_dest) < 2
+            && (left..right).any(|k| a.cue(k, |c| c == Cue::Pair))
+            && let Some(last) = last
+        {
+            for side in &last.sides {
+                add_side(&mut sides, side.clone());
+            }
+            with_dest = sides.clone();
         }
         let with_follows = (pos + 1..(pos + 4).min(right)).any(|k| a.cue(k, |c| c == Cue::With));
         if count_sides(&with_dest) < 2
@@ -370,6 +390,7 @@ impl Builder<'_, '_> {
             topics: Vec::new(),
             evidence: vec![(sentence, (a.tokens[pos].start, a.tokens[pos].end))],
             named_people: 0,
+            refers_back: !t.trigger.is_verb && date.is_none() && self.definite(pos),
         };
         // A tour is one visit per country; a call "with A, B and C" one call per side.
         let mut groups: Vec<(Vec<Side>, Option<Place>)> = Vec::new();

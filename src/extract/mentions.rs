@@ -223,6 +223,12 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         consumed += 1;
                     }
                     last_title = Some(t);
+                    // "السابق": a former holder, never today's; "حينذاك": the holder at the time.
+                    let mut former = false;
+                    while a.is_word(end) && a.cues(end).any(|c| matches!(c, Cue::Former | Cue::AtTheTime)) {
+                        former |= a.cue(end, |c| c == Cue::Former);
+                        end += 1;
+                    }
                     if let Some(n) = raw.get(j + consumed).filter(|n| punct_gap(a, end, n.first))
                         && let Some(p) = person_of(n)
                     {
@@ -231,7 +237,12 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         consumed += 1;
                         MentionKind::Actor(Actor::Person(p))
                     } else {
-                        MentionKind::Actor(Actor::Office { office: title.office, role: title.role_en.clone(), country, deputy })
+                        MentionKind::Actor(Actor::Office {
+                            office: title.office,
+                            role: title.role_en.clone(),
+                            country,
+                            deputy: deputy || former,
+                        })
                     }
                 } else if let Some(p) = person_of(r) {
                     // Apposition: "ميشال عون رئيس جمهورية لبنان".

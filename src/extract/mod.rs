@@ -180,9 +180,8 @@ impl Extractor {
             topics,
             evidence,
             confidence,
-            article_ids: Vec::new(),
-            num_articles: 0,
-            num_sources: 0,
+            // Cross-article fields are the merge layer's.
+            ..Default::default()
         }
     }
 }

@@ -561,6 +561,9 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "deputy" => Cue::Deputy,
         "generic" => Cue::Generic,
         "since" => Cue::Since,
+        "pair" => Cue::Pair,
+        "former" => Cue::Former,
+        "then" => Cue::AtTheTime,
         other => return Err(row.error(format!("unknown lexicon class {other:?}"))),
     };
     Ok(Word::Cue(cue))

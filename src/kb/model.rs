@@ -148,6 +148,9 @@ pub enum Cue {
     Deputy,
     Generic,
     Since,
+    Pair,
+    Former,
+    AtTheTime,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
