@@ -472,8 +472,8 @@ impl Builder<'_, '_> {
                     Some(p) => Some(self.person_side(p, on, String::new())),
                     None => Some(Side { country: c.clone(), who: Who::State { role: if *deputy { String::new() } else { role.clone() } } }),
                 },
-                Actor::Office { office, country: None, deputy: false, .. } if self.definite(m.first) => {
-                    self.last_holder_before(m.first, *office, on)
+                Actor::Office { office, role, country: None, deputy: false } if (m.first..m.end).any(|k| self.definite(k)) => {
+                    self.last_holder_before(m.first, *office, role, on)
                 }
                 Actor::Office { .. } => None,
                 Actor::Counterpart { country: Some(c) } => match anchor_office.and_then(|o| self.holder(o, c, on)) {
@@ -502,10 +502,11 @@ impl Builder<'_, '_> {
         self.a.tokens[i].norm.trim_start_matches(['و', 'ف']).starts_with("ال")
     }
 
-    /// "العاهل" with no country: the last person named before who held that office.
-    fn last_holder_before(&self, pos: usize, office: Office, on: Option<NaiveDate>) -> Option<Side> {
+    /// "العاهل" or "سمو الأمير" with no country: the last person named before who held that
+    /// office under that title (an emir is not a president).
+    fn last_holder_before(&self, pos: usize, office: Office, role: &str, on: Option<NaiveDate>) -> Option<Side> {
         self.mentions_in(pos.saturating_sub(4 * ANTECEDENT_WINDOW), pos).iter().rev().find_map(|m| match m.kind {
-            MentionKind::Actor(Actor::Person(p)) if self.office_of(p, on).is_some_and(|(o, _)| o == office) => {
+            MentionKind::Actor(Actor::Person(p)) if self.office_of(p, on).is_some_and(|(o, r)| o == office && r == role) => {
                 Some(self.person_side(p, on, String::new()))
             }
             _ => None,
