@@ -366,8 +366,9 @@ impl Builder<'_, '_> {
             with_dest = sides.clone();
         }
         let with_follows = (pos + 1..(pos + 4).min(right)).any(|k| a.cue(k, |c| c == Cue::With));
+        let honorific = (left..right).any(|k| a.cue(k, |c| c == Cue::Pronoun));
         if count_sides(&with_dest) < 2
-            && (t.trigger.is_verb || t.pronoun || with_follows)
+            && (t.trigger.is_verb || t.pronoun || with_follows || honorific)
             && let Some(side) = self.antecedent(pos, &with_dest, on)
         {
             sides.insert(0, side);

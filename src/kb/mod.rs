@@ -564,6 +564,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "pair" => Cue::Pair,
         "former" => Cue::Former,
         "then" => Cue::AtTheTime,
+        "pronoun" => Cue::Pronoun,
         other => return Err(row.error(format!("unknown lexicon class {other:?}"))),
     };
     Ok(Word::Cue(cue))

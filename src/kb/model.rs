@@ -151,6 +151,7 @@ pub enum Cue {
     Pair,
     Former,
     AtTheTime,
+    Pronoun,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
