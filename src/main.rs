@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use rasad::cli::{bench, extract, ingest, serve, subscribe};
+use rasad::cli::{bench, extract, ingest, merge_eval, serve, subscribe};
 
 #[derive(Debug, Parser)]
 #[command(name = "rasad", version, about = "Political events from Arabic news, live over gRPC")]
@@ -24,6 +24,8 @@ enum Commands {
     Subscribe(subscribe::SubscribeArgs),
     /// Load-test a running server: ingest rate and delivery latency with many subscribers.
     Bench(bench::BenchArgs),
+    /// Score cross-article merging on articles labelled with gold clusters.
+    MergeEval(merge_eval::MergeEvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Commands::Ingest(args) => block_on(ingest::run(args)),
         Commands::Subscribe(args) => block_on(subscribe::run(args)).map(|()| true),
         Commands::Bench(args) => block_on(bench::run(args)).map(|()| true),
+        Commands::MergeEval(args) => merge_eval::run(args).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     article::Limits,
     extract::Extractor,
+    merge::MergeConfig,
     service::{self, Config, Listeners},
 };
 
@@ -32,6 +33,9 @@ pub struct ServeArgs {
     /// Knowledge-base directory layered over the built-in data (see data/README.md).
     #[arg(long, env = "RASAD_KB_DIR")]
     pub kb_dir: Option<PathBuf>,
+    /// JSON file of merge thresholds and weights overriding the defaults (see `merge::MergeConfig`).
+    #[arg(long, env = "RASAD_MERGE_CONFIG")]
+    pub merge_config: Option<PathBuf>,
     /// Address for the Prometheus `/metrics` endpoint (plain HTTP); off when absent.
     #[arg(long, env = "RASAD_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
@@ -56,6 +60,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         workers,
         limits: Limits { max_article_bytes: args.max_article_bytes },
         max_message_bytes: args.max_message_bytes,
+        merge: args.merge_config.as_deref().map(MergeConfig::load).transpose()?.unwrap_or_default(),
     };
     let shutdown = CancellationToken::new();
     tokio::spawn(on_signal(shutdown.clone()));

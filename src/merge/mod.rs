@@ -1,14 +1,121 @@
-//! Merging: decides what one article's extracted events change in the stored events.
+//! Merging: decides whether each extracted event is a new happening or another report of a
+//! stored one, and what that changes.
 //!
-//! Today's rule is the minimal honest one: every extracted event becomes a new stored event with
-//! a global id, announced by a CREATED update. Cross-article identity (the same meeting reported
-//! by several outlets → one event, UPDATED / STATUS_CHANGED / MERGED updates) replaces the body
-//! of [`plan`] without touching its callers.
+//! Every stored event keeps its *reports* (the extracted events of the articles that support
+//! it). A new report joins a stored event when no report of that event vetoes it and one of them
+//! scores at least the threshold ([`compare`]); candidates come from the [`index::Index`], never
+//! from a scan. A report that joins two stored events that do not contradict each other shows
+//! they are one: the older absorbs the newer (MERGED). The stored event itself is always
+//! [`fold`]ed from its reports, so it does not depend on the order articles arrive in.
 
-use crate::{
-    proto::{Article, Event, ExtractResponse, UpdateKind},
-    store,
+pub mod compare;
+pub mod config;
+pub mod eval;
+mod fold;
+pub mod index;
+
+use rustc_hash::FxHashMap;
+
+use self::index::Index;
+pub use self::{
+    compare::{Comparison, compare},
+    config::MergeConfig,
+    fold::fold,
 };
+use crate::proto::{Article, Event, ExtractResponse, UpdateKind};
+
+/// One extracted event as one article reported it: what merging compares and folds.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Report {
+    #[prost(string, tag = "1")]
+    pub article_id: String,
+    /// The outlet (`Article.source`, else the host of `Article.url`); empty when unknown.
+    #[prost(string, tag = "2")]
+    pub source: String,
+    /// The publication day (YYYY-MM-DD) or empty: later reports correct earlier ones.
+    #[prost(string, tag = "3")]
+    pub published: String,
+    /// Position of the event in the article's extraction.
+    #[prost(uint32, tag = "4")]
+    pub index: u32,
+    #[prost(message, optional, tag = "5")]
+    pub event: Option<Event>,
+}
+
+impl Report {
+    pub fn new(article: &Article, index: usize, event: Event) -> Report {
+        let source = if article.source.is_empty() { host(&article.url).to_string() } else { article.source.clone() };
+        Report {
+            article_id: article.id.clone(),
+            source,
+            published: article.published_at.get(..10).unwrap_or_default().to_string(),
+            index: index as u32,
+            event: Some(event),
+        }
+    }
+
+    /// The key that orders reports: publication day, article, position.
+    pub fn order_key(&self) -> (&str, &str, u32) {
+        (&self.published, &self.article_id, self.index)
+    }
+
+    /// A key unique among all reports ("articleId#index").
+    pub fn key(&self) -> String {
+        format!("{}#{}", self.article_id, self.index)
+    }
+}
+
+/// The host of a URL ("https://www.youm7.com/story/1" → "www.youm7.com"); "" when there is none.
+fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', '?', '#']).next().unwrap_or_default().rsplit('@').next().unwrap_or_default()
+}
+
+/// Where merging reads and writes stored events and their reports: the store's write
+/// transaction in the service, memory in evaluations and benchmarks.
+pub trait EventStore {
+    type Error;
+    /// The reports of stored event `number`.
+    fn reports(&mut self, number: u64) -> Result<Vec<Report>, Self::Error>;
+    /// The current state of stored event `number`.
+    fn event(&mut self, number: u64) -> Result<Option<Event>, Self::Error>;
+    /// Saves `event` as the state of `number` and `added` among its reports.
+    fn save(&mut self, number: u64, event: &Event, added: &Report) -> Result<(), Self::Error>;
+    /// Moves the reports of `from` to `into` and removes event `from`.
+    fn absorb(&mut self, into: u64, from: u64) -> Result<(), Self::Error>;
+}
+
+/// Stored events in memory.
+#[derive(Default)]
+pub struct MemoryStore {
+    pub events: FxHashMap<u64, Event>,
+    pub reports: FxHashMap<u64, Vec<Report>>,
+}
+
+impl EventStore for MemoryStore {
+    type Error = std::convert::Infallible;
+
+    fn reports(&mut self, number: u64) -> Result<Vec<Report>, Self::Error> {
+        Ok(self.reports.get(&number).cloned().unwrap_or_default())
+    }
+
+    fn event(&mut self, number: u64) -> Result<Option<Event>, Self::Error> {
+        Ok(self.events.get(&number).cloned())
+    }
+
+    fn save(&mut self, number: u64, event: &Event, added: &Report) -> Result<(), Self::Error> {
+        self.events.insert(number, event.clone());
+        self.reports.entry(number).or_default().push(added.clone());
+        Ok(())
+    }
+
+    fn absorb(&mut self, into: u64, from: u64) -> Result<(), Self::Error> {
+        self.events.remove(&from);
+        let moved = self.reports.remove(&from).unwrap_or_default();
+        self.reports.entry(into).or_default().extend(moved);
+        Ok(())
+    }
+}
 
 /// Allocates stored event numbers; the writer persists [`EventIds::next`] with each commit.
 pub struct EventIds {
@@ -33,101 +140,177 @@ impl EventIds {
 /// One change to the stored events.
 #[derive(Debug)]
 pub struct Change {
-    /// The stored event's number (its id is [`store::event_id`] of it).
+    /// The stored event's number (its id is [`crate::store::event_id`] of it).
     pub number: u64,
     pub kind: UpdateKind,
     /// The event after the change.
     pub event: Event,
     /// Names of the fields that changed (proto field names).
     pub changed_fields: Vec<String>,
+    /// For MERGED: the number of the event absorbed.
+    pub merged: Option<u64>,
 }
 
-/// What storing `article` with its `extraction` changes, in order.
-pub fn plan(article: &Article, extraction: ExtractResponse, ids: &mut EventIds) -> Vec<Change> {
-    extraction
-        .events
-        .into_iter()
-        .map(|mut event| {
-            let number = ids.allocate();
-            event.id = store::event_id(number);
-            event.article_ids = vec![article.id.clone()];
-            event.num_articles = 1;
-            event.num_sources = u32::from(!article.source.is_empty());
-            Change {
-                number,
-                kind: UpdateKind::Created,
-                changed_fields: set_fields(&event),
-                event,
+/// The merge engine: the configuration and the candidate index. Runs on the single writer.
+pub struct Merger {
+    config: MergeConfig,
+    index: Index,
+}
+
+impl Merger {
+    pub fn new(config: MergeConfig) -> Merger {
+        Merger { index: Index::new(&config), config }
+    }
+
+    pub fn config(&self) -> &MergeConfig {
+        &self.config
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Files a stored report (when rebuilding the index at start).
+    pub fn file(&mut self, number: u64, report: &Report) {
+        self.index.insert(number, report);
+    }
+
+    /// Empties the index (before rebuilding it after a failed commit).
+    pub fn clear(&mut self) {
+        self.index = Index::new(&self.config);
+    }
+
+    /// Applies `article`'s extraction to `store`; returns the changes in order.
+    pub fn plan<S: EventStore>(
+        &mut self,
+        store: &mut S,
+        article: &Article,
+        extraction: ExtractResponse,
+        ids: &mut EventIds,
+    ) -> Result<Vec<Change>, S::Error> {
+        let mut changes = Vec::new();
+        for (i, event) in extraction.events.into_iter().enumerate() {
+            let report = Report::new(article, i, event);
+            self.apply(store, report, ids, &mut changes)?;
+        }
+        Ok(changes)
+    }
+
+    fn apply<S: EventStore>(
+        &mut self,
+        store: &mut S,
+        report: Report,
+        ids: &mut EventIds,
+        changes: &mut Vec<Change>,
+    ) -> Result<(), S::Error> {
+        let event = report.event.as_ref().expect("reports are made with an event");
+        // Stored events this report may join, best first.
+        let mut links = Vec::new();
+        for number in self.index.candidates(&report) {
+            let reports = store.reports(number)?;
+            if let Some(score) = self.link(event, &reports) {
+                links.push((number, score, reports));
             }
-        })
-        .collect()
+        }
+        links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Join the best, and every other that agrees with all of those joined (then they are one).
+        let mut joined: Vec<(u64, Vec<Report>)> = Vec::new();
+        for (number, _, reports) in links {
+            if joined.iter().all(|(_, other)| self.consistent(other, &reports)) {
+                joined.push((number, reports));
+            }
+        }
+        joined.sort_by_key(|(n, _)| *n);
+
+        let Some((survivor, mut reports)) = joined.first().cloned() else {
+            let number = ids.allocate();
+            let new = fold(number, std::slice::from_ref(&report));
+            store.save(number, &new, &report)?;
+            self.index.insert(number, &report);
+            let changed_fields = changed_fields(&Event::default(), &new);
+            changes.push(Change { number, kind: UpdateKind::Created, event: new, changed_fields, merged: None });
+            return Ok(());
+        };
+        let before = store.event(survivor)?.unwrap_or_default();
+        let mut absorbed = Vec::new();
+        for (number, other) in &joined[1..] {
+            store.absorb(survivor, *number)?;
+            self.index.relabel(*number, survivor, other);
+            reports.extend(other.iter().cloned());
+            absorbed.push(*number);
+        }
+        reports.push(report.clone());
+        let after = fold(survivor, &reports);
+        store.save(survivor, &after, &report)?;
+        self.index.insert(survivor, &report);
+        let changed = changed_fields(&before, &after);
+        if absorbed.is_empty() {
+            if !changed.is_empty() {
+                let kind = if changed.iter().any(|f| f == "status") { UpdateKind::StatusChanged } else { UpdateKind::Updated };
+                changes.push(Change { number: survivor, kind, event: after, changed_fields: changed, merged: None });
+            }
+        } else {
+            for number in absorbed {
+                let change = Change {
+                    number: survivor,
+                    kind: UpdateKind::Merged,
+                    event: after.clone(),
+                    changed_fields: changed.clone(),
+                    merged: Some(number),
+                };
+                changes.push(change);
+            }
+        }
+        Ok(())
+    }
+
+    /// The best score of `event` against the reports of a stored event, if no report vetoes it
+    /// and the best reaches the threshold.
+    fn link(&self, event: &Event, reports: &[Report]) -> Option<f32> {
+        let mut best = f32::NEG_INFINITY;
+        for other in reports.iter().filter_map(|r| r.event.as_ref()) {
+            let c = compare(&self.config, event, other);
+            if c.veto.is_some() {
+                return None;
+            }
+            best = best.max(c.score);
+        }
+        (best >= self.config.threshold).then_some(best)
+    }
+
+    /// Whether no report of one event vetoes a report of the other.
+    fn consistent(&self, a: &[Report], b: &[Report]) -> bool {
+        a.iter()
+            .filter_map(|r| r.event.as_ref())
+            .all(|x| b.iter().filter_map(|r| r.event.as_ref()).all(|y| compare(&self.config, x, y).veto.is_none()))
+    }
 }
 
-/// The fields of `event` that carry a value: for a new event, everything that "changed".
-fn set_fields(e: &Event) -> Vec<String> {
+/// The fields that differ between two states of an event (for a new event, compared with the
+/// empty event: every field that is set).
+pub fn changed_fields(old: &Event, new: &Event) -> Vec<String> {
     [
-        ("event_type", e.event_type != 0),
-        ("cameo_code", !e.cameo_code.is_empty()),
-        ("mode", e.mode != 0),
-        ("status", e.status != 0),
-        ("participants", !e.participants.is_empty()),
-        ("date", e.date.is_some()),
-        ("location", e.location.is_some()),
-        ("topics", !e.topics.is_empty()),
-        ("evidence", !e.evidence.is_empty()),
-        ("confidence", e.confidence != 0.0),
-        ("article_ids", !e.article_ids.is_empty()),
-        ("num_articles", e.num_articles != 0),
-        ("num_sources", e.num_sources != 0),
+        ("event_type", old.event_type != new.event_type),
+        ("cameo_code", old.cameo_code != new.cameo_code),
+        ("mode", old.mode != new.mode),
+        ("status", old.status != new.status),
+        ("participants", old.participants != new.participants),
+        ("date", old.date != new.date),
+        ("location", old.location != new.location),
+        ("topics", old.topics != new.topics),
+        ("evidence", old.evidence != new.evidence),
+        ("confidence", old.confidence != new.confidence),
+        ("article_ids", old.article_ids != new.article_ids),
+        ("num_articles", old.num_articles != new.num_articles),
+        ("num_sources", old.num_sources != new.num_sources),
+        ("provenance", old.provenance != new.provenance),
+        ("conflicts", old.conflicts != new.conflicts),
     ]
     .into_iter()
-    .filter(|&(_, set)| set)
+    .filter(|&(_, changed)| changed)
     .map(|(name, _)| name.to_string())
     .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::proto::EventType;
-
-    #[test]
-    fn every_extracted_event_becomes_a_new_stored_event() {
-        let article = Article {
-            id: "a1".into(),
-            source: "youm7.com".into(),
-            ..Default::default()
-        };
-        let extraction = ExtractResponse {
-            article_id: "a1".into(),
-            events: vec![
-                Event {
-                    id: "a1#1".into(),
-                    event_type: EventType::Consult.into(),
-                    ..Default::default()
-                },
-                Event {
-                    id: "a1#2".into(),
-                    ..Default::default()
-                },
-            ],
-            warnings: vec![],
-        };
-        let mut ids = EventIds::new(7);
-        let changes = plan(&article, extraction, &mut ids);
-        assert_eq!(ids.next(), 9);
-        assert_eq!(
-            changes
-                .iter()
-                .map(|c| c.event.id.as_str())
-                .collect::<Vec<_>>(),
-            ["ev-7", "ev-8"]
-        );
-        assert!(changes.iter().all(|c| c.kind == UpdateKind::Created));
-        assert_eq!(
-            changes[0].changed_fields,
-            ["event_type", "article_ids", "num_articles", "num_sources"]
-        );
-        assert_eq!(changes[1].event.article_ids, ["a1"]);
-    }
-}
+mod tests;

@@ -28,9 +28,7 @@ impl Filter {
                 if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
                     Ok(code)
                 } else {
-                    Err(Status::invalid_argument(format!(
-                        "filter.countries: {c:?} is not an ISO 3166-1 alpha-3 code such as \"RUS\""
-                    )))
+                    Err(Status::invalid_argument(format!("filter.countries: {c:?} is not an ISO 3166-1 alpha-3 code such as \"RUS\"")))
                 }
             })
             .collect::<Result<_, _>>()?;
@@ -48,20 +46,12 @@ impl Filter {
                 )));
             }
         }
-        Ok(Filter {
-            countries,
-            actor_ids: f.actor_ids,
-            event_types: f.event_types,
-            statuses: f.statuses,
-        })
+        Ok(Filter { countries, actor_ids: f.actor_ids, event_types: f.event_types, statuses: f.statuses })
     }
 
     pub fn matches(&self, e: &Event) -> bool {
         let any = |wanted: &[String], get: fn(&crate::proto::Participant) -> &str| {
-            wanted.is_empty()
-                || e.participants
-                    .iter()
-                    .any(|p| wanted.iter().any(|w| w == get(p)))
+            wanted.is_empty() || e.participants.iter().any(|p| wanted.iter().any(|w| w == get(p)))
         };
         any(&self.countries, |p| &p.country)
             && any(&self.actor_ids, |p| &p.actor_id)
@@ -86,22 +76,13 @@ impl DateRange {
             }
             NaiveDate::parse_from_str(v, "%Y-%m-%d")
                 .map(Some)
-                .map_err(|_| {
-                    Status::invalid_argument(format!(
-                        "{field}: {v:?} is not a date; write it as YYYY-MM-DD"
-                    ))
-                })
+                .map_err(|_| Status::invalid_argument(format!("{field}: {v:?} is not a date; write it as YYYY-MM-DD")))
         };
-        let range = DateRange {
-            from: day("date_from", from)?,
-            to: day("date_to", to)?,
-        };
+        let range = DateRange { from: day("date_from", from)?, to: day("date_to", to)? };
         if let (Some(f), Some(t)) = (range.from, range.to)
             && f > t
         {
-            return Err(Status::invalid_argument(format!(
-                "date_from {from} is after date_to {to}"
-            )));
+            return Err(Status::invalid_argument(format!("date_from {from} is after date_to {to}")));
         }
         Ok(range)
     }
@@ -115,41 +96,10 @@ impl DateRange {
         if self.is_unbounded() {
             return true;
         }
-        let Some((first, last)) = date.and_then(span) else {
+        let Some((first, last)) = date.and_then(EventDate::days) else {
             return false;
         };
         self.from.is_none_or(|f| last >= f) && self.to.is_none_or(|t| first <= t)
-    }
-}
-
-/// First and last day of an event date ("2019", "2019-05", "2019-05-14", with an optional end).
-fn span(d: &EventDate) -> Option<(NaiveDate, NaiveDate)> {
-    let (first, start_last) = bounds(&d.start)?;
-    let last = if d.end.is_empty() {
-        start_last
-    } else {
-        bounds(&d.end)?.1
-    };
-    Some((first, last))
-}
-
-fn bounds(s: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let mut parts = s.splitn(3, '-').map(|p| p.parse::<u32>().ok());
-    let year = i32::try_from(parts.next()??).ok()?;
-    match (parts.next(), parts.next()) {
-        (None, _) => Some((
-            NaiveDate::from_ymd_opt(year, 1, 1)?,
-            NaiveDate::from_ymd_opt(year, 12, 31)?,
-        )),
-        (Some(m), None) => {
-            let first = NaiveDate::from_ymd_opt(year, m?, 1)?;
-            let next = first.checked_add_months(chrono::Months::new(1))?;
-            Some((first, next.pred_opt()?))
-        }
-        (Some(m), Some(d)) => {
-            let day = NaiveDate::from_ymd_opt(year, m?, d?)?;
-            Some((day, day))
-        }
     }
 }
 
@@ -159,11 +109,7 @@ mod tests {
     use crate::proto::Participant;
 
     fn date(start: &str, end: &str) -> EventDate {
-        EventDate {
-            start: start.into(),
-            end: end.into(),
-            ..Default::default()
-        }
+        EventDate { start: start.into(), end: end.into(), ..Default::default() }
     }
 
     #[test]
@@ -190,33 +136,15 @@ mod tests {
         let mut e = Event {
             event_type: EventType::Consult.into(),
             participants: vec![
-                Participant {
-                    country: "USA".into(),
-                    ..Default::default()
-                },
-                Participant {
-                    country: "RUS".into(),
-                    ..Default::default()
-                },
+                Participant { country: "USA".into(), ..Default::default() },
+                Participant { country: "RUS".into(), ..Default::default() },
             ],
             ..Default::default()
         };
         assert!(f.matches(&e));
         e.event_type = EventType::Accuse.into();
         assert!(!f.matches(&e));
-        assert!(
-            Filter::parse(Some(EventFilter {
-                countries: vec!["Russia".into()],
-                ..Default::default()
-            }))
-            .is_err()
-        );
-        assert!(
-            Filter::parse(Some(EventFilter {
-                event_types: vec![0],
-                ..Default::default()
-            }))
-            .is_err()
-        );
+        assert!(Filter::parse(Some(EventFilter { countries: vec!["Russia".into()], ..Default::default() })).is_err());
+        assert!(Filter::parse(Some(EventFilter { event_types: vec![0], ..Default::default() })).is_err());
     }
 }

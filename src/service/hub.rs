@@ -49,12 +49,7 @@ pub enum Start {
 
 impl Hub {
     pub fn new(store: Store, head: u64, metrics: Metrics) -> Hub {
-        Hub {
-            tail: broadcast::channel(TAIL).0,
-            head: watch::Sender::new(head),
-            store,
-            metrics,
-        }
+        Hub { tail: broadcast::channel(TAIL).0, head: watch::Sender::new(head), store, metrics }
     }
 
     /// Called by the writer after a commit: the new head first, then the updates.
@@ -68,21 +63,9 @@ impl Hub {
 
     /// Runs one subscription until the client goes away, `shutdown`, or a storage error (sent
     /// to the client as its final status).
-    pub async fn subscribe(
-        self,
-        filter: Filter,
-        start: Start,
-        sink: Sink,
-        shutdown: CancellationToken,
-    ) {
+    pub async fn subscribe(self, filter: Filter, start: Start, sink: Sink, shutdown: CancellationToken) {
         let _counted = Counted::new(&self.metrics);
-        let mut sub = Subscription {
-            hub: self,
-            filter,
-            sink,
-            shutdown,
-            last: 0,
-        };
+        let mut sub = Subscription { hub: self, filter, sink, shutdown, last: 0 };
         if let Err(status) = sub.run(start).await {
             let _ = sub.sink.send(Err(status)).await;
         }
@@ -114,9 +97,7 @@ enum Stop {
 
 impl From<crate::store::StoreError> for Stop {
     fn from(e: crate::store::StoreError) -> Self {
-        Stop::Failed(Status::unavailable(format!(
-            "reading the update log failed: {e}; resubscribe with after_sequence"
-        )))
+        Stop::Failed(Status::unavailable(format!("reading the update log failed: {e}; resubscribe with after_sequence")))
     }
 }
 
@@ -170,18 +151,9 @@ impl Subscription {
     /// Sends the matching current events; returns the log position they reflect.
     async fn snapshot(&mut self) -> Result<u64, Stop> {
         let filter = self.filter.clone();
-        let (events, head) = self
-            .hub
-            .store
-            .read(move |s| s.snapshot(|e| filter.matches(e)))
-            .await?;
+        let (events, head) = self.hub.store.read(move |s| s.snapshot(|e| filter.matches(e))).await?;
         for event in events {
-            let update = EventUpdate {
-                sequence: head,
-                kind: UpdateKind::Snapshot.into(),
-                event: Some(event),
-                ..Default::default()
-            };
+            let update = EventUpdate { sequence: head, kind: UpdateKind::Snapshot.into(), event: Some(event), ..Default::default() };
             self.send(update).await?;
         }
         Ok(head)
@@ -191,11 +163,7 @@ impl Subscription {
     async fn catch_up(&mut self) -> Result<(), Stop> {
         loop {
             let after = self.last;
-            let chunk = self
-                .hub
-                .store
-                .read(move |s| s.read_log(after, CHUNK))
-                .await?;
+            let chunk = self.hub.store.read(move |s| s.read_log(after, CHUNK)).await?;
             let done = chunk.len() < CHUNK;
             for update in chunk {
                 self.deliver(&update).await?;
@@ -209,11 +177,7 @@ impl Subscription {
     /// Sends `update` if it matches the filter; either way it is now the last one seen.
     async fn deliver(&mut self, update: &EventUpdate) -> Result<(), Stop> {
         self.last = update.sequence;
-        if !update
-            .event
-            .as_ref()
-            .is_some_and(|e| self.filter.matches(e))
-        {
+        if !update.event.as_ref().is_some_and(|e| self.filter.matches(e)) {
             return Ok(());
         }
         let lag = self.hub.head.borrow().saturating_sub(update.sequence);

@@ -81,12 +81,10 @@ where
         while let Some(task) = prepared_rx.recv().await {
             let acked = match task.await {
                 Ok(Prepared::Done(reply)) => Acked::Done(reply),
-                Ok(Prepared::Extracted(submission)) => {
-                    match shared.writer.enqueue(submission).await {
-                        Ok(pending) => Acked::Queued(pending),
-                        Err(e) => Acked::Done(Err(store_failure(e))),
-                    }
-                }
+                Ok(Prepared::Extracted(submission)) => match shared.writer.enqueue(submission).await {
+                    Ok(pending) => Acked::Queued(pending),
+                    Err(e) => Acked::Done(Err(store_failure(e))),
+                },
                 Err(e) => Acked::Done(Err(Status::internal(format!("ingest task failed: {e}")))),
             };
             if acked_tx.send(acked).await.is_err() {
@@ -125,16 +123,10 @@ async fn prepare(shared: Arc<Shared>, mut article: Article) -> Prepared {
         article.id = derived_id(&text_hash);
     }
     match shared.extract(article).await {
-        Ok((article, extraction)) => Prepared::Extracted(Submission {
-            article,
-            text_hash,
-            extraction,
-        }),
-        Err(id) => Prepared::Done(Ok(rejected(
-            id,
-            "the extractor failed on this article (a bug: please report it with the article)"
-                .into(),
-        ))),
+        Ok((article, extraction)) => Prepared::Extracted(Submission { article, text_hash, extraction }),
+        Err(id) => {
+            Prepared::Done(Ok(rejected(id, "the extractor failed on this article (a bug: please report it with the article)".into())))
+        }
     }
 }
 
@@ -144,32 +136,19 @@ fn count(metrics: &Metrics, result: &IngestResult) {
         IngestOutcome::Duplicate => Outcome::Duplicate,
         IngestOutcome::Rejected | IngestOutcome::Unspecified => Outcome::Rejected,
     });
-    metrics
-        .events_created
-        .inc_by(result.created_event_ids.len() as u64);
-    metrics
-        .events_updated
-        .inc_by(result.updated_event_ids.len() as u64);
+    metrics.events_created.inc_by(result.created_event_ids.len() as u64);
+    metrics.events_updated.inc_by(result.updated_event_ids.len() as u64);
 }
 
 fn store_failure(e: store::StoreError) -> Status {
     match e {
-        store::StoreError::Closed => Status::unavailable(
-            "the server is shutting down; resend the unacknowledged articles later",
-        ),
-        e => Status::internal(format!(
-            "{e}; this article and the rest of the stream were not stored"
-        )),
+        store::StoreError::Closed => Status::unavailable("the server is shutting down; resend the unacknowledged articles later"),
+        e => Status::internal(format!("{e}; this article and the rest of the stream were not stored")),
     }
 }
 
 fn rejected(article_id: String, error: String) -> IngestResult {
-    IngestResult {
-        article_id,
-        outcome: IngestOutcome::Rejected.into(),
-        error,
-        ..Default::default()
-    }
+    IngestResult { article_id, outcome: IngestOutcome::Rejected.into(), error, ..Default::default() }
 }
 
 /// The id of an article sent without one: a prefix of its text's hash.
@@ -180,15 +159,8 @@ fn derived_id(hash: &store::TextHash) -> String {
 impl Shared {
     /// Extracts on the bounded pool; gives the article back with its events, or its id if the
     /// extractor panicked.
-    pub(super) async fn extract(
-        &self,
-        article: Article,
-    ) -> Result<(Article, crate::proto::ExtractResponse), String> {
-        let _permit = self
-            .pool
-            .acquire()
-            .await
-            .expect("the pool semaphore is never closed");
+    pub(super) async fn extract(&self, article: Article) -> Result<(Article, crate::proto::ExtractResponse), String> {
+        let _permit = self.pool.acquire().await.expect("the pool semaphore is never closed");
         let extractor = self.extractor.clone();
         let id = article.id.clone();
         let started = Instant::now();
@@ -198,9 +170,7 @@ impl Shared {
         })
         .await
         .map_err(|_| id)?;
-        self.metrics
-            .extraction_seconds
-            .observe(started.elapsed().as_secs_f64());
+        self.metrics.extraction_seconds.observe(started.elapsed().as_secs_f64());
         Ok(done)
     }
 }

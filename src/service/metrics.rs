@@ -57,39 +57,17 @@ impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("rasad");
         let articles = Family::<OutcomeLabel, Counter>::default();
-        registry.register(
-            "articles_ingested",
-            "Articles received by Ingest, by outcome",
-            articles.clone(),
-        );
-        let extraction_seconds = Histogram::new([
-            0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1,
-        ]);
-        registry.register(
-            "extraction_seconds",
-            "Extraction time per article",
-            extraction_seconds.clone(),
-        );
+        registry.register("articles_ingested", "Articles received by Ingest, by outcome", articles.clone());
+        let extraction_seconds = Histogram::new([0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1]);
+        registry.register("extraction_seconds", "Extraction time per article", extraction_seconds.clone());
         let events_created = Counter::default();
-        registry.register(
-            "events_created",
-            "Stored events created",
-            events_created.clone(),
-        );
+        registry.register("events_created", "Stored events created", events_created.clone());
         let events_updated = Counter::default();
-        registry.register(
-            "events_updated",
-            "Stored events updated by a later article",
-            events_updated.clone(),
-        );
+        registry.register("events_updated", "Stored events updated by a later article", events_updated.clone());
         let subscribers = Gauge::default();
         registry.register("subscribers", "Open Subscribe streams", subscribers.clone());
         let subscriber_lag = Histogram::new([0.0, 1.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0]);
-        registry.register(
-            "subscriber_lag_updates",
-            "Log head minus the sequence of each delivered update",
-            subscriber_lag.clone(),
-        );
+        registry.register("subscriber_lag_updates", "Log head minus the sequence of each delivered update", subscriber_lag.clone());
         let subscriber_catchups = Counter::default();
         registry.register(
             "subscriber_catchups",
@@ -154,15 +132,11 @@ impl Metrics {
             request.extend_from_slice(&buf[..n]);
         }
         let line = String::from_utf8_lossy(&request);
-        let (status, body) =
-            if line.starts_with("GET /metrics ") || line.starts_with("GET /metrics?") {
-                ("200 OK", self.render())
-            } else {
-                (
-                    "404 Not Found",
-                    "only GET /metrics is served here\n".to_string(),
-                )
-            };
+        let (status, body) = if line.starts_with("GET /metrics ") || line.starts_with("GET /metrics?") {
+            ("200 OK", self.render())
+        } else {
+            ("404 Not Found", "only GET /metrics is served here\n".to_string())
+        };
         let head = format!(
             "HTTP/1.1 {status}\r\ncontent-type: text/plain; version=0.0.4; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
             body.len()

@@ -22,9 +22,10 @@ use self::{
 use crate::{
     article::{self, Limits},
     extract::Extractor,
+    merge::MergeConfig,
     proto::{
-        Article, EventUpdate, ExtractResponse, GetEventRequest, GetEventResponse, IngestResult,
-        ListEventsRequest, ListEventsResponse, SubscribeRequest,
+        Article, EventUpdate, ExtractResponse, GetEventRequest, GetEventResponse, IngestResult, ListEventsRequest, ListEventsResponse,
+        SubscribeRequest,
         rasad_service_server::{RasadService, RasadServiceServer},
     },
     store::{self, Store, writer::Writer},
@@ -50,6 +51,8 @@ pub struct Config {
     pub limits: Limits,
     /// Largest gRPC message accepted, in bytes.
     pub max_message_bytes: usize,
+    /// When two reports are one event.
+    pub merge: MergeConfig,
 }
 
 /// Listening sockets, bound by the caller (so tests can use port 0).
@@ -86,37 +89,27 @@ const DEFAULT_PAGE: u32 = 50;
 
 #[tonic::async_trait]
 impl RasadService for Service {
-    async fn extract(
-        &self,
-        request: Request<Article>,
-    ) -> Result<Response<ExtractResponse>, Status> {
+    async fn extract(&self, request: Request<Article>) -> Result<Response<ExtractResponse>, Status> {
         let article = request.into_inner();
-        article::validate(&article, &self.shared.limits)
-            .map_err(|e| Status::invalid_argument(e.to_string()))?;
-        let (_, extraction) = self.shared.extract(article).await.map_err(|id| {
-            Status::internal(format!(
-                "the extractor failed on article {id:?} (a bug: please report it)"
-            ))
-        })?;
+        article::validate(&article, &self.shared.limits).map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let (_, extraction) = self
+            .shared
+            .extract(article)
+            .await
+            .map_err(|id| Status::internal(format!("the extractor failed on article {id:?} (a bug: please report it)")))?;
         Ok(Response::new(extraction))
     }
 
     type IngestStream = Stream_<IngestResult>;
 
-    async fn ingest(
-        &self,
-        request: Request<Streaming<Article>>,
-    ) -> Result<Response<Self::IngestStream>, Status> {
+    async fn ingest(&self, request: Request<Streaming<Article>>) -> Result<Response<Self::IngestStream>, Status> {
         let replies = ingest::start(self.shared.clone(), request.into_inner());
         Ok(Response::new(Box::pin(ReceiverStream::new(replies))))
     }
 
     type SubscribeStream = Stream_<EventUpdate>;
 
-    async fn subscribe(
-        &self,
-        request: Request<SubscribeRequest>,
-    ) -> Result<Response<Self::SubscribeStream>, Status> {
+    async fn subscribe(&self, request: Request<SubscribeRequest>) -> Result<Response<Self::SubscribeStream>, Status> {
         let req = request.into_inner();
         let filter = Filter::parse(req.filter)?;
         let start = match (req.after_sequence, req.snapshot) {
@@ -136,37 +129,18 @@ impl RasadService for Service {
         Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
     }
 
-    async fn get_event(
-        &self,
-        request: Request<GetEventRequest>,
-    ) -> Result<Response<GetEventResponse>, Status> {
+    async fn get_event(&self, request: Request<GetEventRequest>) -> Result<Response<GetEventResponse>, Status> {
         let id = request.into_inner().event_id;
         if id.is_empty() {
-            return Err(Status::invalid_argument(
-                "event_id is empty; pass an id such as \"ev-1\"",
-            ));
+            return Err(Status::invalid_argument("event_id is empty; pass an id such as \"ev-1\""));
         }
-        let not_found = || {
-            Status::not_found(format!(
-                "no stored event has id {id:?}; ids look like \"ev-1\" (see ListEvents)"
-            ))
-        };
+        let not_found = || Status::not_found(format!("no stored event has id {id:?}; ids look like \"ev-1\" (see ListEvents)"));
         let n = store::parse_event_id(&id).ok_or_else(not_found)?;
-        let event = self
-            .shared
-            .store
-            .read(move |s| s.get_event(n))
-            .await
-            .map_err(storage)?;
-        Ok(Response::new(GetEventResponse {
-            event: Some(event.ok_or_else(not_found)?),
-        }))
+        let event = self.shared.store.read(move |s| s.get_event(n)).await.map_err(storage)?;
+        Ok(Response::new(GetEventResponse { event: Some(event.ok_or_else(not_found)?) }))
     }
 
-    async fn list_events(
-        &self,
-        request: Request<ListEventsRequest>,
-    ) -> Result<Response<ListEventsResponse>, Status> {
+    async fn list_events(&self, request: Request<ListEventsRequest>) -> Result<Response<ListEventsResponse>, Status> {
         let req = request.into_inner();
         let filter = Filter::parse(req.filter)?;
         let dates = DateRange::parse(&req.date_from, &req.date_to)?;
@@ -183,17 +157,10 @@ impl RasadService for Service {
         let page = self
             .shared
             .store
-            .read(move |s| {
-                s.list_events(from, limit, |e| {
-                    filter.matches(e) && dates.matches(e.date.as_ref())
-                })
-            })
+            .read(move |s| s.list_events(from, limit, |e| filter.matches(e) && dates.matches(e.date.as_ref())))
             .await
             .map_err(storage)?;
-        Ok(Response::new(ListEventsResponse {
-            events: page.events,
-            next_page_token: page.next.map(|n| n.to_string()).unwrap_or_default(),
-        }))
+        Ok(Response::new(ListEventsResponse { events: page.events, next_page_token: page.next.map(|n| n.to_string()).unwrap_or_default() }))
     }
 }
 
@@ -214,10 +181,8 @@ pub async fn serve(
     let head = store.head()?;
     let hub = Hub::new(store.clone(), head, metrics.clone());
     let publisher = hub.clone();
-    let (writer, writer_thread) = Writer::spawn(
-        store.clone(),
-        Box::new(move |updates, head| publisher.publish(updates, head)),
-    )?;
+    let (writer, writer_thread) =
+        Writer::spawn(store.clone(), config.merge.clone(), Box::new(move |updates, head| publisher.publish(updates, head)))?;
     let shared = Arc::new(Shared {
         extractor,
         pool: Semaphore::new(config.workers.max(1)),
@@ -250,35 +215,23 @@ pub async fn serve(
         .add_service(reflection().build_v1()?)
         .add_service(reflection().build_v1alpha()?)
         .add_service(rasad)
-        .serve_with_incoming_shutdown(
-            tonic::transport::server::TcpIncoming::from(listeners.grpc).with_nodelay(Some(true)),
-            async move {
-                shutdown.cancelled().await;
-                health
-                    .set_not_serving::<RasadServiceServer<Service>>()
-                    .await;
-                tracing::info!("shutting down: finishing in-flight articles");
-            },
-        )
+        .serve_with_incoming_shutdown(tonic::transport::server::TcpIncoming::from(listeners.grpc).with_nodelay(Some(true)), async move {
+            shutdown.cancelled().await;
+            health.set_not_serving::<RasadServiceServer<Service>>().await;
+            tracing::info!("shutting down: finishing in-flight articles");
+        })
         .await?;
 
     // The server dropped every handler, so the writer's queue closes once drained.
-    let joined = tokio::time::timeout(
-        Duration::from_secs(30),
-        tokio::task::spawn_blocking(move || writer_thread.join()),
-    );
+    let joined = tokio::time::timeout(Duration::from_secs(30), tokio::task::spawn_blocking(move || writer_thread.join()));
     match joined.await {
         Ok(Ok(Ok(()))) => tracing::info!("store closed"),
         Ok(_) => anyhow::bail!("the store writer thread panicked"),
-        Err(_) => tracing::warn!(
-            "the store writer did not finish within 30 s; exiting anyway (acknowledged articles are durable)"
-        ),
+        Err(_) => tracing::warn!("the store writer did not finish within 30 s; exiting anyway (acknowledged articles are durable)"),
     }
     Ok(())
 }
 
 fn local(listener: &TcpListener) -> SocketAddr {
-    listener
-        .local_addr()
-        .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+    listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
 }

@@ -17,7 +17,10 @@ use prost::Message;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use sha2::{Digest, Sha256};
 
-use crate::proto::{Event, EventUpdate};
+use crate::{
+    merge::Report,
+    proto::{Event, EventUpdate},
+};
 
 /// Article id → the `IngestResult` it was acknowledged with (protobuf).
 pub(crate) const ARTICLES: TableDefinition<&str, &[u8]> = TableDefinition::new("articles");
@@ -27,6 +30,10 @@ pub(crate) const TEXTS: TableDefinition<&[u8], &str> = TableDefinition::new("tex
 pub(crate) const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
 /// Sequence number → `EventUpdate` (protobuf). Gapless, starting at 1.
 pub(crate) const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
+/// (Event number, report key "articleId#index") → the `merge::Report` it holds (protobuf).
+pub(crate) const REPORTS: TableDefinition<(u64, &str), &[u8]> = TableDefinition::new("reports");
+/// Number of an event absorbed by a merge → the number of the event that absorbed it.
+pub(crate) const MERGED_INTO: TableDefinition<u64, u64> = TableDefinition::new("merged_into");
 /// Counters that must survive restarts (`next_event`).
 pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 
@@ -36,15 +43,9 @@ pub enum StoreError {
     #[error("storage error: {0}")]
     Storage(Arc<redb::Error>),
     #[error("corrupt record in table {table}: {source}")]
-    Corrupt {
-        table: &'static str,
-        source: prost::DecodeError,
-    },
+    Corrupt { table: &'static str, source: prost::DecodeError },
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir {
-        path: String,
-        source: Arc<std::io::Error>,
-    },
+    DataDir { path: String, source: Arc<std::io::Error> },
     #[error("the store is shutting down")]
     Closed,
 }
@@ -94,10 +95,7 @@ pub struct EventPage {
 impl Store {
     /// Opens (or creates) `rasad.redb` in `dir`, creating the directory and tables as needed.
     pub fn open(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir {
-            path: dir.display().to_string(),
-            source: Arc::new(e),
-        })?;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir { path: dir.display().to_string(), source: Arc::new(e) })?;
         let db = Database::create(dir.join("rasad.redb"))?;
         let txn = db.begin_write()?;
         txn.open_table(ARTICLES)?;
@@ -105,6 +103,8 @@ impl Store {
         txn.open_table(EVENTS)?;
         txn.open_table(LOG)?;
         txn.open_table(META)?;
+        txn.open_table(REPORTS)?;
+        txn.open_table(MERGED_INTO)?;
         txn.commit()?;
         Ok(Store { db: Arc::new(db) })
     }
@@ -116,9 +116,7 @@ impl Store {
         R: Send + 'static,
     {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || f(&store))
-            .await
-            .unwrap_or(Err(StoreError::Closed))
+        tokio::task::spawn_blocking(move || f(&store)).await.unwrap_or(Err(StoreError::Closed))
     }
 
     /// The sequence number of the last committed update (0 when the log is empty).
@@ -128,23 +126,36 @@ impl Store {
         Ok(log.last()?.map_or(0, |(k, _)| k.value()))
     }
 
-    pub fn get_event(&self, n: u64) -> Result<Option<Event>> {
+    /// Event `n`, or the event that absorbed it when a merge folded it into another.
+    pub fn get_event(&self, mut n: u64) -> Result<Option<Event>> {
         let txn = self.db.begin_read()?;
         let events = txn.open_table(EVENTS)?;
-        events
-            .get(n)?
-            .map(|v| decode("events", v.value()))
-            .transpose()
+        let merged = txn.open_table(MERGED_INTO)?;
+        loop {
+            if let Some(v) = events.get(n)? {
+                return decode("events", v.value()).map(Some);
+            }
+            match merged.get(n)? {
+                Some(into) => n = into.value(),
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// Every stored report with its event number, for rebuilding the merge index.
+    pub fn for_each_report(&self, mut f: impl FnMut(u64, Report)) -> Result<()> {
+        let txn = self.db.begin_read()?;
+        let reports = txn.open_table(REPORTS)?;
+        for entry in reports.iter()? {
+            let (k, v) = entry?;
+            f(k.value().0, decode("reports", v.value())?);
+        }
+        Ok(())
     }
 
     /// Up to `limit` events matching `keep`, newest (highest number) first, starting at event
     /// number `from` (inclusive; `None` = the newest).
-    pub fn list_events(
-        &self,
-        from: Option<u64>,
-        limit: usize,
-        keep: impl Fn(&Event) -> bool,
-    ) -> Result<EventPage> {
+    pub fn list_events(&self, from: Option<u64>, limit: usize, keep: impl Fn(&Event) -> bool) -> Result<EventPage> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(EVENTS)?;
         let mut events = Vec::new();
@@ -155,10 +166,7 @@ impl Store {
                 continue;
             }
             if events.len() == limit {
-                return Ok(EventPage {
-                    events,
-                    next: Some(k.value()),
-                });
+                return Ok(EventPage { events, next: Some(k.value()) });
             }
             events.push(event);
         }

@@ -1,6 +1,6 @@
 //! The single writer: one thread owns every write transaction. It takes as many queued articles
-//! as are waiting (group commit), decides duplicates, asks [`crate::merge::plan`] what each
-//! article changes, appends the updates to the log with consecutive sequence numbers, commits
+//! as are waiting (group commit), decides duplicates, asks the [`Merger`] what each article
+//! changes (it reads and writes the events and their reports inside the transaction), appends the updates to the log with consecutive sequence numbers, commits
 //! once (`fsync`), and only then acknowledges each article and publishes the updates.
 //!
 //! A single writer gives a total order of updates without locks; the CPU-heavy extraction
@@ -12,10 +12,10 @@ use prost::Message;
 use redb::{ReadableDatabase, ReadableTable};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{ARTICLES, EVENTS, LOG, META, Result, Store, StoreError, TEXTS, TextHash};
+use super::{ARTICLES, EVENTS, LOG, MERGED_INTO, META, REPORTS, Result, Store, StoreError, TEXTS, TextHash, decode};
 use crate::{
-    merge,
-    proto::{Article, EventUpdate, ExtractResponse, IngestOutcome, IngestResult, UpdateKind},
+    merge::{self, EventStore, MergeConfig, Merger, Report},
+    proto::{Article, Event, EventUpdate, ExtractResponse, IngestOutcome, IngestResult, UpdateKind},
 };
 
 /// Most articles committed in one transaction.
@@ -45,16 +45,13 @@ pub struct Writer {
 
 impl Writer {
     /// Starts the writer thread on `store`.
-    pub fn spawn(store: Store, publish: Publish) -> Result<(Writer, thread::JoinHandle<()>)> {
-        let state = State::load(store)?;
+    pub fn spawn(store: Store, merge: MergeConfig, publish: Publish) -> Result<(Writer, thread::JoinHandle<()>)> {
+        let state = State::load(store, merge)?;
         let (tx, rx) = mpsc::channel(QUEUE);
         let handle = thread::Builder::new()
             .name("rasad-writer".into())
             .spawn(move || state.run(rx, publish))
-            .map_err(|e| StoreError::DataDir {
-                path: "writer thread".into(),
-                source: Arc::new(e),
-            })?;
+            .map_err(|e| StoreError::DataDir { path: "writer thread".into(), source: Arc::new(e) })?;
         Ok((Writer { tx }, handle))
     }
 
@@ -63,10 +60,7 @@ impl Writer {
     /// committed in the order they are queued.
     pub async fn enqueue(&self, submission: Submission) -> Result<Pending> {
         let (ack, done) = oneshot::channel();
-        self.tx
-            .send((submission, ack))
-            .await
-            .map_err(|_| StoreError::Closed)?;
+        self.tx.send((submission, ack)).await.map_err(|_| StoreError::Closed)?;
         Ok(Pending(done))
     }
 }
@@ -85,22 +79,25 @@ struct State {
     /// Sequence number of the next update.
     next_seq: u64,
     next_event: u64,
+    merger: Merger,
 }
 
 impl State {
-    fn load(store: Store) -> Result<State> {
+    fn load(store: Store, merge: MergeConfig) -> Result<State> {
         let next_seq = store.head()? + 1;
         let txn = store.db.begin_read()?;
-        let next_event = txn
-            .open_table(META)?
-            .get("next_event")?
-            .map_or(1, |v| v.value());
+        let next_event = txn.open_table(META)?.get("next_event")?.map_or(1, |v| v.value());
         drop(txn);
-        Ok(State {
-            store,
-            next_seq,
-            next_event,
-        })
+        let mut state = State { store, next_seq, next_event, merger: Merger::new(merge) };
+        state.reindex()?;
+        Ok(state)
+    }
+
+    /// Rebuilds the merge index from the stored reports.
+    fn reindex(&mut self) -> Result<()> {
+        self.merger.clear();
+        let merger = &mut self.merger;
+        self.store.for_each_report(|number, report| merger.file(number, &report))
     }
 
     fn run(mut self, mut rx: mpsc::Receiver<(Submission, Ack)>, mut publish: Publish) {
@@ -124,6 +121,9 @@ impl State {
                 }
                 Err(e) => {
                     tracing::error!(error = %e, articles = acks.len(), "commit failed; articles not stored");
+                    if let Err(e) = self.reindex() {
+                        tracing::error!(error = %e, "cannot rebuild the merge index");
+                    }
                     for ack in acks {
                         let _ = ack.send(Err(e.clone()));
                     }
@@ -133,10 +133,7 @@ impl State {
     }
 
     /// Writes one batch in one transaction. The counters advance only if it commits.
-    fn commit(
-        &mut self,
-        batch: Vec<Submission>,
-    ) -> Result<(Vec<IngestResult>, Vec<Arc<EventUpdate>>)> {
+    fn commit(&mut self, batch: Vec<Submission>) -> Result<(Vec<IngestResult>, Vec<Arc<EventUpdate>>)> {
         let mut seq = self.next_seq;
         let mut ids = merge::EventIds::new(self.next_event);
         let mut results = Vec::with_capacity(batch.len());
@@ -145,19 +142,13 @@ impl State {
         {
             let mut articles = txn.open_table(ARTICLES)?;
             let mut texts = txn.open_table(TEXTS)?;
-            let mut events = txn.open_table(EVENTS)?;
+            let mut tables =
+                Tables { events: txn.open_table(EVENTS)?, reports: txn.open_table(REPORTS)?, merged: txn.open_table(MERGED_INTO)? };
             let mut log = txn.open_table(LOG)?;
-            for Submission {
-                article,
-                text_hash,
-                extraction,
-            } in batch
-            {
+            for Submission { article, text_hash, extraction } in batch {
                 let earlier = match articles.get(article.id.as_str())? {
                     Some(_) => Some(article.id.clone()),
-                    None => texts
-                        .get(text_hash.as_slice())?
-                        .map(|v| v.value().to_string()),
+                    None => texts.get(text_hash.as_slice())?.map(|v| v.value().to_string()),
                 };
                 if let Some(duplicate_of) = earlier {
                     results.push(IngestResult {
@@ -168,27 +159,26 @@ impl State {
                     });
                     continue;
                 }
-                let mut result = IngestResult {
-                    article_id: article.id.clone(),
-                    outcome: IngestOutcome::Accepted.into(),
-                    ..Default::default()
-                };
-                for change in merge::plan(&article, extraction, &mut ids) {
-                    events.insert(change.number, change.event.encode_to_vec().as_slice())?;
+                let mut result =
+                    IngestResult { article_id: article.id.clone(), outcome: IngestOutcome::Accepted.into(), ..Default::default() };
+                for change in self.merger.plan(&mut tables, &article, extraction, &mut ids)? {
                     let update = EventUpdate {
                         sequence: seq,
                         kind: change.kind.into(),
                         changed_fields: change.changed_fields,
                         article_id: article.id.clone(),
-                        merged_event_id: String::new(),
+                        merged_event_id: change.merged.map(super::event_id).unwrap_or_default(),
                         event: Some(change.event),
                     };
                     log.insert(seq, update.encode_to_vec().as_slice())?;
                     seq += 1;
                     let event_id = super::event_id(change.number);
-                    match change.kind {
-                        UpdateKind::Created => result.created_event_ids.push(event_id),
-                        _ => result.updated_event_ids.push(event_id),
+                    let ids = match change.kind {
+                        UpdateKind::Created => &mut result.created_event_ids,
+                        _ => &mut result.updated_event_ids,
+                    };
+                    if !ids.contains(&event_id) {
+                        ids.push(event_id);
                     }
                     updates.push(Arc::new(update));
                 }
@@ -202,5 +192,51 @@ impl State {
         self.next_seq = seq;
         self.next_event = ids.next();
         Ok((results, updates))
+    }
+}
+
+/// The event tables of a write transaction, as merging sees them.
+struct Tables<'t> {
+    events: redb::Table<'t, u64, &'static [u8]>,
+    reports: redb::Table<'t, (u64, &'static str), &'static [u8]>,
+    merged: redb::Table<'t, u64, u64>,
+}
+
+impl Tables<'_> {
+    fn keyed_reports(&self, number: u64) -> Result<Vec<(String, Report)>> {
+        let mut out = Vec::new();
+        for entry in self.reports.range((number, "")..(number + 1, ""))? {
+            let (k, v) = entry?;
+            out.push((k.value().1.to_string(), decode("reports", v.value())?));
+        }
+        Ok(out)
+    }
+}
+
+impl EventStore for Tables<'_> {
+    type Error = StoreError;
+
+    fn reports(&mut self, number: u64) -> Result<Vec<Report>> {
+        Ok(self.keyed_reports(number)?.into_iter().map(|(_, r)| r).collect())
+    }
+
+    fn event(&mut self, number: u64) -> Result<Option<Event>> {
+        self.events.get(number)?.map(|v| decode("events", v.value())).transpose()
+    }
+
+    fn save(&mut self, number: u64, event: &Event, added: &Report) -> Result<()> {
+        self.events.insert(number, event.encode_to_vec().as_slice())?;
+        self.reports.insert((number, added.key().as_str()), added.encode_to_vec().as_slice())?;
+        Ok(())
+    }
+
+    fn absorb(&mut self, into: u64, from: u64) -> Result<()> {
+        for (key, report) in self.keyed_reports(from)? {
+            self.reports.remove((from, key.as_str()))?;
+            self.reports.insert((into, key.as_str()), report.encode_to_vec().as_slice())?;
+        }
+        self.events.remove(from)?;
+        self.merged.insert(from, into)?;
+        Ok(())
     }
 }

@@ -6,9 +6,10 @@ use std::{sync::Arc, time::Duration};
 
 use rasad::{
     article::Limits,
+    merge::MergeConfig,
     proto::{
-        Article, Event, EventDate, EventStatus, EventType, EventUpdate, ExtractResponse,
-        IngestResult, Participant, SubscribeRequest, rasad_service_client::RasadServiceClient,
+        Article, Event, EventDate, EventStatus, EventType, EventUpdate, ExtractResponse, IngestResult, Participant, SubscribeRequest,
+        rasad_service_client::RasadServiceClient,
     },
     service::{self, Config, EventExtractor, Listeners},
 };
@@ -32,46 +33,26 @@ impl EventExtractor for Scripted {
             .enumerate()
             .map(|(i, spec)| {
                 let mut words = spec.split_whitespace();
-                let event_type =
-                    EventType::from_str_name(&format!("EVENT_TYPE_{}", words.next().unwrap()))
-                        .unwrap();
-                let status =
-                    EventStatus::from_str_name(&format!("EVENT_STATUS_{}", words.next().unwrap()))
-                        .unwrap();
+                let event_type = EventType::from_str_name(&format!("EVENT_TYPE_{}", words.next().unwrap())).unwrap();
+                let status = EventStatus::from_str_name(&format!("EVENT_STATUS_{}", words.next().unwrap())).unwrap();
                 Event {
                     id: format!("{}#{}", article.id, i + 1),
                     event_type: event_type.into(),
                     status: status.into(),
                     participants: words
-                        .map(|c| Participant {
-                            actor_id: format!("state/{c}"),
-                            country: c.into(),
-                            ..Default::default()
-                        })
+                        .map(|c| Participant { actor_id: format!("state/{c}"), country: c.into(), ..Default::default() })
                         .collect(),
-                    date: Some(EventDate {
-                        start: "2019-05-14".into(),
-                        ..Default::default()
-                    }),
+                    date: Some(EventDate { start: "2019-05-14".into(), ..Default::default() }),
                     ..Default::default()
                 }
             })
             .collect();
-        ExtractResponse {
-            article_id: article.id.clone(),
-            events,
-            warnings: vec![],
-        }
+        ExtractResponse { article_id: article.id.clone(), events, warnings: vec![] }
     }
 }
 
 pub fn article(id: &str, text: &str) -> Article {
-    Article {
-        id: id.into(),
-        text: text.into(),
-        published_at: "2019-05-14".into(),
-        ..Default::default()
-    }
+    Article { id: id.into(), text: text.into(), published_at: "2019-05-14".into(), ..Default::default() }
 }
 
 /// A server running in this process until dropped.
@@ -87,36 +68,19 @@ impl TestServer {
         Self::start_in(tempfile::tempdir().unwrap(), extractor).await
     }
 
-    pub async fn start_in(
-        dir: tempfile::TempDir,
-        extractor: Arc<dyn EventExtractor>,
-    ) -> TestServer {
+    pub async fn start_in(dir: tempfile::TempDir, extractor: Arc<dyn EventExtractor>) -> TestServer {
         let grpc = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", grpc.local_addr().unwrap());
         let config = Config {
             data_dir: dir.path().to_path_buf(),
             workers: 2,
-            limits: Limits {
-                max_article_bytes: 64 * 1024,
-            },
+            limits: Limits { max_article_bytes: 64 * 1024 },
             max_message_bytes: 1 << 20,
+            merge: MergeConfig::default(),
         };
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(service::serve(
-            config,
-            Listeners {
-                grpc,
-                metrics: None,
-            },
-            extractor,
-            shutdown.clone(),
-        ));
-        TestServer {
-            url,
-            shutdown,
-            task: Some(task),
-            dir,
-        }
+        let task = tokio::spawn(service::serve(config, Listeners { grpc, metrics: None }, extractor, shutdown.clone()));
+        TestServer { url, shutdown, task: Some(task), dir }
     }
 
     pub async fn client(&self) -> Client {
@@ -127,11 +91,7 @@ impl TestServer {
     pub async fn stop(mut self) -> tempfile::TempDir {
         self.shutdown.cancel();
         let task = self.task.take().unwrap();
-        tokio::time::timeout(Duration::from_secs(20), task)
-            .await
-            .expect("graceful shutdown")
-            .unwrap()
-            .unwrap();
+        tokio::time::timeout(Duration::from_secs(20), task).await.expect("graceful shutdown").unwrap().unwrap();
         let dir = tempfile::tempdir().unwrap();
         std::mem::replace(&mut self.dir, dir)
     }
@@ -164,11 +124,7 @@ pub async fn ingest(client: &mut Client, articles: Vec<Article>) -> Vec<IngestRe
             }
         }
     });
-    let mut results = client
-        .ingest(ReceiverStream::new(rx))
-        .await
-        .unwrap()
-        .into_inner();
+    let mut results = client.ingest(ReceiverStream::new(rx)).await.unwrap().into_inner();
     let mut out = Vec::new();
     while let Some(r) = results.message().await.unwrap() {
         out.push(r);

@@ -1,0 +1,200 @@
+//! Whether two reports describe one happening: a score over the fields that identify it, the
+//! names of the fields that agreed, and the veto that rules a merge out (different type, date,
+//! place, phone vs in-person, disjoint participants, a different minister of the same state).
+
+use chrono::NaiveDate;
+use rustc_hash::FxHashSet;
+
+use super::MergeConfig;
+use crate::proto::{ActorKind, ConsultMode, DatePrecision, Event, EventStatus, Location};
+
+/// The explainable outcome of comparing two reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub score: f32,
+    /// The fields that agreed ("event_type", "participants", "date", "location", "mode", "topics").
+    pub agreed: Vec<&'static str>,
+    /// Why the two cannot be one event, if they cannot.
+    pub veto: Option<&'static str>,
+}
+
+impl Comparison {
+    /// Whether the two reports are one event under `config`.
+    pub fn merges(&self, config: &MergeConfig) -> bool {
+        self.veto.is_none() && self.score >= config.threshold
+    }
+}
+
+/// Compares two extracted events.
+pub fn compare(config: &MergeConfig, a: &Event, b: &Event) -> Comparison {
+    let mut c = Comparison { score: 0.0, agreed: Vec::new(), veto: None };
+    if a.event_type != b.event_type {
+        c.veto = Some("event_type");
+        return c;
+    }
+    c.agreed.push("event_type");
+    let steps: [fn(&MergeConfig, &Event, &Event) -> Result<Option<(f32, &'static str)>, &'static str>; 5] =
+        [participants, date, location, mode, topics];
+    for step in steps {
+        match step(config, a, b) {
+            Ok(Some((score, field))) => {
+                c.score += score;
+                if score > 0.0 {
+                    c.agreed.push(field);
+                }
+            }
+            Ok(None) => {}
+            Err(veto) => {
+                c.veto = Some(veto);
+                return c;
+            }
+        }
+    }
+    c
+}
+
+type Step = Result<Option<(f32, &'static str)>, &'static str>;
+
+/// The sides of an event: their countries, or the actor id of organisations.
+pub(crate) fn sides(e: &Event) -> Vec<&str> {
+    let mut sides: Vec<&str> =
+        e.participants.iter().map(|p| if p.country.is_empty() { p.actor_id.as_str() } else { p.country.as_str() }).collect();
+    sides.sort_unstable();
+    sides.dedup();
+    sides
+}
+
+fn participants(config: &MergeConfig, a: &Event, b: &Event) -> Step {
+    let (sa, sb) = (sides(a), sides(b));
+    let shared = sa.iter().filter(|s| sb.contains(s)).count();
+    let single = sa.len() == 1 && sb.len() == 1;
+    if shared == 0 || (!single && shared < 2) {
+        return Err("participants");
+    }
+    // Lavrov and Shoigu are both Russia, but a meeting of one is not a meeting of the other.
+    for side in &sa {
+        let persons = |e: &Event| -> FxHashSet<String> {
+            e.participants.iter().filter(|p| p.kind() == ActorKind::Person && p.country == *side).map(|p| p.actor_id.clone()).collect()
+        };
+        let (pa, pb) = (persons(a), persons(b));
+        if !pa.is_empty() && !pb.is_empty() && pa.is_disjoint(&pb) {
+            return Err("participants");
+        }
+    }
+    if sa == sb {
+        return Ok(Some((config.participants_identical, "participants")));
+    }
+    let union = sa.len() + sb.len() - shared;
+    if (shared as f32) / (union as f32) >= config.min_participant_overlap {
+        Ok(Some((config.participants_overlap, "participants")))
+    } else {
+        Err("participants")
+    }
+}
+
+/// What a report says about when.
+enum When {
+    /// A date the article gave: first and last day, and whether it is one day.
+    Explicit(NaiveDate, NaiveDate, bool),
+    /// Only the publication day; whether the report says it happened.
+    Published(NaiveDate, bool),
+    Unknown,
+}
+
+fn when(e: &Event) -> When {
+    let Some(d) = &e.date else { return When::Unknown };
+    let Some((first, last)) = d.days() else { return When::Unknown };
+    if d.from_publication {
+        When::Published(first, e.status() == EventStatus::Occurred)
+    } else {
+        When::Explicit(first, last, d.precision() == DatePrecision::Day || first == last)
+    }
+}
+
+fn date(config: &MergeConfig, a: &Event, b: &Event) -> Step {
+    let tol = config.day_tolerance_days;
+    let apart = |x: NaiveDate, y: NaiveDate| (x - y).num_days().abs();
+    let contained = |first: NaiveDate, last: NaiveDate| {
+        if (last - first).num_days() <= 31 { config.contained_month } else { config.contained_vague }
+    };
+    // A report dated by its publication: how a date [first, last] relates to it.
+    let published = |p: NaiveDate, occurred: bool, first: NaiveDate, last: NaiveDate| -> Step {
+        if first == last && apart(p, first) <= tol {
+            Ok(Some((config.same_publication_day, "date")))
+        } else if first <= p && p <= last {
+            Ok(Some((contained(first, last), "date")))
+        } else if last <= p && (p - last).num_days() <= config.weak_window_days {
+            Ok(Some((config.weak_date, "date")))
+        } else if !occurred && first >= p && (first - p).num_days() <= config.planned_window_days {
+            Ok(None)
+        } else {
+            Err("date")
+        }
+    };
+    match (when(a), when(b)) {
+        (When::Unknown, _) | (_, When::Unknown) => Ok(None),
+        (When::Explicit(f1, l1, day1), When::Explicit(f2, l2, day2)) => {
+            if day1 && day2 {
+                return if apart(f1, f2) <= tol { Ok(Some((config.same_day, "date"))) } else { Err("date") };
+            }
+            let overlap = f1 <= l2 + chrono::Days::new(tol as u64) && f2 <= l1 + chrono::Days::new(tol as u64);
+            if !overlap {
+                return Err("date");
+            }
+            let widest = if (l1 - f1) > (l2 - f2) { (f1, l1) } else { (f2, l2) };
+            Ok(Some((contained(widest.0, widest.1), "date")))
+        }
+        (When::Published(p, occurred), When::Explicit(f, l, _)) | (When::Explicit(f, l, _), When::Published(p, occurred)) => {
+            published(p, occurred, f, l)
+        }
+        (When::Published(p1, o1), When::Published(p2, o2)) => {
+            if apart(p1, p2) <= tol {
+                Ok(Some((config.same_publication_day, "date")))
+            } else if o1 && o2 && apart(p1, p2) <= config.weak_window_days {
+                Ok(Some((config.weak_date, "date")))
+            } else if !(o1 && o2) && apart(p1, p2) <= config.planned_window_days {
+                Ok(None)
+            } else {
+                Err("date")
+            }
+        }
+    }
+}
+
+/// A location as compared: its English name, else its country.
+pub(crate) fn location_name(l: &Location) -> &str {
+    if l.name_en.is_empty() { &l.country } else { &l.name_en }
+}
+
+fn place(e: &Event) -> Option<(&str, &str)> {
+    let l = e.location.as_ref()?;
+    let name = location_name(l);
+    (!name.is_empty()).then_some((name, l.country.as_str()))
+}
+
+fn location(config: &MergeConfig, a: &Event, b: &Event) -> Step {
+    match (place(a), place(b)) {
+        (Some((n1, _)), Some((n2, _))) if n1 == n2 => Ok(Some((config.location, "location"))),
+        (Some((_, c1)), Some((_, c2))) if !c1.is_empty() && c1 == c2 => Ok(Some((config.location_same_country, "location"))),
+        (Some(_), Some(_)) => Err("location"),
+        _ => Ok(None),
+    }
+}
+
+fn mode(config: &MergeConfig, a: &Event, b: &Event) -> Step {
+    let (ma, mb) = (a.mode(), b.mode());
+    if ma == ConsultMode::Unspecified || mb == ConsultMode::Unspecified {
+        Ok(None)
+    } else if ma == mb {
+        Ok(Some((config.mode, "mode")))
+    } else if ma == ConsultMode::Phone || mb == ConsultMode::Phone {
+        Err("mode")
+    } else {
+        Ok(Some((config.mode_differs, "mode")))
+    }
+}
+
+fn topics(config: &MergeConfig, a: &Event, b: &Event) -> Step {
+    let shared = a.topics.iter().any(|t| b.topics.iter().any(|u| u.name_en == t.name_en));
+    Ok(shared.then_some((config.topics, "topics")))
+}

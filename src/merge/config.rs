@@ -1,0 +1,102 @@
+//! The thresholds and weights of the merge decision, with defaults; `rasad serve
+//! --merge-config FILE` reads them from JSON (absent keys keep their default).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// How much each kind of agreement counts, and what it takes to merge. A report joins a stored
+/// event when no report of that event vetoes it and its best score reaches [`threshold`].
+///
+/// [`threshold`]: MergeConfig::threshold
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MergeConfig {
+    /// Lowest score that makes two reports one event.
+    pub threshold: f32,
+    /// Two day-precise dates this many days apart or less are the same day (time zones,
+    /// "yesterday" resolved against a late dateline).
+    pub day_tolerance_days: i64,
+    /// An OCCURRED report dated only by its publication may recall an event this many days
+    /// earlier ("they last met in Washington").
+    pub weak_window_days: i64,
+    /// A PLANNED/PROPOSED/CANCELLED report dated only by its publication may be about an event up
+    /// to this many days later.
+    pub planned_window_days: i64,
+    /// Least Jaccard overlap of the participants (countries, or organisations) when the sets differ.
+    pub min_participant_overlap: f32,
+    /// Both dates explicit and the same day.
+    pub same_day: f32,
+    /// The same day, at least one of them only the publication day.
+    pub same_publication_day: f32,
+    /// A day within a month (or a month in the same month).
+    pub contained_month: f32,
+    /// A day within a year or a longer range.
+    pub contained_vague: f32,
+    /// Only the weak window links the dates (usually negative).
+    pub weak_date: f32,
+    /// The same participants.
+    pub participants_identical: f32,
+    /// Overlapping participants (one side names more).
+    pub participants_overlap: f32,
+    /// The same place.
+    pub location: f32,
+    /// Different places in the same country (for example a city and the country).
+    pub location_same_country: f32,
+    /// The same mode (phone, visit...).
+    pub mode: f32,
+    /// Different in-person modes (visit vs third country); phone vs in-person is a veto.
+    pub mode_differs: f32,
+    /// At least one shared topic.
+    pub topics: f32,
+}
+
+impl Default for MergeConfig {
+    fn default() -> Self {
+        MergeConfig {
+            threshold: 3.0,
+            day_tolerance_days: 1,
+            weak_window_days: 60,
+            planned_window_days: 120,
+            min_participant_overlap: 0.5,
+            same_day: 3.0,
+            same_publication_day: 2.0,
+            contained_month: 1.0,
+            contained_vague: 0.5,
+            weak_date: -1.0,
+            participants_identical: 2.0,
+            participants_overlap: 1.0,
+            location: 1.5,
+            location_same_country: -0.5,
+            mode: 1.0,
+            mode_differs: -1.0,
+            topics: 0.5,
+        }
+    }
+}
+
+impl MergeConfig {
+    /// Reads a JSON file of overrides.
+    pub fn load(path: &Path) -> anyhow::Result<MergeConfig> {
+        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: not a merge configuration: {e}", path.display()))
+    }
+
+    /// Months on either side of a report's own months where a matching report may be indexed.
+    pub(crate) fn month_spread(&self) -> i32 {
+        let days = self.weak_window_days.max(self.planned_window_days) + self.day_tolerance_days;
+        i32::try_from(days / 28 + 1).unwrap_or(i32::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_keys_keep_defaults_and_unknown_keys_are_refused() {
+        let c: MergeConfig = serde_json::from_str(r#"{"threshold": 4.5}"#).unwrap();
+        assert_eq!(c, MergeConfig { threshold: 4.5, ..MergeConfig::default() });
+        assert!(serde_json::from_str::<MergeConfig>(r#"{"treshold": 4.5}"#).is_err());
+    }
+}

@@ -1,0 +1,150 @@
+//! Scoring merges against gold clusters: pairwise precision/recall/F1 (over pairs of articles
+//! put in one event) and B-cubed (per article, how much of its predicted cluster is its gold
+//! cluster and vice versa). `rasad merge-eval DIR` runs the extractor and the merger over a
+//! labelled set and prints both.
+
+use std::collections::HashMap;
+
+use super::{EventIds, MemoryStore, MergeConfig, Merger};
+use crate::{
+    extract::Extractor,
+    proto::{Article, ExtractResponse},
+};
+
+/// Precision, recall and F1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prf {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Prf {
+    fn new(precision: f64, recall: f64) -> Prf {
+        let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
+        Prf { precision, recall, f1 }
+    }
+}
+
+impl std::fmt::Display for Prf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "P {:.3}  R {:.3}  F1 {:.3}", self.precision, self.recall, self.f1)
+    }
+}
+
+/// Pairwise scores of `predicted` against `gold` cluster labels of the same items.
+pub fn pairwise(gold: &[&str], predicted: &[&str]) -> Prf {
+    let (mut both, mut in_gold, mut in_predicted) = (0u64, 0u64, 0u64);
+    for i in 0..gold.len() {
+        for j in i + 1..gold.len() {
+            let g = gold[i] == gold[j];
+            let p = predicted[i] == predicted[j];
+            both += u64::from(g && p);
+            in_gold += u64::from(g);
+            in_predicted += u64::from(p);
+        }
+    }
+    let ratio = |n: u64, d: u64| if d == 0 { 1.0 } else { n as f64 / d as f64 };
+    Prf::new(ratio(both, in_predicted), ratio(both, in_gold))
+}
+
+/// B-cubed scores of `predicted` against `gold`.
+pub fn b_cubed(gold: &[&str], predicted: &[&str]) -> Prf {
+    let n = gold.len();
+    if n == 0 {
+        return Prf::new(1.0, 1.0);
+    }
+    let (mut precision, mut recall) = (0.0, 0.0);
+    for i in 0..n {
+        let same_p = (0..n).filter(|&j| predicted[j] == predicted[i]).count() as f64;
+        let same_g = (0..n).filter(|&j| gold[j] == gold[i]).count() as f64;
+        let same_both = (0..n).filter(|&j| predicted[j] == predicted[i] && gold[j] == gold[i]).count() as f64;
+        precision += same_both / same_p;
+        recall += same_both / same_g;
+    }
+    Prf::new(precision / n as f64, recall / n as f64)
+}
+
+/// One labelled article.
+pub struct Labelled {
+    pub article: Article,
+    pub cluster: String,
+}
+
+/// Reads `articles.jsonl` in `dir`: one Article (proto3 JSON) per line with an extra `"cluster"`.
+pub fn load(dir: &std::path::Path) -> anyhow::Result<Vec<Labelled>> {
+    let path = dir.join("articles.jsonl");
+    let text = std::fs::read_to_string(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let bad = |e: String| anyhow::anyhow!("{}:{}: {e}", path.display(), n + 1);
+        let mut value: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        let cluster = value.as_object_mut().and_then(|o| o.remove("cluster")).and_then(|c| c.as_str().map(String::from));
+        let cluster = cluster.ok_or_else(|| bad("no \"cluster\" label".into()))?;
+        let article: Article = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+        out.push(Labelled { article, cluster });
+    }
+    Ok(out)
+}
+
+/// The outcome of [`evaluate`].
+pub struct Outcome {
+    pub pairwise: Prf,
+    pub b_cubed: Prf,
+    /// Article id, gold cluster, predicted event ("-" when the article gave no event).
+    pub assignments: Vec<(String, String, String)>,
+    pub events: usize,
+}
+
+/// Extracts and merges `set` in order; scores each article's first event against its label.
+pub fn evaluate(extractor: &Extractor, config: &MergeConfig, set: &[Labelled]) -> Outcome {
+    let extractions: Vec<ExtractResponse> = set.iter().map(|l| extractor.extract(&l.article)).collect();
+    evaluate_extracted(config, set, extractions)
+}
+
+/// [`evaluate`] on extractions already made (one per article of `set`).
+pub fn evaluate_extracted(config: &MergeConfig, set: &[Labelled], extractions: Vec<ExtractResponse>) -> Outcome {
+    let mut merger = Merger::new(config.clone());
+    let mut store = MemoryStore::default();
+    let mut ids = EventIds::new(1);
+    for (l, extraction) in set.iter().zip(extractions) {
+        let Ok(_) = merger.plan(&mut store, &l.article, extraction, &mut ids);
+    }
+    let mut home: HashMap<&str, u64> = HashMap::new();
+    for (&number, reports) in &store.reports {
+        for r in reports.iter().filter(|r| r.index == 0) {
+            home.insert(&r.article_id, number);
+        }
+    }
+    let assignments: Vec<(String, String, String)> = set
+        .iter()
+        .map(|l| {
+            let predicted = home.get(l.article.id.as_str()).map_or_else(|| format!("-{}", l.article.id), |n| crate::store::event_id(*n));
+            (l.article.id.clone(), l.cluster.clone(), predicted)
+        })
+        .collect();
+    let gold: Vec<&str> = assignments.iter().map(|a| a.1.as_str()).collect();
+    let predicted: Vec<&str> = assignments.iter().map(|a| a.2.as_str()).collect();
+    Outcome { pairwise: pairwise(&gold, &predicted), b_cubed: b_cubed(&gold, &predicted), events: store.events.len(), assignments }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_of_a_known_clustering() {
+        let gold = ["a", "a", "a", "b", "b"];
+        assert_eq!(pairwise(&gold, &gold).f1, 1.0);
+        assert_eq!(b_cubed(&gold, &gold).f1, 1.0);
+        // One article of cluster a split off: 2 of 4 gold pairs kept, no false pair.
+        let split = ["x", "x", "y", "z", "z"];
+        let p = pairwise(&gold, &split);
+        assert_eq!((p.precision, p.recall), (1.0, 0.5));
+        let all = ["x"; 5];
+        assert_eq!(pairwise(&gold, &all).precision, 0.4);
+        let b = b_cubed(&gold, &split);
+        assert_eq!(b.precision, 1.0);
+        assert!((b.recall - (2.0 / 3.0 * 2.0 + 1.0 / 3.0 + 2.0) / 5.0).abs() < 1e-9);
+    }
+}

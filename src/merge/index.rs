@@ -1,0 +1,102 @@
+//! The candidate index: which stored events might be the same happening as a new report,
+//! without scanning them all. A report is filed under each pair of its sides (countries, or
+//! organisations; one side alone when it has only one) crossed with each month its date covers;
+//! a lookup reads the same pairs over the months within the widest date window. Two reports can
+//! only merge if they share two sides (or are both one-sided) and their dates are within that
+//! window, so the index never hides a possible match. It lives in memory and is rebuilt from the
+//! stored reports at start.
+
+use std::hash::{Hash, Hasher};
+
+use chrono::Datelike;
+use rustc_hash::{FxHashMap, FxHasher};
+
+use super::{MergeConfig, Report, compare::sides};
+
+/// Bucket → stored event numbers.
+pub struct Index {
+    buckets: FxHashMap<u64, Vec<u64>>,
+    spread: i32,
+}
+
+/// The longest date range filed month by month; longer ones file under their first months.
+const MAX_MONTHS: i32 = 24;
+
+impl Index {
+    pub fn new(config: &MergeConfig) -> Index {
+        Index { buckets: FxHashMap::default(), spread: config.month_spread() }
+    }
+
+    /// Files `report` of event `number`.
+    pub fn insert(&mut self, number: u64, report: &Report) {
+        for key in keys(report, 0) {
+            let bucket = self.buckets.entry(key).or_default();
+            if !bucket.contains(&number) {
+                bucket.push(number);
+            }
+        }
+    }
+
+    /// Moves the `reports` of event `from` to event `into` (after a merge).
+    pub fn relabel(&mut self, from: u64, into: u64, reports: &[Report]) {
+        for report in reports {
+            for key in keys(report, 0) {
+                if let Some(bucket) = self.buckets.get_mut(&key) {
+                    bucket.retain(|&n| n != from);
+                    if !bucket.contains(&into) {
+                        bucket.push(into);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The stored events that might match `report`, ascending.
+    pub fn candidates(&self, report: &Report) -> Vec<u64> {
+        let mut found: Vec<u64> = keys(report, self.spread).filter_map(|k| self.buckets.get(&k)).flatten().copied().collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Number of buckets (for the benchmark's report).
+    pub fn buckets(&self) -> usize {
+        self.buckets.len()
+    }
+}
+
+/// The bucket keys of `report`, its months widened by `spread` on each side. Undated reports
+/// have none: they never merge.
+fn keys(report: &Report, spread: i32) -> impl Iterator<Item = u64> {
+    let event = report.event.as_ref();
+    let sides: Vec<&str> = event.map(sides).unwrap_or_default();
+    let mut groups: Vec<(&str, &str)> = Vec::new();
+    match sides.as_slice() {
+        [one] => groups.push((one, "")),
+        many => {
+            for (i, a) in many.iter().enumerate() {
+                for b in &many[i + 1..] {
+                    groups.push((a, b));
+                }
+            }
+        }
+    }
+    let months = event.and_then(|e| e.date.as_ref()).and_then(|d| {
+        let (first, last) = d.days()?;
+        let month = |d: chrono::NaiveDate| d.year() * 12 + d.month0() as i32;
+        let last = if d.from_publication { month(first) } else { month(last).min(month(first) + MAX_MONTHS) };
+        Some((month(first) - spread)..=(last + spread))
+    });
+    let hashed: Vec<u64> = months
+        .into_iter()
+        .flatten()
+        .flat_map(|m| {
+            groups.iter().map(move |g| {
+                let mut h = FxHasher::default();
+                (g, m).hash(&mut h);
+                h.finish()
+            })
+        })
+        .collect();
+    hashed.into_iter()
+}

@@ -1,0 +1,168 @@
+//! Unit tests of the merge decision, the fold and the engine on hand-built reports.
+
+use super::*;
+use crate::proto::{ActorKind, ConsultMode, DatePrecision, EventDate, EventStatus, EventType, Location, Participant};
+
+fn person(id: &str, country: &str) -> Participant {
+    Participant { actor_id: format!("person/{id}"), kind: ActorKind::Person.into(), country: country.into(), ..Default::default() }
+}
+
+fn state(country: &str) -> Participant {
+    Participant { actor_id: format!("state/{country}"), kind: ActorKind::State.into(), country: country.into(), ..Default::default() }
+}
+
+fn day(d: &str, from_publication: bool) -> Option<EventDate> {
+    Some(EventDate { start: d.into(), precision: DatePrecision::Day.into(), from_publication, ..Default::default() })
+}
+
+fn consult(status: EventStatus, mode: ConsultMode, who: Vec<Participant>, date: Option<EventDate>, place: &str) -> Event {
+    Event {
+        event_type: EventType::Consult.into(),
+        status: status.into(),
+        mode: mode.into(),
+        participants: who,
+        date,
+        location: (!place.is_empty()).then(|| Location { name_en: place.into(), ..Default::default() }),
+        ..Default::default()
+    }
+}
+
+fn lavrov_pompeo() -> Vec<Participant> {
+    vec![person("sergey-lavrov", "RUS"), person("mike-pompeo", "USA")]
+}
+
+fn article(id: &str, published: &str, source: &str) -> Article {
+    Article { id: id.into(), published_at: published.into(), source: source.into(), ..Default::default() }
+}
+
+fn run(merger: &mut Merger, store: &mut MemoryStore, ids: &mut EventIds, a: &Article, events: Vec<Event>) -> Vec<Change> {
+    let extraction = ExtractResponse { article_id: a.id.clone(), events, warnings: vec![] };
+    let Ok(changes) = merger.plan(store, a, extraction, ids);
+    changes
+}
+
+#[test]
+fn a_state_pair_matches_its_ministers_and_explains_why() {
+    let config = MergeConfig::default();
+    let named = consult(EventStatus::Occurred, ConsultMode::Phone, lavrov_pompeo(), day("2018-06-19", false), "");
+    let states = consult(EventStatus::Occurred, ConsultMode::Phone, vec![state("RUS"), state("USA")], day("2018-06-19", true), "");
+    let c = compare(&config, &named, &states);
+    assert_eq!(c.veto, None);
+    assert_eq!(c.agreed, ["event_type", "participants", "date", "mode"]);
+    assert!(c.merges(&config), "{c:?}");
+    // Another Russian minister is another meeting.
+    let shoigu = consult(
+        EventStatus::Occurred,
+        ConsultMode::Phone,
+        vec![person("sergei-shoigu", "RUS"), person("mike-pompeo", "USA")],
+        day("2018-06-19", false),
+        "",
+    );
+    assert_eq!(compare(&config, &named, &shoigu).veto, Some("participants"));
+}
+
+#[test]
+fn different_occurrences_of_one_pair_never_merge() {
+    let config = MergeConfig::default();
+    let call = consult(EventStatus::Occurred, ConsultMode::Phone, lavrov_pompeo(), day("2018-06-19", false), "");
+    let sochi = consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    let washington = consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day("2019-12-10", false), "Washington");
+    for (a, b) in [(&call, &sochi), (&sochi, &washington), (&call, &washington)] {
+        assert!(!compare(&config, a, b).merges(&config));
+    }
+    // A vague "in 2019" report joins neither, and cannot bridge the two 2019 meetings.
+    let mut merger = Merger::new(config);
+    let mut store = MemoryStore::default();
+    let mut ids = EventIds::new(1);
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![sochi]);
+    run(&mut merger, &mut store, &mut ids, &article("b", "2019-12-10", "x"), vec![washington]);
+    let vague = Event {
+        date: Some(EventDate { start: "2019".into(), precision: DatePrecision::Year.into(), ..Default::default() }),
+        ..consult(EventStatus::Occurred, ConsultMode::Unspecified, lavrov_pompeo(), None, "")
+    };
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "2020-01-10", "y"), vec![vague]);
+    assert_eq!(changes[0].kind, UpdateKind::Created);
+    assert_eq!(store.events.len(), 3);
+}
+
+#[test]
+fn announcement_then_report_then_correction_move_the_status() {
+    let mut merger = Merger::new(MergeConfig::default());
+    let mut store = MemoryStore::default();
+    let mut ids = EventIds::new(1);
+    let planned = consult(EventStatus::Planned, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    let occurred = consult(EventStatus::Occurred, ConsultMode::Unspecified, vec![state("RUS"), state("USA")], day("2019-05-14", true), "");
+    let created = run(&mut merger, &mut store, &mut ids, &article("a1", "2019-05-12", "tass.ru"), vec![planned]);
+    assert_eq!(created[0].kind, UpdateKind::Created);
+    let changed = run(&mut merger, &mut store, &mut ids, &article("a2", "2019-05-14", "https://www.youm7.com/x"), vec![occurred]);
+    assert_eq!(changed.len(), 1);
+    let c = &changed[0];
+    assert_eq!((c.kind, c.number), (UpdateKind::StatusChanged, 1));
+    assert!(c.changed_fields.contains(&"status".to_string()) && c.changed_fields.contains(&"num_sources".to_string()));
+    let e = &c.event;
+    assert_eq!(e.status(), EventStatus::Occurred);
+    assert_eq!((e.num_articles, e.num_sources, e.article_ids.clone()), (2, 2, vec!["a1".to_string(), "a2".to_string()]));
+    assert_eq!(e.location.as_ref().unwrap().name_en, "Sochi");
+    // The named ministers stand for their states.
+    assert_eq!(e.participants.iter().map(|p| p.actor_id.as_str()).collect::<Vec<_>>(), ["person/mike-pompeo", "person/sergey-lavrov"]);
+    let status = e.provenance.iter().find(|p| p.field == "status" && p.value == "EVENT_STATUS_PLANNED").unwrap();
+    assert_eq!(status.article_ids, ["a1"]);
+    assert!(e.conflicts.is_empty());
+}
+
+#[test]
+fn a_report_that_bridges_two_events_merges_them_in_any_order() {
+    let early = consult(EventStatus::Planned, ConsultMode::Unspecified, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    let late = consult(EventStatus::Occurred, ConsultMode::Phone, vec![state("RUS"), state("USA")], day("2019-05-14", true), "");
+    let bridge = consult(EventStatus::Occurred, ConsultMode::Phone, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    // early and late alone score below the threshold (no shared mode or place)...
+    let config = MergeConfig { threshold: 4.5, ..MergeConfig::default() };
+    assert!(!compare(&config, &early, &late).merges(&config));
+    let inputs = [("a", early), ("b", late), ("c", bridge)];
+    let mut finals = Vec::new();
+    for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1]] {
+        let mut merger = Merger::new(config.clone());
+        let mut store = MemoryStore::default();
+        let mut ids = EventIds::new(1);
+        let mut kinds = Vec::new();
+        for i in order {
+            let (id, e) = &inputs[i];
+            kinds.extend(
+                run(&mut merger, &mut store, &mut ids, &article(id, "2019-05-14", id), vec![e.clone()]).into_iter().map(|c| c.kind),
+            );
+        }
+        if order == [0, 1, 2] {
+            assert_eq!(kinds, [UpdateKind::Created, UpdateKind::Created, UpdateKind::Merged]);
+        }
+        assert_eq!(store.events.len(), 1);
+        let mut e = store.events.values().next().unwrap().clone();
+        e.id.clear();
+        finals.push(e);
+    }
+    assert!(finals.windows(2).all(|w| w[0] == w[1]), "{finals:#?}");
+}
+
+#[test]
+fn conflicting_reports_stay_visible() {
+    let mut merger = Merger::new(MergeConfig::default());
+    let mut store = MemoryStore::default();
+    let mut ids = EventIds::new(1);
+    let held = consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    let called_off = consult(EventStatus::Cancelled, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![held]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "2019-05-15", "y"), vec![called_off]);
+    let e = &changes[0].event;
+    assert_eq!(e.status(), EventStatus::Cancelled);
+    assert_eq!(e.conflicts.len(), 1);
+    assert_eq!(
+        (e.conflicts[0].field.as_str(), e.conflicts[0].others.as_slice()),
+        ("status", ["EVENT_STATUS_OCCURRED".to_string()].as_slice())
+    );
+}
+
+#[test]
+fn hosts_of_urls() {
+    assert_eq!(host("https://www.youm7.com/story/1?x"), "www.youm7.com");
+    assert_eq!(host("aawsat.com/home"), "aawsat.com");
+    assert_eq!(host(""), "");
+}
