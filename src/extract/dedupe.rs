@@ -23,9 +23,10 @@ fn same_sides(a: &Draft, b: &Draft) -> bool {
     if a.countries() != b.countries() {
         return false;
     }
-    // Officials or states with no named person are another happening than the leaders' one,
-    // unless both reports date it the same.
-    if (a.named_people == 0) != (b.named_people == 0) && !(a.date_explicit && b.date_explicit) {
+    // Officials or states with no named person meet apart from their leaders, unless both
+    // reports date it the same; an agreement signed by the two states in their leaders'
+    // presence is one signing.
+    if a.event_type == EventType::Consult && (a.named_people == 0) != (b.named_people == 0) && !(a.date_explicit && b.date_explicit) {
         return false;
     }
     a.countries().iter().all(|c| {
