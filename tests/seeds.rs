@@ -63,7 +63,10 @@ fn seed_000_the_first_lavrov_pompeo_call() {
 #[test]
 fn seed_001_sochi_talks_and_what_came_before() {
     let events = seed_events("seed-001");
-    let sochi = events.iter().find(|e| e.location.as_ref().is_some_and(|l| l.name_en == "Sochi") && e.event_type == EventType::Consult as i32).unwrap();
+    let sochi = events
+        .iter()
+        .find(|e| e.location.as_ref().is_some_and(|l| l.name_en == "Sochi") && e.event_type == EventType::Consult as i32)
+        .unwrap();
     check(sochi, EventStatus::Occurred, Some("2019-05-14"), Some("Sochi"), Some(ConsultMode::Visit));
     check(find(&events, EventType::Agree, &[LAVROV, POMPEO]), EventStatus::Occurred, Some("2019-05-14"), Some("Sochi"), None);
     let call = events.iter().find(|e| e.mode == ConsultMode::Phone as i32).unwrap();
@@ -93,7 +96,10 @@ fn seed_003_teams_summits_and_riyadh() {
     let events = seed_events("seed-003");
     let this_week = find(&events, EventType::Consult, &["state/RUS", "state/USA"]);
     check(this_week, EventStatus::Planned, Some("2025-02-23"), None, None);
-    let riyadh = events.iter().find(|e| e.event_type == EventType::Consult as i32 && e.location.as_ref().is_some_and(|l| l.name_en == "Riyadh")).unwrap();
+    let riyadh = events
+        .iter()
+        .find(|e| e.event_type == EventType::Consult as i32 && e.location.as_ref().is_some_and(|l| l.name_en == "Riyadh"))
+        .unwrap();
     check(riyadh, EventStatus::Occurred, Some("2025-02-18"), Some("Riyadh"), None);
     check(find(&events, EventType::Agree, &["state/RUS", "state/USA"]), EventStatus::Occurred, Some("2025-02-18"), Some("Riyadh"), None);
     let talks = events.iter().find(|e| e.date.as_ref().is_some_and(|d| d.start == "2025-02-12")).unwrap();
