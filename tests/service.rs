@@ -8,8 +8,7 @@ use common::*;
 use rasad::{
     extract::Extractor,
     proto::{
-        Article, EventFilter, EventStatus, EventType, GetEventRequest, IngestOutcome,
-        ListEventsRequest, SubscribeRequest, UpdateKind,
+        Article, EventFilter, EventStatus, EventType, GetEventRequest, IngestOutcome, ListEventsRequest, SubscribeRequest, UpdateKind,
     },
 };
 use tonic::Code;
@@ -23,17 +22,11 @@ fn filter(countries: &[&str], types: &[EventType]) -> Option<EventFilter> {
 }
 
 fn live(countries: &[&str], types: &[EventType]) -> SubscribeRequest {
-    SubscribeRequest {
-        filter: filter(countries, types),
-        ..Default::default()
-    }
+    SubscribeRequest { filter: filter(countries, types), ..Default::default() }
 }
 
 fn after(n: u64) -> SubscribeRequest {
-    SubscribeRequest {
-        after_sequence: Some(n),
-        ..Default::default()
-    }
+    SubscribeRequest { after_sequence: Some(n), ..Default::default() }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,40 +40,21 @@ async fn two_subscribers_with_different_filters_get_their_events() {
     let results = ingest(
         &mut client,
         vec![
-            article(
-                "a",
-                "EVENT CONSULT OCCURRED RUS USA\nEVENT ACCUSE OCCURRED USA IRN",
-            ),
+            article("a", "EVENT CONSULT OCCURRED RUS USA\nEVENT ACCUSE OCCURRED USA IRN"),
             article("b", "nothing here"),
             article("c", "EVENT ACCUSE PLANNED RUS UKR"),
             article("d", "EVENT AGREE OCCURRED FRA DEU"),
         ],
     )
     .await;
-    assert_eq!(
-        results
-            .iter()
-            .map(|r| r.created_event_ids.len())
-            .collect::<Vec<_>>(),
-        [2, 0, 1, 1]
-    );
-    assert!(
-        results
-            .iter()
-            .all(|r| r.outcome() == IngestOutcome::Accepted)
-    );
+    assert_eq!(results.iter().map(|r| r.created_event_ids.len()).collect::<Vec<_>>(), [2, 0, 1, 1]);
+    assert!(results.iter().all(|r| r.outcome() == IngestOutcome::Accepted));
 
     let got = take(&mut russia, 2).await;
     assert_eq!(sequences(&got), [1, 3]);
-    assert!(
-        got.iter()
-            .all(|u| u.kind() == UpdateKind::Created && !u.changed_fields.is_empty())
-    );
+    assert!(got.iter().all(|u| u.kind() == UpdateKind::Created && !u.changed_fields.is_empty()));
     assert_eq!(got[0].article_id, "a");
-    assert_eq!(
-        got[0].event.as_ref().unwrap().id,
-        results[0].created_event_ids[0]
-    );
+    assert_eq!(got[0].event.as_ref().unwrap().id, results[0].created_event_ids[0]);
     let got = take(&mut accusations, 2).await;
     assert_eq!(sequences(&got), [2, 3]);
     assert_quiet(&mut russia, 200).await;
@@ -92,14 +66,7 @@ async fn resuming_after_a_disconnect_has_no_gap_and_no_duplicate() {
     let server = TestServer::start(Arc::new(Scripted)).await;
     let mut client = server.client().await;
     let many = |prefix: &str, n: usize| {
-        (0..n)
-            .map(|i| {
-                article(
-                    &format!("{prefix}{i}"),
-                    &format!("{prefix}{i}\nEVENT CONSULT OCCURRED RUS USA"),
-                )
-            })
-            .collect()
+        (0..n).map(|i| article(&format!("{prefix}{i}"), &format!("{prefix}{i}\nEVENT CONSULT OCCURRED RUS USA"))).collect()
     };
     let mut sub = subscribe(&mut client, after(0)).await;
     ingest(&mut client, many("x", 50)).await;
@@ -113,10 +80,7 @@ async fn resuming_after_a_disconnect_has_no_gap_and_no_duplicate() {
     assert_eq!(sequences(&resumed), (21..=100).collect::<Vec<_>>());
     // The seam between replay and live tail: new updates follow without a gap or a repeat.
     ingest(&mut client, many("z", 5)).await;
-    assert_eq!(
-        sequences(&take(&mut sub, 5).await),
-        (101..=105).collect::<Vec<_>>()
-    );
+    assert_eq!(sequences(&take(&mut sub, 5).await), (101..=105).collect::<Vec<_>>());
     assert_quiet(&mut sub, 200).await;
 }
 
@@ -127,44 +91,16 @@ async fn re_ingesting_is_a_no_op_that_says_so() {
     let text = "EVENT CONSULT OCCURRED RUS USA";
     let first = ingest(&mut client, vec![article("a", text)]).await;
     assert_eq!(first[0].outcome(), IngestOutcome::Accepted);
-    let again = ingest(
-        &mut client,
-        vec![
-            article("a", "other text"),
-            article("b", text),
-            article("c", "EVENT AGREE OCCURRED FRA DEU"),
-        ],
-    )
-    .await;
-    let summary: Vec<_> = again
-        .iter()
-        .map(|r| (r.article_id.as_str(), r.outcome(), r.duplicate_of.as_str()))
-        .collect();
-    assert_eq!(
-        summary,
-        [
-            ("a", IngestOutcome::Duplicate, "a"),
-            ("b", IngestOutcome::Duplicate, "a"),
-            ("c", IngestOutcome::Accepted, "")
-        ]
-    );
+    let again =
+        ingest(&mut client, vec![article("a", "other text"), article("b", text), article("c", "EVENT AGREE OCCURRED FRA DEU")]).await;
+    let summary: Vec<_> = again.iter().map(|r| (r.article_id.as_str(), r.outcome(), r.duplicate_of.as_str())).collect();
+    assert_eq!(summary, [("a", IngestOutcome::Duplicate, "a"), ("b", IngestOutcome::Duplicate, "a"), ("c", IngestOutcome::Accepted, "")]);
     assert!(again[0].created_event_ids.is_empty() && again[1].created_event_ids.is_empty());
     // Only two events exist: one per accepted article.
-    let listed = client
-        .list_events(ListEventsRequest::default())
-        .await
-        .unwrap()
-        .into_inner();
+    let listed = client.list_events(ListEventsRequest::default()).await.unwrap().into_inner();
     assert_eq!(listed.events.len(), 2);
     // An article without an id gets one derived from its text, so re-sending it is a duplicate too.
-    let anon = ingest(
-        &mut client,
-        vec![
-            article("", "EVENT AID OCCURRED USA"),
-            article("", "EVENT AID OCCURRED USA"),
-        ],
-    )
-    .await;
+    let anon = ingest(&mut client, vec![article("", "EVENT AID OCCURRED USA"), article("", "EVENT AID OCCURRED USA")]).await;
     assert_eq!(anon[0].outcome(), IngestOutcome::Accepted);
     assert_eq!(anon[1].outcome(), IngestOutcome::Duplicate);
     assert_eq!(anon[1].duplicate_of, anon[0].article_id);
@@ -180,19 +116,13 @@ async fn a_bad_article_mid_stream_is_rejected_and_the_stream_goes_on() {
         vec![
             article("ok1", "EVENT CONSULT OCCURRED RUS USA"),
             article("empty", "  \n"),
-            Article {
-                published_at: "14/05/2019".into(),
-                ..article("baddate", "text")
-            },
+            Article { published_at: "14/05/2019".into(), ..article("baddate", "text") },
             article("huge", &"x".repeat(100 * 1024)),
             article("ok2", "EVENT AGREE OCCURRED FRA DEU"),
         ],
     )
     .await;
-    let outcomes: Vec<_> = results
-        .iter()
-        .map(|r| (r.article_id.as_str(), r.outcome()))
-        .collect();
+    let outcomes: Vec<_> = results.iter().map(|r| (r.article_id.as_str(), r.outcome())).collect();
     assert_eq!(
         outcomes,
         [
@@ -204,16 +134,8 @@ async fn a_bad_article_mid_stream_is_rejected_and_the_stream_goes_on() {
         ]
     );
     assert!(results[1].error.contains("empty"), "{}", results[1].error);
-    assert!(
-        results[2].error.contains("YYYY-MM-DD"),
-        "{}",
-        results[2].error
-    );
-    assert!(
-        results[3].error.contains("limit of 65536 bytes"),
-        "{}",
-        results[3].error
-    );
+    assert!(results[2].error.contains("YYYY-MM-DD"), "{}", results[2].error);
+    assert!(results[3].error.contains("limit of 65536 bytes"), "{}", results[3].error);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -223,23 +145,20 @@ async fn a_subscriber_that_never_reads_does_not_stall_ingest_and_then_catches_up
     let mut idle = subscribe(&mut client, live(&[], &[])).await;
     let mut watcher = subscribe(&mut client, live(&["DEU"], &[])).await;
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    // 1,000 articles of 5 events each: more updates than the live buffer holds.
-    let text = "EVENT CONSULT OCCURRED RUS USA\n".repeat(4) + "EVENT AGREE OCCURRED FRA DEU";
+    // 1,000 articles of 5 distinct events each (no two are one happening, so none merge): more
+    // updates than the live buffer holds.
     let articles = (0..1000)
-        .map(|i| article(&format!("a{i}"), &format!("{i}\n{text}")))
+        .map(|i| {
+            let text: String = (0..4).map(|j| format!("EVENT CONSULT OCCURRED RUS P{i}X{j}\n")).collect();
+            article(&format!("a{i}"), &format!("{text}EVENT AGREE OCCURRED DEU F{i}"))
+        })
         .collect();
     let started = std::time::Instant::now();
-    let results = tokio::time::timeout(
-        std::time::Duration::from_secs(60),
-        ingest(&mut client, articles),
-    )
-    .await
-    .expect("ingest must not stall behind an idle subscriber");
+    let results = tokio::time::timeout(std::time::Duration::from_secs(60), ingest(&mut client, articles))
+        .await
+        .expect("ingest must not stall behind an idle subscriber");
     assert_eq!(results.len(), 1000);
-    eprintln!(
-        "1000 articles ingested in {:?} with an idle subscriber",
-        started.elapsed()
-    );
+    eprintln!("1000 articles ingested in {:?} with an idle subscriber", started.elapsed());
     // Another subscriber kept up meanwhile.
     let deu = take(&mut watcher, 1000).await;
     assert_eq!(deu.last().unwrap().sequence, 5000);
@@ -253,49 +172,17 @@ async fn a_subscriber_that_never_reads_does_not_stall_ingest_and_then_catches_up
 async fn snapshot_then_live_updates() {
     let server = TestServer::start(Arc::new(Scripted)).await;
     let mut client = server.client().await;
-    ingest(
-        &mut client,
-        vec![article(
-            "a",
-            "EVENT CONSULT OCCURRED RUS USA\nEVENT AGREE OCCURRED FRA DEU",
-        )],
-    )
-    .await;
-    let mut sub = subscribe(
-        &mut client,
-        SubscribeRequest {
-            filter: filter(&["RUS"], &[]),
-            snapshot: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    ingest(&mut client, vec![article("a", "EVENT CONSULT OCCURRED RUS USA\nEVENT AGREE OCCURRED FRA DEU")]).await;
+    let mut sub = subscribe(&mut client, SubscribeRequest { filter: filter(&["RUS"], &[]), snapshot: true, ..Default::default() }).await;
     let snap = take(&mut sub, 1).await;
-    assert_eq!(
-        (snap[0].kind(), snap[0].sequence),
-        (UpdateKind::Snapshot, 2)
-    );
-    ingest(
-        &mut client,
-        vec![article("b", "EVENT ACCUSE OCCURRED RUS UKR")],
-    )
-    .await;
+    assert_eq!((snap[0].kind(), snap[0].sequence), (UpdateKind::Snapshot, 2));
+    ingest(&mut client, vec![article("b", "EVENT ACCUSE OCCURRED RUS UKR")]).await;
     let next = take(&mut sub, 1).await;
     assert_eq!((next[0].kind(), next[0].sequence), (UpdateKind::Created, 3));
 
-    let both = SubscribeRequest {
-        after_sequence: Some(1),
-        snapshot: true,
-        ..Default::default()
-    };
-    assert_eq!(
-        client.subscribe(both).await.unwrap_err().code(),
-        Code::InvalidArgument
-    );
-    let bad = SubscribeRequest {
-        filter: filter(&["Russia"], &[]),
-        ..Default::default()
-    };
+    let both = SubscribeRequest { after_sequence: Some(1), snapshot: true, ..Default::default() };
+    assert_eq!(client.subscribe(both).await.unwrap_err().code(), Code::InvalidArgument);
+    let bad = SubscribeRequest { filter: filter(&["Russia"], &[]), ..Default::default() };
     let status = client.subscribe(bad).await.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert!(status.message().contains("alpha-3"), "{}", status.message());
@@ -307,44 +194,20 @@ async fn get_and_list_events_with_filters_dates_and_pages() {
     let mut client = server.client().await;
     let articles = (0..25)
         .map(|i| {
-            let kind = if i % 5 == 0 {
-                "ACCUSE PLANNED"
-            } else {
-                "CONSULT OCCURRED"
-            };
-            article(&format!("a{i}"), &format!("{i}\nEVENT {kind} RUS USA"))
+            let kind = if i % 5 == 0 { "ACCUSE PLANNED" } else { "CONSULT OCCURRED" };
+            // A different partner each time: 25 distinct events, not reports of one.
+            article(&format!("a{i}"), &format!("{i}\nEVENT {kind} RUS X{i:02}"))
         })
         .collect();
     let results = ingest(&mut client, articles).await;
 
     let id = results[3].created_event_ids[0].clone();
-    let event = client
-        .get_event(GetEventRequest {
-            event_id: id.clone(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .event
-        .unwrap();
-    assert_eq!(
-        (event.id.as_str(), event.article_ids.as_slice()),
-        (id.as_str(), ["a3".to_string()].as_slice())
-    );
+    let event = client.get_event(GetEventRequest { event_id: id.clone() }).await.unwrap().into_inner().event.unwrap();
+    assert_eq!((event.id.as_str(), event.article_ids.as_slice()), (id.as_str(), ["a3".to_string()].as_slice()));
     assert_eq!(event.num_articles, 1);
-    let missing = client
-        .get_event(GetEventRequest {
-            event_id: "ev-999".into(),
-        })
-        .await
-        .unwrap_err();
+    let missing = client.get_event(GetEventRequest { event_id: "ev-999".into() }).await.unwrap_err();
     assert_eq!(missing.code(), Code::NotFound);
-    let empty = client
-        .get_event(GetEventRequest {
-            event_id: String::new(),
-        })
-        .await
-        .unwrap_err();
+    let empty = client.get_event(GetEventRequest { event_id: String::new() }).await.unwrap_err();
     assert_eq!(empty.code(), Code::InvalidArgument);
 
     // Pages of 10, newest first, cover all 25 once.
@@ -352,11 +215,7 @@ async fn get_and_list_events_with_filters_dates_and_pages() {
     let mut token = String::new();
     loop {
         let page = client
-            .list_events(ListEventsRequest {
-                page_size: 10,
-                page_token: token.clone(),
-                ..Default::default()
-            })
+            .list_events(ListEventsRequest { page_size: 10, page_token: token.clone(), ..Default::default() })
             .await
             .unwrap()
             .into_inner();
@@ -371,51 +230,19 @@ async fn get_and_list_events_with_filters_dates_and_pages() {
     assert_eq!(seen[0], results[24].created_event_ids[0]);
 
     let planned = ListEventsRequest {
-        filter: Some(EventFilter {
-            statuses: vec![EventStatus::Planned.into()],
-            ..Default::default()
-        }),
+        filter: Some(EventFilter { statuses: vec![EventStatus::Planned.into()], ..Default::default() }),
         date_from: "2019-05-01".into(),
         date_to: "2019-05-31".into(),
         ..Default::default()
     };
-    assert_eq!(
-        client
-            .list_events(planned)
-            .await
-            .unwrap()
-            .into_inner()
-            .events
-            .len(),
-        5
-    );
-    let june = ListEventsRequest {
-        date_from: "2019-06-01".into(),
-        ..Default::default()
-    };
-    assert!(
-        client
-            .list_events(june)
-            .await
-            .unwrap()
-            .into_inner()
-            .events
-            .is_empty()
-    );
+    assert_eq!(client.list_events(planned).await.unwrap().into_inner().events.len(), 5);
+    let june = ListEventsRequest { date_from: "2019-06-01".into(), ..Default::default() };
+    assert!(client.list_events(june).await.unwrap().into_inner().events.is_empty());
     for bad in [
-        ListEventsRequest {
-            page_token: "nonsense".into(),
-            ..Default::default()
-        },
-        ListEventsRequest {
-            date_from: "May 2019".into(),
-            ..Default::default()
-        },
+        ListEventsRequest { page_token: "nonsense".into(), ..Default::default() },
+        ListEventsRequest { date_from: "May 2019".into(), ..Default::default() },
     ] {
-        assert_eq!(
-            client.list_events(bad).await.unwrap_err().code(),
-            Code::InvalidArgument
-        );
+        assert_eq!(client.list_events(bad).await.unwrap_err().code(), Code::InvalidArgument);
     }
 }
 
@@ -423,48 +250,22 @@ async fn get_and_list_events_with_filters_dates_and_pages() {
 async fn extract_is_stateless_and_validates() {
     let server = TestServer::start(Arc::new(Scripted)).await;
     let mut client = server.client().await;
-    let response = client
-        .extract(article("a", "EVENT CONSULT OCCURRED RUS USA"))
-        .await
-        .unwrap()
-        .into_inner();
+    let response = client.extract(article("a", "EVENT CONSULT OCCURRED RUS USA")).await.unwrap().into_inner();
     assert_eq!(response.events.len(), 1);
-    assert!(
-        client
-            .list_events(ListEventsRequest::default())
-            .await
-            .unwrap()
-            .into_inner()
-            .events
-            .is_empty()
-    );
+    assert!(client.list_events(ListEventsRequest::default()).await.unwrap().into_inner().events.is_empty());
     let status = client.extract(article("a", "")).await.unwrap_err();
-    assert_eq!(
-        (status.code(), status.message()),
-        (Code::InvalidArgument, "article text is empty")
-    );
+    assert_eq!((status.code(), status.message()), (Code::InvalidArgument, "article text is empty"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_keeps_articles_events_and_sequence() {
     let server = TestServer::start(Arc::new(Scripted)).await;
     let mut client = server.client().await;
-    ingest(
-        &mut client,
-        vec![article("a", "EVENT CONSULT OCCURRED RUS USA")],
-    )
-    .await;
+    ingest(&mut client, vec![article("a", "EVENT CONSULT OCCURRED RUS USA")]).await;
     let dir = server.stop().await;
     let server = TestServer::start_in(dir, Arc::new(Scripted)).await;
     let mut client = server.client().await;
-    let again = ingest(
-        &mut client,
-        vec![
-            article("a", "x"),
-            article("b", "EVENT AGREE OCCURRED FRA DEU"),
-        ],
-    )
-    .await;
+    let again = ingest(&mut client, vec![article("a", "x"), article("b", "EVENT AGREE OCCURRED FRA DEU")]).await;
     assert_eq!(again[0].outcome(), IngestOutcome::Duplicate);
     assert_eq!(again[1].created_event_ids, ["ev-2"]);
     let mut sub = subscribe(&mut client, after(0)).await;
@@ -472,10 +273,7 @@ async fn restart_keeps_articles_events_and_sequence() {
 }
 
 fn seeds() -> Vec<Article> {
-    let mut paths: Vec<_> = std::fs::read_dir("seeds")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut paths: Vec<_> = std::fs::read_dir("seeds").unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();
     paths
         .into_iter()
@@ -494,11 +292,7 @@ async fn seeds_yield_a_consultation_with_russia() {
     let mut sub = subscribe(&mut client, live(&["RUS"], &[EventType::Consult])).await;
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let results = ingest(&mut client, seeds()).await;
-    assert!(
-        results
-            .iter()
-            .all(|r| r.outcome() == IngestOutcome::Accepted)
-    );
+    assert!(results.iter().all(|r| r.outcome() == IngestOutcome::Accepted));
     let update = take(&mut sub, 1).await.remove(0);
     let event = update.event.unwrap();
     assert!(event.participants.iter().any(|p| p.country == "RUS"));
