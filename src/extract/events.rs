@@ -166,7 +166,18 @@ impl Builder<'_, '_> {
             }
             i += len;
         }
+        // "من المقرر أن يشارك ... حيث يلتقي": a plan covers the present-tense verbs that follow it.
+        for k in 1..triggers.len() {
+            if out[k].is_none() && out[k - 1] == Some(EventStatus::Planned) && self.present_tense(&triggers[k]) {
+                out[k] = out[k - 1];
+            }
+        }
         out
+    }
+
+    /// A verb in the imperfect (يلتقي، تبحث، نلتقي), with or without the future prefix.
+    fn present_tense(&self, t: &TriggerAt) -> bool {
+        t.trigger.is_verb && self.a.tokens[t.pos].norm.trim_start_matches(['و', 'ف']).starts_with(['ي', 'ت', 'ن', 'س'])
     }
 
     /// The events one trigger reports: its frame runs from `prev` (after the previous trigger)
@@ -311,9 +322,11 @@ impl Builder<'_, '_> {
                 since.is_none_or(|k| (k..d.first).any(|j| a.trigger(j).is_some()))
             })
             .collect();
-        let found = dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos));
-        let trigger_word = &a.tokens[pos].norm;
-        let present_tense = t.trigger.is_verb && trigger_word.trim_start_matches(['و', 'ف']).starts_with(['ي', 'ت', 'ن']);
+        let present_tense = self.present_tense(t);
+        // A verb still to come with no date of its own takes the sentence's earlier one
+        // ("غداً الأربعاء ... حيث يلتقي").
+        let earlier = if present_tense { find_dates(a, sent_first..left.min(pos), self.published) } else { Vec::new() };
+        let found = dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos)).or(earlier.last());
         let leaning_future = t.future || present_tense && matches!(cue_status, None | Some(EventStatus::Planned));
         let date = found.and_then(|d| match d.expr {
             DateExpr::Fixed(v) => Some(v),
