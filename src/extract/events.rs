@@ -531,14 +531,14 @@ impl Builder<'_, '_> {
     /// yet a side: the understood subject of a verb or the owner of "لقائه".
     fn antecedent(&self, pos: usize, sides: &[Side], on: Option<NaiveDate>) -> Option<Side> {
         self.mentions_in(pos.saturating_sub(ANTECEDENT_WINDOW), pos).iter().rev().find_map(|m| {
-            let side = match &m.kind {
-                MentionKind::Actor(Actor::Person(p)) => self.person_side(*p, on, self.name_ar(m)),
-                MentionKind::Actor(Actor::Office { office, country: Some(c), deputy: false, .. }) => {
-                    self.person_side(self.holder(*office, c, on)?, on, String::new())
-                }
+            let actor = match &m.kind {
+                MentionKind::Actor(actor @ (Actor::Person(_) | Actor::Office { deputy: false, .. })) => actor.clone(),
                 _ => return None,
             };
-            (!side.country.is_empty() && !sides.iter().any(|s| s.country == side.country)).then_some(side)
+            // Resolved as anywhere else ("جلالة الملك" is the king named before), people only.
+            let side = self.resolve(&[(m, actor)], on).into_iter().next()?;
+            let person = matches!(side.who, Who::Person { .. });
+            (person && !sides.iter().any(|s| s.country == side.country)).then_some(side)
         })
     }
 }
