@@ -1,0 +1,90 @@
+//! Merge benchmark: a synthetic store of a million events (persons of 150 states, skewed so a
+//! few states appear in most events, dated over ten years) in the candidate index, then the time
+//! to merge each of 20,000 new reports (half another report of a stored event, half new).
+//! `cargo bench --bench merge [-- EVENTS]`.
+
+use std::time::Instant;
+
+use rasad::{
+    merge::{EventIds, MemoryStore, MergeConfig, Merger, Report},
+    proto::{ActorKind, Article, ConsultMode, DatePrecision, Event, EventDate, EventStatus, EventType, ExtractResponse, Participant},
+};
+
+/// A small deterministic generator (xorshift), so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// A synthetic event: two persons of two states (a third of them from the five busiest), a day.
+fn event(rng: &mut Rng) -> Event {
+    let state = |rng: &mut Rng| if rng.below(3) == 0 { rng.below(5) } else { rng.below(150) };
+    let a = state(rng);
+    let mut b = state(rng);
+    if b == a {
+        b = (a + 1) % 150;
+    }
+    let person = |s: u64, rng: &mut Rng| Participant {
+        actor_id: format!("person/p{s}-{}", rng.below(4)),
+        kind: ActorKind::Person.into(),
+        country: format!("S{s:02}"),
+        ..Default::default()
+    };
+    let day = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Days::new(rng.below(3650));
+    Event {
+        event_type: EventType::Consult.into(),
+        status: EventStatus::Occurred.into(),
+        mode: [ConsultMode::Phone, ConsultMode::Visit][rng.below(2) as usize].into(),
+        participants: vec![person(a, rng), person(b, rng)],
+        date: Some(EventDate { start: day.to_string(), precision: DatePrecision::Day.into(), ..Default::default() }),
+        ..Default::default()
+    }
+}
+
+fn main() {
+    let events: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let mut rng = Rng(0x5eed);
+    let mut merger = Merger::new(MergeConfig::default());
+    let mut store = MemoryStore::default();
+    let started = Instant::now();
+    let mut stored = Vec::with_capacity(events as usize);
+    for n in 1..=events {
+        let report = Report { article_id: format!("s{n}"), event: Some(event(&mut rng)), ..Default::default() };
+        merger.file(n, &report);
+        stored.push(report.event.clone().unwrap());
+        store.reports.insert(n, vec![report]);
+    }
+    eprintln!("{events} stored events indexed in {:.1?} ({} buckets)", started.elapsed(), merger.index().buckets());
+
+    let probes = 20_000;
+    let mut ids = EventIds::new(events + 1);
+    let mut candidates = 0;
+    let mut merged = 0;
+    let mut elapsed = std::time::Duration::ZERO;
+    for i in 0..probes {
+        let e = if i % 2 == 0 { stored[rng.below(events) as usize].clone() } else { event(&mut rng) };
+        let article = Article { id: format!("p{i}"), published_at: "2020-01-01".into(), ..Default::default() };
+        let probe = Report { event: Some(e.clone()), ..Default::default() };
+        candidates += merger.index().candidates(&probe).len();
+        let extraction = ExtractResponse { article_id: article.id.clone(), events: vec![e], warnings: vec![] };
+        let t = Instant::now();
+        let Ok(changes) = merger.plan(&mut store, &article, extraction, &mut ids);
+        elapsed += t.elapsed();
+        merged += changes.iter().filter(|c| c.number <= events).count();
+    }
+    println!(
+        "{events} stored events: {:.1} µs per article merged ({probes} articles, {:.1} candidates each, {merged} joined a stored event)",
+        elapsed.as_secs_f64() * 1e6 / probes as f64,
+        candidates as f64 / probes as f64,
+    );
+}
