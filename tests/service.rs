@@ -298,3 +298,72 @@ async fn seeds_yield_a_consultation_with_russia() {
     assert!(event.participants.iter().any(|p| p.country == "RUS"));
     assert_eq!(event.event_type(), EventType::Consult);
 }
+
+/// Returns prepared events by article id: a year-dated meeting in Sochi ("early"), a day-dated
+/// one with no place ("late") that are too far apart to merge, and a report ("bridge") that
+/// matches both.
+struct Prepared;
+
+impl rasad::service::EventExtractor for Prepared {
+    fn extract(&self, article: &Article) -> rasad::proto::ExtractResponse {
+        use rasad::proto::{DatePrecision, Event, EventDate, Location, Participant};
+        let date = |start: &str, precision: DatePrecision| {
+            Some(EventDate { start: start.into(), precision: precision.into(), ..Default::default() })
+        };
+        let sochi = Some(Location { name_en: "Sochi".into(), country: "RUS".into(), ..Default::default() });
+        let (date, location) = match article.id.as_str() {
+            "early" => (date("2019", DatePrecision::Year), sochi),
+            "late" => (date("2019-05-14", DatePrecision::Day), None),
+            _ => (date("2019-05-14", DatePrecision::Day), sochi),
+        };
+        let event = Event {
+            event_type: EventType::Consult.into(),
+            status: EventStatus::Occurred.into(),
+            participants: ["RUS", "USA"]
+                .iter()
+                .map(|c| Participant { actor_id: format!("state/{c}"), country: c.to_string(), ..Default::default() })
+                .collect(),
+            date,
+            location,
+            ..Default::default()
+        };
+        rasad::proto::ExtractResponse { article_id: article.id.clone(), events: vec![event], warnings: vec![] }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_of_one_event_update_it_and_a_bridging_report_merges_two() {
+    let server = TestServer::start(Arc::new(Prepared)).await;
+    let mut client = server.client().await;
+    let mut sub = subscribe(&mut client, after(0)).await;
+    let sourced = |id: &str, source: &str| Article { source: source.into(), ..article(id, id) };
+    let results = ingest(&mut client, vec![sourced("early", "tass.ru"), sourced("late", "rt.com"), sourced("late2", "rt.com")]).await;
+    assert_eq!(
+        results.iter().map(|r| (r.created_event_ids.clone(), r.updated_event_ids.clone())).collect::<Vec<_>>(),
+        [(vec!["ev-1".to_string()], vec![]), (vec!["ev-2".to_string()], vec![]), (vec![], vec!["ev-1".to_string()]),]
+    );
+    // late2 (dated and placed) matches both stored events, which do not contradict each other.
+    let updates = take(&mut sub, 3).await;
+    assert_eq!(updates.iter().map(|u| u.kind()).collect::<Vec<_>>(), [UpdateKind::Created, UpdateKind::Created, UpdateKind::Merged]);
+    let merged = &updates[2];
+    assert_eq!((merged.sequence, merged.article_id.as_str(), merged.merged_event_id.as_str()), (3, "late2", "ev-2"));
+    let event = merged.event.as_ref().unwrap();
+    assert_eq!((event.id.as_str(), event.num_articles, event.num_sources), ("ev-1", 3, 2));
+    assert_eq!(event.article_ids, ["early", "late", "late2"]);
+    assert_eq!(event.date.as_ref().unwrap().start, "2019-05-14");
+    assert!(merged.changed_fields.iter().any(|f| f == "date"), "{:?}", merged.changed_fields);
+    // The absorbed id still resolves, to the event that absorbed it; listings show one event.
+    let got = client.get_event(GetEventRequest { event_id: "ev-2".into() }).await.unwrap().into_inner().event.unwrap();
+    assert_eq!(got.id, "ev-1");
+    assert_eq!(client.list_events(ListEventsRequest::default()).await.unwrap().into_inner().events.len(), 1);
+    // One more report of it: one UPDATED update, after a restart too (the index is rebuilt).
+    let dir = server.stop().await;
+    let server = TestServer::start_in(dir, Arc::new(Prepared)).await;
+    let mut client = server.client().await;
+    let again = ingest(&mut client, vec![sourced("late3", "aawsat.com")]).await;
+    assert_eq!(again[0].updated_event_ids, ["ev-1"]);
+    let mut sub = subscribe(&mut client, after(3)).await;
+    let update = take(&mut sub, 1).await.remove(0);
+    assert_eq!((update.kind(), update.sequence), (UpdateKind::Updated, 4));
+    assert_eq!(update.event.unwrap().num_sources, 3);
+}

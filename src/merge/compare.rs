@@ -25,6 +25,9 @@ impl Comparison {
     }
 }
 
+/// One field's verdict: a score and the field name, nothing to say, or a veto.
+type Step = Result<Option<(f32, &'static str)>, &'static str>;
+
 /// Compares two extracted events.
 pub fn compare(config: &MergeConfig, a: &Event, b: &Event) -> Comparison {
     let mut c = Comparison { score: 0.0, agreed: Vec::new(), veto: None };
@@ -33,8 +36,7 @@ pub fn compare(config: &MergeConfig, a: &Event, b: &Event) -> Comparison {
         return c;
     }
     c.agreed.push("event_type");
-    let steps: [fn(&MergeConfig, &Event, &Event) -> Result<Option<(f32, &'static str)>, &'static str>; 5] =
-        [participants, date, location, mode, topics];
+    let steps: [fn(&MergeConfig, &Event, &Event) -> Step; 5] = [participants, date, location, mode, topics];
     for step in steps {
         match step(config, a, b) {
             Ok(Some((score, field))) => {
@@ -52,8 +54,6 @@ pub fn compare(config: &MergeConfig, a: &Event, b: &Event) -> Comparison {
     }
     c
 }
-
-type Step = Result<Option<(f32, &'static str)>, &'static str>;
 
 /// The sides of an event: their countries, or the actor id of organisations.
 pub(crate) fn sides(e: &Event) -> Vec<&str> {
