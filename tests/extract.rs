@@ -254,3 +254,11 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_shared_name_means_the_country_the_article_is_about() {
+    let e = one("استقبل العاهل الأردني الملك عبدالله الثاني في عمان اليوم الرئيس الفرنسي.", "2019-03-10");
+    assert_eq!(e.location.as_ref().unwrap().name_en, "Amman");
+    let found = events("يزور الرئيس الإيراني عمان غدا، ويلتقي السلطان العماني هيثم بن طارق.", "2023-05-27");
+    assert!(found.iter().any(|e| e.location.as_ref().is_some_and(|l| l.country == "OMN")), "{found:#?}");
+}

@@ -130,6 +130,37 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
     out
 }
 
+/// The country an entity belongs to, if any.
+fn country_of<'k>(kb: &'k Kb, e: &Entity) -> Option<&'k str> {
+    Some(match e {
+        Entity::State(s) | Entity::Adjective { state: s, .. } => kb.states[*s as usize].code.as_str(),
+        Entity::Place(p) => kb.places[*p as usize].country.as_str(),
+        Entity::Person(p) => kb.people[*p as usize].country.as_str(),
+        _ => return None,
+    })
+}
+
+/// A name several entries share ("عمان": Oman or Amman; "طرابلس") means the one whose country
+/// the article otherwise talks about most.
+fn prefer_article_countries(kb: &Kb, raw: &mut [RawMention]) {
+    let mut counts: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    for r in raw.iter() {
+        if let Raw::Entity(es) = &r.raw
+            && let [only] = es.as_slice()
+            && let Some(c) = country_of(kb, only)
+        {
+            *counts.entry(c).or_default() += 1;
+        }
+    }
+    for r in raw.iter_mut() {
+        if let Raw::Entity(es) = &mut r.raw
+            && es.len() > 1
+        {
+            es.sort_by_key(|e| std::cmp::Reverse(country_of(kb, e).map_or(0, |c| counts.get(c).copied().unwrap_or(0))));
+        }
+    }
+}
+
 /// Only punctuation (and "كل من") between tokens `from` and `to`.
 fn punct_gap(a: &Analysis<'_>, from: usize, to: usize) -> bool {
     to >= from && (from..to).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من"))
@@ -184,7 +215,8 @@ fn title_of(r: &RawMention) -> Option<u32> {
 
 /// Finds and composes the mentions of an analysed article, in text order.
 pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
-    let raw = raw_mentions(kb, a);
+    let mut raw = raw_mentions(kb, a);
+    prefer_article_countries(kb, &mut raw);
     let mut out: Vec<Mention> = Vec::new();
     let mut j = 0;
     let next_adjacent = |j: usize, gap_ok: &dyn Fn(usize, usize) -> bool| -> Option<&RawMention> {
