@@ -166,51 +166,37 @@ fn punct_gap(a: &Analysis<'_>, from: usize, to: usize) -> bool {
     to >= from && (from..to).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من"))
 }
 
-fn first_of<T>(entities: &[Entity], f: impl Fn(&Entity) -> Option<T>) -> Option<T> {
-    entities.iter().find_map(f)
+impl RawMention {
+    /// The first of its entities `pick` accepts.
+    fn pick<T>(&self, pick: impl Fn(&Entity) -> Option<T>) -> Option<T> {
+        match &self.raw {
+            Raw::Entity(es) => es.iter().find_map(pick),
+            _ => None,
+        }
+    }
 }
 
 fn adjective_of(r: &RawMention) -> Option<u32> {
-    match &r.raw {
-        Raw::Entity(es) => first_of(es, |e| match e {
-            Entity::Adjective { state, .. } => Some(*state),
-            _ => None,
-        }),
-        _ => None,
-    }
+    r.pick(|e| if let Entity::Adjective { state, .. } = e { Some(*state) } else { None })
 }
 
+/// A state named by its name, its capital or its seat of power.
 fn genitive_state(kb: &Kb, r: &RawMention) -> Option<u32> {
-    match &r.raw {
-        Raw::Entity(es) => first_of(es, |e| match e {
-            Entity::State(s) => Some(*s),
-            Entity::Place(p) if matches!(kb.places[*p as usize].kind, PlaceKind::Capital | PlaceKind::Seat) => {
-                kb.states.iter().position(|s| s.code == kb.places[*p as usize].country).map(|s| s as u32)
-            }
-            _ => None,
-        }),
+    r.pick(|e| match e {
+        Entity::State(s) => Some(*s),
+        Entity::Place(p) if matches!(kb.places[*p as usize].kind, PlaceKind::Capital | PlaceKind::Seat) => {
+            kb.state_id(&kb.places[*p as usize].country)
+        }
         _ => None,
-    }
+    })
 }
 
 fn person_of(r: &RawMention) -> Option<u32> {
-    match &r.raw {
-        Raw::Entity(es) => first_of(es, |e| match e {
-            Entity::Person(p) => Some(*p),
-            _ => None,
-        }),
-        _ => None,
-    }
+    r.pick(|e| if let Entity::Person(p) = e { Some(*p) } else { None })
 }
 
 fn title_of(r: &RawMention) -> Option<u32> {
-    match &r.raw {
-        Raw::Entity(es) => first_of(es, |e| match e {
-            Entity::Title(t) => Some(*t),
-            _ => None,
-        }),
-        _ => None,
-    }
+    r.pick(|e| if let Entity::Title(t) = e { Some(*t) } else { None })
 }
 
 /// Finds and composes the mentions of an analysed article, in text order.

@@ -491,6 +491,11 @@ impl Kb {
         }
     }
 
+    /// The index of a state in `states`.
+    pub fn state_id(&self, code: &str) -> Option<u32> {
+        self.state_by_code.get(code).copied()
+    }
+
     pub fn state(&self, code: &str) -> Option<&State> {
         self.state_by_code.get(code).map(|&i| &self.states[i as usize])
     }
