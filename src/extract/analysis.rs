@@ -1,6 +1,8 @@
 //! Per-token analysis of one article: tokens, their stems and lookup keys, and what the
 //! lexicon says each one is. Everything later stages ask about a token is computed here once.
 
+use rustc_hash::FxHashMap;
+
 use crate::kb::{Cue, Kb, TokenKeys, Trigger, Word, WordHit, entity_key};
 use crate::text::{Sentence, Token, TokenKind, sentences, stems, tokenize};
 
@@ -27,12 +29,17 @@ impl<'t> Analysis<'t> {
         let mut lexicon_keys = Vec::with_capacity(tokens.len());
         let mut words = Vec::with_capacity(tokens.len());
         let mut scratch = String::new();
+        // News repeats its words (في، من، الرئيس، لافروف): look each form up once.
+        let mut seen: FxHashMap<&str, (TokenKeys, Vec<WordHit>)> = FxHashMap::default();
         for t in &tokens {
             let (keys, hits) = match t.kind {
-                TokenKind::Word => {
-                    let st = stems(&t.norm);
-                    (kb.token_keys(&st, &mut scratch), kb.words_of(&st))
-                }
+                TokenKind::Word => seen
+                    .entry(t.norm.as_str())
+                    .or_insert_with(|| {
+                        let st = stems(&t.norm);
+                        (kb.token_keys(&st, &mut scratch), kb.words_of(&st))
+                    })
+                    .clone(),
                 TokenKind::Number => (kb.number_keys(&t.norm), Vec::new()),
                 TokenKind::Punct(_) => (TokenKeys::default(), Vec::new()),
             };
