@@ -101,3 +101,18 @@ fn any_order_of_the_articles_ends_in_the_same_events() {
         assert_eq!(got, expected, "order {order:?}");
     }
 }
+
+#[test]
+fn one_article_s_events_stay_apart() {
+    // seed-001 tells the Sochi talks and Pompeo's dropped trip to Moscow the day before: the
+    // extractor keeps them apart, and merging must not join them back.
+    let extractor = Extractor::embedded().unwrap();
+    let line = include_str!("../seeds/seeds.jsonl").lines().find(|l| l.contains("\"seed-001\"")).unwrap();
+    let article: rasad::proto::Article = serde_json::from_str(line).unwrap();
+    let extraction = extractor.extract(&article);
+    let extracted = extraction.events.len();
+    let mut merger = Merger::new(MergeConfig::default());
+    let mut store = MemoryStore::default();
+    let Ok(_) = merger.plan(&mut store, &article, extraction, &mut EventIds::new(1));
+    assert_eq!(store.events.len(), extracted);
+}

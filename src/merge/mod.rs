@@ -208,7 +208,7 @@ impl Merger {
         let mut links = Vec::new();
         for number in self.index.candidates(&report) {
             let reports = store.reports(number)?;
-            if let Some(score) = self.link(event, &reports) {
+            if let Some(score) = self.link(&report, event, &reports) {
                 links.push((number, score, reports));
             }
         }
@@ -265,8 +265,12 @@ impl Merger {
     }
 
     /// The best score of `event` against the reports of a stored event, if no report vetoes it
-    /// and the best reaches the threshold.
-    fn link(&self, event: &Event, reports: &[Report]) -> Option<f32> {
+    /// and the best reaches the threshold. The extractor already told one article's events
+    /// apart: a stored event never takes two reports from the same article.
+    fn link(&self, report: &Report, event: &Event, reports: &[Report]) -> Option<f32> {
+        if reports.iter().any(|r| r.article_id == report.article_id) {
+            return None;
+        }
         let mut best = f32::NEG_INFINITY;
         for other in reports.iter().filter_map(|r| r.event.as_ref()) {
             let c = compare(&self.config, event, other);
@@ -278,11 +282,13 @@ impl Merger {
         (best >= self.config.threshold).then_some(best)
     }
 
-    /// Whether no report of one event vetoes a report of the other.
+    /// Whether no report of one event vetoes a report of the other, and no article reported
+    /// both as different events.
     fn consistent(&self, a: &[Report], b: &[Report]) -> bool {
-        a.iter()
-            .filter_map(|r| r.event.as_ref())
-            .all(|x| b.iter().filter_map(|r| r.event.as_ref()).all(|y| compare(&self.config, x, y).veto.is_none()))
+        !a.iter().any(|x| b.iter().any(|y| x.article_id == y.article_id))
+            && a.iter()
+                .filter_map(|r| r.event.as_ref())
+                .all(|x| b.iter().filter_map(|r| r.event.as_ref()).all(|y| compare(&self.config, x, y).veto.is_none()))
     }
 }
 
