@@ -199,6 +199,13 @@ fn title_of(r: &RawMention) -> Option<u32> {
     r.pick(|e| if let Entity::Title(t) = e { Some(*t) } else { None })
 }
 
+/// The person named right after a title or "نظيره" (only punctuation between), as
+/// (person, first token, end token).
+fn named_after(a: &Analysis<'_>, next: Option<&RawMention>, end: usize) -> Option<(u32, usize, usize)> {
+    let n = next.filter(|n| punct_gap(a, end, n.first))?;
+    person_of(n).map(|p| (p, n.first, n.end))
+}
+
 /// Finds and composes the mentions of an analysed article, in text order.
 pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
     let mut raw = raw_mentions(kb, a);
@@ -247,12 +254,8 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         former |= a.cue(end, |c| c == Cue::Former);
                         end += 1;
                     }
-                    if let Some(n) = raw.get(j + consumed).filter(|n| punct_gap(a, end, n.first))
-                        && let Some(p) = person_of(n)
-                    {
-                        name_span = (n.first, n.end);
-                        end = n.end;
-                        consumed += 1;
+                    if let Some((p, first, last)) = named_after(a, raw.get(j + consumed), end) {
+                        (name_span, end, consumed) = ((first, last), last, consumed + 1);
                         MentionKind::Actor(Actor::Person(p))
                     } else {
                         MentionKind::Actor(Actor::Office {
@@ -283,12 +286,8 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         Some(t) if a.tokens[r.first].norm.starts_with('و') && out.last().is_some_and(|m| punct_gap(a, m.end, r.first)) => {
                             let title = &kb.titles[t as usize];
                             let country = Some(kb.states[s as usize].code.clone());
-                            if let Some(n) = next_adjacent(j, &punct)
-                                && let Some(p) = person_of(n)
-                            {
-                                name_span = (n.first, n.end);
-                                end = n.end;
-                                consumed += 1;
+                            if let Some((p, first, last)) = named_after(a, raw.get(j + 1), r.end) {
+                                (name_span, end, consumed) = ((first, last), last, consumed + 1);
                                 MentionKind::Actor(Actor::Person(p))
                             } else {
                                 MentionKind::Actor(Actor::Office {
@@ -325,12 +324,8 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     end = n.end;
                     consumed += 1;
                 }
-                if let Some(n) = raw.get(j + consumed).filter(|n| punct_gap(a, end, n.first))
-                    && let Some(p) = person_of(n)
-                {
-                    name_span = (n.first, n.end);
-                    end = n.end;
-                    consumed += 1;
+                if let Some((p, first, last)) = named_after(a, raw.get(j + consumed), end) {
+                    (name_span, end, consumed) = ((first, last), last, consumed + 1);
                     MentionKind::Actor(Actor::Person(p))
                 } else {
                     MentionKind::Actor(Actor::Counterpart { country })
