@@ -18,8 +18,6 @@ use crate::proto::{self, ActorKind, Article, DatePrecision, ExtractResponse};
 use dates::Precision;
 use events::{Draft, Who};
 
-pub use dates::{DateValue, Precision as DatePrecisionKind};
-
 /// Extracts events from articles with a loaded knowledge base. Cheap to share across threads.
 pub struct Extractor {
     kb: Kb,
@@ -34,10 +32,6 @@ impl Extractor {
     /// The embedded knowledge base, with the files of `overlay` on top when given.
     pub fn load(overlay: Option<&Path>) -> Result<Self, KbError> {
         Ok(Extractor { kb: Kb::load(overlay)? })
-    }
-
-    pub fn kb(&self) -> &Kb {
-        &self.kb
     }
 
     /// Extracts the events of one article. Never fails: problems become `warnings`.

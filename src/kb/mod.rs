@@ -13,7 +13,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-pub use index::{Entity, FUZZY_MIN_CHARS, Match};
+pub use index::{Entity, Match};
 pub use model::*;
 pub use tsv::KbError;
 
