@@ -2,7 +2,7 @@
 //! matchers and composed into units ("وزير الخارجية الأمريكي مايك بومبيو" is one actor;
 //! "نظيره الروسي" a counterpart; "مسؤولون أميركيون وروس" two states' officials).
 
-use crate::kb::{Cue, Entity, Kb, Office, PlaceKind};
+use crate::kb::{Cue, Entity, Kb, Office, PlaceKind, Title};
 
 use super::analysis::Analysis;
 
@@ -25,6 +25,13 @@ pub enum Actor {
     /// A state acting through unnamed officials, or named for its government.
     State(String),
     Organisation(u32),
+}
+
+impl Actor {
+    /// Whoever holds `title`'s office in `country` (a deputy or former holder: someone of it).
+    fn holder(title: &Title, country: Option<String>, deputy: bool) -> Actor {
+        Actor::Office { office: title.office, role: title.role_en.clone(), country, deputy }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,12 +265,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         (name_span, end, consumed) = ((first, last), last, consumed + 1);
                         MentionKind::Actor(Actor::Person(p))
                     } else {
-                        MentionKind::Actor(Actor::Office {
-                            office: title.office,
-                            role: title.role_en.clone(),
-                            country,
-                            deputy: deputy || former,
-                        })
+                        MentionKind::Actor(Actor::holder(title, country, deputy || former))
                     }
                 } else if let Some(p) = person_of(r) {
                     // Apposition: "ميشال عون رئيس جمهورية لبنان".
@@ -290,12 +292,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                                 (name_span, end, consumed) = ((first, last), last, consumed + 1);
                                 MentionKind::Actor(Actor::Person(p))
                             } else {
-                                MentionKind::Actor(Actor::Office {
-                                    office: title.office,
-                                    role: title.role_en.clone(),
-                                    country,
-                                    deputy: false,
-                                })
+                                MentionKind::Actor(Actor::holder(title, country, false))
                             }
                         }
                         _ => MentionKind::Adjective(s),
