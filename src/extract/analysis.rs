@@ -1,5 +1,11 @@
 //! Per-token analysis of one article: tokens, their stems and lookup keys, and what the
 //! lexicon says each one is. Everything later stages ask about a token is computed here once.
+//!
+//! News repeats its words (في، من، الرئيس، لافروف), so the analysis is kept per distinct form:
+//! each token points at its form, and a form's keys and lexicon hits are slices of a few flat
+//! arrays shared by the whole article.
+
+use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
@@ -10,46 +16,110 @@ pub struct Analysis<'t> {
     pub text: &'t str,
     pub tokens: Vec<Token>,
     pub sentences: Vec<Sentence>,
-    /// Per token: ids of the entity keys it offers (stems with and without ال).
-    pub entity_keys: Vec<Vec<u32>>,
-    /// Per token: ids of the name keys it offers (skeletons and exact forms).
-    pub name_keys: Vec<Vec<u32>>,
-    /// Per token: lexicon words.
-    pub words: Vec<Vec<WordHit>>,
     /// Per token: a multi-word lexicon phrase starting there ("كانون الثاني", "لا توجد خطط").
     pub phrases: Vec<Option<(usize, Vec<Word>)>>,
+    /// Per token: the index of its form in `forms`.
+    form_of: Vec<u32>,
+    forms: Vec<Form>,
+    /// The interned keys all forms offer the matchers; forms hold ranges into it.
+    keys: Vec<u32>,
+    /// The lexicon hits of all forms; forms hold ranges into it.
+    hits: Vec<WordHit>,
+}
+
+/// What one distinct form offers: ranges into the article's `keys` and `hits`.
+#[derive(Debug, Clone, Default)]
+struct Form {
+    /// Entity keys: stems with and without ال.
+    entity: Range<u32>,
+    /// Name keys: skeletons and exact forms.
+    name: Range<u32>,
+    /// Lexicon keys.
+    lexicon: Range<u32>,
+    /// Lexicon words.
+    words: Range<u32>,
+}
+
+/// A slice of `v` by a stored range.
+fn slice<'v, T>(v: &'v [T], r: &Range<u32>) -> &'v [T] {
+    &v[r.start as usize..r.end as usize]
 }
 
 impl<'t> Analysis<'t> {
     pub fn new(kb: &Kb, text: &'t str) -> Analysis<'t> {
         let tokens = tokenize(text);
         let sentences = sentences(&tokens);
-        let mut entity_keys = Vec::with_capacity(tokens.len());
-        let mut name_keys = Vec::with_capacity(tokens.len());
-        let mut lexicon_keys = Vec::with_capacity(tokens.len());
-        let mut words = Vec::with_capacity(tokens.len());
+        // Form 0 is punctuation's: it offers nothing.
+        let mut a = Analysis {
+            text,
+            sentences,
+            phrases: Vec::new(),
+            form_of: Vec::with_capacity(tokens.len()),
+            forms: vec![Form::default()],
+            keys: Vec::new(),
+            hits: Vec::new(),
+            tokens: Vec::new(),
+        };
+        let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
         let mut scratch = String::new();
-        // News repeats its words (في، من، الرئيس، لافروف): look each form up once.
-        let mut seen: FxHashMap<&str, (TokenKeys, Vec<WordHit>)> = FxHashMap::default();
+        let mut token_keys = TokenKeys::default();
         for t in &tokens {
-            let (keys, hits) = match t.kind {
-                TokenKind::Word => seen
-                    .entry(t.norm.as_str())
-                    .or_insert_with(|| {
-                        let st = stems(&t.norm);
-                        (kb.token_keys(&st, &mut scratch), kb.words_of(&st))
-                    })
-                    .clone(),
-                TokenKind::Number => (kb.number_keys(&t.norm), Vec::new()),
-                TokenKind::Punct(_) => (TokenKeys::default(), Vec::new()),
+            if matches!(t.kind, TokenKind::Punct(_)) {
+                a.form_of.push(0);
+                continue;
+            }
+            let next = a.forms.len() as u32;
+            let form = *seen.entry(t.norm.as_str()).or_insert(next);
+            a.form_of.push(form);
+            if form != next {
+                continue;
+            }
+            token_keys.clear();
+            let words_start = a.hits.len() as u32;
+            if t.kind == TokenKind::Word {
+                let st = stems(&t.norm);
+                kb.token_keys(&st, &mut scratch, &mut token_keys);
+                kb.words_of(&st, &mut a.hits);
+            } else {
+                kb.number_keys(&t.norm, &mut token_keys);
+            }
+            let mut push_keys = |ids: &[u32]| {
+                let start = a.keys.len() as u32;
+                a.keys.extend_from_slice(ids);
+                start..a.keys.len() as u32
             };
-            entity_keys.push(keys.entity);
-            name_keys.push(keys.name);
-            lexicon_keys.push(keys.lexicon);
-            words.push(hits);
+            let entity = push_keys(&token_keys.entity);
+            let name = push_keys(&token_keys.name);
+            let lexicon = push_keys(&token_keys.lexicon);
+            a.forms.push(Form { entity, name, lexicon, words: words_start..a.hits.len() as u32 });
         }
-        let phrases = (0..tokens.len()).map(|i| kb.phrase_at(&lexicon_keys, i).filter(|(len, _)| *len > 1)).collect();
-        Analysis { text, tokens, sentences, entity_keys, name_keys, words, phrases }
+        a.tokens = tokens;
+        a.phrases = (0..a.tokens.len()).map(|i| kb.phrase_at(|k| a.lexicon_keys(k), i).filter(|(len, _)| *len > 1)).collect();
+        a
+    }
+
+    fn form(&self, i: usize) -> Option<&Form> {
+        self.form_of.get(i).map(|&f| &self.forms[f as usize])
+    }
+
+    /// Token `i`'s entity keys (none past the end).
+    pub fn entity_keys(&self, i: usize) -> &[u32] {
+        self.form(i).map_or(&[], |f| slice(&self.keys, &f.entity))
+    }
+
+    /// Token `i`'s name keys (none past the end).
+    pub fn name_keys(&self, i: usize) -> &[u32] {
+        self.form(i).map_or(&[], |f| slice(&self.keys, &f.name))
+    }
+
+    /// Token `i`'s lexicon keys (none past the end).
+    pub fn lexicon_keys(&self, i: usize) -> &[u32] {
+        self.form(i).map_or(&[], |f| slice(&self.keys, &f.lexicon))
+    }
+
+    /// What the lexicon says token `i` is (nothing past the end).
+    pub fn words(&self, i: usize) -> &[WordHit] {
+        self.form(i).map_or(&[], |f| slice(&self.hits, &f.words))
     }
 
     /// The forms a word token may stand for: its stems, with and without ال.
@@ -66,18 +136,18 @@ impl<'t> Analysis<'t> {
     }
 
     pub fn cue(&self, i: usize, wanted: impl Fn(Cue) -> bool) -> bool {
-        self.words.get(i).is_some_and(|ws| ws.iter().any(|w| matches!(w.word, Word::Cue(c) if wanted(c))))
+        self.words(i).iter().any(|w| matches!(w.word, Word::Cue(c) if wanted(c)))
     }
 
     pub fn cues(&self, i: usize) -> impl Iterator<Item = Cue> + '_ {
-        self.words[i].iter().filter_map(|w| match w.word {
+        self.words(i).iter().filter_map(|w| match w.word {
             Word::Cue(c) => Some(c),
             Word::Trigger(_) => None,
         })
     }
 
     pub fn trigger(&self, i: usize) -> Option<(Trigger, &WordHit)> {
-        self.words[i].iter().find_map(|w| match w.word {
+        self.words(i).iter().find_map(|w| match w.word {
             Word::Trigger(t) => Some((t, w)),
             Word::Cue(_) => None,
         })

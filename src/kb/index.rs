@@ -57,16 +57,16 @@ impl PhraseIndex {
         }
     }
 
-    /// The longest phrase starting at token `i`, given each token's candidate key ids.
-    /// Returns its length in tokens and every entity it names.
-    pub fn longest_at(&self, keys: &[Vec<u32>], i: usize) -> Option<Match> {
+    /// The longest phrase starting at token `i`, given each token's candidate key ids
+    /// (`keys(k)` is empty past the end of the text). Returns its length in tokens and every
+    /// entity it names.
+    pub fn longest_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<Match> {
         let mut best: Option<Match> = None;
-        for cand in keys.get(i)? {
+        for cand in keys(i) {
             let Some(entries) = self.by_first.get(cand) else { continue };
             for (rest, entity) in entries {
                 let len = 1 + rest.len();
-                let fits = rest.iter().enumerate().all(|(k, key)| keys.get(i + 1 + k).is_some_and(|c| c.contains(key)));
-                if !fits {
+                if best.as_ref().is_some_and(|m| m.len > len) || !rest.iter().enumerate().all(|(k, key)| keys(i + 1 + k).contains(key)) {
                     continue;
                 }
                 match &mut best {
@@ -75,7 +75,6 @@ impl PhraseIndex {
                             m.entities.push(*entity);
                         }
                     }
-                    Some(m) if m.len > len => {}
                     _ => best = Some(Match { len, entities: vec![*entity] }),
                 }
             }
@@ -185,9 +184,10 @@ mod tests {
         idx.insert(vec!["ولايات".into()], Entity::Place(9));
         let ids = |forms: &[&str]| forms.iter().filter_map(|f| idx.id(f)).collect::<Vec<u32>>();
         let text = vec![ids(&["والولايات", "الولايات", "ولايات"]), ids(&["المتحده", "متحده"]), ids(&["اليوم"])];
-        let m = idx.longest_at(&text, 0).unwrap();
+        let keys = |k: usize| text.get(k).map_or(&[][..], Vec::as_slice);
+        let m = idx.longest_at(keys, 0).unwrap();
         assert_eq!((m.len, m.entities), (2, vec![Entity::State(1)]));
-        assert_eq!(idx.longest_at(&text, 2), None);
+        assert_eq!(idx.longest_at(keys, 2), None);
         assert!(idx.starts_phrase(idx.id("ولايات").unwrap()));
     }
 

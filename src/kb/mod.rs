@@ -64,6 +64,9 @@ pub struct Kb {
     /// Lexicon: exact normalised forms, and forms that inflect.
     words_exact: PhraseIndex,
     words_inflecting: FxHashMap<String, Vec<u32>>,
+    /// Every inflected form of the forms that inflect, with its hits in the order a reader
+    /// tries the suffixes: built once so that a token's lookup is one probe.
+    inflections: FxHashMap<String, Vec<WordHit>>,
     /// Lexicon: one-word forms, for the per-token lookup.
     words_single: FxHashMap<String, Vec<u32>>,
 }
@@ -92,6 +95,14 @@ pub struct TokenKeys {
     pub entity: Vec<u32>,
     pub name: Vec<u32>,
     pub lexicon: Vec<u32>,
+}
+
+impl TokenKeys {
+    pub fn clear(&mut self) {
+        self.entity.clear();
+        self.name.clear();
+        self.lexicon.clear();
+    }
 }
 
 /// The normalised tokens of a phrase written in a data file, each without a written article.
@@ -168,6 +179,7 @@ impl Kb {
         kb.load_offices(&tables["offices.tsv"])?;
         kb.load_titles(&tables["titles.tsv"])?;
         kb.load_lexicon(&tables["lexicon.tsv"])?;
+        kb.inflections = kb.inflect();
         Ok(kb)
     }
 
@@ -333,10 +345,10 @@ impl Kb {
         Ok(())
     }
 
-    /// The keys of a word token, given its stems: entity forms (with and without ال), name
-    /// skeletons and exact name forms, lexicon forms. Only keys some entry uses are kept.
-    pub fn token_keys(&self, stems: &[&str], scratch: &mut String) -> TokenKeys {
-        let mut keys = TokenKeys::default();
+    /// Adds the keys of a word token, given its stems, to `keys`: entity forms (with and
+    /// without ال), name skeletons and exact name forms, lexicon forms. Only keys some entry
+    /// uses are kept.
+    pub fn token_keys(&self, stems: &[&str], scratch: &mut String, keys: &mut TokenKeys) {
         let push = |ids: &mut Vec<u32>, id: Option<u32>| {
             if let Some(id) = id
                 && !ids.contains(&id)
@@ -361,16 +373,13 @@ impl Kb {
                 push(&mut keys.name, self.names.id(scratch));
             }
         }
-        keys
     }
 
-    /// Keys for a number token: numbers take part in phrases only as themselves.
-    pub fn number_keys(&self, number: &str) -> TokenKeys {
-        TokenKeys {
-            entity: self.entities.id(number).into_iter().collect(),
-            name: Vec::new(),
-            lexicon: self.words_exact.id(number).into_iter().collect(),
-        }
+    /// Adds the keys of a number token to `keys`: numbers take part in phrases only as
+    /// themselves.
+    pub fn number_keys(&self, number: &str, keys: &mut TokenKeys) {
+        keys.entity.extend(self.entities.id(number));
+        keys.lexicon.extend(self.words_exact.id(number));
     }
 
     /// Whether a form names something on its own, so that a leading ب/ل/ك is part of it
@@ -380,13 +389,14 @@ impl Kb {
         self.entities.id(form).is_some() || self.entities.id(key).is_some() || self.names.id(&skeleton(key)).is_some()
     }
 
-    /// The entity phrase (state, adjective, place, organisation, title) starting at token `i`.
-    pub fn entity_at(&self, keys: &[Vec<u32>], i: usize) -> Option<Match> {
+    /// The entity phrase (state, adjective, place, organisation, title) starting at token `i`,
+    /// given each token's entity keys.
+    pub fn entity_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<Match> {
         self.entities.longest_at(keys, i)
     }
 
-    /// The person name starting at token `i` (keys are name skeletons).
-    pub fn name_at(&self, keys: &[Vec<u32>], i: usize) -> Option<Match> {
+    /// The person name starting at token `i`, given each token's name keys.
+    pub fn name_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<Match> {
         self.names.longest_at(keys, i)
     }
 
@@ -398,9 +408,10 @@ impl Kb {
         self.single_names.get(&person).into_iter().flatten().map(|n| index::edit_distance(n, form)).filter(|d| *d <= allowance).min()
     }
 
-    /// Whether token `i` begins some multi-word name (a given name: "ريكس", "سيرغي").
-    pub fn starts_name(&self, keys: &[Vec<u32>], i: usize) -> bool {
-        keys.get(i).is_some_and(|k| k.iter().any(|&key| self.names.starts_phrase(key)))
+    /// Whether a token with these name keys begins some multi-word name (a given name: "ريكس",
+    /// "سيرغي").
+    pub fn starts_name(&self, name_keys: &[u32]) -> bool {
+        name_keys.iter().any(|&key| self.names.starts_phrase(key))
     }
 
     /// People whose one-word name is within one edit of this skeleton.
@@ -408,8 +419,8 @@ impl Kb {
         self.fuzzy_names.lookup(skeleton)
     }
 
-    /// A multi-word lexicon phrase starting at token `i` (keys are the tokens' stems).
-    pub fn phrase_at(&self, keys: &[Vec<u32>], i: usize) -> Option<(usize, Vec<Word>)> {
+    /// A lexicon phrase starting at token `i`, given each token's lexicon keys.
+    pub fn phrase_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<(usize, Vec<Word>)> {
         let m = self.words_exact.longest_at(keys, i)?;
         let words = m
             .entities
@@ -422,73 +433,70 @@ impl Kb {
         Some((m.len, words))
     }
 
-    /// Lexicon words one token may be: its stems exactly, then inflected forms, then verbs
-    /// with the future prefix. The first level that has hits wins.
-    pub fn words_of(&self, stems: &[&str]) -> Vec<WordHit> {
-        let mut out = Vec::new();
+    /// Adds to `out` the lexicon words one token may be: its stems exactly, then inflected
+    /// forms, then verbs with the future prefix. The first level that has hits wins.
+    pub fn words_of(&self, stems: &[&str], out: &mut Vec<WordHit>) {
+        let start = out.len();
         for &stem in stems {
             for &id in self.words_single.get(stem).into_iter().flatten() {
                 out.push(WordHit { word: self.words[id as usize], future: false, pronoun: false });
             }
         }
-        if !out.is_empty() {
-            return out;
+        if out.len() > start {
+            return;
         }
+        let future_verb = |word: Word| matches!(word, Word::Trigger(t) if t.is_verb);
         for &stem in stems {
-            self.inflected(stem, false, &mut out);
+            out.extend(self.inflections.get(stem).into_iter().flatten());
             if let Some(rest) = stem.strip_prefix('س')
                 && rest.starts_with(['ي', 'ت', 'ن', 'ا'])
             {
-                self.inflected(rest, true, &mut out);
-                for &id in self.words_single.get(rest).into_iter().flatten() {
-                    if let word @ Word::Trigger(t) = self.words[id as usize]
-                        && t.is_verb
-                    {
+                let inflected = self.inflections.get(rest).into_iter().flatten().filter(|h| future_verb(h.word));
+                out.extend(inflected.map(|h| WordHit { future: true, ..*h }));
+                let bare = [&self.words_inflecting, &self.words_single].into_iter().filter_map(|m| m.get(rest)).flatten();
+                for &id in bare {
+                    let word = self.words[id as usize];
+                    if future_verb(word) {
                         out.push(WordHit { word, future: true, pronoun: false });
                     }
                 }
             }
-            if !out.is_empty() {
+            if out.len() > start {
                 break;
             }
         }
-        out
     }
 
-    /// Inflected forms: a listed stem plus a suffix. A noun in ة takes its suffixes on ت
-    /// (زيارة → زيارته). Since ة is normalised to ه, a three-letter verb never takes the suffix
-    /// ه: "وزارة" is not و + زار + ه.
-    fn inflected(&self, stem: &str, future: bool, out: &mut Vec<WordHit>) {
-        for suffix in SUFFIXES {
-            let Some(base) = stem.strip_suffix(suffix) else { continue };
-            let pronoun = matches!(*suffix, "ه" | "ها" | "هما" | "هم");
-            let feminine = pronoun.then(|| base.strip_suffix('ت').map(|b| format!("{b}ه"))).flatten();
-            for (base, is_feminine) in [(Some(base.to_string()), false), (feminine, true)] {
-                let Some(ids) = base.as_ref().and_then(|b| self.words_inflecting.get(b)) else { continue };
-                for &id in ids {
-                    let word = self.words[id as usize];
-                    let verb = matches!(word, Word::Trigger(t) if t.is_verb);
-                    if (future && !verb)
-                        || (is_feminine && verb)
-                        || (verb && *suffix == "ه" && base.as_deref().is_some_and(|b| b.chars().count() <= 3))
-                    {
-                        continue;
+    /// Every inflected form of the lexicon's inflecting forms: a listed stem plus a suffix. A
+    /// noun in ة takes its suffixes on ت (زيارة → زيارته). Since ة is normalised to ه, a
+    /// three-letter verb never takes the suffix ه: "وزارة" is not و + زار + ه. Each form's hits
+    /// are ordered by suffix, then plain before feminine stem, then lexicon order.
+    fn inflect(&self) -> FxHashMap<String, Vec<WordHit>> {
+        let mut ranked: FxHashMap<String, Vec<((usize, bool, u32), WordHit)>> = FxHashMap::default();
+        for (base, ids) in &self.words_inflecting {
+            for (rank, suffix) in SUFFIXES.iter().enumerate() {
+                let pronoun = matches!(*suffix, "ه" | "ها" | "هما" | "هم");
+                let feminine = base.strip_suffix('ه').filter(|_| pronoun).map(|b| format!("{b}ت{suffix}"));
+                for (form, is_feminine) in [(Some(format!("{base}{suffix}")), false), (feminine, true)] {
+                    let Some(form) = form else { continue };
+                    for &id in ids {
+                        let word = self.words[id as usize];
+                        let verb = matches!(word, Word::Trigger(t) if t.is_verb);
+                        if (is_feminine && verb) || (verb && *suffix == "ه" && base.chars().count() <= 3) {
+                            continue;
+                        }
+                        ranked.entry(form.clone()).or_default().push(((rank, is_feminine, id), WordHit { word, future: false, pronoun }));
                     }
-                    out.push(WordHit { word, future, pronoun });
                 }
             }
         }
-        if let Some(ids) = self.words_inflecting.get(stem)
-            && future
-        {
-            for &id in ids {
-                if let word @ Word::Trigger(t) = self.words[id as usize]
-                    && t.is_verb
-                {
-                    out.push(WordHit { word, future, pronoun: false });
-                }
-            }
-        }
+        ranked
+            .into_iter()
+            .map(|(form, mut hits)| {
+                hits.sort_by_key(|(rank, _)| *rank);
+                (form, hits.into_iter().map(|(_, hit)| hit).collect())
+            })
+            .collect()
     }
 
     /// The index of a state in `states`.

@@ -62,22 +62,24 @@ fn punct(c: char) -> Option<char> {
 /// Splits text into tokens. Control characters and other symbols are skipped.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 6);
+    // The word being read, normalised; copied once into its token (inline when short).
+    let mut word = String::new();
     let mut iter = text.char_indices().peekable();
     while let Some((start, c)) = iter.next() {
         if is_letter_or_digit(c) {
-            let mut norm = CompactString::default();
-            norm.extend(normalize_char(c));
+            word.clear();
+            word.extend(normalize_char(c));
             let mut end = start + c.len_utf8();
             while let Some(&(i, c)) = iter.peek() {
                 if !is_word_char(c) {
                     break;
                 }
-                norm.extend(normalize_char(c));
+                word.extend(normalize_char(c));
                 end = i + c.len_utf8();
                 iter.next();
             }
-            let kind = if norm.bytes().all(|b| b.is_ascii_digit()) { TokenKind::Number } else { TokenKind::Word };
-            tokens.push(Token { kind, norm, start, end });
+            let kind = if word.bytes().all(|b| b.is_ascii_digit()) { TokenKind::Number } else { TokenKind::Word };
+            tokens.push(Token { kind, norm: CompactString::new(&word), start, end });
         } else if let Some(p) = punct(c) {
             tokens.push(Token {
                 kind: TokenKind::Punct(p),
