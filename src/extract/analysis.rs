@@ -125,7 +125,7 @@ impl<'t> Analysis<'t> {
     /// The forms a word token may stand for: its stems, with and without ال.
     pub fn forms(&self, i: usize) -> Vec<&str> {
         let mut out = Vec::new();
-        for s in stems(&self.tokens[i].norm) {
+        for s in stems(&self.tokens[i].norm).iter() {
             for f in [s, entity_key(s)] {
                 if !out.contains(&f) {
                     out.push(f);

@@ -104,28 +104,32 @@ fn deletions(s: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Edit distance (insertions, deletions, substitutions, adjacent transpositions) between two
-/// short strings.
+/// short strings, over three rolling rows of the usual table.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
+    let width = b.len() + 1;
+    // rows[0..width]: two rows back; [width..2w]: the previous row; [2w..3w]: this row.
+    let mut rows = vec![0usize; 3 * width];
+    for (j, cell) in rows[width..2 * width].iter_mut().enumerate() {
         *cell = j;
     }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
+    let mut before = None;
+    for (i, ca) in a.chars().enumerate() {
+        let (back, now) = rows.split_at_mut(2 * width);
+        let (two_back, previous) = back.split_at(width);
+        now[0] = i + 1;
+        for j in 1..width {
+            let cost = usize::from(ca != b[j - 1]);
+            let mut best = (previous[j] + 1).min(now[j - 1] + 1).min(previous[j - 1] + cost);
+            if j > 1 && before == Some(b[j - 1]) && ca == b[j - 2] {
+                best = best.min(two_back[j - 2] + 1);
             }
-            d[i][j] = best;
+            now[j] = best;
         }
+        rows.copy_within(width.., 0);
+        before = Some(ca);
     }
-    d[a.len()][b.len()]
+    rows[2 * width - 1]
 }
 
 /// Damerau–Levenshtein distance ≤ 1 between two short strings.
@@ -195,6 +199,10 @@ mod tests {
     fn one_edit_covers_transpositions_and_drops() {
         assert_eq!(edit_distance("عرباوي", "عربي"), 2);
         assert_eq!(edit_distance("تيلرسون", "تليرسون"), 1);
+        assert_eq!(edit_distance("", "ابc"), 3);
+        assert_eq!(edit_distance("abcd", ""), 4);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("ab", "ba"), 1);
         assert!(within_one_edit("تلرسن", "ترلسن"));
         assert!(within_one_edit("تلرسن", "تلرسين"));
         assert!(within_one_edit("تلرسن", "تلرسن"));

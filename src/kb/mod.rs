@@ -18,7 +18,7 @@ pub use model::*;
 pub use tsv::KbError;
 
 use crate::proto::{ConsultMode, EventStatus, EventType};
-use crate::text::{normalize, skeleton, skeleton_into};
+use crate::text::{Stems, normalize, skeleton, skeleton_into};
 use index::{FuzzyNames, PhraseIndex};
 
 use tsv::Row;
@@ -348,7 +348,7 @@ impl Kb {
     /// Adds the keys of a word token, given its stems, to `keys`: entity forms (with and
     /// without ال), name skeletons and exact name forms, lexicon forms. Only keys some entry
     /// uses are kept.
-    pub fn token_keys(&self, stems: &[&str], scratch: &mut String, keys: &mut TokenKeys) {
+    pub fn token_keys(&self, stems: &Stems<'_>, scratch: &mut String, keys: &mut TokenKeys) {
         let push = |ids: &mut Vec<u32>, id: Option<u32>| {
             if let Some(id) = id
                 && !ids.contains(&id)
@@ -356,7 +356,7 @@ impl Kb {
                 ids.push(id);
             }
         };
-        for &stem in stems {
+        for stem in stems.iter() {
             push(&mut keys.lexicon, self.words_exact.id(stem));
             let key = entity_key(stem);
             for form in if key == stem { [stem, ""] } else { [stem, key] } {
@@ -404,8 +404,16 @@ impl Kb {
     /// when it is close enough to be a spelling of it rather than a common word that shares the
     /// skeleton (العربي is not العرباوي): within one edit (two for long names).
     pub fn spelling_distance(&self, person: u32, form: &str) -> Option<usize> {
-        let allowance = if form.chars().count() > 6 { 2 } else { 1 };
-        self.single_names.get(&person).into_iter().flatten().map(|n| index::edit_distance(n, form)).filter(|d| *d <= allowance).min()
+        let length = form.chars().count();
+        let allowance = if length > 6 { 2 } else { 1 };
+        self.single_names
+            .get(&person)
+            .into_iter()
+            .flatten()
+            .filter(|n| n.chars().count().abs_diff(length) <= allowance)
+            .map(|n| index::edit_distance(n, form))
+            .filter(|d| *d <= allowance)
+            .min()
     }
 
     /// Whether a token with these name keys begins some multi-word name (a given name: "ريكس",
@@ -435,9 +443,9 @@ impl Kb {
 
     /// Adds to `out` the lexicon words one token may be: its stems exactly, then inflected
     /// forms, then verbs with the future prefix. The first level that has hits wins.
-    pub fn words_of(&self, stems: &[&str], out: &mut Vec<WordHit>) {
+    pub fn words_of(&self, stems: &Stems<'_>, out: &mut Vec<WordHit>) {
         let start = out.len();
-        for &stem in stems {
+        for stem in stems.iter() {
             for &id in self.words_single.get(stem).into_iter().flatten() {
                 out.push(WordHit { word: self.words[id as usize], future: false, pronoun: false });
             }
@@ -446,7 +454,7 @@ impl Kb {
             return;
         }
         let future_verb = |word: Word| matches!(word, Word::Trigger(t) if t.is_verb);
-        for &stem in stems {
+        for stem in stems.iter() {
             out.extend(self.inflections.get(stem).into_iter().flatten());
             if let Some(rest) = stem.strip_prefix('س')
                 && rest.starts_with(['ي', 'ت', 'ن', 'ا'])

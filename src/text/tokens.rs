@@ -121,30 +121,71 @@ pub fn sentences(tokens: &[Token]) -> Vec<Sentence> {
 /// conjunction (و ف), preposition (ب ل ك), article (ال; ل + ال is written لل). A stem keeps at
 /// least two letters, so names that begin with these letters survive as the first candidate
 /// ("لافروف" stays, "للافروف" also yields "لافروف").
-pub fn stems(word: &str) -> Vec<&str> {
-    let mut out: Vec<&str> = vec![word];
-    fn push<'a>(s: &'a str, out: &mut Vec<&'a str>) {
-        if s.chars().count() >= 2 && !out.contains(&s) {
-            out.push(s);
-        }
-    }
+pub fn stems(word: &str) -> Stems<'_> {
+    let mut out = Stems { word, starts: [0; MAX_STEMS], len: 1 };
     for conj in ["", "و", "ف"] {
         let Some(a) = word.strip_prefix(conj) else { continue };
         for prep in ["", "ب", "ل", "ك"] {
             let Some(b) = a.strip_prefix(prep) else { continue };
-            push(b, &mut out);
+            out.push(b);
             if let Some(c) = b.strip_prefix("ال") {
-                push(c, &mut out);
+                out.push(c);
             }
             if prep == "ل"
                 && let Some(c) = b.strip_prefix('ل')
             {
-                push(c, &mut out);
+                out.push(c);
             }
         }
     }
-    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
     out
+}
+
+/// Every stem is a suffix of the word that starts after at most a conjunction, a preposition
+/// and an article (four letters): at most five distinct starts.
+const MAX_STEMS: usize = 5;
+
+/// The stems of one word, kept as the byte offsets where they start, in increasing order
+/// (longest stem first).
+#[derive(Debug, Clone, Copy)]
+pub struct Stems<'w> {
+    word: &'w str,
+    starts: [usize; MAX_STEMS],
+    len: usize,
+}
+
+impl<'w> Stems<'w> {
+    fn push(&mut self, stem: &'w str) {
+        let start = self.word.len() - stem.len();
+        let at = self.starts[..self.len].partition_point(|&s| s < start);
+        if stem.chars().nth(1).is_none() || self.starts[..self.len].get(at) == Some(&start) {
+            return;
+        }
+        self.starts.copy_within(at..self.len, at + 1);
+        self.starts[at] = start;
+        self.len += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Stem `k`, longest first.
+    pub fn get(&self, k: usize) -> &'w str {
+        &self.word[self.starts[k]..]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'w str> + '_ {
+        self.starts[..self.len].iter().map(|&s| &self.word[s..])
+    }
+
+    pub fn contains(&self, stem: &str) -> bool {
+        self.iter().any(|s| s == stem)
+    }
 }
 
 #[cfg(test)]
@@ -179,14 +220,16 @@ mod tests {
 
     #[test]
     fn clitics_come_off_without_breaking_names() {
-        assert!(stems("وبومبيو").contains(&"بومبيو"));
-        assert!(stems("للافروف").contains(&"لافروف"));
-        assert_eq!(stems("لافروف")[0], "لافروف");
-        assert!(stems("والاميركي").contains(&"اميركي"));
-        assert!(stems("بلافروف").contains(&"لافروف"));
-        assert!(stems("فالرياض").contains(&"رياض"));
-        assert!(stems("للرئيس").contains(&"رئيس") || stems("للرييس").contains(&"رييس"));
-        assert!(!stems("ولي").contains(&"ي"));
+        assert!(stems("وبومبيو").contains("بومبيو"));
+        assert!(stems("للافروف").contains("لافروف"));
+        assert_eq!(stems("لافروف").get(0), "لافروف");
+        assert!(stems("والاميركي").contains("اميركي"));
+        assert!(stems("بلافروف").contains("لافروف"));
+        assert!(stems("فالرياض").contains("رياض"));
+        assert!(stems("للرييس").contains("رييس"));
+        assert!(!stems("ولي").contains("ي"));
+        let all: Vec<&str> = stems("وبالعاصمه").iter().collect();
+        assert_eq!(all, ["وبالعاصمه", "بالعاصمه", "العاصمه", "عاصمه"]);
     }
 
     #[test]
