@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use crate::kb::{Cue, Kb, TokenKeys, Trigger, Word, WordHit, entity_key};
+use crate::kb::{Cue, Kb, Trigger, Word, WordHit, entity_key};
 use crate::text::{Sentence, Token, TokenKind, sentences, stems, tokenize};
 
 pub struct Analysis<'t> {
@@ -30,12 +30,8 @@ pub struct Analysis<'t> {
 /// What one distinct form offers: ranges into the article's `keys` and `hits`.
 #[derive(Debug, Clone, Default)]
 struct Form {
-    /// Entity keys: stems with and without ال.
-    entity: Range<u32>,
-    /// Name keys: skeletons and exact forms.
-    name: Range<u32>,
-    /// Lexicon keys.
-    lexicon: Range<u32>,
+    /// The ids of its stems' forms and skeletons, as every matcher reads them.
+    keys: Range<u32>,
     /// Lexicon words.
     words: Range<u32>,
 }
@@ -62,7 +58,6 @@ impl<'t> Analysis<'t> {
         };
         let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
         let mut scratch = String::new();
-        let mut token_keys = TokenKeys::default();
         for t in &tokens {
             if matches!(t.kind, TokenKind::Punct(_)) {
                 a.form_of.push(0);
@@ -74,27 +69,16 @@ impl<'t> Analysis<'t> {
             if form != next {
                 continue;
             }
-            token_keys.clear();
-            let words_start = a.hits.len() as u32;
+            let (keys_start, words_start) = (a.keys.len() as u32, a.hits.len() as u32);
             if t.kind == TokenKind::Word {
-                let st = stems(&t.norm);
-                kb.token_keys(&st, &mut scratch, &mut token_keys);
-                kb.words_of(&st, &mut a.hits);
+                kb.analyse_word(&stems(&t.norm), &mut scratch, &mut a.keys, &mut a.hits);
             } else {
-                kb.number_keys(&t.norm, &mut token_keys);
+                kb.number_keys(&t.norm, &mut a.keys);
             }
-            let mut push_keys = |ids: &[u32]| {
-                let start = a.keys.len() as u32;
-                a.keys.extend_from_slice(ids);
-                start..a.keys.len() as u32
-            };
-            let entity = push_keys(&token_keys.entity);
-            let name = push_keys(&token_keys.name);
-            let lexicon = push_keys(&token_keys.lexicon);
-            a.forms.push(Form { entity, name, lexicon, words: words_start..a.hits.len() as u32 });
+            a.forms.push(Form { keys: keys_start..a.keys.len() as u32, words: words_start..a.hits.len() as u32 });
         }
         a.tokens = tokens;
-        a.phrases = (0..a.tokens.len()).map(|i| kb.phrase_at(|k| a.lexicon_keys(k), i).filter(|(len, _)| *len > 1)).collect();
+        a.phrases = (0..a.tokens.len()).map(|i| kb.phrase_at(|k| a.keys(k), i).filter(|(len, _)| *len > 1)).collect();
         a
     }
 
@@ -102,19 +86,9 @@ impl<'t> Analysis<'t> {
         self.form_of.get(i).map(|&f| &self.forms[f as usize])
     }
 
-    /// Token `i`'s entity keys (none past the end).
-    pub fn entity_keys(&self, i: usize) -> &[u32] {
-        self.form(i).map_or(&[], |f| slice(&self.keys, &f.entity))
-    }
-
-    /// Token `i`'s name keys (none past the end).
-    pub fn name_keys(&self, i: usize) -> &[u32] {
-        self.form(i).map_or(&[], |f| slice(&self.keys, &f.name))
-    }
-
-    /// Token `i`'s lexicon keys (none past the end).
-    pub fn lexicon_keys(&self, i: usize) -> &[u32] {
-        self.form(i).map_or(&[], |f| slice(&self.keys, &f.lexicon))
+    /// Token `i`'s keys for the knowledge base's matchers (none past the end).
+    pub fn keys(&self, i: usize) -> &[u32] {
+        self.form(i).map_or(&[], |f| slice(&self.keys, &f.keys))
     }
 
     /// What the lexicon says token `i` is (nothing past the end).

@@ -93,19 +93,23 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         }
         // A one-word name found by its skeleton must be a plausible spelling of it; the closest
         // spelling comes first (الكاظمي is Kadhimi before it is Koizumi).
-        let name = kb.name_at(|k| a.name_keys(k), i).and_then(|mut n| {
+        let name = kb.name_at(|k| a.keys(k), i).and_then(|mut n| {
             if n.len == 1 {
                 let forms = a.forms(i);
-                let distance = |e: &Entity| match e {
-                    Entity::Person(p) => forms.iter().filter_map(|f| kb.spelling_distance(*p, f)).min(),
-                    _ => Some(0),
-                };
-                n.entities.retain(|e| distance(e).is_some());
-                n.entities.sort_by_key(|e| distance(e));
+                let mut ranked: Vec<(usize, Entity)> = n
+                    .entities
+                    .iter()
+                    .filter_map(|e| match e {
+                        Entity::Person(p) => forms.iter().filter_map(|f| kb.spelling_distance(*p, f)).min().map(|d| (d, *e)),
+                        _ => Some((0, *e)),
+                    })
+                    .collect();
+                ranked.sort_by_key(|(distance, _)| *distance);
+                n.entities = ranked.into_iter().map(|(_, e)| e).collect();
             }
             (!n.entities.is_empty()).then_some(n)
         });
-        let entity = kb.entity_at(|k| a.entity_keys(k), i);
+        let entity = kb.entity_at(|k| a.keys(k), i);
         // A state, adjective, place or title found letter for letter beats a name of the same
         // length found by its skeleton ("العراقي" is Iraqi, not عراقجي).
         let chosen = match (name, entity) {
@@ -123,7 +127,7 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
             out.push(RawMention { first: i, end: i + 1, raw: Raw::Counterpart, prep: None });
         } else if a.cue(i, |c| c == Cue::Agent) {
             out.push(RawMention { first: i, end: i + 1, raw: Raw::Agent, prep: None });
-        } else if a.words(i).is_empty() && i > 0 && kb.starts_name(a.name_keys(i - 1)) {
+        } else if a.words(i).is_empty() && i > 0 && kb.starts_name(a.keys(i - 1)) {
             let forms = a.forms(i);
             let mut fuzzy: Vec<u32> = forms.iter().flat_map(|f| kb.fuzzy_name(&crate::text::skeleton(f))).collect();
             fuzzy.retain(|p| forms.iter().any(|form| kb.spelling_distance(*p, form).is_some()));

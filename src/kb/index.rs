@@ -2,7 +2,7 @@
 //! against the stems the text's tokens may stand for; plus a one-edit index over name
 //! skeletons for the spellings no list foresees (تيلرسون/تيرلسون).
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// What a matched phrase names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,36 +24,74 @@ pub struct Match {
     pub entities: Vec<Entity>,
 }
 
+/// The strings the matchers use, interned: normalised forms ("روسيا", "لافروف") and, in a
+/// namespace of their own, name skeletons ("لفرف"). Ids never repeat across the two, so one
+/// list of ids per text token serves every index.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    forms: HashMap<Box<str>, u32>,
+    skeletons: HashMap<Box<str>, u32>,
+}
+
+impl Vocabulary {
+    fn next_id(&self) -> u32 {
+        (self.forms.len() + self.skeletons.len()) as u32
+    }
+
+    /// The id of a normalised form, interned if new.
+    pub fn form_id(&mut self, form: &str) -> u32 {
+        let next = self.next_id();
+        *self.forms.entry(form.into()).or_insert(next)
+    }
+
+    /// The id of a name skeleton, interned if new.
+    pub fn skeleton_id(&mut self, skeleton: &str) -> u32 {
+        let next = self.next_id();
+        *self.skeletons.entry(skeleton.into()).or_insert(next)
+    }
+
+    /// The id of a form some entry uses.
+    pub fn form(&self, form: &str) -> Option<u32> {
+        self.forms.get(form).copied()
+    }
+
+    /// The id of a skeleton some name uses.
+    pub fn skeleton(&self, skeleton: &str) -> Option<u32> {
+        self.skeletons.get(skeleton).copied()
+    }
+}
+
 /// Multi-word phrases over interned token keys: the text side looks each candidate form up
-/// once (no allocation for the many tokens that match nothing) and matches by number.
+/// once and matches by number. Ids are dense, so phrases are found by their first key with
+/// an array index rather than a hash probe.
 #[derive(Debug, Default)]
 pub struct PhraseIndex {
-    vocabulary: HashMap<String, u32>,
-    by_first: HashMap<u32, Vec<Entry>>,
+    /// By first key id: the phrases that start with it.
+    by_first: Vec<Vec<Entry>>,
+    /// Every key some phrase uses, at any position.
+    used: HashSet<u32>,
 }
 
 /// A phrase's remaining token keys after the first, and what it names.
 type Entry = (Box<[u32]>, Entity);
 
 impl PhraseIndex {
-    fn intern(&mut self, key: String) -> u32 {
-        let next = self.vocabulary.len() as u32;
-        *self.vocabulary.entry(key).or_insert(next)
+    /// Whether some phrase uses this key at any position.
+    pub fn uses(&self, key: u32) -> bool {
+        self.used.contains(&key)
     }
 
-    /// The id of a token key, if any phrase uses it.
-    pub fn id(&self, key: &str) -> Option<u32> {
-        self.vocabulary.get(key).copied()
-    }
-
-    /// Adds a phrase given as its per-token keys.
-    pub fn insert(&mut self, keys: Vec<String>, entity: Entity) {
-        let mut ids = keys.into_iter().map(|k| self.intern(k));
-        let Some(first) = ids.next() else { return };
-        let rest: Box<[u32]> = ids.collect();
-        let slot = self.by_first.entry(first).or_default();
-        if !slot.iter().any(|(r, e)| *r == rest && *e == entity) {
-            slot.push((rest, entity));
+    /// Adds a phrase given as its per-token key ids.
+    pub fn insert(&mut self, keys: &[u32], entity: Entity) {
+        let Some((&first, rest)) = keys.split_first() else { return };
+        self.used.extend(keys);
+        let first = first as usize;
+        if self.by_first.len() <= first {
+            self.by_first.resize_with(first + 1, Vec::new);
+        }
+        let slot = &mut self.by_first[first];
+        if !slot.iter().any(|(r, e)| **r == *rest && *e == entity) {
+            slot.push((rest.into(), entity));
         }
     }
 
@@ -63,7 +101,7 @@ impl PhraseIndex {
     pub fn longest_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<Match> {
         let mut best: Option<Match> = None;
         for cand in keys(i) {
-            let Some(entries) = self.by_first.get(cand) else { continue };
+            let Some(entries) = self.by_first.get(*cand as usize) else { continue };
             for (rest, entity) in entries {
                 let len = 1 + rest.len();
                 if best.as_ref().is_some_and(|m| m.len > len) || !rest.iter().enumerate().all(|(k, key)| keys(i + 1 + k).contains(key)) {
@@ -84,7 +122,7 @@ impl PhraseIndex {
 
     /// Whether some phrase of two or more words begins with this key id.
     pub fn starts_phrase(&self, id: u32) -> bool {
-        self.by_first.get(&id).is_some_and(|entries| entries.iter().any(|(rest, _)| !rest.is_empty()))
+        self.by_first.get(id as usize).is_some_and(|entries| entries.iter().any(|(rest, _)| !rest.is_empty()))
     }
 }
 
@@ -183,16 +221,20 @@ mod tests {
 
     #[test]
     fn longest_phrase_wins() {
+        let mut vocabulary = Vocabulary::default();
+        let (wilayat, muttahida) = (vocabulary.form_id("ولايات"), vocabulary.form_id("متحده"));
         let mut idx = PhraseIndex::default();
-        idx.insert(vec!["ولايات".into(), "متحده".into()], Entity::State(1));
-        idx.insert(vec!["ولايات".into()], Entity::Place(9));
-        let ids = |forms: &[&str]| forms.iter().filter_map(|f| idx.id(f)).collect::<Vec<u32>>();
+        idx.insert(&[wilayat, muttahida], Entity::State(1));
+        idx.insert(&[wilayat], Entity::Place(9));
+        let ids = |forms: &[&str]| forms.iter().filter_map(|f| vocabulary.form(f)).collect::<Vec<u32>>();
         let text = vec![ids(&["والولايات", "الولايات", "ولايات"]), ids(&["المتحده", "متحده"]), ids(&["اليوم"])];
         let keys = |k: usize| text.get(k).map_or(&[][..], Vec::as_slice);
         let m = idx.longest_at(keys, 0).unwrap();
         assert_eq!((m.len, m.entities), (2, vec![Entity::State(1)]));
         assert_eq!(idx.longest_at(keys, 2), None);
-        assert!(idx.starts_phrase(idx.id("ولايات").unwrap()));
+        assert!(idx.starts_phrase(wilayat));
+        assert!(idx.uses(muttahida));
+        assert_ne!(vocabulary.skeleton_id("ولايات"), wilayat);
     }
 
     #[test]

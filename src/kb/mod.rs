@@ -19,7 +19,7 @@ pub use tsv::KbError;
 
 use crate::proto::{ConsultMode, EventStatus, EventType};
 use crate::text::{Stems, normalize, skeleton, skeleton_into};
-use index::{FuzzyNames, PhraseIndex};
+use index::{FuzzyNames, PhraseIndex, Vocabulary};
 
 use tsv::Row;
 
@@ -53,10 +53,12 @@ pub struct Kb {
     state_by_code: FxHashMap<String, u32>,
     terms_by_person: FxHashMap<u32, Vec<u32>>,
     terms_by_office: FxHashMap<(Office, String), Vec<u32>>,
+    /// Every form and skeleton the indexes below use.
+    vocabulary: Vocabulary,
     /// States, adjectives, places, organisations, titles: keys are normalised tokens
     /// with a leading ال removed.
     entities: PhraseIndex,
-    /// People: keys are name skeletons.
+    /// People: keys are name skeletons (exact forms for short one-word names).
     names: PhraseIndex,
     fuzzy_names: FuzzyNames,
     /// People's one-word names (normalised, without the article), to check skeleton matches.
@@ -64,11 +66,11 @@ pub struct Kb {
     /// Lexicon: exact normalised forms, and forms that inflect.
     words_exact: PhraseIndex,
     words_inflecting: FxHashMap<String, Vec<u32>>,
-    /// Every inflected form of the forms that inflect, with its hits in the order a reader
-    /// tries the suffixes: built once so that a token's lookup is one probe.
-    inflections: FxHashMap<String, Vec<WordHit>>,
-    /// Lexicon: one-word forms, for the per-token lookup.
-    words_single: FxHashMap<String, Vec<u32>>,
+    /// Every inflected form (by form id) of the forms that inflect, with its hits in the order
+    /// a reader tries the suffixes: built once so that a token's lookup is one probe.
+    inflections: FxHashMap<u32, Vec<WordHit>>,
+    /// Lexicon: one-word forms (by form id), for the per-token lookup.
+    words_single: FxHashMap<u32, Vec<u32>>,
 }
 
 /// A lexicon hit on one token, and how it was reached.
@@ -86,22 +88,6 @@ pub fn entity_key(token: &str) -> &str {
     match token.strip_prefix("ال") {
         Some(rest) if rest.chars().count() >= 3 => rest,
         _ => token,
-    }
-}
-
-/// The keys one text token offers the matchers, as interned ids.
-#[derive(Debug, Default, Clone)]
-pub struct TokenKeys {
-    pub entity: Vec<u32>,
-    pub name: Vec<u32>,
-    pub lexicon: Vec<u32>,
-}
-
-impl TokenKeys {
-    pub fn clear(&mut self) {
-        self.entity.clear();
-        self.name.clear();
-        self.lexicon.clear();
     }
 }
 
@@ -179,12 +165,13 @@ impl Kb {
         kb.load_offices(&tables["offices.tsv"])?;
         kb.load_titles(&tables["titles.tsv"])?;
         kb.load_lexicon(&tables["lexicon.tsv"])?;
-        kb.inflections = kb.inflect();
+        kb.inflect();
         Ok(kb)
     }
 
     fn insert_entity(&mut self, phrase: &str, entity: Entity) {
-        self.entities.insert(data_tokens(phrase), entity);
+        let keys: Vec<u32> = data_tokens(phrase).iter().map(|t| self.vocabulary.form_id(t)).collect();
+        self.entities.insert(&keys, entity);
     }
 
     fn known_state(&self, row: &Row<'_>, col: usize) -> Result<String, KbError> {
@@ -277,15 +264,17 @@ impl Kb {
                 if let [single] = tokens.as_slice() {
                     self.single_names.entry(id).or_default().push(single.clone());
                 }
-                let mut keys: Vec<String> = tokens.iter().map(|t| skeleton(t)).collect();
-                if let [single] = keys.as_mut_slice() {
-                    if single.chars().count() < SHORT_NAME_SKELETON {
-                        *single = format!("={}", tokens[0]);
-                    } else {
-                        self.fuzzy_names.insert(single, id);
-                    }
+                let skeletons: Vec<String> = tokens.iter().map(|t| skeleton(t)).collect();
+                let keys: Vec<u32> = match skeletons.as_slice() {
+                    [single] if single.chars().count() < SHORT_NAME_SKELETON => vec![self.vocabulary.form_id(&tokens[0])],
+                    _ => skeletons.iter().map(|k| self.vocabulary.skeleton_id(k)).collect(),
+                };
+                if let [single] = skeletons.as_slice()
+                    && single.chars().count() >= SHORT_NAME_SKELETON
+                {
+                    self.fuzzy_names.insert(single, id);
                 }
-                self.names.insert(keys, Entity::Person(id));
+                self.names.insert(&keys, Entity::Person(id));
             }
         }
         Ok(())
@@ -334,9 +323,10 @@ impl Kb {
                 Some(stem) => (stem.to_string(), true),
                 None => (form, false),
             };
-            self.words_exact.insert(form.split_whitespace().map(str::to_string).collect(), Entity::Word(id));
-            if !form.contains(' ') {
-                self.words_single.entry(form.clone()).or_default().push(id);
+            let keys: Vec<u32> = form.split_whitespace().map(|t| self.vocabulary.form_id(t)).collect();
+            self.words_exact.insert(&keys, Entity::Word(id));
+            if let [single] = keys.as_slice() {
+                self.words_single.entry(*single).or_default().push(id);
             }
             if inflects && !form.contains(' ') {
                 self.words_inflecting.entry(form).or_default().push(id);
@@ -345,48 +335,48 @@ impl Kb {
         Ok(())
     }
 
-    /// Adds the keys of a word token, given its stems, to `keys`: entity forms (with and
-    /// without ال), name skeletons and exact name forms, lexicon forms. Only keys some entry
-    /// uses are kept.
-    pub fn token_keys(&self, stems: &Stems<'_>, scratch: &mut String, keys: &mut TokenKeys) {
-        let push = |ids: &mut Vec<u32>, id: Option<u32>| {
+    /// What one word token offers, given its stems: its keys (form and skeleton ids of its
+    /// stems, with and without ال) appended to `keys`, and the lexicon words it may be appended
+    /// to `hits`. `scratch` is a buffer the caller reuses.
+    pub fn analyse_word(&self, stems: &Stems<'_>, scratch: &mut String, keys: &mut Vec<u32>, hits: &mut Vec<WordHit>) {
+        let start = keys.len();
+        let push = |keys: &mut Vec<u32>, id: Option<u32>| {
             if let Some(id) = id
-                && !ids.contains(&id)
+                && !keys[start..].contains(&id)
             {
-                ids.push(id);
+                keys.push(id);
             }
         };
-        for stem in stems.iter() {
-            push(&mut keys.lexicon, self.words_exact.id(stem));
+        let mut form_ids = [None; Stems::MAX];
+        for (k, stem) in stems.iter().enumerate() {
             let key = entity_key(stem);
-            for form in if key == stem { [stem, ""] } else { [stem, key] } {
-                if form.is_empty() {
-                    continue;
+            let forms = if key == stem || stems.contains(key) { [stem, ""] } else { [stem, key] };
+            for form in forms.into_iter().filter(|f| !f.is_empty()) {
+                let id = self.vocabulary.form(form);
+                if form == stem {
+                    form_ids[k] = id;
                 }
-                push(&mut keys.entity, self.entities.id(form));
+                push(keys, id);
                 scratch.clear();
                 skeleton_into(form, scratch);
-                push(&mut keys.name, self.names.id(scratch));
-                scratch.clear();
-                scratch.push('=');
-                scratch.push_str(form);
-                push(&mut keys.name, self.names.id(scratch));
+                push(keys, self.vocabulary.skeleton(scratch));
             }
         }
+        self.words_of(stems, &form_ids[..stems.len()], hits);
     }
 
     /// Adds the keys of a number token to `keys`: numbers take part in phrases only as
     /// themselves.
-    pub fn number_keys(&self, number: &str, keys: &mut TokenKeys) {
-        keys.entity.extend(self.entities.id(number));
-        keys.lexicon.extend(self.words_exact.id(number));
+    pub fn number_keys(&self, number: &str, keys: &mut Vec<u32>) {
+        keys.extend(self.vocabulary.form(number));
     }
 
     /// Whether a form names something on its own, so that a leading ب/ل/ك is part of it
     /// ("لبنان", "بيروت", "لافروف") rather than a preposition.
     pub fn is_known_form(&self, form: &str) -> bool {
         let key = entity_key(form);
-        self.entities.id(form).is_some() || self.entities.id(key).is_some() || self.names.id(&skeleton(key)).is_some()
+        let entity = |f: &str| self.vocabulary.form(f).is_some_and(|id| self.entities.uses(id));
+        entity(form) || entity(key) || self.vocabulary.skeleton(&skeleton(key)).is_some_and(|id| self.names.uses(id))
     }
 
     /// The entity phrase (state, adjective, place, organisation, title) starting at token `i`,
@@ -416,10 +406,10 @@ impl Kb {
             .min()
     }
 
-    /// Whether a token with these name keys begins some multi-word name (a given name: "ريكس",
+    /// Whether a token with these keys begins some multi-word name (a given name: "ريكس",
     /// "سيرغي").
-    pub fn starts_name(&self, name_keys: &[u32]) -> bool {
-        name_keys.iter().any(|&key| self.names.starts_phrase(key))
+    pub fn starts_name(&self, keys: &[u32]) -> bool {
+        keys.iter().any(|&key| self.names.starts_phrase(key))
     }
 
     /// People whose one-word name is within one edit of this skeleton.
@@ -441,29 +431,31 @@ impl Kb {
         Some((m.len, words))
     }
 
-    /// Adds to `out` the lexicon words one token may be: its stems exactly, then inflected
-    /// forms, then verbs with the future prefix. The first level that has hits wins.
-    pub fn words_of(&self, stems: &Stems<'_>, out: &mut Vec<WordHit>) {
+    /// Adds to `out` the lexicon words one token may be, given its stems and their form ids:
+    /// its stems exactly, then inflected forms, then verbs with the future prefix. The first
+    /// level that has hits wins.
+    fn words_of(&self, stems: &Stems<'_>, form_ids: &[Option<u32>], out: &mut Vec<WordHit>) {
         let start = out.len();
-        for stem in stems.iter() {
-            for &id in self.words_single.get(stem).into_iter().flatten() {
-                out.push(WordHit { word: self.words[id as usize], future: false, pronoun: false });
+        for id in form_ids.iter().flatten() {
+            for &word in self.words_single.get(id).into_iter().flatten() {
+                out.push(WordHit { word: self.words[word as usize], future: false, pronoun: false });
             }
         }
         if out.len() > start {
             return;
         }
         let future_verb = |word: Word| matches!(word, Word::Trigger(t) if t.is_verb);
-        for stem in stems.iter() {
-            out.extend(self.inflections.get(stem).into_iter().flatten());
+        for (stem, id) in stems.iter().zip(form_ids) {
+            out.extend(id.and_then(|id| self.inflections.get(&id)).into_iter().flatten());
             if let Some(rest) = stem.strip_prefix('س')
                 && rest.starts_with(['ي', 'ت', 'ن', 'ا'])
             {
-                let inflected = self.inflections.get(rest).into_iter().flatten().filter(|h| future_verb(h.word));
+                let rest_id = self.vocabulary.form(rest);
+                let inflected = rest_id.and_then(|id| self.inflections.get(&id)).into_iter().flatten().filter(|h| future_verb(h.word));
                 out.extend(inflected.map(|h| WordHit { future: true, ..*h }));
-                let bare = [&self.words_inflecting, &self.words_single].into_iter().filter_map(|m| m.get(rest)).flatten();
-                for &id in bare {
-                    let word = self.words[id as usize];
+                let bare = self.words_inflecting.get(rest).into_iter().chain(rest_id.and_then(|id| self.words_single.get(&id))).flatten();
+                for &word in bare {
+                    let word = self.words[word as usize];
                     if future_verb(word) {
                         out.push(WordHit { word, future: true, pronoun: false });
                     }
@@ -475,11 +467,12 @@ impl Kb {
         }
     }
 
-    /// Every inflected form of the lexicon's inflecting forms: a listed stem plus a suffix. A
-    /// noun in ة takes its suffixes on ت (زيارة → زيارته). Since ة is normalised to ه, a
-    /// three-letter verb never takes the suffix ه: "وزارة" is not و + زار + ه. Each form's hits
-    /// are ordered by suffix, then plain before feminine stem, then lexicon order.
-    fn inflect(&self) -> FxHashMap<String, Vec<WordHit>> {
+    /// Builds `inflections`: every inflected form of the lexicon's inflecting forms, a listed
+    /// stem plus a suffix. A noun in ة takes its suffixes on ت (زيارة → زيارته). Since ة is
+    /// normalised to ه, a three-letter verb never takes the suffix ه: "وزارة" is not و + زار + ه.
+    /// Each form's hits are ordered by suffix, then plain before feminine stem, then lexicon
+    /// order.
+    fn inflect(&mut self) {
         let mut ranked: FxHashMap<String, Vec<((usize, bool, u32), WordHit)>> = FxHashMap::default();
         for (base, ids) in &self.words_inflecting {
             for (rank, suffix) in SUFFIXES.iter().enumerate() {
@@ -498,13 +491,11 @@ impl Kb {
                 }
             }
         }
-        ranked
-            .into_iter()
-            .map(|(form, mut hits)| {
-                hits.sort_by_key(|(rank, _)| *rank);
-                (form, hits.into_iter().map(|(_, hit)| hit).collect())
-            })
-            .collect()
+        for (form, mut hits) in ranked {
+            hits.sort_by_key(|(rank, _)| *rank);
+            let id = self.vocabulary.form_id(&form);
+            self.inflections.insert(id, hits.into_iter().map(|(_, hit)| hit).collect());
+        }
     }
 
     /// The index of a state in `states`.

@@ -44,14 +44,13 @@ pub fn skeleton(word: &str) -> String {
 /// `skeleton`, appended to a buffer the caller reuses.
 pub fn skeleton_into(word: &str, out: &mut String) {
     let mut last = None;
-    let mut chars = word.chars().enumerate().peekable();
-    while let Some((i, c)) = chars.next() {
-        let is_last = chars.peek().is_none();
+    for (i, c) in word.char_indices() {
+        let inner = i > 0 && i + c.len_utf8() < word.len();
         let c = match c {
             'غ' | 'ق' => 'ج',
             'ظ' => 'ز',
             'ء' if i > 0 => continue,
-            'ا' | 'و' | 'ي' if i > 0 && !is_last => continue,
+            'ا' | 'و' | 'ي' if inner => continue,
             c => c,
         };
         if last != Some(c) {

@@ -122,7 +122,7 @@ pub fn sentences(tokens: &[Token]) -> Vec<Sentence> {
 /// least two letters, so names that begin with these letters survive as the first candidate
 /// ("لافروف" stays, "للافروف" also yields "لافروف").
 pub fn stems(word: &str) -> Stems<'_> {
-    let mut out = Stems { word, starts: [0; MAX_STEMS], len: 1 };
+    let mut out = Stems { word, starts: [0; Stems::MAX], len: 1 };
     for conj in ["", "و", "ف"] {
         let Some(a) = word.strip_prefix(conj) else { continue };
         for prep in ["", "ب", "ل", "ك"] {
@@ -141,20 +141,20 @@ pub fn stems(word: &str) -> Stems<'_> {
     out
 }
 
-/// Every stem is a suffix of the word that starts after at most a conjunction, a preposition
-/// and an article (four letters): at most five distinct starts.
-const MAX_STEMS: usize = 5;
-
 /// The stems of one word, kept as the byte offsets where they start, in increasing order
 /// (longest stem first).
 #[derive(Debug, Clone, Copy)]
 pub struct Stems<'w> {
     word: &'w str,
-    starts: [usize; MAX_STEMS],
+    starts: [usize; Stems::MAX],
     len: usize,
 }
 
 impl<'w> Stems<'w> {
+    /// Every stem is a suffix of the word that starts after at most a conjunction, a
+    /// preposition and an article (four letters): at most five distinct starts.
+    pub const MAX: usize = 5;
+
     fn push(&mut self, stem: &'w str) {
         let start = self.word.len() - stem.len();
         let at = self.starts[..self.len].partition_point(|&s| s < start);
