@@ -68,6 +68,9 @@ impl Vocabulary {
 pub struct PhraseIndex {
     /// By first key id: the phrases that start with it.
     by_first: Vec<Vec<Entry>>,
+    /// One bit per key id: whether some phrase starts with it. Most text keys start none; this
+    /// small bit set answers that without touching `by_first`.
+    starts: Vec<u64>,
     /// Every key some phrase uses, at any position.
     used: HashSet<u32>,
 }
@@ -89,6 +92,10 @@ impl PhraseIndex {
         if self.by_first.len() <= first {
             self.by_first.resize_with(first + 1, Vec::new);
         }
+        if self.starts.len() <= first / 64 {
+            self.starts.resize(first / 64 + 1, 0);
+        }
+        self.starts[first / 64] |= 1 << (first % 64);
         let slot = &mut self.by_first[first];
         if !slot.iter().any(|(r, e)| **r == *rest && *e == entity) {
             slot.push((rest.into(), entity));
@@ -101,7 +108,11 @@ impl PhraseIndex {
     pub fn longest_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<Match> {
         let mut best: Option<Match> = None;
         for cand in keys(i) {
-            let Some(entries) = self.by_first.get(*cand as usize) else { continue };
+            let cand = *cand as usize;
+            if self.starts.get(cand / 64).is_none_or(|bits| bits & (1 << (cand % 64)) == 0) {
+                continue;
+            }
+            let entries = &self.by_first[cand];
             for (rest, entity) in entries {
                 let len = 1 + rest.len();
                 if best.as_ref().is_some_and(|m| m.len > len) || !rest.iter().enumerate().all(|(k, key)| keys(i + 1 + k).contains(key)) {

@@ -5,7 +5,7 @@
 
 /// What one character becomes: `Some(c)` (possibly unchanged) or `None` when it carries no
 /// letter (diacritics, tatweel, zero-width marks).
-pub fn normalize_char(c: char) -> Option<char> {
+pub const fn normalize_char(c: char) -> Option<char> {
     Some(match c {
         '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{06D6}'..='\u{06ED}' => return None,
         '\u{200B}'..='\u{200F}' | '\u{FEFF}' | '\u{00AD}' => return None,
@@ -19,8 +19,8 @@ pub fn normalize_char(c: char) -> Option<char> {
         'ڤ' | 'ڥ' => 'ف',
         'پ' => 'ب',
         'چ' => 'ج',
-        '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-        '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+        '٠'..='٩' => (b'0' + (c as u32 - '٠' as u32) as u8) as char,
+        '۰'..='۹' => (b'0' + (c as u32 - '۰' as u32) as u8) as char,
         'A'..='Z' => c.to_ascii_lowercase(),
         _ => c,
     })

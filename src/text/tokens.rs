@@ -34,14 +34,52 @@ fn is_letter_or_digit(c: char) -> bool {
     match c as u32 {
         0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => true,
         0x00..=0x7F => false,
-        0x0621..=0x064A | 0x0660..=0x0669 | 0x066E..=0x066F | 0x0671..=0x06D3 | 0x06D5 | 0x06EE..=0x06FC => true,
-        0x0600..=0x06FF => false,
+        code @ 0x0600..=0x06FF => is_arabic_letter_or_digit(code),
         _ => c.is_alphanumeric(),
     }
 }
 
-fn is_word_char(c: char) -> bool {
-    is_letter_or_digit(c) || normalize_char(c).is_none()
+const fn is_arabic_letter_or_digit(code: u32) -> bool {
+    matches!(code, 0x0621..=0x064A | 0x0660..=0x0669 | 0x066E..=0x066F | 0x0671..=0x06D3 | 0x06D5 | 0x06EE..=0x06FC)
+}
+
+/// What a character is to a word: a letter or digit (normalised), a mark it carries
+/// (diacritics, tatweel: dropped, but the word goes on), or neither (the word ends).
+#[derive(Clone, Copy)]
+enum InWord {
+    Letter(char),
+    Mark,
+    Outside,
+}
+
+/// A character's place in a word, given whether it is a letter or digit.
+const fn classify(c: char, letter_or_digit: bool) -> InWord {
+    match normalize_char(c) {
+        None => InWord::Mark,
+        Some(n) if letter_or_digit => InWord::Letter(n),
+        Some(_) => InWord::Outside,
+    }
+}
+
+/// `classify` for the Arabic block U+0600–U+06FF, worked out at compile time.
+const ARABIC_BLOCK: [InWord; 256] = {
+    let mut table = [InWord::Outside; 256];
+    let mut i = 0;
+    while i < 256 {
+        let code = 0x600 + i as u32;
+        if let Some(c) = char::from_u32(code) {
+            table[i] = classify(c, is_arabic_letter_or_digit(code));
+        }
+        i += 1;
+    }
+    table
+};
+
+fn in_word(c: char) -> InWord {
+    match c as u32 {
+        code @ 0x600..=0x6FF => ARABIC_BLOCK[(code - 0x600) as usize],
+        _ => classify(c, is_letter_or_digit(c)),
+    }
 }
 
 fn punct(c: char) -> Option<char> {
@@ -64,21 +102,29 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 6);
     // The word being read, normalised; copied once into its token (inline when short).
     let mut word = String::new();
-    let mut iter = text.char_indices().peekable();
-    while let Some((start, c)) = iter.next() {
-        if is_letter_or_digit(c) {
+    let mut chars = text.char_indices();
+    let mut pending = None;
+    while let Some((start, c)) = pending.take().or_else(|| chars.next()) {
+        if let InWord::Letter(first) = in_word(c) {
             word.clear();
-            word.extend(normalize_char(c));
+            word.push(first);
+            let mut digits = first.is_ascii_digit();
             let mut end = start + c.len_utf8();
-            while let Some(&(i, c)) = iter.peek() {
-                if !is_word_char(c) {
-                    break;
+            for (i, c) in chars.by_ref() {
+                match in_word(c) {
+                    InWord::Letter(n) => {
+                        word.push(n);
+                        digits &= n.is_ascii_digit();
+                    }
+                    InWord::Mark => {}
+                    InWord::Outside => {
+                        pending = Some((i, c));
+                        break;
+                    }
                 }
-                word.extend(normalize_char(c));
                 end = i + c.len_utf8();
-                iter.next();
             }
-            let kind = if word.bytes().all(|b| b.is_ascii_digit()) { TokenKind::Number } else { TokenKind::Word };
+            let kind = if digits { TokenKind::Number } else { TokenKind::Word };
             tokens.push(Token { kind, norm: CompactString::new(&word), start, end });
         } else if let Some(p) = punct(c) {
             tokens.push(Token {
