@@ -78,7 +78,7 @@ impl<'t> Analysis<'t> {
             a.forms.push(Form { keys: keys_start..a.keys.len() as u32, words: words_start..a.hits.len() as u32 });
         }
         a.tokens = tokens;
-        a.phrases = (0..a.tokens.len()).map(|i| kb.phrase_at(|k| a.keys(k), i).filter(|(len, _)| *len > 1)).collect();
+        a.phrases = (0..a.tokens.len()).map(|i| kb.phrase_at(|k| a.keys(k), i)).collect();
         a
     }
 

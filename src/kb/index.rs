@@ -102,10 +102,10 @@ impl PhraseIndex {
         }
     }
 
-    /// The longest phrase starting at token `i`, given each token's candidate key ids
-    /// (`keys(k)` is empty past the end of the text). Returns its length in tokens and every
-    /// entity it names.
-    pub fn longest_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<Match> {
+    /// The longest phrase of at least `min_len` tokens starting at token `i`, given each
+    /// token's candidate key ids (`keys(k)` is empty past the end of the text). Returns its
+    /// length in tokens and every entity it names.
+    pub fn longest_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize, min_len: usize) -> Option<Match> {
         let mut best: Option<Match> = None;
         for cand in keys(i) {
             let cand = *cand as usize;
@@ -115,7 +115,10 @@ impl PhraseIndex {
             let entries = &self.by_first[cand];
             for (rest, entity) in entries {
                 let len = 1 + rest.len();
-                if best.as_ref().is_some_and(|m| m.len > len) || !rest.iter().enumerate().all(|(k, key)| keys(i + 1 + k).contains(key)) {
+                if len < min_len
+                    || best.as_ref().is_some_and(|m| m.len > len)
+                    || !rest.iter().enumerate().all(|(k, key)| keys(i + 1 + k).contains(key))
+                {
                     continue;
                 }
                 match &mut best {
@@ -240,9 +243,9 @@ mod tests {
         let ids = |forms: &[&str]| forms.iter().filter_map(|f| vocabulary.form(f)).collect::<Vec<u32>>();
         let text = vec![ids(&["والولايات", "الولايات", "ولايات"]), ids(&["المتحده", "متحده"]), ids(&["اليوم"])];
         let keys = |k: usize| text.get(k).map_or(&[][..], Vec::as_slice);
-        let m = idx.longest_at(keys, 0).unwrap();
+        let m = idx.longest_at(keys, 0, 1).unwrap();
         assert_eq!((m.len, m.entities), (2, vec![Entity::State(1)]));
-        assert_eq!(idx.longest_at(keys, 2), None);
+        assert_eq!(idx.longest_at(keys, 2, 1), None);
         assert!(idx.starts_phrase(wilayat));
         assert!(idx.uses(muttahida));
         assert_ne!(vocabulary.skeleton_id("ولايات"), wilayat);

@@ -382,12 +382,12 @@ impl Kb {
     /// The entity phrase (state, adjective, place, organisation, title) starting at token `i`,
     /// given each token's entity keys.
     pub fn entity_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<Match> {
-        self.entities.longest_at(keys, i)
+        self.entities.longest_at(keys, i, 1)
     }
 
     /// The person name starting at token `i`, given each token's name keys.
     pub fn name_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<Match> {
-        self.names.longest_at(keys, i)
+        self.names.longest_at(keys, i, 1)
     }
 
     /// How far a one-word form found by its skeleton is from this person's listed one-word names,
@@ -417,9 +417,9 @@ impl Kb {
         self.fuzzy_names.lookup(skeleton)
     }
 
-    /// A lexicon phrase starting at token `i`, given each token's lexicon keys.
+    /// A lexicon phrase of two or more words starting at token `i`, given each token's keys.
     pub fn phrase_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<(usize, Vec<Word>)> {
-        let m = self.words_exact.longest_at(keys, i)?;
+        let m = self.words_exact.longest_at(keys, i, 2)?;
         let words = m
             .entities
             .into_iter()
