@@ -198,10 +198,17 @@ impl Builder<'_, '_> {
         if (pos.saturating_sub(3).max(sent_first)..pos).any(|k| a.cue(k, |c| c == Cue::NegPast)) {
             return Vec::new();
         }
-        let left = (prev..pos).rev().find(|&k| a.cue(k, |c| c == Cue::Complementizer)).map_or(prev, |k| k + 1);
+        // ".. لزيارة X إلى بكين، وزيارة Y إلى الصين": a noun coordinated after a comma opens a
+        // phrase of its own; what came before belongs to the earlier one.
+        let coordinated = !t.trigger.is_verb && pos > sent_first && a.tokens[pos].norm.starts_with('و') && a.tokens[pos - 1].is_punct(',');
+        let left = if coordinated {
+            pos
+        } else {
+            (prev..pos).rev().find(|&k| a.cue(k, |c| matches!(c, Cue::Complementizer | Cue::Clause))).map_or(prev, |k| k + 1)
+        };
         let sideline = |k: usize| (k.saturating_sub(2)..k).any(|j| a.cue(j, |c| c == Cue::Sideline));
         let right =
-            (pos + 1..next).find(|&k| a.cue(k, |c| c == Cue::Report) || (a.cue(k, |c| c == Cue::Generic) && !sideline(k))).unwrap_or(next);
+            (pos + 1..next).find(|&k| a.cue(k, |c| matches!(c, Cue::Report | Cue::Clause)) || (a.cue(k, |c| c == Cue::Generic) && !sideline(k))).unwrap_or(next);
         let in_frame: Vec<&Mention> = self.mentions_in(left, right).iter().filter(|m| !(m.first <= pos && pos < m.end)).collect();
 
         // "بين X و Y": the participants are exactly the list after بين.

@@ -119,6 +119,12 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         };
         if let Some(m) = chosen {
             let len = m.len;
+            // "مستشفى الملك فيصل", "مطار الملك خالد": a place named after someone.
+            let named_place = i > 0 && a.cue(i - 1, |c| c == Cue::Institution);
+            if named_place && m.entities.iter().all(|e| matches!(e, Entity::Person(_) | Entity::Title(_))) {
+                i += len;
+                continue;
+            }
             out.push(RawMention { first: i, end: i + len, raw: Raw::Entity(m.entities), prep: preposition(kb, &a.tokens[i].norm) });
             i += len;
             continue;
@@ -268,6 +274,12 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     if let Some((p, first, last)) = named_after(a, raw.get(j + consumed), end) {
                         (name_span, end, consumed) = ((first, last), last, consumed + 1);
                         MentionKind::Actor(Actor::Person(p))
+                    } else if country.is_none() && kb.is_name_word(a.keys(end)) && raw.get(j + consumed).is_none_or(|n| n.first != end) {
+                        // "الأمير فيصل بن بندر", "مطار الملك خالد": a title of no country before
+                        // a name the knowledge base does not know is someone else, not the
+                        // office's holder.
+                        j += consumed;
+                        continue;
                     } else {
                         MentionKind::Actor(Actor::holder(title, country, deputy || former))
                     }

@@ -8,7 +8,7 @@ mod tsv;
 
 use std::collections::HashMap;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -63,6 +63,8 @@ pub struct Kb {
     fuzzy_names: FuzzyNames,
     /// People's one-word names (normalised, without the article), to check skeleton matches.
     single_names: FxHashMap<u32, Vec<String>>,
+    /// Form ids of every word of every person's name ("فيصل", "فرحان").
+    name_words: FxHashSet<u32>,
     /// Lexicon: exact normalised forms, and forms that inflect.
     words_exact: PhraseIndex,
     words_inflecting: FxHashMap<String, Vec<u32>>,
@@ -261,6 +263,10 @@ impl Kb {
             self.people.push(Person { id: slug.into(), name_en: row.required(1, "name_en")?.into(), country: self.known_state(row, 2)? });
             for name in row.variants(3).chain(row.variants(4)) {
                 let tokens = data_tokens(name);
+                for t in &tokens {
+                    let word = self.vocabulary.form_id(t);
+                    self.name_words.insert(word);
+                }
                 if let [single] = tokens.as_slice() {
                     self.single_names.entry(id).or_default().push(single.clone());
                 }
@@ -362,7 +368,9 @@ impl Kb {
                 push(keys, self.vocabulary.skeleton(scratch));
             }
         }
-        self.words_of(stems, &form_ids[..stems.len()], hits);
+        // A word that is a name as written ("فيصل") is not a clitic on a shorter word (ف + يصل).
+        let readings = form_ids.iter().position(|id| id.is_some_and(|id| self.name_words.contains(&id))).map_or(stems.len(), |k| k + 1);
+        self.words_of(stems, &form_ids[..readings], hits);
     }
 
     /// Adds the keys of a number token to `keys`: numbers take part in phrases only as
@@ -410,6 +418,11 @@ impl Kb {
     /// "سيرغي").
     pub fn starts_name(&self, keys: &[u32]) -> bool {
         keys.iter().any(|&key| self.names.starts_phrase(key))
+    }
+
+    /// Whether a token with these keys is a word of some person's name as written ("فيصل").
+    pub fn is_name_word(&self, keys: &[u32]) -> bool {
+        keys.iter().any(|key| self.name_words.contains(key))
     }
 
     /// People whose one-word name is within one edit of this skeleton.
@@ -557,6 +570,8 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
             _ => return Err(row.error(format!("unknown unit {value:?}"))),
         }),
         "complementizer" => Cue::Complementizer,
+        "clause" => Cue::Clause,
+        "institution" => Cue::Institution,
         "report" => Cue::Report,
         "between" => Cue::Between,
         "with" => Cue::With,

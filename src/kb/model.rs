@@ -132,6 +132,10 @@ pub enum Cue {
     Unit(Unit),
     Season(u32),
     Complementizer,
+    /// A new clause with its own subject: bounds trigger frames (فيما، بينما).
+    Clause,
+    /// A place named after a person: the name after it is not an actor (مستشفى، مطار).
+    Institution,
     Report,
     Between,
     With,
