@@ -53,6 +53,9 @@ pub enum Office {
     CrownPrince,
     Ambassador,
     Envoy,
+    /// Any other minister (energy, finance, trade...): the knowledge base keeps no holders, so
+    /// one stands for the state.
+    Minister,
 }
 
 impl Office {
@@ -65,6 +68,7 @@ impl Office {
             "crown_prince" => Office::CrownPrince,
             "ambassador" => Office::Ambassador,
             "envoy" => Office::Envoy,
+            "minister" => Office::Minister,
             _ => return None,
         })
     }
