@@ -127,6 +127,12 @@ impl<'t> Analysis<'t> {
         })
     }
 
+    /// Whether token `i` is, as written, a word of some person's name and nothing the lexicon
+    /// knows ("فيصل", "إبراهيم"; not "على", which normalises like the name علي).
+    pub fn is_name_word(&self, kb: &Kb, i: usize) -> bool {
+        self.is_word(i) && self.words(i).is_empty() && kb.is_name_word(&self.tokens[i].norm)
+    }
+
     pub fn is_word(&self, i: usize) -> bool {
         self.tokens.get(i).is_some_and(|t| t.kind == TokenKind::Word)
     }

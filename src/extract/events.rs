@@ -207,8 +207,9 @@ impl Builder<'_, '_> {
             (prev..pos).rev().find(|&k| a.cue(k, |c| matches!(c, Cue::Complementizer | Cue::Clause))).map_or(prev, |k| k + 1)
         };
         let sideline = |k: usize| (k.saturating_sub(2)..k).any(|j| a.cue(j, |c| c == Cue::Sideline));
-        let right =
-            (pos + 1..next).find(|&k| a.cue(k, |c| matches!(c, Cue::Report | Cue::Clause)) || (a.cue(k, |c| c == Cue::Generic) && !sideline(k))).unwrap_or(next);
+        let right = (pos + 1..next)
+            .find(|&k| a.cue(k, |c| matches!(c, Cue::Report | Cue::Clause)) || (a.cue(k, |c| c == Cue::Generic) && !sideline(k)))
+            .unwrap_or(next);
         let in_frame: Vec<&Mention> = self.mentions_in(left, right).iter().filter(|m| !(m.first <= pos && pos < m.end)).collect();
 
         // "بين X و Y": the participants are exactly the list after بين.

@@ -93,12 +93,20 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         }
         // A one-word name found by its skeleton must be a plausible spelling of it; the closest
         // spelling comes first (الكاظمي is Kadhimi before it is Koizumi).
+        // The word before, when it is a name word no mention took (a given name).
+        let given_before = i > 0 && out.last().is_none_or(|m: &RawMention| m.end < i) && a.is_name_word(kb, i - 1);
         let name = kb.name_at(|k| a.keys(k), i).and_then(|mut n| {
             if n.len == 1 {
                 let forms = a.forms(i);
                 let mut ranked: Vec<(usize, Entity)> = n
                     .entities
                     .iter()
+                    .filter(|e| match e {
+                        // "إبراهيم باتيل" is not Pratibha Patil: a given name before the surname
+                        // that is someone else's, not theirs, names another person.
+                        Entity::Person(p) => !(given_before && !kb.is_word_of(*p, &a.tokens[i - 1].norm)),
+                        _ => true,
+                    })
                     .filter_map(|e| match e {
                         Entity::Person(p) => forms.iter().filter_map(|f| kb.spelling_distance(*p, f)).min().map(|d| (d, *e)),
                         _ => Some((0, *e)),
@@ -274,7 +282,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     if let Some((p, first, last)) = named_after(a, raw.get(j + consumed), end) {
                         (name_span, end, consumed) = ((first, last), last, consumed + 1);
                         MentionKind::Actor(Actor::Person(p))
-                    } else if country.is_none() && kb.is_name_word(a.keys(end)) && raw.get(j + consumed).is_none_or(|n| n.first != end) {
+                    } else if country.is_none() && a.is_name_word(kb, end) && raw.get(j + consumed).is_none_or(|n| n.first != end) {
                         // "الأمير فيصل بن بندر", "مطار الملك خالد": a title of no country before
                         // a name the knowledge base does not know is someone else, not the
                         // office's holder.

@@ -65,6 +65,8 @@ pub struct Kb {
     single_names: FxHashMap<u32, Vec<String>>,
     /// Form ids of every word of every person's name ("فيصل", "فرحان").
     name_words: FxHashSet<u32>,
+    /// Per person: the form ids of the words of their names.
+    words_of_person: FxHashMap<u32, Vec<u32>>,
     /// Lexicon: exact normalised forms, and forms that inflect.
     words_exact: PhraseIndex,
     words_inflecting: FxHashMap<String, Vec<u32>>,
@@ -266,6 +268,7 @@ impl Kb {
                 for t in &tokens {
                     let word = self.vocabulary.form_id(t);
                     self.name_words.insert(word);
+                    self.words_of_person.entry(id).or_default().push(word);
                 }
                 if let [single] = tokens.as_slice() {
                     self.single_names.entry(id).or_default().push(single.clone());
@@ -420,9 +423,15 @@ impl Kb {
         keys.iter().any(|&key| self.names.starts_phrase(key))
     }
 
-    /// Whether a token with these keys is a word of some person's name as written ("فيصل").
-    pub fn is_name_word(&self, keys: &[u32]) -> bool {
-        keys.iter().any(|key| self.name_words.contains(key))
+    /// Whether a normalised word, as written, is a word of some person's name ("فيصل").
+    pub fn is_name_word(&self, word: &str) -> bool {
+        self.vocabulary.form(word).is_some_and(|id| self.name_words.contains(&id))
+    }
+
+    /// Whether a normalised word, as written, is a word of this person's names.
+    pub fn is_word_of(&self, person: u32, word: &str) -> bool {
+        let words = self.words_of_person.get(&person);
+        self.vocabulary.form(word).is_some_and(|id| words.is_some_and(|w| w.contains(&id)))
     }
 
     /// People whose one-word name is within one edit of this skeleton.
