@@ -240,8 +240,16 @@ impl Builder<'_, '_> {
         let mut last_actor_end: Option<usize> = None;
         for m in &in_frame {
             let chained = last_actor_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
-            let cue_before =
-                |wanted: Cue, window: usize| (m.first.saturating_sub(window).max(prev_end)..m.first).any(|k| a.cue(k, |c| c == wanted));
+            // "إلى العاصمة الليبية طرابلس": the cue stands before the words that introduce the
+            // place ("العاصمة", "مدينة") and the adjectives between.
+            let mut head = m.first;
+            while head > prev_end
+                && (a.cue(head - 1, |c| c == Cue::PlaceWord)
+                    || in_frame.iter().any(|x| x.end == head && matches!(x.kind, MentionKind::Adjective(_))))
+            {
+                head -= 1;
+            }
+            let cue_before = |wanted: Cue, window: usize| (head.saturating_sub(window).max(prev_end)..head).any(|k| a.cue(k, |c| c == wanted));
             let about_from = if m.first > pos { prev_end.max(pos + 1) } else { prev_end };
             let about = (m.first.saturating_sub(4).max(about_from)..m.first).any(|k| a.cue(k, |c| c == Cue::About))
                 || topic_chain_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));

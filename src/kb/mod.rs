@@ -581,6 +581,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "complementizer" => Cue::Complementizer,
         "clause" => Cue::Clause,
         "institution" => Cue::Institution,
+        "placeword" => Cue::PlaceWord,
         "report" => Cue::Report,
         "between" => Cue::Between,
         "with" => Cue::With,

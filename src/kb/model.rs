@@ -140,6 +140,9 @@ pub enum Cue {
     Clause,
     /// A place named after a person: the name after it is not an actor (مستشفى، مطار).
     Institution,
+    /// A word that introduces a place name ("العاصمة", "مدينة"): cues before it apply to the
+    /// place.
+    PlaceWord,
     Report,
     Between,
     With,
