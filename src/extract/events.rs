@@ -385,8 +385,10 @@ impl Builder<'_, '_> {
             host(&mut with_dest, first_dest);
         }
         // "the two sides": the sides of the event reported just before.
+        // "the two sides" earlier in the sentence are its subject for later triggers too
+        // ("وشهد رئيسا الحكومتين في ختام المباحثات توقيع ...").
         if count_sides(&with_dest) < 2
-            && (left..right).any(|k| a.cue(k, |c| c == Cue::Pair))
+            && (sent_first..right).any(|k| a.cue(k, |c| c == Cue::Pair))
             && let Some(last) = last
         {
             for side in &last.sides {
