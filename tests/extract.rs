@@ -262,3 +262,69 @@ fn a_shared_name_means_the_country_the_article_is_about() {
     let found = events("يزور الرئيس الإيراني عمان غدا، ويلتقي السلطان العماني هيثم بن طارق.", "2023-05-27");
     assert!(found.iter().any(|e| e.location.as_ref().is_some_and(|l| l.country == "OMN")), "{found:#?}");
 }
+
+#[test]
+fn a_name_as_written_is_not_a_clitic_reading() {
+    // "فيصل" is a name, not ف + يصل (arrives).
+    let found = events("وكان الأمير فيصل بن فرحان في الرياض مع وزير الخارجية الأمريكي.", "2022-12-08");
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn titles_before_unknown_names_and_places_named_after_people_are_not_actors() {
+    // The Riyadh governor is not in the knowledge base: "الأمير فيصل بن بندر" is not "the emir".
+    let found = events("وكان في استقبال الرئيس الصيني الأمير فيصل بن بندر أمير منطقة الرياض.", "2022-12-07");
+    assert!(found.is_empty(), "{found:#?}");
+    // King Faisal's hospital is not King Faisal.
+    let found = events("زار رئيس الوزراء العراقي مصطفى الكاظمي مستشفى الملك فيصل التخصصي.", "2020-07-20");
+    assert!(found.iter().all(|e| !actors(e).contains(&"person/faisal-bin-abdulaziz".to_string())), "{found:#?}");
+}
+
+#[test]
+fn other_ministers_stand_for_their_state() {
+    let e = one("والتقى وزير الطاقة السعودي الأمير عبدالعزيز بن سلمان نظيره الروسي في الرياض.", "2022-09-24");
+    let countries: Vec<&str> = e.participants.iter().map(|p| p.country.as_str()).collect();
+    assert!(countries.contains(&"SAU") && countries.contains(&"RUS"), "{countries:?}");
+    let e = one("وكان وزير الاقتصاد الألماني قد زار قطر في مارس الماضي.", "2022-09-24");
+    assert_eq!(actors(&e), ["state/DEU", "state/QAT"]);
+    assert_eq!(date(&e), "2022-03");
+}
+
+#[test]
+fn cues_reach_a_place_across_the_capital_and_its_adjective() {
+    let e = one("وصل رئيس الوزراء المصري مصطفى مدبولي اليوم إلى العاصمة الليبية طرابلس.", "2021-04-20");
+    assert_eq!(ConsultMode::try_from(e.mode).unwrap(), ConsultMode::Visit);
+    assert_eq!(e.location.as_ref().map(|l| l.name_en.as_str()), Some("Tripoli"));
+    assert!(actors(&e).contains(&"state/LBY".to_string()), "{:?}", actors(&e));
+}
+
+#[test]
+fn the_two_sides_sign_what_they_witness() {
+    let text = "وصل رئيس الوزراء المصري مصطفى مدبولي اليوم إلى طرابلس. \
+                وشهد رئيسا الحكومتين في ختام المباحثات توقيع 11 مذكرة تفاهم واتفاقية تعاون.";
+    let found = events(text, "2021-04-20");
+    let agreement = found.iter().find(|e| e.event_type == EventType::Agree as i32).expect("an agreement");
+    let countries: Vec<&str> = agreement.participants.iter().map(|p| p.country.as_str()).collect();
+    assert!(countries.contains(&"EGY") && countries.contains(&"LBY"), "{countries:?}");
+}
+
+#[test]
+fn a_given_name_that_is_someone_elses_rules_out_a_surname_match() {
+    let found = events("والتقى ولي العهد السعودي وزير التجارة الجنوب إفريقي إبراهيم باتيل في الرياض.", "2022-10-16");
+    assert!(found.iter().all(|e| !actors(e).contains(&"person/pratibha-patil".to_string())), "{found:#?}");
+}
+
+#[test]
+fn the_kingdom_is_the_one_the_article_is_about() {
+    let text = "أعلنت السعودية أن الرئيس الصيني وصل إلى المملكة أمس في زيارة رسمية.";
+    let e = one(text, "2022-12-08");
+    assert!(actors(&e).contains(&"state/SAU".to_string()), "{:?}", actors(&e));
+}
+
+#[test]
+fn a_new_clause_has_its_own_subject() {
+    let text = "ذكرت مصادر عراقية أن رئيس الوزراء العراقي مصطفى الكاظمي سيتوجه غدا إلى طهران، فيما زار وزير الخارجية الإيراني بغداد أمس.";
+    let found = events(text, "2020-07-20");
+    let visit = found.iter().find(|e| date(e) == "2020-07-19").expect("the visit to Baghdad");
+    assert!(!actors(visit).iter().any(|a| a.contains("kadhimi")), "{:?}", actors(visit));
+}

@@ -212,6 +212,12 @@ impl Scanner<'_, '_> {
             {
                 return fixed(DateValue::month(y, month)?, len + of + 2);
             }
+            // "فبراير من العام الماضي", "سبتمبر العام المقبل"
+            if self.cue(i + len + of, |c| (c == Cue::Unit(Unit::Year)).then_some(())).is_some()
+                && let Some(dir) = self.reldir(i + len + of + 1)
+            {
+                return fixed(DateValue::month(self.published?.year() + dir as i32, month)?, len + of + 2);
+            }
             let dir = self.reldir(i + len);
             let introduced = i > 0
                 && (self.cue(i - 1, |c| matches!(c, Cue::In | Cue::Sideline).then_some(())).is_some()
@@ -369,6 +375,8 @@ mod tests {
         assert_eq!(start("16-10-2022 | 08:45", "2022-10-16"), "2022-10-16");
         assert_eq!(start("في أيار/مايو 2017", "2019-12-09"), "2017-05");
         assert_eq!(start("منذ يناير من عام 2020", "2023-05-20"), "2020-01");
+        assert_eq!(start("في فبراير من العام الماضي", "2023-05-28"), "2022-02");
+        assert_eq!(start("في سبتمبر العام المقبل", "2023-05-28"), "2024-09");
         assert_eq!(start("في عام 2013", "2018-01-17"), "2013");
         assert_eq!(start("زار اليابان عام 2014", "2017-03-13"), "2014");
     }

@@ -249,7 +249,8 @@ impl Builder<'_, '_> {
             {
                 head -= 1;
             }
-            let cue_before = |wanted: Cue, window: usize| (head.saturating_sub(window).max(prev_end)..head).any(|k| a.cue(k, |c| c == wanted));
+            let cue_before =
+                |wanted: Cue, window: usize| (head.saturating_sub(window).max(prev_end)..head).any(|k| a.cue(k, |c| c == wanted));
             let about_from = if m.first > pos { prev_end.max(pos + 1) } else { prev_end };
             let about = (m.first.saturating_sub(4).max(about_from)..m.first).any(|k| a.cue(k, |c| c == Cue::About))
                 || topic_chain_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));

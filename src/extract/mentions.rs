@@ -170,9 +170,11 @@ fn country_of<'k>(kb: &'k Kb, e: &Entity) -> Option<&'k str> {
 fn prefer_article_countries(kb: &Kb, raw: &mut [RawMention]) {
     let mut counts: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     for r in raw.iter() {
+        // A mention counts when it names one country, however many entries say so
+        // ("السعودية" is the state and its adjective).
         if let Raw::Entity(es) = &r.raw
-            && let [only] = es.as_slice()
-            && let Some(c) = country_of(kb, only)
+            && let Some(c) = es.first().and_then(|e| country_of(kb, e))
+            && es.iter().all(|e| country_of(kb, e) == Some(c))
         {
             *counts.entry(c).or_default() += 1;
         }
