@@ -328,3 +328,11 @@ fn a_new_clause_has_its_own_subject() {
     let visit = found.iter().find(|e| date(e) == "2020-07-19").expect("the visit to Baghdad");
     assert!(!actors(visit).iter().any(|a| a.contains("kadhimi")), "{:?}", actors(visit));
 }
+
+#[test]
+fn attendees_of_the_meeting_just_reported_join_it() {
+    let text = "بحث الرئيس التركي رجب طيب إردوغان، الثلاثاء، مع رئيس الوزراء العراقي محمد شياع السوداني العلاقات الثنائية. \
+                وحضر اللقاء وزير الخارجية التركي ونظيره العراقي.";
+    let consults: Vec<Event> = events(text, "2023-03-21").into_iter().filter(|e| e.event_type == EventType::Consult as i32).collect();
+    assert_eq!(consults.len(), 1, "{consults:#?}");
+}

@@ -29,6 +29,10 @@ fn same_sides(a: &Draft, b: &Draft) -> bool {
     if a.event_type == EventType::Consult && (a.named_people == 0) != (b.named_people == 0) && !(a.date_explicit && b.date_explicit) {
         return false;
     }
+    // "وحضر اللقاء وزيرا الخارجية": the meeting just reported, with more of its attendees.
+    if a.refers_back || b.refers_back {
+        return true;
+    }
     a.countries().iter().all(|c| {
         let (pa, pb) = (people(a, c), people(b, c));
         pa.is_empty() || pb.is_empty() || pa.iter().any(|p| pb.contains(p))
