@@ -336,3 +336,11 @@ fn attendees_of_the_meeting_just_reported_join_it() {
     let consults: Vec<Event> = events(text, "2023-03-21").into_iter().filter(|e| e.event_type == EventType::Consult as i32).collect();
     assert_eq!(consults.len(), 1, "{consults:#?}");
 }
+
+#[test]
+fn adjectives_after_a_contact_noun_name_its_sides() {
+    let e = one("وقال بيسكوف إنه لا توجد خطط حاليا لعقد قمة روسية تركية إيرانية.", "2016-08-10");
+    assert_eq!(actors(&e), ["state/IRN", "state/RUS", "state/TUR"]);
+    assert_eq!(status(&e), EventStatus::Negated);
+    assert_eq!(ConsultMode::try_from(e.mode).unwrap(), ConsultMode::Multilateral);
+}

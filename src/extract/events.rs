@@ -238,6 +238,8 @@ impl Builder<'_, '_> {
         let mut topic_chain_end: Option<usize> = None;
         let mut prev_end = left;
         let mut last_actor_end: Option<usize> = None;
+        // Where the next adjective naming a side of a contact noun may start.
+        let mut adjective_chain = pos + 1;
         for m in &in_frame {
             let chained = last_actor_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
             // "إلى العاصمة الليبية طرابلس": the cue stands before the words that introduce the
@@ -292,6 +294,12 @@ impl Builder<'_, '_> {
                         topics.push(place.country.clone());
                         topic_chain_end = Some(m.end);
                     }
+                }
+                // "قمة روسية تركية إيرانية", "المحادثات الروسية الأمريكية": adjectives right
+                // after a contact noun name its sides.
+                MentionKind::Adjective(s) if !t.trigger.is_verb && (adjective_chain..=adjective_chain + 1).contains(&m.first) => {
+                    adjective_chain = m.end;
+                    actor(Actor::State(self.kb.states[*s as usize].code.clone()));
                 }
                 MentionKind::Adjective(_) => {}
                 MentionKind::StateName(s) => {
@@ -358,6 +366,8 @@ impl Builder<'_, '_> {
             _ if t.future => (EventStatus::Planned, true),
             (None, Some(d), Some(p)) if d.span().0 > p => (EventStatus::Planned, true),
             (None, Some(d), Some(p)) if d.span().1 < p => (EventStatus::Occurred, true),
+            // A span still running ("هذا الأسبوع") says nothing of whether it happened yet.
+            (None, Some(d), Some(p)) if d.span().1 > p => (EventStatus::Occurred, false),
             (None, Some(_), _) => (EventStatus::Occurred, present_tense || !t.trigger.is_verb),
             _ => (EventStatus::Occurred, false),
         };
