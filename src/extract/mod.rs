@@ -61,17 +61,16 @@ impl Extractor {
         }
         let builder = events::Builder { kb: &self.kb, a: &a, mentions: &mentions, published };
         let drafts = builder.drafts();
-        if std::env::var_os("RASAD_DEBUG").is_some() {
-            for d in &drafts {
-                eprintln!(
-                    "DRAFT {:?} {:?} {:?} {:?} {:?}",
-                    d.status,
-                    d.sides.iter().map(|s| &s.country).collect::<Vec<_>>(),
-                    d.date.map(|d| d.start),
-                    d.named_people,
-                    &text[d.evidence[0].1.0..d.evidence[0].1.1]
-                );
-            }
+        for d in &drafts {
+            let (start, end) = d.evidence[0].1;
+            tracing::trace!(
+                trigger = &text[start..end],
+                status = ?d.status,
+                sides = ?d.sides.iter().map(|s| &s.country).collect::<Vec<_>>(),
+                date = ?d.date.map(|d| d.start),
+                named = d.named_people,
+                "draft"
+            );
         }
         dedupe::merge_reports(drafts, published)
     }
