@@ -344,3 +344,11 @@ fn adjectives_after_a_contact_noun_name_its_sides() {
     assert_eq!(status(&e), EventStatus::Negated);
     assert_eq!(ConsultMode::try_from(e.mode).unwrap(), ConsultMode::Multilateral);
 }
+
+#[test]
+fn the_stops_a_tour_includes_are_not_sides_of_its_first_visit() {
+    let text = "وصل المستشار الألماني أولاف شولتز السبت إلى مدينة جدة السعودية في مستهل جولة خليجية تستغرق يومين وتشمل الإمارات وقطر.";
+    let e = one(text, "2022-09-24");
+    assert_eq!(actors(&e), ["person/olaf-scholz", "state/SAU"]);
+    assert_eq!(e.location.as_ref().map(|l| l.name_en.as_str()), Some("Jeddah"));
+}

@@ -19,7 +19,8 @@ fn people(d: &Draft, country: &str) -> Vec<u32> {
         .collect()
 }
 
-fn same_sides(a: &Draft, b: &Draft) -> bool {
+/// `latest`: `a` is the event reported just before `b`.
+fn same_sides(a: &Draft, b: &Draft, latest: bool) -> bool {
     if a.countries() != b.countries() {
         return false;
     }
@@ -30,7 +31,7 @@ fn same_sides(a: &Draft, b: &Draft) -> bool {
         return false;
     }
     // "وحضر اللقاء وزيرا الخارجية": the meeting just reported, with more of its attendees.
-    if a.refers_back || b.refers_back {
+    if latest && (a.refers_back || b.refers_back) {
         return true;
     }
     a.countries().iter().all(|c| {
@@ -65,8 +66,12 @@ fn modes_agree(a: ConsultMode, b: ConsultMode) -> bool {
     a == b || a == ConsultMode::Unspecified || b == ConsultMode::Unspecified || (a != ConsultMode::Phone && b != ConsultMode::Phone)
 }
 
-fn reports_same(a: &Draft, b: &Draft, published: Option<NaiveDate>) -> bool {
-    a.event_type == b.event_type && same_sides(a, b) && dates_agree(a, b, published) && statuses_agree(a, b) && modes_agree(a.mode, b.mode)
+fn reports_same(a: &Draft, b: &Draft, published: Option<NaiveDate>, latest: bool) -> bool {
+    a.event_type == b.event_type
+        && same_sides(a, b, latest)
+        && dates_agree(a, b, published)
+        && statuses_agree(a, b)
+        && modes_agree(a.mode, b.mode)
 }
 
 fn precision_rank(d: &Draft) -> u8 {
@@ -128,7 +133,11 @@ fn rank(s: EventStatus) -> u8 {
 pub fn merge_reports(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Draft> {
     let mut events: Vec<Draft> = Vec::new();
     for d in drafts {
-        match events.iter().rposition(|e| reports_same(e, &d, published)) {
+        // A report that refers back joins the event just before it only when no event
+        // already shares its people.
+        let same = events.iter().rposition(|e| reports_same(e, &d, published, false));
+        let latest = events.len().checked_sub(1).filter(|&i| reports_same(&events[i], &d, published, true));
+        match same.or(latest) {
             Some(i) => absorb(&mut events[i], d),
             None => events.push(d),
         }

@@ -240,6 +240,8 @@ impl Builder<'_, '_> {
         let mut last_actor_end: Option<usize> = None;
         // Where the next adjective naming a side of a contact noun may start.
         let mut adjective_chain = pos + 1;
+        // The end of the list of places a tour includes, while it goes on.
+        let mut listed_end: Option<usize> = None;
         for m in &in_frame {
             let chained = last_actor_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
             // "إلى العاصمة الليبية طرابلس": the cue stands before the words that introduce the
@@ -269,8 +271,14 @@ impl Builder<'_, '_> {
                 && !located
                 && (m.first <= pos + 3 || (object_from..m.first).all(|k| !a.is_word(k)));
             let in_chain = chain.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, *m)));
+            // "جولة تشمل الإمارات وقطر": the stops a tour includes are reported on their own.
+            let listed = cue_before(Cue::Includes, 1) || listed_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
             if !matches!(m.kind, MentionKind::Adjective(_)) {
                 prev_end = m.end;
+            }
+            if listed {
+                listed_end = Some(m.end);
+                continue;
             }
             let mut actor = |actor: Actor| {
                 last_actor_end = Some(m.end);

@@ -582,6 +582,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "clause" => Cue::Clause,
         "institution" => Cue::Institution,
         "placeword" => Cue::PlaceWord,
+        "includes" => Cue::Includes,
         "report" => Cue::Report,
         "between" => Cue::Between,
         "with" => Cue::With,

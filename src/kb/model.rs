@@ -140,6 +140,8 @@ pub enum Cue {
     Clause,
     /// A place named after a person: the name after it is not an actor (مستشفى، مطار).
     Institution,
+    /// "Includes" (تشمل، تضم): the places listed after it are stops of a tour, not sides.
+    Includes,
     /// A word that introduces a place name ("العاصمة", "مدينة"): cues before it apply to the
     /// place.
     PlaceWord,
