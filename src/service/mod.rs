@@ -2,6 +2,7 @@
 //! answered through `subscribe_route`), the store and the extractor, plus [`serve`], which wires
 //! them with reflection, health, metrics and graceful shutdown.
 
+pub mod extractor_slot;
 pub mod filter;
 pub mod hub;
 pub mod ingest;
@@ -16,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, Streaming};
 
 use self::{
+    extractor_slot::ExtractorSlot,
     filter::{DateRange, Filter},
     hub::Hub,
     metrics::Metrics,
@@ -64,7 +66,7 @@ pub struct Listeners {
 
 /// What every handler shares.
 pub struct Shared {
-    extractor: Arc<dyn EventExtractor>,
+    extractor: ExtractorSlot,
     pool: Semaphore,
     limits: Limits,
     store: Store,
@@ -150,7 +152,7 @@ fn storage(e: store::StoreError) -> Status {
 pub async fn serve(
     config: Config,
     listeners: Listeners,
-    extractor: Arc<dyn EventExtractor>,
+    extractor: impl Into<ExtractorSlot>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let store = Store::open(&config.data_dir)?;
@@ -161,7 +163,7 @@ pub async fn serve(
     let (writer, writer_thread) =
         Writer::spawn(store.clone(), config.merge.clone(), Box::new(move |updates, head| publisher.publish(updates, head)))?;
     let shared = Arc::new(Shared {
-        extractor,
+        extractor: extractor.into(),
         pool: Semaphore::new(config.workers.max(1)),
         limits: config.limits,
         store,
