@@ -14,7 +14,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let descriptor_path = out_dir.join("rasad_descriptor.bin");
     fs::write(&descriptor_path, fds.encode_to_vec())?;
 
-    tonic_prost_build::configure().compile_fds(fds)?;
+    // Default stubs: Subscribe is served by `service::subscribe_route` with pre-encoded updates.
+    tonic_prost_build::configure().generate_default_stubs(true).compile_fds(fds)?;
 
     let descriptors = fs::read(&descriptor_path)?;
     pbjson_build::Builder::new().register_descriptors(&descriptors)?.build(&[".rasad"])?;

@@ -62,7 +62,7 @@ fn main() {
         let report = Report { article_id: format!("s{n}"), event: Some(event(&mut rng)), ..Default::default() };
         merger.file(n, &report);
         stored.push(report.event.clone().unwrap());
-        store.reports.insert(n, vec![report]);
+        store.reports.insert(n, vec![report].into());
     }
     eprintln!("{events} stored events indexed in {:.1?} ({} buckets)", started.elapsed(), merger.index().buckets());
 

@@ -24,14 +24,23 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Server {
+        Server::spawn(dir, |serve| serve.env("RUST_LOG", "warn"))
+    }
+
+    /// The server with its info log piped: the lines arrive on the returned channel.
+    fn start_logged(dir: &Path) -> (Server, std::sync::mpsc::Receiver<String>) {
+        let mut server = Server::spawn(dir, |serve| serve.env("RUST_LOG", "info").stderr(Stdio::piped()));
+        let log = std::io::BufRead::lines(std::io::BufReader::new(server.child.stderr.take().unwrap()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || log.map_while(Result::ok).try_for_each(|line| tx.send(line)));
+        (server, rx)
+    }
+
+    fn spawn(dir: &Path, configure: impl FnOnce(&mut Command) -> &mut Command) -> Server {
         let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
-        let child = Command::new(env!("CARGO_BIN_EXE_rasad"))
-            .args(["serve", "--addr", &addr, "--workers", "2", "--data-dir"])
-            .arg(dir)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut serve = Command::new(env!("CARGO_BIN_EXE_rasad"));
+        serve.args(["serve", "--addr", &addr, "--workers", "2", "--data-dir"]).arg(dir).stdout(Stdio::null());
+        let child = configure(&mut serve).spawn().unwrap();
         Server { child, addr }
     }
 
@@ -198,4 +207,32 @@ async fn grpcurl_lists_describes_extracts_and_subscribes() {
     subscriber.kill().unwrap();
     subscriber.wait().unwrap();
     assert_eq!(count(), created, "{}", std::fs::read_to_string(out.path()).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_the_knowledge_base_and_keeps_streams() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, log) = Server::start_logged(dir.path());
+    let mut client = connect(&server.url()).await;
+    let mut updates = subscribe(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
+    let [before, after]: [Article; 2] = seed_variants(2).try_into().unwrap();
+    let first = ingest(&mut client, vec![before]).await;
+    assert_eq!(first[0].outcome(), IngestOutcome::Accepted);
+
+    let hangup = Command::new("kill").args(["-HUP", &server.child.id().to_string()]).status().unwrap();
+    assert!(hangup.success());
+    let reloaded = tokio::task::spawn_blocking(move || log.iter().any(|line| line.contains("knowledge base reloaded")));
+    assert!(reloaded.await.unwrap(), "the server logged no reload before its log ended");
+
+    let second = ingest(&mut client, vec![after]).await;
+    assert_eq!(second[0].outcome(), IngestOutcome::Accepted);
+    assert!(!second[0].created_event_ids.is_empty(), "the reloaded extractor finds events");
+    // The subscription opened before the reload delivers both articles' updates, gap-free.
+    let mut delivered = Vec::new();
+    while delivered.last().is_none_or(|u: &rasad::proto::EventUpdate| u.article_id != second[0].article_id) {
+        delivered.push(updates.message().await.unwrap().expect("the stream stays open"));
+    }
+    assert_eq!(sequences(&delivered), (1..=delivered.len() as u64).collect::<Vec<_>>());
+    assert!(delivered.iter().any(|u| u.article_id == first[0].article_id));
+    assert!(server.child.try_wait().unwrap().is_none(), "the server is still running");
 }

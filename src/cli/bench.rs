@@ -1,7 +1,20 @@
 //! `rasad bench`: a load generator for a running server. It attaches live subscribers, streams
-//! synthetic articles (the seed texts made unique) over several Ingest streams, and reports the
-//! sustained ingest rate, the acknowledgement latency, and the ingest-to-delivery latency seen
-//! by the subscribers.
+//! synthetic articles over several Ingest streams, and reports the sustained ingest rate, the
+//! acknowledgement latency, and the ingest-to-delivery latency seen by the subscribers.
+//!
+//! The synthetic stream: article `i` is text `i mod T` of the `--texts` (made unique by a
+//! suffix) published on a day drawn deterministically from `--days` days after
+//! `--published-at`, with every year written in the text moved by as many years as that day is
+//! after `--published-at`. The extractor resolves relative dates ("tomorrow", "last Tuesday")
+//! against the publication day, so most articles report new events, as a news stream does;
+//! a text seen again on a nearby day, or an absolute date seen again in the same year, merges
+//! into a stored event (with 20,000 articles over the default ten years, the busiest events get
+//! a few hundred reports). `--days 1` gives the worst case: every article reports the same few
+//! events again, and they grow to thousands of reports.
+//!
+//! The subscribers decode only the sequence number and the article id of each update (a
+//! partial message: prost skips the event), so that the client, which shares the machine with
+//! the server, spends little CPU on 100 streams.
 
 use std::{
     collections::HashMap,
@@ -13,10 +26,12 @@ use std::{
     time::{Duration, Instant},
 };
 
+use chrono::{Datelike, NaiveDate};
 use clap::Args;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
 
 use super::{ServerArgs, input};
 use crate::proto::{Article, SubscribeRequest};
@@ -41,15 +56,64 @@ pub struct BenchArgs {
     /// them). Latency percentiles are meaningful below saturation.
     #[arg(long, default_value_t = 0.0)]
     pub rate: f64,
-    /// Publication date given to every article.
-    #[arg(long, default_value = "2019-05-14")]
-    pub published_at: String,
+    /// The first publication day.
+    #[arg(long, default_value = "2015-01-01")]
+    pub published_at: NaiveDate,
+    /// Days over which publication dates are spread (1 = every article on the first day).
+    #[arg(long, default_value_t = 3650)]
+    pub days: u64,
+}
+
+/// The fields of an `EventUpdate` the bench subscribers read; prost skips the others.
+#[derive(Clone, PartialEq, prost::Message)]
+struct UpdateHead {
+    #[prost(uint64, tag = "1")]
+    sequence: u64,
+    #[prost(string, tag = "5")]
+    article_id: String,
+}
+
+/// Subscribes to every update, decoding only [`UpdateHead`].
+async fn subscribe_heads(channel: Channel) -> anyhow::Result<tonic::Streaming<UpdateHead>> {
+    let mut grpc = tonic::client::Grpc::new(channel).max_decoding_message_size(usize::MAX);
+    grpc.ready().await?;
+    let path = tonic::codegen::http::uri::PathAndQuery::from_static("/rasad.v1.RasadService/Subscribe");
+    let codec = tonic_prost::ProstCodec::<SubscribeRequest, UpdateHead>::default();
+    Ok(grpc.server_streaming(tonic::Request::new(SubscribeRequest::default()), path, codec).await?.into_inner())
+}
+
+/// The publication day of article `i`: a fixed pseudo-random day among `days` (splitmix64).
+fn publication_day(first: NaiveDate, days: u64, i: usize) -> NaiveDate {
+    let mut x = (i as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^= x >> 31;
+    first + chrono::Days::new(x % days.max(1))
+}
+
+/// `text` with every year from 1900 to 2099 written in ASCII digits moved by `by` years.
+fn shift_years(text: &str, by: i32) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        out.push_str(&rest[..start]);
+        let digits = &rest[start..];
+        let len = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+        match digits[..len].parse::<i32>() {
+            Ok(year) if len == 4 && (1900..2100).contains(&year) => out.push_str(&(year + by).to_string()),
+            _ => out.push_str(&digits[..len]),
+        }
+        rest = &digits[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let texts: Vec<String> = input::articles(input::files(&args.texts)?, None).map(|a| a.map(|a| a.text)).collect::<Result<_, _>>()?;
     anyhow::ensure!(!texts.is_empty(), "no texts found in {:?}", args.texts);
-    let client = args.server.connect().await?;
+    let channel = args.server.channel().await?;
+    let client = crate::proto::rasad_service_client::RasadServiceClient::new(channel.clone());
     let run_id = chrono::Utc::now().timestamp_millis();
 
     // Subscribers: every (article id, arrival) they see, until told to stop.
@@ -57,7 +121,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let received = Arc::new(AtomicUsize::new(0));
     let mut subscribers = Vec::new();
     for _ in 0..args.subscribers {
-        let mut updates = client.clone().subscribe(SubscribeRequest::default()).await?.into_inner();
+        let mut updates = subscribe_heads(channel.clone()).await?;
         let (stop, received) = (stop.clone(), received.clone());
         subscribers.push(tokio::spawn(async move {
             let mut seen = Vec::new();
@@ -85,11 +149,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     for s in 0..args.streams.max(1) {
         let range = (s * per_stream)..((s + 1) * per_stream).min(args.articles);
         let articles: Vec<Article> = range
-            .map(|i| Article {
-                id: format!("bench-{run_id}-{i}"),
-                text: format!("{}\n\n[bench {run_id} {i}]", texts[i % texts.len()]),
-                published_at: args.published_at.clone(),
-                ..Default::default()
+            .map(|i| {
+                let day = publication_day(args.published_at, args.days, i);
+                let text = shift_years(&texts[i % texts.len()], day.year() - args.published_at.year());
+                Article {
+                    id: format!("bench-{run_id}-{i}"),
+                    text: format!("{text}\n\n[bench {run_id} {i}]"),
+                    published_at: day.to_string(),
+                    ..Default::default()
+                }
             })
             .collect();
         let mut client = client.clone();
@@ -191,4 +259,14 @@ fn percentile(values: &mut [Duration], p: f64) -> Duration {
     }
     values.sort_unstable();
     values[((values.len() - 1) as f64 * p).round() as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_move_and_other_numbers_stay() {
+        assert_eq!(shift_years("19 يونيو 2018 09:00، 12345 و1850", 3), "19 يونيو 2021 09:00، 12345 و1850");
+    }
 }

@@ -23,9 +23,13 @@ pub struct ServerArgs {
 
 impl ServerArgs {
     pub async fn connect(&self) -> anyhow::Result<RasadServiceClient<Channel>> {
-        let client = RasadServiceClient::connect(self.server.clone())
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e} (is `rasad serve` running?)", self.server))?;
+        let client = RasadServiceClient::new(self.channel().await?);
         Ok(client.max_decoding_message_size(usize::MAX).max_encoding_message_size(usize::MAX))
+    }
+
+    /// A connection to the server, for clients other than the generated one.
+    pub async fn channel(&self) -> anyhow::Result<Channel> {
+        let endpoint = Channel::from_shared(self.server.clone()).map_err(|e| anyhow::anyhow!("bad server URL {}: {e}", self.server))?;
+        endpoint.connect().await.map_err(|e| anyhow::anyhow!("cannot connect to {}: {e} (is `rasad serve` running?)", self.server))
     }
 }

@@ -1,4 +1,5 @@
-//! `rasad serve`: runs the gRPC service until SIGINT or SIGTERM.
+//! `rasad serve`: runs the gRPC service until SIGINT or SIGTERM; SIGHUP reloads the knowledge
+//! base (the built-in data and `--kb-dir`) without dropping streams.
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
@@ -10,7 +11,7 @@ use crate::{
     article::Limits,
     extract::Extractor,
     merge::MergeConfig,
-    service::{self, Config, Listeners},
+    service::{self, Config, Listeners, extractor_slot::ExtractorSlot},
 };
 
 #[derive(Debug, Args)]
@@ -64,7 +65,33 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     };
     let shutdown = CancellationToken::new();
     tokio::spawn(on_signal(shutdown.clone()));
-    service::serve(config, listeners, Arc::new(extractor), shutdown).await
+    let extractor = ExtractorSlot::new(Arc::new(extractor));
+    // Watched from now on: an unwatched SIGHUP would end the process.
+    #[cfg(unix)]
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        Ok(hangups) => {
+            tokio::spawn(reload_on_hangup(hangups, extractor.clone(), args.kb_dir));
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot watch SIGHUP; the knowledge base will not reload"),
+    }
+    service::serve(config, listeners, extractor, shutdown).await
+}
+
+/// Reloads the knowledge base on each SIGHUP; a knowledge base that fails to load is reported
+/// and the current one stays.
+#[cfg(unix)]
+async fn reload_on_hangup(mut hangups: tokio::signal::unix::Signal, extractor: ExtractorSlot, kb_dir: Option<PathBuf>) {
+    while hangups.recv().await.is_some() {
+        let kb_dir = kb_dir.clone();
+        match tokio::task::spawn_blocking(move || Extractor::load(kb_dir.as_deref())).await {
+            Ok(Ok(loaded)) => {
+                extractor.replace(Arc::new(loaded));
+                tracing::info!("knowledge base reloaded");
+            }
+            Ok(Err(e)) => tracing::error!(error = %e, "cannot reload the knowledge base; keeping the current one"),
+            Err(e) => tracing::error!(error = %e, "reloading the knowledge base failed; keeping the current one"),
+        }
+    }
 }
 
 /// Cancels `shutdown` on SIGINT or SIGTERM.

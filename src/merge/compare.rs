@@ -3,7 +3,6 @@
 //! place, phone vs in-person, disjoint participants, a different minister of the same state).
 
 use chrono::NaiveDate;
-use rustc_hash::FxHashSet;
 
 use super::MergeConfig;
 use crate::proto::{ActorKind, ConsultMode, DatePrecision, Event, EventStatus, Location};
@@ -73,11 +72,13 @@ fn participants(config: &MergeConfig, a: &Event, b: &Event) -> Step {
     }
     // Lavrov and Shoigu are both Russia, but a meeting of one is not a meeting of the other.
     for side in &sa {
-        let persons = |e: &Event| -> FxHashSet<String> {
-            e.participants.iter().filter(|p| p.kind() == ActorKind::Person && p.country == *side).map(|p| p.actor_id.clone()).collect()
-        };
-        let (pa, pb) = (persons(a), persons(b));
-        if !pa.is_empty() && !pb.is_empty() && pa.is_disjoint(&pb) {
+        // A handful of participants: scans, no allocation (this runs for every candidate).
+        fn persons<'e>(e: &'e Event, side: &'e str) -> impl Iterator<Item = &'e str> + 'e {
+            e.participants.iter().filter(move |p| p.kind() == ActorKind::Person && p.country == side).map(|p| p.actor_id.as_str())
+        }
+        let named = |e| persons(e, side).next().is_some();
+        let shares_one = persons(a, side).any(|pa| persons(b, side).any(|pb| pa == pb));
+        if named(a) && named(b) && !shares_one {
             return Err("participants");
         }
     }

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashSet;
+
 use super::{Report, compare::location_name};
 use crate::{
     proto::{ActorKind, DatePrecision, Event, EventDate, EventStatus, FieldConflict, Provenance},
@@ -11,8 +13,8 @@ use crate::{
 };
 
 /// The stored event `number` as its reports tell it.
-pub fn fold(number: u64, reports: &[Report]) -> Event {
-    let mut ordered: Vec<&Report> = reports.iter().collect();
+pub fn fold<'r>(number: u64, reports: impl IntoIterator<Item = &'r Report>) -> Event {
+    let mut ordered: Vec<&Report> = reports.into_iter().collect();
     ordered.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     let events: Vec<(&str, &Event)> = ordered.iter().filter_map(|r| Some((r.article_id.as_str(), r.event.as_ref()?))).collect();
     let Some(&(_, first)) = events.first() else {
@@ -21,7 +23,7 @@ pub fn fold(number: u64, reports: &[Report]) -> Event {
 
     let status = progress(events.iter().map(|(_, e)| e.status()));
     let typical = events.iter().rev().find(|(_, e)| e.status() == status).map_or(first, |(_, e)| e);
-    let mut provenance = ProvenanceMap(Vec::new());
+    let mut provenance = ProvenanceMap::default();
     let mut conflicts = Vec::new();
 
     for (article, e) in &events {
@@ -110,13 +112,14 @@ pub fn fold(number: u64, reports: &[Report]) -> Event {
     }
 
     let mut article_ids: Vec<String> = Vec::new();
-    let mut sources: Vec<&str> = Vec::new();
+    let mut seen_articles: FxHashSet<&str> = FxHashSet::default();
+    let mut sources: FxHashSet<&str> = FxHashSet::default();
     for r in &ordered {
-        if !article_ids.contains(&r.article_id) {
+        if seen_articles.insert(&r.article_id) {
             article_ids.push(r.article_id.clone());
         }
-        if !r.source.is_empty() && !sources.contains(&r.source.as_str()) {
-            sources.push(&r.source);
+        if !r.source.is_empty() {
+            sources.insert(&r.source);
         }
     }
 
@@ -167,34 +170,42 @@ fn date_text(d: &EventDate) -> String {
     if d.end.is_empty() { d.start.clone() } else { format!("{}/{}", d.start, d.end) }
 }
 
-/// Supporting articles per (field, value), in first-seen order.
-struct ProvenanceMap(Vec<Provenance>);
+/// Supporting articles per (field, value), in first-seen order. An event can have hundreds of
+/// reports, so whether an article already supports a value is a set lookup, not a scan.
+#[derive(Default)]
+struct ProvenanceMap<'a> {
+    entries: Vec<Provenance>,
+    /// (index in `entries`, article) pairs already recorded.
+    supported: FxHashSet<(usize, &'a str)>,
+}
 
-impl ProvenanceMap {
-    fn support(&mut self, field: &str, value: &str, article: &str) {
-        match self.0.iter_mut().find(|p| p.field == field && p.value == value) {
-            Some(p) => {
-                if !p.article_ids.iter().any(|a| a == article) {
-                    p.article_ids.push(article.to_string());
-                }
+impl<'a> ProvenanceMap<'a> {
+    fn support(&mut self, field: &str, value: &str, article: &'a str) {
+        let at = match self.entries.iter().position(|p| p.field == field && p.value == value) {
+            Some(at) => at,
+            None => {
+                self.entries.push(Provenance { field: field.into(), value: value.into(), article_ids: Vec::new() });
+                self.entries.len() - 1
             }
-            None => self.0.push(Provenance { field: field.into(), value: value.into(), article_ids: vec![article.to_string()] }),
+        };
+        if self.supported.insert((at, article)) {
+            self.entries[at].article_ids.push(article.to_string());
         }
     }
 
     /// Articles supporting `value` (negated for ascending sorts).
     fn count(&self, field: &str, value: &str) -> i64 {
-        self.0.iter().find(|p| p.field == field && p.value == value).map_or(0, |p| p.article_ids.len() as i64)
+        self.entries.iter().find(|p| p.field == field && p.value == value).map_or(0, |p| p.article_ids.len() as i64)
     }
 
     fn values(&self, field: &str) -> Vec<&str> {
-        self.0.iter().filter(|p| p.field == field).map(|p| p.value.as_str()).collect()
+        self.entries.iter().filter(|p| p.field == field).map(|p| p.value.as_str()).collect()
     }
 
     /// Sorted by field then value, so the list does not depend on the order of the reports.
     fn into_list(mut self) -> Vec<Provenance> {
-        self.0.sort_by(|a, b| (&a.field, &a.value).cmp(&(&b.field, &b.value)));
-        self.0
+        self.entries.sort_by(|a, b| (&a.field, &a.value).cmp(&(&b.field, &b.value)));
+        self.entries
     }
 }
 

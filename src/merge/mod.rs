@@ -14,6 +14,8 @@ pub mod eval;
 mod fold;
 pub mod index;
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use self::index::Index;
@@ -71,12 +73,15 @@ fn host(url: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or_default().rsplit('@').next().unwrap_or_default()
 }
 
+/// The reports of one stored event, shared (not copied) between the store's cache and merging.
+pub type Reports = Arc<Vec<Report>>;
+
 /// Where merging reads and writes stored events and their reports: the store's write
 /// transaction in the service, memory in evaluations and benchmarks.
 pub trait EventStore {
     type Error;
     /// The reports of stored event `number`.
-    fn reports(&mut self, number: u64) -> Result<Vec<Report>, Self::Error>;
+    fn reports(&mut self, number: u64) -> Result<Reports, Self::Error>;
     /// The current state of stored event `number`.
     fn event(&mut self, number: u64) -> Result<Option<Event>, Self::Error>;
     /// Saves `event` as the state of `number` and `added` among its reports.
@@ -89,13 +94,13 @@ pub trait EventStore {
 #[derive(Default)]
 pub struct MemoryStore {
     pub events: FxHashMap<u64, Event>,
-    pub reports: FxHashMap<u64, Vec<Report>>,
+    pub reports: FxHashMap<u64, Reports>,
 }
 
 impl EventStore for MemoryStore {
     type Error = std::convert::Infallible;
 
-    fn reports(&mut self, number: u64) -> Result<Vec<Report>, Self::Error> {
+    fn reports(&mut self, number: u64) -> Result<Reports, Self::Error> {
         Ok(self.reports.get(&number).cloned().unwrap_or_default())
     }
 
@@ -105,14 +110,14 @@ impl EventStore for MemoryStore {
 
     fn save(&mut self, number: u64, event: &Event, added: &Report) -> Result<(), Self::Error> {
         self.events.insert(number, event.clone());
-        self.reports.entry(number).or_default().push(added.clone());
+        Arc::make_mut(self.reports.entry(number).or_default()).push(added.clone());
         Ok(())
     }
 
     fn absorb(&mut self, into: u64, from: u64) -> Result<(), Self::Error> {
         self.events.remove(&from);
         let moved = self.reports.remove(&from).unwrap_or_default();
-        self.reports.entry(into).or_default().extend(moved);
+        Arc::make_mut(self.reports.entry(into).or_default()).extend(moved.iter().cloned());
         Ok(())
     }
 }
@@ -214,7 +219,7 @@ impl Merger {
         }
         links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         // Join the best, and every other that agrees with all of those joined (then they are one).
-        let mut joined: Vec<(u64, Vec<Report>)> = Vec::new();
+        let mut joined: Vec<(u64, Reports)> = Vec::new();
         for (number, _, reports) in links {
             if joined.iter().all(|(_, other)| self.consistent(other, &reports)) {
                 joined.push((number, reports));
@@ -222,9 +227,9 @@ impl Merger {
         }
         joined.sort_by_key(|(n, _)| *n);
 
-        let Some((survivor, mut reports)) = joined.first().cloned() else {
+        let Some(&(survivor, _)) = joined.first() else {
             let number = ids.allocate();
-            let new = fold(number, std::slice::from_ref(&report));
+            let new = fold(number, [&report]);
             store.save(number, &new, &report)?;
             self.index.insert(number, &report);
             let changed_fields = changed_fields(&Event::default(), &new);
@@ -232,15 +237,14 @@ impl Merger {
             return Ok(());
         };
         let before = store.event(survivor)?.unwrap_or_default();
-        let mut absorbed = Vec::new();
+        let absorbed: Vec<u64> = joined[1..].iter().map(|(number, _)| *number).collect();
         for (number, other) in &joined[1..] {
             store.absorb(survivor, *number)?;
             self.index.relabel(*number, survivor, other);
-            reports.extend(other.iter().cloned());
-            absorbed.push(*number);
         }
-        reports.push(report.clone());
-        let after = fold(survivor, &reports);
+        let after = fold(survivor, joined.iter().flat_map(|(_, reports)| reports.iter()).chain([&report]));
+        // Dropped first, so that the store holds the only copy of the list it appends to.
+        drop(joined);
         store.save(survivor, &after, &report)?;
         self.index.insert(survivor, &report);
         let changed = changed_fields(&before, &after);
@@ -272,7 +276,12 @@ impl Merger {
             return None;
         }
         let mut best = f32::NEG_INFINITY;
+        let mut previous = None;
         for other in reports.iter().filter_map(|r| r.event.as_ref()) {
+            // Reports of one event often say exactly the same: compare each distinct one once.
+            if previous.replace(other) == Some(other) {
+                continue;
+            }
             let c = compare(&self.config, event, other);
             if c.veto.is_some() {
                 return None;

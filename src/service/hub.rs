@@ -7,9 +7,14 @@
 //! subscription always knows the last sequence it delivered, and anything that does not follow
 //! it directly is read from the store instead. A slow subscriber therefore never slows ingest
 //! (broadcast sends never wait) and never loses an update.
+//!
+//! Updates travel as [`LoggedUpdate`]s: the filter reads the decoded update, and every
+//! subscriber sends the same encoded bytes (the log record), so fan-out costs a reference
+//! count per subscriber rather than a copy and an encoding.
 
 use std::sync::Arc;
 
+use prost::{Message, bytes::Bytes};
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tonic::Status;
@@ -17,7 +22,7 @@ use tonic::Status;
 use super::{filter::Filter, metrics::Metrics};
 use crate::{
     proto::{EventUpdate, UpdateKind},
-    store::Store,
+    store::{LoggedUpdate, Store},
 };
 
 /// Updates kept for subscribers in the live buffer.
@@ -25,12 +30,13 @@ const TAIL: usize = 4096;
 /// Updates read from the store per read transaction when catching up.
 const CHUNK: usize = 512;
 
-type Sink = mpsc::Sender<Result<EventUpdate, Status>>;
+/// Encoded `EventUpdate`s on their way to one client.
+pub type Sink = mpsc::Sender<Result<Bytes, Status>>;
 
 /// The live tail and the log head. Cheap to clone.
 #[derive(Clone)]
 pub struct Hub {
-    tail: broadcast::Sender<Arc<EventUpdate>>,
+    tail: broadcast::Sender<Arc<LoggedUpdate>>,
     head: watch::Sender<u64>,
     store: Store,
     metrics: Metrics,
@@ -53,7 +59,7 @@ impl Hub {
     }
 
     /// Called by the writer after a commit: the new head first, then the updates.
-    pub fn publish(&self, updates: Vec<Arc<EventUpdate>>, head: u64) {
+    pub fn publish(&self, updates: Vec<Arc<LoggedUpdate>>, head: u64) {
         self.head.send_replace(head);
         for update in updates {
             // No receivers is fine: nobody is subscribed.
@@ -135,8 +141,8 @@ impl Subscription {
                     received = tail.recv() => received,
                 };
                 match received {
-                    Ok(update) if update.sequence <= self.last => {}
-                    Ok(update) if update.sequence == self.last + 1 => self.deliver(&update).await?,
+                    Ok(logged) if logged.update.sequence <= self.last => {}
+                    Ok(logged) if logged.update.sequence == self.last + 1 => self.deliver(&logged).await?,
                     // A gap (we fell behind) or a lag report: read the rest from the store.
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
                         self.hub.metrics.subscriber_catchups.inc();
@@ -154,7 +160,7 @@ impl Subscription {
         let (events, head) = self.hub.store.read(move |s| s.snapshot(|e| filter.matches(e))).await?;
         for event in events {
             let update = EventUpdate { sequence: head, kind: UpdateKind::Snapshot.into(), event: Some(event), ..Default::default() };
-            self.send(update).await?;
+            self.send(update.encode_to_vec().into()).await?;
         }
         Ok(head)
     }
@@ -174,18 +180,19 @@ impl Subscription {
         }
     }
 
-    /// Sends `update` if it matches the filter; either way it is now the last one seen.
-    async fn deliver(&mut self, update: &EventUpdate) -> Result<(), Stop> {
+    /// Sends `logged` if it matches the filter; either way it is now the last one seen.
+    async fn deliver(&mut self, logged: &LoggedUpdate) -> Result<(), Stop> {
+        let update = &logged.update;
         self.last = update.sequence;
         if !update.event.as_ref().is_some_and(|e| self.filter.matches(e)) {
             return Ok(());
         }
         let lag = self.hub.head.borrow().saturating_sub(update.sequence);
         self.hub.metrics.subscriber_lag.observe(lag as f64);
-        self.send(update.clone()).await
+        self.send(logged.encoded.clone()).await
     }
 
-    async fn send(&self, update: EventUpdate) -> Result<(), Stop> {
+    async fn send(&self, update: Bytes) -> Result<(), Stop> {
         tokio::select! {
             () = self.shutdown.cancelled() => Err(Stop::Quiet),
             sent = self.sink.send(Ok(update)) => sent.map_err(|_| Stop::Quiet),

@@ -161,7 +161,7 @@ impl Shared {
     /// extractor panicked.
     pub(super) async fn extract(&self, article: Article) -> Result<(Article, crate::proto::ExtractResponse), String> {
         let _permit = self.pool.acquire().await.expect("the pool semaphore is never closed");
-        let extractor = self.extractor.clone();
+        let extractor = self.extractor.current();
         let id = article.id.clone();
         let started = Instant::now();
         let done = tokio::task::spawn_blocking(move || {

@@ -1,11 +1,13 @@
-//! The gRPC service: thin tonic handlers over the pipeline (`ingest`), the fan-out (`hub`), the
-//! store and the extractor, plus [`serve`], which wires them with reflection, health, metrics
-//! and graceful shutdown.
+//! The gRPC service: thin tonic handlers over the pipeline (`ingest`), the fan-out (`hub`,
+//! answered through `subscribe_route`), the store and the extractor, plus [`serve`], which wires
+//! them with reflection, health, metrics and graceful shutdown.
 
+pub mod extractor_slot;
 pub mod filter;
 pub mod hub;
 pub mod ingest;
 pub mod metrics;
+pub mod subscribe_route;
 
 use std::{net::SocketAddr, path::PathBuf, pin::Pin, sync::Arc, time::Duration};
 
@@ -15,17 +17,18 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, Streaming};
 
 use self::{
+    extractor_slot::ExtractorSlot,
     filter::{DateRange, Filter},
-    hub::{Hub, Start},
+    hub::Hub,
     metrics::Metrics,
+    subscribe_route::SharedRoute,
 };
 use crate::{
     article::{self, Limits},
     extract::Extractor,
     merge::MergeConfig,
     proto::{
-        Article, EventUpdate, ExtractResponse, GetEventRequest, GetEventResponse, IngestResult, ListEventsRequest, ListEventsResponse,
-        SubscribeRequest,
+        Article, ExtractResponse, GetEventRequest, GetEventResponse, IngestResult, ListEventsRequest, ListEventsResponse,
         rasad_service_server::{RasadService, RasadServiceServer},
     },
     store::{self, Store, writer::Writer},
@@ -63,7 +66,7 @@ pub struct Listeners {
 
 /// What every handler shares.
 pub struct Shared {
-    extractor: Arc<dyn EventExtractor>,
+    extractor: ExtractorSlot,
     pool: Semaphore,
     limits: Limits,
     store: Store,
@@ -100,33 +103,9 @@ impl RasadService for Service {
         Ok(Response::new(extraction))
     }
 
-    type IngestStream = Stream_<IngestResult>;
-
-    async fn ingest(&self, request: Request<Streaming<Article>>) -> Result<Response<Self::IngestStream>, Status> {
+    async fn ingest(&self, request: Request<Streaming<Article>>) -> Result<Response<Stream_<IngestResult>>, Status> {
         let replies = ingest::start(self.shared.clone(), request.into_inner());
         Ok(Response::new(Box::pin(ReceiverStream::new(replies))))
-    }
-
-    type SubscribeStream = Stream_<EventUpdate>;
-
-    async fn subscribe(&self, request: Request<SubscribeRequest>) -> Result<Response<Self::SubscribeStream>, Status> {
-        let req = request.into_inner();
-        let filter = Filter::parse(req.filter)?;
-        let start = match (req.after_sequence, req.snapshot) {
-            (Some(_), true) => {
-                return Err(Status::invalid_argument(
-                    "snapshot and after_sequence cannot be combined: a snapshot already reflects the whole log \
-                     (resume later with after_sequence = the snapshot updates' sequence)",
-                ));
-            }
-            (Some(n), false) => Start::After(n),
-            (None, true) => Start::Snapshot,
-            (None, false) => Start::Live,
-        };
-        let (tx, rx) = tokio::sync::mpsc::channel(SUBSCRIBER_BUFFER);
-        let hub = self.shared.hub.clone();
-        tokio::spawn(hub.subscribe(filter, start, tx, self.shared.shutdown.clone()));
-        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
     }
 
     async fn get_event(&self, request: Request<GetEventRequest>) -> Result<Response<GetEventResponse>, Status> {
@@ -173,7 +152,7 @@ fn storage(e: store::StoreError) -> Status {
 pub async fn serve(
     config: Config,
     listeners: Listeners,
-    extractor: Arc<dyn EventExtractor>,
+    extractor: impl Into<ExtractorSlot>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let store = Store::open(&config.data_dir)?;
@@ -184,7 +163,7 @@ pub async fn serve(
     let (writer, writer_thread) =
         Writer::spawn(store.clone(), config.merge.clone(), Box::new(move |updates, head| publisher.publish(updates, head)))?;
     let shared = Arc::new(Shared {
-        extractor,
+        extractor: extractor.into(),
         pool: Semaphore::new(config.workers.max(1)),
         limits: config.limits,
         store,
@@ -201,9 +180,10 @@ pub async fn serve(
     };
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_serving::<RasadServiceServer<Service>>().await;
-    let rasad = RasadServiceServer::new(Service { shared })
+    let rasad = RasadServiceServer::new(Service { shared: shared.clone() })
         .max_decoding_message_size(config.max_message_bytes)
         .max_encoding_message_size(config.max_message_bytes);
+    let rasad = SharedRoute::new(rasad, shared, config.max_message_bytes);
 
     if let Some(listener) = listeners.metrics {
         tracing::info!(addr = %local(&listener), "metrics on http://{}/metrics", local(&listener));

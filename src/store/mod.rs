@@ -9,11 +9,12 @@
 //! Reads are synchronous (they hit the page cache, usually without I/O); async callers wrap them
 //! with [`Store::read`], which runs them on tokio's blocking pool.
 
+mod report_cache;
 pub mod writer;
 
 use std::{path::Path, sync::Arc};
 
-use prost::Message;
+use prost::{Message, bytes::Bytes};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use sha2::{Digest, Sha256};
 
@@ -77,6 +78,21 @@ pub fn parse_event_id(id: &str) -> Option<u64> {
 
 fn decode<M: Message + Default>(table: &'static str, bytes: &[u8]) -> Result<M> {
     M::decode(bytes).map_err(|source| StoreError::Corrupt { table, source })
+}
+
+/// An update of the log with its protobuf encoding, which is both the stored record and the
+/// gRPC message: subscribers share the bytes instead of encoding the update once each.
+#[derive(Debug, Clone)]
+pub struct LoggedUpdate {
+    pub update: EventUpdate,
+    pub encoded: Bytes,
+}
+
+impl LoggedUpdate {
+    pub fn new(update: EventUpdate) -> LoggedUpdate {
+        let encoded = update.encode_to_vec().into();
+        LoggedUpdate { update, encoded }
+    }
 }
 
 /// A handle on the database; cheap to clone. Only [`writer`] writes.
@@ -174,12 +190,13 @@ impl Store {
     }
 
     /// Up to `limit` updates with sequence numbers after `after`, in order.
-    pub fn read_log(&self, after: u64, limit: usize) -> Result<Vec<EventUpdate>> {
+    pub fn read_log(&self, after: u64, limit: usize) -> Result<Vec<LoggedUpdate>> {
         let txn = self.db.begin_read()?;
         let log = txn.open_table(LOG)?;
         let mut updates = Vec::new();
         for entry in log.range(after.saturating_add(1)..)?.take(limit) {
-            updates.push(decode("log", entry?.1.value())?);
+            let encoded = Bytes::copy_from_slice(entry?.1.value());
+            updates.push(LoggedUpdate { update: decode("log", &encoded)?, encoded });
         }
         Ok(updates)
     }

@@ -12,9 +12,12 @@ use prost::Message;
 use redb::{ReadableDatabase, ReadableTable};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{ARTICLES, EVENTS, LOG, MERGED_INTO, META, REPORTS, Result, Store, StoreError, TEXTS, TextHash, decode};
+use super::{
+    ARTICLES, EVENTS, LOG, LoggedUpdate, MERGED_INTO, META, REPORTS, Result, Store, StoreError, TEXTS, TextHash, decode,
+    report_cache::ReportCache,
+};
 use crate::{
-    merge::{self, EventStore, MergeConfig, Merger, Report},
+    merge::{self, EventStore, MergeConfig, Merger, Report, Reports},
     proto::{Article, Event, EventUpdate, ExtractResponse, IngestOutcome, IngestResult, UpdateKind},
 };
 
@@ -22,6 +25,8 @@ use crate::{
 const MAX_BATCH: usize = 1024;
 /// Articles waiting for the writer before submitters are slowed down.
 const QUEUE: usize = 4096;
+/// Decoded reports kept in memory for merging (a few hundred bytes to a few kilobytes each).
+const CACHED_REPORTS: usize = 65_536;
 
 /// One extracted article to store.
 pub struct Submission {
@@ -34,7 +39,7 @@ type Ack = oneshot::Sender<Result<IngestResult>>;
 
 /// Where committed updates go (the hub): the updates of one transaction, in sequence order,
 /// and the new head of the log.
-pub type Publish = Box<dyn FnMut(Vec<Arc<EventUpdate>>, u64) + Send>;
+pub type Publish = Box<dyn FnMut(Vec<Arc<LoggedUpdate>>, u64) + Send>;
 
 /// Hands articles to the writer thread. Cheap to clone; the thread ends when every clone is
 /// dropped and the queue is drained.
@@ -80,6 +85,7 @@ struct State {
     next_seq: u64,
     next_event: u64,
     merger: Merger,
+    reports: ReportCache,
 }
 
 impl State {
@@ -88,13 +94,15 @@ impl State {
         let txn = store.db.begin_read()?;
         let next_event = txn.open_table(META)?.get("next_event")?.map_or(1, |v| v.value());
         drop(txn);
-        let mut state = State { store, next_seq, next_event, merger: Merger::new(merge) };
+        let mut state = State { store, next_seq, next_event, merger: Merger::new(merge), reports: ReportCache::new(CACHED_REPORTS) };
         state.reindex()?;
         Ok(state)
     }
 
-    /// Rebuilds the merge index from the stored reports.
+    /// Rebuilds the merge index from the stored reports, and empties the report cache (it may
+    /// hold the writes of a transaction that did not commit).
     fn reindex(&mut self) -> Result<()> {
+        self.reports.clear();
         self.merger.clear();
         let merger = &mut self.merger;
         self.store.for_each_report(|number, report| merger.file(number, &report))
@@ -133,7 +141,7 @@ impl State {
     }
 
     /// Writes one batch in one transaction. The counters advance only if it commits.
-    fn commit(&mut self, batch: Vec<Submission>) -> Result<(Vec<IngestResult>, Vec<Arc<EventUpdate>>)> {
+    fn commit(&mut self, batch: Vec<Submission>) -> Result<(Vec<IngestResult>, Vec<Arc<LoggedUpdate>>)> {
         let mut seq = self.next_seq;
         let mut ids = merge::EventIds::new(self.next_event);
         let mut results = Vec::with_capacity(batch.len());
@@ -142,8 +150,12 @@ impl State {
         {
             let mut articles = txn.open_table(ARTICLES)?;
             let mut texts = txn.open_table(TEXTS)?;
-            let mut tables =
-                Tables { events: txn.open_table(EVENTS)?, reports: txn.open_table(REPORTS)?, merged: txn.open_table(MERGED_INTO)? };
+            let mut tables = Tables {
+                events: txn.open_table(EVENTS)?,
+                reports: txn.open_table(REPORTS)?,
+                merged: txn.open_table(MERGED_INTO)?,
+                cache: &mut self.reports,
+            };
             let mut log = txn.open_table(LOG)?;
             for Submission { article, text_hash, extraction } in batch {
                 let earlier = match articles.get(article.id.as_str())? {
@@ -162,15 +174,15 @@ impl State {
                 let mut result =
                     IngestResult { article_id: article.id.clone(), outcome: IngestOutcome::Accepted.into(), ..Default::default() };
                 for change in self.merger.plan(&mut tables, &article, extraction, &mut ids)? {
-                    let update = EventUpdate {
+                    let update = LoggedUpdate::new(EventUpdate {
                         sequence: seq,
                         kind: change.kind.into(),
                         changed_fields: change.changed_fields,
                         article_id: article.id.clone(),
                         merged_event_id: change.merged.map(super::event_id).unwrap_or_default(),
                         event: Some(change.event),
-                    };
-                    log.insert(seq, update.encode_to_vec().as_slice())?;
+                    });
+                    log.insert(seq, update.encoded.as_ref())?;
                     seq += 1;
                     let event_id = super::event_id(change.number);
                     let ids = match change.kind {
@@ -195,14 +207,15 @@ impl State {
     }
 }
 
-/// The event tables of a write transaction, as merging sees them.
-struct Tables<'t> {
+/// The event tables of a write transaction, as merging sees them, and the writer's report cache.
+struct Tables<'t, 'c> {
     events: redb::Table<'t, u64, &'static [u8]>,
     reports: redb::Table<'t, (u64, &'static str), &'static [u8]>,
     merged: redb::Table<'t, u64, u64>,
+    cache: &'c mut ReportCache,
 }
 
-impl Tables<'_> {
+impl Tables<'_, '_> {
     fn keyed_reports(&self, number: u64) -> Result<Vec<(String, Report)>> {
         let mut out = Vec::new();
         for entry in self.reports.range((number, "")..(number + 1, ""))? {
@@ -213,11 +226,16 @@ impl Tables<'_> {
     }
 }
 
-impl EventStore for Tables<'_> {
+impl EventStore for Tables<'_, '_> {
     type Error = StoreError;
 
-    fn reports(&mut self, number: u64) -> Result<Vec<Report>> {
-        Ok(self.keyed_reports(number)?.into_iter().map(|(_, r)| r).collect())
+    fn reports(&mut self, number: u64) -> Result<Reports> {
+        if let Some(reports) = self.cache.get(number) {
+            return Ok(reports);
+        }
+        let reports: Reports = Arc::new(self.keyed_reports(number)?.into_iter().map(|(_, r)| r).collect());
+        self.cache.put(number, reports.clone());
+        Ok(reports)
     }
 
     fn event(&mut self, number: u64) -> Result<Option<Event>> {
@@ -227,6 +245,7 @@ impl EventStore for Tables<'_> {
     fn save(&mut self, number: u64, event: &Event, added: &Report) -> Result<()> {
         self.events.insert(number, event.encode_to_vec().as_slice())?;
         self.reports.insert((number, added.key().as_str()), added.encode_to_vec().as_slice())?;
+        self.cache.add(number, added);
         Ok(())
     }
 
@@ -237,6 +256,8 @@ impl EventStore for Tables<'_> {
         }
         self.events.remove(from)?;
         self.merged.insert(from, into)?;
+        self.cache.remove(from);
+        self.cache.remove(into);
         Ok(())
     }
 }
