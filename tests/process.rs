@@ -16,32 +16,49 @@ use common::*;
 use rasad::proto::{Article, GetEventRequest, IngestOutcome, SubscribeRequest};
 use tokio_stream::wrappers::ReceiverStream;
 
-/// `rasad serve` on a free port, killed (SIGKILL) when dropped.
+/// `rasad serve` on a port it picks itself (no race with other tests for a free port),
+/// killed (SIGKILL) when dropped. Its log lines arrive on `log`.
 struct Server {
     child: Child,
     addr: String,
+    log: std::sync::mpsc::Receiver<String>,
+}
+
+/// A log line without its colour codes.
+fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|c| c.is_ascii_alphabetic());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl Server {
     fn start(dir: &Path) -> Server {
-        Server::spawn(dir, |serve| serve.env("RUST_LOG", "warn"))
-    }
-
-    /// The server with its info log piped: the lines arrive on the returned channel.
-    fn start_logged(dir: &Path) -> (Server, std::sync::mpsc::Receiver<String>) {
-        let mut server = Server::spawn(dir, |serve| serve.env("RUST_LOG", "info").stderr(Stdio::piped()));
-        let log = std::io::BufRead::lines(std::io::BufReader::new(server.child.stderr.take().unwrap()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || log.map_while(Result::ok).try_for_each(|line| tx.send(line)));
-        (server, rx)
-    }
-
-    fn spawn(dir: &Path, configure: impl FnOnce(&mut Command) -> &mut Command) -> Server {
-        let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
-        let mut serve = Command::new(env!("CARGO_BIN_EXE_rasad"));
-        serve.args(["serve", "--addr", &addr, "--workers", "2", "--data-dir"]).arg(dir).stdout(Stdio::null());
-        let child = configure(&mut serve).spawn().unwrap();
-        Server { child, addr }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rasad"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--workers", "2", "--data-dir"])
+            .arg(dir)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = std::io::BufRead::lines(std::io::BufReader::new(child.stderr.take().unwrap()));
+        let (tx, log) = std::sync::mpsc::channel();
+        std::thread::spawn(move || lines.map_while(Result::ok).try_for_each(|line| tx.send(plain(&line))));
+        // The address it bound, from its "serving" line.
+        let addr = loop {
+            let line = log.recv_timeout(Duration::from_secs(30)).expect("the server starts serving");
+            if let Some(rest) = line.split_once(" serving").and(line.split_once("addr=")).map(|(_, rest)| rest) {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        Server { child, addr, log }
     }
 
     fn url(&self) -> String {
@@ -212,7 +229,8 @@ async fn grpcurl_lists_describes_extracts_and_subscribes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sighup_reloads_the_knowledge_base_and_keeps_streams() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut server, log) = Server::start_logged(dir.path());
+    let mut server = Server::start(dir.path());
+    let log = std::mem::replace(&mut server.log, std::sync::mpsc::channel().1);
     let mut client = connect(&server.url()).await;
     let mut updates = subscribe(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
     let [before, after]: [Article; 2] = seed_variants(2).try_into().unwrap();

@@ -104,7 +104,7 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
                     .filter(|e| match e {
                         // "إبراهيم باتيل" is not Pratibha Patil: a given name before the surname
                         // that is someone else's, not theirs, names another person.
-                        Entity::Person(p) => !(given_before && !kb.is_word_of(*p, &a.tokens[i - 1].norm)),
+                        Entity::Person(p) => !given_before || kb.is_word_of(*p, &a.tokens[i - 1].norm),
                         _ => true,
                     })
                     .filter_map(|e| match e {

@@ -241,7 +241,7 @@ mod tests {
         idx.insert(&[wilayat, muttahida], Entity::State(1));
         idx.insert(&[wilayat], Entity::Place(9));
         let ids = |forms: &[&str]| forms.iter().filter_map(|f| vocabulary.form(f)).collect::<Vec<u32>>();
-        let text = vec![ids(&["والولايات", "الولايات", "ولايات"]), ids(&["المتحده", "متحده"]), ids(&["اليوم"])];
+        let text = [ids(&["والولايات", "الولايات", "ولايات"]), ids(&["المتحده", "متحده"]), ids(&["اليوم"])];
         let keys = |k: usize| text.get(k).map_or(&[][..], Vec::as_slice);
         let m = idx.longest_at(keys, 0, 1).unwrap();
         assert_eq!((m.len, m.entities), (2, vec![Entity::State(1)]));

@@ -495,7 +495,9 @@ impl Kb {
     /// Each form's hits are ordered by suffix, then plain before feminine stem, then lexicon
     /// order.
     fn inflect(&mut self) {
-        let mut ranked: FxHashMap<String, Vec<((usize, bool, u32), WordHit)>> = FxHashMap::default();
+        // Per form: each hit with its rank (suffix, feminine stem, lexicon order).
+        type Ranked = Vec<((usize, bool, u32), WordHit)>;
+        let mut ranked: FxHashMap<String, Ranked> = FxHashMap::default();
         for (base, ids) in &self.words_inflecting {
             for (rank, suffix) in SUFFIXES.iter().enumerate() {
                 let pronoun = matches!(*suffix, "ه" | "ها" | "هما" | "هم");
