@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use rasad::cli::{bench, extract, ingest, merge_eval, serve, subscribe};
+use rasad::cli::{bench, extract, ingest, kb, merge_eval, serve, subscribe};
 
 #[derive(Debug, Parser)]
 #[command(name = "rasad", version, about = "Political events from Arabic news, live over gRPC")]
@@ -26,6 +26,8 @@ enum Commands {
     Bench(bench::BenchArgs),
     /// Score cross-article merging on articles labelled with gold clusters.
     MergeEval(merge_eval::MergeEvalArgs),
+    /// Look into the knowledge base (`rasad kb coverage`).
+    Kb(kb::KbArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Commands::Subscribe(args) => block_on(subscribe::run(args)).map(|()| true),
         Commands::Bench(args) => block_on(bench::run(args)).map(|()| true),
         Commands::MergeEval(args) => merge_eval::run(args).map(|()| true),
+        Commands::Kb(args) => kb::run(args).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

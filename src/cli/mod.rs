@@ -4,6 +4,7 @@ pub mod bench;
 pub mod extract;
 pub mod ingest;
 pub mod input;
+pub mod kb;
 pub mod merge_eval;
 pub mod serve;
 pub mod subscribe;

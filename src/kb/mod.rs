@@ -2,6 +2,7 @@
 //! directory, validates it, and compiles it into matchers. Answers "which state is this
 //! adjective", "who held this office on this date", "what does this word signal".
 
+pub mod coverage;
 mod index;
 mod model;
 mod tsv;

@@ -73,6 +73,20 @@ impl Office {
         })
     }
 
+    /// The name `parse` reads.
+    pub fn name(self) -> &'static str {
+        match self {
+            Office::HeadOfState => "head_of_state",
+            Office::HeadOfGovernment => "head_of_government",
+            Office::ForeignMinister => "foreign_minister",
+            Office::DefenceMinister => "defence_minister",
+            Office::CrownPrince => "crown_prince",
+            Office::Ambassador => "ambassador",
+            Office::Envoy => "envoy",
+            Office::Minister => "minister",
+        }
+    }
+
     /// The CAMEO actor-code suffix for a holder of this office.
     pub fn cameo_suffix(self) -> &'static str {
         match self {
