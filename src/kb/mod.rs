@@ -19,7 +19,7 @@ pub use model::*;
 pub use tsv::KbError;
 
 use crate::proto::{ConsultMode, EventStatus, EventType};
-use crate::text::{Stems, normalize, skeleton, skeleton_into};
+use crate::text::{Stems, TokenKind, normalize, skeleton, skeleton_into, stems, tokenize};
 use index::{FuzzyNames, PhraseIndex, Vocabulary};
 
 use tsv::Row;
@@ -521,6 +521,32 @@ impl Kb {
             let id = self.vocabulary.form_id(&form);
             self.inflections.insert(id, hits.into_iter().map(|(_, hit)| hit).collect());
         }
+    }
+
+    /// What a whole phrase names on its own (states, adjectives, places, organisations, titles,
+    /// people), read as the extractor reads text.
+    pub fn lookup(&self, phrase: &str) -> Vec<Entity> {
+        let tokens = tokenize(phrase);
+        let mut scratch = String::new();
+        let keys: Vec<Vec<u32>> = tokens
+            .iter()
+            .map(|t| {
+                let mut keys = Vec::new();
+                match t.kind {
+                    TokenKind::Word => self.analyse_word(&stems(&t.norm), &mut scratch, &mut keys, &mut Vec::new()),
+                    TokenKind::Number => self.number_keys(&t.norm, &mut keys),
+                    TokenKind::Punct(_) => {}
+                }
+                keys
+            })
+            .collect();
+        let at = |k: usize| keys.get(k).map_or(&[][..], Vec::as_slice);
+        [self.entities.longest_at(at, 0, 1), self.names.longest_at(at, 0, 1)]
+            .into_iter()
+            .flatten()
+            .filter(|m| m.len == tokens.len())
+            .flat_map(|m| m.entities)
+            .collect()
     }
 
     /// The index of a state in `states`.

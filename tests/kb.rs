@@ -1,0 +1,119 @@
+//! Sweeps over the knowledge base as shipped: every state by each of its names and adjective
+//! forms, every person by each of their names, every office holder by title on a day of their
+//! term and not after it, and no name shared by two states unless listed here with the rule
+//! that tells them apart.
+
+use chrono::{Duration, NaiveDate};
+use rasad::kb::{Entity, Kb};
+
+fn kb() -> Kb {
+    Kb::embedded().expect("the embedded knowledge base loads")
+}
+
+/// The data rows of a file in `data/`: its cells, without comments and the header.
+fn rows(file: &str) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(format!("data/{file}")).unwrap();
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .skip(1)
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+fn variants(cell: Option<&String>) -> Vec<&str> {
+    cell.map(|c| c.split('|').map(str::trim).filter(|v| !v.is_empty()).collect()).unwrap_or_default()
+}
+
+/// Names several states share, and the rule that picks one in an article.
+const SHARED_STATE_NAMES: &[(&str, &str)] =
+    &[("المملكة", "the kingdom the article otherwise names most (mentions::prefer_article_countries)")];
+
+#[test]
+fn every_state_resolves_from_its_names_and_adjectives() {
+    let kb = kb();
+    let mut failures = Vec::new();
+    for row in rows("states.tsv") {
+        let id = kb.state_id(&row[0]).unwrap();
+        for name in variants(row.get(2)) {
+            let found = kb.lookup(name);
+            if !found.contains(&Entity::State(id)) {
+                failures.push(format!("{} name {name}: {found:?}", row[0]));
+            }
+            let others: Vec<&Entity> = found.iter().filter(|e| matches!(e, Entity::State(s) if *s != id)).collect();
+            if !others.is_empty() && !SHARED_STATE_NAMES.iter().any(|(n, _)| *n == name) {
+                failures.push(format!("{} name {name} also names {others:?}", row[0]));
+            }
+        }
+        for adjective in variants(row.get(3)) {
+            let forms: Vec<String> = if adjective.ends_with(['ي', 'ى']) {
+                [adjective.to_string(), format!("{adjective}ة"), format!("{adjective}ين"), format!("{adjective}ون")].into()
+            } else {
+                vec![adjective.to_string()]
+            };
+            for form in forms {
+                let found = kb.lookup(&form);
+                if !found.iter().any(|e| matches!(e, Entity::Adjective { state, .. } if *state == id)) {
+                    failures.push(format!("{} adjective {form}: {found:?}", row[0]));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_person_resolves_from_each_of_their_names() {
+    let kb = kb();
+    let mut failures = Vec::new();
+    for row in rows("people.tsv") {
+        let person = kb.people.iter().position(|p| p.id == row[0]).unwrap() as u32;
+        for name in variants(row.get(3)).into_iter().chain(variants(row.get(4))) {
+            let found = kb.lookup(name);
+            if !found.contains(&Entity::Person(person)) {
+                failures.push(format!("{} {name}: {found:?}", row[0]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn office_holders_hold_their_office_during_their_term_and_not_after() {
+    let kb = kb();
+    let mut failures = Vec::new();
+    for term in &kb.terms {
+        let inside = term.start + (term.end.unwrap_or(term.start + Duration::days(30)) - term.start) / 2;
+        if !kb.holders(term.office, &term.country, inside).any(|t| t.person == term.person) {
+            failures.push(format!("{} not {:?} of {} on {inside}", kb.people[term.person as usize].id, term.office, term.country));
+        }
+        if let Some(end) = term.end {
+            let after = end + Duration::days(1);
+            let again = kb.terms_of(term.person).any(|t| t.office == term.office && t.country == term.country && t.covers(after));
+            if !again && kb.holders(term.office, &term.country, after).any(|t| t.person == term.person) {
+                failures.push(format!("{} still {:?} of {} on {after}", kb.people[term.person as usize].id, term.office, term.country));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn the_same_office_has_one_holder_a_day() {
+    let kb = kb();
+    let mut overlaps = Vec::new();
+    for (i, a) in kb.terms.iter().enumerate() {
+        for b in kb.terms.iter().skip(i + 1) {
+            if a.office == b.office && a.country == b.country && a.person != b.person {
+                let last = |t: &rasad::kb::Term| t.end.unwrap_or(NaiveDate::MAX);
+                // Hand-overs share their day.
+                if a.start < last(b) && b.start < last(a) {
+                    overlaps.push(format!(
+                        "{:?} of {}: {} and {}",
+                        a.office, a.country, kb.people[a.person as usize].id, kb.people[b.person as usize].id
+                    ));
+                }
+            }
+        }
+    }
+    assert!(overlaps.is_empty(), "{} overlaps:\n{}", overlaps.len(), overlaps.join("\n"));
+}
