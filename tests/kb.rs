@@ -24,6 +24,11 @@ fn variants(cell: Option<&String>) -> Vec<&str> {
     cell.map(|c| c.split('|').map(str::trim).filter(|v| !v.is_empty()).collect()).unwrap_or_default()
 }
 
+/// Fails listing every problem found, one a line.
+fn assert_none(problems: &[String]) {
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
 /// Names several states share, and the rule that picks one in an article.
 const SHARED_STATE_NAMES: &[(&str, &str)] =
     &[("المملكة", "the kingdom the article otherwise names most (mentions::prefer_article_countries)")];
@@ -58,7 +63,7 @@ fn every_state_resolves_from_its_names_and_adjectives() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert_none(&failures);
 }
 
 #[test]
@@ -74,7 +79,7 @@ fn every_person_resolves_from_each_of_their_names() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert_none(&failures);
 }
 
 #[test]
@@ -94,7 +99,7 @@ fn office_holders_hold_their_office_during_their_term_and_not_after() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert_none(&failures);
 }
 
 #[test]
@@ -115,5 +120,5 @@ fn the_same_office_has_one_holder_a_day() {
             }
         }
     }
-    assert!(overlaps.is_empty(), "{} overlaps:\n{}", overlaps.len(), overlaps.join("\n"));
+    assert_none(&overlaps);
 }

@@ -70,11 +70,7 @@ impl<'t> Analysis<'t> {
                 continue;
             }
             let (keys_start, words_start) = (a.keys.len() as u32, a.hits.len() as u32);
-            if t.kind == TokenKind::Word {
-                kb.analyse_word(&stems(&t.norm), &mut scratch, &mut a.keys, &mut a.hits);
-            } else {
-                kb.number_keys(&t.norm, &mut a.keys);
-            }
+            kb.analyse_token(t, &mut scratch, &mut a.keys, &mut a.hits);
             a.forms.push(Form { keys: keys_start..a.keys.len() as u32, words: words_start..a.hits.len() as u32 });
         }
         a.tokens = tokens;

@@ -19,7 +19,7 @@ pub use model::*;
 pub use tsv::KbError;
 
 use crate::proto::{ConsultMode, EventStatus, EventType};
-use crate::text::{Stems, TokenKind, normalize, skeleton, skeleton_into, stems, tokenize};
+use crate::text::{Stems, Token, TokenKind, normalize, skeleton, skeleton_into, stems, tokenize};
 use index::{FuzzyNames, PhraseIndex, Vocabulary};
 
 use tsv::Row;
@@ -377,10 +377,14 @@ impl Kb {
         self.words_of(stems, &form_ids[..readings], hits);
     }
 
-    /// Adds the keys of a number token to `keys`: numbers take part in phrases only as
-    /// themselves.
-    pub fn number_keys(&self, number: &str, keys: &mut Vec<u32>) {
-        keys.extend(self.vocabulary.form(number));
+    /// What one token offers (see `analyse_word`); numbers take part in phrases only as
+    /// themselves, punctuation offers nothing.
+    pub fn analyse_token(&self, token: &Token, scratch: &mut String, keys: &mut Vec<u32>, hits: &mut Vec<WordHit>) {
+        match token.kind {
+            TokenKind::Word => self.analyse_word(&stems(&token.norm), scratch, keys, hits),
+            TokenKind::Number => keys.extend(self.vocabulary.form(&token.norm)),
+            TokenKind::Punct(_) => {}
+        }
     }
 
     /// Whether a form names something on its own, so that a leading ب/ل/ك is part of it
@@ -532,11 +536,7 @@ impl Kb {
             .iter()
             .map(|t| {
                 let mut keys = Vec::new();
-                match t.kind {
-                    TokenKind::Word => self.analyse_word(&stems(&t.norm), &mut scratch, &mut keys, &mut Vec::new()),
-                    TokenKind::Number => self.number_keys(&t.norm, &mut keys),
-                    TokenKind::Punct(_) => {}
-                }
+                self.analyse_token(t, &mut scratch, &mut keys, &mut Vec::new());
                 keys
             })
             .collect();
