@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use rasad::{
-    merge::{EventIds, MemoryStore, MergeConfig, Merger, Report},
+    merge::{EventIds, Identity, MemoryStore, MergeConfig, Merger, Report},
     proto::{ActorKind, Article, ConsultMode, DatePrecision, Event, EventDate, EventStatus, EventType, ExtractResponse, Participant},
 };
 
@@ -74,8 +74,7 @@ fn main() {
     for i in 0..probes {
         let e = if i % 2 == 0 { stored[rng.below(events) as usize].clone() } else { event(&mut rng) };
         let article = Article { id: format!("p{i}"), published_at: "2020-01-01".into(), ..Default::default() };
-        let probe = Report { event: Some(e.clone()), ..Default::default() };
-        candidates += merger.index().candidates(&probe).len();
+        candidates += merger.index().candidates(&Identity::of(&e)).len();
         let extraction = ExtractResponse { article_id: article.id.clone(), events: vec![e], warnings: vec![] };
         let t = Instant::now();
         let Ok(changes) = merger.plan(&mut store, &article, extraction, &mut ids);

@@ -8,7 +8,8 @@ use common::*;
 use rasad::{
     extract::Extractor,
     proto::{
-        Article, EventFilter, EventStatus, EventType, GetEventRequest, IngestOutcome, ListEventsRequest, SubscribeRequest, UpdateKind,
+        Article, EventFilter, EventStatus, EventType, GetEventRequest, IngestOutcome, ListEventsRequest, ListReportsRequest,
+        SubscribeRequest, UpdateKind,
     },
 };
 use tonic::Code;
@@ -355,6 +356,8 @@ async fn reports_of_one_event_update_it_and_a_bridging_report_merges_two() {
     // The absorbed id still resolves, to the event that absorbed it; listings show one event.
     let got = client.get_event(GetEventRequest { event_id: "ev-2".into() }).await.unwrap().into_inner().event.unwrap();
     assert_eq!(got.id, "ev-1");
+    let reports = client.list_reports(ListReportsRequest { event_id: "ev-2".into(), ..Default::default() }).await.unwrap().into_inner();
+    assert_eq!(reports.reports.iter().map(|r| r.article_id.as_str()).collect::<Vec<_>>(), ["early", "late", "late2"]);
     assert_eq!(client.list_events(ListEventsRequest::default()).await.unwrap().into_inner().events.len(), 1);
     // One more report of it: one UPDATED update, after a restart too (the index is rebuilt).
     let dir = server.stop().await;
@@ -366,4 +369,40 @@ async fn reports_of_one_event_update_it_and_a_bridging_report_merges_two() {
     let update = take(&mut sub, 1).await.remove(0);
     assert_eq!((update.kind(), update.sequence), (UpdateKind::Updated, 4));
     assert_eq!(update.event.unwrap().num_sources, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_of_many_reports_stays_small_and_lists_them_page_by_page() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let articles = (0..40).map(|i| article(&format!("r{i:02}"), &format!("r{i}\nEVENT CONSULT OCCURRED RUS USA"))).collect();
+    ingest(&mut client, articles).await;
+
+    let event = client.get_event(GetEventRequest { event_id: "ev-1".into() }).await.unwrap().into_inner().event.unwrap();
+    assert_eq!((event.num_articles, event.article_ids.len()), (40, 32));
+    assert_eq!(event.article_ids.first().map(String::as_str), Some("r00"));
+    let status = event.provenance.iter().find(|p| p.field == "status").unwrap();
+    assert_eq!((status.num_articles, status.article_ids.len()), (40, 32));
+
+    let mut seen = Vec::new();
+    let mut token = String::new();
+    let mut pages = 0;
+    loop {
+        let request = ListReportsRequest { event_id: "ev-1".into(), page_size: 15, page_token: token };
+        let page = client.list_reports(request).await.unwrap().into_inner();
+        pages += 1;
+        seen.extend(page.reports.into_iter().map(|r| (r.article_id, r.event.unwrap().status())));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen.iter().map(|(id, _)| id.clone()).collect::<HashSet<_>>().len(), 40);
+    assert!(seen.iter().all(|(_, status)| *status == EventStatus::Occurred));
+
+    let missing = client.list_reports(ListReportsRequest { event_id: "ev-99".into(), ..Default::default() }).await.unwrap_err();
+    assert_eq!(missing.code(), Code::NotFound);
+    let empty = client.list_reports(ListReportsRequest::default()).await.unwrap_err();
+    assert_eq!(empty.code(), Code::InvalidArgument);
 }

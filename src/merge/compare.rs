@@ -1,17 +1,72 @@
 //! Whether two reports describe one happening: a score over the fields that identify it, the
 //! names of the fields that agreed, and the veto that rules a merge out (different type, date,
 //! place, phone vs in-person, disjoint participants, a different minister of the same state).
+//!
+//! Comparison reads an [`Identity`]: the few fields of an event that decide, computed once per
+//! report. Reports of one event mostly share one identity, so a stored event is compared through
+//! its distinct identities, not through each of its reports.
 
 use chrono::NaiveDate;
 
 use super::MergeConfig;
 use crate::proto::{ActorKind, ConsultMode, DatePrecision, Event, EventStatus, Location};
 
+/// What comparing two reports reads of an event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Identity {
+    event_type: i32,
+    /// Countries of the participants, or the actor id of those with none (organisations);
+    /// sorted, distinct.
+    sides: Vec<String>,
+    /// (country, actor id) of the participants who are persons.
+    persons: Vec<(String, String)>,
+    when: When,
+    /// The place's name (else its country) and its country.
+    place: Option<(String, String)>,
+    mode: ConsultMode,
+    /// Names of the topics, sorted, distinct.
+    topics: Vec<String>,
+}
+
+impl Identity {
+    pub fn of(e: &Event) -> Identity {
+        let mut sides: Vec<String> =
+            e.participants.iter().map(|p| if p.country.is_empty() { p.actor_id.clone() } else { p.country.clone() }).collect();
+        sides.sort_unstable();
+        sides.dedup();
+        let persons =
+            e.participants.iter().filter(|p| p.kind() == ActorKind::Person).map(|p| (p.country.clone(), p.actor_id.clone())).collect();
+        let place = e.location.as_ref().map(|l| (location_name(l).to_string(), l.country.clone())).filter(|(name, _)| !name.is_empty());
+        let mut topics: Vec<String> = e.topics.iter().map(|t| t.name_en.clone()).collect();
+        topics.sort_unstable();
+        topics.dedup();
+        Identity { event_type: e.event_type, sides, persons, when: when(e), place, mode: e.mode(), topics }
+    }
+
+    /// The sides: countries, or the actor ids of organisations.
+    pub(crate) fn sides(&self) -> &[String] {
+        &self.sides
+    }
+
+    /// The first and last month (as year × 12 + month index) the report's date covers, at most
+    /// `max_months` long; `None` when it has no date.
+    pub(crate) fn months(&self, max_months: i32) -> Option<(i32, i32)> {
+        use chrono::Datelike;
+        let month = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+        match self.when {
+            When::Explicit(first, last, _) => Some((month(first), month(last).min(month(first) + max_months))),
+            When::Published(day, _) => Some((month(day), month(day))),
+            When::Unknown => None,
+        }
+    }
+}
+
 /// The explainable outcome of comparing two reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     pub score: f32,
-    /// The fields that agreed ("event_type", "participants", "date", "location", "mode", "topics").
+    /// The fields that agreed, in the order tested ("event_type", "date", "participants",
+    /// "location", "mode", "topics").
     pub agreed: Vec<&'static str>,
     /// Why the two cannot be one event, if they cannot.
     pub veto: Option<&'static str>,
@@ -27,15 +82,16 @@ impl Comparison {
 /// One field's verdict: a score and the field name, nothing to say, or a veto.
 type Step = Result<Option<(f32, &'static str)>, &'static str>;
 
-/// Compares two extracted events.
-pub fn compare(config: &MergeConfig, a: &Event, b: &Event) -> Comparison {
+/// Compares two extracted events by their identities.
+pub fn compare(config: &MergeConfig, a: &Identity, b: &Identity) -> Comparison {
     let mut c = Comparison { score: 0.0, agreed: Vec::new(), veto: None };
     if a.event_type != b.event_type {
         c.veto = Some("event_type");
         return c;
     }
     c.agreed.push("event_type");
-    let steps: [fn(&MergeConfig, &Event, &Event) -> Step; 5] = [participants, date, location, mode, topics];
+    // The date first: it is the cheapest test and rules out most candidates.
+    let steps: [fn(&MergeConfig, &Identity, &Identity) -> Step; 5] = [date, participants, location, mode, topics];
     for step in steps {
         match step(config, a, b) {
             Ok(Some((score, field))) => {
@@ -54,27 +110,18 @@ pub fn compare(config: &MergeConfig, a: &Event, b: &Event) -> Comparison {
     c
 }
 
-/// The sides of an event: their countries, or the actor id of organisations.
-pub(crate) fn sides(e: &Event) -> Vec<&str> {
-    let mut sides: Vec<&str> =
-        e.participants.iter().map(|p| if p.country.is_empty() { p.actor_id.as_str() } else { p.country.as_str() }).collect();
-    sides.sort_unstable();
-    sides.dedup();
-    sides
-}
-
-fn participants(config: &MergeConfig, a: &Event, b: &Event) -> Step {
-    let (sa, sb) = (sides(a), sides(b));
+fn participants(config: &MergeConfig, a: &Identity, b: &Identity) -> Step {
+    let (sa, sb) = (&a.sides, &b.sides);
     let shared = sa.iter().filter(|s| sb.contains(s)).count();
     let single = sa.len() == 1 && sb.len() == 1;
     if shared == 0 || (!single && shared < 2) {
         return Err("participants");
     }
     // Lavrov and Shoigu are both Russia, but a meeting of one is not a meeting of the other.
-    for side in &sa {
+    for side in sa {
         // A handful of participants: scans, no allocation (this runs for every candidate).
-        fn persons<'e>(e: &'e Event, side: &'e str) -> impl Iterator<Item = &'e str> + 'e {
-            e.participants.iter().filter(move |p| p.kind() == ActorKind::Person && p.country == side).map(|p| p.actor_id.as_str())
+        fn persons<'e>(e: &'e Identity, side: &'e str) -> impl Iterator<Item = &'e str> + 'e {
+            e.persons.iter().filter(move |(country, _)| country == side).map(|(_, id)| id.as_str())
         }
         let named = |e| persons(e, side).next().is_some();
         let shares_one = persons(a, side).any(|pa| persons(b, side).any(|pb| pa == pb));
@@ -94,6 +141,7 @@ fn participants(config: &MergeConfig, a: &Event, b: &Event) -> Step {
 }
 
 /// What a report says about when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum When {
     /// A date the article gave: first and last day, and whether it is one day.
     Explicit(NaiveDate, NaiveDate, bool),
@@ -112,7 +160,7 @@ fn when(e: &Event) -> When {
     }
 }
 
-fn date(config: &MergeConfig, a: &Event, b: &Event) -> Step {
+fn date(config: &MergeConfig, a: &Identity, b: &Identity) -> Step {
     let tol = config.day_tolerance_days;
     let apart = |x: NaiveDate, y: NaiveDate| (x - y).num_days().abs();
     let contained = |first: NaiveDate, last: NaiveDate| {
@@ -132,7 +180,7 @@ fn date(config: &MergeConfig, a: &Event, b: &Event) -> Step {
             Err("date")
         }
     };
-    match (when(a), when(b)) {
+    match (a.when, b.when) {
         (When::Unknown, _) | (_, When::Unknown) => Ok(None),
         (When::Explicit(f1, l1, day1), When::Explicit(f2, l2, day2)) => {
             if day1 && day2 {
@@ -167,13 +215,10 @@ pub(crate) fn location_name(l: &Location) -> &str {
     if l.name_en.is_empty() { &l.country } else { &l.name_en }
 }
 
-fn place(e: &Event) -> Option<(&str, &str)> {
-    let l = e.location.as_ref()?;
-    let name = location_name(l);
-    (!name.is_empty()).then_some((name, l.country.as_str()))
-}
-
-fn location(config: &MergeConfig, a: &Event, b: &Event) -> Step {
+fn location(config: &MergeConfig, a: &Identity, b: &Identity) -> Step {
+    fn place(i: &Identity) -> Option<(&str, &str)> {
+        i.place.as_ref().map(|(name, country)| (name.as_str(), country.as_str()))
+    }
     match (place(a), place(b)) {
         (Some((n1, _)), Some((n2, _))) if n1 == n2 => Ok(Some((config.location, "location"))),
         (Some((_, c1)), Some((_, c2))) if !c1.is_empty() && c1 == c2 => Ok(Some((config.location_same_country, "location"))),
@@ -182,8 +227,8 @@ fn location(config: &MergeConfig, a: &Event, b: &Event) -> Step {
     }
 }
 
-fn mode(config: &MergeConfig, a: &Event, b: &Event) -> Step {
-    let (ma, mb) = (a.mode(), b.mode());
+fn mode(config: &MergeConfig, a: &Identity, b: &Identity) -> Step {
+    let (ma, mb) = (a.mode, b.mode);
     if ma == ConsultMode::Unspecified || mb == ConsultMode::Unspecified {
         Ok(None)
     } else if ma == mb {
@@ -195,7 +240,7 @@ fn mode(config: &MergeConfig, a: &Event, b: &Event) -> Step {
     }
 }
 
-fn topics(config: &MergeConfig, a: &Event, b: &Event) -> Step {
-    let shared = a.topics.iter().any(|t| b.topics.iter().any(|u| u.name_en == t.name_en));
+fn topics(config: &MergeConfig, a: &Identity, b: &Identity) -> Step {
+    let shared = a.topics.iter().any(|t| b.topics.contains(t));
     Ok(shared.then_some((config.topics, "topics")))
 }

@@ -1,6 +1,9 @@
 //! What a stored event says: a deterministic function of the set of its reports, so the final
 //! events do not depend on the order articles arrive in. Reports are read in publication order
 //! (then article id), which is what "a later report corrects an earlier one" means.
+//!
+//! The article lists of the folded event are cut at [`LISTED_ARTICLES`] (the counts stay whole),
+//! so an event reported by thousands of articles is still a small record and a small update.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +14,9 @@ use crate::{
     proto::{ActorKind, DatePrecision, Event, EventDate, EventStatus, FieldConflict, Provenance},
     store,
 };
+
+/// Most article ids an event lists in `article_ids`, and each provenance entry in its own.
+pub const LISTED_ARTICLES: usize = 32;
 
 /// The stored event `number` as its reports tell it.
 pub fn fold<'r>(number: u64, reports: impl IntoIterator<Item = &'r Report>) -> Event {
@@ -115,7 +121,7 @@ pub fn fold<'r>(number: u64, reports: impl IntoIterator<Item = &'r Report>) -> E
     let mut seen_articles: FxHashSet<&str> = FxHashSet::default();
     let mut sources: FxHashSet<&str> = FxHashSet::default();
     for r in &ordered {
-        if seen_articles.insert(&r.article_id) {
+        if seen_articles.insert(&r.article_id) && article_ids.len() < LISTED_ARTICLES {
             article_ids.push(r.article_id.clone());
         }
         if !r.source.is_empty() {
@@ -135,7 +141,7 @@ pub fn fold<'r>(number: u64, reports: impl IntoIterator<Item = &'r Report>) -> E
         topics: topics.into_values().collect(),
         evidence: first.evidence.clone(),
         confidence: events.iter().map(|(_, e)| e.confidence).fold(0.0, f32::max),
-        num_articles: article_ids.len() as u32,
+        num_articles: seen_articles.len() as u32,
         num_sources: sources.len() as u32,
         article_ids,
         provenance: provenance.into_list(),
@@ -184,18 +190,22 @@ impl<'a> ProvenanceMap<'a> {
         let at = match self.entries.iter().position(|p| p.field == field && p.value == value) {
             Some(at) => at,
             None => {
-                self.entries.push(Provenance { field: field.into(), value: value.into(), article_ids: Vec::new() });
+                self.entries.push(Provenance { field: field.into(), value: value.into(), ..Default::default() });
                 self.entries.len() - 1
             }
         };
         if self.supported.insert((at, article)) {
-            self.entries[at].article_ids.push(article.to_string());
+            let entry = &mut self.entries[at];
+            entry.num_articles += 1;
+            if entry.article_ids.len() < LISTED_ARTICLES {
+                entry.article_ids.push(article.to_string());
+            }
         }
     }
 
     /// Articles supporting `value` (negated for ascending sorts).
     fn count(&self, field: &str, value: &str) -> i64 {
-        self.entries.iter().find(|p| p.field == field && p.value == value).map_or(0, |p| p.article_ids.len() as i64)
+        self.entries.iter().find(|p| p.field == field && p.value == value).map_or(0, |p| i64::from(p.num_articles))
     }
 
     fn values(&self, field: &str) -> Vec<&str> {

@@ -8,10 +8,9 @@
 
 use std::hash::{Hash, Hasher};
 
-use chrono::Datelike;
 use rustc_hash::{FxHashMap, FxHasher};
 
-use super::{MergeConfig, Report, compare::sides};
+use super::{Identity, MergeConfig};
 
 /// Bucket → stored event numbers.
 pub struct Index {
@@ -27,9 +26,9 @@ impl Index {
         Index { buckets: FxHashMap::default(), spread: config.month_spread() }
     }
 
-    /// Files `report` of event `number`.
-    pub fn insert(&mut self, number: u64, report: &Report) {
-        for key in keys(report, 0) {
+    /// Files a report of event `number` by its identity.
+    pub fn insert(&mut self, number: u64, identity: &Identity) {
+        for key in keys(identity, 0) {
             let bucket = self.buckets.entry(key).or_default();
             if !bucket.contains(&number) {
                 bucket.push(number);
@@ -37,10 +36,11 @@ impl Index {
         }
     }
 
-    /// Moves the `reports` of event `from` to event `into` (after a merge).
-    pub fn relabel(&mut self, from: u64, into: u64, reports: &[Report]) {
-        for report in reports {
-            for key in keys(report, 0) {
+    /// Moves the reports of event `from`, which have these `identities`, to event `into` (after
+    /// a merge).
+    pub fn relabel(&mut self, from: u64, into: u64, identities: &[Identity]) {
+        for identity in identities {
+            for key in keys(identity, 0) {
                 if let Some(bucket) = self.buckets.get_mut(&key) {
                     bucket.retain(|&n| n != from);
                     if !bucket.contains(&into) {
@@ -51,9 +51,9 @@ impl Index {
         }
     }
 
-    /// The stored events that might match `report`, ascending.
-    pub fn candidates(&self, report: &Report) -> Vec<u64> {
-        let mut found: Vec<u64> = keys(report, self.spread).filter_map(|k| self.buckets.get(&k)).flatten().copied().collect();
+    /// The stored events that might match a report with this identity, ascending.
+    pub fn candidates(&self, identity: &Identity) -> Vec<u64> {
+        let mut found: Vec<u64> = keys(identity, self.spread).filter_map(|k| self.buckets.get(&k)).flatten().copied().collect();
         found.sort_unstable();
         found.dedup();
         found
@@ -65,28 +65,22 @@ impl Index {
     }
 }
 
-/// The bucket keys of `report`, its months widened by `spread` on each side. Undated reports
+/// The bucket keys of a report, its months widened by `spread` on each side. Undated reports
 /// have none: they never merge.
-fn keys(report: &Report, spread: i32) -> impl Iterator<Item = u64> {
-    let event = report.event.as_ref();
-    let sides: Vec<&str> = event.map(sides).unwrap_or_default();
+fn keys(identity: &Identity, spread: i32) -> impl Iterator<Item = u64> {
+    let sides = identity.sides();
     let mut groups: Vec<(&str, &str)> = Vec::new();
-    match sides.as_slice() {
-        [one] => groups.push((one, "")),
+    match sides {
+        [one] => groups.push((one.as_str(), "")),
         many => {
             for (i, a) in many.iter().enumerate() {
                 for b in &many[i + 1..] {
-                    groups.push((a, b));
+                    groups.push((a.as_str(), b.as_str()));
                 }
             }
         }
     }
-    let months = event.and_then(|e| e.date.as_ref()).and_then(|d| {
-        let (first, last) = d.days()?;
-        let month = |d: chrono::NaiveDate| d.year() * 12 + d.month0() as i32;
-        let last = if d.from_publication { month(first) } else { month(last).min(month(first) + MAX_MONTHS) };
-        Some((month(first) - spread)..=(last + spread))
-    });
+    let months = identity.months(MAX_MONTHS).map(|(first, last)| (first - spread)..=(last + spread));
     let hashed: Vec<u64> = months
         .into_iter()
         .flatten()

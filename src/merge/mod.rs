@@ -4,7 +4,8 @@
 //! Every stored event keeps its *reports* (the extracted events of the articles that support
 //! it). A new report joins a stored event when no report of that event vetoes it and one of them
 //! scores at least the threshold ([`compare`]); candidates come from the [`index::Index`], never
-//! from a scan. A report that joins two stored events that do not contradict each other shows
+//! from a scan, and are compared through their [`Profile`] in memory (the distinct identities of
+//! their reports and the articles behind them), so deciding reads nothing from the store. A report that joins two stored events that do not contradict each other shows
 //! they are one: the older absorbs the newer (MERGED). The stored event itself is always
 //! [`fold`]ed from its reports, so it does not depend on the order articles arrive in.
 
@@ -16,33 +17,19 @@ pub mod index;
 
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use self::index::Index;
 pub use self::{
-    compare::{Comparison, compare},
+    compare::{Comparison, Identity, compare},
     config::MergeConfig,
     fold::fold,
 };
 use crate::proto::{Article, Event, ExtractResponse, UpdateKind};
 
-/// One extracted event as one article reported it: what merging compares and folds.
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct Report {
-    #[prost(string, tag = "1")]
-    pub article_id: String,
-    /// The outlet (`Article.source`, else the host of `Article.url`); empty when unknown.
-    #[prost(string, tag = "2")]
-    pub source: String,
-    /// The publication day (YYYY-MM-DD) or empty: later reports correct earlier ones.
-    #[prost(string, tag = "3")]
-    pub published: String,
-    /// Position of the event in the article's extraction.
-    #[prost(uint32, tag = "4")]
-    pub index: u32,
-    #[prost(message, optional, tag = "5")]
-    pub event: Option<Event>,
-}
+/// One extracted event as one article reported it: what merging compares and folds, and what
+/// `ListReports` returns.
+pub use crate::proto::EventReport as Report;
 
 impl Report {
     pub fn new(article: &Article, index: usize, event: Event) -> Report {
@@ -156,15 +143,36 @@ pub struct Change {
     pub merged: Option<u64>,
 }
 
-/// The merge engine: the configuration and the candidate index. Runs on the single writer.
+/// What merging remembers of a stored event: the distinct identities of its reports, and the
+/// articles that reported it.
+#[derive(Default)]
+struct Profile {
+    identities: Vec<Identity>,
+    articles: FxHashSet<String>,
+}
+
+impl Profile {
+    fn add(&mut self, article_id: &str, identity: &Identity) {
+        if !self.identities.contains(identity) {
+            self.identities.push(identity.clone());
+        }
+        if !self.articles.contains(article_id) {
+            self.articles.insert(article_id.to_string());
+        }
+    }
+}
+
+/// The merge engine: the configuration, the candidate index and the profiles of the stored
+/// events. Runs on the single writer.
 pub struct Merger {
     config: MergeConfig,
     index: Index,
+    profiles: FxHashMap<u64, Profile>,
 }
 
 impl Merger {
     pub fn new(config: MergeConfig) -> Merger {
-        Merger { index: Index::new(&config), config }
+        Merger { index: Index::new(&config), config, profiles: FxHashMap::default() }
     }
 
     pub fn config(&self) -> &MergeConfig {
@@ -177,12 +185,19 @@ impl Merger {
 
     /// Files a stored report (when rebuilding the index at start).
     pub fn file(&mut self, number: u64, report: &Report) {
-        self.index.insert(number, report);
+        let identity = Identity::of(report.event.as_ref().expect("reports are made with an event"));
+        self.remember(number, &report.article_id, &identity);
     }
 
-    /// Empties the index (before rebuilding it after a failed commit).
+    fn remember(&mut self, number: u64, article_id: &str, identity: &Identity) {
+        self.index.insert(number, identity);
+        self.profiles.entry(number).or_default().add(article_id, identity);
+    }
+
+    /// Forgets every stored event (before rebuilding after a failed commit).
     pub fn clear(&mut self) {
         self.index = Index::new(&self.config);
+        self.profiles.clear();
     }
 
     /// Applies `article`'s extraction to `store`; returns the changes in order.
@@ -208,45 +223,56 @@ impl Merger {
         ids: &mut EventIds,
         changes: &mut Vec<Change>,
     ) -> Result<(), S::Error> {
-        let event = report.event.as_ref().expect("reports are made with an event");
+        let identity = Identity::of(report.event.as_ref().expect("reports are made with an event"));
         // Stored events this report may join, best first.
-        let mut links = Vec::new();
-        for number in self.index.candidates(&report) {
-            let reports = store.reports(number)?;
-            if let Some(score) = self.link(&report, event, &reports) {
-                links.push((number, score, reports));
-            }
-        }
+        let mut links: Vec<(u64, f32)> = self
+            .index
+            .candidates(&identity)
+            .into_iter()
+            .filter_map(|number| Some((number, self.link(&report.article_id, &identity, &self.profiles[&number])?)))
+            .collect();
         links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         // Join the best, and every other that agrees with all of those joined (then they are one).
-        let mut joined: Vec<(u64, Reports)> = Vec::new();
-        for (number, _, reports) in links {
-            if joined.iter().all(|(_, other)| self.consistent(other, &reports)) {
-                joined.push((number, reports));
+        let mut joined: Vec<u64> = Vec::new();
+        for (number, _) in links {
+            if joined.iter().all(|other| self.consistent(&self.profiles[other], &self.profiles[&number])) {
+                joined.push(number);
             }
         }
-        joined.sort_by_key(|(n, _)| *n);
+        joined.sort_unstable();
 
-        let Some(&(survivor, _)) = joined.first() else {
+        let Some(&survivor) = joined.first() else {
             let number = ids.allocate();
             let new = fold(number, [&report]);
             store.save(number, &new, &report)?;
-            self.index.insert(number, &report);
+            self.remember(number, &report.article_id, &identity);
             let changed_fields = changed_fields(&Event::default(), &new);
             changes.push(Change { number, kind: UpdateKind::Created, event: new, changed_fields, merged: None });
             return Ok(());
         };
         let before = store.event(survivor)?.unwrap_or_default();
-        let absorbed: Vec<u64> = joined[1..].iter().map(|(number, _)| *number).collect();
-        for (number, other) in &joined[1..] {
-            store.absorb(survivor, *number)?;
-            self.index.relabel(*number, survivor, other);
+        let mut folded: Vec<Reports> = Vec::with_capacity(joined.len());
+        for &number in &joined {
+            folded.push(store.reports(number)?);
         }
-        let after = fold(survivor, joined.iter().flat_map(|(_, reports)| reports.iter()).chain([&report]));
+        let absorbed = &joined[1..];
+        for &number in absorbed {
+            store.absorb(survivor, number)?;
+            let profile = self.profiles.remove(&number).unwrap_or_default();
+            self.index.relabel(number, survivor, &profile.identities);
+            let into = self.profiles.entry(survivor).or_default();
+            for identity in profile.identities {
+                if !into.identities.contains(&identity) {
+                    into.identities.push(identity);
+                }
+            }
+            into.articles.extend(profile.articles);
+        }
+        let after = fold(survivor, folded.iter().flat_map(|reports| reports.iter()).chain([&report]));
         // Dropped first, so that the store holds the only copy of the list it appends to.
-        drop(joined);
+        drop(folded);
         store.save(survivor, &after, &report)?;
-        self.index.insert(survivor, &report);
+        self.remember(survivor, &report.article_id, &identity);
         let changed = changed_fields(&before, &after);
         if absorbed.is_empty() {
             if !changed.is_empty() {
@@ -254,7 +280,7 @@ impl Merger {
                 changes.push(Change { number: survivor, kind, event: after, changed_fields: changed, merged: None });
             }
         } else {
-            for number in absorbed {
+            for &number in absorbed {
                 let change = Change {
                     number: survivor,
                     kind: UpdateKind::Merged,
@@ -268,21 +294,16 @@ impl Merger {
         Ok(())
     }
 
-    /// The best score of `event` against the reports of a stored event, if no report vetoes it
+    /// The best score of a report against a stored event, if none of its identities vetoes it
     /// and the best reaches the threshold. The extractor already told one article's events
     /// apart: a stored event never takes two reports from the same article.
-    fn link(&self, report: &Report, event: &Event, reports: &[Report]) -> Option<f32> {
-        if reports.iter().any(|r| r.article_id == report.article_id) {
+    fn link(&self, article_id: &str, identity: &Identity, profile: &Profile) -> Option<f32> {
+        if profile.articles.contains(article_id) {
             return None;
         }
         let mut best = f32::NEG_INFINITY;
-        let mut previous = None;
-        for other in reports.iter().filter_map(|r| r.event.as_ref()) {
-            // Reports of one event often say exactly the same: compare each distinct one once.
-            if previous.replace(other) == Some(other) {
-                continue;
-            }
-            let c = compare(&self.config, event, other);
+        for other in &profile.identities {
+            let c = compare(&self.config, identity, other);
             if c.veto.is_some() {
                 return None;
             }
@@ -293,11 +314,10 @@ impl Merger {
 
     /// Whether no report of one event vetoes a report of the other, and no article reported
     /// both as different events.
-    fn consistent(&self, a: &[Report], b: &[Report]) -> bool {
-        !a.iter().any(|x| b.iter().any(|y| x.article_id == y.article_id))
-            && a.iter()
-                .filter_map(|r| r.event.as_ref())
-                .all(|x| b.iter().filter_map(|r| r.event.as_ref()).all(|y| compare(&self.config, x, y).veto.is_none()))
+    fn consistent(&self, a: &Profile, b: &Profile) -> bool {
+        let (small, large) = if a.articles.len() <= b.articles.len() { (a, b) } else { (b, a) };
+        !small.articles.iter().any(|id| large.articles.contains(id))
+            && a.identities.iter().all(|x| b.identities.iter().all(|y| compare(&self.config, x, y).veto.is_none()))
     }
 }
 

@@ -29,6 +29,7 @@ use crate::{
     merge::MergeConfig,
     proto::{
         Article, ExtractResponse, GetEventRequest, GetEventResponse, IngestResult, ListEventsRequest, ListEventsResponse,
+        ListReportsRequest, ListReportsResponse,
         rasad_service_server::{RasadService, RasadServiceServer},
     },
     store::{self, Store, writer::Writer},
@@ -86,9 +87,27 @@ type Stream_<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
 
 /// Subscribe responses buffered per subscriber before the hub waits for the client.
 const SUBSCRIBER_BUFFER: usize = 256;
-/// Largest ListEvents page.
+/// Largest ListEvents and ListReports page.
 const MAX_PAGE: u32 = 1000;
 const DEFAULT_PAGE: u32 = 50;
+
+/// The number of items a page request asks for (0 = the default).
+fn page_size(requested: u32) -> usize {
+    let size = if requested == 0 { DEFAULT_PAGE } else { requested.min(MAX_PAGE) };
+    size as usize
+}
+
+/// The stored event number of a requested id.
+fn event_number(id: &str) -> Result<u64, Status> {
+    if id.is_empty() {
+        return Err(Status::invalid_argument("event_id is empty; pass an id such as \"ev-1\""));
+    }
+    store::parse_event_id(id).ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: &str) -> Status {
+    Status::not_found(format!("no stored event has id {id:?}; ids look like \"ev-1\" (see ListEvents)"))
+}
 
 #[tonic::async_trait]
 impl RasadService for Service {
@@ -110,13 +129,9 @@ impl RasadService for Service {
 
     async fn get_event(&self, request: Request<GetEventRequest>) -> Result<Response<GetEventResponse>, Status> {
         let id = request.into_inner().event_id;
-        if id.is_empty() {
-            return Err(Status::invalid_argument("event_id is empty; pass an id such as \"ev-1\""));
-        }
-        let not_found = || Status::not_found(format!("no stored event has id {id:?}; ids look like \"ev-1\" (see ListEvents)"));
-        let n = store::parse_event_id(&id).ok_or_else(not_found)?;
+        let n = event_number(&id)?;
         let event = self.shared.store.read(move |s| s.get_event(n)).await.map_err(storage)?;
-        Ok(Response::new(GetEventResponse { event: Some(event.ok_or_else(not_found)?) }))
+        Ok(Response::new(GetEventResponse { event: Some(event.ok_or_else(|| not_found(&id))?) }))
     }
 
     async fn list_events(&self, request: Request<ListEventsRequest>) -> Result<Response<ListEventsResponse>, Status> {
@@ -129,10 +144,7 @@ impl RasadService for Service {
                 Status::invalid_argument("page_token is not one returned by ListEvents; omit it to start from the first page")
             })?),
         };
-        let limit = match req.page_size {
-            0 => DEFAULT_PAGE,
-            n => n.min(MAX_PAGE),
-        } as usize;
+        let limit = page_size(req.page_size);
         let page = self
             .shared
             .store
@@ -140,6 +152,15 @@ impl RasadService for Service {
             .await
             .map_err(storage)?;
         Ok(Response::new(ListEventsResponse { events: page.events, next_page_token: page.next.map(|n| n.to_string()).unwrap_or_default() }))
+    }
+
+    async fn list_reports(&self, request: Request<ListReportsRequest>) -> Result<Response<ListReportsResponse>, Status> {
+        let req = request.into_inner();
+        let n = event_number(&req.event_id)?;
+        let (after, limit) = (req.page_token, page_size(req.page_size));
+        let page = self.shared.store.read(move |s| s.list_reports(n, &after, limit)).await.map_err(storage)?;
+        let page = page.ok_or_else(|| not_found(&req.event_id))?;
+        Ok(Response::new(ListReportsResponse { reports: page.reports, next_page_token: page.next.unwrap_or_default() }))
     }
 }
 

@@ -101,6 +101,29 @@ pub struct Store {
     db: Arc<Database>,
 }
 
+/// One page of [`Store::list_reports`].
+pub struct ReportPage {
+    pub reports: Vec<Report>,
+    /// The key of the last report, to continue after, if more remain.
+    pub next: Option<String>,
+}
+
+/// The number of the stored event that holds event `n`: `n` itself, or the event a merge folded
+/// it into; `None` when neither exists.
+fn current(txn: &redb::ReadTransaction, mut n: u64) -> Result<Option<u64>> {
+    let events = txn.open_table(EVENTS)?;
+    let merged = txn.open_table(MERGED_INTO)?;
+    loop {
+        if events.get(n)?.is_some() {
+            return Ok(Some(n));
+        }
+        match merged.get(n)? {
+            Some(into) => n = into.value(),
+            None => return Ok(None),
+        }
+    }
+}
+
 /// One page of [`Store::list_events`].
 pub struct EventPage {
     pub events: Vec<Event>,
@@ -143,19 +166,35 @@ impl Store {
     }
 
     /// Event `n`, or the event that absorbed it when a merge folded it into another.
-    pub fn get_event(&self, mut n: u64) -> Result<Option<Event>> {
+    pub fn get_event(&self, n: u64) -> Result<Option<Event>> {
         let txn = self.db.begin_read()?;
         let events = txn.open_table(EVENTS)?;
-        let merged = txn.open_table(MERGED_INTO)?;
-        loop {
-            if let Some(v) = events.get(n)? {
-                return decode("events", v.value()).map(Some);
-            }
-            match merged.get(n)? {
-                Some(into) => n = into.value(),
-                None => return Ok(None),
-            }
+        match current(&txn, n)? {
+            Some(n) => events.get(n)?.map(|v| decode("events", v.value())).transpose(),
+            None => Ok(None),
         }
+    }
+
+    /// Up to `limit` reports of event `n` (or of the event that absorbed it) whose keys come
+    /// after `after` ("" = from the first); `None` when there is no such event.
+    pub fn list_reports(&self, n: u64, after: &str, limit: usize) -> Result<Option<ReportPage>> {
+        let txn = self.db.begin_read()?;
+        let Some(n) = current(&txn, n)? else { return Ok(None) };
+        let table = txn.open_table(REPORTS)?;
+        let mut reports = Vec::new();
+        for entry in table.range((n, after)..(n + 1, ""))? {
+            let (k, v) = entry?;
+            let key = k.value().1;
+            if key == after {
+                continue;
+            }
+            if reports.len() == limit {
+                let next = reports.last().map(Report::key);
+                return Ok(Some(ReportPage { reports, next }));
+            }
+            reports.push(decode("reports", v.value())?);
+        }
+        Ok(Some(ReportPage { reports, next: None }))
     }
 
     /// Every stored report with its event number, for rebuilding the merge index.
