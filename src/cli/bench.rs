@@ -62,6 +62,10 @@ pub struct BenchArgs {
     /// Days over which publication dates are spread (1 = every article on the first day).
     #[arg(long, default_value_t = 3650)]
     pub days: u64,
+    /// The subscribers ask only for updates that change this event field (repeatable; as
+    /// `rasad subscribe --changed`). Default: every update.
+    #[arg(long = "changed")]
+    pub changed_fields: Vec<String>,
 }
 
 /// The fields of an `EventUpdate` the bench subscribers read; prost skips the others.
@@ -73,13 +77,15 @@ struct UpdateHead {
     article_id: String,
 }
 
-/// Subscribes to every update, decoding only [`UpdateHead`].
-async fn subscribe_heads(channel: Channel) -> anyhow::Result<tonic::Streaming<UpdateHead>> {
+/// Subscribes to every update that changes one of `changed_fields` (all when empty), decoding
+/// only [`UpdateHead`].
+async fn subscribe_heads(channel: Channel, changed_fields: Vec<String>) -> anyhow::Result<tonic::Streaming<UpdateHead>> {
     let mut grpc = tonic::client::Grpc::new(channel).max_decoding_message_size(usize::MAX);
     grpc.ready().await?;
     let path = tonic::codegen::http::uri::PathAndQuery::from_static("/rasad.v1.RasadService/Subscribe");
     let codec = tonic_prost::ProstCodec::<SubscribeRequest, UpdateHead>::default();
-    Ok(grpc.server_streaming(tonic::Request::new(SubscribeRequest::default()), path, codec).await?.into_inner())
+    let request = SubscribeRequest { changed_fields, ..Default::default() };
+    Ok(grpc.server_streaming(tonic::Request::new(request), path, codec).await?.into_inner())
 }
 
 /// The publication day of article `i`: a fixed pseudo-random day among `days` (splitmix64).
@@ -121,7 +127,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let received = Arc::new(AtomicUsize::new(0));
     let mut subscribers = Vec::new();
     for _ in 0..args.subscribers {
-        let mut updates = subscribe_heads(channel.clone()).await?;
+        let mut updates = subscribe_heads(channel.clone(), args.changed_fields.clone()).await?;
         let (stop, received) = (stop.clone(), received.clone());
         subscribers.push(tokio::spawn(async move {
             let mut seen = Vec::new();
@@ -207,10 +213,19 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     }
     let elapsed = started.elapsed();
 
-    // Wait (at most 10 s) for every subscriber to receive every update, then stop them.
-    let expected = events * args.subscribers;
+    // Wait (at most 10 s) for every subscriber to receive every update, then stop them. With
+    // --changed, how many pass is not known here: wait until deliveries stop for a second.
+    let expected = args.changed_fields.is_empty().then_some(events * args.subscribers);
     let deadline = Instant::now() + Duration::from_secs(10);
-    while received.load(Ordering::Relaxed) < expected && Instant::now() < deadline {
+    let mut last = (0, Instant::now());
+    while Instant::now() < deadline {
+        let now = received.load(Ordering::Relaxed);
+        if expected.is_some_and(|e| now >= e) || (now == last.0 && last.1.elapsed() > Duration::from_secs(1)) {
+            break;
+        }
+        if now != last.0 {
+            last = (now, Instant::now());
+        }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     stop.cancel();
@@ -223,7 +238,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         }
     }
     let delivered = delivery.len();
-    if delivered < expected {
+    if let Some(expected) = expected.filter(|&e| delivered < e) {
         println!("warning: {delivered} of {expected} expected deliveries arrived within 10 s");
     }
     report(args.articles, elapsed, &mut acks, events, &mut delivery, delivered, args.subscribers);

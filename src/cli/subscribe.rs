@@ -27,6 +27,10 @@ pub struct SubscribeArgs {
     /// Start with the current matching events.
     #[arg(long)]
     pub snapshot: bool,
+    /// Only updates that change this event field (status, date, participants, ...;
+    /// repeatable); new and merged events always come.
+    #[arg(long = "changed")]
+    pub changed_fields: Vec<String>,
 }
 
 fn parse_type(s: &str) -> Result<EventType, String> {
@@ -54,6 +58,7 @@ pub async fn run(args: SubscribeArgs) -> anyhow::Result<()> {
         }),
         after_sequence: args.after,
         snapshot: args.snapshot,
+        changed_fields: args.changed_fields,
     };
     let mut updates = client.subscribe(request).await?.into_inner();
     while let Some(update) = updates.message().await? {

@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// Most article ids an event lists in `article_ids`, and each provenance entry in its own.
-pub const LISTED_ARTICLES: usize = 32;
+pub const LISTED_ARTICLES: usize = 8;
 
 /// The stored event `number` as its reports tell it.
 pub fn fold<'r>(number: u64, reports: impl IntoIterator<Item = &'r Report>) -> Event {

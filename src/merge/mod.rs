@@ -321,30 +321,47 @@ impl Merger {
     }
 }
 
+/// The event fields whose changes updates name (proto field names).
+pub const TRACKED_FIELDS: [&str; 15] = [
+    "event_type",
+    "cameo_code",
+    "mode",
+    "status",
+    "participants",
+    "date",
+    "location",
+    "topics",
+    "evidence",
+    "confidence",
+    "article_ids",
+    "num_articles",
+    "num_sources",
+    "provenance",
+    "conflicts",
+];
+
 /// The fields that differ between two states of an event (for a new event, compared with the
 /// empty event: every field that is set).
 pub fn changed_fields(old: &Event, new: &Event) -> Vec<String> {
-    [
-        ("event_type", old.event_type != new.event_type),
-        ("cameo_code", old.cameo_code != new.cameo_code),
-        ("mode", old.mode != new.mode),
-        ("status", old.status != new.status),
-        ("participants", old.participants != new.participants),
-        ("date", old.date != new.date),
-        ("location", old.location != new.location),
-        ("topics", old.topics != new.topics),
-        ("evidence", old.evidence != new.evidence),
-        ("confidence", old.confidence != new.confidence),
-        ("article_ids", old.article_ids != new.article_ids),
-        ("num_articles", old.num_articles != new.num_articles),
-        ("num_sources", old.num_sources != new.num_sources),
-        ("provenance", old.provenance != new.provenance),
-        ("conflicts", old.conflicts != new.conflicts),
-    ]
-    .into_iter()
-    .filter(|&(_, changed)| changed)
-    .map(|(name, _)| name.to_string())
-    .collect()
+    // In the order of TRACKED_FIELDS.
+    let differs = [
+        old.event_type != new.event_type,
+        old.cameo_code != new.cameo_code,
+        old.mode != new.mode,
+        old.status != new.status,
+        old.participants != new.participants,
+        old.date != new.date,
+        old.location != new.location,
+        old.topics != new.topics,
+        old.evidence != new.evidence,
+        old.confidence != new.confidence,
+        old.article_ids != new.article_ids,
+        old.num_articles != new.num_articles,
+        old.num_sources != new.num_sources,
+        old.provenance != new.provenance,
+        old.conflicts != new.conflicts,
+    ];
+    TRACKED_FIELDS.iter().zip(differs).filter(|&(_, changed)| changed).map(|(name, _)| name.to_string()).collect()
 }
 
 #[cfg(test)]

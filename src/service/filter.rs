@@ -1,10 +1,13 @@
-//! Which events a subscriber or a listing wants: the validated form of `EventFilter`, and the
-//! date range of `ListEvents`.
+//! Which events a subscriber or a listing wants: the validated form of `EventFilter`, the
+//! changed fields a subscriber watches, and the date range of `ListEvents`.
 
 use chrono::NaiveDate;
 use tonic::Status;
 
-use crate::proto::{Event, EventDate, EventFilter, EventStatus, EventType};
+use crate::{
+    merge::TRACKED_FIELDS,
+    proto::{Event, EventDate, EventFilter, EventStatus, EventType, EventUpdate, UpdateKind},
+};
 
 /// A validated `EventFilter`. Empty lists match everything.
 #[derive(Debug, Clone, Default)]
@@ -57,6 +60,46 @@ impl Filter {
             && any(&self.actor_ids, |p| &p.actor_id)
             && (self.event_types.is_empty() || self.event_types.contains(&e.event_type))
             && (self.statuses.is_empty() || self.statuses.contains(&e.status))
+    }
+}
+
+/// The event fields a subscriber watches (`SubscribeRequest.changed_fields`). Empty: all.
+#[derive(Debug, Clone, Default)]
+pub struct WatchedFields(Vec<String>);
+
+impl WatchedFields {
+    #[allow(clippy::result_large_err)]
+    pub fn parse(fields: Vec<String>) -> Result<WatchedFields, Status> {
+        for f in &fields {
+            if !TRACKED_FIELDS.contains(&f.as_str()) {
+                return Err(Status::invalid_argument(format!(
+                    "changed_fields: {f:?} is not a field updates report; use one of {}",
+                    TRACKED_FIELDS.join(", ")
+                )));
+            }
+        }
+        Ok(WatchedFields(fields))
+    }
+
+    /// Whether `update` changes a watched field (new, merged and snapshot events always do).
+    pub fn passes(&self, update: &EventUpdate) -> bool {
+        self.0.is_empty()
+            || matches!(update.kind(), UpdateKind::Created | UpdateKind::Merged | UpdateKind::Snapshot)
+            || update.changed_fields.iter().any(|f| self.0.contains(f))
+    }
+}
+
+/// What a subscriber wants of the update log: updates of matching events that change a watched
+/// field.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateFilter {
+    pub events: Filter,
+    pub fields: WatchedFields,
+}
+
+impl UpdateFilter {
+    pub fn passes(&self, update: &EventUpdate) -> bool {
+        update.event.as_ref().is_some_and(|e| self.events.matches(e)) && self.fields.passes(update)
     }
 }
 

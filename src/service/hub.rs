@@ -19,7 +19,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tonic::Status;
 
-use super::{filter::Filter, metrics::Metrics};
+use super::{filter::UpdateFilter, metrics::Metrics};
 use crate::{
     proto::{EventUpdate, UpdateKind},
     store::{LoggedUpdate, Store},
@@ -69,7 +69,7 @@ impl Hub {
 
     /// Runs one subscription until the client goes away, `shutdown`, or a storage error (sent
     /// to the client as its final status).
-    pub async fn subscribe(self, filter: Filter, start: Start, sink: Sink, shutdown: CancellationToken) {
+    pub async fn subscribe(self, filter: UpdateFilter, start: Start, sink: Sink, shutdown: CancellationToken) {
         let _counted = Counted::new(&self.metrics);
         let mut sub = Subscription { hub: self, filter, sink, shutdown, last: 0 };
         if let Err(status) = sub.run(start).await {
@@ -109,7 +109,7 @@ impl From<crate::store::StoreError> for Stop {
 
 struct Subscription {
     hub: Hub,
-    filter: Filter,
+    filter: UpdateFilter,
     sink: Sink,
     shutdown: CancellationToken,
     /// The sequence of the last update delivered or skipped by the filter.
@@ -156,7 +156,7 @@ impl Subscription {
 
     /// Sends the matching current events; returns the log position they reflect.
     async fn snapshot(&mut self) -> Result<u64, Stop> {
-        let filter = self.filter.clone();
+        let filter = self.filter.events.clone();
         let (events, head) = self.hub.store.read(move |s| s.snapshot(|e| filter.matches(e))).await?;
         for event in events {
             let update = EventUpdate { sequence: head, kind: UpdateKind::Snapshot.into(), event: Some(event), ..Default::default() };
@@ -184,7 +184,7 @@ impl Subscription {
     async fn deliver(&mut self, logged: &LoggedUpdate) -> Result<(), Stop> {
         let update = &logged.update;
         self.last = update.sequence;
-        if !update.event.as_ref().is_some_and(|e| self.filter.matches(e)) {
+        if !self.filter.passes(update) {
             return Ok(());
         }
         let lag = self.hub.head.borrow().saturating_sub(update.sequence);

@@ -20,7 +20,11 @@ use tonic::{
 };
 use tonic_prost::ProstDecoder;
 
-use super::{SUBSCRIBER_BUFFER, Service, Shared, filter::Filter, hub::Start};
+use super::{
+    SUBSCRIBER_BUFFER, Service, Shared,
+    filter::{Filter, UpdateFilter, WatchedFields},
+    hub::Start,
+};
 use crate::proto::{SubscribeRequest, rasad_service_server::RasadServiceServer};
 
 const SUBSCRIBE: &str = "/rasad.v1.RasadService/Subscribe";
@@ -77,7 +81,7 @@ impl ServerStreamingService<SubscribeRequest> for Subscribe {
         let shared = self.0.clone();
         Box::pin(async move {
             let req = request.into_inner();
-            let filter = Filter::parse(req.filter)?;
+            let filter = UpdateFilter { events: Filter::parse(req.filter)?, fields: WatchedFields::parse(req.changed_fields)? };
             let start = match (req.after_sequence, req.snapshot) {
                 (Some(_), true) => {
                     return Err(Status::invalid_argument(
