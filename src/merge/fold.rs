@@ -5,9 +5,12 @@
 //! The article lists of the folded event are cut at [`LISTED_ARTICLES`] (the counts stay whole),
 //! so an event reported by thousands of articles is still a small record and a small update.
 
-use std::collections::BTreeMap;
+use std::{
+    collections::BTreeMap,
+    hash::{Hash, Hasher},
+};
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use super::{Report, compare::location_name};
 use crate::{
@@ -177,20 +180,35 @@ fn date_text(d: &EventDate) -> String {
 }
 
 /// Supporting articles per (field, value), in first-seen order. An event can have hundreds of
-/// reports, so whether an article already supports a value is a set lookup, not a scan.
+/// reports, so finding a value's entry and whether an article already supports it are hash
+/// lookups, not scans.
 #[derive(Default)]
 struct ProvenanceMap<'a> {
     entries: Vec<Provenance>,
+    /// Hash of (field, value) → the indices in `entries` with that hash.
+    index: FxHashMap<u64, Vec<usize>>,
     /// (index in `entries`, article) pairs already recorded.
     supported: FxHashSet<(usize, &'a str)>,
 }
 
 impl<'a> ProvenanceMap<'a> {
+    fn hash(field: &str, value: &str) -> u64 {
+        let mut h = FxHasher::default();
+        (field, value).hash(&mut h);
+        h.finish()
+    }
+
+    fn find(&self, field: &str, value: &str) -> Option<usize> {
+        let at = self.index.get(&Self::hash(field, value))?;
+        at.iter().copied().find(|&i| self.entries[i].field == field && self.entries[i].value == value)
+    }
+
     fn support(&mut self, field: &str, value: &str, article: &'a str) {
-        let at = match self.entries.iter().position(|p| p.field == field && p.value == value) {
+        let at = match self.find(field, value) {
             Some(at) => at,
             None => {
                 self.entries.push(Provenance { field: field.into(), value: value.into(), ..Default::default() });
+                self.index.entry(Self::hash(field, value)).or_default().push(self.entries.len() - 1);
                 self.entries.len() - 1
             }
         };
@@ -205,7 +223,7 @@ impl<'a> ProvenanceMap<'a> {
 
     /// Articles supporting `value` (negated for ascending sorts).
     fn count(&self, field: &str, value: &str) -> i64 {
-        self.entries.iter().find(|p| p.field == field && p.value == value).map_or(0, |p| i64::from(p.num_articles))
+        self.find(field, value).map_or(0, |at| i64::from(self.entries[at].num_articles))
     }
 
     fn values(&self, field: &str) -> Vec<&str> {

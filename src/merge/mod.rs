@@ -298,9 +298,6 @@ impl Merger {
     /// and the best reaches the threshold. The extractor already told one article's events
     /// apart: a stored event never takes two reports from the same article.
     fn link(&self, article_id: &str, identity: &Identity, profile: &Profile) -> Option<f32> {
-        if profile.articles.contains(article_id) {
-            return None;
-        }
         let mut best = f32::NEG_INFINITY;
         for other in &profile.identities {
             let c = compare(&self.config, identity, other);
@@ -309,7 +306,8 @@ impl Merger {
             }
             best = best.max(c.score);
         }
-        (best >= self.config.threshold).then_some(best)
+        // Most candidates fail on the date: the article set is looked at last.
+        (best >= self.config.threshold && !profile.articles.contains(article_id)).then_some(best)
     }
 
     /// Whether no report of one event vetoes a report of the other, and no article reported
