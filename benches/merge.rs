@@ -1,12 +1,13 @@
 //! Merge benchmark: a synthetic store of a million events (persons of 150 states, skewed so a
 //! few states appear in most events, dated over ten years) in the candidate index, then the time
-//! to merge each of 20,000 new reports (half another report of a stored event, half new).
-//! `cargo bench --bench merge [-- EVENTS]`.
+//! to merge each of 20,000 new reports (half another report of a stored event, half new); then
+//! the time to fold one event from 100 and from 1,000 reports (the writer refolds an event at
+//! each new report). `cargo bench --bench merge [-- EVENTS]`.
 
 use std::time::Instant;
 
 use rasad::{
-    merge::{EventIds, Identity, MemoryStore, MergeConfig, Merger, Report},
+    merge::{EventIds, Identity, MemoryStore, MergeConfig, Merger, Report, fold},
     proto::{ActorKind, Article, ConsultMode, DatePrecision, Event, EventDate, EventStatus, EventType, ExtractResponse, Participant},
 };
 
@@ -86,4 +87,25 @@ fn main() {
         elapsed.as_secs_f64() * 1e6 / probes as f64,
         candidates as f64 / probes as f64,
     );
+
+    for size in [100, 1000] {
+        let reports: Vec<Report> = (0..size)
+            .map(|i| {
+                let mut e = stored[i % 7].clone();
+                e.participants = stored[0].participants.clone();
+                Report {
+                    article_id: format!("a{i}"),
+                    published: format!("2020-01-{:02}", 1 + i % 28),
+                    event: Some(e),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let rounds = 200;
+        let t = Instant::now();
+        for _ in 0..rounds {
+            std::hint::black_box(fold(1, &reports));
+        }
+        println!("fold of one event from {size} reports: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / rounds as f64);
+    }
 }

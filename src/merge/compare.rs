@@ -82,32 +82,39 @@ impl Comparison {
 /// One field's verdict: a score and the field name, nothing to say, or a veto.
 type Step = Result<Option<(f32, &'static str)>, &'static str>;
 
-/// Compares two extracted events by their identities.
+/// Compares two extracted events by their identities, with the explanation.
 pub fn compare(config: &MergeConfig, a: &Identity, b: &Identity) -> Comparison {
-    let mut c = Comparison { score: 0.0, agreed: Vec::new(), veto: None };
-    if a.event_type != b.event_type {
-        c.veto = Some("event_type");
-        return c;
+    let mut agreed = Vec::new();
+    match judge(config, a, b, |field| agreed.push(field)) {
+        Ok(score) => Comparison { score, agreed, veto: None },
+        Err(veto) => Comparison { score: 0.0, agreed, veto: Some(veto) },
     }
-    c.agreed.push("event_type");
+}
+
+/// The score of two identities, or the veto that rules their merge out: [`compare`] without
+/// the explanation, for the writer's hot loop.
+pub fn score(config: &MergeConfig, a: &Identity, b: &Identity) -> Result<f32, &'static str> {
+    judge(config, a, b, |_| {})
+}
+
+/// Scores field by field, telling `agreed` each field that agreed, until a veto.
+fn judge(config: &MergeConfig, a: &Identity, b: &Identity, mut agreed: impl FnMut(&'static str)) -> Result<f32, &'static str> {
+    if a.event_type != b.event_type {
+        return Err("event_type");
+    }
+    agreed("event_type");
     // The date first: it is the cheapest test and rules out most candidates.
     let steps: [fn(&MergeConfig, &Identity, &Identity) -> Step; 5] = [date, participants, location, mode, topics];
+    let mut total = 0.0;
     for step in steps {
-        match step(config, a, b) {
-            Ok(Some((score, field))) => {
-                c.score += score;
-                if score > 0.0 {
-                    c.agreed.push(field);
-                }
-            }
-            Ok(None) => {}
-            Err(veto) => {
-                c.veto = Some(veto);
-                return c;
+        if let Some((score, field)) = step(config, a, b)? {
+            total += score;
+            if score > 0.0 {
+                agreed(field);
             }
         }
     }
-    c
+    Ok(total)
 }
 
 fn participants(config: &MergeConfig, a: &Identity, b: &Identity) -> Step {

@@ -35,10 +35,12 @@ pub fn fold<'r>(number: u64, reports: impl IntoIterator<Item = &'r Report>) -> E
     let mut provenance = ProvenanceMap::default();
     let mut conflicts = Vec::new();
 
-    for (article, e) in &events {
+    // Each report's date as text, computed once.
+    let date_texts: Vec<Option<String>> = events.iter().map(|(_, e)| e.date.as_ref().map(date_text)).collect();
+    for ((article, e), date) in events.iter().zip(&date_texts) {
         provenance.support("status", e.status().as_str_name(), article);
-        if let Some(d) = &e.date {
-            provenance.support("date", &date_text(d), article);
+        if let Some(d) = date {
+            provenance.support("date", d, article);
         }
         if let Some(l) = e.location.as_ref().filter(|l| !location_name(l).is_empty()) {
             provenance.support("location", location_name(l), article);
@@ -61,17 +63,12 @@ pub fn fold<'r>(number: u64, reports: impl IntoIterator<Item = &'r Report>) -> E
 
     // Date: an explicit date beats the publication day, a finer precision a coarser one, then
     // the date more articles give.
-    let date = events
-        .iter()
-        .filter_map(|(_, e)| e.date.as_ref())
-        .min_by_key(|d| (d.from_publication, precision_rank(d.precision()), -provenance.count("date", &date_text(d)), date_text(d)))
-        .cloned();
-    let explicit_days: Vec<String> = events
-        .iter()
-        .filter_map(|(_, e)| e.date.as_ref())
-        .filter(|d| !d.from_publication && d.precision() == DatePrecision::Day)
-        .map(date_text)
-        .collect();
+    let dated = || events.iter().zip(&date_texts).filter_map(|((_, e), text)| Some((e.date.as_ref()?, text.as_deref()?)));
+    let date = dated()
+        .min_by_key(|&(d, text)| (d.from_publication, precision_rank(d.precision()), -provenance.count("date", text), text))
+        .map(|(d, _)| d.clone());
+    let explicit_days: Vec<String> =
+        dated().filter(|(d, _)| !d.from_publication && d.precision() == DatePrecision::Day).map(|(_, text)| text.to_string()).collect();
     if let Some(d) = &date
         && explicit_days.iter().any(|x| *x != date_text(d))
     {
@@ -187,8 +184,9 @@ struct ProvenanceMap<'a> {
     entries: Vec<Provenance>,
     /// Hash of (field, value) → the indices in `entries` with that hash.
     index: FxHashMap<u64, Vec<usize>>,
-    /// (index in `entries`, article) pairs already recorded.
-    supported: FxHashSet<(usize, &'a str)>,
+    /// The last article recorded for each entry: reports come in article order, so an article
+    /// already supports an entry exactly when it was the last to.
+    last: Vec<Option<&'a str>>,
 }
 
 impl<'a> ProvenanceMap<'a> {
@@ -208,11 +206,13 @@ impl<'a> ProvenanceMap<'a> {
             Some(at) => at,
             None => {
                 self.entries.push(Provenance { field: field.into(), value: value.into(), ..Default::default() });
+                self.last.push(None);
                 self.index.entry(Self::hash(field, value)).or_default().push(self.entries.len() - 1);
                 self.entries.len() - 1
             }
         };
-        if self.supported.insert((at, article)) {
+        if self.last[at] != Some(article) {
+            self.last[at] = Some(article);
             let entry = &mut self.entries[at];
             entry.num_articles += 1;
             if entry.article_ids.len() < LISTED_ARTICLES {

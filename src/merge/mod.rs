@@ -21,7 +21,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use self::index::Index;
 pub use self::{
-    compare::{Comparison, Identity, compare},
+    compare::{Comparison, Identity, compare, score},
     config::MergeConfig,
     fold::fold,
 };
@@ -300,11 +300,7 @@ impl Merger {
     fn link(&self, article_id: &str, identity: &Identity, profile: &Profile) -> Option<f32> {
         let mut best = f32::NEG_INFINITY;
         for other in &profile.identities {
-            let c = compare(&self.config, identity, other);
-            if c.veto.is_some() {
-                return None;
-            }
-            best = best.max(c.score);
+            best = best.max(score(&self.config, identity, other).ok()?);
         }
         // Most candidates fail on the date: the article set is looked at last.
         (best >= self.config.threshold && !profile.articles.contains(article_id)).then_some(best)
@@ -315,7 +311,7 @@ impl Merger {
     fn consistent(&self, a: &Profile, b: &Profile) -> bool {
         let (small, large) = if a.articles.len() <= b.articles.len() { (a, b) } else { (b, a) };
         !small.articles.iter().any(|id| large.articles.contains(id))
-            && a.identities.iter().all(|x| b.identities.iter().all(|y| compare(&self.config, x, y).veto.is_none()))
+            && a.identities.iter().all(|x| b.identities.iter().all(|y| score(&self.config, x, y).is_ok()))
     }
 }
 
