@@ -122,3 +122,38 @@ fn the_same_office_has_one_holder_a_day() {
     }
     assert_none(&overlaps);
 }
+
+#[test]
+fn a_petrarch_dictionary_imports_into_a_kb_dir_the_extractor_reads() {
+    use rasad::{extract::Extractor, kb::petrarch, proto::Article};
+    let text = std::fs::read_to_string("tests/fixtures/petrarch_actors_ar.txt").unwrap();
+    let (actors, problems) = petrarch::parse(&text);
+    assert_eq!(actors.len(), 43);
+    // The excerpt's date errors ("19840502-18000101") and the bad code are reported by line.
+    assert_eq!(problems.len(), 21);
+    assert!(problems.iter().any(|p| p.line == 9 && p.message.contains("before it starts")), "{problems:#?}");
+    let import = petrarch::people(&actors, &kb());
+    let habeck = import.people.iter().find(|p| p.names_ar[0] == "روبرت هابيك").expect("Habeck imported");
+    assert_eq!((habeck.country.as_str(), habeck.names_ar.len()), ("DEU", 2));
+    // Groups, places and people the base knows stay out.
+    for name in ["جيش إسرائيلي", "اتحاد أفريقي", "نوري المالكي", "رئيس وزير غوردون براون"]
+    {
+        assert!(import.people.iter().all(|p| p.names_ar[0] != name), "{name} was imported");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("people.tsv"), petrarch::people_tsv(&import.people, "the fixture")).unwrap();
+    let extended = Kb::load(Some(dir.path())).expect("the imported people.tsv loads");
+    assert!(extended.lookup("روبرت هابك").iter().any(|e| matches!(e, Entity::Person(_))));
+    let extractor = Extractor::load(Some(dir.path())).unwrap();
+    let article = Article {
+        id: "habeck".into(),
+        text: "التقى وزير الخارجية الروسي سيرغي لافروف اليوم الثلاثاء مع روبرت هابيك في برلين.".into(),
+        published_at: "2022-03-01".into(),
+        ..Default::default()
+    };
+    let events = extractor.extract(&article).events;
+    assert_eq!(events.len(), 1, "{events:#?}");
+    let ids: Vec<&str> = events[0].participants.iter().map(|p| p.actor_id.as_str()).collect();
+    assert_eq!(ids, ["person/sergey-lavrov", format!("person/{}", habeck.id).as_str()]);
+}

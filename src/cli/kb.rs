@@ -1,12 +1,13 @@
 //! `rasad kb`: looks into the knowledge base. `rasad kb coverage` reports what it holds and
-//! the days since 2010 on which a required office has no known holder.
+//! the days since 2010 on which a required office has no known holder; `rasad kb
+//! import-petrarch` turns a CAMEO/PETRARCH actor dictionary into a `--kb-dir` directory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use clap::{Args, Subcommand};
 
-use crate::kb::{Kb, coverage};
+use crate::kb::{Kb, coverage, petrarch};
 
 #[derive(Debug, Args)]
 pub struct KbArgs {
@@ -22,6 +23,17 @@ pub enum KbCommand {
         #[arg(long, env = "RASAD_KB_DIR")]
         kb_dir: Option<PathBuf>,
     },
+    /// Converts a CAMEO/PETRARCH actor dictionary into people.tsv in a new --kb-dir directory.
+    ImportPetrarch {
+        /// The dictionary file.
+        file: PathBuf,
+        /// Directory to write people.tsv to (created; must not hold a people.tsv already).
+        #[arg(long)]
+        out: PathBuf,
+        /// The knowledge base the imported names are checked against (built-in plus this).
+        #[arg(long, env = "RASAD_KB_DIR")]
+        kb_dir: Option<PathBuf>,
+    },
 }
 
 pub fn run(args: KbArgs) -> anyhow::Result<()> {
@@ -32,7 +44,38 @@ pub fn run(args: KbArgs) -> anyhow::Result<()> {
             print!("{}", report(&kb.coverage(&coverage::required()?, from, to), from, to));
             Ok(())
         }
+        KbCommand::ImportPetrarch { file, out, kb_dir } => import_petrarch(&file, &out, kb_dir.as_deref()),
     }
+}
+
+fn import_petrarch(file: &Path, out: &Path, kb_dir: Option<&Path>) -> anyhow::Result<()> {
+    let kb = Kb::load(kb_dir).map_err(|e| anyhow::anyhow!("cannot load the knowledge base: {e}"))?;
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{}: not UTF-8 (byte {})", file.display(), e.utf8_error().valid_up_to()))?;
+    let (actors, problems) = petrarch::parse(&text);
+    for p in &problems {
+        eprintln!("{}:{}: {}", file.display(), p.line, p.message);
+    }
+    let import = petrarch::people(&actors, &kb);
+    let people = out.join("people.tsv");
+    anyhow::ensure!(!people.exists(), "{} exists already; choose another --out", people.display());
+    std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
+    std::fs::write(&people, petrarch::people_tsv(&import.people, &file.display().to_string()))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", people.display()))?;
+    // What was written must load on top of the knowledge base it was checked against.
+    Kb::load(Some(out)).map_err(|e| anyhow::anyhow!("the imported data does not load: {e}"))?;
+    println!(
+        "{} actors read, {} lines not readable; {} people written to {}",
+        actors.len(),
+        problems.len(),
+        import.people.len(),
+        people.display()
+    );
+    for (reason, n) in &import.skipped {
+        println!("  left out {n}: {reason}");
+    }
+    Ok(())
 }
 
 /// The coverage as a plain-text report.

@@ -5,6 +5,7 @@
 pub mod coverage;
 mod index;
 mod model;
+pub mod petrarch;
 mod tsv;
 
 use std::collections::HashMap;
