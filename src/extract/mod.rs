@@ -88,9 +88,9 @@ impl Extractor {
                         actor_id: format!("person/{}", p.id),
                         kind: ActorKind::Person as i32,
                         name_en: p.name_en.clone(),
-                        name_ar: name_ar.clone(),
-                        country: s.country.clone(),
-                        role: role.clone(),
+                        name_ar: name_ar.to_string(),
+                        country: s.country.to_string(),
+                        role: role.to_string(),
                         actor_code: format!("{}GOV", s.country),
                     }
                 }
@@ -99,9 +99,9 @@ impl Extractor {
                     kind: ActorKind::State as i32,
                     name_en: kb.state(&s.country).map(|st| st.name_en.clone()).unwrap_or_default(),
                     name_ar: String::new(),
-                    country: s.country.clone(),
-                    role: role.clone(),
-                    actor_code: if role.is_empty() { s.country.clone() } else { format!("{}GOV", s.country) },
+                    country: s.country.to_string(),
+                    role: role.to_string(),
+                    actor_code: if role.is_empty() { s.country.to_string() } else { format!("{}GOV", s.country) },
                 },
                 Who::Organisation(o) => {
                     let org = &kb.organisations[*o as usize];
@@ -166,9 +166,9 @@ impl Extractor {
             participants,
             date,
             location: d.location.as_ref().map(|l| proto::Location {
-                name_en: l.name_en.clone(),
-                name_ar: l.name_ar.clone(),
-                country: l.country.clone(),
+                name_en: l.name_en.to_string(),
+                name_ar: l.name_ar.to_string(),
+                country: l.country.to_string(),
             }),
             topics,
             evidence,

@@ -53,7 +53,8 @@ pub struct Kb {
     pub words: Vec<Word>,
     state_by_code: FxHashMap<String, u32>,
     terms_by_person: FxHashMap<u32, Vec<u32>>,
-    terms_by_office: FxHashMap<(Office, String), Vec<u32>>,
+    /// By office, then country: the terms held.
+    terms_by_office: FxHashMap<Office, FxHashMap<String, Vec<u32>>>,
     /// Every form and skeleton the indexes below use.
     vocabulary: Vocabulary,
     /// States, adjectives, places, organisations, titles: keys are normalised tokens
@@ -304,7 +305,7 @@ impl Kb {
             let id = self.terms.len() as u32;
             let country = self.known_state(row, 1)?;
             self.terms_by_person.entry(person).or_default().push(id);
-            self.terms_by_office.entry((office, country.clone())).or_default().push(id);
+            self.terms_by_office.entry(office).or_default().entry(country.clone()).or_default().push(id);
             self.terms.push(Term { person, country, office, role_en: row.get(3).into(), start, end });
         }
         Ok(())
@@ -558,14 +559,19 @@ impl Kb {
         self.state_by_code.get(code).map(|&i| &self.states[i as usize])
     }
 
-    /// Terms of `office` in `country` that cover `day`.
-    pub fn holders(&self, office: Office, country: &str, day: NaiveDate) -> impl Iterator<Item = &Term> {
+    /// Every term of `office` in `country`.
+    fn terms_of_office(&self, office: Office, country: &str) -> impl Iterator<Item = &Term> {
         self.terms_by_office
-            .get(&(office, country.to_string()))
+            .get(&office)
+            .and_then(|by_country| by_country.get(country))
             .into_iter()
             .flatten()
             .map(|&t| &self.terms[t as usize])
-            .filter(move |t| t.covers(day))
+    }
+
+    /// Terms of `office` in `country` that cover `day`.
+    pub fn holders(&self, office: Office, country: &str, day: NaiveDate) -> impl Iterator<Item = &Term> {
+        self.terms_of_office(office, country).filter(move |t| t.covers(day))
     }
 
     /// Every term `person` held.
