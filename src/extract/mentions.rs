@@ -95,10 +95,10 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         }
         // A one-word name found by its skeleton must be a plausible spelling of it; the closest
         // spelling comes first (الكاظمي is Kadhimi before it is Koizumi).
-        // The word before, when it is a name word no mention took (a given name).
-        let given_before = i > 0 && out.last().is_none_or(|m: &RawMention| m.end < i) && a.is_name_word(kb, i - 1);
         let name = kb.name_at(|k| a.keys(k), i).and_then(|mut n| {
             if n.len == 1 {
+                // The word before, when it is a name word no mention took (a given name).
+                let given_before = i > 0 && out.last().is_none_or(|m: &RawMention| m.end < i) && a.is_name_word(kb, i - 1);
                 let forms = a.forms(i);
                 let mut ranked: Vec<(usize, Entity)> = n
                     .entities

@@ -63,8 +63,9 @@ pub struct Kb {
     /// People: keys are name skeletons (exact forms for short one-word names).
     names: PhraseIndex,
     fuzzy_names: FuzzyNames,
-    /// People's one-word names (normalised, without the article), to check skeleton matches.
-    single_names: FxHashMap<u32, Vec<String>>,
+    /// People's one-word names (normalised, without the article) as characters, to check
+    /// skeleton matches.
+    single_names: FxHashMap<u32, Vec<Box<[char]>>>,
     /// Form ids of every word of every person's name ("فيصل", "فرحان").
     name_words: FxHashSet<u32>,
     /// Per person: the form ids of the words of their names.
@@ -273,7 +274,7 @@ impl Kb {
                     self.words_of_person.entry(id).or_default().push(word);
                 }
                 if let [single] = tokens.as_slice() {
-                    self.single_names.entry(id).or_default().push(single.clone());
+                    self.single_names.entry(id).or_default().push(single.chars().collect());
                 }
                 let skeletons: Vec<String> = tokens.iter().map(|t| skeleton(t)).collect();
                 let keys: Vec<u32> = match skeletons.as_slice() {
@@ -411,14 +412,13 @@ impl Kb {
     /// when it is close enough to be a spelling of it rather than a common word that shares the
     /// skeleton (العربي is not العرباوي): within one edit (two for long names).
     pub fn spelling_distance(&self, person: u32, form: &str) -> Option<usize> {
-        let length = form.chars().count();
-        let allowance = if length > 6 { 2 } else { 1 };
-        self.single_names
-            .get(&person)
-            .into_iter()
-            .flatten()
-            .filter(|n| n.chars().count().abs_diff(length) <= allowance)
-            .map(|n| index::edit_distance(n, form))
+        let names = self.single_names.get(&person)?;
+        let form: Vec<char> = form.chars().collect();
+        let allowance = if form.len() > 6 { 2 } else { 1 };
+        names
+            .iter()
+            .filter(|n| n.len().abs_diff(form.len()) <= allowance)
+            .map(|n| index::edit_distance(n, &form))
             .filter(|d| *d <= allowance)
             .min()
     }
