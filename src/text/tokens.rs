@@ -122,7 +122,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             word.clear();
             word.push(first);
             let mut digits = first.is_ascii_digit();
-            let mut end = start + c.len_utf8();
+            // Letters and marks run on to the first character outside the word, or the end.
+            let mut end = text.len();
             for (i, c) in chars.by_ref() {
                 match in_word(c) {
                     InWord::Letter(n) => {
@@ -132,10 +133,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     InWord::Mark => {}
                     InWord::Outside => {
                         pending = Some((i, c));
+                        end = i;
                         break;
                     }
                 }
-                end = i + c.len_utf8();
             }
             let kind = if digits { TokenKind::Number } else { TokenKind::Word };
             tokens.push(Token { kind, norm: CompactString::new(&word), start, end });
