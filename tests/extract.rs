@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use rasad::extract::Extractor;
+use rasad::extract::{Extractor, FormCache};
 use rasad::proto::{Article, ConsultMode, Event, EventStatus, EventType};
 
 fn extractor() -> &'static Extractor {
@@ -351,4 +351,20 @@ fn the_stops_a_tour_includes_are_not_sides_of_its_first_visit() {
     let e = one(text, "2022-09-24");
     assert_eq!(actors(&e), ["person/olaf-scholz", "state/SAU"]);
     assert_eq!(e.location.as_ref().map(|l| l.name_en.as_str()), Some("Jeddah"));
+}
+
+#[test]
+fn the_form_cache_never_changes_the_events() {
+    let articles: Vec<Article> =
+        include_str!("../seeds/seeds.jsonl").lines().map(|l| serde_json::from_str(l).expect("seed line")).collect();
+    let fresh: Vec<_> = articles.iter().map(|a| extractor().extract_with(a, &mut FormCache::default())).collect();
+    // One cache through the articles in reverse order, then again after a cache of another
+    // extractor: every article meets forms analysed for the others.
+    let mut cache = FormCache::default();
+    let warm: Vec<_> = articles.iter().rev().map(|a| extractor().extract_with(a, &mut cache)).collect();
+    let other = Extractor::embedded().expect("embedded knowledge base loads");
+    other.extract_with(&articles[0], &mut cache);
+    let again: Vec<_> = articles.iter().map(|a| extractor().extract_with(a, &mut cache)).collect();
+    assert!(warm.into_iter().rev().eq(fresh.iter().cloned()));
+    assert_eq!(again, fresh);
 }

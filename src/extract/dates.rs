@@ -339,6 +339,7 @@ pub fn find_dates(a: &Analysis<'_>, range: Range<usize>, published: Option<Naive
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::FormCache;
     use crate::kb::Kb;
     use std::sync::OnceLock;
 
@@ -353,7 +354,8 @@ mod tests {
 
     /// The first date in `text`, resolved against `published`, as (start, end, precision).
     fn first(text: &str, published: &str) -> Option<(String, Option<String>, Precision)> {
-        let a = Analysis::new(kb(), text);
+        let mut forms = FormCache::default();
+        let a = Analysis::new(kb(), text, &mut forms);
         let found = find_dates(&a, 0..a.tokens.len(), Some(day(published)));
         found.first().map(|d| match d.expr {
             DateExpr::Fixed(v) => (v.start_text(), v.end.map(|e| e.to_string()), v.precision),
@@ -426,9 +428,11 @@ mod tests {
 
     #[test]
     fn relative_dates_stay_unresolved_without_a_dateline() {
-        let a = Analysis::new(kb(), "اليوم الثلاثاء وغدا والأسبوع المقبل و3 مايو");
+        let mut forms = FormCache::default();
+        let a = Analysis::new(kb(), "اليوم الثلاثاء وغدا والأسبوع المقبل و3 مايو", &mut forms);
         assert!(find_dates(&a, 0..a.tokens.len(), None).iter().all(|d| matches!(d.expr, DateExpr::Weekday(_))));
-        let a = Analysis::new(kb(), "في 3 مايو 2019");
+        let mut forms = FormCache::default();
+        let a = Analysis::new(kb(), "في 3 مايو 2019", &mut forms);
         assert_eq!(find_dates(&a, 0..a.tokens.len(), None).len(), 1);
     }
 

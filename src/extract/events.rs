@@ -3,6 +3,7 @@
 //! place, mode, topics and status (modality cues, tense and date against the dateline).
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 
 use crate::kb::{Cue, Kb, Office, PlaceKind, Trigger, Word};
 use crate::proto::{ConsultMode, EventStatus, EventType};
@@ -12,26 +13,27 @@ use super::analysis::Analysis;
 use super::dates::{DateExpr, DateValue, find_dates, resolve_weekday};
 use super::mentions::{Actor, Mention, MentionKind};
 
-/// One side of an event, resolved.
+/// One side of an event, resolved. Its strings are short (codes, roles, names): held inline,
+/// so that the sides a frame copies while it tries readings cost no allocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Who {
-    Person { person: u32, role: String, name_ar: String },
-    State { role: String },
+    Person { person: u32, role: CompactString, name_ar: CompactString },
+    State { role: CompactString },
     Organisation(u32),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Side {
     /// ISO alpha-3; empty for organisations.
-    pub country: String,
+    pub country: CompactString,
     pub who: Who,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
-    pub name_en: String,
-    pub name_ar: String,
-    pub country: String,
+    pub name_en: CompactString,
+    pub name_ar: CompactString,
+    pub country: CompactString,
     /// A city or venue rather than a whole country.
     pub specific: bool,
 }
@@ -49,7 +51,7 @@ pub struct Draft {
     pub date: Option<DateValue>,
     pub date_explicit: bool,
     pub location: Option<Place>,
-    pub topics: Vec<String>,
+    pub topics: Vec<CompactString>,
     /// Byte range of the supporting sentence and of the trigger word.
     pub evidence: Vec<((usize, usize), (usize, usize))>,
     pub named_people: usize,
@@ -234,7 +236,7 @@ impl Builder<'_, '_> {
         let mut before: Vec<(&Mention, Actor)> = Vec::new();
         let mut destinations: Vec<Place> = Vec::new();
         let mut location: Option<Place> = None;
-        let mut topics: Vec<String> = Vec::new();
+        let mut topics: Vec<CompactString> = Vec::new();
         let mut topic_chain_end: Option<usize> = None;
         let mut prev_end = left;
         let mut last_actor_end: Option<usize> = None;
@@ -293,13 +295,13 @@ impl Builder<'_, '_> {
                     }
                 }
                 MentionKind::StateName(s) | MentionKind::Adjective(s) if about => {
-                    topics.push(self.kb.states[*s as usize].code.clone());
+                    topics.push(self.kb.states[*s as usize].code.as_str().into());
                     topic_chain_end = Some(m.end);
                 }
                 MentionKind::Place(p) if about => {
                     let place = &self.kb.places[*p as usize];
                     if place.kind == PlaceKind::Region && !place.country.is_empty() {
-                        topics.push(place.country.clone());
+                        topics.push(place.country.as_str().into());
                         topic_chain_end = Some(m.end);
                     }
                 }
@@ -307,13 +309,17 @@ impl Builder<'_, '_> {
                 // after a contact noun name its sides.
                 MentionKind::Adjective(s) if !t.trigger.is_verb && (adjective_chain..=adjective_chain + 1).contains(&m.first) => {
                     adjective_chain = m.end;
-                    actor(Actor::State(self.kb.states[*s as usize].code.clone()));
+                    actor(Actor::State(self.kb.states[*s as usize].code.as_str().into()));
                 }
                 MentionKind::Adjective(_) => {}
                 MentionKind::StateName(s) => {
                     let st = &self.kb.states[*s as usize];
-                    let place =
-                        Place { name_en: st.name_en.clone(), name_ar: st.name_ar.clone(), country: st.code.clone(), specific: false };
+                    let place = Place {
+                        name_en: st.name_en.as_str().into(),
+                        name_ar: st.name_ar.as_str().into(),
+                        country: st.code.as_str().into(),
+                        specific: false,
+                    };
                     if (towards || direct_object || destinations.last().is_some_and(|_| (prev_end..m.first).all(|k| !a.is_word(k))))
                         && t.trigger.takes_destination
                     {
@@ -321,14 +327,18 @@ impl Builder<'_, '_> {
                     } else if located {
                         location.get_or_insert(place);
                     } else if !aside && !towards && in_chain && (chain.is_some() || near) {
-                        actor(Actor::State(st.code.clone()));
+                        actor(Actor::State(st.code.as_str().into()));
                     }
                 }
                 MentionKind::Seat(p) | MentionKind::Place(p) => {
                     let pl = &self.kb.places[*p as usize];
                     let seat = matches!(pl.kind, PlaceKind::Capital | PlaceKind::Seat);
-                    let place =
-                        Place { name_en: pl.name_en.clone(), name_ar: pl.name_ar.clone(), country: pl.country.clone(), specific: true };
+                    let place = Place {
+                        name_en: pl.name_en.as_str().into(),
+                        name_ar: pl.name_ar.as_str().into(),
+                        country: pl.country.as_str().into(),
+                        specific: true,
+                    };
                     let genitive = own_genitive || (m.first > pos + 1 && a.trigger(m.first - 1).is_some_and(|(tr, _)| !tr.is_verb));
                     if pl.country.is_empty() {
                         continue;
@@ -340,7 +350,7 @@ impl Builder<'_, '_> {
                             location = Some(place);
                         }
                     } else if seat && !aside && !towards && in_chain && (chain.is_some() || near) {
-                        actor(Actor::State(pl.country.clone()));
+                        actor(Actor::State(pl.country.as_str().into()));
                     }
                 }
             }
@@ -387,7 +397,7 @@ impl Builder<'_, '_> {
             if let Some(d) = dest
                 && !sides.iter().any(|s| s.country == d.country)
             {
-                sides.push(Side { country: d.country.clone(), who: Who::State { role: String::new() } });
+                sides.push(Side { country: d.country.clone(), who: Who::State { role: CompactString::default() } });
             }
         };
         let first_dest = destinations.first();
@@ -477,7 +487,7 @@ impl Builder<'_, '_> {
                     t.trigger.mode
                 };
                 let mut topics = topics.clone();
-                topics.retain(|c| !sides.iter().any(|s| &s.country == c) && place.as_ref().is_none_or(|l| &l.country != c));
+                topics.retain(|c| !sides.iter().any(|s| s.country == *c) && place.as_ref().is_none_or(|l| l.country != *c));
                 topics.dedup();
                 let named_people = sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
                 Draft { mode, sides, location: place, topics, named_people, ..base.clone() }
@@ -486,19 +496,19 @@ impl Builder<'_, '_> {
     }
 
     /// The office a person held on a day.
-    fn office_of(&self, person: u32, on: Option<NaiveDate>) -> Option<(Office, String)> {
-        self.kb.term_on(person, on).map(|t| (t.office, t.role_en.clone()))
+    fn office_of(&self, person: u32, on: Option<NaiveDate>) -> Option<(Office, &str)> {
+        self.kb.term_on(person, on).map(|t| (t.office, t.role_en.as_str()))
     }
 
-    fn name_ar(&self, m: &Mention) -> String {
+    fn name_ar(&self, m: &Mention) -> CompactString {
         let (f, e) = m.name_span;
-        self.a.text[self.a.tokens[f].start..self.a.tokens[e - 1].end].to_string()
+        self.a.text[self.a.tokens[f].start..self.a.tokens[e - 1].end].into()
     }
 
-    fn person_side(&self, person: u32, on: Option<NaiveDate>, name_ar: String) -> Side {
+    fn person_side(&self, person: u32, on: Option<NaiveDate>, name_ar: CompactString) -> Side {
         let p = &self.kb.people[person as usize];
-        let role = self.office_of(person, on).map(|(_, r)| r).unwrap_or_default();
-        Side { country: p.country.clone(), who: Who::Person { person, role, name_ar } }
+        let role = self.office_of(person, on).map(|(_, r)| r).unwrap_or_default().into();
+        Side { country: p.country.as_str().into(), who: Who::Person { person, role, name_ar } }
     }
 
     /// The one holder of an office on a day, if the knowledge base knows exactly one.
@@ -520,20 +530,23 @@ impl Builder<'_, '_> {
             let side = match actor {
                 Actor::Person(p) => Some(self.person_side(*p, on, self.name_ar(m))),
                 Actor::Office { office, role, country: Some(c), deputy } => match self.holder(*office, c, on).filter(|_| !deputy) {
-                    Some(p) => Some(self.person_side(p, on, String::new())),
-                    None => Some(Side { country: c.clone(), who: Who::State { role: if *deputy { String::new() } else { role.clone() } } }),
+                    Some(p) => Some(self.person_side(p, on, CompactString::default())),
+                    None => Some(Side {
+                        country: c.clone(),
+                        who: Who::State { role: if *deputy { CompactString::default() } else { role.clone() } },
+                    }),
                 },
                 Actor::Office { office, role, country: None, deputy: false } if (m.first..m.end).any(|k| self.definite(k)) => {
                     self.last_holder_before(m.first, *office, role, on)
                 }
                 Actor::Office { .. } => None,
                 Actor::Counterpart { country: Some(c) } => match anchor_office.and_then(|o| self.holder(o, c, on)) {
-                    Some(p) => Some(self.person_side(p, on, String::new())),
-                    None => Some(Side { country: c.clone(), who: Who::State { role: String::new() } }),
+                    Some(p) => Some(self.person_side(p, on, CompactString::default())),
+                    None => Some(Side { country: c.clone(), who: Who::State { role: CompactString::default() } }),
                 },
                 Actor::Counterpart { country: None } => None,
-                Actor::State(c) => Some(Side { country: c.clone(), who: Who::State { role: String::new() } }),
-                Actor::Organisation(o) => Some(Side { country: String::new(), who: Who::Organisation(*o) }),
+                Actor::State(c) => Some(Side { country: c.clone(), who: Who::State { role: CompactString::default() } }),
+                Actor::Organisation(o) => Some(Side { country: CompactString::default(), who: Who::Organisation(*o) }),
             };
             if let Some(side) = side {
                 add_side(&mut sides, side);
@@ -558,7 +571,7 @@ impl Builder<'_, '_> {
     fn last_holder_before(&self, pos: usize, office: Office, role: &str, on: Option<NaiveDate>) -> Option<Side> {
         self.mentions_in(pos.saturating_sub(4 * ANTECEDENT_WINDOW), pos).iter().rev().find_map(|m| match m.kind {
             MentionKind::Actor(Actor::Person(p)) if self.office_of(p, on).is_some_and(|(o, r)| o == office && r == role) => {
-                Some(self.person_side(p, on, String::new()))
+                Some(self.person_side(p, on, CompactString::default()))
             }
             _ => None,
         })
@@ -582,16 +595,12 @@ impl Builder<'_, '_> {
 
 /// Distinct sides: countries, and organisations each on their own.
 pub fn count_sides(sides: &[Side]) -> usize {
-    let mut keys: Vec<String> = sides
-        .iter()
-        .map(|s| match &s.who {
-            Who::Organisation(o) => format!("org/{o}"),
-            _ => s.country.clone(),
-        })
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys.len()
+    let same = |a: &Side, b: &Side| match (&a.who, &b.who) {
+        (Who::Organisation(x), Who::Organisation(y)) => x == y,
+        (Who::Organisation(_), _) | (_, Who::Organisation(_)) => false,
+        _ => a.country == b.country,
+    };
+    sides.iter().enumerate().filter(|&(k, s)| !sides[..k].iter().any(|earlier| same(earlier, s))).count()
 }
 
 /// Adds a side: a person replaces their state's bare entry; duplicates are dropped.

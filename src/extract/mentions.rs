@@ -2,6 +2,8 @@
 //! matchers and composed into units ("وزير الخارجية الأمريكي مايك بومبيو" is one actor;
 //! "نظيره الروسي" a counterpart; "مسؤولون أميركيون وروس" two states' officials).
 
+use compact_str::CompactString;
+
 use crate::kb::{Cue, Entity, Kb, Office, PlaceKind, Title};
 
 use super::analysis::Analysis;
@@ -14,23 +16,23 @@ pub enum Actor {
     /// the last person mentioned who held it.
     Office {
         office: Office,
-        role: String,
-        country: Option<String>,
+        role: CompactString,
+        country: Option<CompactString>,
         deputy: bool,
     },
     /// "نظيره الروسي": whoever holds, in `country`, the office of the other side.
     Counterpart {
-        country: Option<String>,
+        country: Option<CompactString>,
     },
     /// A state acting through unnamed officials, or named for its government.
-    State(String),
+    State(CompactString),
     Organisation(u32),
 }
 
 impl Actor {
     /// Whoever holds `title`'s office in `country` (a deputy or former holder: someone of it).
-    fn holder(title: &Title, country: Option<String>, deputy: bool) -> Actor {
-        Actor::Office { office: title.office, role: title.role_en.clone(), country, deputy }
+    fn holder(title: &Title, country: Option<CompactString>, deputy: bool) -> Actor {
+        Actor::Office { office: title.office, role: title.role_en.as_str().into(), country, deputy }
     }
 }
 
@@ -93,10 +95,10 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         }
         // A one-word name found by its skeleton must be a plausible spelling of it; the closest
         // spelling comes first (الكاظمي is Kadhimi before it is Koizumi).
-        // The word before, when it is a name word no mention took (a given name).
-        let given_before = i > 0 && out.last().is_none_or(|m: &RawMention| m.end < i) && a.is_name_word(kb, i - 1);
         let name = kb.name_at(|k| a.keys(k), i).and_then(|mut n| {
             if n.len == 1 {
+                // The word before, when it is a name word no mention took (a given name).
+                let given_before = i > 0 && out.last().is_none_or(|m: &RawMention| m.end < i) && a.is_name_word(kb, i - 1);
                 let forms = a.forms(i);
                 let mut ranked: Vec<(usize, Entity)> = n
                     .entities
@@ -257,11 +259,11 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                 if let Some(t) = title_of(r) {
                     let title = &kb.titles[t as usize];
                     let deputy = r.first > 0 && a.cue(r.first - 1, |c| c == Cue::Deputy);
-                    let mut country = title.country.clone();
+                    let mut country = title.country.as_deref().map(CompactString::from);
                     if let Some(n) = next_adjacent(j, &adjacent)
                         && let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n))
                     {
-                        country = Some(kb.states[s as usize].code.clone());
+                        country = Some(kb.states[s as usize].code.as_str().into());
                         end = n.end;
                         consumed += 1;
                     }
@@ -313,7 +315,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     match last_title {
                         Some(t) if a.tokens[r.first].norm.starts_with('و') && out.last().is_some_and(|m| punct_gap(a, m.end, r.first)) => {
                             let title = &kb.titles[t as usize];
-                            let country = Some(kb.states[s as usize].code.clone());
+                            let country = Some(kb.states[s as usize].code.as_str().into());
                             if let Some((p, first, last)) = named_after(a, raw.get(j + 1), r.end) {
                                 (name_span, end, consumed) = ((first, last), last, consumed + 1);
                                 MentionKind::Actor(Actor::Person(p))
@@ -343,7 +345,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                 if let Some(n) = next_adjacent(j, &adjacent)
                     && let Some(s) = adjective_of(n)
                 {
-                    country = Some(kb.states[s as usize].code.clone());
+                    country = Some(kb.states[s as usize].code.as_str().into());
                     end = n.end;
                     consumed += 1;
                 }
@@ -372,7 +374,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     out.push(Mention {
                         first: *first,
                         end: *end,
-                        kind: MentionKind::Actor(Actor::State(kb.states[*s as usize].code.clone())),
+                        kind: MentionKind::Actor(Actor::State(kb.states[*s as usize].code.as_str().into())),
                         prep: None,
                         name_span: (*first, *end),
                     });

@@ -1,13 +1,16 @@
 //! Extraction: one article's text → analysis → mentions → drafts (one per trigger) → one
-//! event per happening. Pure and thread-safe: an `Extractor` is shared read-only.
+//! event per happening. Pure and thread-safe: an `Extractor` is shared across threads, and an
+//! article's events depend on nothing but the article and the knowledge base.
 
 mod analysis;
 mod dates;
 mod dedupe;
 mod events;
+mod forms;
 mod mentions;
 
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
 
@@ -17,25 +20,46 @@ use crate::proto::{self, ActorKind, Article, DatePrecision, ExtractResponse};
 
 use dates::Precision;
 use events::{Draft, Who};
+pub use forms::FormCache;
 
 /// Extracts events from articles with a loaded knowledge base. Cheap to share across threads.
 pub struct Extractor {
     kb: Kb,
+    /// Tells a `FormCache` which extractor analysed the forms it holds.
+    identity: Arc<()>,
+    /// The form caches of `extract`'s callers, each taken by one caller at a time: there are
+    /// as many as have extracted at once, each bounded.
+    caches: Mutex<Vec<FormCache>>,
 }
 
 impl Extractor {
+    fn new(kb: Kb) -> Self {
+        Extractor { kb, identity: Arc::new(()), caches: Mutex::new(Vec::new()) }
+    }
+
     /// The extractor with the knowledge base embedded in the binary (`data/`).
     pub fn embedded() -> Result<Self, KbError> {
-        Ok(Extractor { kb: Kb::embedded()? })
+        Ok(Extractor::new(Kb::embedded()?))
     }
 
     /// The embedded knowledge base, with the files of `overlay` on top when given.
     pub fn load(overlay: Option<&Path>) -> Result<Self, KbError> {
-        Ok(Extractor { kb: Kb::load(overlay)? })
+        Ok(Extractor::new(Kb::load(overlay)?))
     }
 
     /// Extracts the events of one article. Never fails: problems become `warnings`.
+    /// Word forms analysed for earlier articles are reused (see `extract_with`).
     pub fn extract(&self, article: &Article) -> ExtractResponse {
+        let taken = self.caches.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let mut cache = taken.unwrap_or_default();
+        let response = self.extract_with(article, &mut cache);
+        self.caches.lock().unwrap_or_else(PoisonError::into_inner).push(cache);
+        response
+    }
+
+    /// `extract`, reusing the word forms `cache` holds from earlier articles and adding this
+    /// article's. The events are the same whatever the cache holds.
+    pub fn extract_with(&self, article: &Article, cache: &mut FormCache) -> ExtractResponse {
         let mut warnings = Vec::new();
         let published = match parse_published_at(&article.published_at) {
             Ok(Some(d)) => Some(d),
@@ -48,13 +72,14 @@ impl Extractor {
                 None
             }
         };
-        let drafts = self.drafts(&article.text, published);
+        cache.prepare(&self.identity);
+        let drafts = self.drafts(&article.text, published, cache);
         let events = drafts.iter().enumerate().map(|(n, d)| self.to_proto(article, n, d, published)).collect();
         ExtractResponse { article_id: article.id.clone(), events, warnings }
     }
 
-    fn drafts(&self, text: &str, published: Option<NaiveDate>) -> Vec<Draft> {
-        let a = analysis::Analysis::new(&self.kb, text);
+    fn drafts(&self, text: &str, published: Option<NaiveDate>, cache: &mut FormCache) -> Vec<Draft> {
+        let a = analysis::Analysis::new(&self.kb, text, cache);
         let mentions = mentions::mentions(&self.kb, &a);
         for m in &mentions {
             tracing::trace!(text = &text[a.tokens[m.first].start..a.tokens[m.end - 1].end], kind = ?m.kind, "mention");
@@ -88,9 +113,9 @@ impl Extractor {
                         actor_id: format!("person/{}", p.id),
                         kind: ActorKind::Person as i32,
                         name_en: p.name_en.clone(),
-                        name_ar: name_ar.clone(),
-                        country: s.country.clone(),
-                        role: role.clone(),
+                        name_ar: name_ar.to_string(),
+                        country: s.country.to_string(),
+                        role: role.to_string(),
                         actor_code: format!("{}GOV", s.country),
                     }
                 }
@@ -99,9 +124,9 @@ impl Extractor {
                     kind: ActorKind::State as i32,
                     name_en: kb.state(&s.country).map(|st| st.name_en.clone()).unwrap_or_default(),
                     name_ar: String::new(),
-                    country: s.country.clone(),
-                    role: role.clone(),
-                    actor_code: if role.is_empty() { s.country.clone() } else { format!("{}GOV", s.country) },
+                    country: s.country.to_string(),
+                    role: role.to_string(),
+                    actor_code: if role.is_empty() { s.country.to_string() } else { format!("{}GOV", s.country) },
                 },
                 Who::Organisation(o) => {
                     let org = &kb.organisations[*o as usize];
@@ -166,9 +191,9 @@ impl Extractor {
             participants,
             date,
             location: d.location.as_ref().map(|l| proto::Location {
-                name_en: l.name_en.clone(),
-                name_ar: l.name_ar.clone(),
-                country: l.country.clone(),
+                name_en: l.name_en.to_string(),
+                name_ar: l.name_ar.to_string(),
+                country: l.country.to_string(),
             }),
             topics,
             evidence,

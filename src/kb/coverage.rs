@@ -80,11 +80,7 @@ impl Kb {
 
     fn office_coverage(&self, country: &str, office: Office, from: NaiveDate, to: NaiveDate) -> OfficeCoverage {
         let mut terms: Vec<(NaiveDate, NaiveDate, u32)> = self
-            .terms_by_office
-            .get(&(office, country.to_string()))
-            .into_iter()
-            .flatten()
-            .map(|&t| &self.terms[t as usize])
+            .terms_of_office(office, country)
             .map(|t| (t.start.max(from), t.end.unwrap_or(to).min(to), t.person))
             .filter(|(start, end, _)| start <= end)
             .collect();

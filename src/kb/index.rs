@@ -156,9 +156,8 @@ fn deletions(s: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Edit distance (insertions, deletions, substitutions, adjacent transpositions) between two
-/// short strings, over three rolling rows of the usual table.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+/// short words given as characters, over three rolling rows of the usual table.
+pub fn edit_distance(a: &[char], b: &[char]) -> usize {
     let width = b.len() + 1;
     // rows[0..width]: two rows back; [width..2w]: the previous row; [2w..3w]: this row.
     let mut rows = vec![0usize; 3 * width];
@@ -166,7 +165,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         *cell = j;
     }
     let mut before = None;
-    for (i, ca) in a.chars().enumerate() {
+    for (i, &ca) in a.iter().enumerate() {
         let (back, now) = rows.split_at_mut(2 * width);
         let (two_back, previous) = back.split_at(width);
         now[0] = i + 1;
@@ -253,6 +252,7 @@ mod tests {
 
     #[test]
     fn one_edit_covers_transpositions_and_drops() {
+        let edit_distance = |a: &str, b: &str| edit_distance(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>());
         assert_eq!(edit_distance("عرباوي", "عربي"), 2);
         assert_eq!(edit_distance("تيلرسون", "تليرسون"), 1);
         assert_eq!(edit_distance("", "ابc"), 3);

@@ -54,7 +54,8 @@ pub struct Kb {
     pub words: Vec<Word>,
     state_by_code: FxHashMap<String, u32>,
     terms_by_person: FxHashMap<u32, Vec<u32>>,
-    terms_by_office: FxHashMap<(Office, String), Vec<u32>>,
+    /// By office, then country: the terms held.
+    terms_by_office: FxHashMap<Office, FxHashMap<String, Vec<u32>>>,
     /// Every form and skeleton the indexes below use.
     vocabulary: Vocabulary,
     /// States, adjectives, places, organisations, titles: keys are normalised tokens
@@ -63,8 +64,9 @@ pub struct Kb {
     /// People: keys are name skeletons (exact forms for short one-word names).
     names: PhraseIndex,
     fuzzy_names: FuzzyNames,
-    /// People's one-word names (normalised, without the article), to check skeleton matches.
-    single_names: FxHashMap<u32, Vec<String>>,
+    /// People's one-word names (normalised, without the article) as characters, to check
+    /// skeleton matches.
+    single_names: FxHashMap<u32, Vec<Box<[char]>>>,
     /// Form ids of every word of every person's name ("فيصل", "فرحان").
     name_words: FxHashSet<u32>,
     /// Per person: the form ids of the words of their names.
@@ -273,7 +275,7 @@ impl Kb {
                     self.words_of_person.entry(id).or_default().push(word);
                 }
                 if let [single] = tokens.as_slice() {
-                    self.single_names.entry(id).or_default().push(single.clone());
+                    self.single_names.entry(id).or_default().push(single.chars().collect());
                 }
                 let skeletons: Vec<String> = tokens.iter().map(|t| skeleton(t)).collect();
                 let keys: Vec<u32> = match skeletons.as_slice() {
@@ -305,7 +307,7 @@ impl Kb {
             let id = self.terms.len() as u32;
             let country = self.known_state(row, 1)?;
             self.terms_by_person.entry(person).or_default().push(id);
-            self.terms_by_office.entry((office, country.clone())).or_default().push(id);
+            self.terms_by_office.entry(office).or_default().entry(country.clone()).or_default().push(id);
             self.terms.push(Term { person, country, office, role_en: row.get(3).into(), start, end });
         }
         Ok(())
@@ -411,14 +413,13 @@ impl Kb {
     /// when it is close enough to be a spelling of it rather than a common word that shares the
     /// skeleton (العربي is not العرباوي): within one edit (two for long names).
     pub fn spelling_distance(&self, person: u32, form: &str) -> Option<usize> {
-        let length = form.chars().count();
-        let allowance = if length > 6 { 2 } else { 1 };
-        self.single_names
-            .get(&person)
-            .into_iter()
-            .flatten()
-            .filter(|n| n.chars().count().abs_diff(length) <= allowance)
-            .map(|n| index::edit_distance(n, form))
+        let names = self.single_names.get(&person)?;
+        let form: Vec<char> = form.chars().collect();
+        let allowance = if form.len() > 6 { 2 } else { 1 };
+        names
+            .iter()
+            .filter(|n| n.len().abs_diff(form.len()) <= allowance)
+            .map(|n| index::edit_distance(n, &form))
             .filter(|d| *d <= allowance)
             .min()
     }
@@ -559,14 +560,19 @@ impl Kb {
         self.state_by_code.get(code).map(|&i| &self.states[i as usize])
     }
 
-    /// Terms of `office` in `country` that cover `day`.
-    pub fn holders(&self, office: Office, country: &str, day: NaiveDate) -> impl Iterator<Item = &Term> {
+    /// Every term of `office` in `country`.
+    fn terms_of_office(&self, office: Office, country: &str) -> impl Iterator<Item = &Term> {
         self.terms_by_office
-            .get(&(office, country.to_string()))
+            .get(&office)
+            .and_then(|by_country| by_country.get(country))
             .into_iter()
             .flatten()
             .map(|&t| &self.terms[t as usize])
-            .filter(move |t| t.covers(day))
+    }
+
+    /// Terms of `office` in `country` that cover `day`.
+    pub fn holders(&self, office: Office, country: &str, day: NaiveDate) -> impl Iterator<Item = &Term> {
+        self.terms_of_office(office, country).filter(move |t| t.covers(day))
     }
 
     /// Every term `person` held.

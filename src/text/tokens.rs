@@ -61,6 +61,18 @@ const fn classify(c: char, letter_or_digit: bool) -> InWord {
     }
 }
 
+/// `classify` for ASCII (spaces and Latin letters and digits), worked out at compile time.
+const ASCII: [InWord; 128] = {
+    let mut table = [InWord::Outside; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8 as char;
+        table[i] = classify(c, c.is_ascii_alphanumeric());
+        i += 1;
+    }
+    table
+};
+
 /// `classify` for the Arabic block U+0600–U+06FF, worked out at compile time.
 const ARABIC_BLOCK: [InWord; 256] = {
     let mut table = [InWord::Outside; 256];
@@ -77,6 +89,7 @@ const ARABIC_BLOCK: [InWord; 256] = {
 
 fn in_word(c: char) -> InWord {
     match c as u32 {
+        code @ 0x00..=0x7F => ASCII[code as usize],
         code @ 0x600..=0x6FF => ARABIC_BLOCK[(code - 0x600) as usize],
         _ => classify(c, is_letter_or_digit(c)),
     }
@@ -109,7 +122,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             word.clear();
             word.push(first);
             let mut digits = first.is_ascii_digit();
-            let mut end = start + c.len_utf8();
+            // Letters and marks run on to the first character outside the word, or the end.
+            let mut end = text.len();
             for (i, c) in chars.by_ref() {
                 match in_word(c) {
                     InWord::Letter(n) => {
@@ -119,10 +133,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     InWord::Mark => {}
                     InWord::Outside => {
                         pending = Some((i, c));
+                        end = i;
                         break;
                     }
                 }
-                end = i + c.len_utf8();
             }
             let kind = if digits { TokenKind::Number } else { TokenKind::Word };
             tokens.push(Token { kind, norm: CompactString::new(&word), start, end });

@@ -1,0 +1,100 @@
+//! The analysis of each distinct word form, kept across the articles one caller extracts.
+//!
+//! News repeats its words, within an article and from one article to the next (في، من، الرئيس،
+//! لافروف): a form's keys and lexicon hits are computed once and every token points at its form.
+//! The cache only saves work: an article's analysis is the same with a fresh cache or a warm one.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use compact_str::CompactString;
+use rustc_hash::FxHashMap;
+
+use crate::kb::{Kb, WordHit};
+use crate::text::{Token, TokenKind};
+
+/// Forms a cache holds before it starts again empty (about 100 bytes each).
+const CAPACITY: usize = 50_000;
+
+/// Analysed word forms, with the knowledge base they were analysed with. Build one with
+/// `FormCache::default()` and pass it to `Extractor::extract_with`; a cache used with another
+/// extractor than last time forgets what it held.
+#[derive(Debug)]
+pub struct FormCache {
+    /// The extractor whose knowledge base analysed the forms held.
+    owner: Option<Arc<()>>,
+    /// Normalised form → its index in `forms`.
+    index: FxHashMap<CompactString, u32>,
+    forms: Vec<Form>,
+    /// The interned keys all forms offer the matchers; forms hold ranges into it.
+    keys: Vec<u32>,
+    /// The lexicon hits of all forms; forms hold ranges into it.
+    hits: Vec<WordHit>,
+    /// A buffer for the analysis of a new form.
+    scratch: String,
+}
+
+/// What one distinct form offers: ranges into the cache's `keys` and `hits`.
+#[derive(Debug, Clone, Default)]
+struct Form {
+    /// The ids of its stems' forms and skeletons, as every matcher reads them.
+    keys: Range<u32>,
+    /// Lexicon words.
+    words: Range<u32>,
+}
+
+/// A slice of `v` by a stored range.
+fn slice<'v, T>(v: &'v [T], r: &Range<u32>) -> &'v [T] {
+    &v[r.start as usize..r.end as usize]
+}
+
+impl Default for FormCache {
+    fn default() -> Self {
+        // Form 0 is punctuation's: it offers nothing.
+        FormCache {
+            owner: None,
+            index: FxHashMap::default(),
+            forms: vec![Form::default()],
+            keys: Vec::new(),
+            hits: Vec::new(),
+            scratch: String::new(),
+        }
+    }
+}
+
+impl FormCache {
+    /// Readies the cache for an article analysed by the extractor `owner` identifies: forms
+    /// another extractor analysed are dropped, and so is everything once the cache is full.
+    pub(super) fn prepare(&mut self, owner: &Arc<()>) {
+        let same_owner = self.owner.as_ref().is_some_and(|o| Arc::ptr_eq(o, owner));
+        if !same_owner || self.index.len() >= CAPACITY {
+            *self = FormCache { owner: Some(Arc::clone(owner)), ..FormCache::default() };
+        }
+    }
+
+    /// The index of a token's form, analysed with `kb` if the cache does not hold it yet.
+    pub(super) fn form_of(&mut self, kb: &Kb, token: &Token) -> u32 {
+        if matches!(token.kind, TokenKind::Punct(_)) {
+            return 0;
+        }
+        if let Some(&form) = self.index.get(token.norm.as_str()) {
+            return form;
+        }
+        let form = self.forms.len() as u32;
+        let (keys_start, words_start) = (self.keys.len() as u32, self.hits.len() as u32);
+        kb.analyse_token(token, &mut self.scratch, &mut self.keys, &mut self.hits);
+        self.forms.push(Form { keys: keys_start..self.keys.len() as u32, words: words_start..self.hits.len() as u32 });
+        self.index.insert(token.norm.clone(), form);
+        form
+    }
+
+    /// Form `form`'s keys for the knowledge base's matchers.
+    pub(super) fn keys(&self, form: u32) -> &[u32] {
+        slice(&self.keys, &self.forms[form as usize].keys)
+    }
+
+    /// What the lexicon says form `form` is.
+    pub(super) fn words(&self, form: u32) -> &[WordHit] {
+        slice(&self.hits, &self.forms[form as usize].words)
+    }
+}
