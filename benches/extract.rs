@@ -6,7 +6,8 @@
 //! - `extract/held_out_cold`: the same, each with an empty form cache: the cost of an
 //!   article whose words were never seen (the first article of a stream).
 //!
-//! Also reports the time to load the knowledge base (start-up cost).
+//! Also reports the time to load the knowledge base (start-up cost). Runs with the allocator
+//! the `rasad` binary uses (mimalloc).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -14,6 +15,9 @@ use std::time::Instant;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rasad::extract::{Extractor, FormCache};
 use rasad::proto::Article;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn seeds() -> Vec<Article> {
     include_str!("../seeds/seeds.jsonl").lines().map(|l| serde_json::from_str(l).expect("seed line")).collect()
