@@ -6,13 +6,18 @@
 //! skipping what it already sent. Every update is delivered exactly once and in order: the
 //! subscription always knows the last sequence it delivered, and anything that does not follow
 //! it directly is read from the store instead. A slow subscriber therefore never slows ingest
-//! (broadcast sends never wait) and never loses an update.
+//! (broadcast sends never wait) and never loses an update. Subscriptions that fell behind
+//! together share the chunks of the log they read (`RecentChunks`): decoding the log once per
+//! subscriber was most of the server's work with a hundred of them behind.
 //!
 //! Updates travel as [`LoggedUpdate`]s: the filter reads the decoded update, and every
 //! subscriber sends the same encoded bytes (the log record), so fan-out costs a reference
 //! count per subscriber rather than a copy and an encoding.
 
-use std::sync::Arc;
+use std::{
+    collections::VecDeque,
+    sync::{Arc, Mutex},
+};
 
 use prost::{Message, bytes::Bytes};
 use tokio::sync::{broadcast, mpsc, watch};
@@ -26,9 +31,12 @@ use crate::{
 };
 
 /// Updates kept for subscribers in the live buffer.
-const TAIL: usize = 4096;
-/// Updates read from the store per read transaction when catching up.
-const CHUNK: usize = 512;
+const TAIL: usize = 16_384;
+/// Updates read from the store per read transaction when catching up; chunks start after a
+/// multiple of it, so that subscriptions behind by the same updates read the same chunks.
+const CHUNK: u64 = 512;
+/// Full chunks kept for other subscriptions catching up over the same part of the log.
+const SHARED_CHUNKS: usize = 16;
 
 /// Encoded `EventUpdate`s on their way to one client.
 pub type Sink = mpsc::Sender<Result<Bytes, Status>>;
@@ -40,6 +48,30 @@ pub struct Hub {
     head: watch::Sender<u64>,
     store: Store,
     metrics: Metrics,
+    chunks: Arc<RecentChunks>,
+}
+
+/// A chunk of the log: the updates after `n * CHUNK`, up to `CHUNK` of them.
+type Chunk = Arc<Vec<LoggedUpdate>>;
+
+/// The full chunks of the log read last. The log never changes, so a hundred subscriptions
+/// that fell behind together read and decode each chunk once between them.
+#[derive(Default)]
+struct RecentChunks(Mutex<VecDeque<(u64, Chunk)>>);
+
+impl RecentChunks {
+    fn get(&self, n: u64) -> Option<Chunk> {
+        self.0.lock().ok()?.iter().find(|(k, _)| *k == n).map(|(_, c)| c.clone())
+    }
+
+    fn put(&self, n: u64, chunk: Chunk) {
+        if let Ok(mut chunks) = self.0.lock() {
+            if chunks.len() == SHARED_CHUNKS {
+                chunks.pop_front();
+            }
+            chunks.push_back((n, chunk));
+        }
+    }
 }
 
 /// Where a subscription starts.
@@ -55,7 +87,7 @@ pub enum Start {
 
 impl Hub {
     pub fn new(store: Store, head: u64, metrics: Metrics) -> Hub {
-        Hub { tail: broadcast::channel(TAIL).0, head: watch::Sender::new(head), store, metrics }
+        Hub { tail: broadcast::channel(TAIL).0, head: watch::Sender::new(head), store, metrics, chunks: Arc::default() }
     }
 
     /// Called by the writer after a commit: the new head first, then the updates.
@@ -168,13 +200,22 @@ impl Subscription {
     /// Delivers everything committed after `last` from the store.
     async fn catch_up(&mut self) -> Result<(), Stop> {
         loop {
+            let n = self.last / CHUNK;
+            let chunk = match self.hub.chunks.get(n) {
+                Some(chunk) => chunk,
+                None => {
+                    let chunk: Chunk = Arc::new(self.hub.store.read(move |s| s.read_log(n * CHUNK, CHUNK as usize)).await?);
+                    if chunk.len() as u64 == CHUNK {
+                        self.hub.chunks.put(n, chunk.clone());
+                    }
+                    chunk
+                }
+            };
             let after = self.last;
-            let chunk = self.hub.store.read(move |s| s.read_log(after, CHUNK)).await?;
-            let done = chunk.len() < CHUNK;
-            for update in chunk {
-                self.deliver(&update).await?;
+            for update in chunk.iter().filter(|u| u.update.sequence > after) {
+                self.deliver(update).await?;
             }
-            if done {
+            if (chunk.len() as u64) < CHUNK {
                 return Ok(());
             }
         }
