@@ -417,3 +417,18 @@ async fn an_event_of_many_reports_stays_small_and_lists_them_page_by_page() {
     let typo = SubscribeRequest { changed_fields: vec!["stauts".into()], ..Default::default() };
     assert_eq!(client.subscribe(typo).await.unwrap_err().code(), Code::InvalidArgument);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribers_catching_up_over_several_chunks_of_the_log_miss_nothing() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    // Each article its own event (another pair of states), so every article is one update.
+    let articles = (0..1200).map(|i| article(&format!("c{i}"), &format!("c{i}\nEVENT CONSULT OCCURRED R{i:02} U{i:02}"))).collect();
+    ingest(&mut client, articles).await;
+    let mut from_start = subscribe(&mut client, after(0)).await;
+    let mut from_middle = subscribe(&mut client, after(700)).await;
+    let (a, b) = tokio::join!(take(&mut from_start, 1200), take(&mut from_middle, 500));
+    assert_eq!(sequences(&a), (1..=1200).collect::<Vec<_>>());
+    assert_eq!(sequences(&b), (701..=1200).collect::<Vec<_>>());
+    assert_quiet(&mut from_middle, 100).await;
+}
