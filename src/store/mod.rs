@@ -38,6 +38,10 @@ pub(crate) const MERGED_INTO: TableDefinition<u64, u64> = TableDefinition::new("
 /// Counters that must survive restarts (`next_event`).
 pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 
+/// Memory redb may use to cache pages (its default is 1 GiB). The writer keeps what merging
+/// needs in memory itself, so the page cache mostly serves reads of recent events and the log.
+const CACHE_BYTES: usize = 64 << 20;
+
 /// A storage failure. Cloned into the acknowledgement of every article of a failed batch.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
@@ -135,7 +139,7 @@ impl Store {
     /// Opens (or creates) `rasad.redb` in `dir`, creating the directory and tables as needed.
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir { path: dir.display().to_string(), source: Arc::new(e) })?;
-        let db = Database::create(dir.join("rasad.redb"))?;
+        let db = redb::Builder::new().set_cache_size(CACHE_BYTES).create(dir.join("rasad.redb"))?;
         let txn = db.begin_write()?;
         txn.open_table(ARTICLES)?;
         txn.open_table(TEXTS)?;

@@ -24,9 +24,9 @@ use crate::{
 /// Most articles committed in one transaction.
 const MAX_BATCH: usize = 1024;
 /// Articles waiting for the writer before submitters are slowed down.
-const QUEUE: usize = 4096;
+const QUEUE: usize = 1024;
 /// Decoded reports kept in memory for merging (a few hundred bytes to a few kilobytes each).
-const CACHED_REPORTS: usize = 65_536;
+const CACHED_REPORTS: usize = 16_384;
 
 /// One extracted article to store.
 pub struct Submission {
