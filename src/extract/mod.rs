@@ -162,15 +162,17 @@ impl Extractor {
             }),
             None => None,
         };
-        let char_at = |byte: usize| text[..byte].chars().count() as u32;
         let evidence = d
             .evidence
             .iter()
-            .map(|((s, e), (ts, te))| proto::Evidence {
-                sentence: text[*s..*e].to_string(),
-                start: char_at(*s),
-                end: char_at(*e),
-                trigger: text[*ts..*te].to_string(),
+            .map(|((s, e), (ts, te))| {
+                let start = text[..*s].chars().count() as u32;
+                proto::Evidence {
+                    sentence: text[*s..*e].to_string(),
+                    start,
+                    end: start + text[*s..*e].chars().count() as u32,
+                    trigger: text[*ts..*te].to_string(),
+                }
             })
             .collect();
         let topics = d
