@@ -1,7 +1,7 @@
 //! Sweeps over the knowledge base as shipped: every state by each of its names and adjective
 //! forms, every person by each of their names, every office holder by title on a day of their
 //! term and not after it, and no name shared by two states unless listed here with the rule
-//! that tells them apart.
+//! that tells them apart. Also the PETRARCH dictionary importer, as a library and as a command.
 
 use chrono::{Duration, NaiveDate};
 use rasad::kb::{Entity, Kb};
@@ -156,4 +156,38 @@ fn a_petrarch_dictionary_imports_into_a_kb_dir_the_extractor_reads() {
     assert_eq!(events.len(), 1, "{events:#?}");
     let ids: Vec<&str> = events[0].participants.iter().map(|p| p.actor_id.as_str()).collect();
     assert_eq!(ids, ["person/sergey-lavrov", format!("person/{}", habeck.id).as_str()]);
+}
+
+#[test]
+fn the_import_command_writes_a_loadable_kb_dir_and_refuses_to_overwrite_it() {
+    let out = tempfile::tempdir().unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rasad"))
+            .args(["kb", "import-petrarch", "tests/fixtures/petrarch_actors_ar.txt", "--out"])
+            .arg(out.path())
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let summary = String::from_utf8_lossy(&first.stdout);
+    assert!(summary.starts_with("43 actors read, 21 lines not readable; "), "{summary}");
+    // Each unreadable line is named with its file and number.
+    assert!(String::from_utf8_lossy(&first.stderr).contains("petrarch_actors_ar.txt:9: "));
+    assert!(Kb::load(Some(out.path())).is_ok());
+    let again = run();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"), "{}", String::from_utf8_lossy(&again.stderr));
+
+    let latin1 = out.path().join("latin1.txt");
+    std::fs::write(&latin1, b"caf\xe9 [FRAGOV]\n").unwrap();
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_rasad"))
+        .args(["kb", "import-petrarch"])
+        .arg(&latin1)
+        .arg("--out")
+        .arg(out.path().join("other"))
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not UTF-8 (byte 3)"), "{}", String::from_utf8_lossy(&bad.stderr));
 }
