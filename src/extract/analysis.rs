@@ -55,6 +55,18 @@ impl<'a> Analysis<'a> {
         out
     }
 
+    /// How far token `i`'s word, under any of its forms, is from a spelling of `person`'s
+    /// one-word names (`Kb::spelling_distance`); `None` when it is not a spelling of them.
+    pub fn spelling_distance(&self, kb: &Kb, i: usize, person: u32) -> Option<usize> {
+        self.forms.spelling_distance(self.form_of[i], person, || self.forms(i).iter().filter_map(|f| kb.spelling_distance(person, f)).min())
+    }
+
+    /// The preposition written on token `i`'s word, computed by `compute` from the normalised
+    /// word the first time its form is asked.
+    pub fn preposition(&self, i: usize, compute: impl FnOnce(&str) -> Option<char>) -> Option<char> {
+        self.forms.preposition(self.form_of[i], || compute(&self.tokens[i].norm))
+    }
+
     pub fn cue(&self, i: usize, wanted: impl Fn(Cue) -> bool) -> bool {
         self.words(i).iter().any(|w| matches!(w.word, Word::Cue(c) if wanted(c)))
     }

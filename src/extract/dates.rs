@@ -2,8 +2,6 @@
 //! explicit dates in both month-name sets and digit alphabets, numeric dates, years, weekdays
 //! relative to the dateline, relative days, weeks, months, years and seasons.
 
-use std::ops::Range;
-
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::kb::{Cue, Unit};
@@ -155,6 +153,14 @@ impl Scanner<'_, '_> {
     }
 
     fn at(&self, i: usize) -> Option<(DateExpr, usize)> {
+        // Every expression starts with a number or a calendar word: most tokens are neither.
+        let token = self.a.tokens.get(i)?;
+        let calendar = |c: Cue| matches!(c, Cue::Month(_) | Cue::Unit(_) | Cue::In | Cue::RelDay(_) | Cue::Weekday(_) | Cue::Season(_));
+        let month_phrase =
+            self.a.phrases[i].as_ref().is_some_and(|(_, words)| words.iter().any(|w| matches!(w, crate::kb::Word::Cue(Cue::Month(_)))));
+        if token.kind != crate::text::TokenKind::Number && !self.a.cues(i).any(calendar) && !month_phrase {
+            return None;
+        }
         let fixed = |v: DateValue, len: usize| Some((DateExpr::Fixed(v), len));
         // "3 مايو/أيار 2019", "6 مايو", "من 7 إلى 10 مايو الجاري"
         if let Some(day) = self.number(i).filter(|d| (1..=31).contains(d)) {
@@ -320,12 +326,12 @@ impl Scanner<'_, '_> {
     }
 }
 
-/// Every date expression in `range`, left to right.
-pub fn find_dates(a: &Analysis<'_>, range: Range<usize>, published: Option<NaiveDate>) -> Vec<FoundDate> {
+/// Every date expression in the article, left to right.
+pub fn find_dates(a: &Analysis<'_>, published: Option<NaiveDate>) -> Vec<FoundDate> {
     let scanner = Scanner { a, published };
     let mut out = Vec::new();
-    let mut i = range.start;
-    while i < range.end {
+    let mut i = 0;
+    while i < a.tokens.len() {
         if let Some((expr, len)) = scanner.at(i) {
             out.push(FoundDate { first: i, end: i + len, expr });
             i += len.max(1);
@@ -356,7 +362,7 @@ mod tests {
     fn first(text: &str, published: &str) -> Option<(String, Option<String>, Precision)> {
         let mut forms = FormCache::default();
         let a = Analysis::new(kb(), text, &mut forms);
-        let found = find_dates(&a, 0..a.tokens.len(), Some(day(published)));
+        let found = find_dates(&a, Some(day(published)));
         found.first().map(|d| match d.expr {
             DateExpr::Fixed(v) => (v.start_text(), v.end.map(|e| e.to_string()), v.precision),
             DateExpr::Weekday(w) => (format!("weekday {w}"), None, Precision::Day),
@@ -430,10 +436,10 @@ mod tests {
     fn relative_dates_stay_unresolved_without_a_dateline() {
         let mut forms = FormCache::default();
         let a = Analysis::new(kb(), "اليوم الثلاثاء وغدا والأسبوع المقبل و3 مايو", &mut forms);
-        assert!(find_dates(&a, 0..a.tokens.len(), None).iter().all(|d| matches!(d.expr, DateExpr::Weekday(_))));
+        assert!(find_dates(&a, None).iter().all(|d| matches!(d.expr, DateExpr::Weekday(_))));
         let mut forms = FormCache::default();
         let a = Analysis::new(kb(), "في 3 مايو 2019", &mut forms);
-        assert_eq!(find_dates(&a, 0..a.tokens.len(), None).len(), 1);
+        assert_eq!(find_dates(&a, None).len(), 1);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::proto::{ConsultMode, EventStatus, EventType};
 use crate::text::Sentence;
 
 use super::analysis::Analysis;
-use super::dates::{DateExpr, DateValue, find_dates, resolve_weekday};
+use super::dates::{DateExpr, DateValue, FoundDate, resolve_weekday};
 use super::mentions::{Actor, Mention, MentionKind};
 
 /// One side of an event, resolved. Its strings are short (codes, roles, names): held inline,
@@ -93,6 +93,8 @@ pub struct Builder<'a, 't> {
     pub kb: &'a Kb,
     pub a: &'a Analysis<'t>,
     pub mentions: &'a [Mention],
+    /// The article's date expressions, in text order.
+    pub dates: &'a [FoundDate],
     pub published: Option<NaiveDate>,
 }
 
@@ -358,8 +360,9 @@ impl Builder<'_, '_> {
 
         // Date: the first expression after the trigger, else the last one before it; never
         // one that follows "منذ" (since).
-        let dates: Vec<_> = find_dates(a, left.min(pos)..right, self.published)
-            .into_iter()
+        let dates: Vec<_> = self
+            .dates_in(left.min(pos)..right)
+            .iter()
             .filter(|d| {
                 let since = (d.first.saturating_sub(6).max(left)..d.first).rev().find(|&k| a.cue(k, |c| c == Cue::Since));
                 since.is_none_or(|k| (k..d.first).any(|j| a.trigger(j).is_some()))
@@ -368,8 +371,8 @@ impl Builder<'_, '_> {
         let present_tense = self.present_tense(t);
         // A verb still to come with no date of its own takes the sentence's earlier one
         // ("غداً الأربعاء ... حيث يلتقي").
-        let earlier = if present_tense { find_dates(a, sent_first..left.min(pos), self.published) } else { Vec::new() };
-        let found = dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos)).or(earlier.last());
+        let earlier = if present_tense { self.dates_in(sent_first..left.min(pos)) } else { &[] };
+        let found = dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos)).copied().or(earlier.last());
         let leaning_future = t.future || present_tense && matches!(cue_status, None | Some(EventStatus::Planned));
         let date = found.and_then(|d| match d.expr {
             DateExpr::Fixed(v) => Some(v),
@@ -560,6 +563,13 @@ impl Builder<'_, '_> {
         let start = self.mentions.partition_point(|m| m.first < from);
         let end = start + self.mentions[start..].partition_point(|m| m.end <= to);
         &self.mentions[start..end]
+    }
+
+    /// The date expressions starting inside tokens `range`.
+    fn dates_in(&self, range: std::ops::Range<usize>) -> &[FoundDate] {
+        let start = self.dates.partition_point(|d| d.first < range.start);
+        let end = start + self.dates[start..].partition_point(|d| d.first < range.end);
+        &self.dates[start..end]
     }
 
     fn definite(&self, i: usize) -> bool {

@@ -3,7 +3,10 @@
 //! News repeats its words, within an article and from one article to the next (في، من، الرئيس،
 //! لافروف): a form's keys and lexicon hits are computed once and every token points at its form.
 //! The cache only saves work: an article's analysis is the same with a fresh cache or a warm one.
+//! Facts only a few forms are asked about (a name's spelling distance, a written preposition)
+//! are computed the first time they are asked and kept with the form.
 
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -32,6 +35,8 @@ pub struct FormCache {
     hits: Vec<WordHit>,
     /// A buffer for the analysis of a new form.
     scratch: String,
+    /// (form, person) → how far the form is from a spelling of the person's one-word names.
+    spellings: RefCell<FxHashMap<(u32, u32), Option<u8>>>,
 }
 
 /// What one distinct form offers: ranges into the cache's `keys` and `hits`.
@@ -41,6 +46,8 @@ struct Form {
     keys: Range<u32>,
     /// Lexicon words.
     words: Range<u32>,
+    /// The preposition written on the word, once asked.
+    preposition: OnceCell<Option<char>>,
 }
 
 /// A slice of `v` by a stored range.
@@ -58,6 +65,7 @@ impl Default for FormCache {
             keys: Vec::new(),
             hits: Vec::new(),
             scratch: String::new(),
+            spellings: RefCell::default(),
         }
     }
 }
@@ -83,7 +91,11 @@ impl FormCache {
         let form = self.forms.len() as u32;
         let (keys_start, words_start) = (self.keys.len() as u32, self.hits.len() as u32);
         kb.analyse_token(token, &mut self.scratch, &mut self.keys, &mut self.hits);
-        self.forms.push(Form { keys: keys_start..self.keys.len() as u32, words: words_start..self.hits.len() as u32 });
+        self.forms.push(Form {
+            keys: keys_start..self.keys.len() as u32,
+            words: words_start..self.hits.len() as u32,
+            preposition: OnceCell::new(),
+        });
         self.index.insert(token.norm.clone(), form);
         form
     }
@@ -96,5 +108,21 @@ impl FormCache {
     /// What the lexicon says form `form` is.
     pub(super) fn words(&self, form: u32) -> &[WordHit] {
         slice(&self.hits, &self.forms[form as usize].words)
+    }
+
+    /// The preposition written on form `form`, computed by `compute` the first time.
+    pub(super) fn preposition(&self, form: u32, compute: impl FnOnce() -> Option<char>) -> Option<char> {
+        *self.forms[form as usize].preposition.get_or_init(compute)
+    }
+
+    /// How far form `form` is from a spelling of `person`, computed by `compute` the first time.
+    pub(super) fn spelling_distance(&self, form: u32, person: u32, compute: impl FnOnce() -> Option<usize>) -> Option<usize> {
+        if let Some(&known) = self.spellings.borrow().get(&(form, person)) {
+            return known.map(usize::from);
+        }
+        // Distances are at most two edits (`Kb::spelling_distance`).
+        let distance = compute().map(|d| d.min(usize::from(u8::MAX)) as u8);
+        self.spellings.borrow_mut().insert((form, person), distance);
+        distance.map(usize::from)
     }
 }

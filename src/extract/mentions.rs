@@ -99,7 +99,6 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
             if n.len == 1 {
                 // The word before, when it is a name word no mention took (a given name).
                 let given_before = i > 0 && out.last().is_none_or(|m: &RawMention| m.end < i) && a.is_name_word(kb, i - 1);
-                let forms = a.forms(i);
                 let mut ranked: Vec<(usize, Entity)> = n
                     .entities
                     .iter()
@@ -110,7 +109,7 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
                         _ => true,
                     })
                     .filter_map(|e| match e {
-                        Entity::Person(p) => forms.iter().filter_map(|f| kb.spelling_distance(*p, f)).min().map(|d| (d, *e)),
+                        Entity::Person(p) => a.spelling_distance(kb, i, *p).map(|d| (d, *e)),
                         _ => Some((0, *e)),
                     })
                     .collect();
@@ -135,7 +134,12 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
                 i += len;
                 continue;
             }
-            out.push(RawMention { first: i, end: i + len, raw: Raw::Entity(m.entities), prep: preposition(kb, &a.tokens[i].norm) });
+            out.push(RawMention {
+                first: i,
+                end: i + len,
+                raw: Raw::Entity(m.entities),
+                prep: a.preposition(i, |norm| preposition(kb, norm)),
+            });
             i += len;
             continue;
         }
@@ -146,7 +150,7 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         } else if a.words(i).is_empty() && i > 0 && kb.starts_name(a.keys(i - 1)) {
             let forms = a.forms(i);
             let mut fuzzy: Vec<u32> = forms.iter().flat_map(|f| kb.fuzzy_name(&crate::text::skeleton(f))).collect();
-            fuzzy.retain(|p| forms.iter().any(|form| kb.spelling_distance(*p, form).is_some()));
+            fuzzy.retain(|p| a.spelling_distance(kb, i, *p).is_some());
             fuzzy.dedup();
             if let [person] = fuzzy.as_slice() {
                 out.push(RawMention { first: i, end: i + 1, raw: Raw::Entity(vec![Entity::Person(*person)]), prep: None });

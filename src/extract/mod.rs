@@ -84,7 +84,7 @@ impl Extractor {
         for m in &mentions {
             tracing::trace!(text = &text[a.tokens[m.first].start..a.tokens[m.end - 1].end], kind = ?m.kind, "mention");
         }
-        let builder = events::Builder { kb: &self.kb, a: &a, mentions: &mentions, published };
+        let builder = events::Builder { kb: &self.kb, a: &a, mentions: &mentions, dates: &dates::find_dates(&a, published), published };
         let drafts = builder.drafts();
         for d in &drafts {
             let (start, end) = d.evidence[0].1;

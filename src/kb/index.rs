@@ -155,32 +155,44 @@ fn deletions(s: &str) -> impl Iterator<Item = String> + '_ {
     (0..chars.len()).map(move |skip| chars.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| *c).collect())
 }
 
+/// The longest word (in characters) `edit_distance` compares without allocating.
+pub const SHORT_WORD: usize = 32;
+
 /// Edit distance (insertions, deletions, substitutions, adjacent transpositions) between two
-/// short words given as characters, over three rolling rows of the usual table.
+/// short words given as characters, over three rolling rows of the usual table (on the stack
+/// when `b` has at most `SHORT_WORD` characters).
 pub fn edit_distance(a: &[char], b: &[char]) -> usize {
     let width = b.len() + 1;
-    // rows[0..width]: two rows back; [width..2w]: the previous row; [2w..3w]: this row.
-    let mut rows = vec![0usize; 3 * width];
-    for (j, cell) in rows[width..2 * width].iter_mut().enumerate() {
-        *cell = j;
+    if width <= SHORT_WORD + 1 {
+        distance_in_rows(a, b, &mut [0; 3 * (SHORT_WORD + 1)])
+    } else {
+        distance_in_rows(a, b, &mut vec![0; 3 * width])
+    }
+}
+
+/// `edit_distance` in `rows`, at least three rows of `b.len() + 1` cells.
+fn distance_in_rows(a: &[char], b: &[char], rows: &mut [usize]) -> usize {
+    let width = b.len() + 1;
+    // Where each row starts in `rows`: two rows back, the previous row, this row.
+    let (mut two_back, mut previous, mut now) = (0, width, 2 * width);
+    for j in 0..width {
+        rows[previous + j] = j;
     }
     let mut before = None;
     for (i, &ca) in a.iter().enumerate() {
-        let (back, now) = rows.split_at_mut(2 * width);
-        let (two_back, previous) = back.split_at(width);
-        now[0] = i + 1;
+        rows[now] = i + 1;
         for j in 1..width {
             let cost = usize::from(ca != b[j - 1]);
-            let mut best = (previous[j] + 1).min(now[j - 1] + 1).min(previous[j - 1] + cost);
+            let mut best = (rows[previous + j] + 1).min(rows[now + j - 1] + 1).min(rows[previous + j - 1] + cost);
             if j > 1 && before == Some(b[j - 1]) && ca == b[j - 2] {
-                best = best.min(two_back[j - 2] + 1);
+                best = best.min(rows[two_back + j - 2] + 1);
             }
-            now[j] = best;
+            rows[now + j] = best;
         }
-        rows.copy_within(width.., 0);
+        (two_back, previous, now) = (previous, now, two_back);
         before = Some(ca);
     }
-    rows[2 * width - 1]
+    rows[previous + width - 1]
 }
 
 /// Damerau–Levenshtein distance ≤ 1 between two short strings.
@@ -259,6 +271,10 @@ mod tests {
         assert_eq!(edit_distance("abcd", ""), 4);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("ab", "ba"), 1);
+        // Longer than SHORT_WORD: rows on the heap, same answers.
+        let long = "ل".repeat(SHORT_WORD + 8);
+        assert_eq!(edit_distance(&long, &format!("{}ب", &long[..long.len() - 2])), 1);
+        assert_eq!(edit_distance(&format!("ب{long}"), &long), 1);
         assert!(within_one_edit("تلرسن", "ترلسن"));
         assert!(within_one_edit("تلرسن", "تلرسين"));
         assert!(within_one_edit("تلرسن", "تلرسن"));

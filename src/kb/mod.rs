@@ -414,12 +414,19 @@ impl Kb {
     /// skeleton (العربي is not العرباوي): within one edit (two for long names).
     pub fn spelling_distance(&self, person: u32, form: &str) -> Option<usize> {
         let names = self.single_names.get(&person)?;
-        let form: Vec<char> = form.chars().collect();
+        // No one-word name is near a form longer than `SHORT_WORD`.
+        let mut chars = ['\0'; index::SHORT_WORD];
+        let mut len = 0;
+        for c in form.chars() {
+            *chars.get_mut(len)? = c;
+            len += 1;
+        }
+        let form = &chars[..len];
         let allowance = if form.len() > 6 { 2 } else { 1 };
         names
             .iter()
             .filter(|n| n.len().abs_diff(form.len()) <= allowance)
-            .map(|n| index::edit_distance(n, &form))
+            .map(|n| index::edit_distance(n, form))
             .filter(|d| *d <= allowance)
             .min()
     }
