@@ -368,3 +368,38 @@ fn the_form_cache_never_changes_the_events() {
     assert!(warm.into_iter().rev().eq(fresh.iter().cloned()));
     assert_eq!(again, fresh);
 }
+
+fn location(e: &Event) -> (String, String) {
+    e.location.as_ref().map(|l| (l.name_en.clone(), l.country.clone())).unwrap_or_default()
+}
+
+fn mode(e: &Event) -> ConsultMode {
+    ConsultMode::try_from(e.mode).unwrap()
+}
+
+#[test]
+fn talks_with_no_place_of_their_own_took_place_at_the_dateline() {
+    // A reception in the dateline's country: a visit, at the dateline.
+    let e = one("دمشق-سانا\nاستقبل الرئيس بشار الأسد اليوم وزير الخارجية اللبناني عبد الله بو حبيب.", "2023-02-08");
+    assert_eq!((location(&e), mode(&e)), (("Damascus".into(), "SYR".into()), ConsultMode::Visit));
+    // A state at the dateline is its capital; the agency and date after it do not matter.
+    let e = one("الكويت 12 مايو (كونا) - استقبل أمير الكويت اليوم رئيس الوزراء العراقي.", "2023-05-12");
+    assert_eq!(location(&e), ("Kuwait City".into(), "KWT".into()));
+    // A visit named only by its country is placed in the city it is reported from.
+    let e = one("الجزائر - وصلت رئيسة الوزراء الإيطالية جورجيا ميلوني اليوم في زيارة رسمية إلى الجزائر.", "2023-01-22");
+    assert_eq!(location(&e).1, "DZA");
+    assert_ne!(location(&e).0, "Algeria");
+    // A phone call has no place; talks between two other countries are not at the dateline;
+    // a city that opens a sentence without a dash is no dateline.
+    let e = one("موسكو - أجرى الرئيس الروسي اتصالا هاتفيا اليوم مع الرئيس الأمريكي.", "2025-02-12");
+    assert_eq!((location(&e), mode(&e)), (Default::default(), ConsultMode::Phone));
+    let e = one("باريس (أ ف ب) - التقى وزير الخارجية الروسي نظيره الأمريكي اليوم.", "2019-05-14");
+    assert_eq!(location(&e), Default::default());
+    let e = one("موسكو تستقبل اليوم وزير الخارجية الأمريكي.", "2019-05-14");
+    assert_eq!(location(&e), Default::default());
+    // A headline saying what Moscow says; talks still to come are not placed.
+    let e = one("موسكو: اجتماع روسي أمريكي جديد الأسبوع الجاري", "2025-02-23");
+    assert_eq!(location(&e), Default::default());
+    let e = one("موسكو - سيلتقي وزير الخارجية الروسي نظيره الأمريكي الأسبوع المقبل.", "2019-05-14");
+    assert_eq!(location(&e), Default::default());
+}

@@ -1,6 +1,6 @@
 //! One event per happening within an article: the headline, the lead and later paragraphs
 //! usually describe the same meeting. Drafts that agree on type, sides and date merge; an
-//! agreement reached in talks takes the talks' date and place.
+//! agreement reached in talks then takes the talks' date and place.
 
 use chrono::NaiveDate;
 
@@ -142,8 +142,13 @@ pub fn merge_reports(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Dr
             None => events.push(d),
         }
     }
-    // Agreements reached in talks take the talks' date and place: the talks between the same
-    // sides on the agreement's day (its own date or the dateline), else the only such talks.
+    events
+}
+
+/// Agreements reached in talks take the talks' date and place: the talks between the same
+/// sides on the agreement's day (its own date or the publication date), else the only such
+/// talks.
+pub fn date_and_place_agreements(events: &mut [Draft], published: Option<NaiveDate>) {
     let consults: Vec<Draft> =
         events.iter().filter(|e| e.event_type == EventType::Consult && e.status == EventStatus::Occurred).cloned().collect();
     for e in events.iter_mut().filter(|e| e.event_type == EventType::Agree) {
@@ -169,5 +174,4 @@ pub fn merge_reports(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Dr
             }
         }
     }
-    events
 }

@@ -3,6 +3,7 @@
 //! article's events depend on nothing but the article and the knowledge base.
 
 mod analysis;
+mod dateline;
 mod dates;
 mod dedupe;
 mod events;
@@ -97,7 +98,12 @@ impl Extractor {
                 "draft"
             );
         }
-        dedupe::merge_reports(drafts, published)
+        let mut events = dedupe::merge_reports(drafts, published);
+        if let Some(dateline) = dateline::dateline(&self.kb, &a) {
+            dateline::place_at_dateline(&mut events, &dateline, published);
+        }
+        dedupe::date_and_place_agreements(&mut events, published);
+        events
     }
 
     fn to_proto(&self, article: &Article, n: usize, d: &Draft, published: Option<NaiveDate>) -> proto::Event {
