@@ -403,3 +403,13 @@ fn talks_with_no_place_of_their_own_took_place_at_the_dateline() {
     let e = one("موسكو - سيلتقي وزير الخارجية الروسي نظيره الأمريكي الأسبوع المقبل.", "2019-05-14");
     assert_eq!(location(&e), Default::default());
 }
+
+#[test]
+fn a_meeting_told_in_the_perfect_happened_and_stays_apart_from_an_invitation() {
+    let text = "التقى الرئيس الفرنسي إيمانويل ماكرون الرئيس الجزائري عبد المجيد تبون في باريس.\n\
+                وأعلن تبون أنه وجه دعوة إلى ماكرون لزيارة الجزائر، مشيرا إلى أن ماكرون رحب بالدعوة.";
+    let found = events(text, "2022-08-25");
+    let statuses: Vec<EventStatus> = found.iter().map(status).collect();
+    assert_eq!(statuses, [EventStatus::Occurred, EventStatus::Proposed], "{found:#?}");
+    assert_eq!(location(&found[0]).0, "Paris");
+}

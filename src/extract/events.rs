@@ -389,8 +389,9 @@ impl Builder<'_, '_> {
             (None, Some(d), Some(p)) if d.span().1 < p => (EventStatus::Occurred, true),
             // A span still running ("هذا الأسبوع") says nothing of whether it happened yet.
             (None, Some(d), Some(p)) if d.span().1 > p => (EventStatus::Occurred, false),
-            (None, Some(_), _) => (EventStatus::Occurred, present_tense || !t.trigger.is_verb),
-            _ => (EventStatus::Occurred, false),
+            (None, Some(_), _) => (EventStatus::Occurred, true),
+            // A verb in the perfect ("التقى", "بحث") says it happened.
+            _ => (EventStatus::Occurred, t.trigger.is_verb && !present_tense),
         };
         let on = date.map(|d| d.start).or(self.published);
 
