@@ -413,3 +413,18 @@ fn a_meeting_told_in_the_perfect_happened_and_stays_apart_from_an_invitation() {
     assert_eq!(statuses, [EventStatus::Occurred, EventStatus::Proposed], "{found:#?}");
     assert_eq!(location(&found[0]).0, "Paris");
 }
+
+#[test]
+fn a_headline_title_is_the_holder_named_in_the_lead_and_the_leaders_are_the_summit() {
+    // "الملك والسيسي": the king and Sisi, two people; the king is the one the lead names.
+    let text = "الملك والسيسي وتبون يعقدون قمة ثلاثية في الجزائر\n\
+                عقد العاهل الأردني الملك عبدالله الثاني والرئيس المصري عبد الفتاح السيسي والرئيس الجزائري عبد المجيد تبون اليوم قمة ثلاثية.\n\
+                واتفق القادة في البيان الختامي على تعزيز التعاون الاقتصادي.";
+    let found = events(text, "2022-11-01");
+    let summit = found.iter().find(|e| e.event_type == EventType::Consult as i32).expect("the summit");
+    assert_eq!(mode(summit), ConsultMode::Multilateral);
+    assert_eq!(actors(summit).len(), 3, "{summit:#?}");
+    assert_eq!(found.iter().filter(|e| e.event_type == EventType::Consult as i32).count(), 1, "{found:#?}");
+    let agreement = found.iter().find(|e| e.event_type == EventType::Agree as i32).expect("the leaders agreed");
+    assert_eq!(actors(agreement), actors(summit));
+}

@@ -124,7 +124,7 @@ impl Builder<'_, '_> {
             for (k, t) in triggers.iter().enumerate() {
                 let prev = if k > 0 { triggers[k - 1].pos + 1 } else { s.first };
                 let next = triggers.get(k + 1).map_or(s.end, |n| n.pos);
-                let drafts = self.frame(t, prev, next, s, statuses[k], out.last());
+                let drafts = self.frame(t, prev, next, s, statuses[k], &out);
                 out.extend(drafts);
             }
         }
@@ -185,7 +185,7 @@ impl Builder<'_, '_> {
     }
 
     /// The events one trigger reports: its frame runs from `prev` (after the previous trigger)
-    /// to `next` within `sentence`; `last` is the event reported just before.
+    /// to `next` within `sentence`; `reported` are the events reported before, in text order.
     fn frame(
         &self,
         t: &TriggerAt,
@@ -193,8 +193,9 @@ impl Builder<'_, '_> {
         next: usize,
         sentence: &Sentence,
         cue_status: Option<EventStatus>,
-        last: Option<&Draft>,
+        reported: &[Draft],
     ) -> Vec<Draft> {
+        let last = reported.last();
         let (sent_first, sent_end) = (sentence.first, sentence.end);
         let a = self.a;
         let pos = t.pos;
@@ -429,6 +430,16 @@ impl Builder<'_, '_> {
             }
             with_dest = sides.clone();
         }
+        // "the leaders": the sides of the last summit (an event of three or more sides).
+        if count_sides(&with_dest) < 3
+            && (sent_first..right).any(|k| a.cue(k, |c| c == Cue::Group))
+            && let Some(summit) = reported.iter().rev().find(|d| count_sides(&d.sides) >= 3)
+        {
+            for side in &summit.sides {
+                add_side(&mut sides, side.clone());
+            }
+            with_dest = sides.clone();
+        }
         let with_follows = (pos + 1..(pos + 4).min(right)).any(|k| a.cue(k, |c| c == Cue::With));
         let honorific = (left..right).any(|k| a.cue(k, |c| c == Cue::Pronoun));
         if count_sides(&with_dest) < 2
@@ -541,7 +552,7 @@ impl Builder<'_, '_> {
                     }),
                 },
                 Actor::Office { office, role, country: None, deputy: false } if (m.first..m.end).any(|k| self.definite(k)) => {
-                    self.last_holder_before(m.first, *office, role, on)
+                    self.named_holder(m.first, *office, role, on)
                 }
                 Actor::Office { .. } => None,
                 Actor::Counterpart { country: Some(c) } => match anchor_office.and_then(|o| self.holder(o, c, on)) {
@@ -578,14 +589,21 @@ impl Builder<'_, '_> {
     }
 
     /// "العاهل" or "سمو الأمير" with no country: the last person named before who held that
-    /// office under that title (an emir is not a president).
-    fn last_holder_before(&self, pos: usize, office: Office, role: &str, on: Option<NaiveDate>) -> Option<Side> {
-        self.mentions_in(pos.saturating_sub(4 * ANTECEDENT_WINDOW), pos).iter().rev().find_map(|m| match m.kind {
+    /// office under that title (an emir is not a president), else the first one named after
+    /// (a headline's "الملك" is named in the lead).
+    fn named_holder(&self, pos: usize, office: Office, role: &str, on: Option<NaiveDate>) -> Option<Side> {
+        let holder = |m: &Mention| match m.kind {
             MentionKind::Actor(Actor::Person(p)) if self.office_of(p, on).is_some_and(|(o, r)| o == office && r == role) => {
                 Some(self.person_side(p, on, CompactString::default()))
             }
             _ => None,
-        })
+        };
+        let window = 4 * ANTECEDENT_WINDOW;
+        self.mentions_in(pos.saturating_sub(window), pos)
+            .iter()
+            .rev()
+            .find_map(holder)
+            .or_else(|| self.mentions_in(pos + 1, (pos + window).min(self.a.tokens.len())).iter().find_map(holder))
     }
 
     /// The nearest person (or titled office holder) named before `pos` whose country is not

@@ -233,10 +233,14 @@ fn title_of(r: &RawMention) -> Option<u32> {
 }
 
 /// The person named right after a title or "نظيره" (only punctuation between), as
-/// (person, first token, end token).
-fn named_after(a: &Analysis<'_>, next: Option<&RawMention>, end: usize) -> Option<(u32, usize, usize)> {
+/// (person, first token, end token). A name joined by "و" is the next item of a list, not
+/// the title's holder ("الملك والسيسي": the king and Sisi), unless the و is its own
+/// ("الرئيس وليد").
+fn named_after(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>, end: usize) -> Option<(u32, usize, usize)> {
     let n = next.filter(|n| punct_gap(a, end, n.first))?;
-    person_of(n).map(|p| (p, n.first, n.end))
+    let p = person_of(n)?;
+    let first = &a.tokens[n.first].norm;
+    (!first.starts_with('و') || kb.is_word_of(p, first)).then_some((p, n.first, n.end))
 }
 
 /// Finds and composes the mentions of an analysed article, in text order.
@@ -287,7 +291,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         former |= a.cue(end, |c| c == Cue::Former);
                         end += 1;
                     }
-                    if let Some((p, first, last)) = named_after(a, raw.get(j + consumed), end) {
+                    if let Some((p, first, last)) = named_after(kb, a, raw.get(j + consumed), end) {
                         (name_span, end, consumed) = ((first, last), last, consumed + 1);
                         MentionKind::Actor(Actor::Person(p))
                     } else if country.is_none() && a.is_name_word(kb, end) && raw.get(j + consumed).is_none_or(|n| n.first != end) {
@@ -320,7 +324,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         Some(t) if a.tokens[r.first].norm.starts_with('و') && out.last().is_some_and(|m| punct_gap(a, m.end, r.first)) => {
                             let title = &kb.titles[t as usize];
                             let country = Some(kb.states[s as usize].code.as_str().into());
-                            if let Some((p, first, last)) = named_after(a, raw.get(j + 1), r.end) {
+                            if let Some((p, first, last)) = named_after(kb, a, raw.get(j + 1), r.end) {
                                 (name_span, end, consumed) = ((first, last), last, consumed + 1);
                                 MentionKind::Actor(Actor::Person(p))
                             } else {
@@ -353,7 +357,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     end = n.end;
                     consumed += 1;
                 }
-                if let Some((p, first, last)) = named_after(a, raw.get(j + consumed), end) {
+                if let Some((p, first, last)) = named_after(kb, a, raw.get(j + consumed), end) {
                     (name_span, end, consumed) = ((first, last), last, consumed + 1);
                     MentionKind::Actor(Actor::Person(p))
                 } else {

@@ -643,6 +643,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "generic" => Cue::Generic,
         "since" => Cue::Since,
         "pair" => Cue::Pair,
+        "group" => Cue::Group,
         "former" => Cue::Former,
         "then" => Cue::AtTheTime,
         "pronoun" => Cue::Pronoun,

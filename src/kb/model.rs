@@ -176,6 +176,7 @@ pub enum Cue {
     Generic,
     Since,
     Pair,
+    Group,
     Former,
     AtTheTime,
     Pronoun,
