@@ -428,3 +428,15 @@ fn a_headline_title_is_the_holder_named_in_the_lead_and_the_leaders_are_the_summ
     let agreement = found.iter().find(|e| e.event_type == EventType::Agree as i32).expect("the leaders agreed");
     assert_eq!(actors(agreement), actors(summit));
 }
+
+#[test]
+fn an_interim_or_acting_title_names_the_person_after_it() {
+    // Without "المؤقت" read as a qualifier, the title of no country would be the prime
+    // minister named before (Sharaf), not the one named after it.
+    let text = "التقى عصام شرف رئيس مجلس الوزراء المصري اليوم وزير الخارجية الفرنسي.\n\
+                وتلتقي كلينتون غدا رئيس الحكومة المؤقتة الباجي قائد السبسي في تونس.";
+    let found = events(text, "2011-03-16");
+    let tunis = found.iter().find(|e| location(e).1 == "TUN").expect("the meeting in Tunis");
+    assert!(actors(tunis).contains(&"person/beji-caid-essebsi".to_string()), "{:?}", actors(tunis));
+    assert!(!actors(tunis).contains(&"person/essam-sharaf".to_string()), "{:?}", actors(tunis));
+}
