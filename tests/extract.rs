@@ -440,3 +440,14 @@ fn an_interim_or_acting_title_names_the_person_after_it() {
     assert!(actors(tunis).contains(&"person/beji-caid-essebsi".to_string()), "{:?}", actors(tunis));
     assert!(!actors(tunis).contains(&"person/essam-sharaf".to_string()), "{:?}", actors(tunis));
 }
+
+#[test]
+fn a_meeting_during_the_visit_takes_the_visits_day_and_place() {
+    let text = "وصل رئيس الوزراء الأردني بشر الخصاونة اليوم الأحد إلى بغداد في زيارة رسمية.\n\
+                ومن المقرر أن يلتقي الخصاونة خلال الزيارة الرئيس العراقي برهم صالح.";
+    let found = events(text, "2021-03-14");
+    let meeting = found.iter().find(|e| actors(e).contains(&"person/barham-salih".to_string())).expect("the meeting with Salih");
+    assert_eq!(status(meeting), EventStatus::Planned);
+    assert_eq!(date(meeting), "2021-03-14");
+    assert_eq!((location(meeting).0.as_str(), mode(meeting)), ("Baghdad", ConsultMode::Visit));
+}

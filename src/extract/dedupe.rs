@@ -1,6 +1,7 @@
 //! One event per happening within an article: the headline, the lead and later paragraphs
-//! usually describe the same meeting. Drafts that agree on type, sides and date merge; an
-//! agreement reached in talks then takes the talks' date and place.
+//! usually describe the same meeting. Drafts that agree on type, sides and date merge; then a
+//! meeting held during a visit takes the visit's date and place, and an agreement reached in
+//! talks the talks'.
 
 use chrono::NaiveDate;
 
@@ -143,6 +144,33 @@ pub fn merge_reports(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Dr
         }
     }
     events
+}
+
+/// A meeting held "during the visit" takes the date and place of the last visit reported
+/// before it that shares one of its sides, and is itself part of that visit.
+pub fn date_and_place_meetings_during_visits(events: &mut [Draft]) {
+    for k in 0..events.len() {
+        if !events[k].during_visit || events[k].event_type != EventType::Consult {
+            continue;
+        }
+        let (before, rest) = events.split_at_mut(k);
+        let e = &mut rest[0];
+        let countries = e.countries();
+        let Some(visit) = before.iter().rev().find(|v| v.mode == ConsultMode::Visit && v.countries().iter().any(|c| countries.contains(c)))
+        else {
+            continue;
+        };
+        if !e.date_explicit {
+            e.date = visit.date;
+            e.date_explicit = visit.date_explicit;
+        }
+        if e.location.is_none() {
+            e.location = visit.location.clone();
+        }
+        if e.mode == ConsultMode::Unspecified {
+            e.mode = ConsultMode::Visit;
+        }
+    }
 }
 
 /// Agreements reached in talks take the talks' date and place: the talks between the same

@@ -58,6 +58,8 @@ pub struct Draft {
     /// Told with a definite noun and no date of its own ("الاجتماع"): it refers back to an
     /// event already reported, however long ago.
     pub refers_back: bool,
+    /// Takes place during a visit already reported ("خلال الزيارة", "أثناء زيارته").
+    pub during_visit: bool,
 }
 
 impl Draft {
@@ -467,6 +469,7 @@ impl Builder<'_, '_> {
             evidence: vec![(sentence, (a.tokens[pos].start, a.tokens[pos].end))],
             named_people: 0,
             refers_back: !t.trigger.is_verb && date.is_none() && self.definite(pos),
+            during_visit: self.during_visit(left.min(pos)..right),
         };
         // A tour is one visit per country; a call "with A, B and C" one call per side.
         let mut groups: Vec<(Vec<Side>, Option<Place>)> = Vec::new();
@@ -582,6 +585,16 @@ impl Builder<'_, '_> {
         let start = self.dates.partition_point(|d| d.first < range.start);
         let end = start + self.dates[start..].partition_point(|d| d.first < range.end);
         &self.dates[start..end]
+    }
+
+    /// Whether tokens `range` say "during the visit" (a sideline word before a definite or
+    /// possessed visit noun: "خلال الزيارة", "أثناء زيارته"), which refers to a visit already
+    /// reported.
+    fn during_visit(&self, range: std::ops::Range<usize>) -> bool {
+        range.into_iter().any(|k| {
+            self.a.trigger(k).is_some_and(|(t, hit)| !t.is_verb && t.takes_destination && (hit.pronoun || self.definite(k)))
+                && (k.saturating_sub(2)..k).any(|j| self.a.cue(j, |c| c == Cue::Sideline))
+        })
     }
 
     fn definite(&self, i: usize) -> bool {

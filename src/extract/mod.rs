@@ -102,6 +102,7 @@ impl Extractor {
         if let Some(dateline) = dateline::dateline(&self.kb, &a) {
             dateline::place_at_dateline(&mut events, &dateline, published);
         }
+        dedupe::date_and_place_meetings_during_visits(&mut events);
         dedupe::date_and_place_agreements(&mut events, published);
         events
     }
