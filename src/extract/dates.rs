@@ -226,7 +226,7 @@ impl Scanner<'_, '_> {
             }
             let dir = self.reldir(i + len);
             let introduced = i > 0
-                && (self.cue(i - 1, |c| matches!(c, Cue::In | Cue::Sideline).then_some(())).is_some()
+                && (self.cue(i - 1, |c| matches!(c, Cue::In | Cue::Sideline | Cue::PartOf).then_some(())).is_some()
                     || self.a.tokens[i - 1].norm.ends_with("شهر"));
             if dir.is_some() || introduced {
                 let d = self.infer_year(month, 1, dir)?;
@@ -382,6 +382,8 @@ mod tests {
         assert_eq!(start("في 12 فيفري", "2025-02-23"), "2025-02-12");
         assert_eq!(start("16-10-2022 | 08:45", "2022-10-16"), "2022-10-16");
         assert_eq!(start("في أيار/مايو 2017", "2019-12-09"), "2017-05");
+        assert_eq!(start("في سوتشي مطلع يوليو/تموز", "2016-08-09"), "2016-07");
+        assert_eq!(start("أواخر سبتمبر الماضي", "2016-08-09"), "2015-09");
         assert_eq!(start("منذ يناير من عام 2020", "2023-05-20"), "2020-01");
         assert_eq!(start("في فبراير من العام الماضي", "2023-05-28"), "2022-02");
         assert_eq!(start("في سبتمبر العام المقبل", "2023-05-28"), "2024-09");

@@ -644,6 +644,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "since" => Cue::Since,
         "pair" => Cue::Pair,
         "group" => Cue::Group,
+        "part" => Cue::PartOf,
         "former" => Cue::Former,
         "then" => Cue::AtTheTime,
         "pronoun" => Cue::Pronoun,

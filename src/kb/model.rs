@@ -177,6 +177,7 @@ pub enum Cue {
     Since,
     Pair,
     Group,
+    PartOf,
     Former,
     AtTheTime,
     Pronoun,
