@@ -451,3 +451,15 @@ fn a_meeting_during_the_visit_takes_the_visits_day_and_place() {
     assert_eq!(date(meeting), "2021-03-14");
     assert_eq!((location(meeting).0.as_str(), mode(meeting)), ("Baghdad", ConsultMode::Visit));
 }
+
+#[test]
+fn the_two_presidents_are_the_last_presidents_who_met_not_their_ministers() {
+    let text = "التقى الرئيس الروسي فلاديمير بوتين نظيره التركي رجب طيب أردوغان اليوم في سان بطرسبورغ.\n\
+                كما التقى وزيرا الخارجية سيرغي لافروف ومولود تشاووش أوغلو في سوتشي مطلع يوليو.\n\
+                ومن المنتظر أن يلتقي الرئيسان مجددا في الصين الشهر المقبل.";
+    let found = events(text, "2016-08-09");
+    let next = found.iter().find(|e| status(e) == EventStatus::Planned).expect("the planned meeting");
+    assert_eq!(actors(next), ["person/recep-tayyip-erdogan", "person/vladimir-putin"]);
+    let ministers = found.iter().find(|e| actors(e).contains(&"person/sergey-lavrov".to_string())).expect("the ministers");
+    assert_eq!(date(ministers), "2016-07");
+}

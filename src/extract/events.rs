@@ -423,9 +423,13 @@ impl Builder<'_, '_> {
         // "the two sides": the sides of the event reported just before.
         // "the two sides" earlier in the sentence are its subject for later triggers too
         // ("وشهد رئيسا الحكومتين في ختام المباحثات توقيع ...").
+        let pair = (sent_first..right).find_map(|k| a.cues(k).find_map(|c| if let Cue::Pair(office) = c { Some(office) } else { None }));
         if count_sides(&with_dest) < 2
-            && (sent_first..right).any(|k| a.cue(k, |c| c == Cue::Pair))
-            && let Some(last) = last
+            && let Some(office) = pair
+            && let Some(last) = match office {
+                Some(office) => reported.iter().rev().find(|d| self.all_hold(d, office, on)),
+                None => last,
+            }
         {
             for side in &last.sides {
                 add_side(&mut sides, side.clone());
@@ -511,6 +515,13 @@ impl Builder<'_, '_> {
                 Draft { mode, sides, location: place, topics, named_people, ..base.clone() }
             })
             .collect()
+    }
+
+    /// Whether an event's sides are people who all held `office` on a day.
+    fn all_hold(&self, d: &Draft, office: Office, on: Option<NaiveDate>) -> bool {
+        let people: Vec<u32> =
+            d.sides.iter().filter_map(|s| if let Who::Person { person, .. } = s.who { Some(person) } else { None }).collect();
+        people.len() >= 2 && people.iter().all(|&p| self.office_of(p, on).is_some_and(|(o, _)| o == office))
     }
 
     /// The office a person held on a day.

@@ -175,7 +175,8 @@ pub enum Cue {
     Deputy,
     Generic,
     Since,
-    Pair,
+    /// "The two sides"; with the office both hold when the word names it ("الرئيسان").
+    Pair(Option<Office>),
     Group,
     PartOf,
     Former,
