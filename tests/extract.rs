@@ -463,3 +463,13 @@ fn the_two_presidents_are_the_last_presidents_who_met_not_their_ministers() {
     let ministers = found.iter().find(|e| actors(e).contains(&"person/sergey-lavrov".to_string())).expect("the ministers");
     assert_eq!(date(ministers), "2016-07");
 }
+
+#[test]
+fn the_two_sides_do_not_reach_across_a_clause_into_the_next_host() {
+    let text = "ويتوجه المستشار الألماني أولاف شولتس الأحد إلى الإمارات حيث يلتقي الرئيس محمد بن زايد، \
+                ومن المتوقع أن يوقع البلدان اتفاقا، قبل أن ينتقل إلى الدوحة للقاء أمير قطر تميم بن حمد.";
+    for e in events(text, "2022-09-24") {
+        let a = actors(&e);
+        assert!(!(a.contains(&"person/tamim-bin-hamad".to_string()) && a.contains(&"person/mohamed-bin-zayed".to_string())), "{a:?}");
+    }
+}

@@ -199,6 +199,7 @@ impl Builder<'_, '_> {
     ) -> Vec<Draft> {
         let last = reported.last();
         let (sent_first, sent_end) = (sentence.first, sentence.end);
+        let sentence_span = (self.a.tokens[sent_first].start, self.a.tokens[sent_end - 1].end);
         let a = self.a;
         let pos = t.pos;
         // Past negation right before the trigger: it did not happen, and nothing was planned.
@@ -423,7 +424,10 @@ impl Builder<'_, '_> {
         // "the two sides": the sides of the event reported just before.
         // "the two sides" earlier in the sentence are its subject for later triggers too
         // ("وشهد رئيسا الحكومتين في ختام المباحثات توقيع ...").
-        let pair = (sent_first..right).find_map(|k| a.cues(k).find_map(|c| if let Cue::Pair(office) = c { Some(office) } else { None }));
+        // Not across a clause boundary ("يوقع البلدان اتفاقا، قبل أن ينتقل ... للقاء").
+        let pair = (sent_first..right)
+            .filter(|&k| k >= left || !(k..left).any(|j| a.cue(j, |c| matches!(c, Cue::Complementizer | Cue::Clause))))
+            .find_map(|k| a.cues(k).find_map(|c| if let Cue::Pair(office) = c { Some(office) } else { None }));
         if count_sides(&with_dest) < 2
             && let Some(office) = pair
             && let Some(last) = match office {
@@ -450,7 +454,7 @@ impl Builder<'_, '_> {
         let honorific = (left..right).any(|k| a.cue(k, |c| c == Cue::Pronoun));
         if count_sides(&with_dest) < 2
             && (t.trigger.is_verb || t.pronoun || with_follows || honorific)
-            && let Some(side) = self.antecedent(pos, &with_dest, on)
+            && let Some(side) = self.sentence_subject(reported, sentence_span, &with_dest).or_else(|| self.antecedent(pos, &with_dest, on))
         {
             sides.insert(0, side);
         }
@@ -458,7 +462,6 @@ impl Builder<'_, '_> {
         let phone = t.trigger.mode == ConsultMode::Phone
             || (pos.saturating_sub(3).max(left)..right).any(|k| a.cue(k, |c| c == Cue::Phone) || a.tokens[k].norm.starts_with("هاتفي"));
         let split = phone || (pos..right).any(|k| a.cue(k, |c| c == Cue::With));
-        let sentence = (a.tokens[sent_first].start, a.tokens[sent_end - 1].end);
         let base = Draft {
             event_type: t.trigger.event_type,
             cameo: if status == EventStatus::Planned && t.trigger.event_type == EventType::Consult { 36 } else { t.trigger.cameo },
@@ -470,7 +473,7 @@ impl Builder<'_, '_> {
             date_explicit: date.is_some(),
             location: None,
             topics: Vec::new(),
-            evidence: vec![(sentence, (a.tokens[pos].start, a.tokens[pos].end))],
+            evidence: vec![(sentence_span, (a.tokens[pos].start, a.tokens[pos].end))],
             named_people: 0,
             refers_back: !t.trigger.is_verb && date.is_none() && self.definite(pos),
             during_visit: self.during_visit(left.min(pos)..right),
@@ -628,6 +631,16 @@ impl Builder<'_, '_> {
             .rev()
             .find_map(holder)
             .or_else(|| self.mentions_in(pos + 1, (pos + window).min(self.a.tokens.len())).iter().find_map(holder))
+    }
+
+    /// The subject a sentence already gave an earlier verb, for a later one that leaves it
+    /// understood ("ويتوجه المستشار إلى الإمارات حيث يلتقي ... قبل أن ينتقل إلى الدوحة للقاء
+    /// أمير قطر": the chancellor travels on, not the host he met): the first side of the
+    /// sentence's last event, when it is a person whose country is not yet a side.
+    fn sentence_subject(&self, reported: &[Draft], sentence: (usize, usize), sides: &[Side]) -> Option<Side> {
+        let last = reported.last().filter(|d| d.evidence[0].0 == sentence)?;
+        let subject = last.sides.first().filter(|s| matches!(s.who, Who::Person { .. }))?;
+        (!sides.iter().any(|s| s.country == subject.country)).then(|| subject.clone())
     }
 
     /// The nearest person (or titled office holder) named before `pos` whose country is not
