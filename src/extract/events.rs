@@ -425,7 +425,8 @@ impl Builder<'_, '_> {
         // "the two sides" earlier in the sentence are its subject for later triggers too
         // ("وشهد رئيسا الحكومتين في ختام المباحثات توقيع ...").
         // Not across a clause boundary ("يوقع البلدان اتفاقا، قبل أن ينتقل ... للقاء").
-        let clause_start = (sent_first..left).rev().find(|&j| a.cue(j, |c| matches!(c, Cue::Complementizer | Cue::Clause))).map_or(sent_first, |j| j + 1);
+        let clause_start =
+            (sent_first..left).rev().find(|&j| a.cue(j, |c| matches!(c, Cue::Complementizer | Cue::Clause))).map_or(sent_first, |j| j + 1);
         let pair = (clause_start..right).find_map(|k| a.cues(k).find_map(|c| if let Cue::Pair(office) = c { Some(office) } else { None }));
         if count_sides(&with_dest) < 2
             && let Some(office) = pair
