@@ -28,13 +28,19 @@ impl<'a> Analysis<'a> {
         let form_of: Vec<u32> = tokens.iter().map(|t| forms.form_of(kb, t)).collect();
         let forms: &FormCache = forms;
         let keys = |k: usize| form_of.get(k).map_or(&[][..], |&f| forms.keys(f));
-        let phrases = (0..tokens.len()).map(|i| kb.phrase_at(keys, i)).collect();
+        let phrases =
+            (0..tokens.len()).map(|i| if forms.opens_lexicon_phrase(form_of[i]) { kb.phrase_at(keys, i) } else { None }).collect();
         Analysis { text, tokens, sentences, phrases, form_of, forms }
     }
 
     /// Token `i`'s keys for the knowledge base's matchers (none past the end).
     pub fn keys(&self, i: usize) -> &[u32] {
         self.form_of.get(i).map_or(&[], |&f| self.forms.keys(f))
+    }
+
+    /// Whether token `i` may begin an entity phrase or a name.
+    pub fn opens_phrase(&self, i: usize) -> bool {
+        self.form_of.get(i).is_some_and(|&f| self.forms.opens_phrase(f))
     }
 
     /// What the lexicon says token `i` is (nothing past the end).

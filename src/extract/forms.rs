@@ -46,6 +46,10 @@ struct Form {
     keys: Range<u32>,
     /// Lexicon words.
     words: Range<u32>,
+    /// Whether it may begin an entity phrase or a name (`Kb::opens_phrase`).
+    opens_phrase: bool,
+    /// Whether it may begin a lexicon phrase (`Kb::opens_lexicon_phrase`).
+    opens_lexicon_phrase: bool,
     /// The preposition written on the word, once asked.
     preposition: OnceCell<Option<char>>,
 }
@@ -91,8 +95,11 @@ impl FormCache {
         let form = self.forms.len() as u32;
         let (keys_start, words_start) = (self.keys.len() as u32, self.hits.len() as u32);
         kb.analyse_token(token, &mut self.scratch, &mut self.keys, &mut self.hits);
+        let keys = keys_start..self.keys.len() as u32;
         self.forms.push(Form {
-            keys: keys_start..self.keys.len() as u32,
+            opens_phrase: kb.opens_phrase(slice(&self.keys, &keys)),
+            opens_lexicon_phrase: kb.opens_lexicon_phrase(slice(&self.keys, &keys)),
+            keys,
             words: words_start..self.hits.len() as u32,
             preposition: OnceCell::new(),
         });
@@ -103,6 +110,16 @@ impl FormCache {
     /// Form `form`'s keys for the knowledge base's matchers.
     pub(super) fn keys(&self, form: u32) -> &[u32] {
         slice(&self.keys, &self.forms[form as usize].keys)
+    }
+
+    /// Whether form `form` may begin an entity phrase or a name.
+    pub(super) fn opens_phrase(&self, form: u32) -> bool {
+        self.forms[form as usize].opens_phrase
+    }
+
+    /// Whether form `form` may begin a lexicon phrase.
+    pub(super) fn opens_lexicon_phrase(&self, form: u32) -> bool {
+        self.forms[form as usize].opens_lexicon_phrase
     }
 
     /// What the lexicon says form `form` is.

@@ -95,7 +95,8 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         }
         // A one-word name found by its skeleton must be a plausible spelling of it; the closest
         // spelling comes first (الكاظمي is Kadhimi before it is Koizumi).
-        let name = kb.name_at(|k| a.keys(k), i).and_then(|mut n| {
+        let opens = a.opens_phrase(i);
+        let name = opens.then(|| kb.name_at(|k| a.keys(k), i)).flatten().and_then(|mut n| {
             if n.len == 1 {
                 // The word before, when it is a name word no mention took (a given name).
                 let given_before = i > 0 && out.last().is_none_or(|m: &RawMention| m.end < i) && a.is_name_word(kb, i - 1);
@@ -118,7 +119,7 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
             }
             (!n.entities.is_empty()).then_some(n)
         });
-        let entity = kb.entity_at(|k| a.keys(k), i);
+        let entity = opens.then(|| kb.entity_at(|k| a.keys(k), i)).flatten();
         // A state, adjective, place or title found letter for letter beats a name of the same
         // length found by its skeleton ("العراقي" is Iraqi, not عراقجي).
         let chosen = match (name, entity) {

@@ -108,11 +108,10 @@ impl PhraseIndex {
     pub fn longest_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize, min_len: usize) -> Option<Match> {
         let mut best: Option<Match> = None;
         for cand in keys(i) {
-            let cand = *cand as usize;
-            if self.starts.get(cand / 64).is_none_or(|bits| bits & (1 << (cand % 64)) == 0) {
+            if !self.starts(*cand) {
                 continue;
             }
-            let entries = &self.by_first[cand];
+            let entries = &self.by_first[*cand as usize];
             for (rest, entity) in entries {
                 let len = 1 + rest.len();
                 if len < min_len
@@ -132,6 +131,12 @@ impl PhraseIndex {
             }
         }
         best
+    }
+
+    /// Whether some phrase begins with this key id.
+    pub fn starts(&self, key: u32) -> bool {
+        let key = key as usize;
+        self.starts.get(key / 64).is_some_and(|bits| bits & (1 << (key % 64)) != 0)
     }
 
     /// Whether some phrase of two or more words begins with this key id.

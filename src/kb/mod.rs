@@ -398,6 +398,12 @@ impl Kb {
         entity(form) || entity(key) || self.vocabulary.skeleton(&skeleton(key)).is_some_and(|id| self.names.uses(id))
     }
 
+    /// Whether a token with these keys may begin an entity phrase or a name: most words do
+    /// not, and `entity_at` and `name_at` need not look at them.
+    pub fn opens_phrase(&self, keys: &[u32]) -> bool {
+        keys.iter().any(|&key| self.entities.starts(key) || self.names.starts(key))
+    }
+
     /// The entity phrase (state, adjective, place, organisation, title) starting at token `i`,
     /// given each token's entity keys.
     pub fn entity_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<Match> {
@@ -454,6 +460,11 @@ impl Kb {
     }
 
     /// A lexicon phrase of two or more words starting at token `i`, given each token's keys.
+    /// Whether a token with these keys may begin a lexicon phrase (`phrase_at`).
+    pub fn opens_lexicon_phrase(&self, keys: &[u32]) -> bool {
+        keys.iter().any(|&key| self.words_exact.starts(key))
+    }
+
     pub fn phrase_at<'k>(&self, keys: impl Fn(usize) -> &'k [u32], i: usize) -> Option<(usize, Vec<Word>)> {
         let m = self.words_exact.longest_at(keys, i, 2)?;
         let words = m
