@@ -11,15 +11,12 @@ use crate::proto::{ConsultMode, EventStatus, EventType};
 use crate::text::TokenKind;
 
 use super::analysis::Analysis;
+use super::dedupe::RECENT_DAYS;
 use super::events::{Draft, Place};
 
 /// The dateline is looked for at the start of the article's first lines (the headline, the
 /// dateline line, the lead).
 const DATELINE_LINES: usize = 3;
-
-/// How long before publication a visit may be and still be placed at the dateline when the
-/// dateline is not its country's capital.
-const RECENT_DAYS: i64 = 7;
 
 /// Where a report is filed from.
 #[derive(Debug, Clone)]

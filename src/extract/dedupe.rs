@@ -41,9 +41,9 @@ fn same_sides(a: &Draft, b: &Draft, latest: bool) -> bool {
     })
 }
 
-/// How long before the dateline an explicitly dated event may still be the news of the day
-/// that an undated report refers to.
-const RECENT_DAYS: i64 = 7;
+/// How long before publication an explicitly dated event may still be the news of the day
+/// (that an undated report refers to, that took place where the report is filed).
+pub const RECENT_DAYS: i64 = 7;
 
 fn dates_agree(a: &Draft, b: &Draft, published: Option<NaiveDate>) -> bool {
     match (a.date.filter(|_| a.date_explicit), b.date.filter(|_| b.date_explicit)) {

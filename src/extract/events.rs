@@ -421,31 +421,26 @@ impl Builder<'_, '_> {
             with_dest = sides.clone();
             host(&mut with_dest, first_dest);
         }
-        // "the two sides": the sides of the event reported just before.
-        // "the two sides" earlier in the sentence are its subject for later triggers too
-        // ("وشهد رئيسا الحكومتين في ختام المباحثات توقيع ...").
-        // Not across a clause boundary ("يوقع البلدان اتفاقا، قبل أن ينتقل ... للقاء").
+        // Sides named by reference to an event reported before, by a word of the sentence up to
+        // the frame's end ("وشهد رئيسا الحكومتين في ختام المباحثات توقيع ..."):
+        // - "the two sides": the event just before; "the two presidents": the last event whose
+        //   people both hold that office. Not across a clause boundary ("يوقع البلدان اتفاقا،
+        //   قبل أن ينتقل ... للقاء"): another clause's pair is its own;
+        // - "the leaders": the last summit (an event of three or more sides), whichever clause
+        //   names them ("بمشاركة القادة الثلاثة، فيما احتضنت القاهرة القمة الأولى").
         let clause_start =
             (sent_first..left).rev().find(|&j| a.cue(j, |c| matches!(c, Cue::Complementizer | Cue::Clause))).map_or(sent_first, |j| j + 1);
-        let pair = (clause_start..right).find_map(|k| a.cues(k).find_map(|c| if let Cue::Pair(office) = c { Some(office) } else { None }));
-        if count_sides(&with_dest) < 2
-            && let Some(office) = pair
-            && let Some(last) = match office {
-                Some(office) => reported.iter().rev().find(|d| self.all_hold(d, office, on)),
-                None => last,
+        let cue_in = |from: usize, wanted: fn(Cue) -> bool| (from..right).find_map(|k| a.cues(k).find(|&c| wanted(c)));
+        let referred = match (cue_in(clause_start, |c| matches!(c, Cue::Pair(_))), cue_in(sent_first, |c| c == Cue::Group)) {
+            (Some(Cue::Pair(Some(office))), _) if count_sides(&with_dest) < 2 => {
+                reported.iter().rev().find(|d| self.all_hold(d, office, on))
             }
-        {
-            for side in &last.sides {
-                add_side(&mut sides, side.clone());
-            }
-            with_dest = sides.clone();
-        }
-        // "the leaders": the sides of the last summit (an event of three or more sides).
-        if count_sides(&with_dest) < 3
-            && (sent_first..right).any(|k| a.cue(k, |c| c == Cue::Group))
-            && let Some(summit) = reported.iter().rev().find(|d| count_sides(&d.sides) >= 3)
-        {
-            for side in &summit.sides {
+            (Some(Cue::Pair(None)), _) if count_sides(&with_dest) < 2 => last,
+            (_, Some(_)) if count_sides(&with_dest) < 3 => reported.iter().rev().find(|d| count_sides(&d.sides) >= 3),
+            _ => None,
+        };
+        if let Some(earlier) = referred {
+            for side in &earlier.sides {
                 add_side(&mut sides, side.clone());
             }
             with_dest = sides.clone();
@@ -522,9 +517,8 @@ impl Builder<'_, '_> {
 
     /// Whether an event's sides are people who all held `office` on a day.
     fn all_hold(&self, d: &Draft, office: Office, on: Option<NaiveDate>) -> bool {
-        let people: Vec<u32> =
-            d.sides.iter().filter_map(|s| if let Who::Person { person, .. } = s.who { Some(person) } else { None }).collect();
-        people.len() >= 2 && people.iter().all(|&p| self.office_of(p, on).is_some_and(|(o, _)| o == office))
+        let mut people = d.sides.iter().filter_map(|s| if let Who::Person { person, .. } = s.who { Some(person) } else { None });
+        people.clone().count() >= 2 && people.all(|p| self.office_of(p, on).is_some_and(|(o, _)| o == office))
     }
 
     /// The office a person held on a day.

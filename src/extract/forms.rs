@@ -36,7 +36,7 @@ pub struct FormCache {
     /// A buffer for the analysis of a new form.
     scratch: String,
     /// (form, person) → how far the form is from a spelling of the person's one-word names.
-    spellings: RefCell<FxHashMap<(u32, u32), Option<u8>>>,
+    spellings: RefCell<FxHashMap<(u32, u32), Option<usize>>>,
 }
 
 /// What one distinct form offers: ranges into the cache's `keys` and `hits`.
@@ -135,11 +135,10 @@ impl FormCache {
     /// How far form `form` is from a spelling of `person`, computed by `compute` the first time.
     pub(super) fn spelling_distance(&self, form: u32, person: u32, compute: impl FnOnce() -> Option<usize>) -> Option<usize> {
         if let Some(&known) = self.spellings.borrow().get(&(form, person)) {
-            return known.map(usize::from);
+            return known;
         }
-        // Distances are at most two edits (`Kb::spelling_distance`).
-        let distance = compute().map(|d| d.min(usize::from(u8::MAX)) as u8);
+        let distance = compute();
         self.spellings.borrow_mut().insert((form, person), distance);
-        distance.map(usize::from)
+        distance
     }
 }
