@@ -1,13 +1,18 @@
 //! Merge benchmark: a synthetic store of a million events (persons of 150 states, skewed so a
 //! few states appear in most events, dated over ten years) in the candidate index, then the time
 //! to merge each of 20,000 new reports (half another report of a stored event, half new); then
-//! the time to fold one event from 100 and from 1,000 reports (the writer refolds an event at
-//! each new report). `cargo bench --bench merge [-- EVENTS]`.
+//! the time to fold one event from 100 and from 1,000 reports (when its tally is not in memory),
+//! and to add one report to the tally of such an event (what the writer does at each update).
+//! `cargo bench --bench merge [-- EVENTS]`.
 
 use std::time::Instant;
 
+/// The allocator of the `rasad` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use rasad::{
-    merge::{EventIds, Identity, MemoryStore, MergeConfig, Merger, Report, fold},
+    merge::{EventIds, Identity, MemoryStore, MergeConfig, Merger, Report, Tally, fold},
     proto::{ActorKind, Article, ConsultMode, DatePrecision, Event, EventDate, EventStatus, EventType, ExtractResponse, Participant},
 };
 
@@ -63,7 +68,7 @@ fn main() {
         let report = Report { article_id: format!("s{n}"), event: Some(event(&mut rng)), ..Default::default() };
         merger.file(n, &report);
         stored.push(report.event.clone().unwrap());
-        store.reports.insert(n, vec![report].into());
+        store.reports.insert(n, vec![report]);
     }
     eprintln!("{events} stored events indexed in {:.1?} ({} buckets)", started.elapsed(), merger.index().buckets());
 
@@ -107,5 +112,20 @@ fn main() {
             std::hint::black_box(fold(1, &reports));
         }
         println!("fold of one event from {size} reports: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / rounds as f64);
+        let (last, earlier) = reports.split_last().expect("reports");
+        let tally = Tally::of_reports(earlier);
+        let mut elapsed = std::time::Duration::ZERO;
+        for _ in 0..rounds {
+            let mut more = tally.clone();
+            let t = Instant::now();
+            more.add(last);
+            std::hint::black_box(more.event(1));
+            elapsed += t.elapsed();
+        }
+        println!(
+            "one report added to the tally of {} and the event folded: {:.1} µs",
+            size - 1,
+            elapsed.as_secs_f64() * 1e6 / rounds as f64
+        );
     }
 }

@@ -2,19 +2,31 @@
 //! events do not depend on the order articles arrive in. Reports are read in publication order
 //! (then article id), which is what "a later report corrects an earlier one" means.
 //!
+//! The fold keeps a [`Tally`] of the reports: per field value, the articles that support it and
+//! the first report (in publication order) that gave it; per report, only its place in that
+//! order and its status. A tally takes a report (or another tally) in any order and gives the
+//! same event, so a stored event with hundreds of reports is updated by adding one report to its
+//! tally, not by reading them all again.
+//!
 //! The article lists of the folded event are cut at [`LISTED_ARTICLES`] (the counts stay whole),
 //! so an event reported by thousands of articles is still a small record and a small update.
+//! Counting assumes what merging guarantees: an event has at most one report per article.
 
 use std::{
-    collections::BTreeMap,
-    hash::{Hash, Hasher},
+    collections::{BTreeMap, hash_map::Entry},
+    hash::Hash,
+    sync::Arc,
 };
 
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use compact_str::CompactString;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Report, compare::location_name};
 use crate::{
-    proto::{ActorKind, DatePrecision, Event, EventDate, EventStatus, FieldConflict, Provenance},
+    proto::{
+        ActorKind, ConsultMode, DatePrecision, Event, EventDate, EventStatus, Evidence, FieldConflict, Location, Participant, Provenance,
+        Topic,
+    },
     store,
 };
 
@@ -23,130 +35,372 @@ pub const LISTED_ARTICLES: usize = 8;
 
 /// The stored event `number` as its reports tell it.
 pub fn fold<'r>(number: u64, reports: impl IntoIterator<Item = &'r Report>) -> Event {
-    let mut ordered: Vec<&Report> = reports.into_iter().collect();
-    ordered.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    let events: Vec<(&str, &Event)> = ordered.iter().filter_map(|r| Some((r.article_id.as_str(), r.event.as_ref()?))).collect();
-    let Some(&(_, first)) = events.first() else {
-        return Event { id: store::event_id(number), ..Default::default() };
-    };
+    Tally::of_reports(reports).event(number)
+}
 
-    let status = progress(events.iter().map(|(_, e)| e.status()));
-    let typical = events.iter().rev().find(|(_, e)| e.status() == status).map_or(first, |(_, e)| e);
-    let mut provenance = ProvenanceMap::default();
-    let mut conflicts = Vec::new();
+/// Where a report stands in publication order: day, article, position in the article.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct OrderKey {
+    published: CompactString,
+    article: CompactString,
+    index: u32,
+}
 
-    // Each report's date as text, computed once.
-    let date_texts: Vec<Option<String>> = events.iter().map(|(_, e)| e.date.as_ref().map(date_text)).collect();
-    for ((article, e), date) in events.iter().zip(&date_texts) {
-        provenance.support("status", e.status().as_str_name(), article);
-        if let Some(d) = date {
-            provenance.support("date", d, article);
+/// An [`OrderKey`] shared by everything one report gave.
+type Key = Arc<OrderKey>;
+
+/// A summary of some reports that the summary of other reports can be folded into.
+trait Absorb {
+    fn absorb(&mut self, other: Self);
+}
+
+/// Folds `value` into what `map` holds for `k`.
+fn offer<K: Hash + Eq, V: Absorb>(map: &mut FxHashMap<K, V>, k: K, value: V) {
+    match map.entry(k) {
+        Entry::Occupied(mut mine) => mine.get_mut().absorb(value),
+        Entry::Vacant(slot) => {
+            slot.insert(value);
         }
-        if let Some(l) = e.location.as_ref().filter(|l| !location_name(l).is_empty()) {
-            provenance.support("location", location_name(l), article);
+    }
+}
+
+/// A value given by several reports: the one the earliest report (in publication order) gave.
+#[derive(Clone)]
+struct Earliest<T> {
+    key: Key,
+    value: T,
+}
+
+impl<T> Earliest<T> {
+    fn new(key: &Key, value: T) -> Earliest<T> {
+        Earliest { key: key.clone(), value }
+    }
+}
+
+impl<T> Absorb for Earliest<T> {
+    fn absorb(&mut self, other: Earliest<T>) {
+        if other.key < self.key {
+            *self = other;
         }
+    }
+}
+
+/// The first [`LISTED_ARTICLES`] articles in publication order.
+#[derive(Clone, Default)]
+struct FirstArticles(Vec<Key>);
+
+impl Absorb for FirstArticles {
+    fn absorb(&mut self, other: FirstArticles) {
+        self.0.extend(other.0);
+        self.0.sort_unstable();
+        self.0.dedup_by(|a, b| a.article == b.article);
+        self.0.truncate(LISTED_ARTICLES);
+    }
+}
+
+/// What one report contributes to the status and to the event's type.
+#[derive(Clone)]
+struct Step {
+    status: EventStatus,
+    event_type: i32,
+    cameo_code: CompactString,
+}
+
+/// The articles supporting one (field, value): how many, and the first of them.
+#[derive(Clone)]
+struct Support {
+    articles: u32,
+    first: FirstArticles,
+}
+
+impl Absorb for Support {
+    fn absorb(&mut self, other: Support) {
+        self.articles += other.articles;
+        self.first.absorb(other.first);
+    }
+}
+
+/// The best report of a date (as text): explicit before the publication day, then the finer
+/// precision, then the earliest.
+#[derive(Clone)]
+struct DateChoice {
+    rank: (bool, u8),
+    best: Earliest<EventDate>,
+    /// Whether some report gives this date explicitly, to the day.
+    explicit_day: bool,
+}
+
+impl Absorb for DateChoice {
+    fn absorb(&mut self, other: DateChoice) {
+        self.explicit_day |= other.explicit_day;
+        if (other.rank, &other.best.key) < (self.rank, &self.best.key) {
+            self.rank = other.rank;
+            self.best = other.best;
+        }
+    }
+}
+
+/// The best report of a place (as compared): one that names it before a bare country, then the
+/// earliest.
+#[derive(Clone)]
+struct PlaceChoice {
+    unnamed: bool,
+    best: Earliest<Location>,
+}
+
+impl Absorb for PlaceChoice {
+    fn absorb(&mut self, other: PlaceChoice) {
+        if (other.unnamed, &other.best.key) < (self.unnamed, &self.best.key) {
+            *self = other;
+        }
+    }
+}
+
+/// The reports of one event, summed up as much as its fold needs.
+#[derive(Clone, Default)]
+pub struct Tally {
+    /// One step per report with an event, in publication order.
+    steps: BTreeMap<Key, Step>,
+    /// The evidence of the first report.
+    evidence: Option<Earliest<Vec<Evidence>>>,
+    confidence: f32,
+    /// Supporting articles per (field, value).
+    support: FxHashMap<(&'static str, CompactString), Support>,
+    dates: FxHashMap<String, DateChoice>,
+    places: FxHashMap<String, PlaceChoice>,
+    participants: FxHashMap<String, Earliest<Participant>>,
+    topics: FxHashMap<String, Earliest<Topic>>,
+    first_articles: FirstArticles,
+    articles: FxHashSet<CompactString>,
+    sources: FxHashSet<CompactString>,
+}
+
+impl Tally {
+    /// The tally of `reports`.
+    pub fn of_reports<'r>(reports: impl IntoIterator<Item = &'r Report>) -> Tally {
+        let mut tally = Tally::default();
+        for report in reports {
+            tally.add(report);
+        }
+        tally
+    }
+
+    /// Adds one more report.
+    pub fn add(&mut self, report: &Report) {
+        let key = Arc::new(OrderKey {
+            published: report.published.as_str().into(),
+            article: report.article_id.as_str().into(),
+            index: report.index,
+        });
+        self.articles.insert(report.article_id.as_str().into());
+        if !report.source.is_empty() {
+            self.sources.insert(report.source.as_str().into());
+        }
+        self.first_articles.absorb(FirstArticles(vec![key.clone()]));
+        let Some(e) = &report.event else {
+            return;
+        };
+        let step = Step { status: e.status(), event_type: e.event_type, cameo_code: e.cameo_code.as_str().into() };
+        self.steps.insert(key.clone(), step);
+        self.absorb_evidence(Earliest::new(&key, e.evidence.clone()));
+        self.confidence = self.confidence.max(e.confidence);
+        let mut support = |field, value: &str| {
+            offer(&mut self.support, (field, value.into()), Support { articles: 1, first: FirstArticles(vec![key.clone()]) });
+        };
+        support("status", e.status().as_str_name());
         if e.mode != 0 {
-            provenance.support("mode", e.mode().as_str_name(), article);
+            support("mode", e.mode().as_str_name());
         }
-        for p in &e.participants {
-            provenance.support("participants", &p.actor_id, article);
+        let location = e.location.as_ref().filter(|l| !location_name(l).is_empty());
+        if let Some(l) = location {
+            support("location", location_name(l));
         }
-    }
-
-    // Status: a report that it happened and one that it was called off or denied disagree.
-    let said = |s: EventStatus| events.iter().any(|(_, e)| e.status() == s);
-    if said(EventStatus::Occurred) && (said(EventStatus::Cancelled) || said(EventStatus::Negated)) {
-        let final_words: Vec<String> =
-            [EventStatus::Occurred, EventStatus::Cancelled, EventStatus::Negated].iter().map(|s| s.as_str_name().to_string()).collect();
-        conflicts.push(conflict_among(&provenance, "status", status.as_str_name(), &final_words));
-    }
-
-    // Date: an explicit date beats the publication day, a finer precision a coarser one, then
-    // the date more articles give.
-    let dated = || events.iter().zip(&date_texts).filter_map(|((_, e), text)| Some((e.date.as_ref()?, text.as_deref()?)));
-    let date = dated()
-        .min_by_key(|&(d, text)| (d.from_publication, precision_rank(d.precision()), -provenance.count("date", text), text))
-        .map(|(d, _)| d.clone());
-    let explicit_days: Vec<String> =
-        dated().filter(|(d, _)| !d.from_publication && d.precision() == DatePrecision::Day).map(|(_, text)| text.to_string()).collect();
-    if let Some(d) = &date
-        && explicit_days.iter().any(|x| *x != date_text(d))
-    {
-        conflicts.push(conflict_among(&provenance, "date", &date_text(d), &explicit_days));
-    }
-
-    // Place: a named place beats a bare country, then the one more articles give.
-    let location = events
-        .iter()
-        .filter_map(|(_, e)| e.location.as_ref())
-        .filter(|l| !location_name(l).is_empty())
-        .min_by_key(|l| (l.name_en.is_empty(), -provenance.count("location", location_name(l)), location_name(l).to_string()))
-        .cloned();
-    if let Some(l) = &location
-        && provenance.values("location").len() > 1
-    {
-        conflicts.push(conflict(&provenance, "location", location_name(l)));
-    }
-
-    let mode = events
-        .iter()
-        .filter(|(_, e)| e.mode != 0)
-        .min_by_key(|(_, e)| (-provenance.count("mode", e.mode().as_str_name()), e.mode))
-        .map(|(_, e)| e.mode());
-    if let Some(m) = mode
-        && provenance.values("mode").len() > 1
-    {
-        conflicts.push(conflict(&provenance, "mode", m.as_str_name()));
-    }
-
-    // Participants and topics accumulate; a state drops out when one of its people is named.
-    let mut participants: BTreeMap<&str, _> = BTreeMap::new();
-    for (_, e) in &events {
-        for p in &e.participants {
-            participants.entry(p.actor_id.as_str()).or_insert_with(|| p.clone());
+        let date = e.date.as_ref().map(|d| (d, date_text(d)));
+        if let Some((_, text)) = &date {
+            support("date", text);
         }
-    }
-    let person_countries: Vec<String> =
-        participants.values().filter(|p| p.kind() == ActorKind::Person).map(|p| p.country.clone()).collect();
-    let participants =
-        participants.into_values().filter(|p| p.kind() != ActorKind::State || !person_countries.contains(&p.country)).collect();
-    let mut topics: BTreeMap<&str, _> = BTreeMap::new();
-    for (_, e) in &events {
-        for t in &e.topics {
-            topics.entry(t.name_en.as_str()).or_insert_with(|| t.clone());
+        for (i, p) in e.participants.iter().enumerate() {
+            // An actor named twice in one report is one article's support, and its first mention.
+            if !e.participants[..i].iter().any(|q| q.actor_id == p.actor_id) {
+                support("participants", &p.actor_id);
+                offer(&mut self.participants, p.actor_id.clone(), Earliest::new(&key, p.clone()));
+            }
+        }
+        if let Some((d, text)) = date {
+            let explicit_day = !d.from_publication && d.precision() == DatePrecision::Day;
+            let rank = (d.from_publication, precision_rank(d.precision()));
+            offer(&mut self.dates, text, DateChoice { rank, best: Earliest::new(&key, d.clone()), explicit_day });
+        }
+        if let Some(l) = location {
+            let choice = PlaceChoice { unnamed: l.name_en.is_empty(), best: Earliest::new(&key, l.clone()) };
+            offer(&mut self.places, location_name(l).to_string(), choice);
+        }
+        for (i, t) in e.topics.iter().enumerate() {
+            if !e.topics[..i].iter().any(|u| u.name_en == t.name_en) {
+                offer(&mut self.topics, t.name_en.clone(), Earliest::new(&key, t.clone()));
+            }
         }
     }
 
-    let mut article_ids: Vec<String> = Vec::new();
-    let mut seen_articles: FxHashSet<&str> = FxHashSet::default();
-    let mut sources: FxHashSet<&str> = FxHashSet::default();
-    for r in &ordered {
-        if seen_articles.insert(&r.article_id) && article_ids.len() < LISTED_ARTICLES {
-            article_ids.push(r.article_id.clone());
+    /// Adds the reports of another event (from other articles).
+    pub fn absorb(&mut self, other: Tally) {
+        self.steps.extend(other.steps);
+        if let Some(evidence) = other.evidence {
+            self.absorb_evidence(evidence);
         }
-        if !r.source.is_empty() {
-            sources.insert(&r.source);
+        self.confidence = self.confidence.max(other.confidence);
+        for (k, v) in other.support {
+            offer(&mut self.support, k, v);
+        }
+        for (k, v) in other.dates {
+            offer(&mut self.dates, k, v);
+        }
+        for (k, v) in other.places {
+            offer(&mut self.places, k, v);
+        }
+        for (k, v) in other.participants {
+            offer(&mut self.participants, k, v);
+        }
+        for (k, v) in other.topics {
+            offer(&mut self.topics, k, v);
+        }
+        self.first_articles.absorb(other.first_articles);
+        self.articles.extend(other.articles);
+        self.sources.extend(other.sources);
+    }
+
+    fn absorb_evidence(&mut self, evidence: Earliest<Vec<Evidence>>) {
+        match &mut self.evidence {
+            Some(mine) => mine.absorb(evidence),
+            None => self.evidence = Some(evidence),
         }
     }
 
-    Event {
-        id: store::event_id(number),
-        event_type: typical.event_type,
-        cameo_code: typical.cameo_code.clone(),
-        mode: mode.map_or(0, i32::from),
-        status: status.into(),
-        participants,
-        date,
-        location,
-        topics: topics.into_values().collect(),
-        evidence: first.evidence.clone(),
-        confidence: events.iter().map(|(_, e)| e.confidence).fold(0.0, f32::max),
-        num_articles: seen_articles.len() as u32,
-        num_sources: sources.len() as u32,
-        article_ids,
-        provenance: provenance.into_list(),
-        conflicts,
+    /// Reports in the tally.
+    pub fn len(&self) -> usize {
+        self.articles.len()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+
+    fn count(&self, field: &'static str, value: &str) -> i64 {
+        self.support.get(&(field, value.into())).map_or(0, |s| i64::from(s.articles))
+    }
+
+    /// The values reports gave for `field`, sorted.
+    fn values(&self, field: &str) -> Vec<&str> {
+        let mut values: Vec<&str> = self.support.keys().filter(|(f, _)| *f == field).map(|(_, v)| v.as_str()).collect();
+        values.sort_unstable();
+        values
+    }
+
+    /// The event these reports tell, as stored event `number`.
+    pub fn event(&self, number: u64) -> Event {
+        let Some(first) = self.steps.values().next() else {
+            return Event { id: store::event_id(number), ..Default::default() };
+        };
+        let status = progress(self.steps.values().map(|s| s.status));
+        let typical = self.steps.values().rev().find(|s| s.status == status).unwrap_or(first);
+        let mut conflicts = Vec::new();
+
+        // Status: a report that it happened and one that it was called off or denied disagree.
+        let said = |s: EventStatus| self.count("status", s.as_str_name()) > 0;
+        if said(EventStatus::Occurred) && (said(EventStatus::Cancelled) || said(EventStatus::Negated)) {
+            let final_words = [EventStatus::Occurred, EventStatus::Cancelled, EventStatus::Negated].map(|s| s.as_str_name());
+            conflicts.push(self.conflict("status", status.as_str_name(), |v| final_words.contains(&v)));
+        }
+
+        // Date: an explicit date beats the publication day, a finer precision a coarser one, then
+        // the date more articles give.
+        let date = self
+            .dates
+            .iter()
+            .min_by_key(|&(text, choice)| (choice.rank, -self.count("date", text), text))
+            .map(|(text, choice)| (text, choice.best.value.clone()));
+        if let Some((chosen, _)) = &date
+            && self.dates.iter().any(|(text, choice)| choice.explicit_day && text != *chosen)
+        {
+            conflicts.push(self.conflict("date", chosen, |v| self.dates.get(v).is_some_and(|c| c.explicit_day)));
+        }
+
+        // Place: a named place beats a bare country, then the one more articles give.
+        let location = self
+            .places
+            .iter()
+            .min_by_key(|&(name, choice)| (choice.unnamed, -self.count("location", name), name))
+            .map(|(name, choice)| (name, choice.best.value.clone()));
+        if let Some((name, _)) = &location
+            && self.places.len() > 1
+        {
+            conflicts.push(self.conflict("location", name, |_| true));
+        }
+
+        let modes = self.values("mode");
+        let mode = modes
+            .iter()
+            .filter_map(|name| Some((ConsultMode::from_str_name(name)?, *name)))
+            .min_by_key(|&(mode, name)| (-self.count("mode", name), mode as i32));
+        if let Some((_, name)) = mode
+            && modes.len() > 1
+        {
+            conflicts.push(self.conflict("mode", name, |_| true));
+        }
+
+        // Participants and topics accumulate; a state drops out when one of its people is named.
+        let person_countries: Vec<&str> =
+            self.participants.values().filter(|p| p.value.kind() == ActorKind::Person).map(|p| p.value.country.as_str()).collect();
+        let participants = sorted_values(&self.participants)
+            .into_iter()
+            .filter(|p| p.kind() != ActorKind::State || !person_countries.contains(&p.country.as_str()))
+            .cloned()
+            .collect();
+
+        let mut provenance: Vec<Provenance> = self
+            .support
+            .iter()
+            .map(|((field, value), s)| Provenance {
+                field: field.to_string(),
+                value: value.to_string(),
+                article_ids: s.first.0.iter().map(|k| k.article.to_string()).collect(),
+                num_articles: s.articles,
+            })
+            .collect();
+        provenance.sort_unstable_by(|a, b| (&a.field, &a.value).cmp(&(&b.field, &b.value)));
+
+        Event {
+            id: store::event_id(number),
+            event_type: typical.event_type,
+            cameo_code: typical.cameo_code.to_string(),
+            mode: mode.map_or(0, |(m, _)| m.into()),
+            status: status.into(),
+            participants,
+            date: date.map(|(_, d)| d),
+            location: location.map(|(_, l)| l),
+            topics: sorted_values(&self.topics).into_iter().cloned().collect(),
+            evidence: self.evidence.as_ref().map(|e| e.value.clone()).unwrap_or_default(),
+            confidence: self.confidence,
+            article_ids: self.first_articles.0.iter().map(|k| k.article.to_string()).collect(),
+            num_articles: self.articles.len() as u32,
+            num_sources: self.sources.len() as u32,
+            provenance,
+            conflicts,
+        }
+    }
+
+    /// The values of `field` other than `chosen` that `rival` accepts, as a conflict.
+    fn conflict(&self, field: &str, chosen: &str, rival: impl Fn(&str) -> bool) -> FieldConflict {
+        let others = self.values(field).into_iter().filter(|v| *v != chosen && rival(v)).map(String::from).collect();
+        FieldConflict { field: field.into(), chosen: chosen.into(), others }
+    }
+}
+
+/// The values of `map` in the order of their keys.
+fn sorted_values<T>(map: &FxHashMap<String, Earliest<T>>) -> Vec<&T> {
+    let mut entries: Vec<(&String, &T)> = map.iter().map(|(k, v)| (k, &v.value)).collect();
+    entries.sort_unstable_by_key(|&(k, _)| k);
+    entries.into_iter().map(|(_, v)| v).collect()
 }
 
 /// The status after reading `statuses` in publication order: it moves forward (PROPOSED →
@@ -174,77 +428,4 @@ fn precision_rank(p: DatePrecision) -> u8 {
 
 fn date_text(d: &EventDate) -> String {
     if d.end.is_empty() { d.start.clone() } else { format!("{}/{}", d.start, d.end) }
-}
-
-/// Supporting articles per (field, value), in first-seen order. An event can have hundreds of
-/// reports, so finding a value's entry and whether an article already supports it are hash
-/// lookups, not scans.
-#[derive(Default)]
-struct ProvenanceMap<'a> {
-    entries: Vec<Provenance>,
-    /// Hash of (field, value) → the indices in `entries` with that hash.
-    index: FxHashMap<u64, Vec<usize>>,
-    /// The last article recorded for each entry: reports come in article order, so an article
-    /// already supports an entry exactly when it was the last to.
-    last: Vec<Option<&'a str>>,
-}
-
-impl<'a> ProvenanceMap<'a> {
-    fn hash(field: &str, value: &str) -> u64 {
-        let mut h = FxHasher::default();
-        (field, value).hash(&mut h);
-        h.finish()
-    }
-
-    fn find(&self, field: &str, value: &str) -> Option<usize> {
-        let at = self.index.get(&Self::hash(field, value))?;
-        at.iter().copied().find(|&i| self.entries[i].field == field && self.entries[i].value == value)
-    }
-
-    fn support(&mut self, field: &str, value: &str, article: &'a str) {
-        let at = match self.find(field, value) {
-            Some(at) => at,
-            None => {
-                self.entries.push(Provenance { field: field.into(), value: value.into(), ..Default::default() });
-                self.last.push(None);
-                self.index.entry(Self::hash(field, value)).or_default().push(self.entries.len() - 1);
-                self.entries.len() - 1
-            }
-        };
-        if self.last[at] != Some(article) {
-            self.last[at] = Some(article);
-            let entry = &mut self.entries[at];
-            entry.num_articles += 1;
-            if entry.article_ids.len() < LISTED_ARTICLES {
-                entry.article_ids.push(article.to_string());
-            }
-        }
-    }
-
-    /// Articles supporting `value` (negated for ascending sorts).
-    fn count(&self, field: &str, value: &str) -> i64 {
-        self.find(field, value).map_or(0, |at| i64::from(self.entries[at].num_articles))
-    }
-
-    fn values(&self, field: &str) -> Vec<&str> {
-        self.entries.iter().filter(|p| p.field == field).map(|p| p.value.as_str()).collect()
-    }
-
-    /// Sorted by field then value, so the list does not depend on the order of the reports.
-    fn into_list(mut self) -> Vec<Provenance> {
-        self.entries.sort_by(|a, b| (&a.field, &a.value).cmp(&(&b.field, &b.value)));
-        self.entries
-    }
-}
-
-fn conflict(provenance: &ProvenanceMap, field: &str, chosen: &str) -> FieldConflict {
-    let mut others: Vec<String> = provenance.values(field).into_iter().filter(|v| *v != chosen).map(String::from).collect();
-    others.sort();
-    FieldConflict { field: field.into(), chosen: chosen.into(), others }
-}
-
-fn conflict_among(provenance: &ProvenanceMap, field: &str, chosen: &str, candidates: &[String]) -> FieldConflict {
-    let mut c = conflict(provenance, field, chosen);
-    c.others.retain(|v| candidates.contains(v));
-    c
 }

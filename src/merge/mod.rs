@@ -7,7 +7,8 @@
 //! from a scan, and are compared through their [`Profile`] in memory (the distinct identities of
 //! their reports and the articles behind them), so deciding reads nothing from the store. A report that joins two stored events that do not contradict each other shows
 //! they are one: the older absorbs the newer (MERGED). The stored event itself is always
-//! [`fold`]ed from its reports, so it does not depend on the order articles arrive in.
+//! [`fold`]ed from its reports (kept as a [`Tally`], so an update adds one report), so it does not
+//! depend on the order articles arrive in.
 
 pub mod compare;
 pub mod config;
@@ -15,15 +16,13 @@ pub mod eval;
 mod fold;
 pub mod index;
 
-use std::sync::Arc;
-
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use self::index::Index;
 pub use self::{
     compare::{Comparison, Identity, compare, score},
     config::MergeConfig,
-    fold::fold,
+    fold::{Tally, fold},
 };
 use crate::proto::{Article, Event, ExtractResponse, UpdateKind};
 
@@ -60,19 +59,16 @@ fn host(url: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or_default().rsplit('@').next().unwrap_or_default()
 }
 
-/// The reports of one stored event, shared (not copied) between the store's cache and merging.
-pub type Reports = Arc<Vec<Report>>;
-
 /// Where merging reads and writes stored events and their reports: the store's write
 /// transaction in the service, memory in evaluations and benchmarks.
 pub trait EventStore {
     type Error;
-    /// The reports of stored event `number`.
-    fn reports(&mut self, number: u64) -> Result<Reports, Self::Error>;
-    /// The current state of stored event `number`.
-    fn event(&mut self, number: u64) -> Result<Option<Event>, Self::Error>;
-    /// Saves `event` as the state of `number` and `added` among its reports.
-    fn save(&mut self, number: u64, event: &Event, added: &Report) -> Result<(), Self::Error>;
+    /// Takes the tally of stored event `number` (built from its reports when not at hand); the
+    /// caller gives it back with [`EventStore::save`].
+    fn take_tally(&mut self, number: u64) -> Result<Tally, Self::Error>;
+    /// Saves `event` as the state of `number`, `added` among its reports, and `tally` (which
+    /// counts `added`) as its tally.
+    fn save(&mut self, number: u64, event: &Event, added: &Report, tally: Tally) -> Result<(), Self::Error>;
     /// Moves the reports of `from` to `into` and removes event `from`.
     fn absorb(&mut self, into: u64, from: u64) -> Result<(), Self::Error>;
 }
@@ -81,30 +77,29 @@ pub trait EventStore {
 #[derive(Default)]
 pub struct MemoryStore {
     pub events: FxHashMap<u64, Event>,
-    pub reports: FxHashMap<u64, Reports>,
+    pub reports: FxHashMap<u64, Vec<Report>>,
+    tallies: FxHashMap<u64, Tally>,
 }
 
 impl EventStore for MemoryStore {
     type Error = std::convert::Infallible;
 
-    fn reports(&mut self, number: u64) -> Result<Reports, Self::Error> {
-        Ok(self.reports.get(&number).cloned().unwrap_or_default())
+    fn take_tally(&mut self, number: u64) -> Result<Tally, Self::Error> {
+        Ok(self.tallies.remove(&number).unwrap_or_else(|| Tally::of_reports(self.reports.get(&number).into_iter().flatten())))
     }
 
-    fn event(&mut self, number: u64) -> Result<Option<Event>, Self::Error> {
-        Ok(self.events.get(&number).cloned())
-    }
-
-    fn save(&mut self, number: u64, event: &Event, added: &Report) -> Result<(), Self::Error> {
+    fn save(&mut self, number: u64, event: &Event, added: &Report, tally: Tally) -> Result<(), Self::Error> {
         self.events.insert(number, event.clone());
-        Arc::make_mut(self.reports.entry(number).or_default()).push(added.clone());
+        self.reports.entry(number).or_default().push(added.clone());
+        self.tallies.insert(number, tally);
         Ok(())
     }
 
     fn absorb(&mut self, into: u64, from: u64) -> Result<(), Self::Error> {
         self.events.remove(&from);
+        self.tallies.remove(&from);
         let moved = self.reports.remove(&from).unwrap_or_default();
-        Arc::make_mut(self.reports.entry(into).or_default()).extend(moved.iter().cloned());
+        self.reports.entry(into).or_default().extend(moved);
         Ok(())
     }
 }
@@ -243,20 +238,19 @@ impl Merger {
 
         let Some(&survivor) = joined.first() else {
             let number = ids.allocate();
-            let new = fold(number, [&report]);
-            store.save(number, &new, &report)?;
+            let tally = Tally::of_reports([&report]);
+            let new = tally.event(number);
+            store.save(number, &new, &report, tally)?;
             self.remember(number, &report.article_id, &identity);
             let changed_fields = changed_fields(&Event::default(), &new);
             changes.push(Change { number, kind: UpdateKind::Created, event: new, changed_fields, merged: None });
             return Ok(());
         };
-        let before = store.event(survivor)?.unwrap_or_default();
-        let mut folded: Vec<Reports> = Vec::with_capacity(joined.len());
-        for &number in &joined {
-            folded.push(store.reports(number)?);
-        }
+        let mut tally = store.take_tally(survivor)?;
+        let before = tally.event(survivor);
         let absorbed = &joined[1..];
         for &number in absorbed {
+            tally.absorb(store.take_tally(number)?);
             store.absorb(survivor, number)?;
             let profile = self.profiles.remove(&number).unwrap_or_default();
             self.index.relabel(number, survivor, &profile.identities);
@@ -268,10 +262,9 @@ impl Merger {
             }
             into.articles.extend(profile.articles);
         }
-        let after = fold(survivor, folded.iter().flat_map(|reports| reports.iter()).chain([&report]));
-        // Dropped first, so that the store holds the only copy of the list it appends to.
-        drop(folded);
-        store.save(survivor, &after, &report)?;
+        tally.add(&report);
+        let after = tally.event(survivor);
+        store.save(survivor, &after, &report, tally)?;
         self.remember(survivor, &report.article_id, &identity);
         let changed = changed_fields(&before, &after);
         if absorbed.is_empty() {

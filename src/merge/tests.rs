@@ -170,3 +170,107 @@ fn hosts_of_urls() {
     assert_eq!(host("aawsat.com/home"), "aawsat.com");
     assert_eq!(host(""), "");
 }
+
+/// A deterministic generator (splitmix64) for the property tests.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut x = self.0;
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^ (x >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+/// Report `i` of one event, each field drawn from a few values that collide often (the same
+/// place or actor written differently, explicit and publication-day dates, every status).
+fn random_report(rng: &mut Rng, i: usize) -> Report {
+    let statuses = [
+        EventStatus::Unspecified,
+        EventStatus::Occurred,
+        EventStatus::Planned,
+        EventStatus::Proposed,
+        EventStatus::Negated,
+        EventStatus::Cancelled,
+    ];
+    let date = match rng.below(5) {
+        0 => None,
+        1 => day(["2019-05-14", "2019-05-15"][rng.below(2)], true),
+        2 => day(["2019-05-14", "2019-05-16"][rng.below(2)], false),
+        3 => Some(EventDate { start: "2019-05".into(), precision: DatePrecision::Month.into(), ..Default::default() }),
+        _ => Some(EventDate {
+            start: "2019-05-14".into(),
+            end: "2019-05-15".into(),
+            precision: DatePrecision::Range.into(),
+            ..Default::default()
+        }),
+    };
+    let place = |en: &str, ar: &str, country: &str| Location { name_en: en.into(), name_ar: ar.into(), country: country.into() };
+    let location = match rng.below(5) {
+        0 => None,
+        1 => Some(place("Sochi", "سوتشي", "RUS")),
+        2 => Some(place("Sochi", "سوتشى", "RUS")),
+        3 => Some(place("", "", "RUS")),
+        _ => Some(place("Washington", "واشنطن", "USA")),
+    };
+    let mut lavrov = person("sergey-lavrov", "RUS");
+    lavrov.name_ar = ["لافروف", "سيرغي لافروف"][rng.below(2)].into();
+    let pool = [lavrov, person("mike-pompeo", "USA"), state("RUS"), state("USA"), state("SYR")];
+    let participants = pool.into_iter().filter(|_| rng.below(2) == 0).collect();
+    let topic = |ar: &str| crate::proto::Topic { name_en: "Syria".into(), name_ar: ar.into(), country: "SYR".into() };
+    let topics = match rng.below(3) {
+        0 => vec![],
+        1 => vec![topic("سوريا")],
+        _ => vec![topic("سورية")],
+    };
+    let event = Event {
+        event_type: [EventType::Consult, EventType::Agree][rng.below(2)].into(),
+        cameo_code: ["040", "043", "036"][rng.below(3)].into(),
+        mode: rng.below(5) as i32,
+        status: statuses[rng.below(statuses.len())].into(),
+        participants,
+        date,
+        location,
+        topics,
+        evidence: vec![crate::proto::Evidence { sentence: format!("sentence {i}"), ..Default::default() }],
+        confidence: rng.below(100) as f32 / 100.0,
+        ..Default::default()
+    };
+    Report {
+        article_id: format!("a{:02}", rng.below(1000)) + &format!("-{i}"),
+        source: ["", "tass.ru", "aawsat.com"][rng.below(3)].into(),
+        published: format!("2019-05-{:02}", 10 + rng.below(5)),
+        index: rng.below(3) as u32,
+        event: Some(event),
+    }
+}
+
+#[test]
+fn a_fold_does_not_depend_on_the_order_or_grouping_of_its_reports() {
+    let mut rng = Rng(7);
+    for round in 0..400 {
+        let n = 1 + round % 30;
+        let reports: Vec<Report> = (0..n).map(|i| random_report(&mut rng, i)).collect();
+        let folded = fold(9, &reports);
+        let mut shuffled: Vec<&Report> = reports.iter().collect();
+        rng.shuffle(&mut shuffled);
+        assert_eq!(fold(9, shuffled.iter().copied()), folded, "round {round}: shuffled");
+        let (a, b) = shuffled.split_at(rng.below(n + 1));
+        let mut tally = Tally::of_reports(a.iter().copied());
+        tally.absorb(Tally::of_reports(b.iter().copied()));
+        assert_eq!(tally.event(9), folded, "round {round}: two tallies absorbed");
+        assert_eq!(tally.len(), n);
+    }
+}

@@ -9,7 +9,7 @@
 //! Reads are synchronous (they hit the page cache, usually without I/O); async callers wrap them
 //! with [`Store::read`], which runs them on tokio's blocking pool.
 
-mod report_cache;
+mod tally_cache;
 pub mod writer;
 
 use std::{path::Path, sync::Arc};

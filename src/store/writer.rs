@@ -14,10 +14,10 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{
     ARTICLES, EVENTS, LOG, LoggedUpdate, MERGED_INTO, META, REPORTS, Result, Store, StoreError, TEXTS, TextHash, decode,
-    report_cache::ReportCache,
+    tally_cache::TallyCache,
 };
 use crate::{
-    merge::{self, EventStore, MergeConfig, Merger, Report, Reports},
+    merge::{self, EventStore, MergeConfig, Merger, Report, Tally},
     proto::{Article, Event, EventUpdate, ExtractResponse, IngestOutcome, IngestResult, UpdateKind},
 };
 
@@ -25,8 +25,9 @@ use crate::{
 const MAX_BATCH: usize = 1024;
 /// Articles waiting for the writer before submitters are slowed down.
 const QUEUE: usize = 1024;
-/// Decoded reports kept in memory for merging (a few hundred bytes to a few kilobytes each).
-const CACHED_REPORTS: usize = 16_384;
+/// Reports counted by the event tallies kept in memory for merging (a tally grows by about a
+/// hundred bytes per report, plus what each distinct value takes).
+const CACHED_REPORTS: usize = 65_536;
 
 /// One extracted article to store.
 pub struct Submission {
@@ -85,7 +86,7 @@ struct State {
     next_seq: u64,
     next_event: u64,
     merger: Merger,
-    reports: ReportCache,
+    tallies: TallyCache,
 }
 
 impl State {
@@ -94,15 +95,15 @@ impl State {
         let txn = store.db.begin_read()?;
         let next_event = txn.open_table(META)?.get("next_event")?.map_or(1, |v| v.value());
         drop(txn);
-        let mut state = State { store, next_seq, next_event, merger: Merger::new(merge), reports: ReportCache::new(CACHED_REPORTS) };
+        let mut state = State { store, next_seq, next_event, merger: Merger::new(merge), tallies: TallyCache::new(CACHED_REPORTS) };
         state.reindex()?;
         Ok(state)
     }
 
-    /// Rebuilds the merge index from the stored reports, and empties the report cache (it may
+    /// Rebuilds the merge index from the stored reports, and empties the tally cache (it may
     /// hold the writes of a transaction that did not commit).
     fn reindex(&mut self) -> Result<()> {
-        self.reports.clear();
+        self.tallies.clear();
         self.merger.clear();
         let merger = &mut self.merger;
         self.store.for_each_report(|number, report| merger.file(number, &report))
@@ -154,7 +155,7 @@ impl State {
                 events: txn.open_table(EVENTS)?,
                 reports: txn.open_table(REPORTS)?,
                 merged: txn.open_table(MERGED_INTO)?,
-                cache: &mut self.reports,
+                cache: &mut self.tallies,
             };
             let mut log = txn.open_table(LOG)?;
             for Submission { article, text_hash, extraction } in batch {
@@ -207,12 +208,12 @@ impl State {
     }
 }
 
-/// The event tables of a write transaction, as merging sees them, and the writer's report cache.
+/// The event tables of a write transaction, as merging sees them, and the writer's tally cache.
 struct Tables<'t, 'c> {
     events: redb::Table<'t, u64, &'static [u8]>,
     reports: redb::Table<'t, (u64, &'static str), &'static [u8]>,
     merged: redb::Table<'t, u64, u64>,
-    cache: &'c mut ReportCache,
+    cache: &'c mut TallyCache,
 }
 
 impl Tables<'_, '_> {
@@ -229,23 +230,18 @@ impl Tables<'_, '_> {
 impl EventStore for Tables<'_, '_> {
     type Error = StoreError;
 
-    fn reports(&mut self, number: u64) -> Result<Reports> {
-        if let Some(reports) = self.cache.get(number) {
-            return Ok(reports);
+    fn take_tally(&mut self, number: u64) -> Result<Tally> {
+        if let Some(tally) = self.cache.take(number) {
+            return Ok(tally);
         }
-        let reports: Reports = Arc::new(self.keyed_reports(number)?.into_iter().map(|(_, r)| r).collect());
-        self.cache.put(number, reports.clone());
-        Ok(reports)
+        let reports: Vec<Report> = self.keyed_reports(number)?.into_iter().map(|(_, r)| r).collect();
+        Ok(Tally::of_reports(&reports))
     }
 
-    fn event(&mut self, number: u64) -> Result<Option<Event>> {
-        self.events.get(number)?.map(|v| decode("events", v.value())).transpose()
-    }
-
-    fn save(&mut self, number: u64, event: &Event, added: &Report) -> Result<()> {
+    fn save(&mut self, number: u64, event: &Event, added: &Report, tally: Tally) -> Result<()> {
         self.events.insert(number, event.encode_to_vec().as_slice())?;
         self.reports.insert((number, added.key().as_str()), added.encode_to_vec().as_slice())?;
-        self.cache.add(number, added);
+        self.cache.put(number, tally);
         Ok(())
     }
 
@@ -257,7 +253,6 @@ impl EventStore for Tables<'_, '_> {
         self.events.remove(from)?;
         self.merged.insert(from, into)?;
         self.cache.remove(from);
-        self.cache.remove(into);
         Ok(())
     }
 }

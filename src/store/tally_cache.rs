@@ -1,0 +1,93 @@
+//! The writer's cache of event tallies. Every update of a stored event adds one report to its
+//! [`Tally`]; rebuilding the tally means reading and decoding all the event's reports, so the
+//! tallies of the events updated lately stay in memory.
+//!
+//! Two generations approximate least-recently-used eviction: a tally put back goes to the young
+//! generation; when the young generation counts half the capacity (in reports), the old
+//! generation is dropped and the young one becomes old. The cache mirrors the writes of the
+//! open transaction, so the writer clears it when a commit fails.
+
+use std::mem;
+
+use rustc_hash::FxHashMap;
+
+use crate::merge::Tally;
+
+pub struct TallyCache {
+    young: FxHashMap<u64, Tally>,
+    old: FxHashMap<u64, Tally>,
+    /// Reports counted by the tallies in `young`.
+    young_reports: usize,
+    /// Most reports counted by both generations (apart from one tally larger than that).
+    capacity: usize,
+}
+
+impl TallyCache {
+    pub fn new(capacity: usize) -> TallyCache {
+        TallyCache { young: FxHashMap::default(), old: FxHashMap::default(), young_reports: 0, capacity }
+    }
+
+    /// Takes the tally of event `number` out of the cache, if it is there.
+    pub fn take(&mut self, number: u64) -> Option<Tally> {
+        match self.young.remove(&number) {
+            Some(tally) => {
+                self.young_reports -= tally.len();
+                Some(tally)
+            }
+            None => self.old.remove(&number),
+        }
+    }
+
+    /// Caches the tally of event `number`.
+    pub fn put(&mut self, number: u64, tally: Tally) {
+        self.remove(number);
+        self.young_reports += tally.len();
+        self.young.insert(number, tally);
+        if self.young_reports > self.capacity / 2 {
+            self.old = mem::take(&mut self.young);
+            self.young_reports = 0;
+        }
+    }
+
+    pub fn remove(&mut self, number: u64) {
+        self.take(number);
+    }
+
+    pub fn clear(&mut self) {
+        self.young.clear();
+        self.old.clear();
+        self.young_reports = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::merge::Report;
+
+    fn tally(articles: &[&str]) -> Tally {
+        let reports: Vec<Report> = articles.iter().map(|a| Report { article_id: a.to_string(), ..Default::default() }).collect();
+        Tally::of_reports(&reports)
+    }
+
+    #[test]
+    fn keeps_recent_tallies_within_capacity() {
+        let mut cache = TallyCache::new(4);
+        cache.put(1, tally(&["a", "b"]));
+        assert_eq!(cache.take(1).map(|t| t.len()), Some(2));
+        assert!(cache.take(1).is_none(), "taken out");
+        cache.put(1, tally(&["a", "b"]));
+        cache.put(3, tally(&["d"]));
+        // Three reports in the young generation: it became the old one.
+        assert_eq!(cache.young_reports, 0);
+        assert_eq!(cache.take(1).map(|t| t.len()), Some(2));
+        cache.put(4, tally(&["e", "f"]));
+        cache.put(5, tally(&["g"]));
+        assert!(cache.take(3).is_none(), "event 3 was not used since the last turnover");
+        cache.remove(5);
+        assert!(cache.take(5).is_none());
+        cache.put(6, tally(&["h"]));
+        cache.clear();
+        assert!(cache.take(6).is_none());
+    }
+}
