@@ -14,7 +14,9 @@
 //!
 //! The subscribers decode only the sequence number and the article id of each update (a
 //! partial message: prost skips the event), so that the client, which shares the machine with
-//! the server, spends little CPU on 100 streams.
+//! the server, spends little CPU on 100 streams. By default every subscriber takes every update;
+//! `--countries` gives each one country to watch, as analysts do (with `--texts` of many country
+//! pairs, each subscriber then takes a share of the stream).
 
 use std::{
     collections::HashMap,
@@ -34,7 +36,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 
 use super::{ServerArgs, input};
-use crate::proto::{Article, SubscribeRequest};
+use crate::proto::{Article, EventFilter, SubscribeRequest};
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -66,6 +68,11 @@ pub struct BenchArgs {
     /// `rasad subscribe --changed`). Default: every update.
     #[arg(long = "changed")]
     pub changed_fields: Vec<String>,
+    /// Subscriber `i` asks only for events involving the `i mod N`-th of these countries (ISO
+    /// alpha-3, comma-separated), as analysts watching different countries do. Default: every
+    /// subscriber takes every update.
+    #[arg(long, value_delimiter = ',')]
+    pub countries: Vec<String>,
 }
 
 /// The fields of an `EventUpdate` the bench subscribers read; prost skips the others.
@@ -77,14 +84,19 @@ struct UpdateHead {
     article_id: String,
 }
 
-/// Subscribes to every update that changes one of `changed_fields` (all when empty), decoding
-/// only [`UpdateHead`].
-async fn subscribe_heads(channel: Channel, changed_fields: Vec<String>) -> anyhow::Result<tonic::Streaming<UpdateHead>> {
+/// Subscribes to every update of events involving `country` (all when empty) that changes one of
+/// `changed_fields` (all when empty), decoding only [`UpdateHead`].
+async fn subscribe_heads(
+    channel: Channel,
+    country: Option<String>,
+    changed_fields: Vec<String>,
+) -> anyhow::Result<tonic::Streaming<UpdateHead>> {
     let mut grpc = tonic::client::Grpc::new(channel).max_decoding_message_size(usize::MAX);
     grpc.ready().await?;
     let path = tonic::codegen::http::uri::PathAndQuery::from_static("/rasad.v1.RasadService/Subscribe");
     let codec = tonic_prost::ProstCodec::<SubscribeRequest, UpdateHead>::default();
-    let request = SubscribeRequest { changed_fields, ..Default::default() };
+    let filter = EventFilter { countries: country.into_iter().collect(), ..Default::default() };
+    let request = SubscribeRequest { filter: Some(filter), changed_fields, ..Default::default() };
     Ok(grpc.server_streaming(tonic::Request::new(request), path, codec).await?.into_inner())
 }
 
@@ -126,8 +138,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let stop = CancellationToken::new();
     let received = Arc::new(AtomicUsize::new(0));
     let mut subscribers = Vec::new();
-    for _ in 0..args.subscribers {
-        let mut updates = subscribe_heads(channel.clone(), args.changed_fields.clone()).await?;
+    for i in 0..args.subscribers {
+        let country = (!args.countries.is_empty()).then(|| args.countries[i % args.countries.len()].clone());
+        let mut updates = subscribe_heads(channel.clone(), country, args.changed_fields.clone()).await?;
         let (stop, received) = (stop.clone(), received.clone());
         subscribers.push(tokio::spawn(async move {
             let mut seen = Vec::new();
@@ -214,8 +227,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let elapsed = started.elapsed();
 
     // Wait (at most 10 s) for every subscriber to receive every update, then stop them. With
-    // --changed, how many pass is not known here: wait until deliveries stop for a second.
-    let expected = args.changed_fields.is_empty().then_some(events * args.subscribers);
+    // --changed or --countries, how many pass is not known here: wait until deliveries stop for
+    // a second.
+    let expected = (args.changed_fields.is_empty() && args.countries.is_empty()).then_some(events * args.subscribers);
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut last = (0, Instant::now());
     while Instant::now() < deadline {
