@@ -242,22 +242,47 @@ pub fn sentences(tokens: &[Token]) -> Vec<Sentence> {
 /// ("لافروف" stays, "للافروف" also yields "لافروف").
 pub fn stems(word: &str) -> Stems<'_> {
     let mut out = Stems { word, starts: [0; Stems::MAX], len: 1 };
-    for conj in ["", "و", "ف"] {
-        let Some(a) = word.strip_prefix(conj) else { continue };
-        for prep in ["", "ب", "ل", "ك"] {
-            let Some(b) = a.strip_prefix(prep) else { continue };
+    let bytes = word.as_bytes();
+    for conj in [None, Some(WAW), Some(FA)] {
+        let a = match conj {
+            None => 0,
+            Some(letter) if letter_at(bytes, 0, letter) => 2,
+            Some(_) => continue,
+        };
+        for prep in [None, Some(BA), Some(LAM), Some(KAF)] {
+            let b = match prep {
+                None => a,
+                Some(letter) if letter_at(bytes, a, letter) => a + 2,
+                Some(_) => continue,
+            };
             out.push(b);
-            if let Some(c) = b.strip_prefix("ال") {
-                out.push(c);
+            if letter_at(bytes, b, ALEF) && letter_at(bytes, b + 2, LAM) {
+                out.push(b + 4);
             }
-            if prep == "ل"
-                && let Some(c) = b.strip_prefix('ل')
-            {
-                out.push(c);
+            if prep == Some(LAM) && letter_at(bytes, b, LAM) {
+                out.push(b + 2);
             }
         }
     }
     out
+}
+
+/// An Arabic letter's two bytes of UTF-8.
+const fn utf8(c: char) -> [u8; 2] {
+    let code = c as u32;
+    [0xC0 | (code >> 6) as u8, 0x80 | (code & 0x3F) as u8]
+}
+
+const WAW: [u8; 2] = utf8('و');
+const FA: [u8; 2] = utf8('ف');
+const BA: [u8; 2] = utf8('ب');
+const LAM: [u8; 2] = utf8('ل');
+const KAF: [u8; 2] = utf8('ك');
+const ALEF: [u8; 2] = utf8('ا');
+
+/// Whether `word` has `letter` at byte `at`.
+fn letter_at(word: &[u8], at: usize, letter: [u8; 2]) -> bool {
+    matches!(word.get(at..at + 2), Some(&[x, y]) if [x, y] == letter)
 }
 
 /// The stems of one word, kept as the byte offsets where they start, in increasing order
@@ -274,10 +299,10 @@ impl<'w> Stems<'w> {
     /// preposition and an article (four letters): at most five distinct starts.
     pub const MAX: usize = 5;
 
-    fn push(&mut self, stem: &'w str) {
-        let start = self.word.len() - stem.len();
+    /// Adds the stem starting at byte `start`.
+    fn push(&mut self, start: usize) {
         let at = self.starts[..self.len].partition_point(|&s| s < start);
-        if stem.chars().nth(1).is_none() || self.starts[..self.len].get(at) == Some(&start) {
+        if self.word[start..].chars().nth(1).is_none() || self.starts[..self.len].get(at) == Some(&start) {
             return;
         }
         self.starts.copy_within(at..self.len, at + 1);
