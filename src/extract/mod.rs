@@ -75,7 +75,7 @@ impl Extractor {
         };
         cache.prepare(&self.identity);
         let drafts = self.drafts(&article.text, published, cache);
-        let mut offsets = CharOffsets { text: &article.text, byte: 0, chars: 0 };
+        let mut offsets = CharOffsets { text: &article.text, known: vec![(0, 0)] };
         let events = drafts.iter().enumerate().map(|(n, d)| self.to_proto(article, n, d, published, &mut offsets)).collect();
         ExtractResponse { article_id: article.id.clone(), events, warnings }
     }
@@ -211,21 +211,22 @@ impl Extractor {
     }
 }
 
-/// Character offsets (what `Evidence` counts) of byte offsets into one text, counted on from the
-/// offset asked last when the next is further on: an article's evidence is asked mostly in order.
+/// Character offsets (what `Evidence` counts) of byte offsets into one text, each counted on
+/// from the nearest offset asked before it: an article's text is counted about once.
 struct CharOffsets<'t> {
     text: &'t str,
-    byte: usize,
-    chars: usize,
+    /// (byte offset, character offset) pairs asked so far, in order, from (0, 0).
+    known: Vec<(usize, usize)>,
 }
 
 impl CharOffsets<'_> {
     fn at(&mut self, byte: usize) -> u32 {
-        if byte < self.byte {
-            (self.byte, self.chars) = (0, 0);
+        let k = self.known.partition_point(|&(b, _)| b <= byte);
+        let (from, chars) = self.known[k - 1];
+        let chars = chars + self.text[from..byte].chars().count();
+        if from < byte {
+            self.known.insert(k, (byte, chars));
         }
-        self.chars += self.text[self.byte..byte].chars().count();
-        self.byte = byte;
-        self.chars as u32
+        chars as u32
     }
 }
