@@ -75,7 +75,8 @@ impl Extractor {
         };
         cache.prepare(&self.identity);
         let drafts = self.drafts(&article.text, published, cache);
-        let events = drafts.iter().enumerate().map(|(n, d)| self.to_proto(article, n, d, published)).collect();
+        let mut offsets = CharOffsets { text: &article.text, known: vec![(0, 0)] };
+        let events = drafts.iter().enumerate().map(|(n, d)| self.to_proto(article, n, d, published, &mut offsets)).collect();
         ExtractResponse { article_id: article.id.clone(), events, warnings }
     }
 
@@ -107,7 +108,7 @@ impl Extractor {
         events
     }
 
-    fn to_proto(&self, article: &Article, n: usize, d: &Draft, published: Option<NaiveDate>) -> proto::Event {
+    fn to_proto(&self, article: &Article, n: usize, d: &Draft, published: Option<NaiveDate>, offsets: &mut CharOffsets) -> proto::Event {
         let kb = &self.kb;
         let text = &article.text;
         let participants = d
@@ -117,23 +118,23 @@ impl Extractor {
                 Who::Person { person, role, name_ar } => {
                     let p = &kb.people[*person as usize];
                     proto::Participant {
-                        actor_id: format!("person/{}", p.id),
+                        actor_id: ["person/", &p.id].concat(),
                         kind: ActorKind::Person as i32,
                         name_en: p.name_en.clone(),
-                        name_ar: name_ar.to_string(),
-                        country: s.country.to_string(),
-                        role: role.to_string(),
-                        actor_code: format!("{}GOV", s.country),
+                        name_ar: name_ar.as_str().to_owned(),
+                        country: s.country.as_str().to_owned(),
+                        role: role.as_str().to_owned(),
+                        actor_code: [s.country.as_str(), "GOV"].concat(),
                     }
                 }
                 Who::State { role } => proto::Participant {
-                    actor_id: format!("state/{}", s.country),
+                    actor_id: ["state/", s.country.as_str()].concat(),
                     kind: ActorKind::State as i32,
                     name_en: kb.state(&s.country).map(|st| st.name_en.clone()).unwrap_or_default(),
                     name_ar: String::new(),
-                    country: s.country.to_string(),
-                    role: role.to_string(),
-                    actor_code: if role.is_empty() { s.country.to_string() } else { format!("{}GOV", s.country) },
+                    country: s.country.as_str().to_owned(),
+                    role: role.as_str().to_owned(),
+                    actor_code: [s.country.as_str(), if role.is_empty() { "" } else { "GOV" }].concat(),
                 },
                 Who::Organisation(o) => {
                     let org = &kb.organisations[*o as usize];
@@ -172,14 +173,11 @@ impl Extractor {
         let evidence = d
             .evidence
             .iter()
-            .map(|((s, e), (ts, te))| {
-                let start = text[..*s].chars().count() as u32;
-                proto::Evidence {
-                    sentence: text[*s..*e].to_string(),
-                    start,
-                    end: start + text[*s..*e].chars().count() as u32,
-                    trigger: text[*ts..*te].to_string(),
-                }
+            .map(|&((s, e), (ts, te))| proto::Evidence {
+                sentence: text[s..e].to_owned(),
+                start: offsets.at(s),
+                end: offsets.at(e),
+                trigger: text[ts..te].to_owned(),
             })
             .collect();
         let topics = d
@@ -200,9 +198,9 @@ impl Extractor {
             participants,
             date,
             location: d.location.as_ref().map(|l| proto::Location {
-                name_en: l.name_en.to_string(),
-                name_ar: l.name_ar.to_string(),
-                country: l.country.to_string(),
+                name_en: l.name_en.as_str().to_owned(),
+                name_ar: l.name_ar.as_str().to_owned(),
+                country: l.country.as_str().to_owned(),
             }),
             topics,
             evidence,
@@ -210,5 +208,25 @@ impl Extractor {
             // Cross-article fields are the merge layer's.
             ..Default::default()
         }
+    }
+}
+
+/// Character offsets (what `Evidence` counts) of byte offsets into one text, each counted on
+/// from the nearest offset asked before it: an article's text is counted about once.
+struct CharOffsets<'t> {
+    text: &'t str,
+    /// (byte offset, character offset) pairs asked so far, in order, from (0, 0).
+    known: Vec<(usize, usize)>,
+}
+
+impl CharOffsets<'_> {
+    fn at(&mut self, byte: usize) -> u32 {
+        let k = self.known.partition_point(|&(b, _)| b <= byte);
+        let (from, chars) = self.known[k - 1];
+        let chars = chars + self.text[from..byte].chars().count();
+        if from < byte {
+            self.known.insert(k, (byte, chars));
+        }
+        chars as u32
     }
 }

@@ -155,9 +155,17 @@ pub struct FuzzyNames {
 /// Skeletons shorter than this are matched exactly only: short ones collide with common words.
 pub const FUZZY_MIN_CHARS: usize = 5;
 
-fn deletions(s: &str) -> impl Iterator<Item = String> + '_ {
-    let chars: Vec<char> = s.chars().collect();
-    (0..chars.len()).map(move |skip| chars.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| *c).collect())
+/// Visits the keys a skeleton is filed under and looked up by: the skeleton, then the skeleton
+/// without each of its characters in turn (built in one buffer).
+fn visit_keys(skeleton: &str, mut visit: impl FnMut(&str)) {
+    visit(skeleton);
+    let mut key = String::with_capacity(skeleton.len());
+    for (i, c) in skeleton.char_indices() {
+        key.clear();
+        key.push_str(&skeleton[..i]);
+        key.push_str(&skeleton[i + c.len_utf8()..]);
+        visit(&key);
+    }
 }
 
 /// The longest word (in characters) `edit_distance` compares without allocating.
@@ -220,12 +228,12 @@ impl FuzzyNames {
         if skeleton.chars().count() < FUZZY_MIN_CHARS {
             return;
         }
-        for key in std::iter::once(skeleton.to_string()).chain(deletions(skeleton)) {
-            let slot = self.by_deletion.entry(key).or_default();
+        visit_keys(skeleton, |key| {
+            let slot = self.by_deletion.entry(key.to_string()).or_default();
             if !slot.iter().any(|(s, p)| s == skeleton && *p == person) {
                 slot.push((skeleton.to_string(), person));
             }
-        }
+        });
     }
 
     /// People whose name skeleton is within one edit of `skeleton`.
@@ -234,13 +242,13 @@ impl FuzzyNames {
         if skeleton.chars().count() < FUZZY_MIN_CHARS {
             return out;
         }
-        for key in std::iter::once(skeleton.to_string()).chain(deletions(skeleton)) {
-            for (name, person) in self.by_deletion.get(&key).into_iter().flatten() {
+        visit_keys(skeleton, |key| {
+            for (name, person) in self.by_deletion.get(key).into_iter().flatten() {
                 if within_one_edit(name, skeleton) && !out.contains(person) {
                     out.push(*person);
                 }
             }
-        }
+        });
         out
     }
 }

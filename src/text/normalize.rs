@@ -26,9 +26,12 @@ pub const fn normalize_char(c: char) -> Option<char> {
     })
 }
 
-/// The normalised form of a string.
+/// The normalised form of a string (never longer than the string: no character normalises to
+/// a longer one).
 pub fn normalize(s: &str) -> String {
-    s.chars().filter_map(normalize_char).collect()
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter_map(normalize_char));
+    out
 }
 
 /// Consonant skeleton of a normalised word, for matching transliterated names: the g-sounds

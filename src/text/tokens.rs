@@ -29,11 +29,15 @@ impl Token {
     }
 }
 
-/// Letters and digits, with a fast path for ASCII and the Arabic block (most of the text).
+/// Letters and digits: ASCII's, the Arabic block's by code point, Unicode's elsewhere. (`read`
+/// has ASCII and the Arabic block in tables; the quotes, dashes and spaces the press uses from
+/// Latin-1 and General Punctuation are answered without Unicode's tables.)
 fn is_letter_or_digit(c: char) -> bool {
     match c as u32 {
         0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => true,
         0x00..=0x7F => false,
+        code @ 0x80..=0xBF => matches!(code, 0xAA | 0xB2 | 0xB3 | 0xB5 | 0xB9 | 0xBA | 0xBC..=0xBE),
+        0x2000..=0x206F => false,
         code @ 0x0600..=0x06FF => is_arabic_letter_or_digit(code),
         _ => c.is_alphanumeric(),
     }
@@ -43,10 +47,12 @@ const fn is_arabic_letter_or_digit(code: u32) -> bool {
     matches!(code, 0x0621..=0x064A | 0x0660..=0x0669 | 0x066E..=0x066F | 0x0671..=0x06D3 | 0x06D5 | 0x06EE..=0x06FC)
 }
 
-/// What a character is to a word: a letter or digit (normalised), a mark it carries
-/// (diacritics, tatweel: dropped, but the word goes on), or neither (the word ends).
-#[derive(Clone, Copy)]
+/// What a character is to a word: a letter or digit that is its own normal form, one whose
+/// normal form is another character (أ → ا, ٣ → 3, A → a), a mark it carries (diacritics,
+/// tatweel: dropped, but the word goes on), or neither (the word ends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum InWord {
+    Same,
     Letter(char),
     Mark,
     Outside,
@@ -56,6 +62,7 @@ enum InWord {
 const fn classify(c: char, letter_or_digit: bool) -> InWord {
     match normalize_char(c) {
         None => InWord::Mark,
+        Some(n) if letter_or_digit && n == c => InWord::Same,
         Some(n) if letter_or_digit => InWord::Letter(n),
         Some(_) => InWord::Outside,
     }
@@ -87,12 +94,78 @@ const ARABIC_BLOCK: [InWord; 256] = {
     table
 };
 
-fn in_word(c: char) -> InWord {
-    match c as u32 {
-        code @ 0x00..=0x7F => ASCII[code as usize],
-        code @ 0x600..=0x6FF => ARABIC_BLOCK[(code - 0x600) as usize],
-        _ => classify(c, is_letter_or_digit(c)),
+/// The letters of the Arabic block that are their own normal form, by lead byte (0xD8–0xDB,
+/// low two bits) and then continuation byte (low six bits): a bit per character.
+const ARABIC_SAME: [u64; 4] = {
+    let mut table = [0; 4];
+    let mut i = 0;
+    while i < 256 {
+        if let InWord::Same = ARABIC_BLOCK[i] {
+            table[i >> 6] |= 1 << (i & 0x3F);
+        }
+        i += 1;
     }
+    table
+};
+
+/// The character at byte `i` of `text` (a character boundary): its length in bytes and its
+/// place in a word. ASCII and the Arabic block (two bytes, lead byte 0xD8–0xDB) are read
+/// straight from the bytes.
+#[inline(always)]
+fn read(text: &str, i: usize) -> (usize, InWord) {
+    let bytes = text.as_bytes();
+    match bytes[i] {
+        b @ 0x00..=0x7F => (1, ASCII[usize::from(b)]),
+        lead @ 0xD8..=0xDB => (2, ARABIC_BLOCK[usize::from(lead & 0x03) << 6 | usize::from(bytes[i + 1] & 0x3F)]),
+        _ => read_other(text, i),
+    }
+}
+
+/// `read` for the characters outside ASCII and the Arabic block.
+#[inline(never)]
+fn read_other(text: &str, i: usize) -> (usize, InWord) {
+    let c = text[i..].chars().next().unwrap_or_default();
+    (c.len_utf8(), classify(c, is_letter_or_digit(c)))
+}
+
+/// The word starting at byte `start` (a letter or digit): letters and marks run on to the
+/// first character outside the word, or the end. Returns its normal form and its end. Letters
+/// that are their own normal form are copied in runs; a word with nothing to change is copied
+/// whole, without `buf`.
+fn read_word(text: &str, start: usize, buf: &mut String) -> (CompactString, usize) {
+    buf.clear();
+    // Where the letters not copied to `buf` yet begin.
+    let mut run = start;
+    let mut i = start;
+    while i < text.len() {
+        // Most of a word: Arabic letters that are their own normal form, two bytes each.
+        if let [lead @ 0xD8..=0xDB, next, ..] = text.as_bytes()[i..]
+            && ARABIC_SAME[usize::from(lead & 0x03)] >> (next & 0x3F) & 1 == 1
+        {
+            i += 2;
+            continue;
+        }
+        let (len, class) = read(text, i);
+        match class {
+            InWord::Same => {}
+            InWord::Letter(n) => {
+                buf.push_str(&text[run..i]);
+                buf.push(n);
+                run = i + len;
+            }
+            InWord::Mark => {
+                buf.push_str(&text[run..i]);
+                run = i + len;
+            }
+            InWord::Outside => break,
+        }
+        i += len;
+    }
+    if run == start {
+        return (CompactString::new(&text[start..i]), i);
+    }
+    buf.push_str(&text[run..i]);
+    (CompactString::new(buf.as_str()), i)
 }
 
 fn punct(c: char) -> Option<char> {
@@ -113,41 +186,27 @@ fn punct(c: char) -> Option<char> {
 /// Splits text into tokens. Control characters and other symbols are skipped.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 6);
-    // The word being read, normalised; copied once into its token (inline when short).
-    let mut word = String::new();
-    let mut chars = text.char_indices();
-    let mut pending = None;
-    while let Some((start, c)) = pending.take().or_else(|| chars.next()) {
-        if let InWord::Letter(first) = in_word(c) {
-            word.clear();
-            word.push(first);
-            let mut digits = first.is_ascii_digit();
-            // Letters and marks run on to the first character outside the word, or the end.
-            let mut end = text.len();
-            for (i, c) in chars.by_ref() {
-                match in_word(c) {
-                    InWord::Letter(n) => {
-                        word.push(n);
-                        digits &= n.is_ascii_digit();
-                    }
-                    InWord::Mark => {}
-                    InWord::Outside => {
-                        pending = Some((i, c));
-                        end = i;
-                        break;
-                    }
-                }
-            }
-            let kind = if digits { TokenKind::Number } else { TokenKind::Word };
-            tokens.push(Token { kind, norm: CompactString::new(&word), start, end });
-        } else if let Some(p) = punct(c) {
+    // A word whose normal form differs from its spelling is built here.
+    let mut buf = String::new();
+    let mut i = 0;
+    while i < text.len() {
+        let (len, class) = read(text, i);
+        if let InWord::Same | InWord::Letter(_) = class {
+            let (norm, end) = read_word(text, i, &mut buf);
+            let kind = if norm.bytes().all(|b| b.is_ascii_digit()) { TokenKind::Number } else { TokenKind::Word };
+            tokens.push(Token { kind, norm, start: i, end });
+            i = end;
+            continue;
+        }
+        if let Some(p) = text[i..].chars().next().and_then(punct) {
             tokens.push(Token {
                 kind: TokenKind::Punct(p),
                 norm: CompactString::from(p.encode_utf8(&mut [0; 4]) as &str),
-                start,
-                end: start + c.len_utf8(),
+                start: i,
+                end: i + len,
             });
         }
+        i += len;
     }
     tokens
 }
@@ -183,22 +242,47 @@ pub fn sentences(tokens: &[Token]) -> Vec<Sentence> {
 /// ("لافروف" stays, "للافروف" also yields "لافروف").
 pub fn stems(word: &str) -> Stems<'_> {
     let mut out = Stems { word, starts: [0; Stems::MAX], len: 1 };
-    for conj in ["", "و", "ف"] {
-        let Some(a) = word.strip_prefix(conj) else { continue };
-        for prep in ["", "ب", "ل", "ك"] {
-            let Some(b) = a.strip_prefix(prep) else { continue };
+    let bytes = word.as_bytes();
+    for conj in [None, Some(WAW), Some(FA)] {
+        let a = match conj {
+            None => 0,
+            Some(letter) if letter_at(bytes, 0, letter) => 2,
+            Some(_) => continue,
+        };
+        for prep in [None, Some(BA), Some(LAM), Some(KAF)] {
+            let b = match prep {
+                None => a,
+                Some(letter) if letter_at(bytes, a, letter) => a + 2,
+                Some(_) => continue,
+            };
             out.push(b);
-            if let Some(c) = b.strip_prefix("ال") {
-                out.push(c);
+            if letter_at(bytes, b, ALEF) && letter_at(bytes, b + 2, LAM) {
+                out.push(b + 4);
             }
-            if prep == "ل"
-                && let Some(c) = b.strip_prefix('ل')
-            {
-                out.push(c);
+            if prep == Some(LAM) && letter_at(bytes, b, LAM) {
+                out.push(b + 2);
             }
         }
     }
     out
+}
+
+/// An Arabic letter's two bytes of UTF-8.
+const fn utf8(c: char) -> [u8; 2] {
+    let code = c as u32;
+    [0xC0 | (code >> 6) as u8, 0x80 | (code & 0x3F) as u8]
+}
+
+const WAW: [u8; 2] = utf8('و');
+const FA: [u8; 2] = utf8('ف');
+const BA: [u8; 2] = utf8('ب');
+const LAM: [u8; 2] = utf8('ل');
+const KAF: [u8; 2] = utf8('ك');
+const ALEF: [u8; 2] = utf8('ا');
+
+/// Whether `word` has `letter` at byte `at`.
+fn letter_at(word: &[u8], at: usize, letter: [u8; 2]) -> bool {
+    matches!(word.get(at..at + 2), Some(&[x, y]) if [x, y] == letter)
 }
 
 /// The stems of one word, kept as the byte offsets where they start, in increasing order
@@ -215,10 +299,10 @@ impl<'w> Stems<'w> {
     /// preposition and an article (four letters): at most five distinct starts.
     pub const MAX: usize = 5;
 
-    fn push(&mut self, stem: &'w str) {
-        let start = self.word.len() - stem.len();
+    /// Adds the stem starting at byte `start`.
+    fn push(&mut self, start: usize) {
         let at = self.starts[..self.len].partition_point(|&s| s < start);
-        if stem.chars().nth(1).is_none() || self.starts[..self.len].get(at) == Some(&start) {
+        if self.word[start..].chars().nth(1).is_none() || self.starts[..self.len].get(at) == Some(&start) {
             return;
         }
         self.starts.copy_within(at..self.len, at + 1);
@@ -276,6 +360,66 @@ mod tests {
     #[test]
     fn control_characters_and_symbols_are_skipped() {
         assert_eq!(words("\u{0}لافروف\u{7}\t€ 5%"), ["لافروف", "5"]);
+    }
+
+    #[test]
+    fn the_byte_reading_classifies_every_character_as_its_definition() {
+        let mut buf = [0; 4];
+        for c in '\0'..=char::MAX {
+            let text = c.encode_utf8(&mut buf);
+            assert_eq!(read(text, 0), (c.len_utf8(), classify(c, is_letter_or_digit(c))), "{c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn letters_and_digits_are_unicodes_outside_the_arabic_block() {
+        for c in ('\0'..=char::MAX).filter(|c| !('\u{0600}'..='\u{06FF}').contains(c)) {
+            assert_eq!(is_letter_or_digit(c), c.is_alphanumeric(), "U+{:04X}", c as u32);
+        }
+    }
+
+    /// What a word is, character by character: letters and digits with the marks they carry.
+    fn words_by_chars(text: &str) -> Vec<(usize, usize, String)> {
+        let mut out: Vec<(usize, usize, String)> = Vec::new();
+        let mut open = false;
+        for (i, c) in text.char_indices() {
+            match classify(c, is_letter_or_digit(c)) {
+                InWord::Outside => open = false,
+                InWord::Mark if !open => {}
+                _ => {
+                    if !open {
+                        out.push((i, i, String::new()));
+                        open = true;
+                    }
+                    let (_, end, norm) = out.last_mut().expect("an open word");
+                    *end = i + c.len_utf8();
+                    norm.extend(normalize_char(c));
+                }
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_are_read_from_bytes_as_from_characters(
+            picks in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..60),
+            noise in ".{0,8}",
+        ) {
+            const PIECES: &[&str] = &[
+                "لافروف", "أَعْلَنَ", "اجتمـــاع", "ة", "ى", "إ", "\u{0651}", "\u{0640}", "٢٠١٩", "۱۵", "ABC", "xyz", "42",
+                " ", "،", ".", "؟", "\n", "\t", "\u{0}", "\u{7}", "😀", "€", "\u{200C}", "\u{00AD}", "é", "ﻻ", "ۃ", "گ",
+                "\u{06D6}", "\u{0620}", "\u{06D4}", "«", "»",
+            ];
+            let mut text: String = picks.iter().map(|k| PIECES[k.index(PIECES.len())]).collect();
+            text.push_str(&noise);
+            let read: Vec<_> = tokenize(&text)
+                .into_iter()
+                .filter(|t| !matches!(t.kind, TokenKind::Punct(_)))
+                .map(|t| (t.start, t.end, t.norm.to_string()))
+                .collect();
+            proptest::prop_assert_eq!(read, words_by_chars(&text));
+        }
     }
 
     #[test]
