@@ -473,3 +473,26 @@ fn the_two_sides_do_not_reach_across_a_clause_into_the_next_host() {
         assert!(!(a.contains(&"person/tamim-bin-hamad".to_string()) && a.contains(&"person/mohamed-bin-zayed".to_string())), "{a:?}");
     }
 }
+
+#[test]
+fn a_journeys_purpose_is_a_meeting_of_the_traveller() {
+    // Pro-drop travel verb in the imperfect after "على أن": planned, dated by "غدا", placed at
+    // the destination; the earlier clause's counterpart is not a side.
+    let found = events(
+        "بحث وزير الخارجية الروسي سيرغي لافروف اليوم الاثنين في أنقرة مع نظيره التركي مولود تشاووش أوغلو الأزمة السورية، على أن يسافر غدا الثلاثاء إلى الرياض للقاء العاهل السعودي الملك سلمان بن عبد العزيز.",
+        "2019-06-03",
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let e = &found[1];
+    assert_eq!(actors(e), ["person/salman-bin-abdulaziz", "person/sergey-lavrov"]);
+    assert_eq!((status(e), date(e).as_str()), (EventStatus::Planned, "2019-06-04"));
+    assert_eq!(e.location.as_ref().map(|l| l.name_en.as_str()), Some("Riyadh"));
+    assert_eq!(e.mode, ConsultMode::Visit as i32);
+    // In the perfect, after "ثم": it happened, between the traveller and the host only.
+    let found = events(
+        "بحث وزير الخارجية الروسي سيرغي لافروف أمس في أنقرة مع نظيره التركي مولود تشاووش أوغلو الأزمة السورية، ثم غادر إلى الرياض للقاء العاهل السعودي الملك سلمان بن عبد العزيز.",
+        "2019-06-03",
+    );
+    let e = found.iter().find(|e| actors(e).contains(&"person/salman-bin-abdulaziz".to_string())).expect("the meeting in Riyadh");
+    assert_eq!((actors(e).len(), status(e)), (2, EventStatus::Occurred));
+}

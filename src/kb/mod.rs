@@ -491,7 +491,7 @@ impl Kb {
         if out.len() > start {
             return;
         }
-        let future_verb = |word: Word| matches!(word, Word::Trigger(t) if t.is_verb);
+        let future_verb = |word: Word| matches!(word, Word::Trigger(Trigger { is_verb: true, .. }) | Word::Cue(Cue::Motion));
         for (stem, id) in stems.iter().zip(form_ids) {
             out.extend(id.and_then(|id| self.inflections.get(&id)).into_iter().flatten());
             if let Some(rest) = stem.strip_prefix('س')
@@ -636,6 +636,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "clause" => Cue::Clause,
         "institution" => Cue::Institution,
         "placeword" => Cue::PlaceWord,
+        "motion" => Cue::Motion,
         "includes" => Cue::Includes,
         "report" => Cue::Report,
         "between" => Cue::Between,

@@ -156,6 +156,9 @@ pub enum Cue {
     Institution,
     /// "Includes" (تشمل، تضم): the places listed after it are stops of a tour, not sides.
     Includes,
+    /// A verb of travel (ينتقل، غادر، سافر): a contact noun later in its clause ("ينتقل إلى
+    /// الدوحة للقاء أمير قطر") has its understood subject and its tense.
+    Motion,
     /// A word that introduces a place name ("العاصمة", "مدينة"): cues before it apply to the
     /// place.
     PlaceWord,
