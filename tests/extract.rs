@@ -496,3 +496,18 @@ fn a_journeys_purpose_is_a_meeting_of_the_traveller() {
     let e = found.iter().find(|e| actors(e).contains(&"person/salman-bin-abdulaziz".to_string())).expect("the meeting in Riyadh");
     assert_eq!((actors(e).len(), status(e)), (2, EventStatus::Occurred));
 }
+
+#[test]
+fn runs_of_days_and_plans_later_in_the_current_year() {
+    let e = one("تلقى الرئيس الفرنسي إيمانويل ماكرون خلال اليومين الماضيين اتصالا هاتفيا من المستشار الألماني أولاف شولتس.", "2022-10-05");
+    assert_eq!(actors(&e), ["person/emmanuel-macron", "person/olaf-scholz"]);
+    assert_eq!(status(&e), EventStatus::Occurred);
+    let d = e.date.as_ref().unwrap();
+    assert_eq!((d.start.as_str(), d.end.as_str()), ("2022-10-03", "2022-10-04"));
+    // A plan for "later this year" is still to come: from the dateline to the year's end.
+    let e = one("ويعتزم الرئيس المصري زيارة اليابان في وقت لاحق من العام الجاري.", "2019-05-14");
+    assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "state/JPN"]);
+    assert_eq!(status(&e), EventStatus::Planned);
+    let d = e.date.as_ref().unwrap();
+    assert_eq!((d.start.as_str(), d.end.as_str()), ("2019-05-14", "2019-12-31"));
+}

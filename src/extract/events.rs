@@ -10,7 +10,7 @@ use crate::proto::{ConsultMode, EventStatus, EventType};
 use crate::text::Sentence;
 
 use super::analysis::Analysis;
-use super::dates::{DateExpr, DateValue, FoundDate, resolve_weekday};
+use super::dates::{DateExpr, DateValue, FoundDate, Precision, resolve_weekday};
 use super::mentions::{Actor, Mention, MentionKind};
 
 /// One side of an event, resolved. Its strings are short (codes, roles, names): held inline,
@@ -425,6 +425,13 @@ impl Builder<'_, '_> {
             (None, Some(_), _) => (EventStatus::Occurred, true),
             // A verb in the perfect ("التقى", "بحث") says it happened.
             _ => (EventStatus::Occurred, (t.trigger.is_verb || motion.is_some()) && !present_tense),
+        };
+        // A plan in a period already under way ("في وقت لاحق من العام الجاري") is still to come.
+        let date = match (date, self.published) {
+            (Some(d), Some(p)) if status == EventStatus::Planned && d.precision != Precision::Day && d.start < p && d.span().1 >= p => {
+                Some(DateValue::range(p, d.span().1))
+            }
+            _ => date,
         };
         let on = date.map(|d| d.start).or(self.published);
 

@@ -623,6 +623,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "month" => Cue::Month(number(value)? as u32),
         "weekday" => Cue::Weekday(number(value)? as u32),
         "relday" => Cue::RelDay(number(value)?),
+        "days" => Cue::Days(number(value)?),
         "reldir" => Cue::RelDir(number(value)?),
         "season" => Cue::Season(number(value)? as u32),
         "unit" => Cue::Unit(match value {

@@ -146,6 +146,9 @@ pub enum Cue {
     Month(u32),
     Weekday(u32),
     RelDay(i64),
+    /// A run of days (اليومين، الأيام): with "past" or "next" after it, that many days before or
+    /// after the dateline.
+    Days(i64),
     RelDir(i64),
     Unit(Unit),
     Season(u32),
