@@ -510,4 +510,10 @@ fn runs_of_days_and_plans_later_in_the_current_year() {
     assert_eq!(status(&e), EventStatus::Planned);
     let d = e.date.as_ref().unwrap();
     assert_eq!((d.start.as_str(), d.end.as_str()), ("2019-05-14", "2019-12-31"));
+    // "It was decided" plans; "السنة الجارية" is the current year.
+    let e = one("كما تقرر عقد اجتماع بين الرئيس المصري والعاهل الأردني قبل نهاية السنة الجارية.", "2021-03-10");
+    assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "person/abdullah-ii"]);
+    assert_eq!(status(&e), EventStatus::Planned);
+    let d = e.date.as_ref().unwrap();
+    assert_eq!((d.start.as_str(), d.end.as_str()), ("2021-03-10", "2021-12-31"));
 }
