@@ -517,3 +517,11 @@ fn runs_of_days_and_plans_later_in_the_current_year() {
     let d = e.date.as_ref().unwrap();
     assert_eq!((d.start.as_str(), d.end.as_str()), ("2021-03-10", "2021-12-31"));
 }
+
+#[test]
+fn an_arrival_is_a_visit_only_when_someone_arrives() {
+    let e = one("وكان العاهل الأردني الملك عبد الله الثاني في مقدمة مستقبلي الرئيس المصري لدى وصوله إلى العقبة أمس.", "2021-06-28");
+    assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "person/abdullah-ii"]);
+    assert_eq!((status(&e), date(&e).as_str(), e.mode), (EventStatus::Occurred, "2021-06-27", ConsultMode::Visit as i32));
+    assert!(events("وأعلنت الوكالة عن وصول المساعدات المصرية إلى غزة أمس.", "2021-06-28").is_empty());
+}

@@ -114,7 +114,7 @@ impl Builder<'_, '_> {
                 .clone()
                 .filter_map(|i| {
                     let (t, hit) = self.a.trigger(i)?;
-                    if t.cameo == 57 && !has_agreement_noun {
+                    if (t.cameo == 57 && !has_agreement_noun) || (t.needs_owner && !hit.pronoun) {
                         return None;
                     }
                     let absorbed = (i.saturating_sub(2).max(s.first)..i).any(|k| self.a.cue(k, |c| c == Cue::Sideline));

@@ -130,6 +130,9 @@ pub struct Trigger {
     pub cameo: u16,
     pub is_verb: bool,
     pub takes_destination: bool,
+    /// A noun that names a contact only with a possessive pronoun ("لدى وصوله": his arrival;
+    /// "وصول المساعدات" is no visit).
+    pub needs_owner: bool,
 }
 
 /// Classes of lexicon words other than triggers.
