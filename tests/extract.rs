@@ -525,3 +525,14 @@ fn an_arrival_is_a_visit_only_when_someone_arrives() {
     assert_eq!((status(&e), date(&e).as_str(), e.mode), (EventStatus::Occurred, "2021-06-27", ConsultMode::Visit as i32));
     assert!(events("وأعلنت الوكالة عن وصول المساعدات المصرية إلى غزة أمس.", "2021-06-28").is_empty());
 }
+
+#[test]
+fn a_bare_title_is_whoever_named_before_held_it_then_among_other_offices() {
+    // Prime minister when the article is written, crown prince (and defence minister) in 2019.
+    let e = one(
+        "وترأس ولي العهد رئيس مجلس الوزراء الأمير محمد بن سلمان الجلسة. وتأتي الزيارة امتدادا لزيارة سمو ولي العهد إلى اليابان في يونيو 2019.",
+        "2022-12-08",
+    );
+    assert_eq!(actors(&e), ["person/mohammed-bin-salman", "state/JPN"]);
+    assert_eq!((status(&e), date(&e).as_str()), (EventStatus::Occurred, "2019-06"));
+}

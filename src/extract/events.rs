@@ -648,7 +648,9 @@ impl Builder<'_, '_> {
     /// (a headline's "الملك" is named in the lead).
     fn named_holder(&self, pos: usize, office: Office, role: &str, on: Option<NaiveDate>) -> Option<Side> {
         let holder = |m: &Mention| match m.kind {
-            MentionKind::Actor(Actor::Person(p)) if self.office_of(p, on).is_some_and(|(o, r)| o == office && r == role) => {
+            MentionKind::Actor(Actor::Person(p))
+                if self.kb.terms_of(p).any(|t| t.office == office && t.role_en == role && on.is_none_or(|d| t.covers(d))) =>
+            {
                 Some(self.person_side(p, on, CompactString::default()))
             }
             _ => None,
