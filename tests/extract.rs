@@ -473,3 +473,66 @@ fn the_two_sides_do_not_reach_across_a_clause_into_the_next_host() {
         assert!(!(a.contains(&"person/tamim-bin-hamad".to_string()) && a.contains(&"person/mohamed-bin-zayed".to_string())), "{a:?}");
     }
 }
+
+#[test]
+fn a_journeys_purpose_is_a_meeting_of_the_traveller() {
+    // Pro-drop travel verb in the imperfect after "على أن": planned, dated by "غدا", placed at
+    // the destination; the earlier clause's counterpart is not a side.
+    let found = events(
+        "بحث وزير الخارجية الروسي سيرغي لافروف اليوم الاثنين في أنقرة مع نظيره التركي مولود تشاووش أوغلو الأزمة السورية، على أن يسافر غدا الثلاثاء إلى الرياض للقاء العاهل السعودي الملك سلمان بن عبد العزيز.",
+        "2019-06-03",
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let e = &found[1];
+    assert_eq!(actors(e), ["person/salman-bin-abdulaziz", "person/sergey-lavrov"]);
+    assert_eq!((status(e), date(e).as_str()), (EventStatus::Planned, "2019-06-04"));
+    assert_eq!(e.location.as_ref().map(|l| l.name_en.as_str()), Some("Riyadh"));
+    assert_eq!(e.mode, ConsultMode::Visit as i32);
+    // In the perfect, after "ثم": it happened, between the traveller and the host only.
+    let found = events(
+        "بحث وزير الخارجية الروسي سيرغي لافروف أمس في أنقرة مع نظيره التركي مولود تشاووش أوغلو الأزمة السورية، ثم غادر إلى الرياض للقاء العاهل السعودي الملك سلمان بن عبد العزيز.",
+        "2019-06-03",
+    );
+    let e = found.iter().find(|e| actors(e).contains(&"person/salman-bin-abdulaziz".to_string())).expect("the meeting in Riyadh");
+    assert_eq!((actors(e).len(), status(e)), (2, EventStatus::Occurred));
+}
+
+#[test]
+fn runs_of_days_and_plans_later_in_the_current_year() {
+    let e = one("تلقى الرئيس الفرنسي إيمانويل ماكرون خلال اليومين الماضيين اتصالا هاتفيا من المستشار الألماني أولاف شولتس.", "2022-10-05");
+    assert_eq!(actors(&e), ["person/emmanuel-macron", "person/olaf-scholz"]);
+    assert_eq!(status(&e), EventStatus::Occurred);
+    let d = e.date.as_ref().unwrap();
+    assert_eq!((d.start.as_str(), d.end.as_str()), ("2022-10-03", "2022-10-04"));
+    // A plan for "later this year" is still to come: from the dateline to the year's end.
+    let e = one("ويعتزم الرئيس المصري زيارة اليابان في وقت لاحق من العام الجاري.", "2019-05-14");
+    assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "state/JPN"]);
+    assert_eq!(status(&e), EventStatus::Planned);
+    let d = e.date.as_ref().unwrap();
+    assert_eq!((d.start.as_str(), d.end.as_str()), ("2019-05-14", "2019-12-31"));
+    // "It was decided" plans; "السنة الجارية" is the current year.
+    let e = one("كما تقرر عقد اجتماع بين الرئيس المصري والعاهل الأردني قبل نهاية السنة الجارية.", "2021-03-10");
+    assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "person/abdullah-ii"]);
+    assert_eq!(status(&e), EventStatus::Planned);
+    let d = e.date.as_ref().unwrap();
+    assert_eq!((d.start.as_str(), d.end.as_str()), ("2021-03-10", "2021-12-31"));
+}
+
+#[test]
+fn an_arrival_is_a_visit_only_when_someone_arrives() {
+    let e = one("وكان العاهل الأردني الملك عبد الله الثاني في مقدمة مستقبلي الرئيس المصري لدى وصوله إلى العقبة أمس.", "2021-06-28");
+    assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "person/abdullah-ii"]);
+    assert_eq!((status(&e), date(&e).as_str(), e.mode), (EventStatus::Occurred, "2021-06-27", ConsultMode::Visit as i32));
+    assert!(events("وأعلنت الوكالة عن وصول المساعدات المصرية إلى غزة أمس.", "2021-06-28").is_empty());
+}
+
+#[test]
+fn a_bare_title_is_whoever_named_before_held_it_then_among_other_offices() {
+    // Prime minister when the article is written, crown prince (and defence minister) in 2019.
+    let e = one(
+        "وترأس ولي العهد رئيس مجلس الوزراء الأمير محمد بن سلمان الجلسة. وتأتي الزيارة امتدادا لزيارة سمو ولي العهد إلى اليابان في يونيو 2019.",
+        "2022-12-08",
+    );
+    assert_eq!(actors(&e), ["person/mohammed-bin-salman", "state/JPN"]);
+    assert_eq!((status(&e), date(&e).as_str()), (EventStatus::Occurred, "2019-06"));
+}

@@ -38,7 +38,7 @@ impl DateValue {
         Some(DateValue { start: NaiveDate::from_ymd_opt(year, 1, 1)?, end: None, precision: Precision::Year })
     }
 
-    fn range(start: NaiveDate, end: NaiveDate) -> DateValue {
+    pub fn range(start: NaiveDate, end: NaiveDate) -> DateValue {
         DateValue { start, end: Some(end), precision: Precision::Range }
     }
 
@@ -155,7 +155,8 @@ impl Scanner<'_, '_> {
     fn at(&self, i: usize) -> Option<(DateExpr, usize)> {
         // Every expression starts with a number or a calendar word: most tokens are neither.
         let token = self.a.tokens.get(i)?;
-        let calendar = |c: Cue| matches!(c, Cue::Month(_) | Cue::Unit(_) | Cue::In | Cue::RelDay(_) | Cue::Weekday(_) | Cue::Season(_));
+        let calendar =
+            |c: Cue| matches!(c, Cue::Month(_) | Cue::Unit(_) | Cue::In | Cue::RelDay(_) | Cue::Days(_) | Cue::Weekday(_) | Cue::Season(_));
         let month_phrase =
             self.a.phrases[i].as_ref().is_some_and(|(_, words)| words.iter().any(|w| matches!(w, crate::kb::Word::Cue(Cue::Month(_)))));
         if token.kind != crate::text::TokenKind::Number && !self.a.cues(i).any(calendar) && !month_phrase {
@@ -250,6 +251,15 @@ impl Scanner<'_, '_> {
         if let Some(offset) = self.cue(i, |c| if let Cue::RelDay(d) = c { Some(d) } else { None }) {
             let weekday = usize::from(self.cue(i + 1, |c| matches!(c, Cue::Weekday(_)).then_some(())).is_some());
             return fixed(DateValue::day(published? + Duration::days(offset)), 1 + weekday);
+        }
+        // "خلال اليومين الماضيين", "في الأيام المقبلة"
+        if let Some(n) = self.cue(i, |c| if let Cue::Days(n) = c { Some(n) } else { None }) {
+            let p = published?;
+            return match self.reldir(i + 1)? {
+                d if d < 0 => fixed(DateValue::range(p - Duration::days(n), p - Duration::days(1)), 2),
+                d if d > 0 => fixed(DateValue::range(p + Duration::days(1), p + Duration::days(n)), 2),
+                _ => None,
+            };
         }
         // "الأحد الماضي", "الثلاثاء المقبل", "يوم الأربعاء"
         if let Some(w) = self.cue(i, |c| if let Cue::Weekday(w) = c { Some(w) } else { None }) {
@@ -427,6 +437,10 @@ mod tests {
         assert_eq!(start("هذا الشهر", "2017-03-27"), "2017-03");
         assert_eq!(start("العام الماضي", "2019-12-09"), "2018");
         assert_eq!(first("في الخريف المقبل", "2018-06-19"), Some(("2018-09-01".into(), Some("2018-11-30".into()), Precision::Range)));
+        assert_eq!(first("خلال اليومين الماضيين", "2021-04-14"), Some(("2021-04-12".into(), Some("2021-04-13".into()), Precision::Range)));
+        assert_eq!(first("في الأيام الأخيرة", "2021-04-14"), Some(("2021-04-11".into(), Some("2021-04-13".into()), Precision::Range)));
+        assert_eq!(first("في الأيام المقبلة", "2021-04-14"), Some(("2021-04-15".into(), Some("2021-04-17".into()), Precision::Range)));
+        assert_eq!(start("الأيام الصعبة", "2021-04-14"), "none");
         assert_eq!(first("الشتاء المقبل", "2018-06-19"), Some(("2018-12-01".into(), Some("2019-02-28".into()), Precision::Range)));
         assert_eq!(
             first("من 7 إلى 10 مايو الجاري", "2025-05-08"),

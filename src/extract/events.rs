@@ -10,7 +10,7 @@ use crate::proto::{ConsultMode, EventStatus, EventType};
 use crate::text::Sentence;
 
 use super::analysis::Analysis;
-use super::dates::{DateExpr, DateValue, FoundDate, resolve_weekday};
+use super::dates::{DateExpr, DateValue, FoundDate, Precision, resolve_weekday};
 use super::mentions::{Actor, Mention, MentionKind};
 
 /// One side of an event, resolved. Its strings are short (codes, roles, names): held inline,
@@ -114,7 +114,7 @@ impl Builder<'_, '_> {
                 .clone()
                 .filter_map(|i| {
                     let (t, hit) = self.a.trigger(i)?;
-                    if t.cameo == 57 && !has_agreement_noun {
+                    if (t.cameo == 57 && !has_agreement_noun) || (t.needs_owner && !hit.pronoun) {
                         return None;
                     }
                     let absorbed = (i.saturating_sub(2).max(s.first)..i).any(|k| self.a.cue(k, |c| c == Cue::Sideline));
@@ -183,7 +183,24 @@ impl Builder<'_, '_> {
 
     /// A verb in the imperfect (يلتقي، تبحث، نلتقي), with or without the future prefix.
     fn present_tense(&self, t: &TriggerAt) -> bool {
-        t.trigger.is_verb && self.a.tokens[t.pos].norm.trim_start_matches(['و', 'ف']).starts_with(['ي', 'ت', 'ن', 'س'])
+        t.trigger.is_verb && self.imperfect(t.pos)
+    }
+
+    /// Whether token `k`, read as a verb, is in the imperfect.
+    fn imperfect(&self, k: usize) -> bool {
+        self.a.tokens[k].norm.trim_start_matches(['و', 'ف']).starts_with(['ي', 'ت', 'ن', 'س'])
+    }
+
+    /// The verb of travel whose purpose a contact noun states ("ينتقل إلى الدوحة للقاء أمير
+    /// قطر"): the last one of the noun's clause (from `clause_start`), when it leaves its subject
+    /// understood (no actor between it and the noun).
+    fn motion_verb(&self, t: &TriggerAt, clause_start: usize) -> Option<usize> {
+        if t.trigger.is_verb || t.pronoun {
+            return None;
+        }
+        let k = (clause_start..t.pos).rev().find(|&k| self.a.cue(k, |c| c == Cue::Motion))?;
+        let explicit = self.mentions_in(k + 1, t.pos).iter().any(|m| matches!(m.kind, MentionKind::Actor(_)));
+        (!explicit).then_some(k)
     }
 
     /// The events one trigger reports: its frame runs from `prev` (after the previous trigger)
@@ -214,9 +231,18 @@ impl Builder<'_, '_> {
         } else {
             (prev..pos).rev().find(|&k| a.cue(k, |c| matches!(c, Cue::Complementizer | Cue::Clause))).map_or(prev, |k| k + 1)
         };
+        let clause_start =
+            (sent_first..left).rev().find(|&j| a.cue(j, |c| matches!(c, Cue::Complementizer | Cue::Clause))).map_or(sent_first, |j| j + 1);
+        // A contact noun that states a journey's purpose has the subject and the tense of the verb of
+        // travel, and nothing before that verb is its own.
+        let motion = self.motion_verb(t, clause_start);
+        let left = motion.map_or(left, |k| left.max(k + 1));
         let sideline = |k: usize| (k.saturating_sub(2)..k).any(|j| a.cue(j, |c| c == Cue::Sideline));
         let right = (pos + 1..next)
-            .find(|&k| a.cue(k, |c| matches!(c, Cue::Report | Cue::Clause)) || (a.cue(k, |c| c == Cue::Generic) && !sideline(k)))
+            .find(|&k| {
+                a.cue(k, |c| matches!(c, Cue::Report | Cue::Clause | Cue::Complementizer))
+                    || (a.cue(k, |c| c == Cue::Generic) && !sideline(k))
+            })
             .unwrap_or(next);
         let in_frame: Vec<&Mention> = self.mentions_in(left, right).iter().filter(|m| !(m.first <= pos && pos < m.end)).collect();
 
@@ -269,6 +295,8 @@ impl Builder<'_, '_> {
             let located = cue_before(Cue::In, 3) || m.prep == Some('ب');
             let towards = cue_before(Cue::To, 1) || m.prep == Some('ل');
             let aside = cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك');
+            // "ينتقل إلى الدوحة للقاء": where the journey leads is where the purpose happens.
+            let journey_end = towards && motion.is_some_and(|k| k < m.first && m.first < pos);
             let near = m.first <= pos + 3 && m.end + 3 >= pos || cue_before(Cue::With, 2) || chained;
             let own_genitive = !t.trigger.is_verb && m.first == pos + 1;
             // "زار روسيا", "يصل سلطان عمان هيثم بن طارق القاهرة": the first place after the
@@ -330,7 +358,7 @@ impl Builder<'_, '_> {
                         && t.trigger.takes_destination
                     {
                         destinations.push(place);
-                    } else if located {
+                    } else if located || journey_end {
                         location.get_or_insert(place);
                     } else if !aside && !towards && in_chain && (chain.is_some() || near) {
                         actor(Actor::State(st.code.as_str().into()));
@@ -351,7 +379,7 @@ impl Builder<'_, '_> {
                     }
                     if (towards || direct_object) && t.trigger.takes_destination {
                         destinations.push(place);
-                    } else if located || genitive || (!seat && towards) {
+                    } else if located || genitive || journey_end || (!seat && towards) {
                         if location.as_ref().is_none_or(|l| !l.specific) {
                             location = Some(place);
                         }
@@ -372,12 +400,13 @@ impl Builder<'_, '_> {
                 since.is_none_or(|k| (k..d.first).any(|j| a.trigger(j).is_some()))
             })
             .collect();
-        let present_tense = self.present_tense(t);
+        let present_tense = self.present_tense(t) || motion.is_some_and(|k| self.imperfect(k));
+        let future = t.future || motion.is_some_and(|k| a.words(k).iter().any(|w| w.future));
         // A verb still to come with no date of its own takes the sentence's earlier one
         // ("غداً الأربعاء ... حيث يلتقي").
         let earlier = if present_tense { self.dates_in(sent_first..left.min(pos)) } else { &[] };
         let found = dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos)).copied().or(earlier.last());
-        let leaning_future = t.future || present_tense && matches!(cue_status, None | Some(EventStatus::Planned));
+        let leaning_future = future || present_tense && matches!(cue_status, None | Some(EventStatus::Planned));
         let date = found.and_then(|d| match d.expr {
             DateExpr::Fixed(v) => Some(v),
             DateExpr::Weekday(w) => {
@@ -388,14 +417,21 @@ impl Builder<'_, '_> {
         // Status: a cue, else the future prefix, else the date against the dateline.
         let (status, status_explicit) = match (cue_status, date, self.published) {
             (Some(s), _, _) => (s, true),
-            _ if t.future => (EventStatus::Planned, true),
+            _ if future => (EventStatus::Planned, true),
             (None, Some(d), Some(p)) if d.span().0 > p => (EventStatus::Planned, true),
             (None, Some(d), Some(p)) if d.span().1 < p => (EventStatus::Occurred, true),
             // A span still running ("هذا الأسبوع") says nothing of whether it happened yet.
             (None, Some(d), Some(p)) if d.span().1 > p => (EventStatus::Occurred, false),
             (None, Some(_), _) => (EventStatus::Occurred, true),
             // A verb in the perfect ("التقى", "بحث") says it happened.
-            _ => (EventStatus::Occurred, t.trigger.is_verb && !present_tense),
+            _ => (EventStatus::Occurred, (t.trigger.is_verb || motion.is_some()) && !present_tense),
+        };
+        // A plan in a period already under way ("في وقت لاحق من العام الجاري") is still to come.
+        let date = match (date, self.published) {
+            (Some(d), Some(p)) if status == EventStatus::Planned && d.precision != Precision::Day && d.start < p && d.span().1 >= p => {
+                Some(DateValue::range(p, d.span().1))
+            }
+            _ => date,
         };
         let on = date.map(|d| d.start).or(self.published);
 
@@ -428,8 +464,6 @@ impl Builder<'_, '_> {
         //   قبل أن ينتقل ... للقاء"): another clause's pair is its own;
         // - "the leaders": the last summit (an event of three or more sides), whichever clause
         //   names them ("بمشاركة القادة الثلاثة، فيما احتضنت القاهرة القمة الأولى").
-        let clause_start =
-            (sent_first..left).rev().find(|&j| a.cue(j, |c| matches!(c, Cue::Complementizer | Cue::Clause))).map_or(sent_first, |j| j + 1);
         let cue_in = |from: usize, wanted: fn(Cue) -> bool| (from..right).find_map(|k| a.cues(k).find(|&c| wanted(c)));
         let referred = match (cue_in(clause_start, |c| matches!(c, Cue::Pair(_))), cue_in(sent_first, |c| c == Cue::Group)) {
             (Some(Cue::Pair(Some(office))), _) if count_sides(&with_dest) < 2 => {
@@ -448,7 +482,7 @@ impl Builder<'_, '_> {
         let with_follows = (pos + 1..(pos + 4).min(right)).any(|k| a.cue(k, |c| c == Cue::With));
         let honorific = (left..right).any(|k| a.cue(k, |c| c == Cue::Pronoun));
         if count_sides(&with_dest) < 2
-            && (t.trigger.is_verb || t.pronoun || with_follows || honorific)
+            && (t.trigger.is_verb || t.pronoun || with_follows || honorific || motion.is_some())
             && let Some(side) = self.sentence_subject(reported, sentence_span, &with_dest).or_else(|| self.antecedent(pos, &with_dest, on))
         {
             sides.insert(0, side);
@@ -614,7 +648,9 @@ impl Builder<'_, '_> {
     /// (a headline's "الملك" is named in the lead).
     fn named_holder(&self, pos: usize, office: Office, role: &str, on: Option<NaiveDate>) -> Option<Side> {
         let holder = |m: &Mention| match m.kind {
-            MentionKind::Actor(Actor::Person(p)) if self.office_of(p, on).is_some_and(|(o, r)| o == office && r == role) => {
+            MentionKind::Actor(Actor::Person(p))
+                if self.kb.terms_of(p).any(|t| t.office == office && t.role_en == role && on.is_none_or(|d| t.covers(d))) =>
+            {
                 Some(self.person_side(p, on, CompactString::default()))
             }
             _ => None,

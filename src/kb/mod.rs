@@ -491,7 +491,7 @@ impl Kb {
         if out.len() > start {
             return;
         }
-        let future_verb = |word: Word| matches!(word, Word::Trigger(t) if t.is_verb);
+        let future_verb = |word: Word| matches!(word, Word::Trigger(Trigger { is_verb: true, .. }) | Word::Cue(Cue::Motion));
         for (stem, id) in stems.iter().zip(form_ids) {
             out.extend(id.and_then(|id| self.inflections.get(&id)).into_iter().flatten());
             if let Some(rest) = stem.strip_prefix('س')
@@ -623,6 +623,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "month" => Cue::Month(number(value)? as u32),
         "weekday" => Cue::Weekday(number(value)? as u32),
         "relday" => Cue::RelDay(number(value)?),
+        "days" => Cue::Days(number(value)?),
         "reldir" => Cue::RelDir(number(value)?),
         "season" => Cue::Season(number(value)? as u32),
         "unit" => Cue::Unit(match value {
@@ -636,6 +637,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "clause" => Cue::Clause,
         "institution" => Cue::Institution,
         "placeword" => Cue::PlaceWord,
+        "motion" => Cue::Motion,
         "includes" => Cue::Includes,
         "report" => Cue::Report,
         "between" => Cue::Between,
@@ -667,7 +669,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
 
 fn parse_trigger(row: &Row<'_>, value: &str) -> Result<Trigger, KbError> {
     let parts: Vec<&str> = value.split(',').collect();
-    let bad = || row.error(format!("trigger value {value:?} is not TYPE,MODE,CAMEO,POS[,dest]"));
+    let bad = || row.error(format!("trigger value {value:?} is not TYPE,MODE,CAMEO,POS[,dest][,owned]"));
     let [kind, mode, cameo, pos, rest @ ..] = parts.as_slice() else { return Err(bad()) };
     let event_type = EventType::from_str_name(&format!("EVENT_TYPE_{kind}")).ok_or_else(bad)?;
     let mode = match *mode {
@@ -680,5 +682,8 @@ fn parse_trigger(row: &Row<'_>, value: &str) -> Result<Trigger, KbError> {
         _ => return Err(bad()),
     };
     let cameo = cameo.parse::<u16>().map_err(|_| bad())?;
-    Ok(Trigger { event_type, mode, cameo, is_verb, takes_destination: rest.contains(&"dest") })
+    if rest.iter().any(|flag| !matches!(*flag, "dest" | "owned")) {
+        return Err(bad());
+    }
+    Ok(Trigger { event_type, mode, cameo, is_verb, takes_destination: rest.contains(&"dest"), needs_owner: rest.contains(&"owned") })
 }

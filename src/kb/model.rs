@@ -130,6 +130,9 @@ pub struct Trigger {
     pub cameo: u16,
     pub is_verb: bool,
     pub takes_destination: bool,
+    /// A noun that names a contact only with a possessive pronoun ("لدى وصوله": his arrival;
+    /// "وصول المساعدات" is no visit).
+    pub needs_owner: bool,
 }
 
 /// Classes of lexicon words other than triggers.
@@ -146,6 +149,9 @@ pub enum Cue {
     Month(u32),
     Weekday(u32),
     RelDay(i64),
+    /// A run of days (اليومين، الأيام): with "past" or "next" after it, that many days before or
+    /// after the dateline.
+    Days(i64),
     RelDir(i64),
     Unit(Unit),
     Season(u32),
@@ -156,6 +162,9 @@ pub enum Cue {
     Institution,
     /// "Includes" (تشمل، تضم): the places listed after it are stops of a tour, not sides.
     Includes,
+    /// A verb of travel (ينتقل، غادر، سافر): a contact noun later in its clause ("ينتقل إلى
+    /// الدوحة للقاء أمير قطر") has its understood subject and its tense.
+    Motion,
     /// A word that introduces a place name ("العاصمة", "مدينة"): cues before it apply to the
     /// place.
     PlaceWord,
