@@ -64,6 +64,18 @@ fn offer<K: Hash + Eq, V: Absorb>(map: &mut FxHashMap<K, V>, k: K, value: V) {
     }
 }
 
+/// Keeps in `map` what the report at `key` gave for `k` if no earlier report gave it; `value`
+/// is made only then.
+fn offer_earliest<T>(map: &mut FxHashMap<String, Earliest<T>>, k: &str, key: &Key, value: impl FnOnce() -> T) {
+    match map.get_mut(k) {
+        Some(earliest) if *key < earliest.key => *earliest = Earliest::new(key, value()),
+        Some(_) => {}
+        None => {
+            map.insert(k.to_string(), Earliest::new(key, value()));
+        }
+    }
+}
+
 /// A value given by several reports: the one the earliest report (in publication order) gave.
 #[derive(Clone)]
 struct Earliest<T> {
@@ -89,12 +101,29 @@ impl<T> Absorb for Earliest<T> {
 #[derive(Clone, Default)]
 struct FirstArticles(Vec<Key>);
 
+impl FirstArticles {
+    /// Lists the article of `key` if it is among the first (once, at its earliest report).
+    fn offer(&mut self, key: &Key) {
+        if self.0.len() == LISTED_ARTICLES && self.0.last().is_some_and(|last| key >= last) {
+            return;
+        }
+        if let Some(at) = self.0.iter().position(|k| k.article == key.article) {
+            if self.0[at] <= *key {
+                return;
+            }
+            self.0.remove(at);
+        }
+        let at = self.0.partition_point(|k| k < key);
+        self.0.insert(at, key.clone());
+        self.0.truncate(LISTED_ARTICLES);
+    }
+}
+
 impl Absorb for FirstArticles {
     fn absorb(&mut self, other: FirstArticles) {
-        self.0.extend(other.0);
-        self.0.sort_unstable();
-        self.0.dedup_by(|a, b| a.article == b.article);
-        self.0.truncate(LISTED_ARTICLES);
+        for key in &other.0 {
+            self.offer(key);
+        }
     }
 }
 
@@ -111,6 +140,18 @@ struct Step {
 struct Support {
     articles: u32,
     first: FirstArticles,
+}
+
+impl Support {
+    fn new(key: &Key) -> Support {
+        Support { articles: 1, first: FirstArticles(vec![key.clone()]) }
+    }
+
+    /// Counts one more report's article.
+    fn add(&mut self, key: &Key) {
+        self.articles += 1;
+        self.first.offer(key);
+    }
 }
 
 impl Absorb for Support {
@@ -196,16 +237,21 @@ impl Tally {
         if !report.source.is_empty() {
             self.sources.insert(report.source.as_str().into());
         }
-        self.first_articles.absorb(FirstArticles(vec![key.clone()]));
+        self.first_articles.offer(&key);
         let Some(e) = &report.event else {
             return;
         };
         let step = Step { status: e.status(), event_type: e.event_type, cameo_code: e.cameo_code.as_str().into() };
         self.steps.insert(key.clone(), step);
-        self.absorb_evidence(Earliest::new(&key, e.evidence.clone()));
+        if self.evidence.as_ref().is_none_or(|first| key < first.key) {
+            self.evidence = Some(Earliest::new(&key, e.evidence.clone()));
+        }
         self.confidence = self.confidence.max(e.confidence);
-        let mut support = |field, value: &str| {
-            offer(&mut self.support, (field, value.into()), Support { articles: 1, first: FirstArticles(vec![key.clone()]) });
+        let mut support = |field, value: &str| match self.support.get_mut(&(field, value.into())) {
+            Some(s) => s.add(&key),
+            None => {
+                self.support.insert((field, value.into()), Support::new(&key));
+            }
         };
         support("status", e.status().as_str_name());
         if e.mode != 0 {
@@ -223,7 +269,7 @@ impl Tally {
             // An actor named twice in one report is one article's support, and its first mention.
             if !e.participants[..i].iter().any(|q| q.actor_id == p.actor_id) {
                 support("participants", &p.actor_id);
-                offer(&mut self.participants, p.actor_id.clone(), Earliest::new(&key, p.clone()));
+                offer_earliest(&mut self.participants, &p.actor_id, &key, || p.clone());
             }
         }
         if let Some((d, text)) = date {
@@ -237,7 +283,7 @@ impl Tally {
         }
         for (i, t) in e.topics.iter().enumerate() {
             if !e.topics[..i].iter().any(|u| u.name_en == t.name_en) {
-                offer(&mut self.topics, t.name_en.clone(), Earliest::new(&key, t.clone()));
+                offer_earliest(&mut self.topics, &t.name_en, &key, || t.clone());
             }
         }
     }
@@ -245,8 +291,10 @@ impl Tally {
     /// Adds the reports of another event (from other articles).
     pub fn absorb(&mut self, other: Tally) {
         self.steps.extend(other.steps);
-        if let Some(evidence) = other.evidence {
-            self.absorb_evidence(evidence);
+        match (&mut self.evidence, other.evidence) {
+            (Some(mine), Some(theirs)) => mine.absorb(theirs),
+            (mine @ None, theirs) => *mine = theirs,
+            (Some(_), None) => {}
         }
         self.confidence = self.confidence.max(other.confidence);
         for (k, v) in other.support {
@@ -267,13 +315,6 @@ impl Tally {
         self.first_articles.absorb(other.first_articles);
         self.articles.extend(other.articles);
         self.sources.extend(other.sources);
-    }
-
-    fn absorb_evidence(&mut self, evidence: Earliest<Vec<Evidence>>) {
-        match &mut self.evidence {
-            Some(mine) => mine.absorb(evidence),
-            None => self.evidence = Some(evidence),
-        }
     }
 
     /// Reports in the tally.
