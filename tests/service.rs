@@ -108,6 +108,45 @@ async fn re_ingesting_is_a_no_op_that_says_so() {
     assert_eq!(anon[0].article_id.len(), 16);
 }
 
+/// The response to `request` sent to the metrics endpoint.
+async fn http(addr: std::net::SocketAddr, request: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_articles_events_and_commits() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let articles = vec![
+        article("a", "EVENT CONSULT OCCURRED RUS USA"),
+        article("b", "EVENT AGREE OCCURRED FRA DEU"),
+        article("c", ""),
+        article("a", "EVENT CONSULT OCCURRED RUS USA"),
+    ];
+    let results = ingest(&mut client, articles).await;
+    assert_eq!(results.len(), 4);
+    let response = http(server.metrics_addr, "GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n").await;
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    let value = |name: &str| -> f64 {
+        let line = response.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in {response}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(value("rasad_articles_ingested_total{outcome=\"accepted\"}"), 2.0);
+    assert_eq!(value("rasad_articles_ingested_total{outcome=\"duplicate\"}"), 1.0);
+    assert_eq!(value("rasad_articles_ingested_total{outcome=\"rejected\"}"), 1.0);
+    assert_eq!(value("rasad_events_created_total"), 2.0);
+    // Every article that reached the writer is in some commit, however they were grouped.
+    assert_eq!(value("rasad_commit_articles_sum"), 3.0);
+    assert!(value("rasad_commit_seconds_count") >= 1.0);
+    let missing = http(server.metrics_addr, "GET /other HTTP/1.1\r\n\r\n").await;
+    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_article_mid_stream_is_rejected_and_the_stream_goes_on() {
     let server = TestServer::start(Arc::new(Scripted)).await;

@@ -50,6 +50,10 @@ pub struct Metrics {
     pub subscriber_lag: Histogram,
     /// Times a subscriber fell behind the live buffer and read the gap from the store.
     pub subscriber_catchups: Counter,
+    /// Time of each store transaction, from its first write to the end of its `fsync`.
+    pub commit_seconds: Histogram,
+    /// Articles per store transaction (the writer commits all that are waiting at once).
+    pub commit_articles: Histogram,
     registry: Arc<Registry>,
 }
 
@@ -74,6 +78,10 @@ impl Default for Metrics {
             "Reads of the stored log by subscribers behind the live buffer",
             subscriber_catchups.clone(),
         );
+        let commit_seconds = Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0]);
+        registry.register("commit_seconds", "Time of each store transaction, writes and fsync", commit_seconds.clone());
+        let commit_articles = Histogram::new([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0]);
+        registry.register("commit_articles", "Articles per store transaction", commit_articles.clone());
         Metrics {
             articles,
             extraction_seconds,
@@ -82,6 +90,8 @@ impl Default for Metrics {
             subscribers,
             subscriber_lag,
             subscriber_catchups,
+            commit_seconds,
+            commit_articles,
             registry: Arc::new(registry),
         }
     }

@@ -32,7 +32,10 @@ use crate::{
         ListReportsRequest, ListReportsResponse,
         rasad_service_server::{RasadService, RasadServiceServer},
     },
-    store::{self, Store, writer::Writer},
+    store::{
+        self, Store,
+        writer::{Commit, Writer},
+    },
 };
 
 /// Turns an article into events. The service runs it on its worker pool.
@@ -180,9 +183,13 @@ pub async fn serve(
     let metrics = Metrics::default();
     let head = store.head()?;
     let hub = Hub::new(store.clone(), head, metrics.clone());
-    let publisher = hub.clone();
-    let (writer, writer_thread) =
-        Writer::spawn(store.clone(), config.merge.clone(), Box::new(move |updates, head| publisher.publish(updates, head)))?;
+    let (publisher, committed) = (hub.clone(), metrics.clone());
+    let publish = Box::new(move |commit: Commit| {
+        committed.commit_seconds.observe(commit.seconds);
+        committed.commit_articles.observe(commit.articles as f64);
+        publisher.publish(commit.updates, commit.head);
+    });
+    let (writer, writer_thread) = Writer::spawn(store.clone(), config.merge.clone(), publish)?;
     let shared = Arc::new(Shared {
         extractor: extractor.into(),
         pool: Semaphore::new(config.workers.max(1)),

@@ -6,7 +6,7 @@
 //! A single writer gives a total order of updates without locks; the CPU-heavy extraction
 //! stays parallel in front of it.
 
-use std::{sync::Arc, thread};
+use std::{sync::Arc, thread, time::Instant};
 
 use prost::Message;
 use redb::{ReadableDatabase, ReadableTable};
@@ -38,9 +38,20 @@ pub struct Submission {
 
 type Ack = oneshot::Sender<Result<IngestResult>>;
 
-/// Where committed updates go (the hub): the updates of one transaction, in sequence order,
-/// and the new head of the log.
-pub type Publish = Box<dyn FnMut(Vec<Arc<LoggedUpdate>>, u64) + Send>;
+/// One committed transaction, as the writer reports it.
+pub struct Commit {
+    /// Its updates, in sequence order.
+    pub updates: Vec<Arc<LoggedUpdate>>,
+    /// The new head of the log.
+    pub head: u64,
+    /// Articles in the transaction (duplicates included).
+    pub articles: usize,
+    /// From the first write to the end of `fsync`.
+    pub seconds: f64,
+}
+
+/// Where each commit goes (the hub, and the metrics).
+pub type Publish = Box<dyn FnMut(Commit) + Send>;
 
 /// Hands articles to the writer thread. Cheap to clone; the thread ends when every clone is
 /// dropped and the queue is drained.
@@ -119,11 +130,11 @@ impl State {
                 }
             }
             let (submissions, acks): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+            let started = Instant::now();
             match self.commit(submissions) {
                 Ok((results, updates)) => {
-                    if !updates.is_empty() {
-                        publish(updates, self.next_seq - 1);
-                    }
+                    let seconds = started.elapsed().as_secs_f64();
+                    publish(Commit { updates, head: self.next_seq - 1, articles: acks.len(), seconds });
                     for (ack, result) in acks.into_iter().zip(results) {
                         let _ = ack.send(Ok(result));
                     }

@@ -58,6 +58,8 @@ pub fn article(id: &str, text: &str) -> Article {
 /// A server running in this process until dropped.
 pub struct TestServer {
     pub url: String,
+    /// Where `GET /metrics` is served.
+    pub metrics_addr: std::net::SocketAddr,
     shutdown: CancellationToken,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pub dir: tempfile::TempDir,
@@ -71,6 +73,8 @@ impl TestServer {
     pub async fn start_in(dir: tempfile::TempDir, extractor: Arc<dyn EventExtractor>) -> TestServer {
         let grpc = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", grpc.local_addr().unwrap());
+        let metrics = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics_addr = metrics.local_addr().unwrap();
         let config = Config {
             data_dir: dir.path().to_path_buf(),
             workers: 2,
@@ -79,8 +83,8 @@ impl TestServer {
             merge: MergeConfig::default(),
         };
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(service::serve(config, Listeners { grpc, metrics: None }, extractor, shutdown.clone()));
-        TestServer { url, shutdown, task: Some(task), dir }
+        let task = tokio::spawn(service::serve(config, Listeners { grpc, metrics: Some(metrics) }, extractor, shutdown.clone()));
+        TestServer { url, metrics_addr, shutdown, task: Some(task), dir }
     }
 
     pub async fn client(&self) -> Client {
