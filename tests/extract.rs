@@ -536,3 +536,18 @@ fn a_bare_title_is_whoever_named_before_held_it_then_among_other_offices() {
     assert_eq!(actors(&e), ["person/mohammed-bin-salman", "state/JPN"]);
     assert_eq!((status(&e), date(&e).as_str()), (EventStatus::Occurred, "2019-06"));
 }
+
+#[test]
+fn a_verb_in_the_dual_gives_the_signing_the_pair_just_reported() {
+    // "شهدا" (the two witnessed): the agreement is between the two leaders of the talks.
+    let found = events(
+        "استقبل الرئيس المصري عبد الفتاح السيسي في القاهرة اليوم الأحد ولي العهد السعودي الأمير محمد بن سلمان، وشهدا في ختام المباحثات توقيع 14 اتفاقية للتعاون بين البلدين.",
+        "2018-03-04",
+    );
+    let agree: Vec<&Event> = found.iter().filter(|e| e.event_type == EventType::Agree as i32).collect();
+    assert_eq!(agree.len(), 1, "{found:#?}");
+    assert_eq!(actors(agree[0]), ["person/abdel-fattah-el-sisi", "person/mohammed-bin-salman"]);
+    assert_eq!((status(agree[0]), date(agree[0]).as_str()), (EventStatus::Occurred, "2018-03-04"));
+    // "شهداء" (martyrs) is written the same once its hamza drops: it names no pair.
+    assert!(events("وشيع الآلاف الشهداء، بينما رفضت الفصائل توقيع أي اتفاق قبل وقف القصف الذي أوقع شهداء.", "2018-03-04").is_empty());
+}
