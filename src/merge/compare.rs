@@ -43,6 +43,10 @@ impl Identity {
         Identity { event_type: e.event_type, sides, persons, when: when(e), place, mode: e.mode(), topics }
     }
 
+    pub(crate) fn event_type(&self) -> i32 {
+        self.event_type
+    }
+
     /// The sides: countries, or the actor ids of organisations.
     pub(crate) fn sides(&self) -> &[String] {
         &self.sides

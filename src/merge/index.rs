@@ -1,10 +1,10 @@
 //! The candidate index: which stored events might be the same happening as a new report,
-//! without scanning them all. A report is filed under each pair of its sides (countries, or
-//! organisations; one side alone when it has only one) crossed with each month its date covers;
-//! a lookup reads the same pairs over the months within the widest date window. Two reports can
-//! only merge if they share two sides (or are both one-sided) and their dates are within that
-//! window, so the index never hides a possible match. It lives in memory and is rebuilt from the
-//! stored reports at start.
+//! without scanning them all. A report is filed under its event type, crossed with each pair of
+//! its sides (countries, or organisations; one side alone when it has only one), crossed with
+//! each month its date covers; a lookup reads the same type and pairs over the months within the
+//! widest date window. Two reports can only merge if they have the same type, share two sides
+//! (or are both one-sided) and their dates are within that window, so the index never hides a
+//! possible match. It lives in memory and is rebuilt from the stored reports at start.
 
 use std::hash::{Hash, Hasher};
 
@@ -87,7 +87,7 @@ fn keys(identity: &Identity, spread: i32) -> impl Iterator<Item = u64> {
         .flat_map(|m| {
             groups.iter().map(move |g| {
                 let mut h = FxHasher::default();
-                (g, m).hash(&mut h);
+                (identity.event_type(), g, m).hash(&mut h);
                 h.finish()
             })
         })
