@@ -551,3 +551,46 @@ fn a_verb_in_the_dual_gives_the_signing_the_pair_just_reported() {
     // "شهداء" (martyrs) is written the same once its hamza drops: it names no pair.
     assert!(events("وشيع الآلاف الشهداء، بينما رفضت الفصائل توقيع أي اتفاق قبل وقف القصف الذي أوقع شهداء.", "2018-03-04").is_empty());
 }
+
+#[test]
+fn a_state_whose_name_is_also_an_adjective_is_the_state_where_no_noun_precedes_it() {
+    // "اتفقت السعودية والكويت", "زيارة للسعودية": the state; "مدينة جدة السعودية" (see the
+    // tour's test) and an indefinite "قمة روسية": the adjective.
+    let e = one("اتفقت السعودية والكويت اليوم على تعزيز التعاون التجاري.", "2024-05-02");
+    assert_eq!(actors(&e), ["state/KWT", "state/SAU"]);
+    let e = one("بدأ أمير الكويت اليوم زيارة للسعودية.", "2024-05-02");
+    assert!(actors(&e).contains(&"state/SAU".to_string()), "{:?}", actors(&e));
+}
+
+#[test]
+fn whoever_is_named_after_since_is_no_side() {
+    let text = "يزور رئيس الوزراء الياباني القاهرة غدا في أول زيارة من نوعها منذ عهد الرئيس الأسبق حسني مبارك.";
+    let e = one(text, "2023-05-01");
+    assert!(!actors(&e).iter().any(|a| a.contains("mubarak")), "{:?}", actors(&e));
+}
+
+#[test]
+fn a_meeting_with_two_people_of_one_state_is_a_meeting_with_each() {
+    let text = "ويلتقي وزير الخارجية الفرنسي غدا في بغداد الرئيس العراقي برهم صالح ورئيس الوزراء مصطفى الكاظمي.";
+    let found = events(text, "2020-07-15");
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|e| actors(e).len() == 2 && actors(e).contains(&"person/jean-yves-le-drian".to_string())));
+    // A reception is given by the hosts together: one event.
+    let text = "واستقبل الرئيس العراقي برهم صالح ورئيس الوزراء مصطفى الكاظمي اليوم في بغداد وزير الخارجية الفرنسي.";
+    assert_eq!(events(text, "2020-07-15").len(), 1);
+}
+
+#[test]
+fn the_heads_of_the_delegations_named_next_are_the_people_of_the_meeting() {
+    let text = "عقد في القاهرة اليوم اجتماع أمني بمشاركة مسؤولين من مصر وقطر والولايات المتحدة وإسرائيل.\n\
+                وترأس الوفد القطري محمد بن عبد الرحمن آل ثاني، فيما ترأس الوفد الأمريكي وليام بيرنز.";
+    let e = one(text, "2024-01-10");
+    let ids = actors(&e);
+    assert!(ids.contains(&"person/mohammed-bin-abdulrahman".to_string()) && ids.contains(&"person/william-burns".to_string()), "{ids:?}");
+    assert_eq!(e.participants.len(), 4, "{ids:?}");
+    // Someone of a state that is no side of it does not join it.
+    let text = "عقد في القاهرة اليوم اجتماع أمني بمشاركة مسؤولين من مصر وقطر وإسرائيل.\n\
+                وترأس الوفد القطري محمد بن عبد الرحمن آل ثاني، فيما ترأس الوفد الأمريكي وليام بيرنز.";
+    let e = one(text, "2024-01-10");
+    assert!(!actors(&e).contains(&"person/william-burns".to_string()), "{:?}", actors(&e));
+}

@@ -121,6 +121,10 @@ impl Builder<'_, '_> {
                     (!absorbed).then_some(TriggerAt { pos: i, trigger: t, future: hit.future, pronoun: hit.pronoun })
                 })
                 .collect();
+            if triggers.is_empty() {
+                self.name_delegation_heads(range, &mut out);
+                continue;
+            }
             let statuses = self.assign_status_cues(s.first, s.end, &triggers);
 
             for (k, t) in triggers.iter().enumerate() {
@@ -131,6 +135,25 @@ impl Builder<'_, '_> {
             }
         }
         out
+    }
+
+    /// "وترأس الوفد الفلسطيني حسين الشيخ، فيما ترأس الوفد الإسرائيلي تساحي هنغبي": a sentence
+    /// (tokens `range`) with no contact of its own that says who headed the delegations names
+    /// the people of the event just reported: each person named there whose state is a side of
+    /// it joins it.
+    fn name_delegation_heads(&self, range: std::ops::Range<usize>, reported: &mut [Draft]) {
+        let Some(last) = reported.last_mut().filter(|_| range.clone().any(|i| self.a.cue(i, |c| c == Cue::Heads))) else { return };
+        let on = last.date.map(|d| d.start).or(self.published);
+        for m in self.mentions_in(range.start, range.end) {
+            if let MentionKind::Actor(actor @ Actor::Person(_)) = &m.kind {
+                for side in self.resolve(&[(m, actor.clone())], on) {
+                    if last.sides.iter().any(|s| s.country == side.country) {
+                        add_side(&mut last.sides, side);
+                    }
+                }
+            }
+        }
+        last.named_people = last.sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
     }
 
     /// Gives each modality cue of a sentence to the trigger it modifies. Generic plural contact
@@ -306,7 +329,10 @@ impl Builder<'_, '_> {
                 && m.first > pos
                 && !located
                 && (m.first <= pos + 3 || (object_from..m.first).all(|k| !a.is_word(k)));
-            let in_chain = chain.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, *m)));
+            // "أول زيارة لمسؤول أمريكي إلى مصر منذ تنحي الرئيس مبارك": who is named after "since"
+            // dates the event, and is no side of it.
+            let since = m.first > pos && (pos + 1..m.first).any(|k| a.cue(k, |c| c == Cue::Since));
+            let in_chain = !since && chain.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, *m)));
             // "جولة تشمل الإمارات وقطر": the stops a tour includes are reported on their own.
             let listed = cue_before(Cue::Includes, 1) || listed_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
             if !matches!(m.kind, MentionKind::Adjective(_)) {
@@ -515,6 +541,8 @@ impl Builder<'_, '_> {
                 for other in rest.into_iter().filter(|o| o.country != first.country || o.country.is_empty()) {
                     groups.push((vec![first.clone(), other], location.clone()));
                 }
+            } else if let Some(met) = self.people_met_apart(t, &sides, &after, on) {
+                groups.extend(met.into_iter().map(|pair| (pair, location.clone())));
             } else {
                 groups.push((sides, location));
             }
@@ -547,6 +575,27 @@ impl Builder<'_, '_> {
                 Draft { mode, sides, location: place, topics, named_people, ..base.clone() }
             })
             .collect()
+    }
+
+    /// "تلتقي الوزيرة المشير طنطاوي والدكتور عصام شرف": a meeting verb or noun whose objects
+    /// are several people of one state, the other side being one, is a meeting with each of
+    /// them; as pairs of sides. Not a reception or an arrival, which one party gives together.
+    fn people_met_apart(
+        &self,
+        t: &TriggerAt,
+        sides: &[Side],
+        after: &[(&Mention, Actor)],
+        on: Option<NaiveDate>,
+    ) -> Option<Vec<Vec<Side>>> {
+        if t.trigger.cameo != 43 || t.trigger.mode != ConsultMode::Unspecified || count_sides(sides) != 2 {
+            return None;
+        }
+        let people = |c: &str| sides.iter().filter(|s| s.country == c && matches!(s.who, Who::Person { .. })).count();
+        let country = sides.iter().map(|s| s.country.as_str()).find(|c| people(c) >= 2)?;
+        let (theirs, other): (Vec<&Side>, Vec<&Side>) = sides.iter().partition(|s| s.country == country);
+        let met = self.resolve(after, on);
+        (other.len() == 1 && theirs.iter().all(|s| met.contains(s)))
+            .then(|| theirs.into_iter().map(|p| vec![other[0].clone(), p.clone()]).collect())
     }
 
     /// Whether an event's sides are people who all held `office` on a day.

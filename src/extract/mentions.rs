@@ -210,6 +210,34 @@ impl RawMention {
     }
 }
 
+/// Whether raw mention `j`, an adjective, reads as one. A definite word that is also a state's
+/// name ("السعودية") is the adjective only where an adjective stands: right after a definite
+/// word or a mention it qualifies ("الحكومة السعودية", "مدينة جدة السعودية"), or joined by و
+/// to an adjective or title ("العراقية والسعودية"); elsewhere it names the state ("أعلنت
+/// السعودية وإيران", "بين إيران والسعودية", "للسعودية"). An indefinite one stays the adjective
+/// ("قمة ثلاثية روسية").
+fn reads_as_adjective(a: &Analysis<'_>, raw: &[RawMention], j: usize) -> bool {
+    let r = &raw[j];
+    let definite = |k: usize| a.tokens[k].norm.trim_start_matches(['و', 'ف']).starts_with("ال");
+    if r.pick(|e| matches!(e, Entity::State(_)).then_some(())).is_none() {
+        return true;
+    }
+    if r.prep.is_some() {
+        return false;
+    }
+    if !definite(r.first) {
+        return true;
+    }
+    let before = j.checked_sub(1).map(|k| &raw[k]);
+    if a.tokens[r.first].norm.starts_with('و') {
+        return before.is_some_and(|b| punct_gap(a, b.end, r.first) && (adjective_of(b).is_some() || title_of(b).is_some()));
+    }
+    match before.filter(|b| b.end == r.first) {
+        Some(b) => b.pick(|e| matches!(e, Entity::State(_)).then_some(())).is_none(),
+        None => r.first > 0 && a.is_word(r.first - 1) && definite(r.first - 1),
+    }
+}
+
 fn adjective_of(r: &RawMention) -> Option<u32> {
     r.pick(|e| if let Entity::Adjective { state, .. } = e { Some(*state) } else { None })
 }
@@ -320,7 +348,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         }
                     }
                     MentionKind::Actor(Actor::Person(p))
-                } else if let Some(s) = adjective_of(r) {
+                } else if let Some(s) = adjective_of(r).filter(|_| reads_as_adjective(a, &raw, j)) {
                     match last_title {
                         Some(t) if a.tokens[r.first].norm.starts_with('و') && out.last().is_some_and(|m| punct_gap(a, m.end, r.first)) => {
                             let title = &kb.titles[t as usize];

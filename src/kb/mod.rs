@@ -658,6 +658,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "pair" if value.is_empty() => Cue::Pair(None),
         "pair" => Cue::Pair(Some(Office::parse(value).ok_or_else(|| row.error(format!("unknown office {value:?}")))?)),
         "group" => Cue::Group,
+        "heads" => Cue::Heads,
         "part" => Cue::PartOf,
         "former" => Cue::Former,
         "then" => Cue::AtTheTime,
