@@ -91,6 +91,11 @@ fn status_rank(s: EventStatus) -> u8 {
 /// How far back (in tokens) an understood subject or a bare title is looked for.
 const ANTECEDENT_WINDOW: usize = 120;
 
+/// CAMEO 043 (meet), the code of the lexicon's meeting verbs and nouns.
+const CAMEO_MEET: u16 = 43;
+/// CAMEO 057 (sign a formal agreement).
+const CAMEO_SIGN: u16 = 57;
+
 pub struct Builder<'a, 't> {
     pub kb: &'a Kb,
     pub a: &'a Analysis<'t>,
@@ -114,7 +119,7 @@ impl Builder<'_, '_> {
                 .clone()
                 .filter_map(|i| {
                     let (t, hit) = self.a.trigger(i)?;
-                    if (t.cameo == 57 && !has_agreement_noun) || (t.needs_owner && !hit.pronoun) {
+                    if (t.cameo == CAMEO_SIGN && !has_agreement_noun) || (t.needs_owner && !hit.pronoun) {
                         return None;
                     }
                     let absorbed = (i.saturating_sub(2).max(s.first)..i).any(|k| self.a.cue(k, |c| c == Cue::Sideline));
@@ -587,7 +592,7 @@ impl Builder<'_, '_> {
         after: &[(&Mention, Actor)],
         on: Option<NaiveDate>,
     ) -> Option<Vec<Vec<Side>>> {
-        if t.trigger.cameo != 43 || t.trigger.mode != ConsultMode::Unspecified || count_sides(sides) != 2 {
+        if t.trigger.cameo != CAMEO_MEET || t.trigger.mode != ConsultMode::Unspecified || count_sides(sides) != 2 {
             return None;
         }
         let people = |c: &str| sides.iter().filter(|s| s.country == c && matches!(s.who, Who::Person { .. })).count();

@@ -187,8 +187,8 @@ pub enum Cue {
     /// "The two sides"; with the office both hold when the word names it ("الرئيسان").
     Pair(Option<Office>),
     Group,
-    /// "Headed" or "represented" (ترأس الوفد، مثّل الجانب): a sentence of such words and no
-    /// contact of its own names who stood for the sides of the event just reported.
+    /// "Headed" (ترأس الوفد): a sentence with such a word and no contact of its own names who
+    /// stood for the sides of the event just reported.
     Heads,
     PartOf,
     Former,
