@@ -100,6 +100,19 @@ async fn subscribe_heads(
     Ok(grpc.server_streaming(tonic::Request::new(request), path, codec).await?.into_inner())
 }
 
+/// Article `i` of the synthetic stream of run `run_id` (see the module doc): text `i mod T`,
+/// published on a fixed pseudo-random day among `days` from `first`, its years moved with it.
+pub fn synthetic_article(texts: &[String], first: NaiveDate, days: u64, run_id: i64, i: usize) -> Article {
+    let day = publication_day(first, days, i);
+    let text = shift_years(&texts[i % texts.len()], day.year() - first.year());
+    Article {
+        id: format!("bench-{run_id}-{i}"),
+        text: format!("{text}\n\n[bench {run_id} {i}]"),
+        published_at: day.to_string(),
+        ..Default::default()
+    }
+}
+
 /// The publication day of article `i`: a fixed pseudo-random day among `days` (splitmix64).
 fn publication_day(first: NaiveDate, days: u64, i: usize) -> NaiveDate {
     let mut x = (i as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -167,18 +180,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let mut streams = Vec::new();
     for s in 0..args.streams.max(1) {
         let range = (s * per_stream)..((s + 1) * per_stream).min(args.articles);
-        let articles: Vec<Article> = range
-            .map(|i| {
-                let day = publication_day(args.published_at, args.days, i);
-                let text = shift_years(&texts[i % texts.len()], day.year() - args.published_at.year());
-                Article {
-                    id: format!("bench-{run_id}-{i}"),
-                    text: format!("{text}\n\n[bench {run_id} {i}]"),
-                    published_at: day.to_string(),
-                    ..Default::default()
-                }
-            })
-            .collect();
+        let articles: Vec<Article> = range.map(|i| synthetic_article(&texts, args.published_at, args.days, run_id, i)).collect();
         let mut client = client.clone();
         let period = (args.rate > 0.0).then(|| Duration::from_secs_f64(args.streams.max(1) as f64 / args.rate));
         streams.push(tokio::spawn(async move {
