@@ -3,41 +3,73 @@
 //! place, phone vs in-person, disjoint participants, a different minister of the same state).
 //!
 //! Comparison reads an [`Identity`]: the few fields of an event that decide, computed once per
-//! report. Reports of one event mostly share one identity, so a stored event is compared through
-//! its distinct identities, not through each of its reports.
+//! report, with its names (countries, actor ids, places, topics) as [`Symbol`]s, so that the
+//! writer's hot loop compares numbers, not strings. Reports of one event mostly share one
+//! identity, so a stored event is compared through its distinct identities, not through each of
+//! its reports.
+
+use std::sync::{LazyLock, RwLock};
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use super::MergeConfig;
 use crate::proto::{ActorKind, ConsultMode, DatePrecision, Event, EventStatus, Location};
+
+/// A name as a number: equal names, equal symbols. Names are interned for the life of the
+/// process; they come from the knowledge base and the gazetteer, so there are a few thousand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Symbol(u32);
+
+/// The symbol of "", which stands for "no name".
+const NO_NAME: Symbol = Symbol(0);
+
+static SYMBOLS: LazyLock<RwLock<FxHashMap<Box<str>, Symbol>>> =
+    LazyLock::new(|| RwLock::new(FxHashMap::from_iter([(Box::from(""), NO_NAME)])));
+
+impl Symbol {
+    pub fn of(name: &str) -> Symbol {
+        let known = SYMBOLS.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(name).copied();
+        known.unwrap_or_else(|| {
+            let mut symbols = SYMBOLS.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let next = Symbol(symbols.len() as u32);
+            *symbols.entry(name.into()).or_insert(next)
+        })
+    }
+}
 
 /// What comparing two reports reads of an event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Identity {
     event_type: i32,
     /// Countries of the participants, or the actor id of those with none (organisations);
-    /// sorted, distinct.
-    sides: Vec<String>,
+    /// sorted (by symbol), distinct.
+    sides: Vec<Symbol>,
     /// (country, actor id) of the participants who are persons.
-    persons: Vec<(String, String)>,
+    persons: Vec<(Symbol, Symbol)>,
     when: When,
     /// The place's name (else its country) and its country.
-    place: Option<(String, String)>,
+    place: Option<(Symbol, Symbol)>,
     mode: ConsultMode,
-    /// Names of the topics, sorted, distinct.
-    topics: Vec<String>,
+    /// Names of the topics, sorted (by symbol), distinct.
+    topics: Vec<Symbol>,
 }
 
 impl Identity {
     pub fn of(e: &Event) -> Identity {
-        let mut sides: Vec<String> =
-            e.participants.iter().map(|p| if p.country.is_empty() { p.actor_id.clone() } else { p.country.clone() }).collect();
+        let mut sides: Vec<Symbol> =
+            e.participants.iter().map(|p| Symbol::of(if p.country.is_empty() { &p.actor_id } else { &p.country })).collect();
         sides.sort_unstable();
         sides.dedup();
-        let persons =
-            e.participants.iter().filter(|p| p.kind() == ActorKind::Person).map(|p| (p.country.clone(), p.actor_id.clone())).collect();
-        let place = e.location.as_ref().map(|l| (location_name(l).to_string(), l.country.clone())).filter(|(name, _)| !name.is_empty());
-        let mut topics: Vec<String> = e.topics.iter().map(|t| t.name_en.clone()).collect();
+        let persons = e
+            .participants
+            .iter()
+            .filter(|p| p.kind() == ActorKind::Person)
+            .map(|p| (Symbol::of(&p.country), Symbol::of(&p.actor_id)))
+            .collect();
+        let place =
+            e.location.as_ref().filter(|l| !location_name(l).is_empty()).map(|l| (Symbol::of(location_name(l)), Symbol::of(&l.country)));
+        let mut topics: Vec<Symbol> = e.topics.iter().map(|t| Symbol::of(&t.name_en)).collect();
         topics.sort_unstable();
         topics.dedup();
         Identity { event_type: e.event_type, sides, persons, when: when(e), place, mode: e.mode(), topics }
@@ -48,7 +80,7 @@ impl Identity {
     }
 
     /// The sides: countries, or the actor ids of organisations.
-    pub(crate) fn sides(&self) -> &[String] {
+    pub(crate) fn sides(&self) -> &[Symbol] {
         &self.sides
     }
 
@@ -129,10 +161,10 @@ fn participants(config: &MergeConfig, a: &Identity, b: &Identity) -> Step {
         return Err("participants");
     }
     // Lavrov and Shoigu are both Russia, but a meeting of one is not a meeting of the other.
-    for side in sa {
+    for &side in sa {
         // A handful of participants: scans, no allocation (this runs for every candidate).
-        fn persons<'e>(e: &'e Identity, side: &'e str) -> impl Iterator<Item = &'e str> + 'e {
-            e.persons.iter().filter(move |(country, _)| country == side).map(|(_, id)| id.as_str())
+        fn persons(e: &Identity, side: Symbol) -> impl Iterator<Item = Symbol> + '_ {
+            e.persons.iter().filter(move |(country, _)| *country == side).map(|&(_, id)| id)
         }
         let named = |e| persons(e, side).next().is_some();
         let shares_one = persons(a, side).any(|pa| persons(b, side).any(|pb| pa == pb));
@@ -227,12 +259,9 @@ pub(crate) fn location_name(l: &Location) -> &str {
 }
 
 fn location(config: &MergeConfig, a: &Identity, b: &Identity) -> Step {
-    fn place(i: &Identity) -> Option<(&str, &str)> {
-        i.place.as_ref().map(|(name, country)| (name.as_str(), country.as_str()))
-    }
-    match (place(a), place(b)) {
+    match (a.place, b.place) {
         (Some((n1, _)), Some((n2, _))) if n1 == n2 => Ok(Some((config.location, "location"))),
-        (Some((_, c1)), Some((_, c2))) if !c1.is_empty() && c1 == c2 => Ok(Some((config.location_same_country, "location"))),
+        (Some((_, c1)), Some((_, c2))) if c1 != NO_NAME && c1 == c2 => Ok(Some((config.location_same_country, "location"))),
         (Some(_), Some(_)) => Err("location"),
         _ => Ok(None),
     }

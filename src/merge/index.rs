@@ -10,7 +10,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
 
-use super::{Identity, MergeConfig};
+use super::{Identity, MergeConfig, compare::Symbol};
 
 /// Bucket → stored event numbers.
 pub struct Index {
@@ -69,13 +69,13 @@ impl Index {
 /// have none: they never merge.
 fn keys(identity: &Identity, spread: i32) -> impl Iterator<Item = u64> {
     let sides = identity.sides();
-    let mut groups: Vec<(&str, &str)> = Vec::new();
+    let mut groups: Vec<(Symbol, Option<Symbol>)> = Vec::new();
     match sides {
-        [one] => groups.push((one.as_str(), "")),
+        [one] => groups.push((*one, None)),
         many => {
             for (i, a) in many.iter().enumerate() {
                 for b in &many[i + 1..] {
-                    groups.push((a.as_str(), b.as_str()));
+                    groups.push((*a, Some(*b)));
                 }
             }
         }
