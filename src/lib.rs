@@ -4,7 +4,7 @@
 //! (knowledge base and matchers) → `extract` (mentions, triggers, events) → `merge` (extracted
 //! events → changes to the stored events) → `store` (durable articles, events and update log,
 //! one writer) → `service` (gRPC handlers, ingest pipeline, subscriber fan-out). `cli` holds the
-//! subcommands of the `rasad` binary.
+//! subcommands of the `rasad` binary; `wire` reads protobuf encodings field by field.
 pub mod article;
 pub mod cli;
 pub mod extract;
@@ -14,3 +14,4 @@ pub mod proto;
 pub mod service;
 pub mod store;
 pub mod text;
+pub mod wire;

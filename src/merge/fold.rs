@@ -19,6 +19,7 @@ use std::{
 };
 
 use compact_str::CompactString;
+use prost::bytes::Bytes;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Report, compare::location_name};
@@ -214,6 +215,9 @@ pub struct Tally {
     first_articles: FirstArticles,
     articles: FxHashSet<CompactString>,
     sources: FxHashSet<CompactString>,
+    /// The encoding of the event last saved from this tally, if known: the "before" of the next
+    /// update, without folding it again.
+    saved: Option<Bytes>,
 }
 
 impl Tally {
@@ -315,6 +319,16 @@ impl Tally {
         self.first_articles.absorb(other.first_articles);
         self.articles.extend(other.articles);
         self.sources.extend(other.sources);
+    }
+
+    /// The encoding of the event last saved from this tally, if known.
+    pub fn saved(&self) -> Option<&Bytes> {
+        self.saved.as_ref()
+    }
+
+    /// Remembers `encoded` as the event last saved from this tally.
+    pub fn set_saved(&mut self, encoded: Bytes) {
+        self.saved = Some(encoded);
     }
 
     /// Reports in the tally.

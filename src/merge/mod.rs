@@ -16,6 +16,7 @@ pub mod eval;
 mod fold;
 pub mod index;
 
+use prost::{Message, bytes::Bytes};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use self::index::Index;
@@ -24,7 +25,10 @@ pub use self::{
     config::MergeConfig,
     fold::{Tally, fold},
 };
-use crate::proto::{Article, Event, ExtractResponse, UpdateKind};
+use crate::{
+    proto::{Article, Event, ExtractResponse, UpdateKind},
+    wire,
+};
 
 /// One extracted event as one article reported it: what merging compares and folds, and what
 /// `ListReports` returns.
@@ -66,9 +70,9 @@ pub trait EventStore {
     /// Takes the tally of stored event `number` (built from its reports when not at hand); the
     /// caller gives it back with [`EventStore::save`].
     fn take_tally(&mut self, number: u64) -> Result<Tally, Self::Error>;
-    /// Saves `event` as the state of `number`, `added` among its reports, and `tally` (which
-    /// counts `added`) as its tally.
-    fn save(&mut self, number: u64, event: &Event, added: &Report, tally: Tally) -> Result<(), Self::Error>;
+    /// Saves `event` (whose protobuf encoding is `encoded`) as the state of `number`, `added`
+    /// among its reports, and `tally` (which counts `added`) as its tally.
+    fn save(&mut self, number: u64, event: &Event, encoded: &[u8], added: &Report, tally: Tally) -> Result<(), Self::Error>;
     /// Moves the reports of `from` to `into` and removes event `from`.
     fn absorb(&mut self, into: u64, from: u64) -> Result<(), Self::Error>;
 }
@@ -88,7 +92,7 @@ impl EventStore for MemoryStore {
         Ok(self.tallies.remove(&number).unwrap_or_else(|| Tally::of_reports(self.reports.get(&number).into_iter().flatten())))
     }
 
-    fn save(&mut self, number: u64, event: &Event, added: &Report, tally: Tally) -> Result<(), Self::Error> {
+    fn save(&mut self, number: u64, event: &Event, _: &[u8], added: &Report, tally: Tally) -> Result<(), Self::Error> {
         self.events.insert(number, event.clone());
         self.reports.entry(number).or_default().push(added.clone());
         self.tallies.insert(number, tally);
@@ -132,6 +136,8 @@ pub struct Change {
     pub kind: UpdateKind,
     /// The event after the change.
     pub event: Event,
+    /// Its protobuf encoding.
+    pub encoded: Bytes,
     /// Names of the fields that changed (proto field names).
     pub changed_fields: Vec<String>,
     /// For MERGED: the number of the event absorbed.
@@ -238,16 +244,21 @@ impl Merger {
 
         let Some(&survivor) = joined.first() else {
             let number = ids.allocate();
-            let tally = Tally::of_reports([&report]);
-            let new = tally.event(number);
-            store.save(number, &new, &report, tally)?;
+            let mut tally = Tally::of_reports([&report]);
+            let (new, encoded) = fold_and_encode(&mut tally, number);
+            store.save(number, &new, &encoded, &report, tally)?;
             self.remember(number, &report.article_id, &identity);
-            let changed_fields = changed_fields(&Event::default(), &new);
-            changes.push(Change { number, kind: UpdateKind::Created, event: new, changed_fields, merged: None });
+            let changed_fields = changed_fields(&[], &encoded);
+            changes.push(Change { number, kind: UpdateKind::Created, event: new, encoded, changed_fields, merged: None });
             return Ok(());
         };
         let mut tally = store.take_tally(survivor)?;
-        let before = tally.event(survivor);
+        // The stored event as last saved from this tally, else folded again (a tally read back
+        // from the reports).
+        let before = match tally.saved() {
+            Some(saved) => saved.clone(),
+            None => tally.event(survivor).encode_to_vec().into(),
+        };
         let absorbed = &joined[1..];
         for &number in absorbed {
             tally.absorb(store.take_tally(number)?);
@@ -263,14 +274,14 @@ impl Merger {
             into.articles.extend(profile.articles);
         }
         tally.add(&report);
-        let after = tally.event(survivor);
-        store.save(survivor, &after, &report, tally)?;
+        let (after, encoded) = fold_and_encode(&mut tally, survivor);
+        store.save(survivor, &after, &encoded, &report, tally)?;
         self.remember(survivor, &report.article_id, &identity);
-        let changed = changed_fields(&before, &after);
+        let changed = changed_fields(&before, &encoded);
         if absorbed.is_empty() {
             if !changed.is_empty() {
                 let kind = if changed.iter().any(|f| f == "status") { UpdateKind::StatusChanged } else { UpdateKind::Updated };
-                changes.push(Change { number: survivor, kind, event: after, changed_fields: changed, merged: None });
+                changes.push(Change { number: survivor, kind, event: after, encoded, changed_fields: changed, merged: None });
             }
         } else {
             for &number in absorbed {
@@ -278,6 +289,7 @@ impl Merger {
                     number: survivor,
                     kind: UpdateKind::Merged,
                     event: after.clone(),
+                    encoded: encoded.clone(),
                     changed_fields: changed.clone(),
                     merged: Some(number),
                 };
@@ -327,28 +339,29 @@ pub const TRACKED_FIELDS: [&str; 15] = [
     "conflicts",
 ];
 
-/// The fields that differ between two states of an event (for a new event, compared with the
-/// empty event: every field that is set).
-pub fn changed_fields(old: &Event, new: &Event) -> Vec<String> {
-    // In the order of TRACKED_FIELDS.
-    let differs = [
-        old.event_type != new.event_type,
-        old.cameo_code != new.cameo_code,
-        old.mode != new.mode,
-        old.status != new.status,
-        old.participants != new.participants,
-        old.date != new.date,
-        old.location != new.location,
-        old.topics != new.topics,
-        old.evidence != new.evidence,
-        old.confidence != new.confidence,
-        old.article_ids != new.article_ids,
-        old.num_articles != new.num_articles,
-        old.num_sources != new.num_sources,
-        old.provenance != new.provenance,
-        old.conflicts != new.conflicts,
-    ];
-    TRACKED_FIELDS.iter().zip(differs).filter(|&(_, changed)| changed).map(|(name, _)| name.to_string()).collect()
+/// Folds stored event `number` from `tally` and encodes it; the tally keeps the encoding as the
+/// event last saved from it.
+fn fold_and_encode(tally: &mut Tally, number: u64) -> (Event, Bytes) {
+    let event = tally.event(number);
+    let encoded: Bytes = event.encode_to_vec().into();
+    tally.set_saved(encoded.clone());
+    (event, encoded)
+}
+
+/// The fields that differ between two states of an event, given as their protobuf encodings
+/// (for a new event, compared with the empty encoding: every field that is set). Fields are
+/// compared byte for byte, which for prost's encodings is comparing the values.
+pub fn changed_fields(old: &[u8], new: &[u8]) -> Vec<String> {
+    // TRACKED_FIELDS[i] is field number i + 2 of `Event`.
+    let (Some(old_spans), Some(new_spans)) = (wire::field_spans::<17>(old), wire::field_spans::<17>(new)) else {
+        return TRACKED_FIELDS.iter().map(|name| name.to_string()).collect();
+    };
+    TRACKED_FIELDS
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| old[old_spans[i + 2].clone()] != new[new_spans[i + 2].clone()])
+        .map(|(_, name)| name.to_string())
+        .collect()
 }
 
 #[cfg(test)]

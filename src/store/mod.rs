@@ -92,9 +92,15 @@ pub struct LoggedUpdate {
     pub encoded: Bytes,
 }
 
+/// The number of `EventUpdate.event`.
+const EVENT_FIELD: u32 = 3;
+
 impl LoggedUpdate {
-    pub fn new(update: EventUpdate) -> LoggedUpdate {
-        let encoded = update.encode_to_vec().into();
+    /// `update` (without its event) with `event`, whose encoding is `encoded`: the event is not
+    /// encoded a second time.
+    pub fn with_event(mut update: EventUpdate, event: Event, encoded: &[u8]) -> LoggedUpdate {
+        let encoded = crate::wire::splice_message(&update.encode_to_vec(), EVENT_FIELD, encoded).into();
+        update.event = Some(event);
         LoggedUpdate { update, encoded }
     }
 }
@@ -259,5 +265,21 @@ impl Store {
             }
         }
         Ok((events, head))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::UpdateKind;
+
+    #[test]
+    fn an_update_with_an_encoded_event_is_encoded_as_prost_would() {
+        let event = Event { id: event_id(3), num_articles: 2, article_ids: vec!["a".into(), "b".into()], ..Default::default() };
+        let head = EventUpdate { sequence: 9, kind: UpdateKind::Updated.into(), article_id: "b".into(), ..Default::default() };
+        let logged = LoggedUpdate::with_event(head.clone(), event.clone(), &event.encode_to_vec());
+        let whole = EventUpdate { event: Some(event), ..head };
+        assert_eq!(logged.encoded, whole.encode_to_vec());
+        assert_eq!(logged.update, whole);
     }
 }

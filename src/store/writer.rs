@@ -186,14 +186,15 @@ impl State {
                 let mut result =
                     IngestResult { article_id: article.id.clone(), outcome: IngestOutcome::Accepted.into(), ..Default::default() };
                 for change in self.merger.plan(&mut tables, &article, extraction, &mut ids)? {
-                    let update = LoggedUpdate::new(EventUpdate {
+                    let head = EventUpdate {
                         sequence: seq,
                         kind: change.kind.into(),
                         changed_fields: change.changed_fields,
                         article_id: article.id.clone(),
                         merged_event_id: change.merged.map(super::event_id).unwrap_or_default(),
-                        event: Some(change.event),
-                    });
+                        event: None,
+                    };
+                    let update = LoggedUpdate::with_event(head, change.event, &change.encoded);
                     log.insert(seq, update.encoded.as_ref())?;
                     seq += 1;
                     let event_id = super::event_id(change.number);
@@ -249,8 +250,8 @@ impl EventStore for Tables<'_, '_> {
         Ok(Tally::of_reports(&reports))
     }
 
-    fn save(&mut self, number: u64, event: &Event, added: &Report, tally: Tally) -> Result<()> {
-        self.events.insert(number, event.encode_to_vec().as_slice())?;
+    fn save(&mut self, number: u64, _: &Event, encoded: &[u8], added: &Report, tally: Tally) -> Result<()> {
+        self.events.insert(number, encoded)?;
         self.reports.insert((number, added.key().as_str()), added.encode_to_vec().as_slice())?;
         self.cache.put(number, tally);
         Ok(())
