@@ -12,7 +12,10 @@ pub mod subscribe;
 use clap::Args;
 use tonic::transport::Channel;
 
-use crate::proto::rasad_service_client::RasadServiceClient;
+use crate::{
+    proto::rasad_service_client::RasadServiceClient,
+    service::{HTTP2_CONNECTION_WINDOW, HTTP2_STREAM_WINDOW},
+};
 
 /// The `--server` option shared by the client subcommands.
 #[derive(Debug, Clone, Args)]
@@ -31,6 +34,7 @@ impl ServerArgs {
     /// A connection to the server, for clients other than the generated one.
     pub async fn channel(&self) -> anyhow::Result<Channel> {
         let endpoint = Channel::from_shared(self.server.clone()).map_err(|e| anyhow::anyhow!("bad server URL {}: {e}", self.server))?;
+        let endpoint = endpoint.initial_connection_window_size(HTTP2_CONNECTION_WINDOW).initial_stream_window_size(HTTP2_STREAM_WINDOW);
         endpoint.connect().await.map_err(|e| anyhow::anyhow!("cannot connect to {}: {e} (is `rasad serve` running?)", self.server))
     }
 }

@@ -38,6 +38,12 @@ use crate::{
     },
 };
 
+/// HTTP/2 flow-control windows, in bytes, of the server and of the `rasad` clients: ingest streams
+/// send and subscriptions receive megabytes a second, and with HTTP/2's default 64 KiB the sender
+/// would stop for a window update every few dozen messages.
+pub const HTTP2_CONNECTION_WINDOW: u32 = 8 << 20;
+pub const HTTP2_STREAM_WINDOW: u32 = 1 << 20;
+
 /// Turns an article into events. The service runs it on its worker pool.
 pub trait EventExtractor: Send + Sync + 'static {
     fn extract(&self, article: &Article) -> ExtractResponse;
@@ -219,6 +225,8 @@ pub async fn serve(
     }
     tracing::info!(addr = %local(&listeners.grpc), data_dir = %config.data_dir.display(), workers = config.workers, head, "serving");
     tonic::transport::Server::builder()
+        .initial_connection_window_size(HTTP2_CONNECTION_WINDOW)
+        .initial_stream_window_size(HTTP2_STREAM_WINDOW)
         .add_service(health_service)
         .add_service(reflection().build_v1()?)
         .add_service(reflection().build_v1alpha()?)
