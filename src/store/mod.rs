@@ -27,8 +27,9 @@ use crate::{
 pub(crate) const ARTICLES: TableDefinition<&str, &[u8]> = TableDefinition::new("articles");
 /// SHA-256 of an article's text → the id of the article stored with it.
 pub(crate) const TEXTS: TableDefinition<&[u8], &str> = TableDefinition::new("texts");
-/// Event number (see [`event_id`]) → the current `Event` (protobuf).
-pub(crate) const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
+/// Event number (see [`event_id`]) → the sequence number of its last update, whose record in
+/// [`LOG`] holds the event as it stands (the event is written once, in the log).
+pub(crate) const EVENTS: TableDefinition<u64, u64> = TableDefinition::new("events");
 /// Sequence number → `EventUpdate` (protobuf). Gapless, starting at 1.
 pub(crate) const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
 /// (Event number, report key "articleId#index") → the `merge::Report` it holds (protobuf).
@@ -49,6 +50,8 @@ pub enum StoreError {
     Storage(Arc<redb::Error>),
     #[error("corrupt record in table {table}: {source}")]
     Corrupt { table: &'static str, source: prost::DecodeError },
+    #[error("corrupt store: table {table} has no record {key}, which the events table points to")]
+    Missing { table: &'static str, key: u64 },
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: Arc<std::io::Error> },
     #[error("the store is shutting down")]
@@ -134,6 +137,13 @@ fn current(txn: &redb::ReadTransaction, mut n: u64) -> Result<Option<u64>> {
     }
 }
 
+/// The event as the log record `sequence` left it.
+fn event_at(log: &redb::ReadOnlyTable<u64, &[u8]>, sequence: u64) -> Result<Event> {
+    let record = log.get(sequence)?.ok_or(StoreError::Missing { table: "log", key: sequence })?;
+    let update: EventUpdate = decode("log", record.value())?;
+    update.event.ok_or(StoreError::Missing { table: "log (event of an update)", key: sequence })
+}
+
 /// One page of [`Store::list_events`].
 pub struct EventPage {
     pub events: Vec<Event>,
@@ -179,8 +189,9 @@ impl Store {
     pub fn get_event(&self, n: u64) -> Result<Option<Event>> {
         let txn = self.db.begin_read()?;
         let events = txn.open_table(EVENTS)?;
+        let log = txn.open_table(LOG)?;
         match current(&txn, n)? {
-            Some(n) => events.get(n)?.map(|v| decode("events", v.value())).transpose(),
+            Some(n) => events.get(n)?.map(|last| event_at(&log, last.value())).transpose(),
             None => Ok(None),
         }
     }
@@ -223,10 +234,11 @@ impl Store {
     pub fn list_events(&self, from: Option<u64>, limit: usize, keep: impl Fn(&Event) -> bool) -> Result<EventPage> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(EVENTS)?;
+        let log = txn.open_table(LOG)?;
         let mut events = Vec::new();
         for entry in table.range(..=from.unwrap_or(u64::MAX))?.rev() {
-            let (k, v) = entry?;
-            let event: Event = decode("events", v.value())?;
+            let (k, last) = entry?;
+            let event = event_at(&log, last.value())?;
             if !keep(&event) {
                 continue;
             }
@@ -259,7 +271,7 @@ impl Store {
         let table = txn.open_table(EVENTS)?;
         let mut events = Vec::new();
         for entry in table.iter()? {
-            let event: Event = decode("events", entry?.1.value())?;
+            let event = event_at(&log, entry?.1.value())?;
             if keep(&event) {
                 events.push(event);
             }

@@ -196,6 +196,7 @@ impl State {
                     };
                     let update = LoggedUpdate::with_event(head, change.event, &change.encoded);
                     log.insert(seq, update.encoded.as_ref())?;
+                    tables.events.insert(change.number, seq)?;
                     seq += 1;
                     let event_id = super::event_id(change.number);
                     let ids = match change.kind {
@@ -222,7 +223,7 @@ impl State {
 
 /// The event tables of a write transaction, as merging sees them, and the writer's tally cache.
 struct Tables<'t, 'c> {
-    events: redb::Table<'t, u64, &'static [u8]>,
+    events: redb::Table<'t, u64, u64>,
     reports: redb::Table<'t, (u64, &'static str), &'static [u8]>,
     merged: redb::Table<'t, u64, u64>,
     cache: &'c mut TallyCache,
@@ -250,8 +251,8 @@ impl EventStore for Tables<'_, '_> {
         Ok(Tally::of_reports(&reports))
     }
 
-    fn save(&mut self, number: u64, _: &Event, encoded: &[u8], added: &Report, tally: Tally) -> Result<()> {
-        self.events.insert(number, encoded)?;
+    /// The event itself goes to the log with its update; the writer points the events table there.
+    fn save(&mut self, number: u64, _: &Event, _: &[u8], added: &Report, tally: Tally) -> Result<()> {
         self.reports.insert((number, added.key().as_str()), added.encode_to_vec().as_slice())?;
         self.cache.put(number, tally);
         Ok(())
