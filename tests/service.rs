@@ -147,6 +147,34 @@ async fn metrics_count_articles_events_and_commits() {
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
 }
 
+/// The value of the metric line starting with `name` on the server's /metrics page.
+async fn metric(addr: std::net::SocketAddr, name: &str) -> f64 {
+    let response = http(addr, "GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n").await;
+    let line = response.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in {response}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_that_disconnects_is_released_at_once() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let mut staying = subscribe(&mut client, live(&[], &[])).await;
+    let leaving = subscribe(&mut client, live(&[], &[])).await;
+    ingest(&mut client, vec![article("a", "EVENT CONSULT OCCURRED RUS USA")]).await;
+    take(&mut staying, 1).await;
+    assert_eq!(metric(server.metrics_addr, "rasad_subscribers ").await, 2.0);
+    drop(leaving);
+    let released = async {
+        while metric(server.metrics_addr, "rasad_subscribers ").await != 1.0 {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(5), released).await.expect("the subscription ends with its stream");
+    // The other subscription goes on.
+    ingest(&mut client, vec![article("b", "EVENT AGREE OCCURRED FRA DEU")]).await;
+    assert_eq!(sequences(&take(&mut staying, 1).await), vec![2]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_article_mid_stream_is_rejected_and_the_stream_goes_on() {
     let server = TestServer::start(Arc::new(Scripted)).await;

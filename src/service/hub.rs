@@ -12,6 +12,11 @@
 //! together share the chunks of the log they read (`RecentChunks`): decoding the log once per
 //! subscriber was most of the server's work with a hundred of them behind.
 //!
+//! A subscription is the gRPC response stream itself, with no task or queue of its own: it
+//! reads the tail or the store only when the client's connection takes more, so a client that
+//! stops reading costs nothing while it waits, and one that goes away drops its subscription
+//! with its stream.
+//!
 //! Updates travel as [`LoggedUpdate`]s: the filter reads the decoded update, and every
 //! subscriber sends the same encoded bytes (the log record), so fan-out costs a reference
 //! count per subscriber rather than a copy and an encoding.
@@ -21,8 +26,9 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+use futures_util::stream::{self, Stream};
 use prost::{Message, bytes::Bytes};
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{broadcast, watch};
 use tokio_util::sync::CancellationToken;
 use tonic::Status;
 
@@ -41,9 +47,6 @@ const BATCH: usize = 16;
 const CHUNK: u64 = 512;
 /// Full chunks kept for other subscriptions catching up over the same part of the log.
 const SHARED_CHUNKS: usize = 16;
-
-/// Encoded `EventUpdate`s on their way to one client.
-pub type Sink = mpsc::Sender<Result<Bytes, Status>>;
 
 /// The live tail and the log head. Cheap to clone.
 #[derive(Clone)]
@@ -106,14 +109,22 @@ impl Hub {
         }
     }
 
-    /// Runs one subscription until the client goes away, `shutdown`, or a storage error (sent
-    /// to the client as its final status).
-    pub async fn subscribe(self, filter: UpdateFilter, start: Start, sink: Sink, shutdown: CancellationToken) {
-        let _counted = Counted::new(&self.metrics);
-        let mut sub = Subscription { hub: self, filter, sink, shutdown, last: 0 };
-        if let Err(status) = sub.run(start).await {
-            let _ = sub.sink.send(Err(status)).await;
-        }
+    /// One subscription: the encoded updates for the client, until `shutdown` or a storage
+    /// error (the stream's last item).
+    pub fn subscribe(self, filter: UpdateFilter, start: Start, shutdown: CancellationToken) -> impl Stream<Item = Result<Bytes, Status>> {
+        // Join the tail before looking at the store, so nothing committed in between is missed.
+        let tail = self.tail.subscribe();
+        let (last, source) = match start {
+            Start::Live => (*self.head.borrow(), Source::Store),
+            Start::After(n) => (n, Source::Store),
+            Start::Snapshot => (0, Source::Snapshot),
+        };
+        let counted = Counted::new(&self.metrics);
+        let subscription = Subscription { hub: self, filter, shutdown, tail, last, source, ready: VecDeque::new(), _counted: counted };
+        stream::unfold(subscription, |mut subscription| async move {
+            let update = subscription.next().await?;
+            Some((update, subscription))
+        })
     }
 }
 
@@ -135,7 +146,7 @@ impl Drop for Counted {
 
 /// Why delivery stopped early.
 enum Stop {
-    /// The client disconnected or the server is shutting down: end quietly.
+    /// The server is shutting down: end quietly.
     Quiet,
     Failed(Status),
 }
@@ -146,128 +157,134 @@ impl From<crate::store::StoreError> for Stop {
     }
 }
 
+/// Where a subscription takes its next updates from.
+enum Source {
+    /// The current matching events, once, at the start.
+    Snapshot,
+    /// The log in the store, a chunk at a time, until its end.
+    Store,
+    /// The live tail.
+    Tail,
+    /// Nowhere: the subscription has ended.
+    Done,
+}
+
 struct Subscription {
     hub: Hub,
     filter: UpdateFilter,
-    sink: Sink,
     shutdown: CancellationToken,
-    /// The sequence of the last update delivered or skipped by the filter.
+    tail: broadcast::Receiver<Batch>,
+    /// The sequence of the last update queued or skipped by the filter.
     last: u64,
+    source: Source,
+    /// Encoded updates to send, in order.
+    ready: VecDeque<Bytes>,
+    _counted: Counted,
 }
 
 impl Subscription {
-    async fn run(&mut self, start: Start) -> Result<(), Status> {
-        match self.follow(start).await {
-            Ok(()) | Err(Stop::Quiet) => Ok(()),
-            Err(Stop::Failed(status)) => Err(status),
-        }
-    }
-
-    async fn follow(&mut self, start: Start) -> Result<(), Stop> {
-        // Join the tail before looking at the store, so nothing committed in between is missed.
-        let mut tail = self.hub.tail.subscribe();
-        self.last = match start {
-            Start::Live => *self.hub.head.borrow(),
-            Start::After(n) => n,
-            Start::Snapshot => self.snapshot().await?,
-        };
+    /// The next encoded update for the client; `None` once the subscription has ended.
+    async fn next(&mut self) -> Option<Result<Bytes, Status>> {
         loop {
-            self.catch_up().await?;
-            loop {
-                let received = tokio::select! {
-                    () = self.shutdown.cancelled() => return Err(Stop::Quiet),
-                    () = self.sink.closed() => return Err(Stop::Quiet),
-                    received = tail.recv() => received,
-                };
-                let batch = match received {
-                    Ok(batch) => batch,
-                    Err(broadcast::error::RecvError::Lagged(_)) => {
-                        self.hub.metrics.subscriber_catchups.inc();
-                        break;
-                    }
-                    Err(broadcast::error::RecvError::Closed) => return Err(Stop::Quiet),
-                };
-                if !self.follow_batch(&batch).await? {
-                    // A gap (we fell behind): read the rest from the store.
-                    self.hub.metrics.subscriber_catchups.inc();
-                    break;
+            if let Some(update) = self.ready.pop_front() {
+                return Some(Ok(update));
+            }
+            let step = match self.source {
+                Source::Snapshot => self.snapshot().await,
+                Source::Store => self.catch_up().await,
+                Source::Tail => self.follow().await,
+                Source::Done => return None,
+            };
+            match step {
+                Ok(()) => {}
+                Err(Stop::Quiet) => self.source = Source::Done,
+                Err(Stop::Failed(status)) => {
+                    self.source = Source::Done;
+                    return Some(Err(status));
                 }
             }
         }
     }
 
-    /// Delivers the updates of `batch` that follow the last one seen; false when they do not
-    /// follow it directly (updates are missing in between).
-    async fn follow_batch(&mut self, batch: &[Arc<LoggedUpdate>]) -> Result<bool, Stop> {
-        for logged in batch {
-            let sequence = logged.update.sequence;
-            if sequence > self.last + 1 {
-                return Ok(false);
-            }
-            if sequence == self.last + 1 {
-                self.deliver(logged).await?;
-            }
-        }
-        Ok(true)
-    }
-
-    /// Sends the matching current events; returns the log position they reflect.
-    async fn snapshot(&mut self) -> Result<u64, Stop> {
+    /// Queues the matching current events; the log is read from the position they reflect.
+    async fn snapshot(&mut self) -> Result<(), Stop> {
         let filter = self.filter.events.clone();
         let (events, head) = self.hub.store.read(move |s| s.snapshot(|e| filter.matches(e))).await?;
         for event in events {
             let update = EventUpdate { sequence: head, kind: UpdateKind::Snapshot.into(), event: Some(event), ..Default::default() };
-            self.send(update.encode_to_vec().into()).await?;
+            self.ready.push_back(update.encode_to_vec().into());
         }
-        Ok(head)
+        self.last = head;
+        self.source = Source::Store;
+        Ok(())
     }
 
-    /// Delivers everything committed after `last` from the store.
+    /// Queues the matching updates of the chunk of the log after `last`; at the end of the log,
+    /// turns to the tail.
     async fn catch_up(&mut self) -> Result<(), Stop> {
-        loop {
-            let n = self.last / CHUNK;
-            let chunk = match self.hub.chunks.get(n) {
-                Some(chunk) => chunk,
-                None => {
-                    let chunk: Chunk = Arc::new(self.hub.store.read(move |s| s.read_log(n * CHUNK, CHUNK as usize)).await?);
-                    if chunk.len() as u64 == CHUNK {
-                        self.hub.chunks.put(n, chunk.clone());
-                    }
-                    chunk
+        let n = self.last / CHUNK;
+        let chunk = match self.hub.chunks.get(n) {
+            Some(chunk) => chunk,
+            None => {
+                let chunk: Chunk = Arc::new(self.hub.store.read(move |s| s.read_log(n * CHUNK, CHUNK as usize)).await?);
+                if chunk.len() as u64 == CHUNK {
+                    self.hub.chunks.put(n, chunk.clone());
                 }
-            };
-            let after = self.last;
-            for update in chunk.iter().filter(|u| u.update.sequence > after) {
-                self.deliver(update).await?;
+                chunk
             }
-            if (chunk.len() as u64) < CHUNK {
-                return Ok(());
-            }
+        };
+        let after = self.last;
+        for update in chunk.iter().filter(|u| u.update.sequence > after) {
+            self.queue(update);
         }
+        if (chunk.len() as u64) < CHUNK {
+            self.source = Source::Tail;
+        }
+        Ok(())
     }
 
-    /// Sends `logged` if it matches the filter; either way it is now the last one seen.
-    async fn deliver(&mut self, logged: &LoggedUpdate) -> Result<(), Stop> {
+    /// Queues the matching updates of the next batch of the tail; when updates are missing in
+    /// between (this subscription fell behind), turns to the store.
+    async fn follow(&mut self) -> Result<(), Stop> {
+        let received = tokio::select! {
+            () = self.shutdown.cancelled() => return Err(Stop::Quiet),
+            received = self.tail.recv() => received,
+        };
+        let follows = match received {
+            Ok(batch) => self.follow_batch(&batch),
+            Err(broadcast::error::RecvError::Lagged(_)) => false,
+            Err(broadcast::error::RecvError::Closed) => return Err(Stop::Quiet),
+        };
+        if !follows {
+            self.hub.metrics.subscriber_catchups.inc();
+            self.source = Source::Store;
+        }
+        Ok(())
+    }
+
+    /// Queues the updates of `batch` that follow the last one seen; false when they do not
+    /// follow it directly (updates are missing in between).
+    fn follow_batch(&mut self, batch: &[Arc<LoggedUpdate>]) -> bool {
+        for logged in batch {
+            let sequence = logged.update.sequence;
+            if sequence > self.last + 1 {
+                return false;
+            }
+            if sequence == self.last + 1 {
+                self.queue(logged);
+            }
+        }
+        true
+    }
+
+    /// Queues `logged` if it matches the filter; either way it is now the last one seen.
+    fn queue(&mut self, logged: &LoggedUpdate) {
         let update = &logged.update;
         self.last = update.sequence;
-        if !self.filter.passes(update) {
-            return Ok(());
-        }
-        let lag = self.hub.head.borrow().saturating_sub(update.sequence);
-        self.hub.metrics.subscriber_lag.observe(lag as f64);
-        self.send(logged.encoded.clone()).await
-    }
-
-    /// Queues `update` for the client, waiting only when its buffer is full.
-    async fn send(&self, update: Bytes) -> Result<(), Stop> {
-        let update = match self.sink.try_send(Ok(update)) {
-            Ok(()) => return Ok(()),
-            Err(mpsc::error::TrySendError::Closed(_)) => return Err(Stop::Quiet),
-            Err(mpsc::error::TrySendError::Full(update)) => update,
-        };
-        tokio::select! {
-            () = self.shutdown.cancelled() => Err(Stop::Quiet),
-            sent = self.sink.send(update) => sent.map_err(|_| Stop::Quiet),
+        if self.filter.passes(update) {
+            let lag = self.hub.head.borrow().saturating_sub(update.sequence);
+            self.hub.metrics.subscriber_lag.observe(lag as f64);
+            self.ready.push_back(logged.encoded.clone());
         }
     }
 }

@@ -94,8 +94,6 @@ pub struct Service {
 
 type Stream_<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
 
-/// Subscribe responses buffered per subscriber before the hub waits for the client.
-const SUBSCRIBER_BUFFER: usize = 256;
 /// Largest ListEvents and ListReports page.
 const MAX_PAGE: u32 = 1000;
 const DEFAULT_PAGE: u32 = 50;

@@ -10,7 +10,6 @@ use std::{
 };
 
 use prost::bytes::{BufMut, Bytes};
-use tokio_stream::wrappers::ReceiverStream;
 use tonic::{
     Request, Response, Status,
     body::Body,
@@ -21,7 +20,7 @@ use tonic::{
 use tonic_prost::ProstDecoder;
 
 use super::{
-    SUBSCRIBER_BUFFER, Service, Shared,
+    Service, Shared,
     filter::{Filter, UpdateFilter, WatchedFields},
     hub::Start,
 };
@@ -93,9 +92,8 @@ impl ServerStreamingService<SubscribeRequest> for Subscribe {
                 (None, true) => Start::Snapshot,
                 (None, false) => Start::Live,
             };
-            let (tx, rx) = tokio::sync::mpsc::channel(SUBSCRIBER_BUFFER);
-            tokio::spawn(shared.hub.clone().subscribe(filter, start, tx, shared.shutdown.clone()));
-            Ok(Response::new(Box::pin(ReceiverStream::new(rx)) as Self::ResponseStream))
+            let updates = shared.hub.clone().subscribe(filter, start, shared.shutdown.clone());
+            Ok(Response::new(Box::pin(updates) as Self::ResponseStream))
         })
     }
 }
