@@ -3,7 +3,8 @@
 //! to a [`Writer`] on a fresh redb store in a temporary directory, `GROUP` at a time (each group
 //! waits for its acknowledgements, so commits hold about `GROUP` articles, as at a few
 //! thousand articles per second over loopback). Prints, per block of 2,000 articles, the wall
-//! time and the writer thread's CPU time per article, and the updates they made: how the
+//! time and the CPU time per article of the writer's two threads (the planner, which merges,
+//! and the committer, which writes and commits), and the updates they made: how the
 //! merge-and-commit path costs as the store fills, without gRPC, extraction or subscribers.
 //! `cargo bench --bench writer [-- ARTICLES [GROUP]]`.
 
@@ -67,7 +68,7 @@ fn main() {
         let mut queue = submissions.into_iter().peekable();
         let mut done = 0;
         while queue.peek().is_some() {
-            let (started, cpu) = (Instant::now(), thread_cpu("rasad-writer"));
+            let (started, planner, committer) = (Instant::now(), thread_cpu("rasad-planner"), thread_cpu("rasad-writer"));
             let mut updates = 0;
             let mut block = 0;
             while block < BLOCK && queue.peek().is_some() {
@@ -83,10 +84,11 @@ fn main() {
             }
             let per = |seconds: f64| seconds * 1e6 / block as f64;
             println!(
-                "articles {done}..{}: {:.0} µs wall, {:.0} µs writer CPU per article; {:.1} events changed per article",
+                "articles {done}..{}: {:.0} µs wall, CPU {:.0} µs planner + {:.0} µs committer per article; {:.1} events changed per article",
                 done + block,
                 per(started.elapsed().as_secs_f64()),
-                per(thread_cpu("rasad-writer") - cpu),
+                per(thread_cpu("rasad-planner") - planner),
+                per(thread_cpu("rasad-writer") - committer),
                 updates as f64 / block as f64,
             );
             done += block;

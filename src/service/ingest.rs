@@ -143,6 +143,7 @@ fn count(metrics: &Metrics, result: &IngestResult) {
 fn store_failure(e: store::StoreError) -> Status {
     match e {
         store::StoreError::Closed => Status::unavailable("the server is shutting down; resend the unacknowledged articles later"),
+        e @ store::StoreError::Aborted => Status::aborted(e.to_string()),
         e => Status::internal(format!("{e}; this article and the rest of the stream were not stored")),
     }
 }

@@ -56,6 +56,8 @@ pub enum StoreError {
     DataDir { path: String, source: Arc<std::io::Error> },
     #[error("the store is shutting down")]
     Closed,
+    #[error("not stored: the commit of an earlier batch failed, and this article was merged on top of it; send it again")]
+    Aborted,
 }
 
 impl<E: Into<redb::Error>> From<E> for StoreError {

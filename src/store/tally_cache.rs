@@ -3,11 +3,13 @@
 //! tallies of the events updated lately stay in memory.
 //!
 //! Two generations approximate least-recently-used eviction: a tally put back goes to the young
-//! generation; when the young generation counts half the capacity (in reports), the old
-//! generation is dropped and the young one becomes old. The dropped generation is freed on a
-//! thread of its own: freeing tens of thousands of tallies took a twentieth of the writer's time.
-//! The cache mirrors the writes of the open transaction, so the writer clears it when a commit
-//! fails.
+//! generation; once the young generation counts half the capacity (in reports), the next
+//! [`TallyCache::evict`] drops the old generation and the young one becomes old. The writer
+//! evicts only when every planned batch is durable, so a tally that counts reports not yet
+//! committed is always in the cache (rebuilding it from the store would miss them). The dropped
+//! generation is freed on a thread of its own: freeing tens of thousands of tallies took a
+//! twentieth of the writer's time. The cache mirrors the writes of the open transaction, so the
+//! writer clears it when a commit fails.
 
 use std::{mem, thread};
 
@@ -45,7 +47,16 @@ impl TallyCache {
         self.remove(number);
         self.young_reports += tally.len();
         self.young.insert(number, tally);
-        if self.young_reports > self.capacity / 2 {
+    }
+
+    /// Whether the young generation is full, so that [`TallyCache::evict`] would drop the old.
+    pub fn full(&self) -> bool {
+        self.young_reports > self.capacity / 2
+    }
+
+    /// Drops the old generation and makes the young one old, if the young one is full.
+    pub fn evict(&mut self) {
+        if self.full() {
             let evicted = mem::replace(&mut self.old, mem::take(&mut self.young));
             self.young_reports = 0;
             // Should no thread start, the closure and the tallies are dropped here instead.
@@ -82,11 +93,14 @@ mod tests {
         assert!(cache.take(1).is_none(), "taken out");
         cache.put(1, tally(&["a", "b"]));
         cache.put(3, tally(&["d"]));
-        // Three reports in the young generation: it became the old one.
+        // Three reports in the young generation: it is full, and becomes the old one at eviction.
+        assert!(cache.full());
+        cache.evict();
         assert_eq!(cache.young_reports, 0);
         assert_eq!(cache.take(1).map(|t| t.len()), Some(2));
         cache.put(4, tally(&["e", "f"]));
         cache.put(5, tally(&["g"]));
+        cache.evict();
         assert!(cache.take(3).is_none(), "event 3 was not used since the last turnover");
         cache.remove(5);
         assert!(cache.take(5).is_none());

@@ -1,15 +1,35 @@
-//! The single writer: one thread owns every write transaction. It takes as many queued articles
-//! as are waiting (group commit), decides duplicates, asks the [`Merger`] what each article
-//! changes (it reads and writes the events and their reports inside the transaction), appends the updates to the log with consecutive sequence numbers, commits
-//! once (`fsync`), and only then acknowledges each article and publishes the updates.
+//! The writer: a pipeline of two threads that together make every write to the store.
 //!
-//! A single writer gives a total order of updates without locks; the CPU-heavy extraction
-//! stays parallel in front of it.
+//! - The *planner* (`rasad-planner`) takes as many queued articles as are waiting (group
+//!   commit), decides duplicates, asks the [`Merger`] what each article changes (in memory: the
+//!   merge index and the event tallies), numbers the updates with consecutive sequence numbers,
+//!   and turns the batch into the writes it makes.
+//! - The *committer* (`rasad-writer`) makes a planned batch's writes in one transaction, commits
+//!   (`fsync`), and only then acknowledges each article and publishes the updates.
+//!
+//! While one batch waits for its `fsync`, the next one is planned, so merging and the disk's
+//! latency overlap. The planner reads from the store only what is committed (earlier articles,
+//! the reports of events it has no tally of in memory) and keeps in memory what is not: the
+//! articles of the batches in flight, and the tallies of their events (the tally cache evicts
+//! only when no batch is in flight). A single planner gives a total order of updates without
+//! locks; the CPU-heavy extraction stays parallel in front of it.
+//!
+//! When a commit fails, its articles and those of every batch planned on top of it are refused;
+//! the planner then waits for the committer, rebuilds its memory from the store and goes on.
 
-use std::{sync::Arc, thread, time::Instant};
+use std::{
+    collections::VecDeque,
+    sync::{
+        Arc, Condvar, Mutex,
+        mpsc::{Receiver, SyncSender, sync_channel},
+    },
+    thread,
+    time::Instant,
+};
 
-use prost::Message;
+use prost::{Message, bytes::Bytes};
 use redb::{ReadableDatabase, ReadableTable};
+use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
@@ -25,6 +45,8 @@ use crate::{
 const MAX_BATCH: usize = 1024;
 /// Articles waiting for the writer before submitters are slowed down.
 const QUEUE: usize = 1024;
+/// Planned batches waiting for the committer (one more is being committed).
+const PLANNED: usize = 1;
 /// Reports counted by the event tallies kept in memory for merging (a tally grows by about a
 /// hundred bytes per report, plus what each distinct value takes).
 const CACHED_REPORTS: usize = 65_536;
@@ -53,22 +75,27 @@ pub struct Commit {
 /// Where each commit goes (the hub, and the metrics).
 pub type Publish = Box<dyn FnMut(Commit) + Send>;
 
-/// Hands articles to the writer thread. Cheap to clone; the thread ends when every clone is
-/// dropped and the queue is drained.
+/// Hands articles to the writer. Cheap to clone; its threads end when every clone is dropped and
+/// the queue is drained.
 #[derive(Clone)]
 pub struct Writer {
     tx: mpsc::Sender<(Submission, Ack)>,
 }
 
 impl Writer {
-    /// Starts the writer thread on `store`.
+    /// Starts the writer's threads on `store`; the handle is the committer's, the last to end.
     pub fn spawn(store: Store, merge: MergeConfig, publish: Publish) -> Result<(Writer, thread::JoinHandle<()>)> {
-        let state = State::load(store, merge)?;
+        let progress = Arc::new(Progress::default());
+        let planner = Planner::load(store.clone(), merge, progress.clone())?;
+        let committer = Committer { store, progress };
         let (tx, rx) = mpsc::channel(QUEUE);
+        let (planned_tx, planned_rx) = sync_channel(PLANNED);
+        let failed_to_start = |e| StoreError::DataDir { path: "writer thread".into(), source: Arc::new(e) };
         let handle = thread::Builder::new()
             .name("rasad-writer".into())
-            .spawn(move || state.run(rx, publish))
-            .map_err(|e| StoreError::DataDir { path: "writer thread".into(), source: Arc::new(e) })?;
+            .spawn(move || committer.run(planned_rx, publish))
+            .map_err(failed_to_start)?;
+        thread::Builder::new().name("rasad-planner".into()).spawn(move || planner.run(rx, planned_tx)).map_err(failed_to_start)?;
         Ok((Writer { tx }, handle))
     }
 
@@ -91,36 +118,164 @@ impl Pending {
     }
 }
 
-struct State {
+/// How far the committer has come, for the planner to wait on.
+#[derive(Default)]
+struct Progress {
+    state: Mutex<Finished>,
+    changed: Condvar,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Finished {
+    /// Planned batches the committer has finished with (committed or refused).
+    batches: u64,
+    /// Whether a commit failed since the planner last rebuilt its memory.
+    failed: bool,
+}
+
+impl Progress {
+    fn now(&self) -> Finished {
+        *self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits until the committer has finished with `batches` batches.
+    fn wait_for(&self, batches: u64) -> Finished {
+        let state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *self.changed.wait_while(state, |s| s.batches < batches).unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn finish(&self, failed: bool) {
+        let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        state.batches += 1;
+        state.failed |= failed;
+        self.changed.notify_all();
+    }
+
+    fn recovered(&self) {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).failed = false;
+    }
+}
+
+/// One write of a planned batch, in the order the planner made them.
+enum Write {
+    Article {
+        id: String,
+        text_hash: TextHash,
+        result: Vec<u8>,
+    },
+    Report {
+        number: u64,
+        key: String,
+        report: Vec<u8>,
+    },
+    /// Event `from` merged into `into`: its reports move to `into`.
+    Absorb {
+        into: u64,
+        from: u64,
+    },
+    /// A logged update of event `number`, which now stands as the update left it.
+    Update {
+        number: u64,
+        sequence: u64,
+        record: Bytes,
+    },
+}
+
+/// A batch ready to commit.
+struct Planned {
+    writes: Vec<Write>,
+    /// One per article, in the order queued, with its acknowledgement.
+    results: Vec<(IngestResult, Ack)>,
+    updates: Vec<Arc<LoggedUpdate>>,
+    /// The last sequence number of the batch (the log's head once committed).
+    head: u64,
+    next_event: u64,
+}
+
+/// The articles of the batches sent to the committer and not yet known to be committed, so
+/// that a duplicate of one is found before it is in the store.
+#[derive(Default)]
+struct Uncommitted {
+    /// (batch number, its articles' ids and text hashes), oldest first.
+    batches: VecDeque<(u64, Vec<(String, TextHash)>)>,
+    ids: FxHashSet<String>,
+    texts: FxHashMap<TextHash, String>,
+}
+
+impl Uncommitted {
+    fn add(&mut self, batch: u64, id: &str, text_hash: TextHash) {
+        if self.batches.back().is_none_or(|(b, _)| *b != batch) {
+            self.batches.push_back((batch, Vec::new()));
+        }
+        if let Some((_, articles)) = self.batches.back_mut() {
+            articles.push((id.to_string(), text_hash));
+        }
+        self.ids.insert(id.to_string());
+        self.texts.insert(text_hash, id.to_string());
+    }
+
+    /// The id of an uncommitted article with this id or text.
+    fn duplicate(&self, id: &str, text_hash: &TextHash) -> Option<String> {
+        if self.ids.contains(id) { Some(id.to_string()) } else { self.texts.get(text_hash).cloned() }
+    }
+
+    /// Forgets the batches up to number `committed`.
+    fn forget_through(&mut self, committed: u64) {
+        while self.batches.front().is_some_and(|(b, _)| *b <= committed) {
+            if let Some((_, articles)) = self.batches.pop_front() {
+                for (id, text_hash) in articles {
+                    self.ids.remove(&id);
+                    self.texts.remove(&text_hash);
+                }
+            }
+        }
+    }
+}
+
+struct Planner {
     store: Store,
+    merger: Merger,
+    tallies: TallyCache,
     /// Sequence number of the next update.
     next_seq: u64,
     next_event: u64,
-    merger: Merger,
-    tallies: TallyCache,
+    /// Batches sent to the committer (the number of the last one).
+    sent: u64,
+    uncommitted: Uncommitted,
+    progress: Arc<Progress>,
 }
 
-impl State {
-    fn load(store: Store, merge: MergeConfig) -> Result<State> {
-        let next_seq = store.head()? + 1;
-        let txn = store.db.begin_read()?;
-        let next_event = txn.open_table(META)?.get("next_event")?.map_or(1, |v| v.value());
-        drop(txn);
-        let mut state = State { store, next_seq, next_event, merger: Merger::new(merge), tallies: TallyCache::new(CACHED_REPORTS) };
-        state.reindex()?;
-        Ok(state)
+impl Planner {
+    fn load(store: Store, merge: MergeConfig, progress: Arc<Progress>) -> Result<Planner> {
+        let mut planner = Planner {
+            store,
+            merger: Merger::new(merge),
+            tallies: TallyCache::new(CACHED_REPORTS),
+            next_seq: 1,
+            next_event: 1,
+            sent: 0,
+            uncommitted: Uncommitted::default(),
+            progress,
+        };
+        planner.reload()?;
+        Ok(planner)
     }
 
-    /// Rebuilds the merge index from the stored reports, and empties the tally cache (it may
-    /// hold the writes of a transaction that did not commit).
-    fn reindex(&mut self) -> Result<()> {
+    /// Rebuilds everything the planner remembers from the store, with nothing in flight: the
+    /// counters, the merge index (from the stored reports), and an empty tally cache (it may hold
+    /// the writes of a transaction that did not commit).
+    fn reload(&mut self) -> Result<()> {
+        self.uncommitted = Uncommitted::default();
         self.tallies.clear();
         self.merger.clear();
+        self.next_seq = self.store.head()? + 1;
+        let txn = self.store.db.begin_read()?;
+        self.next_event = txn.open_table(META)?.get("next_event")?.map_or(1, |v| v.value());
         let merger = &mut self.merger;
         self.store.for_each_report(|number, report| merger.file(number, &report))
     }
 
-    fn run(mut self, mut rx: mpsc::Receiver<(Submission, Ack)>, mut publish: Publish) {
+    fn run(mut self, mut rx: mpsc::Receiver<(Submission, Ack)>, committer: SyncSender<Planned>) {
         while let Some(first) = rx.blocking_recv() {
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
@@ -130,142 +285,242 @@ impl State {
                 }
             }
             let (submissions, acks): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-            let started = Instant::now();
-            match self.commit(submissions) {
-                Ok((results, updates)) => {
-                    let seconds = started.elapsed().as_secs_f64();
-                    publish(Commit { updates, head: self.next_seq - 1, articles: acks.len(), seconds });
-                    for (ack, result) in acks.into_iter().zip(results) {
-                        let _ = ack.send(Ok(result));
+            let planned = match self.prepare() {
+                Ok(()) => self.plan(submissions, acks),
+                Err(e) => Err((e, acks)),
+            };
+            match planned {
+                Ok(planned) => {
+                    self.sent += 1;
+                    if committer.send(planned).is_err() {
+                        break;
                     }
                 }
-                Err(e) => {
-                    tracing::error!(error = %e, articles = acks.len(), "commit failed; articles not stored");
-                    if let Err(e) = self.reindex() {
-                        tracing::error!(error = %e, "cannot rebuild the merge index");
-                    }
+                Err((e, acks)) => {
+                    tracing::error!(error = %e, articles = acks.len(), "planning failed; articles not stored");
                     for ack in acks {
                         let _ = ack.send(Err(e.clone()));
                     }
+                    // Planning may have changed the memory halfway: rebuild it.
+                    self.progress.wait_for(self.sent);
+                    if let Err(e) = self.reload() {
+                        tracing::error!(error = %e, "cannot rebuild the writer's memory from the store");
+                    }
                 }
             }
         }
     }
 
-    /// Writes one batch in one transaction. The counters advance only if it commits.
-    fn commit(&mut self, batch: Vec<Submission>) -> Result<(Vec<IngestResult>, Vec<Arc<LoggedUpdate>>)> {
-        let mut seq = self.next_seq;
-        let mut ids = merge::EventIds::new(self.next_event);
+    /// Before planning a batch: after a failed commit, rebuilds the memory from the store; when
+    /// the tally cache is full, waits until nothing is in flight and evicts.
+    fn prepare(&mut self) -> Result<()> {
+        let mut finished = self.progress.now();
+        if finished.failed || self.tallies.full() {
+            finished = self.progress.wait_for(self.sent);
+        }
+        if finished.failed {
+            self.reload()?;
+            self.progress.recovered();
+        }
+        self.uncommitted.forget_through(finished.batches);
+        if finished.batches == self.sent {
+            self.tallies.evict();
+        }
+        Ok(())
+    }
+
+    /// Plans one batch; on failure gives the acknowledgements back with the error.
+    fn plan(&mut self, batch: Vec<Submission>, acks: Vec<Ack>) -> Result<Planned, (StoreError, Vec<Ack>)> {
         let mut results = Vec::with_capacity(batch.len());
         let mut updates = Vec::new();
-        let txn = self.store.db.begin_write()?;
-        {
-            let mut articles = txn.open_table(ARTICLES)?;
-            let mut texts = txn.open_table(TEXTS)?;
-            let mut tables = Tables {
-                events: txn.open_table(EVENTS)?,
-                reports: txn.open_table(REPORTS)?,
-                merged: txn.open_table(MERGED_INTO)?,
-                cache: &mut self.tallies,
-            };
-            let mut log = txn.open_table(LOG)?;
-            for Submission { article, text_hash, extraction } in batch {
-                let earlier = match articles.get(article.id.as_str())? {
-                    Some(_) => Some(article.id.clone()),
-                    None => texts.get(text_hash.as_slice())?.map(|v| v.value().to_string()),
-                };
-                if let Some(duplicate_of) = earlier {
-                    results.push(IngestResult {
-                        article_id: article.id,
-                        outcome: IngestOutcome::Duplicate.into(),
-                        duplicate_of,
-                        ..Default::default()
-                    });
-                    continue;
-                }
-                let mut result =
-                    IngestResult { article_id: article.id.clone(), outcome: IngestOutcome::Accepted.into(), ..Default::default() };
-                for change in self.merger.plan(&mut tables, &article, extraction, &mut ids)? {
-                    let head = EventUpdate {
-                        sequence: seq,
-                        kind: change.kind.into(),
-                        changed_fields: change.changed_fields,
-                        article_id: article.id.clone(),
-                        merged_event_id: change.merged.map(super::event_id).unwrap_or_default(),
-                        event: None,
-                    };
-                    let update = LoggedUpdate::with_event(head, change.event, &change.encoded);
-                    log.insert(seq, update.encoded.as_ref())?;
-                    tables.events.insert(change.number, seq)?;
-                    seq += 1;
-                    let event_id = super::event_id(change.number);
-                    let ids = match change.kind {
-                        UpdateKind::Created => &mut result.created_event_ids,
-                        _ => &mut result.updated_event_ids,
-                    };
-                    if !ids.contains(&event_id) {
-                        ids.push(event_id);
-                    }
-                    updates.push(Arc::new(update));
-                }
-                articles.insert(article.id.as_str(), result.encode_to_vec().as_slice())?;
-                texts.insert(text_hash.as_slice(), article.id.as_str())?;
-                results.push(result);
+        let mut writes = Vec::new();
+        match self.plan_into(batch, &mut results, &mut updates, &mut writes) {
+            Ok(next_event) => {
+                Ok(Planned { writes, results: results.into_iter().zip(acks).collect(), updates, head: self.next_seq - 1, next_event })
             }
-            txn.open_table(META)?.insert("next_event", ids.next())?;
+            Err(e) => Err((e, acks)),
         }
-        txn.commit()?;
+    }
+
+    /// Decides duplicates and merges, filling `results` (one per article), `updates` and
+    /// `writes`; returns the next event number. The counters advance only if it succeeds.
+    fn plan_into(
+        &mut self,
+        batch: Vec<Submission>,
+        results: &mut Vec<IngestResult>,
+        updates: &mut Vec<Arc<LoggedUpdate>>,
+        writes: &mut Vec<Write>,
+    ) -> Result<u64> {
+        let number = self.sent + 1;
+        let mut seq = self.next_seq;
+        let mut ids = merge::EventIds::new(self.next_event);
+        let txn = self.store.db.begin_read()?;
+        let articles = txn.open_table(ARTICLES)?;
+        let texts = txn.open_table(TEXTS)?;
+        let mut tables = Tables { reports: txn.open_table(REPORTS)?, cache: &mut self.tallies, writes };
+        for Submission { article, text_hash, extraction } in batch {
+            let earlier = match self.uncommitted.duplicate(&article.id, &text_hash) {
+                Some(id) => Some(id),
+                None if articles.get(article.id.as_str())?.is_some() => Some(article.id.clone()),
+                None => texts.get(text_hash.as_slice())?.map(|v| v.value().to_string()),
+            };
+            if let Some(duplicate_of) = earlier {
+                results.push(IngestResult {
+                    article_id: article.id,
+                    outcome: IngestOutcome::Duplicate.into(),
+                    duplicate_of,
+                    ..Default::default()
+                });
+                continue;
+            }
+            let mut result = IngestResult { article_id: article.id.clone(), outcome: IngestOutcome::Accepted.into(), ..Default::default() };
+            for change in self.merger.plan(&mut tables, &article, extraction, &mut ids)? {
+                let head = EventUpdate {
+                    sequence: seq,
+                    kind: change.kind.into(),
+                    changed_fields: change.changed_fields,
+                    article_id: article.id.clone(),
+                    merged_event_id: change.merged.map(super::event_id).unwrap_or_default(),
+                    event: None,
+                };
+                let update = LoggedUpdate::with_event(head, change.event, &change.encoded);
+                tables.writes.push(Write::Update { number: change.number, sequence: seq, record: update.encoded.clone() });
+                seq += 1;
+                let event_id = super::event_id(change.number);
+                let ids = match change.kind {
+                    UpdateKind::Created => &mut result.created_event_ids,
+                    _ => &mut result.updated_event_ids,
+                };
+                if !ids.contains(&event_id) {
+                    ids.push(event_id);
+                }
+                updates.push(Arc::new(update));
+            }
+            tables.writes.push(Write::Article { id: article.id.clone(), text_hash, result: result.encode_to_vec() });
+            self.uncommitted.add(number, &article.id, text_hash);
+            results.push(result);
+        }
         self.next_seq = seq;
         self.next_event = ids.next();
-        Ok((results, updates))
+        Ok(self.next_event)
     }
 }
 
-/// The event tables of a write transaction, as merging sees them, and the writer's tally cache.
-struct Tables<'t, 'c> {
-    events: redb::Table<'t, u64, u64>,
-    reports: redb::Table<'t, (u64, &'static str), &'static [u8]>,
-    merged: redb::Table<'t, u64, u64>,
+/// What merging reads and writes while the planner plans a batch: the committed reports (for
+/// tallies not in memory), the tally cache, and the batch's writes.
+struct Tables<'c> {
+    reports: redb::ReadOnlyTable<(u64, &'static str), &'static [u8]>,
     cache: &'c mut TallyCache,
+    writes: &'c mut Vec<Write>,
 }
 
-impl Tables<'_, '_> {
-    fn keyed_reports(&self, number: u64) -> Result<Vec<(String, Report)>> {
-        let mut out = Vec::new();
-        for entry in self.reports.range((number, "")..(number + 1, ""))? {
-            let (k, v) = entry?;
-            out.push((k.value().1.to_string(), decode("reports", v.value())?));
-        }
-        Ok(out)
-    }
-}
-
-impl EventStore for Tables<'_, '_> {
+impl EventStore for Tables<'_> {
     type Error = StoreError;
 
+    /// A tally not in the cache counts only committed reports: the cache evicts only when no
+    /// batch is in flight, and every report planned since is counted by a cached tally.
     fn take_tally(&mut self, number: u64) -> Result<Tally> {
         if let Some(tally) = self.cache.take(number) {
             return Ok(tally);
         }
-        let reports: Vec<Report> = self.keyed_reports(number)?.into_iter().map(|(_, r)| r).collect();
+        let mut reports = Vec::new();
+        for entry in self.reports.range((number, "")..(number + 1, ""))? {
+            reports.push(decode::<Report>("reports", entry?.1.value())?);
+        }
         Ok(Tally::of_reports(&reports))
     }
 
-    /// The event itself goes to the log with its update; the writer points the events table there.
     fn save(&mut self, number: u64, _: &Event, _: &[u8], added: &Report, tally: Tally) -> Result<()> {
-        self.reports.insert((number, added.key().as_str()), added.encode_to_vec().as_slice())?;
+        self.writes.push(Write::Report { number, key: added.key(), report: added.encode_to_vec() });
         self.cache.put(number, tally);
         Ok(())
     }
 
     fn absorb(&mut self, into: u64, from: u64) -> Result<()> {
-        for (key, report) in self.keyed_reports(from)? {
-            self.reports.remove((from, key.as_str()))?;
-            self.reports.insert((into, key.as_str()), report.encode_to_vec().as_slice())?;
-        }
-        self.events.remove(from)?;
-        self.merged.insert(from, into)?;
+        self.writes.push(Write::Absorb { into, from });
         self.cache.remove(from);
+        Ok(())
+    }
+}
+
+struct Committer {
+    store: Store,
+    progress: Arc<Progress>,
+}
+
+impl Committer {
+    fn run(self, planned: Receiver<Planned>, mut publish: Publish) {
+        for Planned { writes, results, updates, head, next_event } in planned {
+            // A batch planned on top of one that failed to commit cannot be stored either.
+            if self.progress.now().failed {
+                for (_, ack) in results {
+                    let _ = ack.send(Err(StoreError::Aborted));
+                }
+                self.progress.finish(true);
+                continue;
+            }
+            let started = Instant::now();
+            match self.commit(&writes, next_event) {
+                Ok(()) => {
+                    let seconds = started.elapsed().as_secs_f64();
+                    publish(Commit { updates, head, articles: results.len(), seconds });
+                    for (result, ack) in results {
+                        let _ = ack.send(Ok(result));
+                    }
+                    self.progress.finish(false);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, articles = results.len(), "commit failed; articles not stored");
+                    for (_, ack) in results {
+                        let _ = ack.send(Err(e.clone()));
+                    }
+                    self.progress.finish(true);
+                }
+            }
+        }
+    }
+
+    /// Makes `writes` in one transaction and commits it.
+    fn commit(&self, writes: &[Write], next_event: u64) -> Result<()> {
+        let txn = self.store.db.begin_write()?;
+        {
+            let mut articles = txn.open_table(ARTICLES)?;
+            let mut texts = txn.open_table(TEXTS)?;
+            let mut events = txn.open_table(EVENTS)?;
+            let mut reports = txn.open_table(REPORTS)?;
+            let mut merged = txn.open_table(MERGED_INTO)?;
+            let mut log = txn.open_table(LOG)?;
+            for write in writes {
+                match write {
+                    Write::Article { id, text_hash, result } => {
+                        articles.insert(id.as_str(), result.as_slice())?;
+                        texts.insert(text_hash.as_slice(), id.as_str())?;
+                    }
+                    Write::Report { number, key, report } => {
+                        reports.insert((*number, key.as_str()), report.as_slice())?;
+                    }
+                    Write::Absorb { into, from } => {
+                        let mut moved = Vec::new();
+                        for entry in reports.range((*from, "")..(*from + 1, ""))? {
+                            let (k, v) = entry?;
+                            moved.push((k.value().1.to_string(), v.value().to_vec()));
+                        }
+                        for (key, report) in moved {
+                            reports.remove((*from, key.as_str()))?;
+                            reports.insert((*into, key.as_str()), report.as_slice())?;
+                        }
+                        events.remove(*from)?;
+                        merged.insert(*from, *into)?;
+                    }
+                    Write::Update { number, sequence, record } => {
+                        log.insert(*sequence, record.as_ref())?;
+                        events.insert(*number, *sequence)?;
+                    }
+                }
+            }
+            txn.open_table(META)?.insert("next_event", next_event)?;
+        }
+        txn.commit()?;
         Ok(())
     }
 }
