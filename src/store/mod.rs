@@ -157,7 +157,17 @@ impl Store {
     /// Opens (or creates) `rasad.redb` in `dir`, creating the directory and tables as needed.
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir { path: dir.display().to_string(), source: Arc::new(e) })?;
-        let db = redb::Builder::new().set_cache_size(CACHE_BYTES).create(dir.join("rasad.redb"))?;
+        Store::with_tables(redb::Builder::new().set_cache_size(CACHE_BYTES).create(dir.join("rasad.redb"))?)
+    }
+
+    /// A store on `backend` (for tests of what storage failures do).
+    #[cfg(test)]
+    fn on_backend(backend: impl redb::StorageBackend) -> Result<Store> {
+        Store::with_tables(redb::Builder::new().create_with_backend(backend)?)
+    }
+
+    /// `db` with every table created.
+    fn with_tables(db: Database) -> Result<Store> {
         let txn = db.begin_write()?;
         txn.open_table(ARTICLES)?;
         txn.open_table(TEXTS)?;

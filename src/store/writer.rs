@@ -524,3 +524,121 @@ impl Committer {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        io,
+        sync::atomic::{AtomicBool, Ordering},
+    };
+
+    use redb::{StorageBackend, backends::InMemoryBackend};
+
+    use super::*;
+    use crate::proto::{ActorKind, DatePrecision, EventDate, EventType, Participant};
+
+    /// Storage in memory that fails every write and sync while `failing` is set: a disk that
+    /// went away.
+    #[derive(Debug, Clone)]
+    struct Flaky {
+        data: Arc<InMemoryBackend>,
+        failing: Arc<AtomicBool>,
+    }
+
+    impl Flaky {
+        fn check(&self) -> io::Result<()> {
+            if self.failing.load(Ordering::SeqCst) { Err(io::Error::other("the disk went away")) } else { Ok(()) }
+        }
+    }
+
+    impl StorageBackend for Flaky {
+        fn len(&self) -> io::Result<u64> {
+            self.data.len()
+        }
+
+        fn read(&self, offset: u64, out: &mut [u8]) -> io::Result<()> {
+            self.data.read(offset, out)
+        }
+
+        fn set_len(&self, len: u64) -> io::Result<()> {
+            self.check()?;
+            self.data.set_len(len)
+        }
+
+        fn sync_data(&self) -> io::Result<()> {
+            self.check()?;
+            self.data.sync_data()
+        }
+
+        fn write(&self, offset: u64, data: &[u8]) -> io::Result<()> {
+            self.check()?;
+            self.data.write(offset, data)
+        }
+    }
+
+    /// Article `i`: one meeting of its own (a year apart from every other one).
+    fn submission(i: usize) -> Submission {
+        let state = |code: &str| Participant {
+            actor_id: format!("state/{code}"),
+            kind: ActorKind::State.into(),
+            country: code.into(),
+            ..Default::default()
+        };
+        let event = Event {
+            event_type: EventType::Consult.into(),
+            participants: vec![state("RUS"), state("USA")],
+            date: Some(EventDate { start: format!("{}-05-01", 1900 + i), precision: DatePrecision::Day.into(), ..Default::default() }),
+            ..Default::default()
+        };
+        let article = Article { id: format!("a{i}"), text: format!("text {i}"), published_at: "2020-01-01".into(), ..Default::default() };
+        let extraction = ExtractResponse { article_id: article.id.clone(), events: vec![event], warnings: vec![] };
+        Submission { text_hash: super::super::text_hash(&article.text), article, extraction }
+    }
+
+    /// Queues articles `ids` at once; their acknowledgements, in order.
+    fn store_all(writer: &Writer, ids: std::ops::Range<usize>) -> Vec<Result<IngestResult>> {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        runtime.block_on(async {
+            let mut pending = Vec::new();
+            for i in ids {
+                pending.push(writer.enqueue(submission(i)).await.expect("queued"));
+            }
+            let mut acks = Vec::new();
+            for p in pending {
+                acks.push(p.durable().await);
+            }
+            acks
+        })
+    }
+
+    #[test]
+    fn a_failed_commit_acknowledges_nothing_it_did_not_store_and_loses_nothing_it_did() {
+        let disk = Flaky { data: Arc::new(InMemoryBackend::new()), failing: Arc::new(AtomicBool::new(false)) };
+        let (writer, thread) =
+            Writer::spawn(Store::on_backend(disk.clone()).expect("store"), MergeConfig::default(), Box::new(|_| {})).expect("writer");
+        let stored = store_all(&writer, 0..5);
+        assert!(stored.iter().all(|a| a.as_ref().is_ok_and(|r| r.outcome() == IngestOutcome::Accepted)), "{stored:?}");
+        disk.failing.store(true, Ordering::SeqCst);
+        let refused = store_all(&writer, 5..40);
+        assert!(refused.iter().all(Result::is_err), "nothing is acknowledged while the disk fails: {refused:?}");
+        drop(writer);
+        thread.join().expect("writer thread");
+
+        // Restarted on the disk as it was left: what was acknowledged is there, and the rest can
+        // be sent again, with the log numbered on without a gap.
+        disk.failing.store(false, Ordering::SeqCst);
+        let store = Store::on_backend(disk.clone()).expect("the store reopens");
+        assert_eq!(store.head().expect("head"), 5);
+        let (writer, thread) = Writer::spawn(store.clone(), MergeConfig::default(), Box::new(|_| {})).expect("writer");
+        let again = store_all(&writer, 0..40);
+        let outcomes: Vec<IngestOutcome> = again.iter().map(|a| a.as_ref().expect("stored").outcome()).collect();
+        assert_eq!(outcomes[..5], [IngestOutcome::Duplicate; 5]);
+        assert!(outcomes[5..].iter().all(|&o| o == IngestOutcome::Accepted), "{outcomes:?}");
+        drop(writer);
+        thread.join().expect("writer thread");
+        let log = store.read_log(0, 100).expect("log");
+        assert_eq!(log.iter().map(|u| u.update.sequence).collect::<Vec<_>>(), (1..=40).collect::<Vec<_>>());
+        let articles: FxHashSet<&str> = log.iter().map(|u| u.update.article_id.as_str()).collect();
+        assert_eq!(articles.len(), 40, "one new event per article");
+    }
+}
