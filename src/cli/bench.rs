@@ -157,17 +157,16 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         let (stop, received) = (stop.clone(), received.clone());
         subscribers.push(tokio::spawn(async move {
             let mut seen = Vec::new();
-            loop {
-                tokio::select! {
-                    () = stop.cancelled() => break,
-                    update = updates.message() => match update {
-                        Ok(Some(update)) => {
-                            seen.push((update.article_id, Instant::now()));
-                            received.fetch_add(1, Ordering::Relaxed);
-                        }
-                        _ => break,
-                    },
+            let receive = async {
+                while let Ok(Some(update)) = updates.message().await {
+                    seen.push((update.article_id, Instant::now()));
+                    received.fetch_add(1, Ordering::Relaxed);
                 }
+            };
+            // One wait on the token for the whole stream, not one per update.
+            tokio::select! {
+                () = stop.cancelled() => {}
+                () = receive => {}
             }
             seen
         }));

@@ -115,7 +115,8 @@ impl Hub {
         // Join the tail before looking at the store, so nothing committed in between is missed.
         let tail = self.tail.subscribe();
         let (last, source) = match start {
-            Start::Live => (*self.head.borrow(), Source::Store),
+            // Everything after the head comes through the tail, joined before reading the head.
+            Start::Live => (*self.head.borrow(), Source::Tail),
             Start::After(n) => (n, Source::Store),
             Start::Snapshot => (0, Source::Snapshot),
         };
