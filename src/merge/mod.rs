@@ -339,6 +339,12 @@ pub const TRACKED_FIELDS: [&str; 15] = [
     "conflicts",
 ];
 
+/// The tracked fields among `names`, as a set: bit i stands for `TRACKED_FIELDS[i]`. Other names
+/// are left out.
+pub fn field_bits(names: &[impl AsRef<str>]) -> u16 {
+    names.iter().filter_map(|name| TRACKED_FIELDS.iter().position(|f| *f == name.as_ref())).fold(0, |bits, i| bits | 1 << i)
+}
+
 /// Folds stored event `number` from `tally` and encodes it; the tally keeps the encoding as the
 /// event last saved from it.
 fn fold_and_encode(tally: &mut Tally, number: u64) -> (Event, Bytes) {

@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use tonic::Status;
 
 use crate::{
-    merge::TRACKED_FIELDS,
-    proto::{Event, EventDate, EventFilter, EventStatus, EventType, EventUpdate, UpdateKind},
+    merge::{TRACKED_FIELDS, field_bits},
+    proto::{Event, EventDate, EventFilter, EventStatus, EventType, UpdateKind},
+    store::UpdateHead,
 };
 
 /// A validated `EventFilter`. Empty lists match everything.
@@ -53,19 +54,37 @@ impl Filter {
     }
 
     pub fn matches(&self, e: &Event) -> bool {
-        let any = |wanted: &[String], get: fn(&crate::proto::Participant) -> &str| {
-            wanted.is_empty() || e.participants.iter().any(|p| wanted.iter().any(|w| w == get(p)))
+        let participants = || e.participants.iter().map(|p| (p.country.as_str(), p.actor_id.as_str()));
+        self.matches_parts(e.event_type, e.status, participants)
+    }
+
+    /// Whether the event of an update matches, from the update's head.
+    pub fn matches_head(&self, head: &UpdateHead) -> bool {
+        let participants = || head.participants.iter().map(|(country, actor)| (country.as_str(), actor.as_str()));
+        self.matches_parts(head.event_type, head.status, participants)
+    }
+
+    /// `participants` gives the (country, actor id) of each participant.
+    fn matches_parts<'e, P: Iterator<Item = (&'e str, &'e str)>>(
+        &self,
+        event_type: i32,
+        status: i32,
+        participants: impl Fn() -> P,
+    ) -> bool {
+        let any = |wanted: &[String], pick: fn((&'e str, &'e str)) -> &'e str| {
+            wanted.is_empty() || participants().any(|p| wanted.iter().any(|w| w == pick(p)))
         };
-        any(&self.countries, |p| &p.country)
-            && any(&self.actor_ids, |p| &p.actor_id)
-            && (self.event_types.is_empty() || self.event_types.contains(&e.event_type))
-            && (self.statuses.is_empty() || self.statuses.contains(&e.status))
+        any(&self.countries, |(country, _)| country)
+            && any(&self.actor_ids, |(_, actor)| actor)
+            && (self.event_types.is_empty() || self.event_types.contains(&event_type))
+            && (self.statuses.is_empty() || self.statuses.contains(&status))
     }
 }
 
-/// The event fields a subscriber watches (`SubscribeRequest.changed_fields`). Empty: all.
-#[derive(Debug, Clone, Default)]
-pub struct WatchedFields(Vec<String>);
+/// The event fields a subscriber watches (`SubscribeRequest.changed_fields`), as the set of
+/// [`field_bits`]. Empty: all.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WatchedFields(u16);
 
 impl WatchedFields {
     #[allow(clippy::result_large_err)]
@@ -78,14 +97,13 @@ impl WatchedFields {
                 )));
             }
         }
-        Ok(WatchedFields(fields))
+        Ok(WatchedFields(field_bits(&fields)))
     }
 
-    /// Whether `update` changes a watched field (new, merged and snapshot events always do).
-    pub fn passes(&self, update: &EventUpdate) -> bool {
-        self.0.is_empty()
-            || matches!(update.kind(), UpdateKind::Created | UpdateKind::Merged | UpdateKind::Snapshot)
-            || update.changed_fields.iter().any(|f| self.0.contains(f))
+    /// Whether a subscriber watching these fields wants the update: every new, merged or
+    /// snapshot event, and changes to a watched field.
+    pub fn passes(&self, head: &UpdateHead) -> bool {
+        self.0 == 0 || matches!(head.kind, UpdateKind::Created | UpdateKind::Merged | UpdateKind::Snapshot) || head.changed & self.0 != 0
     }
 }
 
@@ -98,8 +116,8 @@ pub struct UpdateFilter {
 }
 
 impl UpdateFilter {
-    pub fn passes(&self, update: &EventUpdate) -> bool {
-        update.event.as_ref().is_some_and(|e| self.events.matches(e)) && self.fields.passes(update)
+    pub fn passes(&self, head: &UpdateHead) -> bool {
+        self.events.matches_head(head) && self.fields.passes(head)
     }
 }
 

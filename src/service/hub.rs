@@ -17,7 +17,7 @@
 //! stops reading costs nothing while it waits, and one that goes away drops its subscription
 //! with its stream.
 //!
-//! Updates travel as [`LoggedUpdate`]s: the filter reads the decoded update, and every
+//! Updates travel as [`LoggedUpdate`]s: the filter reads the update's head, and every
 //! subscriber sends the same encoded bytes (the log record), so fan-out costs a reference
 //! count per subscriber rather than a copy and an encoding.
 
@@ -235,7 +235,7 @@ impl Subscription {
             }
         };
         let after = self.last;
-        for update in chunk.iter().filter(|u| u.update.sequence > after) {
+        for update in chunk.iter().filter(|u| u.head.sequence > after) {
             self.queue(update);
         }
         if (chunk.len() as u64) < CHUNK {
@@ -267,7 +267,7 @@ impl Subscription {
     /// follow it directly (updates are missing in between).
     fn follow_batch(&mut self, batch: &[Arc<LoggedUpdate>]) -> bool {
         for logged in batch {
-            let sequence = logged.update.sequence;
+            let sequence = logged.head.sequence;
             if sequence > self.last + 1 {
                 return false;
             }
@@ -280,10 +280,10 @@ impl Subscription {
 
     /// Queues `logged` if it matches the filter; either way it is now the last one seen.
     fn queue(&mut self, logged: &LoggedUpdate) {
-        let update = &logged.update;
-        self.last = update.sequence;
-        if self.filter.passes(update) {
-            let lag = self.hub.head.borrow().saturating_sub(update.sequence);
+        let head = &logged.head;
+        self.last = head.sequence;
+        if self.filter.passes(head) {
+            let lag = self.hub.head.borrow().saturating_sub(head.sequence);
             self.hub.metrics.subscriber_lag.observe(lag as f64);
             self.ready.push_back(logged.encoded.clone());
         }

@@ -14,13 +14,14 @@ pub mod writer;
 
 use std::{path::Path, sync::Arc};
 
+use compact_str::CompactString;
 use prost::{Message, bytes::Bytes};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use sha2::{Digest, Sha256};
 
 use crate::{
     merge::Report,
-    proto::{Event, EventUpdate},
+    proto::{Event, EventUpdate, UpdateKind},
 };
 
 /// Article id → the `IngestResult` it was acknowledged with (protobuf).
@@ -89,24 +90,58 @@ fn decode<M: Message + Default>(table: &'static str, bytes: &[u8]) -> Result<M> 
     M::decode(bytes).map_err(|source| StoreError::Corrupt { table, source })
 }
 
-/// An update of the log with its protobuf encoding, which is both the stored record and the
-/// gRPC message: subscribers share the bytes instead of encoding the update once each.
+/// An update of the log: its protobuf encoding, which is both the stored record and the gRPC
+/// message (subscribers share the bytes instead of encoding the update once each), and its head.
 #[derive(Debug, Clone)]
 pub struct LoggedUpdate {
-    pub update: EventUpdate,
+    pub head: UpdateHead,
     pub encoded: Bytes,
+}
+
+/// What subscriptions read of an update to choose theirs, without the rest of the event. The
+/// live buffer keeps one for each of its updates, so it is small and mostly free of allocations
+/// (names of up to 24 bytes are stored inline).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateHead {
+    pub sequence: u64,
+    pub kind: UpdateKind,
+    pub event_type: i32,
+    pub status: i32,
+    /// The country and actor id of each participant.
+    pub participants: Vec<(CompactString, CompactString)>,
+    /// The changed fields (see [`crate::merge::field_bits`]).
+    pub changed: u16,
+}
+
+impl UpdateHead {
+    fn new(update: &EventUpdate, event: &Event) -> UpdateHead {
+        UpdateHead {
+            sequence: update.sequence,
+            kind: update.kind(),
+            event_type: event.event_type,
+            status: event.status,
+            participants: event.participants.iter().map(|p| (p.country.as_str().into(), p.actor_id.as_str().into())).collect(),
+            changed: crate::merge::field_bits(&update.changed_fields),
+        }
+    }
 }
 
 /// The number of `EventUpdate.event`.
 const EVENT_FIELD: u32 = 3;
 
 impl LoggedUpdate {
-    /// `update` (without its event) with `event`, whose encoding is `encoded`: the event is not
-    /// encoded a second time.
-    pub fn with_event(mut update: EventUpdate, event: Event, encoded: &[u8]) -> LoggedUpdate {
-        let encoded = crate::wire::splice_message(&update.encode_to_vec(), EVENT_FIELD, encoded).into();
-        update.event = Some(event);
-        LoggedUpdate { update, encoded }
+    /// `update` (without its event) with `event`, whose encoding is `event_encoded`: the event
+    /// is not encoded a second time.
+    pub fn with_event(update: &EventUpdate, event: &Event, event_encoded: &[u8]) -> LoggedUpdate {
+        let encoded = crate::wire::splice_message(&update.encode_to_vec(), EVENT_FIELD, event_encoded).into();
+        LoggedUpdate { head: UpdateHead::new(update, event), encoded }
+    }
+
+    /// The logged update stored as `encoded`.
+    fn decode(encoded: Bytes) -> Result<LoggedUpdate> {
+        let update: EventUpdate = decode("log", &encoded)?;
+        let head = UpdateHead::new(&update, update.event.as_ref().unwrap_or(&Event::default()));
+        Ok(LoggedUpdate { head, encoded })
     }
 }
 
@@ -268,8 +303,7 @@ impl Store {
         let log = txn.open_table(LOG)?;
         let mut updates = Vec::new();
         for entry in log.range(after.saturating_add(1)..)?.take(limit) {
-            let encoded = Bytes::copy_from_slice(entry?.1.value());
-            updates.push(LoggedUpdate { update: decode("log", &encoded)?, encoded });
+            updates.push(LoggedUpdate::decode(Bytes::copy_from_slice(entry?.1.value()))?);
         }
         Ok(updates)
     }
@@ -295,15 +329,14 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proto::UpdateKind;
 
     #[test]
     fn an_update_with_an_encoded_event_is_encoded_as_prost_would() {
         let event = Event { id: event_id(3), num_articles: 2, article_ids: vec!["a".into(), "b".into()], ..Default::default() };
         let head = EventUpdate { sequence: 9, kind: UpdateKind::Updated.into(), article_id: "b".into(), ..Default::default() };
-        let logged = LoggedUpdate::with_event(head.clone(), event.clone(), &event.encode_to_vec());
+        let logged = LoggedUpdate::with_event(&head, &event, &event.encode_to_vec());
         let whole = EventUpdate { event: Some(event), ..head };
         assert_eq!(logged.encoded, whole.encode_to_vec());
-        assert_eq!(logged.update, whole);
+        assert_eq!(LoggedUpdate::decode(logged.encoded.clone()).expect("decodes").head, logged.head);
     }
 }
