@@ -594,3 +594,21 @@ fn the_heads_of_the_delegations_named_next_are_the_people_of_the_meeting() {
     let e = one(text, "2024-01-10");
     assert!(!actors(&e).contains(&"person/william-burns".to_string()), "{:?}", actors(&e));
 }
+
+#[test]
+fn whoever_attends_or_mediates_is_no_side() {
+    let text = "استقبل الرئيس عبد الفتاح السيسي اليوم في القاهرة الملك عبد الله الثاني، بحضور رئيس الوزراء العراقي محمد شياع السوداني.";
+    let e = one(text, "2024-03-05");
+    assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "person/abdullah-ii"]);
+    // The attendee does not take the place of the subject before the verb.
+    let e = one("السيسي يجتمع بالعاهل الأردني بوساطة فيدان", "2024-03-05");
+    assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "person/abdullah-ii"]);
+}
+
+#[test]
+fn the_heads_named_after_a_contact_in_its_sentence_are_its_sides() {
+    let text = "واختتمت اليوم في الدوحة مفاوضات ترأس فيها الوفد المصري وزير الخارجية بدر عبد العاطي، \
+                فيما ترأس الوفد الأردني أيمن الصفدي، بحضور هاكان فيدان.";
+    let e = one(text, "2024-09-10");
+    assert_eq!(actors(&e), ["person/ayman-safadi", "person/badr-abdelatty"]);
+}

@@ -7,7 +7,7 @@ use compact_str::CompactString;
 
 use crate::kb::{Cue, Kb, Office, PlaceKind, Trigger, Word};
 use crate::proto::{ConsultMode, EventStatus, EventType};
-use crate::text::Sentence;
+use crate::text::{Sentence, TokenKind};
 
 use super::analysis::Analysis;
 use super::dates::{DateExpr, DateValue, FoundDate, Precision, resolve_weekday};
@@ -144,21 +144,47 @@ impl Builder<'_, '_> {
 
     /// "وترأس الوفد الفلسطيني حسين الشيخ، فيما ترأس الوفد الإسرائيلي تساحي هنغبي": a sentence
     /// (tokens `range`) with no contact of its own that says who headed the delegations names
-    /// the people of the event just reported: each person named there whose state is a side of
-    /// it joins it.
+    /// the people of the event just reported: each head whose state is a side of it joins it.
     fn name_delegation_heads(&self, range: std::ops::Range<usize>, reported: &mut [Draft]) {
-        let Some(last) = reported.last_mut().filter(|_| range.clone().any(|i| self.a.cue(i, |c| c == Cue::Heads))) else { return };
+        let Some(last) = reported.last_mut() else { return };
         let on = last.date.map(|d| d.start).or(self.published);
-        for m in self.mentions_in(range.start, range.end) {
-            if let MentionKind::Actor(actor @ Actor::Person(_)) = &m.kind {
-                for side in self.resolve(&[(m, actor.clone())], on) {
-                    if last.sides.iter().any(|s| s.country == side.country) {
-                        add_side(&mut last.sides, side);
-                    }
-                }
+        for side in self.delegation_heads(range, on) {
+            if last.sides.iter().any(|s| s.country == side.country) {
+                add_side(&mut last.sides, side);
             }
         }
         last.named_people = last.sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
+    }
+
+    /// The people tokens `range` say headed delegations: the first person named after each
+    /// "headed" cue, before the next one ("ترأس الوفد الإيراني أمين المجلس الأعلى ... علي
+    /// شمخاني، بحضور ..."), unless only attending.
+    fn delegation_heads(&self, range: std::ops::Range<usize>, on: Option<NaiveDate>) -> Vec<Side> {
+        let cues: Vec<usize> = range.clone().filter(|&k| self.a.cue(k, |c| c == Cue::Heads)).collect();
+        let mut heads = Vec::new();
+        for (n, &k) in cues.iter().enumerate() {
+            let end = cues.get(n + 1).copied().unwrap_or(range.end);
+            let head = self.mentions_in(k + 1, end).iter().find_map(|m| match &m.kind {
+                MentionKind::Actor(actor @ Actor::Person(_)) if !self.attending(k + 1, m.first) => Some((m, actor.clone())),
+                _ => None,
+            });
+            for side in head.map(|h| self.resolve(&[h], on)).unwrap_or_default() {
+                add_side(&mut heads, side);
+            }
+        }
+        heads
+    }
+
+    /// Whether what is named at token `first` attends the contact rather than being a side of
+    /// it: a presence cue ("بحضور", "بوساطة") comes before it, after `from`, with no punctuation
+    /// or new clause between.
+    fn attending(&self, from: usize, first: usize) -> bool {
+        (from..first)
+            .rev()
+            .take_while(|&k| {
+                !matches!(self.a.tokens[k].kind, TokenKind::Punct(_)) && !self.a.cue(k, |c| matches!(c, Cue::Clause | Cue::Complementizer))
+            })
+            .any(|k| self.a.cue(k, |c| c == Cue::Presence))
     }
 
     /// Gives each modality cue of a sentence to the trigger it modifies. Generic plural contact
@@ -343,6 +369,9 @@ impl Builder<'_, '_> {
             if !matches!(m.kind, MentionKind::Adjective(_)) {
                 prev_end = m.end;
             }
+            if self.attending(left, m.first) {
+                continue;
+            }
             if listed {
                 listed_end = Some(m.end);
                 continue;
@@ -509,6 +538,16 @@ impl Builder<'_, '_> {
                 add_side(&mut sides, side.clone());
             }
             with_dest = sides.clone();
+        }
+        // "مباحثات ... ترأس فيها وفد المملكة X، فيما ترأس الوفد الإيراني Y": the heads of the
+        // delegations named after the contact in its sentence are its people, and its sides when
+        // its frame names fewer than two.
+        let fill = count_sides(&with_dest) < 2;
+        for head in self.delegation_heads(pos + 1..next, on) {
+            if fill || with_dest.iter().any(|s| s.country == head.country) {
+                add_side(&mut sides, head);
+                with_dest = sides.clone();
+            }
         }
         let with_follows = (pos + 1..(pos + 4).min(right)).any(|k| a.cue(k, |c| c == Cue::With));
         let honorific = (left..right).any(|k| a.cue(k, |c| c == Cue::Pronoun));

@@ -659,6 +659,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "pair" => Cue::Pair(Some(Office::parse(value).ok_or_else(|| row.error(format!("unknown office {value:?}")))?)),
         "group" => Cue::Group,
         "heads" => Cue::Heads,
+        "presence" => Cue::Presence,
         "part" => Cue::PartOf,
         "former" => Cue::Former,
         "then" => Cue::AtTheTime,

@@ -187,9 +187,12 @@ pub enum Cue {
     /// "The two sides"; with the office both hold when the word names it ("الرئيسان").
     Pair(Option<Office>),
     Group,
-    /// "Headed" (ترأس الوفد): a sentence with such a word and no contact of its own names who
-    /// stood for the sides of the event just reported.
+    /// "Headed" (ترأس الوفد): the first person named after it headed a delegation, a side of the
+    /// contact before it in its sentence, else of the event just reported.
     Heads,
+    /// "In the presence of", "mediated by" (بحضور، بوساطة): who is named after it, up to the
+    /// next comma or clause, attends the contact and is no side of it.
+    Presence,
     PartOf,
     Former,
     AtTheTime,
