@@ -612,3 +612,15 @@ fn the_heads_named_after_a_contact_in_its_sentence_are_its_sides() {
     let e = one(text, "2024-09-10");
     assert_eq!(actors(&e), ["person/ayman-safadi", "person/badr-abdelatty"]);
 }
+
+#[test]
+fn talks_over_a_run_of_days_date_from_the_first_and_their_agreement_on_its_day() {
+    let text = "اتفقت مصر والأردن اليوم على تعزيز التعاون الاقتصادي.\n\
+                وجاء الاتفاق إثر مباحثات جرت في عمان بين 3 و7 أكتوبر الجاري، ترأس فيها الوفد المصري بدر عبد العاطي، \
+                فيما ترأس الوفد الأردني أيمن الصفدي.";
+    let found = events(text, "2024-10-07");
+    let talks = found.iter().find(|e| e.event_type == EventType::Consult as i32).expect("the talks");
+    assert_eq!(date(talks), "2024-10-03");
+    let agreement = found.iter().find(|e| e.event_type == EventType::Agree as i32).expect("the agreement");
+    assert_eq!(date(agreement), "2024-10-07");
+}

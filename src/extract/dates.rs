@@ -135,6 +135,16 @@ impl Scanner<'_, '_> {
         Some((m, len))
     }
 
+    /// "و10" or "و 10" at `i`: the number after the conjunction, and the tokens used.
+    fn and_number(&self, i: usize) -> Option<(u32, usize)> {
+        let t = self.a.tokens.get(i)?;
+        if t.norm == "و" {
+            return self.number(i + 1).map(|n| (n, 2));
+        }
+        let digits = t.norm.strip_prefix('و').filter(|d| (1..=2).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))?;
+        digits.parse().ok().map(|n| (n, 1))
+    }
+
     fn reldir(&self, i: usize) -> Option<i64> {
         self.cue(i, |c| if let Cue::RelDir(d) = c { Some(d) } else { None })
     }
@@ -163,10 +173,14 @@ impl Scanner<'_, '_> {
             return None;
         }
         let fixed = |v: DateValue, len: usize| Some((DateExpr::Fixed(v), len));
-        // "3 مايو/أيار 2019", "6 مايو", "من 7 إلى 10 مايو الجاري"
+        // "3 مايو/أيار 2019", "6 مايو", "من 7 إلى 10 مايو الجاري", "بين 6 و10 مارس"
         if let Some(day) = self.number(i).filter(|d| (1..=31).contains(d)) {
-            let (day_end, range_end) = match (self.cue(i + 1, |c| (c == Cue::To).then_some(())), self.number(i + 2)) {
-                (Some(()), Some(e)) if (day..=31).contains(&e) => (Some(e), 2),
+            let last_day = match (self.cue(i + 1, |c| (c == Cue::To).then_some(())), self.number(i + 2)) {
+                (Some(()), Some(e)) => Some((e, 2)),
+                _ => self.and_number(i + 1),
+            };
+            let (day_end, range_end) = match last_day {
+                Some((e, len)) if (day..=31).contains(&e) => (Some(e), len),
                 _ => (None, 0),
             };
             let mi = i + 1 + range_end;
