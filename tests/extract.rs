@@ -624,3 +624,12 @@ fn talks_over_a_run_of_days_date_from_the_first_and_their_agreement_on_its_day()
     let agreement = found.iter().find(|e| e.event_type == EventType::Agree as i32).expect("the agreement");
     assert_eq!(date(agreement), "2024-10-07");
 }
+
+#[test]
+fn an_honorific_of_an_office_is_its_holder_named_before_not_whoever_was_named_last() {
+    let text = "وصل الرئيس الصيني شي جين بينغ إلى القاهرة أمس، وكان في استقباله وزير الخارجية بدر عبد العاطي.\n\
+                ويلتقي فخامته اليوم الملك عبد الله الثاني.";
+    let found = events(text, "2024-05-20");
+    let e = found.iter().find(|e| actors(e).contains(&"person/abdullah-ii".to_string())).expect("the meeting with the king");
+    assert_eq!(actors(e), ["person/abdullah-ii", "person/xi-jinping"]);
+}

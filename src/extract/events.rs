@@ -550,11 +550,23 @@ impl Builder<'_, '_> {
             }
         }
         let with_follows = (pos + 1..(pos + 4).min(right)).any(|k| a.cue(k, |c| c == Cue::With));
-        let honorific = (left..right).any(|k| a.cue(k, |c| c == Cue::Pronoun));
+        let honorific = (left..right).find_map(|k| a.cues(k).find_map(|c| if let Cue::Pronoun(office) = c { Some(office) } else { None }));
+        let subject = || match honorific.flatten() {
+            // "ويلتقي فخامته": the president named last, even of a state the frame names.
+            Some(office) => self.antecedent(pos, on, |s| {
+                let Who::Person { person, .. } = s.who else { return false };
+                self.office_of(person, on).is_some_and(|(o, _)| o == office)
+                    && !with_dest.iter().any(|w| w.country == s.country && matches!(w.who, Who::Person { .. }))
+            }),
+            None => self
+                .sentence_subject(reported, sentence_span, &with_dest)
+                .or_else(|| self.antecedent(pos, on, |s| !with_dest.iter().any(|w| w.country == s.country))),
+        };
         if count_sides(&with_dest) < 2
-            && (t.trigger.is_verb || t.pronoun || with_follows || honorific || motion.is_some())
-            && let Some(side) = self.sentence_subject(reported, sentence_span, &with_dest).or_else(|| self.antecedent(pos, &with_dest, on))
+            && (t.trigger.is_verb || t.pronoun || with_follows || honorific.is_some() || motion.is_some())
+            && let Some(side) = subject()
         {
+            sides.retain(|s| !(s.country == side.country && matches!(s.who, Who::State { .. })));
             sides.insert(0, side);
         }
 
@@ -766,9 +778,9 @@ impl Builder<'_, '_> {
         (!sides.iter().any(|s| s.country == subject.country)).then(|| subject.clone())
     }
 
-    /// The nearest person (or titled office holder) named before `pos` whose country is not
-    /// yet a side: the understood subject of a verb or the owner of "لقائه".
-    fn antecedent(&self, pos: usize, sides: &[Side], on: Option<NaiveDate>) -> Option<Side> {
+    /// The nearest person (or titled office holder) named before `pos` that `fits` (whose
+    /// country is not yet a side, say): the understood subject of a verb or the owner of "لقائه".
+    fn antecedent(&self, pos: usize, on: Option<NaiveDate>, fits: impl Fn(&Side) -> bool) -> Option<Side> {
         self.mentions_in(pos.saturating_sub(ANTECEDENT_WINDOW), pos).iter().rev().find_map(|m| {
             let actor = match &m.kind {
                 MentionKind::Actor(actor @ (Actor::Person(_) | Actor::Office { deputy: false, .. })) => actor.clone(),
@@ -776,8 +788,7 @@ impl Builder<'_, '_> {
             };
             // Resolved as anywhere else ("جلالة الملك" is the king named before), people only.
             let side = self.resolve(&[(m, actor)], on).into_iter().next()?;
-            let person = matches!(side.who, Who::Person { .. });
-            (person && !sides.iter().any(|s| s.country == side.country)).then_some(side)
+            (matches!(side.who, Who::Person { .. }) && fits(&side)).then_some(side)
         })
     }
 }

@@ -663,7 +663,8 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "part" => Cue::PartOf,
         "former" => Cue::Former,
         "then" => Cue::AtTheTime,
-        "pronoun" => Cue::Pronoun,
+        "pronoun" if value.is_empty() => Cue::Pronoun(None),
+        "pronoun" => Cue::Pronoun(Some(Office::parse(value).ok_or_else(|| row.error(format!("unknown office {value:?}")))?)),
         other => return Err(row.error(format!("unknown lexicon class {other:?}"))),
     };
     Ok(Word::Cue(cue))

@@ -196,7 +196,9 @@ pub enum Cue {
     PartOf,
     Former,
     AtTheTime,
-    Pronoun,
+    /// An honorific with a pronoun (سموه، فخامته): the person named before; with the office the
+    /// honorific is given to (فخامته a president's, دولته a prime minister's), its holder.
+    Pronoun(Option<Office>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
