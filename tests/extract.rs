@@ -633,3 +633,18 @@ fn an_honorific_of_an_office_is_its_holder_named_before_not_whoever_was_named_la
     let e = found.iter().find(|e| actors(e).contains(&"person/abdullah-ii".to_string())).expect("the meeting with the king");
     assert_eq!(actors(e), ["person/abdullah-ii", "person/xi-jinping"]);
 }
+
+#[test]
+fn a_plan_covers_the_contact_nouns_coordinated_after_it_and_dates_them_from_its_clause() {
+    let text = "ومن المقرر أن يعقد الرئيس عبد الفتاح السيسي غدا الخميس مباحثات مع الملك عبد الله الثاني، \
+                ولقاء مع رئيس الوزراء العراقي محمد شياع السوداني.";
+    let found = events(text, "2024-04-10");
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|e| status(e) == EventStatus::Planned && date(e) == "2024-04-11"), "{found:#?}");
+    // The day a spokesman spoke, before the clause of the plan, is not the plan's.
+    let text = "وقال المتحدث أمس الثلاثاء إن من المقرر عقد قمة بين الرئيس عبد الفتاح السيسي والملك عبد الله الثاني، \
+                ولقاء مع رئيس الوزراء العراقي محمد شياع السوداني.";
+    let found = events(text, "2024-04-10");
+    let iraq = found.iter().find(|e| actors(e).contains(&"person/mohammed-shia-al-sudani".to_string())).expect("the meeting with Iraq");
+    assert_eq!((status(iraq), date(iraq)), (EventStatus::Planned, String::new()));
+}

@@ -226,13 +226,32 @@ impl Builder<'_, '_> {
             }
             i += len;
         }
-        // "من المقرر أن يشارك ... حيث يلتقي": a plan covers the present-tense verbs that follow it.
+        // "من المقرر أن يشارك ... حيث يلتقي", "... في القمة الأولى، وفي القمة الثانية": a plan
+        // covers the present-tense verbs and the coordinated contact nouns that follow it.
         for k in 1..triggers.len() {
-            if out[k].is_none() && out[k - 1] == Some(EventStatus::Planned) && self.present_tense(&triggers[k]) {
+            if out[k].is_none()
+                && out[k - 1] == Some(EventStatus::Planned)
+                && (self.present_tense(&triggers[k]) || self.coordinated(&triggers[k], first))
+            {
                 out[k] = out[k - 1];
             }
         }
         out
+    }
+
+    /// A contact noun coordinated after a comma in a sentence starting at token `first`
+    /// ("، وزيارة", "، وفي القمة"): it opens a phrase of its own.
+    fn coordinated(&self, t: &TriggerAt, first: usize) -> bool {
+        let a = self.a;
+        let pos = t.pos;
+        let after_comma = |k: usize| k > first && a.tokens[k - 1].is_punct(',');
+        let conjoined = |k: usize| a.tokens[k].norm.starts_with('و');
+        !t.trigger.is_verb
+            && ((conjoined(pos) && after_comma(pos))
+                || (pos > first
+                    && conjoined(pos - 1)
+                    && a.cue(pos - 1, |c| matches!(c, Cue::In | Cue::With | Cue::At))
+                    && after_comma(pos - 1)))
     }
 
     /// A verb in the imperfect (يلتقي، تبحث، نلتقي), with or without the future prefix.
@@ -279,8 +298,7 @@ impl Builder<'_, '_> {
         }
         // ".. لزيارة X إلى بكين، وزيارة Y إلى الصين": a noun coordinated after a comma opens a
         // phrase of its own; what came before belongs to the earlier one.
-        let coordinated = !t.trigger.is_verb && pos > sent_first && a.tokens[pos].norm.starts_with('و') && a.tokens[pos - 1].is_punct(',');
-        let left = if coordinated {
+        let left = if self.coordinated(t, sent_first) {
             pos
         } else {
             (prev..pos).rev().find(|&k| a.cue(k, |c| matches!(c, Cue::Complementizer | Cue::Clause))).map_or(prev, |k| k + 1)
@@ -463,8 +481,15 @@ impl Builder<'_, '_> {
         let present_tense = self.present_tense(t) || motion.is_some_and(|k| self.imperfect(k));
         let future = t.future || motion.is_some_and(|k| a.words(k).iter().any(|w| w.future));
         // A verb still to come with no date of its own takes the sentence's earlier one
-        // ("غداً الأربعاء ... حيث يلتقي").
-        let earlier = if present_tense { self.dates_in(sent_first..left.min(pos)) } else { &[] };
+        // ("غداً الأربعاء ... حيث يلتقي"); a planned contact noun its clause's ("من المقرر أن
+        // يشارك غدا في القمة ...، وفي القمة"), not the day a report was made.
+        let earlier = if present_tense {
+            self.dates_in(sent_first..left.min(pos))
+        } else if !t.trigger.is_verb && cue_status == Some(EventStatus::Planned) {
+            self.dates_in(clause_start..left.min(pos))
+        } else {
+            &[]
+        };
         let found = dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos)).copied().or(earlier.last());
         let leaning_future = future || present_tense && matches!(cue_status, None | Some(EventStatus::Planned));
         let date = found.and_then(|d| match d.expr {
