@@ -648,3 +648,15 @@ fn a_plan_covers_the_contact_nouns_coordinated_after_it_and_dates_them_from_its_
     let iraq = found.iter().find(|e| actors(e).contains(&"person/mohammed-shia-al-sudani".to_string())).expect("the meeting with Iraq");
     assert_eq!((status(iraq), date(iraq)), (EventStatus::Planned, String::new()));
 }
+
+#[test]
+fn an_ordinal_day_before_a_month_is_that_day() {
+    let text = "وكان وزير الخارجية أيمن الصفدي قد التقى نظيره المصري بدر عبد العاطي في القاهرة في الحادي والعشرين من مارس الماضي.";
+    assert_eq!(date(&one(text, "2025-05-01")), "2025-03-21");
+    let text = "والتقى الملك عبد الله الثاني الرئيس عبد الفتاح السيسي في الثاني عشر من يناير 2024.";
+    let e = one(text, "2024-06-01");
+    assert_eq!(
+        (date(&e), actors(&e)),
+        ("2024-01-12".to_string(), vec!["person/abdel-fattah-el-sisi".to_string(), "person/abdullah-ii".to_string()])
+    );
+}

@@ -621,6 +621,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "maybe" => Cue::Maybe,
         "negpast" => Cue::NegPast,
         "month" => Cue::Month(number(value)? as u32),
+        "ordinal" => Cue::Ordinal(number(value)? as u32),
         "weekday" => Cue::Weekday(number(value)? as u32),
         "relday" => Cue::RelDay(number(value)?),
         "days" => Cue::Days(number(value)?),

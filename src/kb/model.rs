@@ -147,6 +147,8 @@ pub enum Cue {
     Maybe,
     NegPast,
     Month(u32),
+    /// An ordinal day of a month (الثالث، الخامس عشر): a date with the month after it.
+    Ordinal(u32),
     Weekday(u32),
     RelDay(i64),
     /// A run of days (اليومين، الأيام): with "past" or "next" after it, that many days before or
