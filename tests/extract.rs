@@ -594,3 +594,69 @@ fn the_heads_of_the_delegations_named_next_are_the_people_of_the_meeting() {
     let e = one(text, "2024-01-10");
     assert!(!actors(&e).contains(&"person/william-burns".to_string()), "{:?}", actors(&e));
 }
+
+#[test]
+fn whoever_attends_or_mediates_is_no_side() {
+    let text = "استقبل الرئيس عبد الفتاح السيسي اليوم في القاهرة الملك عبد الله الثاني، بحضور رئيس الوزراء العراقي محمد شياع السوداني.";
+    let e = one(text, "2024-03-05");
+    assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "person/abdullah-ii"]);
+    // The attendee does not take the place of the subject before the verb.
+    let e = one("السيسي يجتمع بالعاهل الأردني بوساطة فيدان", "2024-03-05");
+    assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "person/abdullah-ii"]);
+}
+
+#[test]
+fn the_heads_named_after_a_contact_in_its_sentence_are_its_sides() {
+    let text = "واختتمت اليوم في الدوحة مفاوضات ترأس فيها الوفد المصري وزير الخارجية بدر عبد العاطي، \
+                فيما ترأس الوفد الأردني أيمن الصفدي، بحضور هاكان فيدان.";
+    let e = one(text, "2024-09-10");
+    assert_eq!(actors(&e), ["person/ayman-safadi", "person/badr-abdelatty"]);
+}
+
+#[test]
+fn talks_over_a_run_of_days_date_from_the_first_and_their_agreement_on_its_day() {
+    let text = "اتفقت مصر والأردن اليوم على تعزيز التعاون الاقتصادي.\n\
+                وجاء الاتفاق إثر مباحثات جرت في عمان بين 3 و7 أكتوبر الجاري، ترأس فيها الوفد المصري بدر عبد العاطي، \
+                فيما ترأس الوفد الأردني أيمن الصفدي.";
+    let found = events(text, "2024-10-07");
+    let talks = found.iter().find(|e| e.event_type == EventType::Consult as i32).expect("the talks");
+    assert_eq!(date(talks), "2024-10-03");
+    let agreement = found.iter().find(|e| e.event_type == EventType::Agree as i32).expect("the agreement");
+    assert_eq!(date(agreement), "2024-10-07");
+}
+
+#[test]
+fn an_honorific_of_an_office_is_its_holder_named_before_not_whoever_was_named_last() {
+    let text = "وصل الرئيس الصيني شي جين بينغ إلى القاهرة أمس، وكان في استقباله وزير الخارجية بدر عبد العاطي.\n\
+                ويلتقي فخامته اليوم الملك عبد الله الثاني.";
+    let found = events(text, "2024-05-20");
+    let e = found.iter().find(|e| actors(e).contains(&"person/abdullah-ii".to_string())).expect("the meeting with the king");
+    assert_eq!(actors(e), ["person/abdullah-ii", "person/xi-jinping"]);
+}
+
+#[test]
+fn a_plan_covers_the_contact_nouns_coordinated_after_it_and_dates_them_from_its_clause() {
+    let text = "ومن المقرر أن يعقد الرئيس عبد الفتاح السيسي غدا الخميس مباحثات مع الملك عبد الله الثاني، \
+                ولقاء مع رئيس الوزراء العراقي محمد شياع السوداني.";
+    let found = events(text, "2024-04-10");
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|e| status(e) == EventStatus::Planned && date(e) == "2024-04-11"), "{found:#?}");
+    // The day a spokesman spoke, before the clause of the plan, is not the plan's.
+    let text = "وقال المتحدث أمس الثلاثاء إن من المقرر عقد قمة بين الرئيس عبد الفتاح السيسي والملك عبد الله الثاني، \
+                ولقاء مع رئيس الوزراء العراقي محمد شياع السوداني.";
+    let found = events(text, "2024-04-10");
+    let iraq = found.iter().find(|e| actors(e).contains(&"person/mohammed-shia-al-sudani".to_string())).expect("the meeting with Iraq");
+    assert_eq!((status(iraq), date(iraq)), (EventStatus::Planned, String::new()));
+}
+
+#[test]
+fn an_ordinal_day_before_a_month_is_that_day() {
+    let text = "وكان وزير الخارجية أيمن الصفدي قد التقى نظيره المصري بدر عبد العاطي في القاهرة في الحادي والعشرين من مارس الماضي.";
+    assert_eq!(date(&one(text, "2025-05-01")), "2025-03-21");
+    let text = "والتقى الملك عبد الله الثاني الرئيس عبد الفتاح السيسي في الثاني عشر من يناير 2024.";
+    let e = one(text, "2024-06-01");
+    assert_eq!(
+        (date(&e), actors(&e)),
+        ("2024-01-12".to_string(), vec!["person/abdel-fattah-el-sisi".to_string(), "person/abdullah-ii".to_string()])
+    );
+}

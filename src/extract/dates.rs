@@ -112,20 +112,20 @@ impl Scanner<'_, '_> {
         self.number(i).filter(|y| (1900..=2100).contains(y)).map(|y| y as i32)
     }
 
+    /// The value a calendar word of one or more words at `i` has (`value` picks the class):
+    /// (value, tokens used). A phrase ("كانون الثاني", "الخامس عشر") wins over its first word.
+    fn calendar_at(&self, i: usize, value: impl Fn(Cue) -> Option<u32>) -> Option<(u32, usize)> {
+        if let Some((len, words)) = self.a.phrases.get(i).and_then(|p| p.as_ref())
+            && let Some(v) = words.iter().find_map(|w| if let crate::kb::Word::Cue(c) = w { value(*c) } else { None })
+        {
+            return Some((v, *len));
+        }
+        self.cue(i, value).map(|v| (v, 1))
+    }
+
     /// A month name at `i` (one or two words, optionally "مايو/أيار"): (month, tokens used).
     fn month_at(&self, i: usize) -> Option<(u32, usize)> {
-        let one = |i: usize| -> Option<(u32, usize)> {
-            if let Some((len, words)) = self.a.phrases.get(i).and_then(|p| p.as_ref()) {
-                let m = words.iter().find_map(|w| match w {
-                    crate::kb::Word::Cue(Cue::Month(m)) => Some(*m),
-                    _ => None,
-                });
-                if let Some(m) = m {
-                    return Some((m, *len));
-                }
-            }
-            self.cue(i, |c| if let Cue::Month(m) = c { Some(m) } else { None }).map(|m| (m, 1))
-        };
+        let one = |i: usize| self.calendar_at(i, |c| if let Cue::Month(m) = c { Some(m) } else { None });
         let (m, len) = one(i)?;
         if self.a.tokens.get(i + len).is_some_and(|t| t.is_punct('/'))
             && let Some((_, len2)) = one(i + len + 1)
@@ -133,6 +133,24 @@ impl Scanner<'_, '_> {
             return Some((m, len + 1 + len2));
         }
         Some((m, len))
+    }
+
+    /// "الثالث من فبراير", "الخامس عشر من سبتمبر": an ordinal day at `i` and the month after
+    /// it: (day, tokens up to the month).
+    fn ordinal_day_at(&self, i: usize) -> Option<(u32, usize)> {
+        let (day, len) = self.calendar_at(i, |c| if let Cue::Ordinal(d) = c { Some(d) } else { None })?;
+        let of = usize::from(self.cue(i + len, |c| (c == Cue::From).then_some(())).is_some());
+        self.month_at(i + len + of).map(|_| (day, len + of))
+    }
+
+    /// "و10" or "و 10" at `i`: the number after the conjunction, and the tokens used.
+    fn and_number(&self, i: usize) -> Option<(u32, usize)> {
+        let t = self.a.tokens.get(i)?;
+        if t.norm == "و" {
+            return self.number(i + 1).map(|n| (n, 2));
+        }
+        let digits = t.norm.strip_prefix('و').filter(|d| (1..=2).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))?;
+        digits.parse().ok().map(|n| (n, 1))
     }
 
     fn reldir(&self, i: usize) -> Option<i64> {
@@ -155,21 +173,32 @@ impl Scanner<'_, '_> {
     fn at(&self, i: usize) -> Option<(DateExpr, usize)> {
         // Every expression starts with a number or a calendar word: most tokens are neither.
         let token = self.a.tokens.get(i)?;
-        let calendar =
-            |c: Cue| matches!(c, Cue::Month(_) | Cue::Unit(_) | Cue::In | Cue::RelDay(_) | Cue::Days(_) | Cue::Weekday(_) | Cue::Season(_));
-        let month_phrase =
-            self.a.phrases[i].as_ref().is_some_and(|(_, words)| words.iter().any(|w| matches!(w, crate::kb::Word::Cue(Cue::Month(_)))));
-        if token.kind != crate::text::TokenKind::Number && !self.a.cues(i).any(calendar) && !month_phrase {
+        let calendar = |c: Cue| {
+            matches!(
+                c,
+                Cue::Month(_) | Cue::Ordinal(_) | Cue::Unit(_) | Cue::In | Cue::RelDay(_) | Cue::Days(_) | Cue::Weekday(_) | Cue::Season(_)
+            )
+        };
+        let calendar_phrase = self.a.phrases[i]
+            .as_ref()
+            .is_some_and(|(_, words)| words.iter().any(|w| matches!(w, crate::kb::Word::Cue(Cue::Month(_) | Cue::Ordinal(_)))));
+        if token.kind != crate::text::TokenKind::Number && !self.a.cues(i).any(calendar) && !calendar_phrase {
             return None;
         }
         let fixed = |v: DateValue, len: usize| Some((DateExpr::Fixed(v), len));
-        // "3 مايو/أيار 2019", "6 مايو", "من 7 إلى 10 مايو الجاري"
-        if let Some(day) = self.number(i).filter(|d| (1..=31).contains(d)) {
-            let (day_end, range_end) = match (self.cue(i + 1, |c| (c == Cue::To).then_some(())), self.number(i + 2)) {
-                (Some(()), Some(e)) if (day..=31).contains(&e) => (Some(e), 2),
+        // "3 مايو/أيار 2019", "6 مايو", "من 7 إلى 10 مايو الجاري", "بين 6 و10 مارس", "الثالث من
+        // فبراير الجاري"
+        let day_at = self.number(i).filter(|d| (1..=31).contains(d)).map(|d| (d, 1)).or_else(|| self.ordinal_day_at(i));
+        if let Some((day, day_len)) = day_at {
+            let last_day = match (self.cue(i + day_len, |c| (c == Cue::To).then_some(())), self.number(i + day_len + 1)) {
+                (Some(()), Some(e)) => Some((e, 2)),
+                _ => self.and_number(i + day_len),
+            };
+            let (day_end, range_end) = match last_day {
+                Some((e, len)) if (day..=31).contains(&e) => (Some(e), len),
                 _ => (None, 0),
             };
-            let mi = i + 1 + range_end;
+            let mi = i + day_len + range_end;
             if let Some((month, mlen)) = self.month_at(mi) {
                 let after = mi + mlen;
                 let (year, ylen) = match self.year_at(after) {

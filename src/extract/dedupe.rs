@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use crate::proto::{ConsultMode, EventStatus, EventType};
 
+use super::dates::{DateValue, Precision};
 use super::events::{Draft, Who, add_side};
 
 fn people(d: &Draft, country: &str) -> Vec<u32> {
@@ -76,12 +77,11 @@ fn reports_same(a: &Draft, b: &Draft, published: Option<NaiveDate>, latest: bool
 }
 
 fn precision_rank(d: &Draft) -> u8 {
-    use super::dates::Precision::*;
     match d.date.map(|d| d.precision) {
-        Some(Day) => 4,
-        Some(Range) => 3,
-        Some(Month) => 2,
-        Some(Year) => 1,
+        Some(Precision::Day) => 4,
+        Some(Precision::Range) => 3,
+        Some(Precision::Month) => 2,
+        Some(Precision::Year) => 1,
         None => 0,
     }
 }
@@ -194,7 +194,14 @@ pub fn date_and_place_agreements(events: &mut [Draft], published: Option<NaiveDa
         let talks = [at_place, on_day, same_sides].into_iter().find(|t| t.len() == 1);
         if let Some([c]) = talks.as_deref() {
             if !e.date_explicit {
-                e.date = c.date;
+                // Talks over several days ("بين 6 و10 مارس") that include the agreement's day
+                // ended in it on that day.
+                e.date = match (c.date, day) {
+                    (Some(cd), Some(d)) if cd.precision != Precision::Day && cd.span().0 <= d && d <= cd.span().1 => {
+                        Some(DateValue::day(d))
+                    }
+                    _ => c.date,
+                };
                 e.date_explicit = true;
             }
             if e.location.as_ref().is_none_or(|l| !l.specific) && c.location.is_some() {

@@ -7,7 +7,7 @@ use compact_str::CompactString;
 
 use crate::kb::{Cue, Kb, Office, PlaceKind, Trigger, Word};
 use crate::proto::{ConsultMode, EventStatus, EventType};
-use crate::text::Sentence;
+use crate::text::{Sentence, TokenKind};
 
 use super::analysis::Analysis;
 use super::dates::{DateExpr, DateValue, FoundDate, Precision, resolve_weekday};
@@ -144,21 +144,47 @@ impl Builder<'_, '_> {
 
     /// "وترأس الوفد الفلسطيني حسين الشيخ، فيما ترأس الوفد الإسرائيلي تساحي هنغبي": a sentence
     /// (tokens `range`) with no contact of its own that says who headed the delegations names
-    /// the people of the event just reported: each person named there whose state is a side of
-    /// it joins it.
+    /// the people of the event just reported: each head whose state is a side of it joins it.
     fn name_delegation_heads(&self, range: std::ops::Range<usize>, reported: &mut [Draft]) {
-        let Some(last) = reported.last_mut().filter(|_| range.clone().any(|i| self.a.cue(i, |c| c == Cue::Heads))) else { return };
+        let Some(last) = reported.last_mut() else { return };
         let on = last.date.map(|d| d.start).or(self.published);
-        for m in self.mentions_in(range.start, range.end) {
-            if let MentionKind::Actor(actor @ Actor::Person(_)) = &m.kind {
-                for side in self.resolve(&[(m, actor.clone())], on) {
-                    if last.sides.iter().any(|s| s.country == side.country) {
-                        add_side(&mut last.sides, side);
-                    }
-                }
+        for side in self.delegation_heads(range, on) {
+            if last.sides.iter().any(|s| s.country == side.country) {
+                add_side(&mut last.sides, side);
             }
         }
         last.named_people = last.sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
+    }
+
+    /// The people tokens `range` say headed delegations: the first person named after each
+    /// "headed" cue, before the next one ("ترأس الوفد الإيراني أمين المجلس الأعلى ... علي
+    /// شمخاني، بحضور ..."), unless only attending.
+    fn delegation_heads(&self, range: std::ops::Range<usize>, on: Option<NaiveDate>) -> Vec<Side> {
+        let cues: Vec<usize> = range.clone().filter(|&k| self.a.cue(k, |c| c == Cue::Heads)).collect();
+        let mut heads = Vec::new();
+        for (n, &k) in cues.iter().enumerate() {
+            let end = cues.get(n + 1).copied().unwrap_or(range.end);
+            let head = self.mentions_in(k + 1, end).iter().find_map(|m| match &m.kind {
+                MentionKind::Actor(actor @ Actor::Person(_)) if !self.attending(k + 1, m.first) => Some((m, actor.clone())),
+                _ => None,
+            });
+            for side in head.map(|h| self.resolve(&[h], on)).unwrap_or_default() {
+                add_side(&mut heads, side);
+            }
+        }
+        heads
+    }
+
+    /// Whether what is named at token `first` attends the contact rather than being a side of
+    /// it: a presence cue ("بحضور", "بوساطة") comes before it, after `from`, with no punctuation
+    /// or new clause between.
+    fn attending(&self, from: usize, first: usize) -> bool {
+        (from..first)
+            .rev()
+            .take_while(|&k| {
+                !matches!(self.a.tokens[k].kind, TokenKind::Punct(_)) && !self.a.cue(k, |c| matches!(c, Cue::Clause | Cue::Complementizer))
+            })
+            .any(|k| self.a.cue(k, |c| c == Cue::Presence))
     }
 
     /// Gives each modality cue of a sentence to the trigger it modifies. Generic plural contact
@@ -200,13 +226,32 @@ impl Builder<'_, '_> {
             }
             i += len;
         }
-        // "من المقرر أن يشارك ... حيث يلتقي": a plan covers the present-tense verbs that follow it.
+        // "من المقرر أن يشارك ... حيث يلتقي", "... في القمة الأولى، وفي القمة الثانية": a plan
+        // covers the present-tense verbs and the coordinated contact nouns that follow it.
         for k in 1..triggers.len() {
-            if out[k].is_none() && out[k - 1] == Some(EventStatus::Planned) && self.present_tense(&triggers[k]) {
+            if out[k].is_none()
+                && out[k - 1] == Some(EventStatus::Planned)
+                && (self.present_tense(&triggers[k]) || self.coordinated(&triggers[k], first))
+            {
                 out[k] = out[k - 1];
             }
         }
         out
+    }
+
+    /// A contact noun coordinated after a comma in a sentence starting at token `first`
+    /// ("، وزيارة", "، وفي القمة"): it opens a phrase of its own.
+    fn coordinated(&self, t: &TriggerAt, first: usize) -> bool {
+        let a = self.a;
+        let pos = t.pos;
+        let after_comma = |k: usize| k > first && a.tokens[k - 1].is_punct(',');
+        let conjoined = |k: usize| a.tokens[k].norm.starts_with('و');
+        !t.trigger.is_verb
+            && ((conjoined(pos) && after_comma(pos))
+                || (pos > first
+                    && conjoined(pos - 1)
+                    && a.cue(pos - 1, |c| matches!(c, Cue::In | Cue::With | Cue::At))
+                    && after_comma(pos - 1)))
     }
 
     /// A verb in the imperfect (يلتقي، تبحث، نلتقي), with or without the future prefix.
@@ -253,8 +298,7 @@ impl Builder<'_, '_> {
         }
         // ".. لزيارة X إلى بكين، وزيارة Y إلى الصين": a noun coordinated after a comma opens a
         // phrase of its own; what came before belongs to the earlier one.
-        let coordinated = !t.trigger.is_verb && pos > sent_first && a.tokens[pos].norm.starts_with('و') && a.tokens[pos - 1].is_punct(',');
-        let left = if coordinated {
+        let left = if self.coordinated(t, sent_first) {
             pos
         } else {
             (prev..pos).rev().find(|&k| a.cue(k, |c| matches!(c, Cue::Complementizer | Cue::Clause))).map_or(prev, |k| k + 1)
@@ -342,6 +386,9 @@ impl Builder<'_, '_> {
             let listed = cue_before(Cue::Includes, 1) || listed_end.is_some_and(|e| (e..m.first).all(|k| !a.is_word(k)));
             if !matches!(m.kind, MentionKind::Adjective(_)) {
                 prev_end = m.end;
+            }
+            if self.attending(left, m.first) {
+                continue;
             }
             if listed {
                 listed_end = Some(m.end);
@@ -434,8 +481,15 @@ impl Builder<'_, '_> {
         let present_tense = self.present_tense(t) || motion.is_some_and(|k| self.imperfect(k));
         let future = t.future || motion.is_some_and(|k| a.words(k).iter().any(|w| w.future));
         // A verb still to come with no date of its own takes the sentence's earlier one
-        // ("غداً الأربعاء ... حيث يلتقي").
-        let earlier = if present_tense { self.dates_in(sent_first..left.min(pos)) } else { &[] };
+        // ("غداً الأربعاء ... حيث يلتقي"); a planned contact noun its clause's ("من المقرر أن
+        // يشارك غدا في القمة ...، وفي القمة"), not the day a report was made.
+        let earlier = if present_tense {
+            self.dates_in(sent_first..left.min(pos))
+        } else if !t.trigger.is_verb && cue_status == Some(EventStatus::Planned) {
+            self.dates_in(clause_start..left.min(pos))
+        } else {
+            &[]
+        };
         let found = dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos)).copied().or(earlier.last());
         let leaning_future = future || present_tense && matches!(cue_status, None | Some(EventStatus::Planned));
         let date = found.and_then(|d| match d.expr {
@@ -510,12 +564,34 @@ impl Builder<'_, '_> {
             }
             with_dest = sides.clone();
         }
+        // "مباحثات ... ترأس فيها وفد المملكة X، فيما ترأس الوفد الإيراني Y": the heads of the
+        // delegations named after the contact in its sentence are its people, and its sides when
+        // its frame names fewer than two.
+        let fill = count_sides(&with_dest) < 2;
+        for head in self.delegation_heads(pos + 1..next, on) {
+            if fill || with_dest.iter().any(|s| s.country == head.country) {
+                add_side(&mut sides, head);
+                with_dest = sides.clone();
+            }
+        }
         let with_follows = (pos + 1..(pos + 4).min(right)).any(|k| a.cue(k, |c| c == Cue::With));
-        let honorific = (left..right).any(|k| a.cue(k, |c| c == Cue::Pronoun));
+        let honorific = (left..right).find_map(|k| a.cues(k).find_map(|c| if let Cue::Pronoun(office) = c { Some(office) } else { None }));
+        let subject = || match honorific.flatten() {
+            // "ويلتقي فخامته": the president named last, even of a state the frame names.
+            Some(office) => self.antecedent(pos, on, |s| {
+                let Who::Person { person, .. } = s.who else { return false };
+                self.office_of(person, on).is_some_and(|(o, _)| o == office)
+                    && !with_dest.iter().any(|w| w.country == s.country && matches!(w.who, Who::Person { .. }))
+            }),
+            None => self
+                .sentence_subject(reported, sentence_span, &with_dest)
+                .or_else(|| self.antecedent(pos, on, |s| !with_dest.iter().any(|w| w.country == s.country))),
+        };
         if count_sides(&with_dest) < 2
-            && (t.trigger.is_verb || t.pronoun || with_follows || honorific || motion.is_some())
-            && let Some(side) = self.sentence_subject(reported, sentence_span, &with_dest).or_else(|| self.antecedent(pos, &with_dest, on))
+            && (t.trigger.is_verb || t.pronoun || with_follows || honorific.is_some() || motion.is_some())
+            && let Some(side) = subject()
         {
+            sides.retain(|s| !(s.country == side.country && matches!(s.who, Who::State { .. })));
             sides.insert(0, side);
         }
 
@@ -727,9 +803,9 @@ impl Builder<'_, '_> {
         (!sides.iter().any(|s| s.country == subject.country)).then(|| subject.clone())
     }
 
-    /// The nearest person (or titled office holder) named before `pos` whose country is not
-    /// yet a side: the understood subject of a verb or the owner of "لقائه".
-    fn antecedent(&self, pos: usize, sides: &[Side], on: Option<NaiveDate>) -> Option<Side> {
+    /// The nearest person (or titled office holder) named before `pos` that `fits` (whose
+    /// country is not yet a side, say): the understood subject of a verb or the owner of "لقائه".
+    fn antecedent(&self, pos: usize, on: Option<NaiveDate>, fits: impl Fn(&Side) -> bool) -> Option<Side> {
         self.mentions_in(pos.saturating_sub(ANTECEDENT_WINDOW), pos).iter().rev().find_map(|m| {
             let actor = match &m.kind {
                 MentionKind::Actor(actor @ (Actor::Person(_) | Actor::Office { deputy: false, .. })) => actor.clone(),
@@ -737,8 +813,7 @@ impl Builder<'_, '_> {
             };
             // Resolved as anywhere else ("جلالة الملك" is the king named before), people only.
             let side = self.resolve(&[(m, actor)], on).into_iter().next()?;
-            let person = matches!(side.who, Who::Person { .. });
-            (person && !sides.iter().any(|s| s.country == side.country)).then_some(side)
+            (matches!(side.who, Who::Person { .. }) && fits(&side)).then_some(side)
         })
     }
 }

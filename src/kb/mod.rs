@@ -621,6 +621,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "maybe" => Cue::Maybe,
         "negpast" => Cue::NegPast,
         "month" => Cue::Month(number(value)? as u32),
+        "ordinal" => Cue::Ordinal(number(value)? as u32),
         "weekday" => Cue::Weekday(number(value)? as u32),
         "relday" => Cue::RelDay(number(value)?),
         "days" => Cue::Days(number(value)?),
@@ -659,10 +660,12 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "pair" => Cue::Pair(Some(Office::parse(value).ok_or_else(|| row.error(format!("unknown office {value:?}")))?)),
         "group" => Cue::Group,
         "heads" => Cue::Heads,
+        "presence" => Cue::Presence,
         "part" => Cue::PartOf,
         "former" => Cue::Former,
         "then" => Cue::AtTheTime,
-        "pronoun" => Cue::Pronoun,
+        "pronoun" if value.is_empty() => Cue::Pronoun(None),
+        "pronoun" => Cue::Pronoun(Some(Office::parse(value).ok_or_else(|| row.error(format!("unknown office {value:?}")))?)),
         other => return Err(row.error(format!("unknown lexicon class {other:?}"))),
     };
     Ok(Word::Cue(cue))

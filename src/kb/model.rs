@@ -147,6 +147,8 @@ pub enum Cue {
     Maybe,
     NegPast,
     Month(u32),
+    /// An ordinal day of a month (الثالث، الخامس عشر): a date with the month after it.
+    Ordinal(u32),
     Weekday(u32),
     RelDay(i64),
     /// A run of days (اليومين، الأيام): with "past" or "next" after it, that many days before or
@@ -187,13 +189,18 @@ pub enum Cue {
     /// "The two sides"; with the office both hold when the word names it ("الرئيسان").
     Pair(Option<Office>),
     Group,
-    /// "Headed" (ترأس الوفد): a sentence with such a word and no contact of its own names who
-    /// stood for the sides of the event just reported.
+    /// "Headed" (ترأس الوفد): the first person named after it headed a delegation, a side of the
+    /// contact before it in its sentence, else of the event just reported.
     Heads,
+    /// "In the presence of", "mediated by" (بحضور، بوساطة): who is named after it, up to the
+    /// next comma or clause, attends the contact and is no side of it.
+    Presence,
     PartOf,
     Former,
     AtTheTime,
-    Pronoun,
+    /// An honorific with a pronoun (سموه، فخامته): the person named before; with the office the
+    /// honorific is given to (فخامته a president's, دولته a prime minister's), its holder.
+    Pronoun(Option<Office>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
