@@ -55,6 +55,11 @@ pub enum StoreError {
     Missing { table: &'static str, key: u64 },
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: Arc<std::io::Error> },
+    #[error(
+        "the data directory was written by another version of rasad (its table {table} has another layout): \
+         start with an empty --data-dir and ingest the articles again"
+    )]
+    OldLayout { table: String },
     #[error("the store is shutting down")]
     Closed,
     #[error("not stored: the commit of an earlier batch failed, and this article was merged on top of it; send it again")]
@@ -204,13 +209,17 @@ impl Store {
     /// `db` with every table created.
     fn with_tables(db: Database) -> Result<Store> {
         let txn = db.begin_write()?;
-        txn.open_table(ARTICLES)?;
-        txn.open_table(TEXTS)?;
-        txn.open_table(EVENTS)?;
-        txn.open_table(LOG)?;
-        txn.open_table(META)?;
-        txn.open_table(REPORTS)?;
-        txn.open_table(MERGED_INTO)?;
+        let layout = |e: redb::TableError| match e {
+            redb::TableError::TableTypeMismatch { table, .. } => StoreError::OldLayout { table },
+            e => e.into(),
+        };
+        txn.open_table(ARTICLES).map_err(layout)?;
+        txn.open_table(TEXTS).map_err(layout)?;
+        txn.open_table(EVENTS).map_err(layout)?;
+        txn.open_table(LOG).map_err(layout)?;
+        txn.open_table(META).map_err(layout)?;
+        txn.open_table(REPORTS).map_err(layout)?;
+        txn.open_table(MERGED_INTO).map_err(layout)?;
         txn.commit()?;
         Ok(Store { db: Arc::new(db) })
     }
@@ -329,6 +338,20 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_store_of_another_layout_is_refused_with_a_clear_error() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let db = Database::create(dir.path().join("rasad.redb")).expect("database");
+        let txn = db.begin_write().expect("transaction");
+        // The events table of stores written before it pointed into the log.
+        txn.open_table(TableDefinition::<u64, &[u8]>::new("events")).expect("table");
+        txn.commit().expect("commit");
+        drop(db);
+        let error = Store::open(dir.path()).err().expect("refused");
+        assert!(matches!(&error, StoreError::OldLayout { table } if table == "events"), "{error}");
+        assert!(error.to_string().contains("empty --data-dir"), "{error}");
+    }
 
     #[test]
     fn an_update_with_an_encoded_event_is_encoded_as_prost_would() {
