@@ -660,3 +660,15 @@ fn an_ordinal_day_before_a_month_is_that_day() {
         ("2024-01-12".to_string(), vec!["person/abdel-fattah-el-sisi".to_string(), "person/abdullah-ii".to_string()])
     );
 }
+
+#[test]
+fn a_first_visit_characterises_the_contact_just_reported_with_its_sides() {
+    let text = "وصل وزير الخارجية الصيني وانغ يي إلى الرياض أمس، حيث التقى نظيره السعودي الأمير فيصل بن فرحان، \
+                في أول زيارة لمسؤول صيني رفيع إلى السعودية منذ عامين.";
+    let e = one(text, "2024-05-08");
+    assert_eq!(actors(&e), ["person/faisal-bin-farhan", "person/wang-yi"]);
+    // A summit is the first visit of one of its leaders.
+    let text = "عقد الرئيس التونسي قيس سعيد ورئيسة الوزراء الإيطالية جورجيا ميلوني والرئيس الجزائري عبد المجيد تبون \
+                اليوم قمة ثلاثية في تونس. وهي الزيارة الأولى لرئيس جزائري إلى تونس منذ عامين.";
+    assert_eq!(one(text, "2024-05-08").participants.len(), 3);
+}

@@ -60,6 +60,9 @@ pub struct Draft {
     pub refers_back: bool,
     /// Takes place during a visit already reported ("خلال الزيارة", "أثناء زيارته").
     pub during_visit: bool,
+    /// Told as a first ("أول زيارة", "الزيارة الأولى"): it characterises an event already
+    /// reported that has its sides, when there is one.
+    pub characterises: bool,
 }
 
 impl Draft {
@@ -613,6 +616,8 @@ impl Builder<'_, '_> {
             named_people: 0,
             refers_back: !t.trigger.is_verb && date.is_none() && self.definite(pos),
             during_visit: self.during_visit(left.min(pos)..right),
+            characterises: !t.trigger.is_verb
+                && [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten().any(|k| k < right && a.cue(k, |c| c == Cue::First)),
         };
         // A tour is one visit per country; a call "with A, B and C" one call per side.
         let mut groups: Vec<(Vec<Side>, Option<Place>)> = Vec::new();
