@@ -687,5 +687,14 @@ fn a_dated_visit_with_no_destination_goes_where_its_travellers_last_visit_went()
     let found = events(text, "2024-06-10");
     assert_eq!(found.len(), 2, "{found:#?}");
     let earlier = found.iter().find(|e| date(e) == "2024-03").expect("the visit planned for March");
-    assert_eq!((status(earlier), actors(earlier)), (EventStatus::Cancelled, vec!["person/recep-tayyip-erdogan".to_string(), "state/QAT".to_string()]));
+    assert_eq!(
+        (status(earlier), actors(earlier)),
+        (EventStatus::Cancelled, vec!["person/recep-tayyip-erdogan".to_string(), "state/QAT".to_string()])
+    );
+}
+
+#[test]
+fn a_month_with_its_other_name_in_brackets_takes_the_direction_after_them() {
+    let text = "وكان الرئيس التركي رجب طيب أردوغان قد زار الدوحة في أكتوبر (تشرين الأول) الماضي.";
+    assert_eq!(date(&one(text, "2024-06-10")), "2023-10");
 }

@@ -138,9 +138,9 @@ fn characterised(events: &[Draft], d: &Draft, published: Option<NaiveDate>) -> O
         return None;
     }
     let countries = d.countries();
-    events.iter().rposition(|e| {
-        e.event_type == d.event_type && dates_agree(e, d, published) && countries.iter().all(|c| e.countries().contains(c))
-    })
+    events
+        .iter()
+        .rposition(|e| e.event_type == d.event_type && dates_agree(e, d, published) && countries.iter().all(|c| e.countries().contains(c)))
 }
 
 /// Merges an article's drafts into one event per happening.

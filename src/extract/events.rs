@@ -628,8 +628,8 @@ impl Builder<'_, '_> {
             && !t.trigger.is_verb
             && let [traveller @ Side { who: Who::Person { person, .. }, .. }] = sides.as_slice()
             && let Some(place) = reported.iter().rev().find_map(|d| {
-                let travelled = d.mode == ConsultMode::Visit
-                    && d.sides.iter().any(|s| matches!(s.who, Who::Person { person: p, .. } if p == *person));
+                let travelled =
+                    d.mode == ConsultMode::Visit && d.sides.iter().any(|s| matches!(s.who, Who::Person { person: p, .. } if p == *person));
                 d.location.as_ref().filter(|l| travelled && l.country != traveller.country)
             })
         {
