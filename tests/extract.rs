@@ -660,3 +660,41 @@ fn an_ordinal_day_before_a_month_is_that_day() {
         ("2024-01-12".to_string(), vec!["person/abdel-fattah-el-sisi".to_string(), "person/abdullah-ii".to_string()])
     );
 }
+
+#[test]
+fn a_first_visit_characterises_the_contact_just_reported_with_its_sides() {
+    let text = "وصل وزير الخارجية الصيني وانغ يي إلى الرياض أمس، حيث التقى نظيره السعودي الأمير فيصل بن فرحان، \
+                في أول زيارة لمسؤول صيني رفيع إلى السعودية منذ عامين.";
+    let e = one(text, "2024-05-08");
+    assert_eq!(actors(&e), ["person/faisal-bin-farhan", "person/wang-yi"]);
+    // A summit is the first visit of one of its leaders.
+    let text = "عقد الرئيس التونسي قيس سعيد ورئيسة الوزراء الإيطالية جورجيا ميلوني والرئيس الجزائري عبد المجيد تبون \
+                اليوم قمة ثلاثية في تونس. وهي الزيارة الأولى لرئيس جزائري إلى تونس منذ عامين.";
+    assert_eq!(one(text, "2024-05-08").participants.len(), 3);
+}
+
+#[test]
+fn a_passive_postponement_after_its_noun_cancels_the_contact() {
+    let text = "وكانت زيارة الرئيس التركي رجب طيب أردوغان إلى الدوحة مقررة الشهر الماضي، لكنها أُرجئت إلى موعد لاحق.";
+    let e = one(text, "2024-06-10");
+    assert_eq!((status(&e), date(&e)), (EventStatus::Cancelled, "2024-05".to_string()));
+}
+
+#[test]
+fn a_dated_visit_with_no_destination_goes_where_its_travellers_last_visit_went() {
+    let text = "وصل الرئيس التركي رجب طيب أردوغان إلى الدوحة أمس في زيارة رسمية تستمر يومين. \
+                وكانت زيارة أردوغان مقررة في مارس الماضي، لكنها أرجئت بسبب الانتخابات.";
+    let found = events(text, "2024-06-10");
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let earlier = found.iter().find(|e| date(e) == "2024-03").expect("the visit planned for March");
+    assert_eq!(
+        (status(earlier), actors(earlier)),
+        (EventStatus::Cancelled, vec!["person/recep-tayyip-erdogan".to_string(), "state/QAT".to_string()])
+    );
+}
+
+#[test]
+fn a_month_with_its_other_name_in_brackets_takes_the_direction_after_them() {
+    let text = "وكان الرئيس التركي رجب طيب أردوغان قد زار الدوحة في أكتوبر (تشرين الأول) الماضي.";
+    assert_eq!(date(&one(text, "2024-06-10")), "2023-10");
+}

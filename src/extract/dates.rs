@@ -123,14 +123,22 @@ impl Scanner<'_, '_> {
         self.cue(i, value).map(|v| (v, 1))
     }
 
-    /// A month name at `i` (one or two words, optionally "مايو/أيار"): (month, tokens used).
+    /// A month name at `i` (one or two words, optionally "مايو/أيار" or "سبتمبر (أيلول)"):
+    /// (month, tokens used).
     fn month_at(&self, i: usize) -> Option<(u32, usize)> {
         let one = |i: usize| self.calendar_at(i, |c| if let Cue::Month(m) = c { Some(m) } else { None });
+        let punct = |i: usize, p: char| self.a.tokens.get(i).is_some_and(|t| t.is_punct(p));
         let (m, len) = one(i)?;
-        if self.a.tokens.get(i + len).is_some_and(|t| t.is_punct('/'))
+        if punct(i + len, '/')
             && let Some((_, len2)) = one(i + len + 1)
         {
             return Some((m, len + 1 + len2));
+        }
+        if punct(i + len, '(')
+            && let Some((_, len2)) = one(i + len + 1)
+            && punct(i + len + 1 + len2, ')')
+        {
+            return Some((m, len + len2 + 2));
         }
         Some((m, len))
     }
@@ -423,6 +431,7 @@ mod tests {
         assert_eq!(start("في أيار/مايو 2017", "2019-12-09"), "2017-05");
         assert_eq!(start("في سوتشي مطلع يوليو/تموز", "2016-08-09"), "2016-07");
         assert_eq!(start("أواخر سبتمبر الماضي", "2016-08-09"), "2015-09");
+        assert_eq!(start("في أكتوبر (تشرين الأول) الماضي", "2019-03-02"), "2018-10");
         assert_eq!(start("منذ يناير من عام 2020", "2023-05-20"), "2020-01");
         assert_eq!(start("في فبراير من العام الماضي", "2023-05-28"), "2022-02");
         assert_eq!(start("في سبتمبر العام المقبل", "2023-05-28"), "2024-09");

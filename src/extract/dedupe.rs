@@ -130,6 +130,19 @@ fn rank(s: EventStatus) -> u8 {
     }
 }
 
+/// The event a characterisation ("في أول زيارة لمسؤول أمريكي إلى مصر") describes: the last
+/// one reported of its type, on a day it agrees with, whose sides include its own (a summit
+/// is the first visit of one of its leaders).
+fn characterised(events: &[Draft], d: &Draft, published: Option<NaiveDate>) -> Option<usize> {
+    if !d.characterises {
+        return None;
+    }
+    let countries = d.countries();
+    events
+        .iter()
+        .rposition(|e| e.event_type == d.event_type && dates_agree(e, d, published) && countries.iter().all(|c| e.countries().contains(c)))
+}
+
 /// Merges an article's drafts into one event per happening.
 pub fn merge_reports(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Draft> {
     let mut events: Vec<Draft> = Vec::new();
@@ -138,7 +151,7 @@ pub fn merge_reports(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Dr
         // already shares its people.
         let same = events.iter().rposition(|e| reports_same(e, &d, published, false));
         let latest = events.len().checked_sub(1).filter(|&i| reports_same(&events[i], &d, published, true));
-        match same.or(latest) {
+        match same.or(latest).or_else(|| characterised(&events, &d, published)) {
             Some(i) => absorb(&mut events[i], d),
             None => events.push(d),
         }

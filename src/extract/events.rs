@@ -60,6 +60,9 @@ pub struct Draft {
     pub refers_back: bool,
     /// Takes place during a visit already reported ("خلال الزيارة", "أثناء زيارته").
     pub during_visit: bool,
+    /// Told as a first ("أول زيارة", "الزيارة الأولى"): it characterises an event already
+    /// reported that has its sides, when there is one.
+    pub characterises: bool,
 }
 
 impl Draft {
@@ -613,7 +616,25 @@ impl Builder<'_, '_> {
             named_people: 0,
             refers_back: !t.trigger.is_verb && date.is_none() && self.definite(pos),
             during_visit: self.during_visit(left.min(pos)..right),
+            characterises: !t.trigger.is_verb
+                && [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten().any(|k| k < right && a.cue(k, |c| c == Cue::First)),
         };
+        // "وكانت زيارة شي مقررة في سبتمبر": a dated visit of one traveller with no destination
+        // named goes where the last visit reported of that traveller went (undated, it is that
+        // visit, told again).
+        if destinations.is_empty()
+            && date.is_some()
+            && t.trigger.takes_destination
+            && !t.trigger.is_verb
+            && let [traveller @ Side { who: Who::Person { person, .. }, .. }] = sides.as_slice()
+            && let Some(place) = reported.iter().rev().find_map(|d| {
+                let travelled =
+                    d.mode == ConsultMode::Visit && d.sides.iter().any(|s| matches!(s.who, Who::Person { person: p, .. } if p == *person));
+                d.location.as_ref().filter(|l| travelled && l.country != traveller.country)
+            })
+        {
+            destinations.push(place.clone());
+        }
         // A tour is one visit per country; a call "with A, B and C" one call per side.
         let mut groups: Vec<(Vec<Side>, Option<Place>)> = Vec::new();
         if destinations.is_empty() {

@@ -185,6 +185,9 @@ pub enum Cue {
     Sports,
     Deputy,
     Generic,
+    /// "First" (أول، الأولى) next to a contact noun: the contact is characterised ("في أول
+    /// زيارة لمسؤول أمريكي إلى مصر"), and is the one just reported that has its sides.
+    First,
     Since,
     /// "The two sides"; with the office both hold when the word names it ("الرئيسان").
     Pair(Option<Office>),
