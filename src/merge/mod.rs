@@ -164,7 +164,7 @@ impl Profile {
 }
 
 /// The merge engine: the configuration, the candidate index and the profiles of the stored
-/// events. Runs on the single writer.
+/// events. Runs on the writer's planner thread.
 pub struct Merger {
     config: MergeConfig,
     index: Index,
