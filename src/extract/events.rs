@@ -619,7 +619,7 @@ impl Builder<'_, '_> {
             characterises: !t.trigger.is_verb
                 && [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten().any(|k| k < right && a.cue(k, |c| c == Cue::First)),
         };
-        // "وكانت زيارة شي مقررة في سبتمبر": a dated visit of one traveller with no destination
+        // "وكانت زيارة الرئيس مقررة في سبتمبر": a dated visit of one traveller with no destination
         // named goes where the last visit reported of that traveller went (undated, it is that
         // visit, told again).
         if destinations.is_empty()

@@ -70,9 +70,9 @@ pub trait EventStore {
     /// Takes the tally of stored event `number` (built from its reports when not at hand); the
     /// caller gives it back with [`EventStore::save`].
     fn take_tally(&mut self, number: u64) -> Result<Tally, Self::Error>;
-    /// Saves `event` (whose protobuf encoding is `encoded`) as the state of `number`, `added`
-    /// among its reports, and `tally` (which counts `added`) as its tally.
-    fn save(&mut self, number: u64, event: &Event, encoded: &[u8], added: &Report, tally: Tally) -> Result<(), Self::Error>;
+    /// Saves `event` as the state of `number`, `added` among its reports, and `tally` (which
+    /// counts `added`) as its tally.
+    fn save(&mut self, number: u64, event: &Event, added: &Report, tally: Tally) -> Result<(), Self::Error>;
     /// Moves the reports of `from` to `into` and removes event `from`.
     fn absorb(&mut self, into: u64, from: u64) -> Result<(), Self::Error>;
 }
@@ -92,7 +92,7 @@ impl EventStore for MemoryStore {
         Ok(self.tallies.remove(&number).unwrap_or_else(|| Tally::of_reports(self.reports.get(&number).into_iter().flatten())))
     }
 
-    fn save(&mut self, number: u64, event: &Event, _: &[u8], added: &Report, tally: Tally) -> Result<(), Self::Error> {
+    fn save(&mut self, number: u64, event: &Event, added: &Report, tally: Tally) -> Result<(), Self::Error> {
         self.events.insert(number, event.clone());
         self.reports.entry(number).or_default().push(added.clone());
         self.tallies.insert(number, tally);
@@ -246,7 +246,7 @@ impl Merger {
             let number = ids.allocate();
             let mut tally = Tally::of_reports([&report]);
             let (new, encoded) = fold_and_encode(&mut tally, number);
-            store.save(number, &new, &encoded, &report, tally)?;
+            store.save(number, &new, &report, tally)?;
             self.remember(number, &report.article_id, &identity);
             let changed_fields = changed_fields(&[], &encoded);
             changes.push(Change { number, kind: UpdateKind::Created, event: new, encoded, changed_fields, merged: None });
@@ -275,7 +275,7 @@ impl Merger {
         }
         tally.add(&report);
         let (after, encoded) = fold_and_encode(&mut tally, survivor);
-        store.save(survivor, &after, &encoded, &report, tally)?;
+        store.save(survivor, &after, &report, tally)?;
         self.remember(survivor, &report.article_id, &identity);
         let changed = changed_fields(&before, &encoded);
         if absorbed.is_empty() {

@@ -433,7 +433,7 @@ impl EventStore for Tables<'_> {
         Ok(Tally::of_reports(&reports))
     }
 
-    fn save(&mut self, number: u64, _: &Event, _: &[u8], added: &Report, tally: Tally) -> Result<()> {
+    fn save(&mut self, number: u64, _: &Event, added: &Report, tally: Tally) -> Result<()> {
         self.writes.push(Write::Report { number, key: added.key(), report: added.encode_to_vec() });
         self.cache.put(number, tally);
         Ok(())
