@@ -1,0 +1,147 @@
+//! One trigger's frame: the stretch of its sentence that speaks of it, and the stages that turn
+//! it into drafts, each in a module of its own:
+//! bounds (here) → roles of the frame's mentions (`roles`) → date and status (`when`) → sides
+//! (`sides`) → the happenings it reports, with their places and modes (`happenings`).
+
+use crate::kb::Cue;
+use crate::proto::{EventStatus, EventType};
+use crate::text::Sentence;
+
+use super::when::When;
+use super::{Builder, Draft, TriggerAt};
+use crate::extract::mentions::{Mention, MentionKind};
+
+/// Where one trigger's frame lies: token positions in the article.
+pub(super) struct Frame<'f> {
+    pub t: &'f TriggerAt,
+    /// The trigger's sentence, as tokens `first..end`, and as a byte span of the text.
+    pub sentence: &'f Sentence,
+    pub span: (usize, usize),
+    /// The frame: tokens `left..right`. It starts after the previous trigger or the last clause
+    /// boundary before this one, and ends at the next trigger or the first boundary after it.
+    pub left: usize,
+    pub right: usize,
+    /// Where the trigger's clause starts.
+    pub clause_start: usize,
+    /// The verb of travel whose purpose a contact noun states ("ينتقل إلى الدوحة للقاء").
+    pub motion: Option<usize>,
+    /// The mentions of the frame, but for the trigger's own.
+    pub mentions: Vec<&'f Mention>,
+    /// "بين X و Y": the actors listed after بين, who are exactly the participants.
+    pub between: Option<Vec<&'f Mention>>,
+}
+
+impl Frame<'_> {
+    pub fn pos(&self) -> usize {
+        self.t.pos
+    }
+}
+
+impl Builder<'_, '_> {
+    /// The events one trigger reports: its frame runs from `prev` (after the previous trigger)
+    /// to `next` within `sentence`; `reported` are the events reported before, in text order.
+    pub(super) fn frame(
+        &self,
+        t: &TriggerAt,
+        prev: usize,
+        next: usize,
+        sentence: &Sentence,
+        cue_status: Option<EventStatus>,
+        reported: &[Draft],
+    ) -> Vec<Draft> {
+        if self.negated_past(t, sentence) {
+            return Vec::new();
+        }
+        let f = self.bounds(t, prev, next, sentence);
+        let roles = self.roles(&f);
+        let when = self.when(&f, cue_status);
+        let on = when.date.map(|d| d.start).or(self.published);
+        let sides = self.sides(&f, &roles, on, next, reported);
+        self.happenings(&f, roles, sides, self.base_draft(&f, &when), reported)
+    }
+
+    /// Past negation right before the trigger: it did not happen, and nothing was planned.
+    fn negated_past(&self, t: &TriggerAt, sentence: &Sentence) -> bool {
+        (t.pos.saturating_sub(3).max(sentence.first)..t.pos).any(|k| self.a.cue(k, |c| c == Cue::NegPast))
+    }
+
+    /// Where the frame of trigger `t` lies, between `prev` and `next` in `sentence`.
+    fn bounds<'f>(&'f self, t: &'f TriggerAt, prev: usize, next: usize, sentence: &'f Sentence) -> Frame<'f> {
+        let a = self.a;
+        let pos = t.pos;
+        let boundary = |k: usize| a.cue(k, |c| matches!(c, Cue::Complementizer | Cue::Clause));
+        // ".. لزيارة X إلى بكين، وزيارة Y إلى الصين": a noun coordinated after a comma opens a
+        // phrase of its own; what came before belongs to the earlier one.
+        let left = if self.coordinated(t, sentence.first) { pos } else { (prev..pos).rev().find(|&k| boundary(k)).map_or(prev, |k| k + 1) };
+        let clause_start = (sentence.first..left).rev().find(|&j| boundary(j)).map_or(sentence.first, |j| j + 1);
+        // A contact noun that states a journey's purpose has the subject and the tense of the verb of
+        // travel, and nothing before that verb is its own.
+        let motion = self.motion_verb(t, clause_start);
+        let left = motion.map_or(left, |k| left.max(k + 1));
+        let sideline = |k: usize| (k.saturating_sub(2)..k).any(|j| a.cue(j, |c| c == Cue::Sideline));
+        let right = (pos + 1..next)
+            .find(|&k| {
+                a.cue(k, |c| matches!(c, Cue::Report | Cue::Clause | Cue::Complementizer))
+                    || (a.cue(k, |c| c == Cue::Generic) && !sideline(k))
+            })
+            .unwrap_or(next);
+        let mentions: Vec<&Mention> = self.mentions_in(left, right).iter().filter(|m| !(m.first <= pos && pos < m.end)).collect();
+        let between = self.between_list(pos, right, &mentions);
+        Frame {
+            t,
+            sentence,
+            span: (a.tokens[sentence.first].start, a.tokens[sentence.end - 1].end),
+            left,
+            right,
+            clause_start,
+            motion,
+            mentions,
+            between,
+        }
+    }
+
+    /// "بين X و Y" within four tokens after the trigger at `pos`: the actors, states and seats
+    /// listed after بين with nothing but "كل" or "من" between them.
+    fn between_list<'m>(&self, pos: usize, right: usize, mentions: &[&'m Mention]) -> Option<Vec<&'m Mention>> {
+        let a = self.a;
+        let b = (pos + 1..(pos + 5).min(right)).find(|&k| a.cue(k, |c| c == Cue::Between))?;
+        let mut list: Vec<&Mention> = Vec::new();
+        let mut at = b + 1;
+        for m in mentions.iter().filter(|m| m.first > b) {
+            let gap_ok = (at..m.first).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من"));
+            if !gap_ok {
+                break;
+            }
+            if matches!(m.kind, MentionKind::Actor(_) | MentionKind::StateName(_) | MentionKind::Seat(_)) {
+                list.push(m);
+            }
+            at = m.end;
+        }
+        (!list.is_empty()).then_some(list)
+    }
+
+    /// The fields every draft of a frame shares; sides, place, mode and topics come later.
+    fn base_draft(&self, f: &Frame, when: &When) -> Draft {
+        let a = self.a;
+        let (pos, trigger) = (f.pos(), f.t.trigger);
+        let planned_contact = when.status == EventStatus::Planned && trigger.event_type == EventType::Consult;
+        Draft {
+            event_type: trigger.event_type,
+            cameo: if planned_contact { 36 } else { trigger.cameo },
+            mode: crate::proto::ConsultMode::Unspecified,
+            status: when.status,
+            status_explicit: when.status_explicit,
+            sides: Vec::new(),
+            date: when.date,
+            date_explicit: when.date.is_some(),
+            location: None,
+            topics: Vec::new(),
+            evidence: vec![(f.span, (a.tokens[pos].start, a.tokens[pos].end))],
+            named_people: 0,
+            refers_back: !trigger.is_verb && when.date.is_none() && self.definite(pos),
+            during_visit: self.during_visit(f.left.min(pos)..f.right),
+            characterises: !trigger.is_verb
+                && [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten().any(|k| k < f.right && a.cue(k, |c| c == Cue::First)),
+        }
+    }
+}

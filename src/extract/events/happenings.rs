@@ -1,0 +1,131 @@
+//! The happenings one frame reports, each a draft: a tour is one visit per destination, a call
+//! "with A, B and C" one call per side, a meeting with several people of one state one meeting
+//! with each; with each its place, mode and topics.
+
+use chrono::NaiveDate;
+
+use crate::kb::Cue;
+use crate::proto::{ConsultMode, EventType};
+
+use super::frame::Frame;
+use super::roles::{Named, Roles};
+use super::sides::with_host;
+use super::{Builder, CAMEO_MEET, Draft, Place, Side, TriggerAt, Who, count_sides};
+
+/// The sides of one happening and where it took place.
+type Happening = (Vec<Side>, Option<Place>);
+
+impl Builder<'_, '_> {
+    /// The drafts frame `f` reports: `base` (the fields they share) with the sides, place, mode
+    /// and topics of each happening.
+    pub(super) fn happenings(&self, f: &Frame, roles: Roles, sides: Vec<Side>, base: Draft, reported: &[Draft]) -> Vec<Draft> {
+        let a = self.a;
+        let pos = f.pos();
+        let phone = f.t.trigger.mode == ConsultMode::Phone
+            || (pos.saturating_sub(3).max(f.left)..f.right).any(|k| a.cue(k, |c| c == Cue::Phone) || a.tokens[k].norm.starts_with("هاتفي"));
+        let on = base.date.map(|d| d.start).or(self.published);
+        let Roles { after, mut destinations, location, topics, .. } = roles;
+        if destinations.is_empty()
+            && base.date.is_some()
+            && let Some(place) = self.earlier_destination(f.t, &sides, reported)
+        {
+            destinations.push(place);
+        }
+        let groups: Vec<Happening> = if destinations.is_empty() {
+            let split = phone || (pos..f.right).any(|k| a.cue(k, |c| c == Cue::With));
+            self.one_place(f.t, sides, &after, location, split, on)
+        } else {
+            destinations
+                .into_iter()
+                .map(|dest| {
+                    let group = with_host(&sides, Some(&dest));
+                    (group, Some(dest))
+                })
+                .collect()
+        };
+        groups
+            .into_iter()
+            .filter(|(sides, _)| count_sides(sides) >= 2)
+            .map(|(sides, place)| {
+                let mode = mode(f.t, phone, &sides, place.as_ref());
+                let mut topics = topics.clone();
+                topics.retain(|c| !sides.iter().any(|s| s.country == *c) && place.as_ref().is_none_or(|l| l.country != *c));
+                topics.dedup();
+                let named_people = sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
+                Draft { mode, sides, location: place, topics, named_people, ..base.clone() }
+            })
+            .collect()
+    }
+
+    /// "وكانت زيارة الرئيس مقررة في سبتمبر": a dated visit noun of one traveller with no
+    /// destination named goes where the last visit reported of that traveller went (undated, it
+    /// is that visit, told again).
+    fn earlier_destination(&self, t: &TriggerAt, sides: &[Side], reported: &[Draft]) -> Option<Place> {
+        if !t.trigger.takes_destination || t.trigger.is_verb {
+            return None;
+        }
+        let [traveller @ Side { who: Who::Person { person, .. }, .. }] = sides else { return None };
+        reported.iter().rev().find_map(|d| {
+            let travelled =
+                d.mode == ConsultMode::Visit && d.sides.iter().any(|s| matches!(s.who, Who::Person { person: p, .. } if p == *person));
+            d.location.as_ref().filter(|l| travelled && l.country != traveller.country).cloned()
+        })
+    }
+
+    /// The happenings of a frame with no destination: one call or meeting per other side when
+    /// `split` (a call, or "with A, B and C") and three sides or more; one meeting per person met
+    /// apart; else one happening.
+    fn one_place(
+        &self,
+        t: &TriggerAt,
+        sides: Vec<Side>,
+        after: &[Named],
+        location: Option<Place>,
+        split: bool,
+        on: Option<NaiveDate>,
+    ) -> Vec<Happening> {
+        if count_sides(&sides) >= 3 && split {
+            let Some((first, rest)) = sides.split_first() else { return Vec::new() };
+            return rest
+                .iter()
+                .filter(|o| o.country != first.country || o.country.is_empty())
+                .map(|other| (vec![first.clone(), other.clone()], location.clone()))
+                .collect();
+        }
+        match self.people_met_apart(t, &sides, after, on) {
+            Some(met) => met.into_iter().map(|pair| (pair, location.clone())).collect(),
+            None => vec![(sides, location)],
+        }
+    }
+
+    /// "تلتقي الوزيرة المشير طنطاوي والدكتور عصام شرف": a meeting verb or noun whose objects
+    /// are several people of one state, the other side being one, is a meeting with each of
+    /// them; as pairs of sides. Not a reception or an arrival, which one party gives together.
+    fn people_met_apart(&self, t: &TriggerAt, sides: &[Side], after: &[Named], on: Option<NaiveDate>) -> Option<Vec<Vec<Side>>> {
+        if t.trigger.cameo != CAMEO_MEET || t.trigger.mode != ConsultMode::Unspecified || count_sides(sides) != 2 {
+            return None;
+        }
+        let people = |c: &str| sides.iter().filter(|s| s.country == c && matches!(s.who, Who::Person { .. })).count();
+        let country = sides.iter().map(|s| s.country.as_str()).find(|c| people(c) >= 2)?;
+        let (theirs, other): (Vec<&Side>, Vec<&Side>) = sides.iter().partition(|s| s.country == country);
+        let met = self.resolve(after, on);
+        (other.len() == 1 && theirs.iter().all(|s| met.contains(s)))
+            .then(|| theirs.into_iter().map(|p| vec![other[0].clone(), p.clone()]).collect())
+    }
+}
+
+/// The mode of a contact: a call; three sides or more meet multilaterally; at the place of one
+/// side a visit, elsewhere a meeting in a third country; else what the trigger says.
+fn mode(t: &TriggerAt, phone: bool, sides: &[Side], place: Option<&Place>) -> ConsultMode {
+    if t.trigger.event_type != EventType::Consult {
+        ConsultMode::Unspecified
+    } else if phone {
+        ConsultMode::Phone
+    } else if count_sides(sides) >= 3 {
+        ConsultMode::Multilateral
+    } else if let Some(p) = place {
+        if sides.iter().any(|s| s.country == p.country) { ConsultMode::Visit } else { ConsultMode::ThirdParty }
+    } else {
+        t.trigger.mode
+    }
+}

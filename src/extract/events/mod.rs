@@ -1,0 +1,357 @@
+//! Events: each trigger word opens a frame of its sentence; the frame's mentions become the
+//! sides of the contact (titles resolved to office holders on the event's date), its date,
+//! place, mode, topics and status (modality cues, tense and date against the dateline).
+//! This module walks the sentences and gives each trigger its modality cues; `frame` and the
+//! modules of its stages turn one trigger into drafts.
+
+mod frame;
+mod happenings;
+mod roles;
+mod sides;
+mod when;
+
+use chrono::NaiveDate;
+use compact_str::CompactString;
+
+use crate::kb::{Cue, Kb, Trigger, Word};
+use crate::proto::{ConsultMode, EventStatus, EventType};
+use crate::text::TokenKind;
+
+use super::analysis::Analysis;
+use super::dates::{DateValue, FoundDate};
+use super::mentions::{Actor, Mention, MentionKind};
+
+/// One side of an event, resolved. Its strings are short (codes, roles, names): held inline,
+/// so that the sides a frame copies while it tries readings cost no allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
+    Person { person: u32, role: CompactString, name_ar: CompactString },
+    State { role: CompactString },
+    Organisation(u32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Side {
+    /// ISO alpha-3; empty for organisations.
+    pub country: CompactString,
+    pub who: Who,
+}
+
+impl Side {
+    /// A state, with no person or role.
+    pub fn state(country: CompactString) -> Side {
+        Side { country, who: Who::State { role: CompactString::default() } }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub name_en: CompactString,
+    pub name_ar: CompactString,
+    pub country: CompactString,
+    /// A city or venue rather than a whole country.
+    pub specific: bool,
+}
+
+/// An event found in one frame, before the article's reports of one happening are merged.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub event_type: EventType,
+    pub cameo: u16,
+    pub mode: ConsultMode,
+    pub status: EventStatus,
+    /// The status comes from a cue, the tense or an explicit date, not the default.
+    pub status_explicit: bool,
+    pub sides: Vec<Side>,
+    pub date: Option<DateValue>,
+    pub date_explicit: bool,
+    pub location: Option<Place>,
+    pub topics: Vec<CompactString>,
+    /// Byte range of the supporting sentence and of the trigger word.
+    pub evidence: Vec<((usize, usize), (usize, usize))>,
+    pub named_people: usize,
+    /// Told with a definite noun and no date of its own ("الاجتماع"): it refers back to an
+    /// event already reported, however long ago.
+    pub refers_back: bool,
+    /// Takes place during a visit already reported ("خلال الزيارة", "أثناء زيارته").
+    pub during_visit: bool,
+    /// Told as a first ("أول زيارة", "الزيارة الأولى"): it characterises an event already
+    /// reported that has its sides, when there is one.
+    pub characterises: bool,
+}
+
+impl Draft {
+    pub fn countries(&self) -> Vec<&str> {
+        let mut c: Vec<&str> = self.sides.iter().map(|s| s.country.as_str()).collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    }
+}
+
+struct TriggerAt {
+    pos: usize,
+    trigger: Trigger,
+    future: bool,
+    pronoun: bool,
+}
+
+fn status_rank(s: EventStatus) -> u8 {
+    match s {
+        EventStatus::Cancelled => 5,
+        EventStatus::Negated => 4,
+        EventStatus::Proposed => 3,
+        EventStatus::Planned => 2,
+        _ => 1,
+    }
+}
+
+/// How far back (in tokens) an understood subject or a bare title is looked for.
+const ANTECEDENT_WINDOW: usize = 120;
+
+/// CAMEO 043 (meet), the code of the lexicon's meeting verbs and nouns.
+const CAMEO_MEET: u16 = 43;
+/// CAMEO 057 (sign a formal agreement).
+const CAMEO_SIGN: u16 = 57;
+
+pub struct Builder<'a, 't> {
+    pub kb: &'a Kb,
+    pub a: &'a Analysis<'t>,
+    pub mentions: &'a [Mention],
+    /// The article's date expressions, in text order.
+    pub dates: &'a [FoundDate],
+    pub published: Option<NaiveDate>,
+}
+
+impl Builder<'_, '_> {
+    /// Drafts for every trigger of every sentence, in text order.
+    pub fn drafts(&self) -> Vec<Draft> {
+        let mut out = Vec::new();
+        for s in &self.a.sentences {
+            let range = s.first..s.end;
+            if range.clone().any(|i| self.a.cue(i, |c| c == Cue::Sports)) {
+                continue;
+            }
+            let has_agreement_noun = range.clone().any(|i| self.a.cue(i, |c| c == Cue::Agreement));
+            let triggers: Vec<TriggerAt> = range
+                .clone()
+                .filter_map(|i| {
+                    let (t, hit) = self.a.trigger(i)?;
+                    if (t.cameo == CAMEO_SIGN && !has_agreement_noun) || (t.needs_owner && !hit.pronoun) {
+                        return None;
+                    }
+                    let absorbed = (i.saturating_sub(2).max(s.first)..i).any(|k| self.a.cue(k, |c| c == Cue::Sideline));
+                    (!absorbed).then_some(TriggerAt { pos: i, trigger: t, future: hit.future, pronoun: hit.pronoun })
+                })
+                .collect();
+            if triggers.is_empty() {
+                self.name_delegation_heads(range, &mut out);
+                continue;
+            }
+            let statuses = self.assign_status_cues(s.first, s.end, &triggers);
+
+            for (k, t) in triggers.iter().enumerate() {
+                let prev = if k > 0 { triggers[k - 1].pos + 1 } else { s.first };
+                let next = triggers.get(k + 1).map_or(s.end, |n| n.pos);
+                let drafts = self.frame(t, prev, next, s, statuses[k], &out);
+                out.extend(drafts);
+            }
+        }
+        out
+    }
+
+    /// "وترأس الوفد الفلسطيني حسين الشيخ، فيما ترأس الوفد الإسرائيلي تساحي هنغبي": a sentence
+    /// (tokens `range`) with no contact of its own that says who headed the delegations names
+    /// the people of the event just reported: each head whose state is a side of it joins it.
+    fn name_delegation_heads(&self, range: std::ops::Range<usize>, reported: &mut [Draft]) {
+        let Some(last) = reported.last_mut() else { return };
+        let on = last.date.map(|d| d.start).or(self.published);
+        for side in self.delegation_heads(range, on) {
+            if last.sides.iter().any(|s| s.country == side.country) {
+                add_side(&mut last.sides, side);
+            }
+        }
+        last.named_people = last.sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
+    }
+
+    /// The people tokens `range` say headed delegations: the first person named after each
+    /// "headed" cue, before the next one ("ترأس الوفد الإيراني أمين المجلس الأعلى ... علي
+    /// شمخاني، بحضور ..."), unless only attending.
+    fn delegation_heads(&self, range: std::ops::Range<usize>, on: Option<NaiveDate>) -> Vec<Side> {
+        let cues: Vec<usize> = range.clone().filter(|&k| self.a.cue(k, |c| c == Cue::Heads)).collect();
+        let mut heads = Vec::new();
+        for (n, &k) in cues.iter().enumerate() {
+            let end = cues.get(n + 1).copied().unwrap_or(range.end);
+            let head = self.mentions_in(k + 1, end).iter().find_map(|m| match &m.kind {
+                MentionKind::Actor(actor @ Actor::Person(_)) if !self.attending(k + 1, m.first) => Some((m, actor.clone())),
+                _ => None,
+            });
+            for side in head.map(|h| self.resolve(&[h], on)).unwrap_or_default() {
+                add_side(&mut heads, side);
+            }
+        }
+        heads
+    }
+
+    /// Whether what is named at token `first` attends the contact rather than being a side of
+    /// it: a presence cue ("بحضور", "بوساطة") comes before it, after `from`, with no punctuation
+    /// or new clause between.
+    fn attending(&self, from: usize, first: usize) -> bool {
+        (from..first)
+            .rev()
+            .take_while(|&k| {
+                !matches!(self.a.tokens[k].kind, TokenKind::Punct(_)) && !self.a.cue(k, |c| matches!(c, Cue::Clause | Cue::Complementizer))
+            })
+            .any(|k| self.a.cue(k, |c| c == Cue::Presence))
+    }
+
+    /// Gives each modality cue of a sentence to the trigger it modifies. Generic plural contact
+    /// nouns ("اجتماعات محتملة") take the cues next to them too, but open no event.
+    fn assign_status_cues(&self, first: usize, end: usize, triggers: &[TriggerAt]) -> Vec<Option<EventStatus>> {
+        let mut targets: Vec<(usize, Option<usize>)> = triggers.iter().enumerate().map(|(k, t)| (t.pos, Some(k))).collect();
+        targets.extend((first..end).filter(|&i| self.a.cue(i, |c| c == Cue::Generic)).map(|i| (i, None)));
+        targets.sort_unstable();
+        let mut out: Vec<Option<EventStatus>> = vec![None; triggers.len()];
+        let mut give = |target: Option<usize>, s: EventStatus| {
+            if let Some(k) = target
+                && out[k].is_none_or(|cur| status_rank(s) > status_rank(cur))
+            {
+                out[k] = Some(s);
+            }
+        };
+        let mut i = first;
+        while i < end {
+            let (cues, len): (Vec<Cue>, usize) = match &self.a.phrases[i] {
+                Some((len, words)) => (words.iter().filter_map(|w| if let Word::Cue(c) = w { Some(*c) } else { None }).collect(), *len),
+                None => (self.a.cues(i).collect(), 1),
+            };
+            let next = targets.iter().find(|t| t.0 >= i).map(|t| t.1);
+            let prev = targets.iter().rev().find(|t| t.0 < i).map(|t| t.1);
+            for cue in cues {
+                match cue {
+                    Cue::Status { status, backward } => {
+                        let target = if backward { prev.or(next) } else { next.or(prev) };
+                        give(target.flatten(), status);
+                    }
+                    Cue::Maybe => {
+                        let present = self.a.tokens.get(i + 1).is_some_and(|t| t.norm.starts_with(['ي', 'ت', 'ن']));
+                        if present {
+                            give(next.flatten(), EventStatus::Proposed);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            i += len;
+        }
+        // "من المقرر أن يشارك ... حيث يلتقي", "... في القمة الأولى، وفي القمة الثانية": a plan
+        // covers the present-tense verbs and the coordinated contact nouns that follow it.
+        for k in 1..triggers.len() {
+            if out[k].is_none()
+                && out[k - 1] == Some(EventStatus::Planned)
+                && (self.present_tense(&triggers[k]) || self.coordinated(&triggers[k], first))
+            {
+                out[k] = out[k - 1];
+            }
+        }
+        out
+    }
+
+    /// A contact noun coordinated after a comma in a sentence starting at token `first`
+    /// ("، وزيارة", "، وفي القمة"): it opens a phrase of its own.
+    fn coordinated(&self, t: &TriggerAt, first: usize) -> bool {
+        let a = self.a;
+        let pos = t.pos;
+        let after_comma = |k: usize| k > first && a.tokens[k - 1].is_punct(',');
+        let conjoined = |k: usize| a.tokens[k].norm.starts_with('و');
+        !t.trigger.is_verb
+            && ((conjoined(pos) && after_comma(pos))
+                || (pos > first
+                    && conjoined(pos - 1)
+                    && a.cue(pos - 1, |c| matches!(c, Cue::In | Cue::With | Cue::At))
+                    && after_comma(pos - 1)))
+    }
+
+    /// A verb in the imperfect (يلتقي، تبحث، نلتقي), with or without the future prefix.
+    fn present_tense(&self, t: &TriggerAt) -> bool {
+        t.trigger.is_verb && self.imperfect(t.pos)
+    }
+
+    /// Whether token `k`, read as a verb, is in the imperfect.
+    fn imperfect(&self, k: usize) -> bool {
+        self.a.tokens[k].norm.trim_start_matches(['و', 'ف']).starts_with(['ي', 'ت', 'ن', 'س'])
+    }
+
+    /// The verb of travel whose purpose a contact noun states ("ينتقل إلى الدوحة للقاء أمير
+    /// قطر"): the last one of the noun's clause (from `clause_start`), when it leaves its subject
+    /// understood (no actor between it and the noun).
+    fn motion_verb(&self, t: &TriggerAt, clause_start: usize) -> Option<usize> {
+        if t.trigger.is_verb || t.pronoun {
+            return None;
+        }
+        let k = (clause_start..t.pos).rev().find(|&k| self.a.cue(k, |c| c == Cue::Motion))?;
+        let explicit = self.mentions_in(k + 1, t.pos).iter().any(|m| matches!(m.kind, MentionKind::Actor(_)));
+        (!explicit).then_some(k)
+    }
+
+    /// The mentions lying wholly inside tokens `from..to` (mentions are in text order).
+    fn mentions_in(&self, from: usize, to: usize) -> &[Mention] {
+        let start = self.mentions.partition_point(|m| m.first < from);
+        let end = start + self.mentions[start..].partition_point(|m| m.end <= to);
+        &self.mentions[start..end]
+    }
+
+    /// The date expressions starting inside tokens `range`.
+    fn dates_in(&self, range: std::ops::Range<usize>) -> &[FoundDate] {
+        let start = self.dates.partition_point(|d| d.first < range.start);
+        let end = start + self.dates[start..].partition_point(|d| d.first < range.end);
+        &self.dates[start..end]
+    }
+
+    /// Whether tokens `range` say "during the visit" (a sideline word before a definite or
+    /// possessed visit noun: "خلال الزيارة", "أثناء زيارته"), which refers to a visit already
+    /// reported.
+    fn during_visit(&self, range: std::ops::Range<usize>) -> bool {
+        range.into_iter().any(|k| {
+            self.a.trigger(k).is_some_and(|(t, hit)| !t.is_verb && t.takes_destination && (hit.pronoun || self.definite(k)))
+                && (k.saturating_sub(2)..k).any(|j| self.a.cue(j, |c| c == Cue::Sideline))
+        })
+    }
+
+    fn definite(&self, i: usize) -> bool {
+        self.a.tokens[i].norm.trim_start_matches(['و', 'ف']).starts_with("ال")
+    }
+}
+
+/// Distinct sides: countries, and organisations each on their own.
+pub fn count_sides(sides: &[Side]) -> usize {
+    let same = |a: &Side, b: &Side| match (&a.who, &b.who) {
+        (Who::Organisation(x), Who::Organisation(y)) => x == y,
+        (Who::Organisation(_), _) | (_, Who::Organisation(_)) => false,
+        _ => a.country == b.country,
+    };
+    sides.iter().enumerate().filter(|&(k, s)| !sides[..k].iter().any(|earlier| same(earlier, s))).count()
+}
+
+/// Adds a side: a person replaces their state's bare entry; duplicates are dropped.
+pub fn add_side(sides: &mut Vec<Side>, side: Side) {
+    match &side.who {
+        Who::Person { person, .. } => {
+            if sides.iter().any(|s| matches!(s.who, Who::Person { person: p, .. } if p == *person)) {
+                return;
+            }
+            sides.retain(|s| !(s.country == side.country && matches!(s.who, Who::State { .. })));
+        }
+        Who::State { .. } => {
+            if sides.iter().any(|s| s.country == side.country && !matches!(s.who, Who::Organisation(_))) {
+                return;
+            }
+        }
+        Who::Organisation(o) => {
+            if sides.iter().any(|s| s.who == Who::Organisation(*o)) {
+                return;
+            }
+        }
+    }
+    sides.push(side);
+}

@@ -1,0 +1,227 @@
+//! The role each mention of a frame plays: a side named after the trigger or before it, a
+//! destination of a visit, the place, a state discussed (topic), an attendee, a stop of a tour
+//! listed apart, or nothing. Decided from the cue words just before a mention and where it
+//! stands against the trigger and the actors already read.
+
+use compact_str::CompactString;
+
+use crate::kb::{Cue, PlaceKind};
+
+use super::frame::Frame;
+use super::{Builder, Place};
+use crate::extract::mentions::{Actor, Mention, MentionKind};
+
+/// An actor the frame names, with the mention that names it.
+pub(super) type Named<'m> = (&'m Mention, Actor);
+
+/// What a frame's mentions say, by role.
+#[derive(Default)]
+pub(super) struct Roles<'m> {
+    /// Actors named after the trigger (verb–subject–object order) and before it.
+    pub after: Vec<Named<'m>>,
+    pub before: Vec<Named<'m>>,
+    /// Where a visit or tour goes, in text order.
+    pub destinations: Vec<Place>,
+    pub location: Option<Place>,
+    /// The states discussed (ISO alpha-3).
+    pub topics: Vec<CompactString>,
+}
+
+/// Where a mention stands, read from the words before it.
+struct Position {
+    /// After a word of location ("في", "ب"): where it happens.
+    located: bool,
+    /// After "إلى" or "ل": where it goes.
+    towards: bool,
+    /// After "عند" / "من" or "ك": beside the point.
+    aside: bool,
+    /// After "عن" / "حول" or in a list of such: a topic.
+    about: bool,
+    /// Where the journey of a motion verb before the trigger leads.
+    journey_end: bool,
+    /// Next to the trigger, after "مع", or right after the actor before.
+    near: bool,
+    /// The noun trigger's genitive ("زيارة روسيا").
+    own_genitive: bool,
+    /// The first place after a visit verb and its subject ("زار روسيا").
+    direct_object: bool,
+    /// Among the participants: in the "بين" list when there is one, and not after "منذ".
+    in_chain: bool,
+    /// A stop of a tour ("جولة تشمل الإمارات وقطر"), reported on its own.
+    listed: bool,
+}
+
+/// Reads a frame's mentions in text order, keeping what the reading of one tells the next.
+struct Reader<'b, 'f, 'k, 't> {
+    b: &'b Builder<'k, 't>,
+    f: &'b Frame<'f>,
+    roles: Roles<'f>,
+    /// Where the last mention other than an adjective ended.
+    prev_end: usize,
+    /// Where the last actor ended.
+    last_actor_end: Option<usize>,
+    /// Where the next adjective naming a side of a contact noun may start.
+    adjective_chain: usize,
+    /// The end of the list of places a tour includes, while it goes on.
+    listed_end: Option<usize>,
+    /// The end of the list of topics, while it goes on.
+    topic_chain_end: Option<usize>,
+}
+
+impl Builder<'_, '_> {
+    /// The roles of the mentions of frame `f`.
+    pub(super) fn roles<'f>(&self, f: &Frame<'f>) -> Roles<'f> {
+        let mut reader = Reader {
+            b: self,
+            f,
+            roles: Roles::default(),
+            prev_end: f.left,
+            last_actor_end: None,
+            adjective_chain: f.pos() + 1,
+            listed_end: None,
+            topic_chain_end: None,
+        };
+        for &m in &f.mentions {
+            reader.read(m);
+        }
+        reader.roles
+    }
+}
+
+impl<'f> Reader<'_, 'f, '_, '_> {
+    fn read(&mut self, m: &'f Mention) {
+        let at = self.position(m);
+        if !matches!(m.kind, MentionKind::Adjective(_)) {
+            self.prev_end = m.end;
+        }
+        if self.b.attending(self.f.left, m.first) {
+            return;
+        }
+        if at.listed {
+            self.listed_end = Some(m.end);
+            return;
+        }
+        let (b, f) = (self.b, self.f);
+        let pos = f.pos();
+        let trigger = f.t.trigger;
+        let participant = at.in_chain && (f.between.is_some() || at.near);
+        match &m.kind {
+            // An organisation's own meeting ("قمة حلف الناتو") is not a contact with it.
+            MentionKind::Actor(Actor::Organisation(_)) if !participant || at.about || at.own_genitive => {}
+            MentionKind::Actor(found) => {
+                if !at.about && at.in_chain {
+                    self.actor(m, found.clone());
+                }
+            }
+            MentionKind::StateName(s) | MentionKind::Adjective(s) if at.about => {
+                self.roles.topics.push(b.kb.states[*s as usize].code.as_str().into());
+                self.topic_chain_end = Some(m.end);
+            }
+            MentionKind::Place(p) if at.about => {
+                let place = &b.kb.places[*p as usize];
+                if place.kind == PlaceKind::Region && !place.country.is_empty() {
+                    self.roles.topics.push(place.country.as_str().into());
+                    self.topic_chain_end = Some(m.end);
+                }
+            }
+            // "قمة روسية تركية إيرانية", "المحادثات الروسية الأمريكية": adjectives right
+            // after a contact noun name its sides.
+            MentionKind::Adjective(s) if !trigger.is_verb && (self.adjective_chain..=self.adjective_chain + 1).contains(&m.first) => {
+                self.adjective_chain = m.end;
+                self.actor(m, Actor::State(b.kb.states[*s as usize].code.as_str().into()));
+            }
+            MentionKind::Adjective(_) => {}
+            MentionKind::StateName(s) => {
+                let st = &b.kb.states[*s as usize];
+                let place = Place {
+                    name_en: st.name_en.as_str().into(),
+                    name_ar: st.name_ar.as_str().into(),
+                    country: st.code.as_str().into(),
+                    specific: false,
+                };
+                // Once a destination is named, the states named after it are destinations too.
+                if (at.towards || at.direct_object || !self.roles.destinations.is_empty()) && trigger.takes_destination {
+                    self.roles.destinations.push(place);
+                } else if at.located || at.journey_end {
+                    self.roles.location.get_or_insert(place);
+                } else if !at.aside && !at.towards && participant {
+                    self.actor(m, Actor::State(st.code.as_str().into()));
+                }
+            }
+            MentionKind::Seat(p) | MentionKind::Place(p) => {
+                let pl = &b.kb.places[*p as usize];
+                if pl.country.is_empty() {
+                    return;
+                }
+                let seat = matches!(pl.kind, PlaceKind::Capital | PlaceKind::Seat);
+                let place = Place {
+                    name_en: pl.name_en.as_str().into(),
+                    name_ar: pl.name_ar.as_str().into(),
+                    country: pl.country.as_str().into(),
+                    specific: true,
+                };
+                let genitive = at.own_genitive || (m.first > pos + 1 && b.a.trigger(m.first - 1).is_some_and(|(tr, _)| !tr.is_verb));
+                if (at.towards || at.direct_object) && trigger.takes_destination {
+                    self.roles.destinations.push(place);
+                } else if at.located || genitive || at.journey_end || (!seat && at.towards) {
+                    if self.roles.location.as_ref().is_none_or(|l| !l.specific) {
+                        self.roles.location = Some(place);
+                    }
+                } else if seat && !at.aside && !at.towards && participant {
+                    self.actor(m, Actor::State(pl.country.as_str().into()));
+                }
+            }
+        }
+    }
+
+    fn actor(&mut self, m: &'f Mention, actor: Actor) {
+        self.last_actor_end = Some(m.end);
+        if m.first > self.f.pos() { self.roles.after.push((m, actor)) } else { self.roles.before.push((m, actor)) }
+    }
+
+    /// Where mention `m` stands, from the words between the mention read before and it.
+    fn position(&self, m: &Mention) -> Position {
+        let (a, f) = (self.b.a, self.f);
+        let pos = f.pos();
+        let no_word_between = |from: usize| (from..m.first).all(|k| !a.is_word(k));
+        // "إلى العاصمة الليبية طرابلس": the cue stands before the words that introduce the
+        // place ("العاصمة", "مدينة") and the adjectives between.
+        let mut head = m.first;
+        while head > self.prev_end
+            && (a.cue(head - 1, |c| c == Cue::PlaceWord)
+                || f.mentions.iter().any(|x| x.end == head && matches!(x.kind, MentionKind::Adjective(_))))
+        {
+            head -= 1;
+        }
+        let cue_before =
+            |wanted: Cue, window: usize| (head.saturating_sub(window).max(self.prev_end)..head).any(|k| a.cue(k, |c| c == wanted));
+        let about_from = if m.first > pos { self.prev_end.max(pos + 1) } else { self.prev_end };
+        let about = (m.first.saturating_sub(4).max(about_from)..m.first).any(|k| a.cue(k, |c| c == Cue::About))
+            || self.topic_chain_end.is_some_and(no_word_between);
+        let located = cue_before(Cue::In, 3) || m.prep == Some('ب');
+        let towards = cue_before(Cue::To, 1) || m.prep == Some('ل');
+        let chained = self.last_actor_end.is_some_and(no_word_between);
+        // "زار روسيا", "يصل سلطان عمان هيثم بن طارق القاهرة": the first place after the
+        // verb and its subject.
+        let object_from = self.last_actor_end.filter(|&e| e > pos).unwrap_or(pos + 1);
+        // "أول زيارة لمسؤول أمريكي إلى مصر منذ تنحي الرئيس مبارك": who is named after "since"
+        // dates the event, and is no side of it.
+        let since = m.first > pos && (pos + 1..m.first).any(|k| a.cue(k, |c| c == Cue::Since));
+        Position {
+            located,
+            towards,
+            aside: cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك'),
+            about,
+            // "ينتقل إلى الدوحة للقاء": where the journey leads is where the purpose happens.
+            journey_end: towards && f.motion.is_some_and(|k| k < m.first && m.first < pos),
+            near: m.first <= pos + 3 && m.end + 3 >= pos || cue_before(Cue::With, 2) || chained,
+            own_genitive: !f.t.trigger.is_verb && m.first == pos + 1,
+            direct_object: f.t.trigger.takes_destination
+                && m.first > pos
+                && !located
+                && (m.first <= pos + 3 || no_word_between(object_from)),
+            in_chain: !since && f.between.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, m))),
+            listed: cue_before(Cue::Includes, 1) || self.listed_end.is_some_and(no_word_between),
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! The sides of a frame's event, in four steps: the actors named after the trigger (VSO), with
+//! those before it when that is not enough; sides named by reference to an event reported
+//! before ("the two sides", "the leaders"); the heads of delegations named after the contact;
+//! and the understood subject (pro-drop, "لقائه", "فخامته"). Also how a named actor becomes a
+//! side: a title resolves to whoever held the office on the event's date.
+
+use chrono::NaiveDate;
+use compact_str::CompactString;
+
+use crate::kb::{Cue, Office};
+use crate::proto::ConsultMode;
+
+use super::frame::Frame;
+use super::roles::{Named, Roles};
+use super::{ANTECEDENT_WINDOW, Builder, Draft, Place, Side, Who, add_side, count_sides};
+use crate::extract::mentions::{Actor, Mention, MentionKind};
+
+impl Builder<'_, '_> {
+    /// The sides of frame `f` on day `on`; `next` is where the next trigger of the sentence is,
+    /// `reported` the events reported before.
+    pub(super) fn sides(&self, f: &Frame, roles: &Roles, on: Option<NaiveDate>, next: usize, reported: &[Draft]) -> Vec<Side> {
+        let first_dest = roles.destinations.first();
+        let mut sides = self.named_sides(f, roles, on);
+        // The sides counted: with the host of a visit until a later step adds sides.
+        let mut counted = with_host(&sides, first_dest);
+        if let Some(earlier) = self.referred(f, &counted, on, reported) {
+            for side in &earlier.sides {
+                add_side(&mut sides, side.clone());
+            }
+            counted = sides.clone();
+        }
+        // "مباحثات ... ترأس فيها وفد المملكة X، فيما ترأس الوفد الإيراني Y": the heads of the
+        // delegations named after the contact in its sentence are its people, and its sides when
+        // its frame names fewer than two.
+        let fill = count_sides(&counted) < 2;
+        for head in self.delegation_heads(f.pos() + 1..next, on) {
+            if fill || counted.iter().any(|s| s.country == head.country) {
+                add_side(&mut sides, head);
+                counted = sides.clone();
+            }
+        }
+        if count_sides(&counted) < 2
+            && let Some(side) = self.understood_subject(f, &counted, on, reported)
+        {
+            sides.retain(|s| !(s.country == side.country && matches!(s.who, Who::State { .. })));
+            sides.insert(0, side);
+        }
+        sides
+    }
+
+    /// The actors after the trigger, or all the frame's actors when those after it (with the host
+    /// of a visit) make fewer than two sides or the trigger is a call someone made or received
+    /// ("تلقى X اتصالين من A و B": X is a side of each).
+    fn named_sides(&self, f: &Frame, roles: &Roles, on: Option<NaiveDate>) -> Vec<Side> {
+        let sides = self.resolve(&roles.after, on);
+        let caller = f.t.trigger.mode == ConsultMode::Phone && !f.t.trigger.is_verb && !roles.before.is_empty();
+        if count_sides(&with_host(&sides, roles.destinations.first())) >= 2 && !caller {
+            return sides;
+        }
+        let all: Vec<Named> = roles.before.iter().chain(&roles.after).cloned().collect();
+        self.resolve(&all, on)
+    }
+
+    /// The event reported before whose sides a word of the sentence up to the frame's end names:
+    /// - "the two sides": the event just before; "the two presidents": the last event whose
+    ///   people both hold that office. Not across a clause boundary ("يوقع البلدان اتفاقا، قبل أن
+    ///   ينتقل ... للقاء"): another clause's pair is its own;
+    /// - "the leaders": the last summit (an event of three or more sides), whichever clause names
+    ///   them ("بمشاركة القادة الثلاثة، فيما احتضنت القاهرة القمة الأولى").
+    fn referred<'r>(&self, f: &Frame, counted: &[Side], on: Option<NaiveDate>, reported: &'r [Draft]) -> Option<&'r Draft> {
+        let a = self.a;
+        let cue_in = |from: usize, wanted: fn(Cue) -> bool| (from..f.right).find_map(|k| a.cues(k).find(|&c| wanted(c)));
+        match (cue_in(f.clause_start, |c| matches!(c, Cue::Pair(_))), cue_in(f.sentence.first, |c| c == Cue::Group)) {
+            (Some(Cue::Pair(Some(office))), _) if count_sides(counted) < 2 => reported.iter().rev().find(|d| self.all_hold(d, office, on)),
+            (Some(Cue::Pair(None)), _) if count_sides(counted) < 2 => reported.last(),
+            (_, Some(_)) if count_sides(counted) < 3 => reported.iter().rev().find(|d| count_sides(&d.sides) >= 3),
+            _ => None,
+        }
+    }
+
+    /// The subject a verb, a possessed noun ("لقائه"), "مع" or an honorific leaves understood:
+    /// for an honorific ("ويلتقي فخامته") the holder of its office named last, even of a state the
+    /// frame names; else the sentence's subject, else the nearest person named before whose
+    /// country is not yet a side.
+    fn understood_subject(&self, f: &Frame, counted: &[Side], on: Option<NaiveDate>, reported: &[Draft]) -> Option<Side> {
+        let (a, pos) = (self.a, f.pos());
+        let with_follows = (pos + 1..(pos + 4).min(f.right)).any(|k| a.cue(k, |c| c == Cue::With));
+        let honorific =
+            (f.left..f.right).find_map(|k| a.cues(k).find_map(|c| if let Cue::Pronoun(office) = c { Some(office) } else { None }));
+        if !(f.t.trigger.is_verb || f.t.pronoun || with_follows || honorific.is_some() || f.motion.is_some()) {
+            return None;
+        }
+        match honorific.flatten() {
+            Some(office) => self.antecedent(pos, on, |s| {
+                let Who::Person { person, .. } = s.who else { return false };
+                self.office_of(person, on).is_some_and(|(o, _)| o == office)
+                    && !counted.iter().any(|w| w.country == s.country && matches!(w.who, Who::Person { .. }))
+            }),
+            None => self
+                .sentence_subject(reported, f.span, counted)
+                .or_else(|| self.antecedent(pos, on, |s| !counted.iter().any(|w| w.country == s.country))),
+        }
+    }
+
+    /// Whether an event's sides are people who all held `office` on a day.
+    fn all_hold(&self, d: &Draft, office: Office, on: Option<NaiveDate>) -> bool {
+        let mut people = d.sides.iter().filter_map(|s| if let Who::Person { person, .. } = s.who { Some(person) } else { None });
+        people.clone().count() >= 2 && people.all(|p| self.office_of(p, on).is_some_and(|(o, _)| o == office))
+    }
+
+    /// The office a person held on a day.
+    fn office_of(&self, person: u32, on: Option<NaiveDate>) -> Option<(Office, &str)> {
+        self.kb.term_on(person, on).map(|t| (t.office, t.role_en.as_str()))
+    }
+
+    fn name_ar(&self, m: &Mention) -> CompactString {
+        let (f, e) = m.name_span;
+        self.a.text[self.a.tokens[f].start..self.a.tokens[e - 1].end].into()
+    }
+
+    fn person_side(&self, person: u32, on: Option<NaiveDate>, name_ar: CompactString) -> Side {
+        let p = &self.kb.people[person as usize];
+        let role = self.office_of(person, on).map(|(_, r)| r).unwrap_or_default().into();
+        Side { country: p.country.as_str().into(), who: Who::Person { person, role, name_ar } }
+    }
+
+    /// The one holder of an office on a day, if the knowledge base knows exactly one.
+    fn holder(&self, office: Office, country: &str, on: Option<NaiveDate>) -> Option<u32> {
+        let on = on?;
+        let mut holders = self.kb.holders(office, country, on).map(|t| t.person);
+        let first = holders.next()?;
+        holders.all(|p| p == first).then_some(first)
+    }
+
+    /// The sides named actors stand for on day `on`: a person, the holder of a title (or the
+    /// title's state when the holder is unknown), a counterpart of the first officeholder named,
+    /// a state, an organisation.
+    pub(super) fn resolve(&self, actors: &[Named], on: Option<NaiveDate>) -> Vec<Side> {
+        let mut sides: Vec<Side> = Vec::new();
+        let anchor_office = actors.iter().find_map(|(_, actor)| match actor {
+            Actor::Person(p) => self.office_of(*p, on).map(|(o, _)| o),
+            Actor::Office { office, deputy: false, country: Some(_), .. } => Some(*office),
+            _ => None,
+        });
+        for (m, actor) in actors {
+            let side = match actor {
+                Actor::Person(p) => Some(self.person_side(*p, on, self.name_ar(m))),
+                Actor::Office { office, role, country: Some(c), deputy } => match self.holder(*office, c, on).filter(|_| !deputy) {
+                    Some(p) => Some(self.person_side(p, on, CompactString::default())),
+                    None => Some(Side {
+                        country: c.clone(),
+                        who: Who::State { role: if *deputy { CompactString::default() } else { role.clone() } },
+                    }),
+                },
+                Actor::Office { office, role, country: None, deputy: false } if (m.first..m.end).any(|k| self.definite(k)) => {
+                    self.named_holder(m.first, *office, role, on)
+                }
+                Actor::Office { .. } => None,
+                Actor::Counterpart { country: Some(c) } => match anchor_office.and_then(|o| self.holder(o, c, on)) {
+                    Some(p) => Some(self.person_side(p, on, CompactString::default())),
+                    None => Some(Side::state(c.clone())),
+                },
+                Actor::Counterpart { country: None } => None,
+                Actor::State(c) => Some(Side::state(c.clone())),
+                Actor::Organisation(o) => Some(Side { country: CompactString::default(), who: Who::Organisation(*o) }),
+            };
+            if let Some(side) = side {
+                add_side(&mut sides, side);
+            }
+        }
+        sides
+    }
+
+    /// "العاهل" or "سمو الأمير" with no country: the last person named before who held that
+    /// office under that title (an emir is not a president), else the first one named after
+    /// (a headline's "الملك" is named in the lead).
+    fn named_holder(&self, pos: usize, office: Office, role: &str, on: Option<NaiveDate>) -> Option<Side> {
+        let holder = |m: &Mention| match m.kind {
+            MentionKind::Actor(Actor::Person(p))
+                if self.kb.terms_of(p).any(|t| t.office == office && t.role_en == role && on.is_none_or(|d| t.covers(d))) =>
+            {
+                Some(self.person_side(p, on, CompactString::default()))
+            }
+            _ => None,
+        };
+        let window = 4 * ANTECEDENT_WINDOW;
+        self.mentions_in(pos.saturating_sub(window), pos)
+            .iter()
+            .rev()
+            .find_map(holder)
+            .or_else(|| self.mentions_in(pos + 1, (pos + window).min(self.a.tokens.len())).iter().find_map(holder))
+    }
+
+    /// The subject a sentence already gave an earlier verb, for a later one that leaves it
+    /// understood ("ويتوجه المستشار إلى الإمارات حيث يلتقي ... قبل أن ينتقل إلى الدوحة للقاء
+    /// أمير قطر": the chancellor travels on, not the host he met): the first side of the
+    /// sentence's last event, when it is a person whose country is not yet a side.
+    fn sentence_subject(&self, reported: &[Draft], sentence: (usize, usize), sides: &[Side]) -> Option<Side> {
+        let last = reported.last().filter(|d| d.evidence[0].0 == sentence)?;
+        let subject = last.sides.first().filter(|s| matches!(s.who, Who::Person { .. }))?;
+        (!sides.iter().any(|s| s.country == subject.country)).then(|| subject.clone())
+    }
+
+    /// The nearest person (or titled office holder) named before `pos` that `fits` (whose
+    /// country is not yet a side, say): the understood subject of a verb or the owner of "لقائه".
+    fn antecedent(&self, pos: usize, on: Option<NaiveDate>, fits: impl Fn(&Side) -> bool) -> Option<Side> {
+        self.mentions_in(pos.saturating_sub(ANTECEDENT_WINDOW), pos).iter().rev().find_map(|m| {
+            let actor = match &m.kind {
+                MentionKind::Actor(actor @ (Actor::Person(_) | Actor::Office { deputy: false, .. })) => actor.clone(),
+                _ => return None,
+            };
+            // Resolved as anywhere else ("جلالة الملك" is the king named before), people only.
+            let side = self.resolve(&[(m, actor)], on).into_iter().next()?;
+            (matches!(side.who, Who::Person { .. }) && fits(&side)).then_some(side)
+        })
+    }
+}
+
+/// `sides` with the state of a visit's destination `dest` when no side is of that state yet.
+pub(super) fn with_host(sides: &[Side], dest: Option<&Place>) -> Vec<Side> {
+    let mut out = sides.to_vec();
+    if let Some(d) = dest
+        && !out.iter().any(|s| s.country == d.country)
+    {
+        out.push(Side::state(d.country.clone()));
+    }
+    out
+}

@@ -1,0 +1,99 @@
+//! When a frame's event happens and whether it did: its date (the date expression the frame
+//! gives it, resolved against the dateline) and its status (a modality cue, else the tense, else
+//! the date against the dateline).
+
+use crate::kb::Cue;
+use crate::proto::EventStatus;
+
+use super::Builder;
+use super::frame::Frame;
+use crate::extract::dates::{DateExpr, DateValue, FoundDate, Precision, resolve_weekday};
+
+/// A frame's date and status.
+pub(super) struct When {
+    pub date: Option<DateValue>,
+    pub status: EventStatus,
+    /// The status comes from a cue, the tense or an explicit date, not the default.
+    pub status_explicit: bool,
+}
+
+/// How the trigger's verb (or the verb of travel a contact noun depends on) is conjugated.
+struct Tense {
+    /// In the imperfect (يلتقي، تبحث).
+    present: bool,
+    /// With the future prefix (سيلتقي).
+    future: bool,
+}
+
+impl Builder<'_, '_> {
+    /// The date and status of frame `f`, whose trigger the sentence's modality cues gave
+    /// `cue_status`.
+    pub(super) fn when(&self, f: &Frame, cue_status: Option<EventStatus>) -> When {
+        let tense = self.tense(f);
+        let date = self.frame_date(f, &tense, cue_status);
+        let (status, status_explicit) = self.status(f, &tense, cue_status, date);
+        // A plan in a period already under way ("في وقت لاحق من العام الجاري") is still to come.
+        let date = match (date, self.published) {
+            (Some(d), Some(p)) if status == EventStatus::Planned && d.precision != Precision::Day && d.start < p && d.span().1 >= p => {
+                Some(DateValue::range(p, d.span().1))
+            }
+            _ => date,
+        };
+        When { date, status, status_explicit }
+    }
+
+    fn tense(&self, f: &Frame) -> Tense {
+        Tense {
+            present: self.present_tense(f.t) || f.motion.is_some_and(|k| self.imperfect(k)),
+            future: f.t.future || f.motion.is_some_and(|k| self.a.words(k).iter().any(|w| w.future)),
+        }
+    }
+
+    /// The frame's date expression: the first after the trigger, else the last one before it
+    /// (never one that follows "منذ", since); a verb still to come with no date of its own takes
+    /// the sentence's earlier one ("غداً الأربعاء ... حيث يلتقي"), a planned contact noun its
+    /// clause's ("من المقرر أن يشارك غدا في القمة ...، وفي القمة"), not the day a report was made.
+    fn frame_date(&self, f: &Frame, tense: &Tense, cue_status: Option<EventStatus>) -> Option<DateValue> {
+        let (a, pos) = (self.a, f.pos());
+        let dates: Vec<&FoundDate> = self
+            .dates_in(f.left.min(pos)..f.right)
+            .iter()
+            .filter(|d| {
+                let since = (d.first.saturating_sub(6).max(f.left)..d.first).rev().find(|&k| a.cue(k, |c| c == Cue::Since));
+                since.is_none_or(|k| (k..d.first).any(|j| a.trigger(j).is_some()))
+            })
+            .collect();
+        let earlier = if tense.present {
+            self.dates_in(f.sentence.first..f.left.min(pos))
+        } else if !f.t.trigger.is_verb && cue_status == Some(EventStatus::Planned) {
+            self.dates_in(f.clause_start..f.left.min(pos))
+        } else {
+            &[]
+        };
+        let found =
+            dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos)).copied().or(earlier.last())?;
+        let leaning_future = tense.future || tense.present && matches!(cue_status, None | Some(EventStatus::Planned));
+        match found.expr {
+            DateExpr::Fixed(v) => Some(v),
+            DateExpr::Weekday(w) => {
+                self.published.map(|p| DateValue::day(resolve_weekday(w, p, leaning_future || cue_status == Some(EventStatus::Planned))))
+            }
+        }
+    }
+
+    /// The status: a cue, else the future prefix, else the date against the dateline, else the
+    /// tense; with whether anything said it (not the default).
+    fn status(&self, f: &Frame, tense: &Tense, cue_status: Option<EventStatus>, date: Option<DateValue>) -> (EventStatus, bool) {
+        match (cue_status, date, self.published) {
+            (Some(s), _, _) => (s, true),
+            _ if tense.future => (EventStatus::Planned, true),
+            (None, Some(d), Some(p)) if d.span().0 > p => (EventStatus::Planned, true),
+            (None, Some(d), Some(p)) if d.span().1 < p => (EventStatus::Occurred, true),
+            // A span still running ("هذا الأسبوع") says nothing of whether it happened yet.
+            (None, Some(d), Some(p)) if d.span().1 > p => (EventStatus::Occurred, false),
+            (None, Some(_), _) => (EventStatus::Occurred, true),
+            // A verb in the perfect ("التقى", "بحث") says it happened.
+            _ => (EventStatus::Occurred, (f.t.trigger.is_verb || f.motion.is_some()) && !tense.present),
+        }
+    }
+}
