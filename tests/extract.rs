@@ -705,3 +705,16 @@ fn a_month_with_its_other_name_in_brackets_takes_the_direction_after_them() {
     let text = "وكان الرئيس التركي رجب طيب أردوغان قد زار الدوحة في أكتوبر (تشرين الأول) الماضي.";
     assert_eq!(date(&one(text, "2024-06-10")), "2023-10");
 }
+
+#[test]
+fn without_a_dateline_a_relative_date_still_says_whether_the_contact_is_to_come() {
+    // No publication date: "بعد غد" and "الشهر الماضي" give no day, but one visit is still to
+    // come and the other is past, so they are two events, not one.
+    let found = events(
+        "يزور رئيس الوزراء الهندي ناريندرا مودي الرياض بعد غد. وكان مودي قد زار السعودية الشهر الماضي حيث التقى الملك سلمان بن عبد العزيز.",
+        "",
+    );
+    let statuses: Vec<EventStatus> = found.iter().map(status).collect();
+    assert!(statuses.contains(&EventStatus::Planned) && statuses.contains(&EventStatus::Occurred), "{found:#?}");
+    assert!(found.iter().all(|e| e.date.is_none()), "no day can be known: {found:#?}");
+}

@@ -74,6 +74,9 @@ pub enum DateExpr {
     Fixed(DateValue),
     /// A bare weekday ("يوم الأربعاء"): the last one for a past event, the next for a planned one.
     Weekday(u32),
+    /// A date relative to an unknown publication date ("أمس", "بعد غد", "الشهر المقبل" in an
+    /// article with no dateline): no day, but its direction: -1 past, 0 today, 1 to come.
+    Relative(i64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +162,15 @@ impl Scanner<'_, '_> {
         }
         let digits = t.norm.strip_prefix('و').filter(|d| (1..=2).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))?;
         digits.parse().ok().map(|n| (n, 1))
+    }
+
+    /// An expression `len` tokens long, `dir` from the publication date (-1 before, 0 on it,
+    /// 1 after) and `resolve`d against it: with no publication date, its direction alone.
+    fn relative(&self, dir: i64, len: usize, resolve: impl FnOnce(NaiveDate) -> Option<DateValue>) -> Option<(DateExpr, usize)> {
+        match self.published {
+            Some(p) => Some((DateExpr::Fixed(resolve(p)?), len)),
+            None => Some((DateExpr::Relative(dir.signum()), len)),
+        }
     }
 
     fn reldir(&self, i: usize) -> Option<i64> {
@@ -260,9 +272,13 @@ impl Scanner<'_, '_> {
             if self.cue(i + len + of, |c| (c == Cue::Unit(Unit::Year)).then_some(())).is_some()
                 && let Some(dir) = self.reldir(i + len + of + 1)
             {
-                return fixed(DateValue::month(self.published?.year() + dir as i32, month)?, len + of + 2);
+                return self.relative(dir, len + of + 2, |p| DateValue::month(p.year() + dir as i32, month));
             }
             let dir = self.reldir(i + len);
+            // "سبتمبر الماضي" with no dateline: a month before it.
+            if let Some(d) = dir.filter(|_| self.published.is_none()) {
+                return self.relative(d, len + 1, |_| None);
+            }
             let introduced = i > 0
                 && (self.cue(i - 1, |c| matches!(c, Cue::In | Cue::Sideline | Cue::PartOf).then_some(())).is_some()
                     || self.a.tokens[i - 1].norm.ends_with("شهر"));
@@ -287,16 +303,18 @@ impl Scanner<'_, '_> {
         // "اليوم الثلاثاء", "يوم غد الثلاثاء", "أمس"
         if let Some(offset) = self.cue(i, |c| if let Cue::RelDay(d) = c { Some(d) } else { None }) {
             let weekday = usize::from(self.cue(i + 1, |c| matches!(c, Cue::Weekday(_)).then_some(())).is_some());
-            return fixed(DateValue::day(published? + Duration::days(offset)), 1 + weekday);
+            return self.relative(offset, 1 + weekday, |p| Some(DateValue::day(p + Duration::days(offset))));
         }
         // "خلال اليومين الماضيين", "في الأيام المقبلة"
         if let Some(n) = self.cue(i, |c| if let Cue::Days(n) = c { Some(n) } else { None }) {
-            let p = published?;
-            return match self.reldir(i + 1)? {
-                d if d < 0 => fixed(DateValue::range(p - Duration::days(n), p - Duration::days(1)), 2),
-                d if d > 0 => fixed(DateValue::range(p + Duration::days(1), p + Duration::days(n)), 2),
-                _ => None,
-            };
+            let dir = self.reldir(i + 1).filter(|&d| d != 0)?;
+            return self.relative(dir, 2, |p| {
+                Some(if dir < 0 {
+                    DateValue::range(p - Duration::days(n), p - Duration::days(1))
+                } else {
+                    DateValue::range(p + Duration::days(1), p + Duration::days(n))
+                })
+            });
         }
         // "الأحد الماضي", "الثلاثاء المقبل", "يوم الأربعاء"
         if let Some(w) = self.cue(i, |c| if let Cue::Weekday(w) = c { Some(w) } else { None }) {
@@ -311,23 +329,21 @@ impl Scanner<'_, '_> {
                 return Some((DateExpr::Fixed(v), k - i + len));
             }
             return match self.reldir(i + 1) {
-                Some(d) if d != 0 => {
-                    let p = published?;
-                    let day = if d < 0 {
+                Some(d) if d != 0 => self.relative(d, 2, |p| {
+                    Some(DateValue::day(if d < 0 {
                         resolve_weekday(w, p - Duration::days(1), false)
                     } else {
                         resolve_weekday(w, p + Duration::days(1), true)
-                    };
-                    fixed(DateValue::day(day), 2)
-                }
+                    }))
+                }),
                 _ => Some((DateExpr::Weekday(w), 1)),
             };
         }
         // "هذا الأسبوع", "الأسبوع الماضي", "نهاية الأسبوع", "الشهر المقبل", "العام الماضي"
         let this = i > 0 && matches!(self.a.tokens[i - 1].norm.as_str(), "هذا" | "هذه");
         if let Some(unit) = self.cue(i, |c| if let Cue::Unit(u) = c { Some(u) } else { None }) {
-            let p = published?;
             if unit == Unit::End {
+                let p = published?;
                 let inner = self.cue(i + 1, |c| if let Cue::Unit(u) = c { Some(u) } else { None })?;
                 return match inner {
                     Unit::Week => {
@@ -343,20 +359,20 @@ impl Scanner<'_, '_> {
             }
             let dir = self.reldir(i + 1).or(this.then_some(0))?;
             let len = 1 + usize::from(!this || self.reldir(i + 1).is_some());
-            return match unit {
-                Unit::Week => fixed(DateValue::range(p + Duration::days(7 * dir), p + Duration::days(7 * dir + 6)), len),
+            return self.relative(dir, len, |p| match unit {
+                Unit::Week => Some(DateValue::range(p + Duration::days(7 * dir), p + Duration::days(7 * dir + 6))),
                 Unit::Month => {
                     let m0 = p.year() * 12 + p.month() as i32 - 1 + dir as i32;
-                    fixed(DateValue::month(m0.div_euclid(12), (m0.rem_euclid(12) + 1) as u32)?, len)
+                    DateValue::month(m0.div_euclid(12), (m0.rem_euclid(12) + 1) as u32)
                 }
-                Unit::Year => fixed(DateValue::year(p.year() + dir as i32)?, len),
+                Unit::Year => DateValue::year(p.year() + dir as i32),
                 Unit::End => None,
-            };
+            });
         }
         // "الخريف المقبل"
         if let Some(first_month) = self.cue(i, |c| if let Cue::Season(m) = c { Some(m) } else { None }) {
-            let p = published?;
             let dir = self.reldir(i + 1)?;
+            let Some(p) = published else { return self.relative(dir, 2, |_| None) };
             let mut year = p.year();
             let starts = |y: i32| NaiveDate::from_ymd_opt(y, first_month, 1).unwrap_or(p);
             if dir > 0 && starts(year) <= p {
@@ -489,8 +505,11 @@ mod tests {
     #[test]
     fn relative_dates_stay_unresolved_without_a_dateline() {
         let mut forms = FormCache::default();
-        let a = Analysis::new(kb(), "اليوم الثلاثاء وغدا والأسبوع المقبل و3 مايو", &mut forms);
-        assert!(find_dates(&a, None).iter().all(|d| matches!(d.expr, DateExpr::Weekday(_))));
+        let a = Analysis::new(kb(), "اليوم الثلاثاء وغدا والأسبوع المقبل و3 مايو وسبتمبر الماضي والخريف المقبل", &mut forms);
+        let found: Vec<DateExpr> = find_dates(&a, None).iter().map(|d| d.expr).collect();
+        // Their direction from the unknown dateline is all that is left of them.
+        use DateExpr::Relative;
+        assert_eq!(found, [Relative(0), Relative(1), Relative(1), Relative(-1), Relative(1)]);
         let mut forms = FormCache::default();
         let a = Analysis::new(kb(), "في 3 مايو 2019", &mut forms);
         assert_eq!(find_dates(&a, None).len(), 1);

@@ -30,8 +30,9 @@ impl Builder<'_, '_> {
     /// `cue_status`.
     pub(super) fn when(&self, f: &Frame, cue_status: Option<EventStatus>) -> When {
         let tense = self.tense(f);
-        let date = self.frame_date(f, &tense, cue_status);
-        let (status, status_explicit) = self.status(f, &tense, cue_status, date);
+        let expr = self.frame_date(f, &tense, cue_status);
+        let date = self.resolve_date(expr, &tense, cue_status);
+        let (status, status_explicit) = self.status(f, &tense, cue_status, date, expr);
         // A plan in a period already under way ("في وقت لاحق من العام الجاري") is still to come.
         let date = match (date, self.published) {
             (Some(d), Some(p)) if status == EventStatus::Planned && d.precision != Precision::Day && d.start < p && d.span().1 >= p => {
@@ -53,7 +54,7 @@ impl Builder<'_, '_> {
     /// (never one that follows "منذ", since); a verb still to come with no date of its own takes
     /// the sentence's earlier one ("غداً الأربعاء ... حيث يلتقي"), a planned contact noun its
     /// clause's ("من المقرر أن يشارك غدا في القمة ...، وفي القمة"), not the day a report was made.
-    fn frame_date(&self, f: &Frame, tense: &Tense, cue_status: Option<EventStatus>) -> Option<DateValue> {
+    fn frame_date(&self, f: &Frame, tense: &Tense, cue_status: Option<EventStatus>) -> Option<DateExpr> {
         let (a, pos) = (self.a, f.pos());
         let dates: Vec<&FoundDate> = self
             .dates_in(f.left.min(pos)..f.right)
@@ -72,21 +73,38 @@ impl Builder<'_, '_> {
         };
         let found =
             dates.iter().find(|d| d.first > pos).or_else(|| dates.iter().rev().find(|d| d.end <= pos)).copied().or(earlier.last())?;
+        Some(found.expr)
+    }
+
+    /// A date expression's value for a frame: a bare weekday is the next one for an event still
+    /// to come, the last one otherwise; a date relative to an unknown dateline has none.
+    fn resolve_date(&self, expr: Option<DateExpr>, tense: &Tense, cue_status: Option<EventStatus>) -> Option<DateValue> {
         let leaning_future = tense.future || tense.present && matches!(cue_status, None | Some(EventStatus::Planned));
-        match found.expr {
+        match expr? {
             DateExpr::Fixed(v) => Some(v),
             DateExpr::Weekday(w) => {
                 self.published.map(|p| DateValue::day(resolve_weekday(w, p, leaning_future || cue_status == Some(EventStatus::Planned))))
             }
+            DateExpr::Relative(_) => None,
         }
     }
 
-    /// The status: a cue, else the future prefix, else the date against the dateline, else the
-    /// tense; with whether anything said it (not the default).
-    fn status(&self, f: &Frame, tense: &Tense, cue_status: Option<EventStatus>, date: Option<DateValue>) -> (EventStatus, bool) {
+    /// The status: a cue, else the future prefix, else the date against the dateline (or, with
+    /// no dateline, the direction of a relative date: "بعد غد", "يناير الماضي"), else the tense;
+    /// with whether anything said it (not the default).
+    fn status(
+        &self,
+        f: &Frame,
+        tense: &Tense,
+        cue_status: Option<EventStatus>,
+        date: Option<DateValue>,
+        expr: Option<DateExpr>,
+    ) -> (EventStatus, bool) {
         match (cue_status, date, self.published) {
             (Some(s), _, _) => (s, true),
             _ if tense.future => (EventStatus::Planned, true),
+            _ if matches!(expr, Some(DateExpr::Relative(d)) if d > 0) => (EventStatus::Planned, true),
+            _ if matches!(expr, Some(DateExpr::Relative(d)) if d < 0) => (EventStatus::Occurred, true),
             (None, Some(d), Some(p)) if d.span().0 > p => (EventStatus::Planned, true),
             (None, Some(d), Some(p)) if d.span().1 < p => (EventStatus::Occurred, true),
             // A span still running ("هذا الأسبوع") says nothing of whether it happened yet.
