@@ -429,6 +429,7 @@ mod tests {
         found.first().map(|d| match d.expr {
             DateExpr::Fixed(v) => (v.start_text(), v.end.map(|e| e.to_string()), v.precision),
             DateExpr::Weekday(w) => (format!("weekday {w}"), None, Precision::Day),
+            DateExpr::Relative(d) => unreachable!("a date relative to {published} ({d}) is resolved"),
         })
     }
 
