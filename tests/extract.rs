@@ -718,3 +718,17 @@ fn without_a_dateline_a_relative_date_still_says_whether_the_contact_is_to_come(
     assert!(statuses.contains(&EventStatus::Planned) && statuses.contains(&EventStatus::Occurred), "{found:#?}");
     assert!(found.iter().all(|e| e.date.is_none()), "no day can be known: {found:#?}");
 }
+
+#[test]
+fn the_sender_of_a_message_is_no_side_and_an_invitation_proposes_a_visit() {
+    let found = events(
+        "استقبل الرئيس الإندونيسي جوكو ويدودو اليوم وزير الخارجية القطري الذي سلمه رسالة خطية من أمير قطر الشيخ تميم بن حمد تضمنت دعوة لزيارة الدوحة.",
+        "2019-03-10",
+    );
+    let met = found.iter().find(|e| status(e) == EventStatus::Occurred).expect("the reception");
+    assert!(!actors(met).contains(&"person/tamim-bin-hamad".to_string()), "the sender is not at the meeting: {:?}", actors(met));
+    assert!(found.iter().any(|e| status(e) == EventStatus::Proposed), "the invitation proposes a visit: {found:#?}");
+    // An invitation answered is no proposal: the visit it led to happened.
+    let e = one("وصل الرئيس المصري إلى بكين أمس في زيارة دولة تلبية لدعوة من الرئيس الصيني شي جين بينغ.", "2024-05-29");
+    assert_eq!(status(&e), EventStatus::Occurred);
+}

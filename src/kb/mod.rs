@@ -662,6 +662,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "group" => Cue::Group,
         "heads" => Cue::Heads,
         "presence" => Cue::Presence,
+        "invitation" => Cue::Invitation,
         "part" => Cue::PartOf,
         "former" => Cue::Former,
         "then" => Cue::AtTheTime,

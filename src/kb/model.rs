@@ -198,6 +198,9 @@ pub enum Cue {
     /// "In the presence of", "mediated by" (بحضور، بوساطة): who is named after it, up to the
     /// next comma or clause, attends the contact and is no side of it.
     Presence,
+    /// An invitation ("دعوة جلالته للقيام بزيارة"): the contact noun right after it is proposed;
+    /// not one it answers ("تلبية لدعوة من"), which comes before it or after "من".
+    Invitation,
     PartOf,
     Former,
     AtTheTime,

@@ -233,6 +233,11 @@ impl Builder<'_, '_> {
                         let target = if backward { prev.or(next) } else { next.or(prev) };
                         give(target.flatten(), status);
                     }
+                    Cue::Invitation => {
+                        if let Some(k) = next.flatten().filter(|&k| self.invited(i, &triggers[k])) {
+                            give(Some(k), EventStatus::Proposed);
+                        }
+                    }
                     Cue::Maybe => {
                         let present = self.a.tokens.get(i + 1).is_some_and(|t| t.norm.starts_with(['ي', 'ت', 'ن']));
                         if present {
@@ -255,6 +260,15 @@ impl Builder<'_, '_> {
             }
         }
         out
+    }
+
+    /// Whether the invitation at token `i` is to the contact noun `t`: it follows within five
+    /// tokens, with no "من" (an invitation from someone) and no punctuation between.
+    fn invited(&self, i: usize, t: &TriggerAt) -> bool {
+        !t.trigger.is_verb
+            && t.pos > i
+            && t.pos <= i + 5
+            && (i + 1..t.pos).all(|k| !matches!(self.a.tokens[k].kind, TokenKind::Punct(_)) && !self.a.cue(k, |c| c == Cue::From))
     }
 
     /// A contact noun coordinated after a comma in a sentence starting at token `first`
