@@ -732,3 +732,14 @@ fn the_sender_of_a_message_is_no_side_and_an_invitation_proposes_a_visit() {
     let e = one("وصل الرئيس المصري إلى بكين أمس في زيارة دولة تلبية لدعوة من الرئيس الصيني شي جين بينغ.", "2024-05-29");
     assert_eq!(status(&e), EventStatus::Occurred);
 }
+
+#[test]
+fn a_city_of_another_state_right_after_a_venue_says_where_the_venue_is() {
+    // Damascus has a "قصر الشعب"; so does Beijing, which the text names right after it.
+    let e =
+        one("التقى رئيس الوزراء الباكستاني شهباز شريف الرئيس الصيني شي جين بينغ أمس في قصر الشعب في العاصمة الصينية بكين.", "2024-06-08");
+    let place = e.location.as_ref().expect("a place");
+    assert_eq!((place.name_en.as_str(), place.country.as_str()), ("Beijing", "CHN"));
+    let e = one("وصل الرئيس المصري لدى وصوله قصر الشعب بالعاصمة بكين أمس في زيارة دولة.", "2024-05-29");
+    assert_eq!(e.location.as_ref().map(|l| l.country.as_str()), Some("CHN"), "{e:#?}");
+}

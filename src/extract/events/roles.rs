@@ -29,6 +29,8 @@ pub(super) struct Roles<'m> {
 
 /// Where a mention stands, read from the words before it.
 struct Position {
+    /// Where the words that introduce the mention start ("العاصمة" in "العاصمة الليبية طرابلس").
+    head: usize,
     /// After a word of location ("في", "ب"): where it happens.
     located: bool,
     /// After "إلى" or "ل": where it goes.
@@ -66,6 +68,8 @@ struct Reader<'b, 'f, 'k, 't> {
     listed_end: Option<usize>,
     /// The end of the list of topics, while it goes on.
     topic_chain_end: Option<usize>,
+    /// Where the last mention read as a destination or as the place ended.
+    place_end: Option<usize>,
 }
 
 impl Builder<'_, '_> {
@@ -80,6 +84,7 @@ impl Builder<'_, '_> {
             adjective_chain: f.pos() + 1,
             listed_end: None,
             topic_chain_end: None,
+            place_end: None,
         };
         for &m in &f.mentions {
             reader.read(m);
@@ -163,15 +168,31 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                 let genitive = at.own_genitive || (m.first > pos + 1 && b.a.trigger(m.first - 1).is_some_and(|(tr, _)| !tr.is_verb));
                 if (at.towards || at.direct_object) && trigger.takes_destination {
                     self.roles.destinations.push(place);
+                    self.place_end = Some(m.end);
                 } else if at.located || genitive || at.journey_end || (!seat && at.towards) {
-                    if self.roles.location.as_ref().is_none_or(|l| !l.specific) {
+                    let destination = self.roles.destinations.last().filter(|d| self.contradicts(at.head, d, &place)).is_some();
+                    let location = self.roles.location.as_ref();
+                    if destination {
+                        self.roles.destinations.pop();
+                        self.roles.destinations.push(place);
+                    } else if location.is_none_or(|l| !l.specific || self.contradicts(at.head, l, &place)) {
                         self.roles.location = Some(place);
                     }
+                    self.place_end = Some(m.end);
                 } else if seat && !at.aside && !at.towards && participant {
                     self.actor(m, Actor::State(pl.country.as_str().into()));
                 }
             }
         }
+    }
+
+    /// "في قصر الشعب بالعاصمة بكين": a city of another state named right after the place read
+    /// (`read`) says where that place is, so the place was another of its name (a palace of
+    /// Damascus has a namesake in Beijing): the city, introduced at token `head`, replaces it.
+    fn contradicts(&self, head: usize, read: &Place, city: &Place) -> bool {
+        let a = self.b.a;
+        let between = |k: usize| !a.is_word(k) || a.cue(k, |c| c == Cue::In);
+        read.country != city.country && self.place_end.is_some_and(|e| e <= head && (e..head).all(between))
     }
 
     fn actor(&mut self, m: &'f Mention, actor: Actor) {
@@ -198,7 +219,9 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         let about_from = if m.first > pos { self.prev_end.max(pos + 1) } else { self.prev_end };
         let about = (m.first.saturating_sub(4).max(about_from)..m.first).any(|k| a.cue(k, |c| c == Cue::About))
             || self.topic_chain_end.is_some_and(no_word_between);
-        let located = cue_before(Cue::In, 3) || m.prep == Some('ب');
+        // "بالعاصمة بكين": the preposition may be written on the word that introduces the place.
+        let on_head = head < m.first && a.tokens[head].norm.trim_start_matches(['و', 'ف']).starts_with("بال");
+        let located = cue_before(Cue::In, 3) || m.prep == Some('ب') || on_head;
         let towards = cue_before(Cue::To, 1) || m.prep == Some('ل');
         let chained = self.last_actor_end.is_some_and(no_word_between);
         // "زار روسيا", "يصل سلطان عمان هيثم بن طارق القاهرة": the first place after the
@@ -208,6 +231,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         // dates the event, and is no side of it.
         let since = m.first > pos && (pos + 1..m.first).any(|k| a.cue(k, |c| c == Cue::Since));
         Position {
+            head,
             located,
             towards,
             aside: cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك'),
