@@ -743,3 +743,15 @@ fn a_city_of_another_state_right_after_a_venue_says_where_the_venue_is() {
     let e = one("وصل الرئيس المصري لدى وصوله قصر الشعب بالعاصمة بكين أمس في زيارة دولة.", "2024-05-29");
     assert_eq!(e.location.as_ref().map(|l| l.country.as_str()), Some("CHN"), "{e:#?}");
 }
+
+#[test]
+fn without_a_dateline_a_title_is_the_person_the_article_names_with_it() {
+    // No publication date, so no office holder can be looked up by day; the article itself
+    // names the Turkish president, and "الرئيس التركي" later is him.
+    let found = events(
+        "قال الرئيس التركي رجب طيب أردوغان إن العلاقات بين البلدين ممتازة. واستقبل أمير قطر الشيخ تميم بن حمد آل ثاني الرئيس التركي في الدوحة.",
+        "",
+    );
+    let talks = found.iter().find(|e| actors(e).contains(&"person/tamim-bin-hamad".to_string())).expect("the talks");
+    assert!(actors(talks).contains(&"person/recep-tayyip-erdogan".to_string()), "{:?}", actors(talks));
+}

@@ -124,12 +124,26 @@ impl Builder<'_, '_> {
         Side { country: p.country.as_str().into(), who: Who::Person { person, role, name_ar } }
     }
 
-    /// The one holder of an office on a day, if the knowledge base knows exactly one.
-    fn holder(&self, office: Office, country: &str, on: Option<NaiveDate>) -> Option<u32> {
-        let on = on?;
+    /// The holder of an office named at token `pos`: on a known day, the one the knowledge base
+    /// knows (if exactly one); on an unknown day (no dateline), the nearest person the article
+    /// names who held that office, before `pos`, else after it.
+    fn holder(&self, office: Office, country: &str, on: Option<NaiveDate>, pos: usize) -> Option<u32> {
+        let Some(on) = on else { return self.named_office_holder(office, country, pos) };
         let mut holders = self.kb.holders(office, country, on).map(|t| t.person);
         let first = holders.next()?;
         holders.all(|p| p == first).then_some(first)
+    }
+
+    fn named_office_holder(&self, office: Office, country: &str, pos: usize) -> Option<u32> {
+        let held = |m: &Mention| match m.kind {
+            MentionKind::Actor(Actor::Person(p)) if self.kb.terms_of(p).any(|t| t.office == office && t.country == country) => Some(p),
+            _ => None,
+        };
+        self.mentions_in(0, pos)
+            .iter()
+            .rev()
+            .find_map(held)
+            .or_else(|| self.mentions_in(pos + 1, self.a.tokens.len()).iter().find_map(held))
     }
 
     /// The sides named actors stand for on day `on`: a person, the holder of a title (or the
@@ -145,18 +159,20 @@ impl Builder<'_, '_> {
         for (m, actor) in actors {
             let side = match actor {
                 Actor::Person(p) => Some(self.person_side(*p, on, self.name_ar(m))),
-                Actor::Office { office, role, country: Some(c), deputy } => match self.holder(*office, c, on).filter(|_| !deputy) {
-                    Some(p) => Some(self.person_side(p, on, CompactString::default())),
-                    None => Some(Side {
-                        country: c.clone(),
-                        who: Who::State { role: if *deputy { CompactString::default() } else { role.clone() } },
-                    }),
-                },
+                Actor::Office { office, role, country: Some(c), deputy } => {
+                    match self.holder(*office, c, on, m.first).filter(|_| !deputy) {
+                        Some(p) => Some(self.person_side(p, on, CompactString::default())),
+                        None => Some(Side {
+                            country: c.clone(),
+                            who: Who::State { role: if *deputy { CompactString::default() } else { role.clone() } },
+                        }),
+                    }
+                }
                 Actor::Office { office, role, country: None, deputy: false } if (m.first..m.end).any(|k| self.definite(k)) => {
                     self.named_holder(m.first, *office, role, on)
                 }
                 Actor::Office { .. } => None,
-                Actor::Counterpart { country: Some(c) } => match anchor_office.and_then(|o| self.holder(o, c, on)) {
+                Actor::Counterpart { country: Some(c) } => match anchor_office.and_then(|o| self.holder(o, c, on, m.first)) {
                     Some(p) => Some(self.person_side(p, on, CompactString::default())),
                     None => Some(Side::state(c.clone())),
                 },
