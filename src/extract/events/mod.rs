@@ -240,7 +240,7 @@ impl Builder<'_, '_> {
                     }
                     Cue::Maybe => {
                         let present = self.a.tokens.get(i + 1).is_some_and(|t| t.norm.starts_with(['ي', 'ت', 'ن']));
-                        if present {
+                        if present && !self.pluperfect(i) {
                             give(next.flatten(), EventStatus::Proposed);
                         }
                     }
@@ -260,6 +260,13 @@ impl Builder<'_, '_> {
             }
         }
         out
+    }
+
+    /// "كانا قد تحادثا": a form of كان shortly before the "قد" at token `i` makes the verb after
+    /// it a past perfect, whatever letter it starts with.
+    fn pluperfect(&self, i: usize) -> bool {
+        (i.saturating_sub(3)..i)
+            .any(|k| matches!(self.a.tokens[k].norm.trim_start_matches(['و', 'ف']), "كان" | "كانت" | "كانا" | "كانتا" | "كانوا"))
     }
 
     /// Whether the invitation at token `i` is to the contact noun `t`: it follows within five

@@ -47,7 +47,10 @@ struct Position {
     own_genitive: bool,
     /// The first place after a visit verb and its subject ("زار روسيا").
     direct_object: bool,
-    /// Among the participants: in the "بين" list when there is one, and not after "منذ".
+    /// After "منذ" (since): it dates the event and plays no part in it ("أول اتصال منذ تسلم
+    /// ترامب مهامه في البيت الأبيض").
+    since: bool,
+    /// Among the participants: in the "بين" list when there is one.
     in_chain: bool,
     /// A stop of a tour ("جولة تشمل الإمارات وقطر"), reported on its own.
     listed: bool,
@@ -104,6 +107,9 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         }
         if at.listed {
             self.listed_end = Some(m.end);
+            return;
+        }
+        if at.since {
             return;
         }
         let (b, f) = (self.b, self.f);
@@ -244,7 +250,8 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                 && m.first > pos
                 && !located
                 && (m.first <= pos + 3 || no_word_between(object_from)),
-            in_chain: !since && f.between.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, m))),
+            since,
+            in_chain: f.between.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, m))),
             listed: cue_before(Cue::Includes, 1) || self.listed_end.is_some_and(no_word_between),
         }
     }

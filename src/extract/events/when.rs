@@ -4,6 +4,7 @@
 
 use crate::kb::Cue;
 use crate::proto::EventStatus;
+use crate::text::TokenKind;
 
 use super::Builder;
 use super::frame::Frame;
@@ -60,7 +61,11 @@ impl Builder<'_, '_> {
             .dates_in(f.left.min(pos)..f.right)
             .iter()
             .filter(|d| {
-                let since = (d.first.saturating_sub(6).max(f.left)..d.first).rev().find(|&k| a.cue(k, |c| c == Cue::Since));
+                // The "منذ" whose clause the date ends: no punctuation between them.
+                let since = (f.left..d.first)
+                    .rev()
+                    .take_while(|&k| !matches!(a.tokens[k].kind, TokenKind::Punct(_)))
+                    .find(|&k| a.cue(k, |c| c == Cue::Since));
                 since.is_none_or(|k| (k..d.first).any(|j| a.trigger(j).is_some()))
             })
             .collect();
