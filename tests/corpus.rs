@@ -54,7 +54,10 @@ fn every_annotated_set_stays_above_its_floor() {
         assert!(Path::new(&floor.set).is_dir(), "{} is not a folder", floor.set);
         let figures = score(&scorer, &floor.set);
         let (event, strict) = (figures["event_f1"].as_f64().unwrap(), figures["strict_f1"].as_f64().unwrap());
-        println!("{:<28} event F1 {event:.3} (floor {:.2})  strict F1 {strict:.3} (floor {:.2})", floor.set, floor.event_f1, floor.strict_f1);
+        println!(
+            "{:<28} event F1 {event:.3} (floor {:.2})  strict F1 {strict:.3} (floor {:.2})",
+            floor.set, floor.event_f1, floor.strict_f1
+        );
         if event < floor.event_f1 || strict < floor.strict_f1 {
             below.push(format!("{}: event {event:.3} < {:.2} or strict {strict:.3} < {:.2}", floor.set, floor.event_f1, floor.strict_f1));
         }

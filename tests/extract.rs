@@ -772,3 +772,15 @@ fn a_past_perfect_after_kana_qad_happened_and_a_since_clause_places_nothing() {
     );
     assert_eq!((date(&e), e.location.is_none()), ("2017-01-23".to_string(), true), "{e:#?}");
 }
+
+#[test]
+fn the_stops_of_a_tour_still_to_come_are_planned() {
+    let found = events(
+        "وصل الرئيس الإندونيسي جوكو ويدودو أمس إلى الرياض في مستهل جولة خليجية بدأها بالسعودية، وستشمل كذلك قطر والكويت.",
+        "2019-04-15",
+    );
+    let status_in = |c: &str| found.iter().find(|e| e.participants.iter().any(|p| p.country == c)).map(status);
+    assert_eq!(status_in("SAU"), Some(EventStatus::Occurred), "{found:#?}");
+    assert_eq!(status_in("QAT"), Some(EventStatus::Planned), "{found:#?}");
+    assert_eq!(status_in("KWT"), Some(EventStatus::Planned), "{found:#?}");
+}

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::kb::Cue;
-use crate::proto::{ConsultMode, EventType};
+use crate::proto::{ConsultMode, EventStatus, EventType};
 
 use super::frame::Frame;
 use super::roles::{Named, Roles};
@@ -24,7 +24,7 @@ impl Builder<'_, '_> {
         let phone = f.t.trigger.mode == ConsultMode::Phone
             || (pos.saturating_sub(3).max(f.left)..f.right).any(|k| a.cue(k, |c| c == Cue::Phone) || a.tokens[k].norm.starts_with("هاتفي"));
         let on = base.date.map(|d| d.start).or(self.published);
-        let Roles { after, mut destinations, location, topics, .. } = roles;
+        let Roles { after, mut destinations, location, topics, to_come_from, .. } = roles;
         if destinations.is_empty()
             && base.date.is_some()
             && let Some(place) = self.earlier_destination(f.t, &sides, reported)
@@ -45,14 +45,22 @@ impl Builder<'_, '_> {
         };
         groups
             .into_iter()
-            .filter(|(sides, _)| count_sides(sides) >= 2)
-            .map(|(sides, place)| {
+            .enumerate()
+            .filter(|(_, (sides, _))| count_sides(sides) >= 2)
+            .map(|(k, (sides, place))| {
+                // A stop still to come of a tour told in the past is planned.
+                let to_come = to_come_from.is_some_and(|from| k >= from) && base.status == EventStatus::Occurred;
+                let base = if to_come {
+                    Draft { status: EventStatus::Planned, status_explicit: true, cameo: 36, ..base.clone() }
+                } else {
+                    base.clone()
+                };
                 let mode = mode(f.t, phone, &sides, place.as_ref());
                 let mut topics = topics.clone();
                 topics.retain(|c| !sides.iter().any(|s| s.country == *c) && place.as_ref().is_none_or(|l| l.country != *c));
                 topics.dedup();
                 let named_people = sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
-                Draft { mode, sides, location: place, topics, named_people, ..base.clone() }
+                Draft { mode, sides, location: place, topics, named_people, ..base }
             })
             .collect()
     }

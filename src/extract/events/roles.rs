@@ -22,6 +22,9 @@ pub(super) struct Roles<'m> {
     pub before: Vec<Named<'m>>,
     /// Where a visit or tour goes, in text order.
     pub destinations: Vec<Place>,
+    /// The stops of a tour from this one on are still to come ("التي بدأها بباكستان، وستشمل
+    /// الصين"): a verb in the future introduced them.
+    pub to_come_from: Option<usize>,
     pub location: Option<Place>,
     /// The states discussed (ISO alpha-3).
     pub topics: Vec<CompactString>,
@@ -31,6 +34,8 @@ pub(super) struct Roles<'m> {
 struct Position {
     /// Where the words that introduce the mention start ("العاصمة" in "العاصمة الليبية طرابلس").
     head: usize,
+    /// A verb in the future stands between the mention read before and this one ("وستشمل").
+    after_future: bool,
     /// After a word of location ("في", "ب"): where it happens.
     located: bool,
     /// After "إلى" or "ل": where it goes.
@@ -152,7 +157,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                 };
                 // Once a destination is named, the states named after it are destinations too.
                 if (at.towards || at.direct_object || !self.roles.destinations.is_empty()) && trigger.takes_destination {
-                    self.roles.destinations.push(place);
+                    self.destination(place, &at);
                 } else if at.located || at.journey_end {
                     self.roles.location.get_or_insert(place);
                 } else if !at.aside && !at.towards && participant {
@@ -173,7 +178,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                 };
                 let genitive = at.own_genitive || (m.first > pos + 1 && b.a.trigger(m.first - 1).is_some_and(|(tr, _)| !tr.is_verb));
                 if (at.towards || at.direct_object) && trigger.takes_destination {
-                    self.roles.destinations.push(place);
+                    self.destination(place, &at);
                     self.place_end = Some(m.end);
                 } else if at.located || genitive || at.journey_end || (!seat && at.towards) {
                     let destination = self.roles.destinations.last().filter(|d| self.contradicts(at.head, d, &place)).is_some();
@@ -199,6 +204,13 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         let a = self.b.a;
         let between = |k: usize| !a.is_word(k) || a.cue(k, |c| c == Cue::In);
         read.country != city.country && self.place_end.is_some_and(|e| e <= head && (e..head).all(between))
+    }
+
+    fn destination(&mut self, place: Place, at: &Position) {
+        if at.after_future && self.roles.to_come_from.is_none() {
+            self.roles.to_come_from = Some(self.roles.destinations.len());
+        }
+        self.roles.destinations.push(place);
     }
 
     fn actor(&mut self, m: &'f Mention, actor: Actor) {
@@ -236,8 +248,13 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         // "أول زيارة لمسؤول أمريكي إلى مصر منذ تنحي الرئيس مبارك": who is named after "since"
         // dates the event, and is no side of it.
         let since = m.first > pos && (pos + 1..m.first).any(|k| a.cue(k, |c| c == Cue::Since));
+        let future = |k: usize| {
+            a.words(k).iter().any(|w| w.future)
+                || (a.cue(k, |c| c == Cue::Includes) && a.tokens[k].norm.trim_start_matches('و').starts_with('س'))
+        };
         Position {
             head,
+            after_future: (self.prev_end..head).any(future),
             located,
             towards,
             aside: cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك'),
