@@ -784,3 +784,11 @@ fn the_stops_of_a_tour_still_to_come_are_planned() {
     assert_eq!(status_in("QAT"), Some(EventStatus::Planned), "{found:#?}");
     assert_eq!(status_in("KWT"), Some(EventStatus::Planned), "{found:#?}");
 }
+
+#[test]
+fn a_state_named_before_a_verb_of_visiting_is_an_earlier_stop_not_the_traveller() {
+    let found = events("بدأ الرئيس التركي رجب طيب أردوغان جولته بزيارة الجزائر ثم تونس وبعدها زار موريتانيا.", "2020-01-28");
+    let last = found.iter().find(|e| e.participants.iter().any(|p| p.country == "MRT")).expect("the visit to Mauritania");
+    let countries: Vec<&str> = last.participants.iter().map(|p| p.country.as_str()).collect();
+    assert_eq!(countries, ["TUR", "MRT"], "{found:#?}");
+}

@@ -160,7 +160,9 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                     self.destination(place, &at);
                 } else if at.located || at.journey_end {
                     self.roles.location.get_or_insert(place);
-                } else if !at.aside && !at.towards && participant {
+                } else if !at.aside && !at.towards && participant && !(trigger.takes_destination && trigger.is_verb && m.first < pos) {
+                    // A state named before a verb of visiting is an earlier stop ("ثم تركيا وبعدها
+                    // زار إريتريا"), not who travels: people and delegations travel.
                     self.actor(m, Actor::State(st.code.as_str().into()));
                 }
             }
