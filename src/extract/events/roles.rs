@@ -149,6 +149,9 @@ impl<'f> Reader<'_, 'f, '_, '_> {
             MentionKind::Adjective(_) => {}
             MentionKind::StateName(s) => {
                 let st = &b.kb.states[*s as usize];
+                // A state named before a verb of visiting is an earlier stop ("ثم تركيا وبعدها زار
+                // إريتريا"), not who travels: people and delegations travel.
+                let earlier_stop = trigger.takes_destination && trigger.is_verb && m.first < pos;
                 let place = Place {
                     name_en: st.name_en.as_str().into(),
                     name_ar: st.name_ar.as_str().into(),
@@ -160,9 +163,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                     self.destination(place, &at);
                 } else if at.located || at.journey_end {
                     self.roles.location.get_or_insert(place);
-                } else if !at.aside && !at.towards && participant && !(trigger.takes_destination && trigger.is_verb && m.first < pos) {
-                    // A state named before a verb of visiting is an earlier stop ("ثم تركيا وبعدها
-                    // زار إريتريا"), not who travels: people and delegations travel.
+                } else if !at.aside && !at.towards && participant && !earlier_stop {
                     self.actor(m, Actor::State(st.code.as_str().into()));
                 }
             }
