@@ -18,7 +18,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use self::{
     extractor_slot::ExtractorSlot,
-    filter::{DateRange, Filter},
+    filter::EventQuery,
     hub::Hub,
     metrics::Metrics,
     subscribe_route::SharedRoute,
@@ -143,8 +143,7 @@ impl RasadService for Service {
 
     async fn list_events(&self, request: Request<ListEventsRequest>) -> Result<Response<ListEventsResponse>, Status> {
         let req = request.into_inner();
-        let filter = Filter::parse(req.filter)?;
-        let dates = DateRange::parse(&req.date_from, &req.date_to)?;
+        let query = EventQuery::parse(req.filter, &req.date_from, &req.date_to)?;
         let from = match req.page_token.as_str() {
             "" => None,
             token => Some(token.parse::<u64>().map_err(|_| {
@@ -155,7 +154,7 @@ impl RasadService for Service {
         let page = self
             .shared
             .store
-            .read(move |s| s.list_events(from, limit, |e| filter.matches(e) && dates.matches(e.date.as_ref())))
+            .read(move |s| s.list_events(from, limit, |e| query.matches(e)))
             .await
             .map_err(storage)?;
         Ok(Response::new(ListEventsResponse { events: page.events, next_page_token: page.next.map(|n| n.to_string()).unwrap_or_default() }))
