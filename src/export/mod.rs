@@ -47,7 +47,8 @@ pub struct Exporter<W: Write> {
 
 enum Sink<W: Write> {
     Jsonl(W),
-    Csv(csv::Writer<W>),
+    /// Boxed: the CSV writer holds its buffers and state inline.
+    Csv(Box<csv::Writer<W>>),
 }
 
 impl<W: Write> Exporter<W> {
@@ -58,7 +59,7 @@ impl<W: Write> Exporter<W> {
             Format::Csv => {
                 let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(out);
                 writer.write_record(&CsvRow::columns()?)?;
-                Sink::Csv(writer)
+                Sink::Csv(Box::new(writer))
             }
         };
         Ok(Exporter { sink, written: 0 })

@@ -221,7 +221,9 @@ pub(super) mod tests {
             date: Some(EventDate { start: "2019-12-10".into(), precision: DatePrecision::Day.into(), ..Default::default() }),
             location: Some(Location { name_en: "Washington".into(), name_ar: "واشنطن".into(), country: "USA".into() }),
             topics: vec![Topic { name_en: "Syria".into(), name_ar: "سوريا".into(), country: "SYR".into() }],
-            evidence: vec![Evidence { sentence: "سيبحث لافروف مع بومبو في واشنطن".into(), start: 0, end: 31, trigger: "سيبحث".into() }],
+            evidence: vec![Evidence {
+                sentence: "سيبحث لافروف مع بومبو في واشنطن".into(), start: 0, end: 31, trigger: "سيبحث".into()
+            }],
             confidence: 0.95,
             article_ids: vec!["demo-1".into(), "demo-2".into()],
             num_articles: 2,

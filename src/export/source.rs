@@ -47,7 +47,11 @@ impl Selection {
 }
 
 /// Calls `each` with every selected event of `store`.
-pub fn from_store(store: &ReadOnlyStore, selection: &Selection, mut each: impl FnMut(&Event) -> Result<(), ExportError>) -> Result<(), ExportError> {
+pub fn from_store(
+    store: &ReadOnlyStore,
+    selection: &Selection,
+    mut each: impl FnMut(&Event) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
     let request = selection.request();
     let query = EventQuery::parse(request.filter, &request.date_from, &request.date_to)
         .map_err(|status| ExportError::Query(status.message().to_owned()))?;

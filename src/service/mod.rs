@@ -16,13 +16,7 @@ use tokio_stream::{Stream, wrappers::ReceiverStream};
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, Streaming};
 
-use self::{
-    extractor_slot::ExtractorSlot,
-    filter::EventQuery,
-    hub::Hub,
-    metrics::Metrics,
-    subscribe_route::SharedRoute,
-};
+use self::{extractor_slot::ExtractorSlot, filter::EventQuery, hub::Hub, metrics::Metrics, subscribe_route::SharedRoute};
 use crate::{
     article::{self, Limits},
     extract::Extractor,
@@ -151,12 +145,7 @@ impl RasadService for Service {
             })?),
         };
         let limit = page_size(req.page_size);
-        let page = self
-            .shared
-            .store
-            .read(move |s| s.list_events(from, limit, |e| query.matches(e)))
-            .await
-            .map_err(storage)?;
+        let page = self.shared.store.read(move |s| s.list_events(from, limit, |e| query.matches(e))).await.map_err(storage)?;
         Ok(Response::new(ListEventsResponse { events: page.events, next_page_token: page.next.map(|n| n.to_string()).unwrap_or_default() }))
     }
 
