@@ -391,6 +391,8 @@ mod tests {
         let error = Store::open(dir.path()).err().expect("refused");
         assert!(matches!(&error, StoreError::OldLayout { table } if table == "events"), "{error}");
         assert!(error.to_string().contains("empty --data-dir"), "{error}");
+        let read_only = ReadOnlyStore::open_read_only(dir.path()).err().expect("refused read-only too");
+        assert!(matches!(&read_only, StoreError::OldLayout { table } if table == "events"), "{read_only}");
     }
 
     #[test]
