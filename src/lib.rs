@@ -3,10 +3,12 @@
 //! The pipeline, one module per layer: `text` (normalisation, tokens, sentences) → `kb`
 //! (knowledge base and matchers) → `extract` (mentions, triggers, events) → `merge` (extracted
 //! events → changes to the stored events) → `store` (durable articles, events and update log,
-//! one writer) → `service` (gRPC handlers, ingest pipeline, subscriber fan-out). `cli` holds the
-//! subcommands of the `rasad` binary; `wire` reads protobuf encodings field by field.
+//! one writer) → `service` (gRPC handlers, ingest pipeline, subscriber fan-out). `export` writes the
+//! stored events as PLOVER records (JSON lines, CSV). `cli` holds the subcommands of the `rasad`
+//! binary; `wire` reads protobuf encodings field by field.
 pub mod article;
 pub mod cli;
+pub mod export;
 pub mod extract;
 pub mod kb;
 pub mod merge;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use rasad::cli::{bench, extract, ingest, kb, merge_eval, serve, subscribe};
+use rasad::cli::{bench, export, extract, ingest, kb, merge_eval, serve, subscribe};
 
 /// mimalloc: the service allocates and frees many small strings per article on several
 /// threads; measured faster than the system allocator (see the notes of issue 3). Its version 2
@@ -34,6 +34,8 @@ enum Commands {
     MergeEval(merge_eval::MergeEvalArgs),
     /// Look into the knowledge base (`rasad kb coverage`).
     Kb(kb::KbArgs),
+    /// Write the stored events as PLOVER JSON lines or CSV.
+    Export(export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Commands::Bench(args) => block_on(bench::run(args)).map(|()| true),
         Commands::MergeEval(args) => merge_eval::run(args).map(|()| true),
         Commands::Kb(args) => kb::run(args).map(|()| true),
+        Commands::Export(args) => block_on(export::run(args)).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -6,8 +6,7 @@ mod common;
 
 use std::{
     collections::HashSet,
-    path::Path,
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -16,68 +15,6 @@ use common::*;
 use rasad::proto::{Article, GetEventRequest, IngestOutcome, SubscribeRequest};
 use tokio_stream::wrappers::ReceiverStream;
 
-/// `rasad serve` on a port it picks itself (no race with other tests for a free port),
-/// killed (SIGKILL) when dropped. Its log lines arrive on `log`.
-struct Server {
-    child: Child,
-    addr: String,
-    log: std::sync::mpsc::Receiver<String>,
-}
-
-/// A log line without its colour codes.
-fn plain(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            chars.by_ref().find(|c| c.is_ascii_alphabetic());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-impl Server {
-    fn start(dir: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rasad"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--workers", "2", "--data-dir"])
-            .arg(dir)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let lines = std::io::BufRead::lines(std::io::BufReader::new(child.stderr.take().unwrap()));
-        let (tx, log) = std::sync::mpsc::channel();
-        std::thread::spawn(move || lines.map_while(Result::ok).try_for_each(|line| tx.send(plain(&line))));
-        // The address it bound, from its "serving" line.
-        let addr = loop {
-            let line = log.recv_timeout(Duration::from_secs(30)).expect("the server starts serving");
-            if let Some(rest) = line.split_once(" serving").and(line.split_once("addr=")).map(|(_, rest)| rest) {
-                break rest.split_whitespace().next().unwrap().to_string();
-            }
-        };
-        Server { child, addr, log }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn kill(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// The seed articles, each made unique `copies` times.
 fn seed_variants(copies: usize) -> Vec<Article> {
     let mut seeds: Vec<_> =
@@ -85,16 +22,6 @@ fn seed_variants(copies: usize) -> Vec<Article> {
     seeds.sort();
     let texts: Vec<String> = seeds.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
     (0..copies).map(|i| article(&format!("k{i}"), &format!("{}\n\n[copy {i}]", texts[i % texts.len()]))).collect()
-}
-
-/// Every update of `request` until none arrives for 500 ms.
-async fn drain(client: &mut Client, request: SubscribeRequest) -> Vec<rasad::proto::EventUpdate> {
-    let mut stream = subscribe(client, request).await;
-    let mut out = Vec::new();
-    while let Ok(Ok(Some(u))) = tokio::time::timeout(Duration::from_millis(500), stream.message()).await {
-        out.push(u);
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

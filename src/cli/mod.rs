@@ -1,6 +1,7 @@
 //! The subcommands of the `rasad` binary. `main.rs` only parses arguments and calls these.
 
 pub mod bench;
+pub mod export;
 pub mod extract;
 pub mod ingest;
 pub mod input;

@@ -33,7 +33,7 @@ pub struct SubscribeArgs {
     pub changed_fields: Vec<String>,
 }
 
-fn parse_type(s: &str) -> Result<EventType, String> {
+pub(crate) fn parse_type(s: &str) -> Result<EventType, String> {
     let name = s.to_ascii_uppercase();
     EventType::from_str_name(name.strip_prefix("EVENT_TYPE_").map_or(format!("EVENT_TYPE_{name}"), |_| name.clone()).as_str())
         .filter(|t| *t != EventType::Unspecified)

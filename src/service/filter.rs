@@ -1,5 +1,6 @@
 //! Which events a subscriber or a listing wants: the validated form of `EventFilter`, the
-//! changed fields a subscriber watches, and the date range of `ListEvents`.
+//! changed fields a subscriber watches, and the date range of `ListEvents` (with the filter, an
+//! [`EventQuery`], which `rasad export` applies to an embedded store the same way).
 
 use chrono::NaiveDate;
 use tonic::Status;
@@ -161,6 +162,25 @@ impl DateRange {
             return false;
         };
         self.from.is_none_or(|f| last >= f) && self.to.is_none_or(|t| first <= t)
+    }
+}
+
+/// The events `ListEvents` selects: a filter and a date range.
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery {
+    filter: Filter,
+    dates: DateRange,
+}
+
+impl EventQuery {
+    /// Validates the filter and the range of a `ListEventsRequest`.
+    #[allow(clippy::result_large_err)]
+    pub fn parse(filter: Option<EventFilter>, date_from: &str, date_to: &str) -> Result<EventQuery, Status> {
+        Ok(EventQuery { filter: Filter::parse(filter)?, dates: DateRange::parse(date_from, date_to)? })
+    }
+
+    pub fn matches(&self, e: &Event) -> bool {
+        self.filter.matches(e) && self.dates.matches(e.date.as_ref())
     }
 }
 

@@ -16,13 +16,7 @@ use tokio_stream::{Stream, wrappers::ReceiverStream};
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, Streaming};
 
-use self::{
-    extractor_slot::ExtractorSlot,
-    filter::{DateRange, Filter},
-    hub::Hub,
-    metrics::Metrics,
-    subscribe_route::SharedRoute,
-};
+use self::{extractor_slot::ExtractorSlot, filter::EventQuery, hub::Hub, metrics::Metrics, subscribe_route::SharedRoute};
 use crate::{
     article::{self, Limits},
     extract::Extractor,
@@ -143,8 +137,7 @@ impl RasadService for Service {
 
     async fn list_events(&self, request: Request<ListEventsRequest>) -> Result<Response<ListEventsResponse>, Status> {
         let req = request.into_inner();
-        let filter = Filter::parse(req.filter)?;
-        let dates = DateRange::parse(&req.date_from, &req.date_to)?;
+        let query = EventQuery::parse(req.filter, &req.date_from, &req.date_to)?;
         let from = match req.page_token.as_str() {
             "" => None,
             token => Some(token.parse::<u64>().map_err(|_| {
@@ -152,12 +145,7 @@ impl RasadService for Service {
             })?),
         };
         let limit = page_size(req.page_size);
-        let page = self
-            .shared
-            .store
-            .read(move |s| s.list_events(from, limit, |e| filter.matches(e) && dates.matches(e.date.as_ref())))
-            .await
-            .map_err(storage)?;
+        let page = self.shared.store.read(move |s| s.list_events(from, limit, |e| query.matches(e))).await.map_err(storage)?;
         Ok(Response::new(ListEventsResponse { events: page.events, next_page_token: page.next.map(|n| n.to_string()).unwrap_or_default() }))
     }
 

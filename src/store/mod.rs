@@ -7,7 +7,8 @@
 //! writer. All writes go through [`writer`], which batches many articles per transaction.
 //!
 //! Reads are synchronous (they hit the page cache, usually without I/O); async callers wrap them
-//! with [`Store::read`], which runs them on tokio's blocking pool.
+//! with [`Store::read`], which runs them on tokio's blocking pool. A [`ReadOnlyStore`] offers the
+//! same reads on a data directory no server holds (`rasad export --data-dir`).
 
 mod tally_cache;
 pub mod writer;
@@ -16,7 +17,7 @@ use std::{path::Path, sync::Arc};
 
 use compact_str::CompactString;
 use prost::{Message, bytes::Bytes};
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, ReadOnlyDatabase, ReadableDatabase, ReadableTable, TableDefinition};
 use sha2::{Digest, Sha256};
 
 use crate::{
@@ -60,6 +61,10 @@ pub enum StoreError {
          start with an empty --data-dir and ingest the articles again"
     )]
     OldLayout { table: String },
+    #[error("{path} holds no Rasad store (no rasad.redb): pass the --data-dir a server wrote")]
+    NoStore { path: String },
+    #[error("the data directory {path} is in use by a running server: read it through that server (--server URL) or stop it")]
+    InUse { path: String },
     #[error("the store is shutting down")]
     Closed,
     #[error("not stored: the commit of an earlier batch failed, and this article was merged on top of it; send it again")]
@@ -150,10 +155,19 @@ impl LoggedUpdate {
     }
 }
 
-/// A handle on the database; cheap to clone. Only [`writer`] writes.
-#[derive(Clone)]
-pub struct Store {
-    db: Arc<Database>,
+/// A handle on the database; cheap to clone. Only [`writer`] writes, through a
+/// `Store<Database>`; every read works on either kind of handle.
+pub struct Store<D = Database> {
+    db: Arc<D>,
+}
+
+/// A store opened for reading only, beside no server.
+pub type ReadOnlyStore = Store<ReadOnlyDatabase>;
+
+impl<D> Clone for Store<D> {
+    fn clone(&self) -> Self {
+        Store { db: self.db.clone() }
+    }
 }
 
 /// One page of [`Store::list_reports`].
@@ -193,6 +207,15 @@ pub struct EventPage {
     pub next: Option<u64>,
 }
 
+/// A table that cannot be opened: one of another layout means the data directory was written
+/// by another version.
+fn table_error(e: redb::TableError) -> StoreError {
+    match e {
+        redb::TableError::TableTypeMismatch { table, .. } => StoreError::OldLayout { table },
+        e => e.into(),
+    }
+}
+
 impl Store {
     /// Opens (or creates) `rasad.redb` in `dir`, creating the directory and tables as needed.
     pub fn open(dir: &Path) -> Result<Store> {
@@ -209,25 +232,42 @@ impl Store {
     /// `db` with every table created.
     fn with_tables(db: Database) -> Result<Store> {
         let txn = db.begin_write()?;
-        let layout = |e: redb::TableError| match e {
-            redb::TableError::TableTypeMismatch { table, .. } => StoreError::OldLayout { table },
-            e => e.into(),
-        };
-        txn.open_table(ARTICLES).map_err(layout)?;
-        txn.open_table(TEXTS).map_err(layout)?;
-        txn.open_table(EVENTS).map_err(layout)?;
-        txn.open_table(LOG).map_err(layout)?;
-        txn.open_table(META).map_err(layout)?;
-        txn.open_table(REPORTS).map_err(layout)?;
-        txn.open_table(MERGED_INTO).map_err(layout)?;
+        txn.open_table(ARTICLES).map_err(table_error)?;
+        txn.open_table(TEXTS).map_err(table_error)?;
+        txn.open_table(EVENTS).map_err(table_error)?;
+        txn.open_table(LOG).map_err(table_error)?;
+        txn.open_table(META).map_err(table_error)?;
+        txn.open_table(REPORTS).map_err(table_error)?;
+        txn.open_table(MERGED_INTO).map_err(table_error)?;
         txn.commit()?;
         Ok(Store { db: Arc::new(db) })
     }
+}
 
+impl ReadOnlyStore {
+    /// Opens the store in `dir` without writing to it; refused while a server holds it.
+    pub fn open_read_only(dir: &Path) -> Result<ReadOnlyStore> {
+        let path = || dir.display().to_string();
+        let file = dir.join("rasad.redb");
+        if !file.is_file() {
+            return Err(StoreError::NoStore { path: path() });
+        }
+        let db = redb::Builder::new().set_cache_size(CACHE_BYTES).open_read_only(file).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse { path: path() },
+            e => e.into(),
+        })?;
+        let txn = db.begin_read()?;
+        txn.open_table(EVENTS).map_err(table_error)?;
+        txn.open_table(LOG).map_err(table_error)?;
+        Ok(Store { db: Arc::new(db) })
+    }
+}
+
+impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
     /// Runs a read on tokio's blocking pool.
     pub async fn read<R, F>(&self, f: F) -> Result<R>
     where
-        F: FnOnce(&Store) -> Result<R> + Send + 'static,
+        F: FnOnce(&Self) -> Result<R> + Send + 'static,
         R: Send + 'static,
     {
         let store = self.clone();
@@ -351,6 +391,8 @@ mod tests {
         let error = Store::open(dir.path()).err().expect("refused");
         assert!(matches!(&error, StoreError::OldLayout { table } if table == "events"), "{error}");
         assert!(error.to_string().contains("empty --data-dir"), "{error}");
+        let read_only = ReadOnlyStore::open_read_only(dir.path()).err().expect("refused read-only too");
+        assert!(matches!(&read_only, StoreError::OldLayout { table } if table == "events"), "{read_only}");
     }
 
     #[test]

@@ -2,7 +2,12 @@
 //! events are written in the article text, and small client utilities.
 #![allow(dead_code)] // each test crate uses a different subset
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    path::Path,
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::Duration,
+};
 
 use rasad::{
     article::Limits,
@@ -162,4 +167,81 @@ pub async fn assert_quiet(stream: &mut Streaming<EventUpdate>, ms: u64) {
 
 pub fn sequences(updates: &[EventUpdate]) -> Vec<u64> {
     updates.iter().map(|u| u.sequence).collect()
+}
+
+/// Every update of `request` until none arrives for 500 ms.
+pub async fn drain(client: &mut Client, request: SubscribeRequest) -> Vec<rasad::proto::EventUpdate> {
+    let mut stream = subscribe(client, request).await;
+    let mut out = Vec::new();
+    while let Ok(Ok(Some(u))) = tokio::time::timeout(Duration::from_millis(500), stream.message()).await {
+        out.push(u);
+    }
+    out
+}
+
+/// `rasad serve` on a port it picks itself (no race with other tests for a free port),
+/// killed (SIGKILL) when dropped. Its log lines arrive on `log`.
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+    pub log: std::sync::mpsc::Receiver<String>,
+}
+
+/// A log line without its colour codes.
+pub fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|c| c.is_ascii_alphabetic());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Server {
+    pub fn start(dir: &Path) -> Server {
+        Server::start_at(dir, "127.0.0.1:0")
+    }
+
+    /// `rasad serve` listening on `addr` (to restart one where its clients left it).
+    pub fn start_at(dir: &Path, addr: &str) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rasad"))
+            .args(["serve", "--addr", addr, "--workers", "2", "--data-dir"])
+            .arg(dir)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = std::io::BufRead::lines(std::io::BufReader::new(child.stderr.take().unwrap()));
+        let (tx, log) = std::sync::mpsc::channel();
+        std::thread::spawn(move || lines.map_while(Result::ok).try_for_each(|line| tx.send(plain(&line))));
+        // The address it bound, from its "serving" line.
+        let addr = loop {
+            let line = log.recv_timeout(Duration::from_secs(30)).expect("the server starts serving");
+            if let Some(rest) = line.split_once(" serving").and(line.split_once("addr=")).map(|(_, rest)| rest) {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        Server { child, addr, log }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
