@@ -792,3 +792,13 @@ fn a_state_named_before_a_verb_of_visiting_is_an_earlier_stop_not_the_traveller(
     let countries: Vec<&str> = last.participants.iter().map(|p| p.country.as_str()).collect();
     assert_eq!(countries, ["TUR", "MRT"], "{found:#?}");
 }
+
+#[test]
+fn talks_written_as_a_purpose_are_what_the_meeting_is_for() {
+    // "لبحث" after the meeting is its purpose, not a second contact; who is "في حضور" attends.
+    let e = one(
+        "التقى الرئيس عبد الفتاح السيسي اليوم الرئيس الروسي فلاديمير بوتين في نيويورك، في حضور وزير الخارجية سامح شكري، لبحث القضايا الإقليمية والدولية.",
+        "2015-09-29",
+    );
+    assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "person/vladimir-putin"], "{e:#?}");
+}

@@ -109,6 +109,8 @@ fn status_rank(s: EventStatus) -> u8 {
 /// How far back (in tokens) an understood subject or a bare title is looked for.
 const ANTECEDENT_WINDOW: usize = 120;
 
+/// CAMEO 040 (discuss by telephone or in person), the code of the lexicon's verbs and nouns of talks.
+const CAMEO_DISCUSS: u16 = 40;
 /// CAMEO 043 (meet), the code of the lexicon's meeting verbs and nouns.
 const CAMEO_MEET: u16 = 43;
 /// CAMEO 057 (sign a formal agreement).
@@ -140,7 +142,8 @@ impl Builder<'_, '_> {
                     if (t.cameo == CAMEO_SIGN && !has_agreement_noun) || (t.needs_owner && !hit.pronoun) {
                         return None;
                     }
-                    let absorbed = (i.saturating_sub(2).max(s.first)..i).any(|k| self.a.cue(k, |c| c == Cue::Sideline));
+                    let absorbed = (i.saturating_sub(2).max(s.first)..i).any(|k| self.a.cue(k, |c| c == Cue::Sideline))
+                        || self.purpose_of_contact(i, t, s.first);
                     (!absorbed).then_some(TriggerAt { pos: i, trigger: t, future: hit.future, pronoun: hit.pronoun })
                 })
                 .collect();
@@ -158,6 +161,16 @@ impl Builder<'_, '_> {
             }
         }
         out
+    }
+
+    /// "يلتقي السيسي مادورو ... لبحث القضايا الإقليمية", "وصل إلى القاهرة لمناقشة": talks written
+    /// with the purpose ل after a contact in the same sentence are what that contact is for, not
+    /// a contact of their own.
+    fn purpose_of_contact(&self, i: usize, t: Trigger, first: usize) -> bool {
+        t.cameo == CAMEO_DISCUSS
+            && t.mode != ConsultMode::Phone
+            && self.a.tokens[i].norm.trim_start_matches('و').starts_with('ل')
+            && (first..i).any(|k| self.a.trigger(k).is_some())
     }
 
     /// "وترأس الوفد الفلسطيني حسين الشيخ، فيما ترأس الوفد الإسرائيلي تساحي هنغبي": a sentence

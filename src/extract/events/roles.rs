@@ -107,7 +107,9 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         if !matches!(m.kind, MentionKind::Adjective(_)) {
             self.prev_end = m.end;
         }
-        if self.b.attending(self.f.left, m.first) {
+        // Who attends is no side; where they attend ("لحضور قمة في باريس") is still the place.
+        let attends = self.b.attending(self.f.left, m.first);
+        if attends && matches!(m.kind, MentionKind::Actor(_) | MentionKind::Adjective(_)) {
             return;
         }
         if at.listed {
@@ -120,7 +122,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         let (b, f) = (self.b, self.f);
         let pos = f.pos();
         let trigger = f.t.trigger;
-        let participant = at.in_chain && (f.between.is_some() || at.near);
+        let participant = !attends && at.in_chain && (f.between.is_some() || at.near);
         match &m.kind {
             // An organisation's own meeting ("قمة حلف الناتو") is not a contact with it.
             MentionKind::Actor(Actor::Organisation(_)) if !participant || at.about || at.own_genitive => {}
