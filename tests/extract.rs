@@ -802,3 +802,14 @@ fn talks_written_as_a_purpose_are_what_the_meeting_is_for() {
     );
     assert_eq!(actors(&e), ["person/abdel-fattah-el-sisi", "person/vladimir-putin"], "{e:#?}");
 }
+
+#[test]
+fn expected_is_planned_and_not_expected_is_negated() {
+    let found = events(
+        "قال مسؤولون إن وزير الخارجية التركي مولود تشاووش أوغلو سيزور القاهرة الأسبوع المقبل، ومن المتوقع أن يلتقي نظيره المصري سامح شكري. ومن غير المتوقع أن يلتقي الرئيس عبد الفتاح السيسي.",
+        "2021-05-01",
+    );
+    let with = |id: &str| found.iter().find(|e| actors(e).contains(&id.to_string())).map(status);
+    assert_eq!(with("person/sameh-shoukry"), Some(EventStatus::Planned), "{found:#?}");
+    assert_eq!(with("person/abdel-fattah-el-sisi"), Some(EventStatus::Negated), "{found:#?}");
+}
