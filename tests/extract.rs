@@ -813,3 +813,15 @@ fn expected_is_planned_and_not_expected_is_negated() {
     assert_eq!(with("person/sameh-shoukry"), Some(EventStatus::Planned), "{found:#?}");
     assert_eq!(with("person/abdel-fattah-el-sisi"), Some(EventStatus::Negated), "{found:#?}");
 }
+
+#[test]
+fn ambassadors_of_a_list_of_states_meet_the_latter_named_before() {
+    // "سفراء دول X وY وZ": each state is a side; "الأخير" is the person named before.
+    let e = one(
+        "أعلن مكتب رئيس الوزراء العراقي مصطفى الكاظمي أن الأخير التقى سفراء دول بريطانيا وفرنسا وألمانيا المعتمدين لدى بغداد.",
+        "2021-02-01",
+    );
+    let countries: Vec<&str> = e.participants.iter().map(|p| p.country.as_str()).collect();
+    assert_eq!(countries, ["IRQ", "GBR", "FRA", "DEU"], "{e:#?}");
+    assert_eq!(e.participants[0].actor_id, "person/mustafa-al-kadhimi");
+}

@@ -297,7 +297,11 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     let title = &kb.titles[t as usize];
                     let deputy = r.first > 0 && a.cue(r.first - 1, |c| c == Cue::Deputy);
                     let mut country = title.country.as_deref().map(CompactString::from);
-                    if let Some(n) = next_adjacent(j, &adjacent)
+                    // "سفراء دول بريطانيا وفرنسا": the word "states" may stand between.
+                    let of_states = |from: usize, to: usize| {
+                        from == to || (to == from + 1 && matches!(a.tokens[from].norm.trim_start_matches('و'), "دول" | "دوله"))
+                    };
+                    if let Some(n) = next_adjacent(j, &of_states)
                         && let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n))
                     {
                         country = Some(kb.states[s as usize].code.as_str().into());
@@ -308,6 +312,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     if matches!(title.office, Office::Ambassador | Office::Envoy)
                         && let Some(n) = raw.get(j + consumed)
                         && n.first <= end + 1
+                        && !a.tokens[n.first].norm.starts_with('و')
                         && genitive_state(kb, n).is_some()
                     {
                         end = n.end;

@@ -39,7 +39,9 @@ impl Builder<'_, '_> {
                 counted = sides.clone();
             }
         }
-        if count_sides(&counted) < 2
+        // An honorific or "الأخير" as the subject, before the trigger, stands for a person named
+        // before, even beside other sides ("الأخير التقى سفراء دول بريطانيا وفرنسا وألمانيا").
+        if (count_sides(&counted) < 2 || self.honorific_in(f.left..f.pos()).is_some())
             && let Some(side) = self.understood_subject(f, &counted, on, reported)
         {
             sides.retain(|s| !(s.country == side.country && matches!(s.who, Who::State { .. })));
@@ -85,8 +87,7 @@ impl Builder<'_, '_> {
     fn understood_subject(&self, f: &Frame, counted: &[Side], on: Option<NaiveDate>, reported: &[Draft]) -> Option<Side> {
         let (a, pos) = (self.a, f.pos());
         let with_follows = (pos + 1..(pos + 4).min(f.right)).any(|k| a.cue(k, |c| c == Cue::With));
-        let honorific =
-            (f.left..f.right).find_map(|k| a.cues(k).find_map(|c| if let Cue::Pronoun(office) = c { Some(office) } else { None }));
+        let honorific = self.honorific_in(f.left..f.right);
         if !(f.t.trigger.is_verb || f.t.pronoun || with_follows || honorific.is_some() || f.motion.is_some()) {
             return None;
         }
@@ -100,6 +101,11 @@ impl Builder<'_, '_> {
                 .sentence_subject(reported, f.span, counted)
                 .or_else(|| self.antecedent(pos, on, |s| !counted.iter().any(|w| w.country == s.country))),
         }
+    }
+
+    /// An honorific or pronoun in tokens `range` ("فخامته", "الأخير"), with the office it names if any.
+    fn honorific_in(&self, range: std::ops::Range<usize>) -> Option<Option<Office>> {
+        range.into_iter().find_map(|k| self.a.cues(k).find_map(|c| if let Cue::Pronoun(office) = c { Some(office) } else { None }))
     }
 
     /// Whether an event's sides are people who all held `office` on a day.
