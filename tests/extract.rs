@@ -825,3 +825,13 @@ fn ambassadors_of_a_list_of_states_meet_the_latter_named_before() {
     assert_eq!(countries, ["IRQ", "GBR", "FRA", "DEU"], "{e:#?}");
     assert_eq!(e.participants[0].actor_id, "person/mustafa-al-kadhimi");
 }
+
+#[test]
+fn a_meeting_that_brings_together_the_leaders_of_states_has_their_heads_as_sides() {
+    // "تجمع قادة كل من X وY وZ": exactly the listed states, each by its head on that day.
+    let e = one("تستضيف بغداد غدا القمة الثلاثية التي تجمع قادة كل من مصر والأردن والعراق.", "2021-06-26");
+    let ids = actors(&e);
+    assert!(ids.contains(&"person/abdel-fattah-el-sisi".to_string()) && ids.contains(&"person/abdullah-ii".to_string()), "{ids:?}");
+    let countries: std::collections::BTreeSet<&str> = e.participants.iter().map(|p| p.country.as_str()).collect();
+    assert_eq!(countries, ["EGY", "IRQ", "JOR"].into_iter().collect());
+}

@@ -29,6 +29,8 @@ pub(super) struct Frame<'f> {
     pub mentions: Vec<&'f Mention>,
     /// "بين X و Y": the actors listed after بين, who are exactly the participants.
     pub between: Option<Vec<&'f Mention>>,
+    /// The list is of leaders ("يجمع قادة كل من الجزائر وتونس"): each state stands for its head.
+    pub leaders: bool,
 }
 
 impl Frame<'_> {
@@ -87,6 +89,8 @@ impl Builder<'_, '_> {
             .unwrap_or(next);
         let mentions: Vec<&Mention> = self.mentions_in(left, right).iter().filter(|m| !(m.first <= pos && pos < m.end)).collect();
         let between = self.between_list(pos, right, &mentions);
+        let leaders =
+            between.as_ref().and_then(|list| list.first()).is_some_and(|m| (pos + 1..m.first).any(|k| a.cue(k, |c| c == Cue::Group)));
         Frame {
             t,
             sentence,
@@ -97,18 +101,21 @@ impl Builder<'_, '_> {
             motion,
             mentions,
             between,
+            leaders,
         }
     }
 
-    /// "بين X و Y" within four tokens after the trigger at `pos`: the actors, states and seats
-    /// listed after بين with nothing but "كل" or "من" between them.
+    /// "بين X و Y" (or "يجمع X و Y") within four words after the trigger at `pos`: the actors,
+    /// states and seats listed after it with nothing but "كل", "من" or "قادة" between them.
     fn between_list<'m>(&self, pos: usize, right: usize, mentions: &[&'m Mention]) -> Option<Vec<&'m Mention>> {
         let a = self.a;
-        let b = (pos + 1..(pos + 5).min(right)).find(|&k| a.cue(k, |c| c == Cue::Between))?;
+        let b = (pos + 1..right).filter(|&k| a.is_word(k)).take(4).find(|&k| a.cue(k, |c| c == Cue::Between))?;
         let mut list: Vec<&Mention> = Vec::new();
         let mut at = b + 1;
         for m in mentions.iter().filter(|m| m.first > b) {
-            let gap_ok = (at..m.first).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من"));
+            // "بين كل من", "يجمع قادة": words that introduce the list, not items of it.
+            let gap_ok =
+                (at..m.first).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من") || a.cue(k, |c| c == Cue::Group));
             if !gap_ok {
                 break;
             }

@@ -5,7 +5,7 @@
 
 use compact_str::CompactString;
 
-use crate::kb::{Cue, PlaceKind};
+use crate::kb::{Cue, Office, PlaceKind};
 
 use super::frame::Frame;
 use super::{Builder, Place};
@@ -166,7 +166,13 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                 } else if at.located || at.journey_end {
                     self.roles.location.get_or_insert(place);
                 } else if !at.aside && !at.towards && participant && !earlier_stop {
-                    self.actor(m, Actor::State(st.code.as_str().into()));
+                    let state: CompactString = st.code.as_str().into();
+                    let actor = if f.leaders {
+                        Actor::Office { office: Office::HeadOfState, role: "leader".into(), country: Some(state), deputy: false }
+                    } else {
+                        Actor::State(state)
+                    };
+                    self.actor(m, actor);
                 }
             }
             MentionKind::Seat(p) | MentionKind::Place(p) => {
@@ -262,7 +268,8 @@ impl<'f> Reader<'_, 'f, '_, '_> {
             after_future: (self.prev_end..head).any(future),
             located,
             towards,
-            aside: cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك'),
+            // Not in a list after "بين كل من".
+            aside: f.between.is_none() && (cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك')),
             about,
             // "ينتقل إلى الدوحة للقاء": where the journey leads is where the purpose happens.
             journey_end: towards && f.motion.is_some_and(|k| k < m.first && m.first < pos),
