@@ -835,3 +835,15 @@ fn a_meeting_that_brings_together_the_leaders_of_states_has_their_heads_as_sides
     let countries: std::collections::BTreeSet<&str> = e.participants.iter().map(|p| p.country.as_str()).collect();
     assert_eq!(countries, ["EGY", "IRQ", "JOR"].into_iter().collect());
 }
+
+#[test]
+fn what_is_named_in_a_since_clause_before_a_visit_is_not_its_destination() {
+    // "منذ انتخابه رئيسا للصومال": Somalia dates the tour; the tour goes to the UAE.
+    let found = events(
+        "التقى الرئيس التركي رجب طيب أردوغان في أنقرة الرئيس الصومالي حسن شيخ محمود. وتعد تركيا الدولة الثالثة التي يزورها حسن شيخ محمود منذ انتخابه رئيسا للصومال، وبدأها بزيارة دولة الإمارات.",
+        "2022-07-20",
+    );
+    let uae = found.iter().find(|e| e.participants.iter().any(|p| p.country == "ARE")).expect("the visit to the UAE");
+    let countries: Vec<&str> = uae.participants.iter().map(|p| p.country.as_str()).collect();
+    assert_eq!(countries, ["SOM", "ARE"], "{found:#?}");
+}

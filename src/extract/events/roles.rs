@@ -6,6 +6,7 @@
 use compact_str::CompactString;
 
 use crate::kb::{Cue, Office, PlaceKind};
+use crate::text::TokenKind;
 
 use super::frame::Frame;
 use super::{Builder, Place};
@@ -258,7 +259,13 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         let object_from = self.last_actor_end.filter(|&e| e > pos).unwrap_or(pos + 1);
         // "أول زيارة لمسؤول أمريكي إلى مصر منذ تنحي الرئيس مبارك": who is named after "since"
         // dates the event, and is no side of it.
-        let since = m.first > pos && (pos + 1..m.first).any(|k| a.cue(k, |c| c == Cue::Since));
+        // Before the trigger, only a "منذ" of the mention's own phrase ("منذ انتخابه رئيسا
+        // للصومال، وبدأها بزيارة"): none with punctuation or the trigger between.
+        let since = if m.first > pos {
+            (pos + 1..m.first).any(|k| a.cue(k, |c| c == Cue::Since))
+        } else {
+            (f.left..m.first).rev().take_while(|&k| !matches!(a.tokens[k].kind, TokenKind::Punct(_))).any(|k| a.cue(k, |c| c == Cue::Since))
+        };
         let future = |k: usize| {
             a.words(k).iter().any(|w| w.future)
                 || (a.cue(k, |c| c == Cue::Includes) && a.tokens[k].norm.trim_start_matches('و').starts_with('س'))
