@@ -847,3 +847,11 @@ fn what_is_named_in_a_since_clause_before_a_visit_is_not_its_destination() {
     let countries: Vec<&str> = uae.participants.iter().map(|p| p.country.as_str()).collect();
     assert_eq!(countries, ["SOM", "ARE"], "{found:#?}");
 }
+
+#[test]
+fn without_a_dateline_an_agreement_takes_the_place_of_the_only_talks_of_its_sides() {
+    let found =
+        events("التقى وزير الخارجية الإماراتي الشيخ عبدالله بن زايد آل نهيان في نيروبي الرئيس الكيني. ووقع البلدان سبع مذكرات تفاهم.", "");
+    let agreement = found.iter().find(|e| e.event_type == EventType::Agree as i32).expect("the agreement");
+    assert_eq!(agreement.location.as_ref().map(|l| l.name_en.as_str()), Some("Nairobi"), "{found:#?}");
+}

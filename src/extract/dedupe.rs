@@ -194,7 +194,9 @@ pub fn date_and_place_agreements(events: &mut [Draft], published: Option<NaiveDa
         events.iter().filter(|e| e.event_type == EventType::Consult && e.status == EventStatus::Occurred).cloned().collect();
     for e in events.iter_mut().filter(|e| e.event_type == EventType::Agree) {
         let day = e.date.map(|d| d.start).or(published);
-        let same_sides: Vec<&Draft> = consults.iter().filter(|c| c.countries() == e.countries() && c.date_explicit).collect();
+        // Undated talks count for an undated agreement (an article with no dateline).
+        let same_sides: Vec<&Draft> =
+            consults.iter().filter(|c| c.countries() == e.countries() && (c.date_explicit || !e.date_explicit)).collect();
         let on_day: Vec<&Draft> = same_sides
             .iter()
             .copied()
