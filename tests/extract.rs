@@ -855,3 +855,13 @@ fn without_a_dateline_an_agreement_takes_the_place_of_the_only_talks_of_its_side
     let agreement = found.iter().find(|e| e.event_type == EventType::Agree as i32).expect("the agreement");
     assert_eq!(agreement.location.as_ref().map(|l| l.name_en.as_str()), Some("Nairobi"), "{found:#?}");
 }
+
+#[test]
+fn a_meeting_a_named_traveller_goes_to_takes_place_where_the_journey_leads() {
+    let found = events(
+        "توجه الرئيس التركي رجب طيب أردوغان اليوم إلى الدوحة للمشاركة في القمة التي تجمع قادة كل من تركيا وقطر والكويت.",
+        "2021-12-07",
+    );
+    let summit = found.iter().find(|e| e.participants.len() >= 3).expect("the summit");
+    assert_eq!(summit.location.as_ref().map(|l| l.name_en.as_str()), Some("Doha"), "{found:#?}");
+}

@@ -25,6 +25,9 @@ pub(super) struct Frame<'f> {
     pub clause_start: usize,
     /// The verb of travel whose purpose a contact noun states ("ينتقل إلى الدوحة للقاء").
     pub motion: Option<usize>,
+    /// The verb of travel before a contact noun in its clause, whoever its subject
+    /// ("يتوجه الرئيس إلى تونس للمشاركة في الاجتماع"): where it leads, the contact takes place.
+    pub journey: Option<usize>,
     /// The mentions of the frame, but for the trigger's own.
     pub mentions: Vec<&'f Mention>,
     /// "بين X و Y": the actors listed after بين, who are exactly the participants.
@@ -79,6 +82,7 @@ impl Builder<'_, '_> {
         // A contact noun that states a journey's purpose has the subject and the tense of the verb of
         // travel, and nothing before that verb is its own.
         let motion = self.motion_verb(t, clause_start);
+        let journey = (!t.trigger.is_verb).then(|| (clause_start..pos).rev().find(|&k| a.cue(k, |c| c == Cue::Motion))).flatten();
         let left = motion.map_or(left, |k| left.max(k + 1));
         let sideline = |k: usize| (k.saturating_sub(2)..k).any(|j| a.cue(j, |c| c == Cue::Sideline));
         let right = (pos + 1..next)
@@ -99,6 +103,7 @@ impl Builder<'_, '_> {
             right,
             clause_start,
             motion,
+            journey,
             mentions,
             between,
             leaders,

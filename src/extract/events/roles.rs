@@ -279,7 +279,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
             aside: f.between.is_none() && (cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك')),
             about,
             // "ينتقل إلى الدوحة للقاء": where the journey leads is where the purpose happens.
-            journey_end: towards && f.motion.is_some_and(|k| k < m.first && m.first < pos),
+            journey_end: towards && f.journey.is_some_and(|k| k < m.first && m.first < pos),
             near: m.first <= pos + 3 && m.end + 3 >= pos || cue_before(Cue::With, 2) || chained,
             own_genitive: !f.t.trigger.is_verb && m.first == pos + 1,
             direct_object: f.t.trigger.takes_destination
