@@ -865,3 +865,14 @@ fn a_meeting_a_named_traveller_goes_to_takes_place_where_the_journey_leads() {
     let summit = found.iter().find(|e| e.participants.len() >= 3).expect("the summit");
     assert_eq!(summit.location.as_ref().map(|l| l.name_en.as_str()), Some("Doha"), "{found:#?}");
 }
+
+#[test]
+fn a_long_run_without_a_full_stop_is_read_in_bounded_sentences() {
+    // 256 KB of contact sentences joined by "و" with no full stop: each event's evidence is a
+    // bounded piece of it, not the whole run (which made responses too large to send).
+    let unit = "التقى الرئيس المصري عبد الفتاح السيسي نظيره الفرنسي إيمانويل ماكرون في باريس وبحث معه العلاقات الثنائية و ";
+    let found = events(&unit.repeat(256 * 1024 / unit.len()), "2020-01-01");
+    assert!(!found.is_empty());
+    let longest = found.iter().flat_map(|e| &e.evidence).map(|ev| ev.sentence.len()).max().unwrap();
+    assert!(longest <= 240 * 16, "evidence of {longest} bytes");
+}

@@ -218,22 +218,40 @@ pub struct Sentence {
     pub end: usize,
 }
 
-/// Splits a token list into sentences at full stops, question marks and line breaks.
+/// The most tokens a sentence may have. Real sentences stay well under it (a long Arabic news
+/// sentence has 60–120 tokens); a run of text with no full stop is cut into pieces of at most
+/// this size, so that the work per sentence, and each event's evidence, stay bounded whatever
+/// the input.
+pub const MAX_SENTENCE_TOKENS: usize = 240;
+
+/// Splits a token list into sentences at full stops, question marks and line breaks; a longer
+/// run is cut at its last comma within the limit, else at the limit.
 pub fn sentences(tokens: &[Token]) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut first = 0;
     for (i, t) in tokens.iter().enumerate() {
         if t.is_punct('.') || t.is_punct('\n') {
             if i > first {
-                out.push(Sentence { first, end: i });
+                push_bounded(tokens, Sentence { first, end: i }, &mut out);
             }
             first = i + 1;
         }
     }
     if tokens.len() > first {
-        out.push(Sentence { first, end: tokens.len() });
+        push_bounded(tokens, Sentence { first, end: tokens.len() }, &mut out);
     }
     out
+}
+
+/// Pushes `s`, cut into pieces of at most `MAX_SENTENCE_TOKENS`.
+fn push_bounded(tokens: &[Token], mut s: Sentence, out: &mut Vec<Sentence>) {
+    while s.end - s.first > MAX_SENTENCE_TOKENS {
+        let limit = s.first + MAX_SENTENCE_TOKENS;
+        let cut = (s.first + MAX_SENTENCE_TOKENS / 2..limit).rev().find(|&k| tokens[k].is_punct(',')).map_or(limit, |k| k + 1);
+        out.push(Sentence { first: s.first, end: cut });
+        s.first = cut;
+    }
+    out.push(s);
 }
 
 /// The stems a normalised word may stand for once proclitics are taken off, longest first:
@@ -338,6 +356,20 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.norm.to_string()).collect()
+    }
+
+    #[test]
+    fn a_run_with_no_full_stop_is_cut_into_bounded_sentences_at_commas() {
+        let text = "كلمة ".repeat(1000);
+        let toks = tokenize(&text);
+        let found = sentences(&toks);
+        assert!(found.iter().all(|s| s.end - s.first <= MAX_SENTENCE_TOKENS));
+        assert_eq!((found.first().unwrap().first, found.last().unwrap().end), (0, toks.len()));
+        assert!(found.windows(2).all(|w| w[0].end == w[1].first), "pieces follow each other");
+        // A comma in the second half of the limit is where the piece ends.
+        let text = format!("{}، {}", "كلمة ".repeat(200), "كلمة ".repeat(200));
+        let toks = tokenize(&text);
+        assert_eq!(sentences(&toks)[0].end, 201);
     }
 
     #[test]
