@@ -64,7 +64,9 @@ impl<'a> Analysis<'a> {
     /// How far token `i`'s word, under any of its forms, is from a spelling of `person`'s
     /// one-word names (`Kb::spelling_distance`); `None` when it is not a spelling of them.
     pub fn spelling_distance(&self, kb: &Kb, i: usize, person: u32) -> Option<usize> {
-        self.forms.spelling_distance(self.form_of[i], person, || self.forms(i).iter().filter_map(|f| kb.spelling_distance(person, f)).min())
+        let word = self.tokens[i].norm.as_str();
+        let compute = || self.forms(i).iter().filter_map(|f| kb.spelling_distance(person, f, after_article(word, f))).min();
+        self.forms.spelling_distance(self.form_of[i], person, compute)
     }
 
     /// The preposition written on token `i`'s word, computed by `compute` from the normalised
@@ -100,4 +102,10 @@ impl<'a> Analysis<'a> {
     pub fn is_word(&self, i: usize) -> bool {
         self.tokens.get(i).is_some_and(|t| t.kind == TokenKind::Word)
     }
+}
+
+/// Whether `form`, an ending of `word`, follows an article: "ال", or the "لل" of ل + ال.
+fn after_article(word: &str, form: &str) -> bool {
+    let before = &word[..word.len() - form.len()];
+    before.ends_with("ال") || before.ends_with("لل")
 }

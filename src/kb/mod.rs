@@ -65,8 +65,8 @@ pub struct Kb {
     names: PhraseIndex,
     fuzzy_names: FuzzyNames,
     /// People's one-word names (normalised, without the article) as characters, to check
-    /// skeleton matches.
-    single_names: FxHashMap<u32, Vec<Box<[char]>>>,
+    /// skeleton matches, each with whether it is written with the article ("الشرع").
+    single_names: FxHashMap<u32, Vec<(Box<[char]>, bool)>>,
     /// Form ids of every word of every person's name ("فيصل", "فرحان").
     name_words: FxHashSet<u32>,
     /// Per person: the form ids of the words of their names.
@@ -275,7 +275,8 @@ impl Kb {
                     self.words_of_person.entry(id).or_default().push(word);
                 }
                 if let [single] = tokens.as_slice() {
-                    self.single_names.entry(id).or_default().push(single.chars().collect());
+                    let articled = normalize(name) != *single;
+                    self.single_names.entry(id).or_default().push((single.chars().collect(), articled));
                 }
                 let skeletons: Vec<String> = tokens.iter().map(|t| skeleton(t)).collect();
                 let keys: Vec<u32> = match skeletons.as_slice() {
@@ -417,8 +418,10 @@ impl Kb {
 
     /// How far a one-word form found by its skeleton is from this person's listed one-word names,
     /// when it is close enough to be a spelling of it rather than a common word that shares the
-    /// skeleton (العربي is not العرباوي): within one edit (two for long names).
-    pub fn spelling_distance(&self, person: u32, form: &str) -> Option<usize> {
+    /// skeleton (العربي is not العرباوي): within one edit (two for long names). A name written
+    /// with the article is only read where the text writes one (`articled`): "الشرع" is a name,
+    /// "شرع" ("began") is not.
+    pub fn spelling_distance(&self, person: u32, form: &str, articled: bool) -> Option<usize> {
         let names = self.single_names.get(&person)?;
         // No one-word name is near a form longer than `SHORT_WORD`.
         let mut chars = ['\0'; index::SHORT_WORD];
@@ -431,6 +434,8 @@ impl Kb {
         let allowance = if form.len() > 6 { 2 } else { 1 };
         names
             .iter()
+            .filter(|(_, with_article)| articled || !with_article)
+            .map(|(n, _)| n)
             .filter(|n| n.len().abs_diff(form.len()) <= allowance)
             .map(|n| index::edit_distance(n, form))
             .filter(|d| *d <= allowance)
