@@ -576,6 +576,9 @@ fn a_state_whose_name_is_also_an_adjective_is_the_state_where_no_noun_precedes_i
     assert_eq!(actors(&e), ["state/KWT", "state/SAU"]);
     let e = one("بدأ أمير الكويت اليوم زيارة للسعودية.", "2024-05-02");
     assert!(actors(&e).contains(&"state/SAU".to_string()), "{:?}", actors(&e));
+    // "إلى" (normalised الي) only looks like a definite word: the state after it is the state.
+    let e = one("وصل الرئيس الروسي فلاديمير بوتين إلى السعودية في زيارة رسمية.", "2023-12-06");
+    assert_eq!(actors(&e), ["person/vladimir-putin", "state/SAU"]);
 }
 
 #[test]
@@ -694,6 +697,29 @@ fn a_passive_postponement_after_its_noun_cancels_the_contact() {
     let text = "وكانت زيارة الرئيس التركي رجب طيب أردوغان إلى الدوحة مقررة الشهر الماضي، لكنها أُرجئت إلى موعد لاحق.";
     let e = one(text, "2024-06-10");
     assert_eq!((status(&e), date(&e)), (EventStatus::Cancelled, "2024-05".to_string()));
+}
+
+#[test]
+fn a_plan_called_off_by_a_definite_noun_after_it_is_cancelled() {
+    let text = "وكان من المقرر أن يزور الرئيس الألماني فرانك فالتر شتاينماير السعودية في نوفمبر 2024، إلا أن الزيارة أُرجئت.";
+    let e = one(text, "2025-02-01");
+    assert_eq!((status(&e), date(&e)), (EventStatus::Cancelled, "2024-11".to_string()));
+}
+
+#[test]
+fn without_a_dateline_a_trip_announced_in_the_imperfect_for_a_weekday_is_planned() {
+    let e = one("يتجه الرئيس الألماني فرانك فالتر شتاينماير إلى الأردن، الأحد، في زيارة تستمر يومين.", "");
+    assert_eq!(status(&e), EventStatus::Planned);
+    // A weekday of an earlier clause is the arrival's, not the meeting's.
+    let found = events("وصل الرئيس الإيراني حسن روحاني، الأربعاء، إلى مسقط في زيارة رسمية يلتقي خلالها بالسلطان قابوس بن سعيد.", "");
+    assert!(found.iter().all(|e| status(e) == EventStatus::Occurred), "{found:#?}");
+}
+
+#[test]
+fn the_same_day_is_the_day_last_named() {
+    let text = "وصل الرئيس الصيني شي جين بينغ إلى القاهرة ظهر الأربعاء. والتقى شي برئيس الوزراء المصري شريف إسماعيل في نفس اليوم.";
+    let found = events(text, "2016-01-22");
+    assert!(!found.is_empty() && found.iter().all(|e| date(e) == "2016-01-20"), "{found:#?}");
 }
 
 #[test]

@@ -190,6 +190,16 @@ impl Scanner<'_, '_> {
         }
     }
 
+    /// "نفس اليوم", "ذات اليوم", "اليوم نفسه", "اليوم ذاته" at `i` (the day word): the tokens
+    /// from `i` that the phrase still covers.
+    fn same_day(&self, i: usize) -> Option<usize> {
+        self.cue(i, |c| (c == Cue::RelDay(0)).then_some(()))?;
+        let norm = |k: usize| self.a.tokens.get(k).map(|t| t.norm.trim_start_matches(['و', 'ف', 'ب']));
+        let before = i.checked_sub(1).and_then(norm).is_some_and(|w| matches!(w, "نفس" | "ذات"));
+        let after = norm(i + 1).is_some_and(|w| matches!(w, "نفسه" | "ذاته"));
+        (before || after).then_some(1 + usize::from(after))
+    }
+
     fn at(&self, i: usize) -> Option<(DateExpr, usize)> {
         // Every expression starts with a number or a calendar word: most tokens are neither.
         let token = self.a.tokens.get(i)?;
@@ -395,7 +405,13 @@ pub fn find_dates(a: &Analysis<'_>, published: Option<NaiveDate>) -> Vec<FoundDa
     let mut out = Vec::new();
     let mut i = 0;
     while i < a.tokens.len() {
-        if let Some((expr, len)) = scanner.at(i) {
+        if let Some(len) = scanner.same_day(i) {
+            // "في نفس اليوم", "اليوم ذاته": the day last named, not the day of publication.
+            if let Some(expr) = out.last().map(|d: &FoundDate| d.expr) {
+                out.push(FoundDate { first: i, end: i + len, expr });
+            }
+            i += len;
+        } else if let Some((expr, len)) = scanner.at(i) {
             out.push(FoundDate { first: i, end: i + len, expr });
             i += len.max(1);
         } else {

@@ -5,6 +5,7 @@
 use compact_str::CompactString;
 
 use crate::kb::{Cue, Entity, Kb, Office, PlaceKind, Title};
+use crate::text::is_definite;
 
 use super::analysis::Analysis;
 
@@ -218,7 +219,7 @@ impl RawMention {
 /// ("قمة ثلاثية روسية").
 fn reads_as_adjective(a: &Analysis<'_>, raw: &[RawMention], j: usize) -> bool {
     let r = &raw[j];
-    let definite = |k: usize| a.tokens[k].norm.trim_start_matches(['و', 'ف']).starts_with("ال");
+    let definite = |k: usize| is_definite(&a.tokens[k].norm);
     if r.pick(|e| matches!(e, Entity::State(_)).then_some(())).is_none() {
         return true;
     }
@@ -233,7 +234,8 @@ fn reads_as_adjective(a: &Analysis<'_>, raw: &[RawMention], j: usize) -> bool {
         return before.is_some_and(|b| punct_gap(a, b.end, r.first) && (adjective_of(b).is_some() || title_of(b).is_some()));
     }
     match before.filter(|b| b.end == r.first) {
-        Some(b) => b.pick(|e| matches!(e, Entity::State(_)).then_some(())).is_none(),
+        // "يزور شتاينماير السعودية": after a person's name, the state he visits.
+        Some(b) => b.pick(|e| matches!(e, Entity::State(_) | Entity::Person(_)).then_some(())).is_none(),
         None => r.first > 0 && a.is_word(r.first - 1) && definite(r.first - 1),
     }
 }

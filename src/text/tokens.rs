@@ -285,6 +285,15 @@ pub fn stems(word: &str) -> Stems<'_> {
     out
 }
 
+/// Whether a normalised word carries the article, after a conjunction: "الحكومة", "والسعودية".
+/// Function words that begin with the same letters are not definite nouns: "إلى" (normalised
+/// "الي"), the relative pronouns "التي", "الذي", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي",
+/// and "الا" (إلا).
+pub fn is_definite(norm: &str) -> bool {
+    let word = norm.strip_prefix(['و', 'ف']).filter(|w| w.starts_with("ال")).unwrap_or(norm);
+    word.starts_with("ال") && !matches!(word, "الي" | "الا" | "التي" | "الذي" | "الذين" | "اللذين" | "اللتين" | "اللاتي" | "اللواتي")
+}
+
 /// An Arabic letter's two bytes of UTF-8.
 const fn utf8(c: char) -> [u8; 2] {
     let code = c as u32;
@@ -466,6 +475,16 @@ mod tests {
         assert!(!stems("ولي").contains("ي"));
         let all: Vec<&str> = stems("وبالعاصمه").iter().collect();
         assert_eq!(all, ["وبالعاصمه", "بالعاصمه", "العاصمه", "عاصمه"]);
+    }
+
+    #[test]
+    fn the_article_and_words_that_only_look_like_it() {
+        for w in ["الحكومه", "والسعوديه", "فالرياض", "الاردن"] {
+            assert!(is_definite(w), "{w}");
+        }
+        for w in ["الي", "والي", "التي", "الذين", "الا", "لبنان", "وزير"] {
+            assert!(!is_definite(w), "{w}");
+        }
     }
 
     #[test]

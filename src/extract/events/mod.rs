@@ -272,6 +272,14 @@ impl Builder<'_, '_> {
                 out[k] = out[k - 1];
             }
         }
+        // "كان من المقرر أن يزور ... إلا أن الزيارة أُرجئت": the contact named again by a definite
+        // noun was called off, and the plan with it.
+        for k in 1..triggers.len() {
+            let called_off = matches!(out[k], Some(EventStatus::Cancelled | EventStatus::Negated));
+            if called_off && !triggers[k].trigger.is_verb && self.definite(triggers[k].pos) && out[k - 1] == Some(EventStatus::Planned) {
+                out[k - 1] = out[k];
+            }
+        }
         out
     }
 
@@ -353,7 +361,7 @@ impl Builder<'_, '_> {
     }
 
     fn definite(&self, i: usize) -> bool {
-        self.a.tokens[i].norm.trim_start_matches(['و', 'ف']).starts_with("ال")
+        crate::text::is_definite(&self.a.tokens[i].norm)
     }
 }
 

@@ -44,6 +44,11 @@ impl Builder<'_, '_> {
         When { date, status, status_explicit }
     }
 
+    /// Whether the frame itself names a bare weekday (not one borrowed from an earlier clause).
+    fn own_weekday(&self, f: &Frame) -> bool {
+        self.dates_in(f.left.min(f.pos())..f.right).iter().any(|d| matches!(d.expr, DateExpr::Weekday(_)))
+    }
+
     fn tense(&self, f: &Frame) -> Tense {
         Tense {
             present: self.present_tense(f.t) || f.motion.is_some_and(|k| self.imperfect(k)),
@@ -108,6 +113,9 @@ impl Builder<'_, '_> {
         match (cue_status, date, self.published) {
             (Some(s), _, _) => (s, true),
             _ if tense.future => (EventStatus::Planned, true),
+            // "يتوجه الرئيس إلى الرياض الأحد" with no dateline: the imperfect with a weekday of its
+            // own announces the trip (with a dateline, that weekday resolves forward).
+            (None, None, None) if tense.present && self.own_weekday(f) => (EventStatus::Planned, true),
             _ if matches!(expr, Some(DateExpr::Relative(d)) if d > 0) => (EventStatus::Planned, true),
             _ if matches!(expr, Some(DateExpr::Relative(d)) if d < 0) => (EventStatus::Occurred, true),
             (None, Some(d), Some(p)) if d.span().0 > p => (EventStatus::Planned, true),
