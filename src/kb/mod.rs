@@ -66,7 +66,7 @@ pub struct Kb {
     fuzzy_names: FuzzyNames,
     /// People's one-word names (normalised, without the article) as characters, to check
     /// skeleton matches, each with whether it is written with the article ("الشرع").
-    single_names: FxHashMap<u32, Vec<(Box<[char]>, bool)>>,
+    single_names: FxHashMap<u32, Vec<OneWordName>>,
     /// Form ids of every word of every person's name ("فيصل", "فرحان").
     name_words: FxHashSet<u32>,
     /// Per person: the form ids of the words of their names.
@@ -79,6 +79,14 @@ pub struct Kb {
     inflections: FxHashMap<u32, Vec<WordHit>>,
     /// Lexicon: one-word forms (by form id), for the per-token lookup.
     words_single: FxHashMap<u32, Vec<u32>>,
+}
+
+/// A person's one-word name, normalised and without the article, as characters.
+#[derive(Debug)]
+struct OneWordName {
+    chars: Box<[char]>,
+    /// Written with the article ("الشرع"), so read only where the text writes it.
+    articled: bool,
 }
 
 /// A lexicon hit on one token, and how it was reached.
@@ -276,7 +284,7 @@ impl Kb {
                 }
                 if let [single] = tokens.as_slice() {
                     let articled = normalize(name) != *single;
-                    self.single_names.entry(id).or_default().push((single.chars().collect(), articled));
+                    self.single_names.entry(id).or_default().push(OneWordName { chars: single.chars().collect(), articled });
                 }
                 let skeletons: Vec<String> = tokens.iter().map(|t| skeleton(t)).collect();
                 let keys: Vec<u32> = match skeletons.as_slice() {
@@ -434,8 +442,8 @@ impl Kb {
         let allowance = if form.len() > 6 { 2 } else { 1 };
         names
             .iter()
-            .filter(|(_, with_article)| articled || !with_article)
-            .map(|(n, _)| n)
+            .filter(|n| articled || !n.articled)
+            .map(|n| &n.chars)
             .filter(|n| n.len().abs_diff(form.len()) <= allowance)
             .map(|n| index::edit_distance(n, form))
             .filter(|d| *d <= allowance)
