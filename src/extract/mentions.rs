@@ -152,7 +152,8 @@ fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         } else if a.words(i).is_empty() && i > 0 && kb.starts_name(a.keys(i - 1)) {
             let forms = a.forms(i);
             let mut fuzzy: Vec<u32> = forms.iter().flat_map(|f| kb.fuzzy_name(&crate::text::skeleton(f))).collect();
-            fuzzy.retain(|p| a.spelling_distance(kb, i, *p).is_some());
+            // The given name before must be one of theirs: "توني ويلهامسن" is not Gavin Williamson.
+            fuzzy.retain(|p| a.spelling_distance(kb, i, *p).is_some() && kb.is_word_of(*p, &a.tokens[i - 1].norm));
             fuzzy.dedup();
             if let [person] = fuzzy.as_slice() {
                 out.push(RawMention { first: i, end: i + 1, raw: Raw::Entity(vec![Entity::Person(*person)]), prep: None });
