@@ -70,6 +70,31 @@ fn a_surname_written_with_the_article_needs_it_in_the_text() {
 }
 
 #[test]
+fn a_courtesy_word_between_a_title_and_a_name_keeps_them_together() {
+    let e = one("استقبل رئيس مجلس الوزراء السيد محمد شياع السوداني السفير الياباني الجديد لدى العراق السيد أكيرا إندو.", "2024-01-10");
+    assert_eq!(actors(&e), ["person/mohammed-shia-al-sudani", "state/JPN"]);
+    let e = one("التقى رئيس الوزراء الدكتور حيدر العبادي الرئيس الروسي فلاديمير بوتين.", "2016-01-10");
+    assert_eq!(actors(&e), ["person/haider-al-abadi", "person/vladimir-putin"]);
+}
+
+#[test]
+fn a_title_of_another_state_after_a_name_is_whom_they_met_not_an_apposition() {
+    let e = one("استقبل محمد شياع السوداني السفير الياباني أكيرا إندو.", "2024-01-10");
+    assert_eq!(actors(&e), ["person/mohammed-shia-al-sudani", "state/JPN"]);
+}
+
+#[test]
+fn a_verb_with_the_article_is_its_verbal_noun() {
+    // "التشاور" is consultation to come, not "they consulted".
+    let text = "تلقى وزير الخارجية الكويتي صباح الخالد الحمد الصباح اليوم اتصالا هاتفيا من وزير الخارجية البريطاني وليام هيغ. \
+                واتفق الجانبان على مواصلة التشاور خلال اجتماعات الجمعية العامة في نيويورك الشهر المقبل.";
+    let found = events(text, "2013-08-28");
+    let consults: Vec<(EventStatus, String)> =
+        found.iter().filter(|e| e.event_type == EventType::Consult as i32).map(|e| (status(e), date(e))).collect();
+    assert_eq!(consults, [(EventStatus::Occurred, "2013-08-28".to_string()), (EventStatus::Planned, "2013-09".to_string())], "{found:#?}");
+}
+
+#[test]
 fn titles_resolve_to_the_holder_on_the_event_date() {
     let text = "استقبل وزير الخارجية الأمريكي نظيره الروسي في واشنطن اليوم.";
     assert_eq!(actors(&one(text, "2018-01-17")), ["person/rex-tillerson", "person/sergey-lavrov"]);

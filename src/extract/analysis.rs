@@ -5,7 +5,7 @@
 //! in a `FormCache`: each token points at its form.
 
 use crate::kb::{Cue, Kb, Trigger, Word, WordHit, entity_key};
-use crate::text::{Sentence, Token, TokenKind, sentences, stems, tokenize};
+use crate::text::{Sentence, Token, TokenKind, follows_article, sentences, stems, tokenize};
 
 use super::forms::FormCache;
 
@@ -65,7 +65,7 @@ impl<'a> Analysis<'a> {
     /// one-word names (`Kb::spelling_distance`); `None` when it is not a spelling of them.
     pub fn spelling_distance(&self, kb: &Kb, i: usize, person: u32) -> Option<usize> {
         let word = self.tokens[i].norm.as_str();
-        let compute = || self.forms(i).iter().filter_map(|f| kb.spelling_distance(person, f, after_article(word, f))).min();
+        let compute = || self.forms(i).iter().filter_map(|f| kb.spelling_distance(person, f, follows_article(word, f))).min();
         self.forms.spelling_distance(self.form_of[i], person, compute)
     }
 
@@ -102,10 +102,4 @@ impl<'a> Analysis<'a> {
     pub fn is_word(&self, i: usize) -> bool {
         self.tokens.get(i).is_some_and(|t| t.kind == TokenKind::Word)
     }
-}
-
-/// Whether `form`, an ending of `word`, follows an article: "ال", or the "لل" of ل + ال.
-fn after_article(word: &str, form: &str) -> bool {
-    let before = &word[..word.len() - form.len()];
-    before.ends_with("ال") || before.ends_with("لل")
 }

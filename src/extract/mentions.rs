@@ -264,12 +264,13 @@ fn title_of(r: &RawMention) -> Option<u32> {
     r.pick(|e| if let Entity::Title(t) = e { Some(*t) } else { None })
 }
 
-/// The person named right after a title or "نظيره" (only punctuation between), as
+/// The person named right after a title or "نظيره" (only punctuation or courtesy words between), as
 /// (person, first token, end token). A name joined by "و" is the next item of a list, not
 /// the title's holder ("الملك والسيسي": the king and Sisi), unless the و is its own
 /// ("الرئيس وليد").
 fn named_after(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>, end: usize) -> Option<(u32, usize, usize)> {
-    let n = next.filter(|n| punct_gap(a, end, n.first))?;
+    let courtesy = |k: usize| !a.is_word(k) || a.cue(k, |c| c == Cue::Honorific);
+    let n = next.filter(|n| punct_gap(a, end, n.first) || (end..n.first).all(courtesy))?;
     let p = person_of(n)?;
     let first = &a.tokens[n.first].norm;
     (!first.starts_with('و') || kb.is_word_of(p, first)).then_some((p, n.first, n.end))
@@ -341,10 +342,17 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         MentionKind::Actor(Actor::holder(title, country, deputy || former))
                     }
                 } else if let Some(p) = person_of(r) {
-                    // Apposition: "ميشال عون رئيس جمهورية لبنان".
+                    // Apposition: "ميشال عون رئيس جمهورية لبنان"; not a title of another state,
+                    // the person received ("استقبل محمد شياع السوداني السفير الياباني").
+                    let own = |country: Option<&str>| country.is_none_or(|c| c == kb.people[p as usize].country);
+                    let state_after = |k: usize| {
+                        raw.get(k).filter(|m| m.first == raw[k - 1].end).and_then(|m| adjective_of(m).or_else(|| genitive_state(kb, m)))
+                    };
                     if let Some(n) = next_adjacent(j, &punct)
-                        && title_of(n).is_some()
+                        && let Some(t) = title_of(n)
                         && !a.tokens[n.first].norm.starts_with('و')
+                        && own(kb.titles[t as usize].country.as_deref())
+                        && own(state_after(j + 2).map(|s| kb.states[s as usize].code.as_str()))
                     {
                         consumed += 1;
                         end = n.end;

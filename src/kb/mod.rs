@@ -20,7 +20,7 @@ pub use model::*;
 pub use tsv::KbError;
 
 use crate::proto::{ConsultMode, EventStatus, EventType};
-use crate::text::{Stems, Token, TokenKind, normalize, skeleton, skeleton_into, stems, tokenize};
+use crate::text::{Stems, Token, TokenKind, follows_article, normalize, skeleton, skeleton_into, stems, tokenize};
 use index::{FuzzyNames, PhraseIndex, Vocabulary};
 
 use tsv::Row;
@@ -496,17 +496,21 @@ impl Kb {
     /// level that has hits wins.
     fn words_of(&self, stems: &Stems<'_>, form_ids: &[Option<u32>], out: &mut Vec<WordHit>) {
         let start = out.len();
-        for id in form_ids.iter().flatten() {
-            for &word in self.words_single.get(id).into_iter().flatten() {
-                out.push(WordHit { word: self.words[word as usize], future: false, pronoun: false });
-            }
+        let future_verb = |word: Word| matches!(word, Word::Trigger(Trigger { is_verb: true, .. }) | Word::Cue(Cue::Motion));
+        for (stem, id) in stems.iter().zip(form_ids) {
+            let after_article = follows_article(stems.get(0), stem);
+            let words = id.and_then(|id| self.words_single.get(&id)).into_iter().flatten();
+            out.extend(
+                words.filter_map(|&w| as_written(WordHit { word: self.words[w as usize], future: false, pronoun: false }, after_article)),
+            );
         }
         if out.len() > start {
             return;
         }
-        let future_verb = |word: Word| matches!(word, Word::Trigger(Trigger { is_verb: true, .. }) | Word::Cue(Cue::Motion));
         for (stem, id) in stems.iter().zip(form_ids) {
-            out.extend(id.and_then(|id| self.inflections.get(&id)).into_iter().flatten());
+            let after_article = follows_article(stems.get(0), stem);
+            let hits = id.and_then(|id| self.inflections.get(&id)).into_iter().flatten();
+            out.extend(hits.filter_map(|h| as_written(*h, after_article)));
             if let Some(rest) = stem.strip_prefix('س')
                 && rest.starts_with(['ي', 'ت', 'ن', 'ا'])
             {
@@ -619,6 +623,19 @@ impl Kb {
     }
 }
 
+/// A lexicon hit as the word is written: a verb never takes the article, so after one a verb
+/// of contact is its verbal noun ("التشاور", "التوجه") and a verb of travel is no travel.
+fn as_written(hit: WordHit, after_article: bool) -> Option<WordHit> {
+    if !after_article {
+        return Some(hit);
+    }
+    match hit.word {
+        Word::Trigger(t) if t.is_verb => Some(WordHit { word: Word::Trigger(Trigger { is_verb: false, ..t }), ..hit }),
+        Word::Cue(Cue::Motion) => None,
+        _ => Some(hit),
+    }
+}
+
 fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
     let value = row.get(2);
     let number = |v: &str| v.parse::<i64>().map_err(|_| row.error(format!("value {v:?} is not a number")));
@@ -675,6 +692,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "group" => Cue::Group,
         "heads" => Cue::Heads,
         "presence" => Cue::Presence,
+        "honorific" => Cue::Honorific,
         "invitation" => Cue::Invitation,
         "part" => Cue::PartOf,
         "former" => Cue::Former,

@@ -195,6 +195,9 @@ pub enum Cue {
     /// "Headed" (ترأس الوفد): the first person named after it headed a delegation, a side of the
     /// contact before it in its sentence, else of the event just reported.
     Heads,
+    /// A courtesy word between a title and its holder's name ("رئيس الوزراء السيد محمد شياع
+    /// السوداني", "الوزير الدكتور"): the title still names who follows.
+    Honorific,
     /// "In the presence of", "mediated by" (بحضور، بوساطة): who is named after it, up to the
     /// next comma or clause, attends the contact and is no side of it.
     Presence,

@@ -5,4 +5,4 @@ mod normalize;
 mod tokens;
 
 pub use normalize::{normalize, normalize_char, skeleton, skeleton_into};
-pub use tokens::{Sentence, Stems, Token, TokenKind, is_definite, sentences, stems, tokenize};
+pub use tokens::{Sentence, Stems, Token, TokenKind, follows_article, is_definite, sentences, stems, tokenize};

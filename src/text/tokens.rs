@@ -294,6 +294,13 @@ pub fn is_definite(norm: &str) -> bool {
     word.starts_with("ال") && !matches!(word, "الي" | "الا" | "التي" | "الذي" | "الذين" | "اللذين" | "اللتين" | "اللاتي" | "اللواتي")
 }
 
+/// Whether `stem`, an ending of `word`, follows an article: "ال", or the "لل" of ل + ال.
+/// ("التوجه" → "توجه" is a noun, not the verb; "الشرع" a name, "شرع" a verb).
+pub fn follows_article(word: &str, stem: &str) -> bool {
+    let before = &word[..word.len() - stem.len()];
+    before.ends_with("ال") || before.ends_with("لل")
+}
+
 /// An Arabic letter's two bytes of UTF-8.
 const fn utf8(c: char) -> [u8; 2] {
     let code = c as u32;
