@@ -751,6 +751,15 @@ fn the_same_day_is_the_day_last_named() {
 }
 
 #[test]
+fn the_next_stops_of_a_tour_are_the_travellers_not_the_last_host_met() {
+    let text = "يبدأ الرئيس البرازيلي لولا دا سيلفا اليوم جولة ستقوده إلى كوبا، حيث سيقوم بزيارة رسمية ويلتقي الرئيس راوول كاسترو. \
+                وفي أيار، يتوجه إلى إيران.";
+    let found = events(text, "");
+    let iran = found.iter().find(|e| e.participants.iter().any(|p| p.country == "IRN")).expect("the visit to Iran");
+    assert!(iran.participants.iter().any(|p| p.country == "BRA"), "{iran:#?}");
+}
+
+#[test]
 fn a_dated_visit_with_no_destination_goes_where_its_travellers_last_visit_went() {
     let text = "وصل الرئيس التركي رجب طيب أردوغان إلى الدوحة أمس في زيارة رسمية تستمر يومين. \
                 وكانت زيارة أردوغان مقررة في مارس الماضي، لكنها أرجئت بسبب الانتخابات.";

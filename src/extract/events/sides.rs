@@ -99,8 +99,22 @@ impl Builder<'_, '_> {
             }),
             None => self
                 .sentence_subject(reported, f.span, counted)
+                .or_else(|| self.last_traveller(f, counted, reported))
                 .or_else(|| self.antecedent(pos, on, |s| !counted.iter().any(|w| w.country == s.country))),
         }
+    }
+
+    /// "ينتقل بعدها إلى السلفادور", "وسيزور أيضا كولومبيا": a journey with no traveller named
+    /// goes on the tour of whoever made the last visit reported, not whoever was named last
+    /// (the host met on the way).
+    fn last_traveller(&self, f: &Frame, counted: &[Side], reported: &[Draft]) -> Option<Side> {
+        if !f.t.trigger.takes_destination {
+            return None;
+        }
+        let visit = reported.iter().rev().find(|d| d.mode == ConsultMode::Visit && d.location.is_some())?;
+        let host = visit.location.as_ref()?.country.as_str();
+        let traveller = visit.sides.iter().find(|s| matches!(s.who, Who::Person { .. }) && s.country != host)?;
+        (!counted.iter().any(|w| w.country == traveller.country)).then(|| traveller.clone())
     }
 
     /// An honorific or pronoun in tokens `range` ("فخامته", "الأخير"), with the office it names if any.
