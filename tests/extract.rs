@@ -735,6 +735,23 @@ fn a_plan_called_off_by_a_definite_noun_after_it_is_cancelled() {
 }
 
 #[test]
+fn a_plan_told_in_the_past_is_the_meeting_the_article_calls_off() {
+    let text = "أفادت صحيفة يونانية بإلغاء اجتماع كان مقررا في نيويورك بين رئيس الوزراء اليوناني كيرياكوس ميتسوتاكيس والرئيس التركي رجب طيب أردوغان. \
+                وكان من المقرر أن يلتقي ميتسوتاكيس وأردوغان أمس الثلاثاء في البيت التركي.";
+    let e = one(text, "2025-09-24");
+    assert_eq!((status(&e), date(&e)), (EventStatus::Cancelled, "2025-09-23".to_string()));
+}
+
+#[test]
+fn the_postponement_already_told_calls_off_no_other_contact() {
+    let text = "أعلن وزير الخارجية السعودي فيصل بن فرحان اليوم تأجيل زيارة رئيس الوزراء العراقي مصطفى الكاظمي إلى المملكة. \
+                وأجرى فيصل بن فرحان اتصالا هاتفيا بنظيره العراقي، أبلغه خلاله بقرار التأجيل.";
+    let found = events(text, "2020-07-20");
+    let call = found.iter().find(|e| mode(e) == ConsultMode::Phone).expect("the call");
+    assert_eq!(status(call), EventStatus::Occurred, "{found:#?}");
+}
+
+#[test]
 fn without_a_dateline_a_trip_announced_in_the_imperfect_for_a_weekday_is_planned() {
     let e = one("يتجه الرئيس الألماني فرانك فالتر شتاينماير إلى الأردن، الأحد، في زيارة تستمر يومين.", "");
     assert_eq!(status(&e), EventStatus::Planned);

@@ -143,6 +143,20 @@ fn characterised(events: &[Draft], d: &Draft, published: Option<NaiveDate>) -> O
         .rposition(|e| e.event_type == d.event_type && dates_agree(e, d, published) && countries.iter().all(|c| e.countries().contains(c)))
 }
 
+/// The plan a cancellation calls off, or the cancellation of a plan: "أُلغي اجتماع كان مقررا
+/// ... وكان من المقرر أن يلتقي X و Y أمس" is one cancelled meeting, dated by the plan.
+fn called_off(events: &[Draft], d: &Draft, published: Option<NaiveDate>) -> Option<usize> {
+    let plan = |e: &Draft| e.past_plan && e.status == EventStatus::Planned;
+    let pair = |plan_of: &Draft, cancelled: &Draft| plan(plan_of) && cancelled.status == EventStatus::Cancelled;
+    events.iter().rposition(|e| {
+        (pair(d, e) || pair(e, d))
+            && e.event_type == d.event_type
+            && same_sides(e, d, false)
+            && dates_agree(e, d, published)
+            && modes_agree(e.mode, d.mode)
+    })
+}
+
 /// Merges an article's drafts into one event per happening.
 pub fn merge_reports(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Draft> {
     let mut events: Vec<Draft> = Vec::new();
@@ -151,7 +165,7 @@ pub fn merge_reports(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Dr
         // already shares its people.
         let same = events.iter().rposition(|e| reports_same(e, &d, published, false));
         let latest = events.len().checked_sub(1).filter(|&i| reports_same(&events[i], &d, published, true));
-        match same.or(latest).or_else(|| characterised(&events, &d, published)) {
+        match same.or(latest).or_else(|| characterised(&events, &d, published)).or_else(|| called_off(&events, &d, published)) {
             Some(i) => absorb(&mut events[i], d),
             None => events.push(d),
         }

@@ -624,14 +624,16 @@ impl Kb {
 }
 
 /// A lexicon hit as the word is written: a verb never takes the article, so after one a verb
-/// of contact is its verbal noun ("التشاور", "التوجه") and a verb of travel is no travel.
+/// of contact is its verbal noun ("التشاور", "التوجه") and a verb of travel is no travel; and
+/// "التأجيل", "الإلغاء" name a postponement already told ("أبلغه بقرار التأجيل"), they call
+/// nothing off.
 fn as_written(hit: WordHit, after_article: bool) -> Option<WordHit> {
     if !after_article {
         return Some(hit);
     }
     match hit.word {
         Word::Trigger(t) if t.is_verb => Some(WordHit { word: Word::Trigger(Trigger { is_verb: false, ..t }), ..hit }),
-        Word::Cue(Cue::Motion) => None,
+        Word::Cue(Cue::Motion | Cue::Status { status: EventStatus::Cancelled, .. }) => None,
         _ => Some(hit),
     }
 }

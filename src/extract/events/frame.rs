@@ -3,7 +3,7 @@
 //! bounds (here) → roles of the frame's mentions (`roles`) → date and status (`when`) → sides
 //! (`sides`) → the happenings it reports, with their places and modes (`happenings`).
 
-use crate::kb::Cue;
+use crate::kb::{Cue, Word};
 use crate::proto::{EventStatus, EventType};
 use crate::text::Sentence;
 
@@ -132,6 +132,17 @@ impl Builder<'_, '_> {
         (!list.is_empty()).then_some(list)
     }
 
+    /// Whether a plan cue of the trigger's sentence, before it, follows a form of كان ("وكان من
+    /// المقرر أن", "كان مقررا").
+    fn planned_in_the_past(&self, f: &Frame) -> bool {
+        let a = self.a;
+        let plan = |w: &Word| matches!(w, Word::Cue(Cue::Status { status: EventStatus::Planned, .. }));
+        (f.sentence.first..f.pos()).any(|k| {
+            let cued = a.words(k).iter().any(|h| plan(&h.word)) || a.phrases[k].as_ref().is_some_and(|(_, words)| words.iter().any(plan));
+            cued && self.pluperfect(k)
+        })
+    }
+
     /// The fields every draft of a frame shares; sides, place, mode and topics come later.
     fn base_draft(&self, f: &Frame, when: &When) -> Draft {
         let a = self.a;
@@ -152,6 +163,7 @@ impl Builder<'_, '_> {
             named_people: 0,
             refers_back: !trigger.is_verb && when.date.is_none() && self.definite(pos),
             during_visit: self.during_visit(f.left.min(pos)..f.right),
+            past_plan: when.status == EventStatus::Planned && self.planned_in_the_past(f),
             characterises: !trigger.is_verb
                 && [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten().any(|k| k < f.right && a.cue(k, |c| c == Cue::First)),
         }

@@ -78,6 +78,9 @@ pub struct Draft {
     /// Told as a first ("أول زيارة", "الزيارة الأولى"): it characterises an event already
     /// reported that has its sides, when there is one.
     pub characterises: bool,
+    /// Planned in the past tense ("وكان من المقرر أن يلتقي"): a plan the article may go on to
+    /// call off.
+    pub past_plan: bool,
 }
 
 impl Draft {
