@@ -755,6 +755,8 @@ fn the_postponement_already_told_calls_off_no_other_contact() {
 fn without_a_dateline_a_trip_announced_in_the_imperfect_for_a_weekday_is_planned() {
     let e = one("يتجه الرئيس الألماني فرانك فالتر شتاينماير إلى الأردن، الأحد، في زيارة تستمر يومين.", "");
     assert_eq!(status(&e), EventStatus::Planned);
+    let e = one("وفي أيار، يتوجه الرئيس البرازيلي لولا دي سيلفا إلى إيران.", "");
+    assert_eq!((status(&e), actors(&e)), (EventStatus::Planned, vec!["person/lula-da-silva".to_string(), "state/IRN".to_string()]));
     // A weekday of an earlier clause is the arrival's, not the meeting's.
     let found = events("وصل الرئيس الإيراني حسن روحاني، الأربعاء، إلى مسقط في زيارة رسمية يلتقي خلالها بالسلطان قابوس بن سعيد.", "");
     assert!(found.iter().all(|e| status(e) == EventStatus::Occurred), "{found:#?}");

@@ -44,9 +44,12 @@ impl Builder<'_, '_> {
         When { date, status, status_explicit }
     }
 
-    /// Whether the frame itself names a bare weekday (not one borrowed from an earlier clause).
-    fn own_weekday(&self, f: &Frame) -> bool {
-        self.dates_in(f.left.min(f.pos())..f.right).iter().any(|d| matches!(d.expr, DateExpr::Weekday(_)))
+    /// Whether the frame itself names a weekday or a month (not one borrowed from an earlier
+    /// clause) that no dateline resolves: "الأحد", "في أيار".
+    fn own_unresolved_day(&self, f: &Frame) -> bool {
+        let range = f.left.min(f.pos())..f.right;
+        self.dates_in(range.clone()).iter().any(|d| matches!(d.expr, DateExpr::Weekday(_)))
+            || range.into_iter().any(|k| self.a.cue(k, |c| matches!(c, Cue::Month(_))))
     }
 
     fn tense(&self, f: &Frame) -> Tense {
@@ -113,9 +116,10 @@ impl Builder<'_, '_> {
         match (cue_status, date, self.published) {
             (Some(s), _, _) => (s, true),
             _ if tense.future => (EventStatus::Planned, true),
-            // "يتوجه الرئيس إلى الرياض الأحد" with no dateline: the imperfect with a weekday of its
-            // own announces the trip (with a dateline, that weekday resolves forward).
-            (None, None, None) if tense.present && self.own_weekday(f) => (EventStatus::Planned, true),
+            // "يتوجه الرئيس إلى الرياض الأحد", "وفي أيار يتوجه إلى إيران" with no dateline: the
+            // imperfect with a day or month of its own announces the trip (with a dateline, a
+            // weekday resolves forward).
+            (None, None, None) if tense.present && self.own_unresolved_day(f) => (EventStatus::Planned, true),
             _ if matches!(expr, Some(DateExpr::Relative(d)) if d > 0) => (EventStatus::Planned, true),
             _ if matches!(expr, Some(DateExpr::Relative(d)) if d < 0) => (EventStatus::Occurred, true),
             (None, Some(d), Some(p)) if d.span().0 > p => (EventStatus::Planned, true),
