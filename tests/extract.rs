@@ -779,6 +779,18 @@ fn the_next_stops_of_a_tour_are_the_travellers_not_the_last_host_met() {
 }
 
 #[test]
+fn his_visits_to_a_list_of_states_are_one_visit_of_his_to_each() {
+    let text = "أفادت مصادر رسمية ان رئيس الجمهورية اللبناني جوزاف عون سيزور الاردن للقاء الملك عبد الله الثاني، بعد زياراته الى مصر والسعودية والكويت.";
+    let found = events(text, "");
+    for host in ["EGY", "SAU", "KWT"] {
+        let visit = found.iter().find(|e| e.participants.iter().any(|p| p.country == host)).unwrap_or_else(|| panic!("{host}: {found:#?}"));
+        assert!(actors(visit).contains(&"person/joseph-aoun".to_string()), "{visit:#?}");
+    }
+    // Visits with no one's pronoun stay a generic plural.
+    assert!(events("تتواصل الزيارات الى مصر والسعودية.", "").is_empty());
+}
+
+#[test]
 fn a_dated_visit_with_no_destination_goes_where_its_travellers_last_visit_went() {
     let text = "وصل الرئيس التركي رجب طيب أردوغان إلى الدوحة أمس في زيارة رسمية تستمر يومين. \
                 وكانت زيارة أردوغان مقررة في مارس الماضي، لكنها أرجئت بسبب الانتخابات.";

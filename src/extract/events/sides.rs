@@ -56,7 +56,10 @@ impl Builder<'_, '_> {
     fn named_sides(&self, f: &Frame, roles: &Roles, on: Option<NaiveDate>) -> Vec<Side> {
         let sides = self.resolve(&roles.after, on);
         let caller = f.t.trigger.mode == ConsultMode::Phone && !f.t.trigger.is_verb && !roles.before.is_empty();
-        if count_sides(&with_host(&sides, roles.destinations.first())) >= 2 && !caller {
+        // "بعد زياراته إلى مصر والسعودية": the traveller is whom the pronoun stands for, not
+        // whoever was named before the noun.
+        let possessed_journey = f.t.pronoun && !f.t.trigger.is_verb && !roles.destinations.is_empty();
+        if (count_sides(&with_host(&sides, roles.destinations.first())) >= 2 && !caller) || possessed_journey {
             return sides;
         }
         let all: Vec<Named> = roles.before.iter().chain(&roles.after).cloned().collect();
