@@ -148,6 +148,18 @@ fn modes_phone_visit_and_third_party() {
 }
 
 #[test]
+fn spoke_by_telephone_is_a_call_and_spoke_about_is_not() {
+    let e =
+        one("وقال مكتب نتنياهو إن رئيس الوزراء الإسرائيلي بنيامين نتنياهو تحدث هاتفيا مع ولي عهد أبوظبي الشيخ محمد بن زايد.", "2021-03-11");
+    assert_eq!((mode(&e), actors(&e).len()), (ConsultMode::Phone, 2));
+    assert!(events("وتحدث الرئيس الروسي فلاديمير بوتين عن العلاقات مع الولايات المتحدة.", "2021-03-11").is_empty());
+    // The subject before the verb when everyone after it follows "مع".
+    let found = events("البيت الأبيض: ترامب سيتحدث هاتفيا مع هولاند وميركل وبوتين غدا.", "2017-01-27");
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert!(found.iter().all(|e| actors(e).contains(&"person/donald-trump".to_string())), "{found:#?}");
+}
+
+#[test]
 fn one_call_with_several_leaders_is_several_calls() {
     let found =
         events("يتحادث الرئيس الأمريكي دونالد ترامب يوم غد هاتفيا مع الرئيس الفرنسي والمستشارة الألمانية والرئيس الروسي.", "2017-01-27");

@@ -708,7 +708,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
 
 fn parse_trigger(row: &Row<'_>, value: &str) -> Result<Trigger, KbError> {
     let parts: Vec<&str> = value.split(',').collect();
-    let bad = || row.error(format!("trigger value {value:?} is not TYPE,MODE,CAMEO,POS[,dest][,owned]"));
+    let bad = || row.error(format!("trigger value {value:?} is not TYPE,MODE,CAMEO,POS[,dest][,owned][,phoned]"));
     let [kind, mode, cameo, pos, rest @ ..] = parts.as_slice() else { return Err(bad()) };
     let event_type = EventType::from_str_name(&format!("EVENT_TYPE_{kind}")).ok_or_else(bad)?;
     let mode = match *mode {
@@ -721,8 +721,16 @@ fn parse_trigger(row: &Row<'_>, value: &str) -> Result<Trigger, KbError> {
         _ => return Err(bad()),
     };
     let cameo = cameo.parse::<u16>().map_err(|_| bad())?;
-    if rest.iter().any(|flag| !matches!(*flag, "dest" | "owned")) {
+    if rest.iter().any(|flag| !matches!(*flag, "dest" | "owned" | "phoned")) {
         return Err(bad());
     }
-    Ok(Trigger { event_type, mode, cameo, is_verb, takes_destination: rest.contains(&"dest"), needs_owner: rest.contains(&"owned") })
+    Ok(Trigger {
+        event_type,
+        mode,
+        cameo,
+        is_verb,
+        takes_destination: rest.contains(&"dest"),
+        needs_owner: rest.contains(&"owned"),
+        needs_phone: rest.contains(&"phoned"),
+    })
 }

@@ -133,6 +133,8 @@ pub struct Trigger {
     /// A noun that names a contact only with a possessive pronoun ("لدى وصوله": his arrival;
     /// "وصول المساعدات" is no visit).
     pub needs_owner: bool,
+    /// A verb that names a contact only by telephone ("تحدث هاتفيا"; "تحدث عن" is speech).
+    pub needs_phone: bool,
 }
 
 /// Classes of lexicon words other than triggers.

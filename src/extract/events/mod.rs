@@ -142,7 +142,8 @@ impl Builder<'_, '_> {
                 .clone()
                 .filter_map(|i| {
                     let (t, hit) = self.a.trigger(i)?;
-                    if (t.cameo == CAMEO_SIGN && !has_agreement_noun) || (t.needs_owner && !hit.pronoun) {
+                    let phoned = || (i + 1..(i + 3).min(s.end)).any(|k| self.a.cue(k, |c| c == Cue::Phone));
+                    if (t.cameo == CAMEO_SIGN && !has_agreement_noun) || (t.needs_owner && !hit.pronoun) || (t.needs_phone && !phoned()) {
                         return None;
                     }
                     let absorbed = (i.saturating_sub(2).max(s.first)..i).any(|k| self.a.cue(k, |c| c == Cue::Sideline))

@@ -59,7 +59,11 @@ impl Builder<'_, '_> {
         // "بعد زياراته إلى مصر والسعودية": the traveller is whom the pronoun stands for, not
         // whoever was named before the noun.
         let possessed_journey = f.t.pronoun && !f.t.trigger.is_verb && !roles.destinations.is_empty();
-        if (count_sides(&with_host(&sides, roles.destinations.first())) >= 2 && !caller) || possessed_journey {
+        // "ترامب سيتحدث هاتفيا مع هولاند وميركل": everyone after the verb is after its "مع",
+        // so the subject stands before it.
+        let with = (f.pos() + 1..f.right).find(|&k| self.a.cue(k, |c| c == Cue::With));
+        let subject_first = with.is_some_and(|w| roles.after.iter().all(|(m, _)| m.first > w)) && !roles.before.is_empty();
+        if (count_sides(&with_host(&sides, roles.destinations.first())) >= 2 && !caller && !subject_first) || possessed_journey {
             return sides;
         }
         let all: Vec<Named> = roles.before.iter().chain(&roles.after).cloned().collect();
