@@ -70,7 +70,7 @@ function el(tag, attrs = {}, ...children) {
     if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c);
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) node.append(c);
   return node;
 }
 
@@ -82,7 +82,10 @@ function stateName(code) {
   return state.lang === "ar" && c.ar ? c.ar : c.en;
 }
 
+/// The actor's name in the page's language: a state without an Arabic name as written takes
+/// its name from the map's list.
 function actorName(p) {
+  if (p.kind === "ACTOR_KIND_STATE" && p.country && !(state.lang === "ar" && p.nameAr)) return stateName(p.country);
   const name = state.lang === "ar" ? p.nameAr || p.nameEn : p.nameEn || p.nameAr;
   return name || (p.country ? stateName(p.country) : p.actorId);
 }
@@ -233,7 +236,7 @@ function eventItem(e) {
   return el("li", {
     "data-id": e.id,
     class: [state.fresh.has(e.id) && "fresh", state.selected === e.id && "selected"].filter(Boolean).join(" "),
-    onclick: () => showDetail(e.id),
+    onclick: () => showDetail(e.id, true),
   },
   el("div", { class: "line1" },
     el("span", { class: "kind" }, t("TYPE")[typeOf(e)] ?? typeOf(e)),
@@ -308,7 +311,8 @@ function drawTimeline(visible) {
 
 // ---- detail ------------------------------------------------------------------------------
 
-async function showDetail(id) {
+/// Shows the event's detail; `reveal` scrolls to it on a phone (where it is below the list).
+async function showDetail(id, reveal = false) {
   state.selected = id;
   document.querySelectorAll("#events li").forEach((li) => li.classList.toggle("selected", li.dataset.id === id));
   const [event, reports] = await Promise.all([
@@ -319,7 +323,7 @@ async function showDetail(id) {
   const detail = $("detail");
   detail.replaceChildren(...detailBody(event, reports.reports ?? []));
   detail.hidden = false;
-  if (window.matchMedia("(max-width: 760px)").matches) detail.scrollIntoView({ block: "start" });
+  if (reveal && window.matchMedia("(max-width: 760px)").matches) detail.scrollIntoView({ block: "start" });
 }
 
 function detailBody(e, reports) {

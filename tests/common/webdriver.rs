@@ -3,6 +3,7 @@
 
 use std::{
     io::{BufRead, BufReader},
+    os::unix::process::CommandExt,
     process::{Child, Command, Stdio},
     time::Duration,
 };
@@ -25,7 +26,9 @@ const FLAGS: &[&str] = &[
     "--disable-dev-shm-usage",
 ];
 
-/// A chromedriver process (killed when dropped) and one browser session in it.
+/// A chromedriver process and one browser session in it. Chromedriver runs in a process group
+/// of its own with the browsers it starts, and the whole group is killed when this is dropped
+/// (a failed test leaves no Chromium behind).
 pub struct Browser {
     driver: Child,
     session: String,
@@ -37,6 +40,7 @@ impl Browser {
     pub async fn start() -> Browser {
         let mut driver = Command::new("chromedriver")
             .arg("--port=0")
+            .process_group(0)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -117,6 +121,7 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.driver.id())]).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
