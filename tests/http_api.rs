@@ -154,3 +154,32 @@ async fn a_bad_stream_request_is_refused_before_streaming() {
         assert_eq!(reply.status().as_u16(), 400, "{path} {header:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_event_streams_end_when_the_server_stops() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut events = Events::open(&server.http("/api/stream"), &[]).await;
+    ingest(&mut server.client().await, vec![article("a", "EVENT CONSULT OCCURRED RUS USA")]).await;
+    assert_eq!(events.take(1).await[0].id, "1");
+    // Graceful shutdown waits for the HTTP front, which ends its streams.
+    server.stop().await;
+    assert!(events.next().await.is_none(), "the stream ended");
+}
+
+#[test]
+fn no_http_serves_grpc_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rasad"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--no-http", "--data-dir"])
+        .arg(dir.path())
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = std::io::BufRead::lines(std::io::BufReader::new(child.stderr.take().unwrap()));
+    let serving = lines.map_while(Result::ok).map(|l| plain(&l)).find(|l| l.contains(" serving"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let serving = serving.expect("a serving line");
+    assert!(serving.contains(" http=off"), "{serving}");
+}
