@@ -1,7 +1,7 @@
 //! The live page in a real browser: `rasad serve` (the real binary and extractor) and headless
 //! Chromium over WebDriver (Debian's `chromium` and `chromium-driver`; `.ci/run` installs them).
 //! The page is opened on an empty store, the seeds are ingested, and the events appear without
-//! a reload; a country filter (applied by the server) hides the others; an event's detail lists
+//! a reload; a country filter and a date range (applied by the server) hide the others; an event's detail lists
 //! its reports with the evidence right to left and the trigger marked; the map shades Russia
 //! and the United States; the page fits a phone and switches to Arabic. Screenshots go to
 //! `target/page.png` and `target/page-phone.png` (`docs/page.png` is a copy).
@@ -105,6 +105,19 @@ async fn the_page_follows_ingest_live_filters_shows_reports_and_maps_states() {
     assert_eq!(browser.run(fits, json!([])).await, json!(true), "nothing wider than the window");
     browser.run("window.scrollTo(0, 0);", json!([])).await;
     save("page.png", &browser.screenshot().await);
+
+    // Dates too are the server's filter; a range it refuses shows its reason.
+    let set = "for (const [id, v] of Object.entries(arguments[0])) { const i = document.getElementById(id); i.value = v; \
+               i.dispatchEvent(new Event('change', {bubbles: true})); }";
+    browser.run(set, json!([{"since": "2019-01-01", "until": "2019-12-31"}])).await;
+    let in_2019 = api_ids(&base, "country=RUS&since=2019-01-01&until=2019-12-31").await;
+    assert!(!in_2019.is_empty() && in_2019.len() < russia.len(), "{in_2019:?}");
+    browser.wait_for("Russia's events of 2019", &script, json!([in_2019])).await;
+    browser.run(set, json!([{"since": "2020-01-01"}])).await;
+    let refused = "const p = document.getElementById('empty'); return !p.hidden && p.textContent.includes('after') && p.textContent;";
+    browser.wait_for("the server's reason", refused, json!([])).await;
+    browser.click("#clear").await;
+    browser.wait_for("every event again", &script, json!([all])).await;
 
     // A phone: nothing wider than the screen; then the Arabic labels, right to left.
     browser.resize(390, 844).await;

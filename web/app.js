@@ -147,12 +147,24 @@ async function reload() {
   setConnection("connecting");
   stream.onopen = () => setConnection("live");
   stream.onerror = () => setConnection("connecting");
+  // The server could not read its log: the stream ends, and the browser reconnects after the
+  // last update it saw.
+  stream.addEventListener("failure", () => setConnection("connecting"));
   stream.onmessage = (m) => {
     const update = JSON.parse(m.data);
     if (listed) applyUpdate(update);
     else waiting.push(update);
   };
-  const page = await fetchJson(`/api/events?${query()}&page_size=${PAGE}`);
+  let page;
+  try {
+    page = await fetchJson(`/api/events?${query()}&page_size=${PAGE}`);
+  } catch (error) {
+    // The server refused the filters (a start after the end...): say why.
+    stream.close();
+    render();
+    $("empty").textContent = error.message;
+    return;
+  }
   if (generation !== state.generation) return;
   addListed(page);
   listed = true;
@@ -220,6 +232,7 @@ function render() {
   $("events").replaceChildren(...visible.map(eventItem));
   $("count").textContent = `(${visible.length})`;
   $("empty").hidden = visible.length > 0;
+  $("empty").textContent = t("empty");
   $("more").hidden = !state.next;
   const fresh = [...state.fresh];
   state.fresh.clear();

@@ -9,20 +9,23 @@ use std::convert::Infallible;
 use axum::{
     extract::{Query, State},
     http::HeaderMap,
-    response::sse::{Event as Sse_, KeepAlive, Sse},
+    response::sse::{self, KeepAlive, Sse},
 };
 use futures_util::{Stream, StreamExt};
 use prost::Message;
 use tonic::Status;
 
 use super::{ApiError, params::Params};
-use crate::{proto::EventUpdate, service::Service, service::filter::DateRange};
+use crate::{
+    proto::EventUpdate,
+    service::{Service, filter::DateRange},
+};
 
 pub async fn updates(
     State(service): State<Service>,
     headers: HeaderMap,
     Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Sse<impl Stream<Item = Result<Sse_, Infallible>>>, ApiError> {
+) -> Result<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>, ApiError> {
     let params = Params::parse(pairs, Params::STREAM)?;
     let dates = DateRange::parse(&params.since, &params.until)?;
     let mut request = params.subscribe_request();
@@ -47,14 +50,20 @@ fn last_event_id(headers: &HeaderMap) -> Result<Option<u64>, Status> {
 
 /// The SSE message of an encoded update, if its event's date is in `dates`; a failure (the
 /// stream's last item) as a `failure` event.
-fn message(update: Result<prost::bytes::Bytes, Status>, dates: &DateRange) -> Option<Sse_> {
+fn message(update: Result<prost::bytes::Bytes, Status>, dates: &DateRange) -> Option<sse::Event> {
     let update = match update.and_then(|bytes| EventUpdate::decode(bytes).map_err(|e| Status::internal(e.to_string()))) {
         Ok(update) => update,
-        Err(status) => return Some(Sse_::default().event("failure").data(status.message())),
+        Err(status) => return Some(failure(&status)),
     };
     if !dates.matches(update.event.as_ref().and_then(|e| e.date.as_ref())) {
         return None;
     }
-    let data = serde_json::to_string(&update).unwrap_or_default();
-    Some(Sse_::default().id(update.sequence.to_string()).data(data))
+    match serde_json::to_string(&update) {
+        Ok(data) => Some(sse::Event::default().id(update.sequence.to_string()).data(data)),
+        Err(e) => Some(failure(&Status::internal(format!("cannot write update {} as JSON: {e}", update.sequence)))),
+    }
+}
+
+fn failure(status: &Status) -> sse::Event {
+    sse::Event::default().event("failure").data(status.message())
 }
