@@ -108,16 +108,6 @@ async fn re_ingesting_is_a_no_op_that_says_so() {
     assert_eq!(anon[0].article_id.len(), 16);
 }
 
-/// The response to `request` sent to the metrics endpoint.
-async fn http(addr: std::net::SocketAddr, request: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    response
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_articles_events_and_commits() {
     let server = TestServer::start(Arc::new(Scripted)).await;
@@ -130,8 +120,10 @@ async fn metrics_count_articles_events_and_commits() {
     ];
     let results = ingest(&mut client, articles).await;
     assert_eq!(results.len(), 4);
-    let response = http(server.metrics_addr, "GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n").await;
-    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    let response = http::get(&server.http("/metrics")).await;
+    assert_eq!(response.status, 200, "{response:?}");
+    assert!(response.content_type.starts_with("text/plain; version=0.0.4"), "{response:?}");
+    let response = response.body;
     let value = |name: &str| -> f64 {
         let line = response.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in {response}"));
         line.rsplit(' ').next().unwrap().parse().unwrap()
@@ -143,13 +135,12 @@ async fn metrics_count_articles_events_and_commits() {
     // Every article that reached the writer is in some commit, however they were grouped.
     assert_eq!(value("rasad_commit_articles_sum"), 3.0);
     assert!(value("rasad_commit_seconds_count") >= 1.0);
-    let missing = http(server.metrics_addr, "GET /other HTTP/1.1\r\n\r\n").await;
-    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+    assert_eq!(http::get(&server.http("/other")).await.status, 404);
 }
 
 /// The value of the metric line starting with `name` on the server's /metrics page.
-async fn metric(addr: std::net::SocketAddr, name: &str) -> f64 {
-    let response = http(addr, "GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n").await;
+async fn metric(server: &TestServer, name: &str) -> f64 {
+    let response = http::get(&server.http("/metrics")).await.body;
     let line = response.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in {response}"));
     line.rsplit(' ').next().unwrap().parse().unwrap()
 }
@@ -162,10 +153,10 @@ async fn a_subscriber_that_disconnects_is_released_at_once() {
     let leaving = subscribe(&mut client, live(&[], &[])).await;
     ingest(&mut client, vec![article("a", "EVENT CONSULT OCCURRED RUS USA")]).await;
     take(&mut staying, 1).await;
-    assert_eq!(metric(server.metrics_addr, "rasad_subscribers ").await, 2.0);
+    assert_eq!(metric(&server, "rasad_subscribers ").await, 2.0);
     drop(leaving);
     let released = async {
-        while metric(server.metrics_addr, "rasad_subscribers ").await != 1.0 {
+        while metric(&server, "rasad_subscribers ").await != 1.0 {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     };

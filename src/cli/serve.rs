@@ -1,5 +1,6 @@
-//! `rasad serve`: runs the gRPC service until SIGINT or SIGTERM; SIGHUP reloads the knowledge
-//! base (the built-in data and `--kb-dir`) without dropping streams.
+//! `rasad serve`: runs the gRPC service and the HTTP front (the live page, the JSON API,
+//! `/metrics`) until SIGINT or SIGTERM; SIGHUP reloads the knowledge base (the built-in data and
+//! `--kb-dir`) without dropping streams.
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
@@ -11,7 +12,8 @@ use crate::{
     article::Limits,
     extract::Extractor,
     merge::MergeConfig,
-    service::{self, Config, Listeners, extractor_slot::ExtractorSlot},
+    server::{self, Listeners},
+    service::{Config, extractor_slot::ExtractorSlot},
 };
 
 #[derive(Debug, Args)]
@@ -37,9 +39,12 @@ pub struct ServeArgs {
     /// JSON file of merge thresholds and weights overriding the defaults (see `merge::MergeConfig`).
     #[arg(long, env = "RASAD_MERGE_CONFIG")]
     pub merge_config: Option<PathBuf>,
-    /// Address for the Prometheus `/metrics` endpoint (plain HTTP); off when absent.
-    #[arg(long, env = "RASAD_METRICS_ADDR")]
-    pub metrics_addr: Option<SocketAddr>,
+    /// Address of the HTTP front: the live page at /, the JSON API under /api/, Prometheus /metrics.
+    #[arg(long, env = "RASAD_HTTP_ADDR", default_value = "127.0.0.1:8080")]
+    pub http_addr: SocketAddr,
+    /// Serve no HTTP (no page, JSON API or metrics); gRPC only.
+    #[arg(long, env = "RASAD_NO_HTTP")]
+    pub no_http: bool,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -49,13 +54,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .init();
     let extractor = Extractor::load(args.kb_dir.as_deref()).map_err(|e| anyhow::anyhow!("cannot load the knowledge base: {e}"))?;
     let workers = args.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let listeners = Listeners {
-        grpc: TcpListener::bind(args.addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.addr))?,
-        metrics: match args.metrics_addr {
-            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?),
-            None => None,
-        },
-    };
+    let listeners = Listeners { grpc: bind(args.addr).await?, http: if args.no_http { None } else { Some(bind(args.http_addr).await?) } };
     let config = Config {
         data_dir: args.data_dir,
         workers,
@@ -74,7 +73,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         }
         Err(e) => tracing::warn!(error = %e, "cannot watch SIGHUP; the knowledge base will not reload"),
     }
-    service::serve(config, listeners, extractor, shutdown).await
+    server::serve(config, listeners, extractor, shutdown).await
+}
+
+async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))
 }
 
 /// Reloads the knowledge base on each SIGHUP; a knowledge base that fails to load is reported

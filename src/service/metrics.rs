@@ -1,5 +1,5 @@
-//! Prometheus metrics and the plain-HTTP `/metrics` endpoint that exposes them on its own
-//! address (`--metrics-addr`), away from the gRPC port.
+//! Prometheus metrics: what the service counts and times, rendered in the text format for the
+//! HTTP front's `/metrics`.
 
 use std::sync::Arc;
 
@@ -8,11 +8,6 @@ use prometheus_client::{
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
-};
-use tokio_util::sync::CancellationToken;
 
 /// What happened to an ingested article (the `outcome` label).
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
@@ -107,52 +102,5 @@ impl Metrics {
         let mut out = String::new();
         encode(&mut out, &self.registry).expect("writing to a String cannot fail");
         out
-    }
-
-    /// Serves `GET /metrics` on `listener` until `shutdown`.
-    pub async fn serve(self, listener: TcpListener, shutdown: CancellationToken) {
-        loop {
-            let conn = tokio::select! {
-                () = shutdown.cancelled() => return,
-                conn = listener.accept() => conn,
-            };
-            match conn {
-                Ok((stream, _)) => {
-                    let metrics = self.clone();
-                    tokio::spawn(async move {
-                        if let Err(e) = metrics.respond(stream).await {
-                            tracing::debug!(error = %e, "metrics connection failed");
-                        }
-                    });
-                }
-                Err(e) => tracing::warn!(error = %e, "metrics accept failed"),
-            }
-        }
-    }
-
-    /// Answers one HTTP/1.x request and closes the connection.
-    async fn respond(&self, mut stream: TcpStream) -> std::io::Result<()> {
-        let mut request = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 8192 {
-            let n = stream.read(&mut buf).await?;
-            if n == 0 {
-                break;
-            }
-            request.extend_from_slice(&buf[..n]);
-        }
-        let line = String::from_utf8_lossy(&request);
-        let (status, body) = if line.starts_with("GET /metrics ") || line.starts_with("GET /metrics?") {
-            ("200 OK", self.render())
-        } else {
-            ("404 Not Found", "only GET /metrics is served here\n".to_string())
-        };
-        let head = format!(
-            "HTTP/1.1 {status}\r\ncontent-type: text/plain; version=0.0.4; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-            body.len()
-        );
-        stream.write_all(head.as_bytes()).await?;
-        stream.write_all(body.as_bytes()).await?;
-        stream.shutdown().await
     }
 }

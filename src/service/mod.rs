@@ -1,6 +1,8 @@
-//! The gRPC service: thin tonic handlers over the pipeline (`ingest`), the fan-out (`hub`,
-//! answered through `subscribe_route`), the store and the extractor, plus [`serve`], which wires
-//! them with reflection, health, metrics and graceful shutdown.
+//! The service: what Rasad answers (an event, a page of events or reports, a stream of updates,
+//! the metrics), as methods of [`Service`] over the pipeline (`ingest`), the fan-out (`hub`), the
+//! store and the extractor; the gRPC handlers are thin wrappers around them, served by
+//! [`Service::serve_grpc`] with reflection, health and graceful shutdown (Subscribe through
+//! `subscribe_route`). The HTTP front (`crate::http`) calls the same methods.
 
 pub mod extractor_slot;
 pub mod filter;
@@ -9,21 +11,28 @@ pub mod ingest;
 pub mod metrics;
 pub mod subscribe_route;
 
-use std::{net::SocketAddr, path::PathBuf, pin::Pin, sync::Arc, time::Duration};
+use std::{path::PathBuf, pin::Pin, sync::Arc, time::Duration};
 
+use prost::bytes::Bytes;
 use tokio::{net::TcpListener, sync::Semaphore};
 use tokio_stream::{Stream, wrappers::ReceiverStream};
 use tokio_util::sync::CancellationToken;
-use tonic::{Request, Response, Status, Streaming};
+use tonic::{Request, Response, Status, Streaming, transport::server::TcpIncoming};
 
-use self::{extractor_slot::ExtractorSlot, filter::EventQuery, hub::Hub, metrics::Metrics, subscribe_route::SharedRoute};
+use self::{
+    extractor_slot::ExtractorSlot,
+    filter::{EventQuery, Filter, UpdateFilter, WatchedFields},
+    hub::{Hub, Start},
+    metrics::Metrics,
+    subscribe_route::SharedRoute,
+};
 use crate::{
     article::{self, Limits},
     extract::Extractor,
     merge::MergeConfig,
     proto::{
-        Article, ExtractResponse, GetEventRequest, GetEventResponse, IngestResult, ListEventsRequest, ListEventsResponse,
-        ListReportsRequest, ListReportsResponse,
+        Article, Event, ExtractResponse, GetEventRequest, GetEventResponse, IngestResult, ListEventsRequest, ListEventsResponse,
+        ListReportsRequest, ListReportsResponse, SubscribeRequest,
         rasad_service_server::{RasadService, RasadServiceServer},
     },
     store::{
@@ -60,12 +69,6 @@ pub struct Config {
     pub max_message_bytes: usize,
     /// When two reports are one event.
     pub merge: MergeConfig,
-}
-
-/// Listening sockets, bound by the caller (so tests can use port 0).
-pub struct Listeners {
-    pub grpc: TcpListener,
-    pub metrics: Option<TcpListener>,
 }
 
 /// What every handler shares.
@@ -110,6 +113,136 @@ fn not_found(id: &str) -> Status {
     Status::not_found(format!("no stored event has id {id:?}; ids look like \"ev-1\" (see ListEvents)"))
 }
 
+impl Service {
+    /// Opens the store in `config.data_dir` and starts its writer; the service runs until
+    /// `shutdown`. [`Closing::wait`] then closes the store once every clone of the service is gone.
+    pub fn open(config: &Config, extractor: impl Into<ExtractorSlot>, shutdown: CancellationToken) -> anyhow::Result<(Service, Closing)> {
+        let store = Store::open(&config.data_dir)?;
+        let metrics = Metrics::default();
+        let head = store.head()?;
+        let hub = Hub::new(store.clone(), head, metrics.clone());
+        let (publisher, committed) = (hub.clone(), metrics.clone());
+        let publish = Box::new(move |commit: Commit| {
+            committed.commit_seconds.observe(commit.seconds);
+            committed.commit_articles.observe(commit.articles as f64);
+            publisher.publish(commit.updates, commit.head);
+        });
+        let (writer, writer_thread) = Writer::spawn(store.clone(), config.merge.clone(), publish)?;
+        let shared = Arc::new(Shared {
+            extractor: extractor.into(),
+            pool: Semaphore::new(config.workers.max(1)),
+            limits: config.limits,
+            store,
+            writer,
+            hub,
+            metrics,
+            shutdown,
+        });
+        tracing::info!(data_dir = %config.data_dir.display(), workers = config.workers, head, "store open");
+        Ok((Service { shared }, Closing(writer_thread)))
+    }
+
+    /// One stored event by id.
+    pub async fn event(&self, id: String) -> Result<Event, Status> {
+        let n = event_number(&id)?;
+        let event = self.shared.store.read(move |s| s.get_event(n)).await.map_err(storage)?;
+        event.ok_or_else(|| not_found(&id))
+    }
+
+    /// A page of the stored events a `ListEvents` request selects.
+    pub async fn events(&self, req: ListEventsRequest) -> Result<ListEventsResponse, Status> {
+        let query = EventQuery::parse(req.filter, &req.date_from, &req.date_to)?;
+        let from = match req.page_token.as_str() {
+            "" => None,
+            token => Some(token.parse::<u64>().map_err(|_| {
+                Status::invalid_argument("page_token is not one returned by ListEvents; omit it to start from the first page")
+            })?),
+        };
+        let limit = page_size(req.page_size);
+        let page = self.shared.store.read(move |s| s.list_events(from, limit, |e| query.matches(e))).await.map_err(storage)?;
+        Ok(ListEventsResponse { events: page.events, next_page_token: page.next.map(|n| n.to_string()).unwrap_or_default() })
+    }
+
+    /// A page of the reports of a stored event.
+    pub async fn reports(&self, req: ListReportsRequest) -> Result<ListReportsResponse, Status> {
+        let n = event_number(&req.event_id)?;
+        let (after, limit) = (req.page_token, page_size(req.page_size));
+        let page = self.shared.store.read(move |s| s.list_reports(n, &after, limit)).await.map_err(storage)?;
+        let page = page.ok_or_else(|| not_found(&req.event_id))?;
+        Ok(ListReportsResponse { reports: page.reports, next_page_token: page.next.unwrap_or_default() })
+    }
+
+    /// The updates a `Subscribe` request asks for, each an encoded `EventUpdate`, until the
+    /// server shuts down or reading the log fails (the stream's last item).
+    pub fn updates(&self, req: SubscribeRequest) -> Result<impl Stream<Item = Result<Bytes, Status>> + Send + use<>, Status> {
+        let filter = UpdateFilter { events: Filter::parse(req.filter)?, fields: WatchedFields::parse(req.changed_fields)? };
+        let start = match (req.after_sequence, req.snapshot) {
+            (Some(_), true) => {
+                return Err(Status::invalid_argument(
+                    "snapshot and after_sequence cannot be combined: a snapshot already reflects the whole log \
+                     (resume later with after_sequence = the snapshot updates' sequence)",
+                ));
+            }
+            (Some(n), false) => Start::After(n),
+            (None, true) => Start::Snapshot,
+            (None, false) => Start::Live,
+        };
+        Ok(self.shared.hub.clone().subscribe(filter, start, self.shared.shutdown.clone()))
+    }
+
+    /// The metrics in the Prometheus text format.
+    pub fn metrics(&self) -> String {
+        self.shared.metrics.render()
+    }
+
+    /// Serves gRPC (the Rasad service, health and reflection) on `listener` until `shutdown`.
+    pub async fn serve_grpc(self, listener: TcpListener, max_message_bytes: usize) -> anyhow::Result<()> {
+        let shutdown = self.shared.shutdown.clone();
+        let reflection = || {
+            tonic_reflection::server::Builder::configure()
+                .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        };
+        let (health, health_service) = tonic_health::server::health_reporter();
+        health.set_serving::<RasadServiceServer<Service>>().await;
+        let rasad =
+            RasadServiceServer::new(self.clone()).max_decoding_message_size(max_message_bytes).max_encoding_message_size(max_message_bytes);
+        let rasad = SharedRoute::new(rasad, self, max_message_bytes);
+        tonic::transport::Server::builder()
+            .initial_connection_window_size(HTTP2_CONNECTION_WINDOW)
+            .initial_stream_window_size(HTTP2_STREAM_WINDOW)
+            .add_service(health_service)
+            .add_service(reflection().build_v1()?)
+            .add_service(reflection().build_v1alpha()?)
+            .add_service(rasad)
+            .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
+                shutdown.cancelled().await;
+                health.set_not_serving::<RasadServiceServer<Service>>().await;
+                tracing::info!("shutting down: finishing in-flight articles");
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// The store's writer thread, to wait for at shutdown.
+pub struct Closing(std::thread::JoinHandle<()>);
+
+impl Closing {
+    /// Waits (up to 30 s) for the writer to drain its queue and close the store. Its queue closes
+    /// once every clone of the service is dropped.
+    pub async fn wait(self) -> anyhow::Result<()> {
+        let writer_thread = self.0;
+        let joined = tokio::time::timeout(Duration::from_secs(30), tokio::task::spawn_blocking(move || writer_thread.join()));
+        match joined.await {
+            Ok(Ok(Ok(()))) => tracing::info!("store closed"),
+            Ok(_) => anyhow::bail!("the store writer thread panicked"),
+            Err(_) => tracing::warn!("the store writer did not finish within 30 s; exiting anyway (acknowledged articles are durable)"),
+        }
+        Ok(())
+    }
+}
+
 #[tonic::async_trait]
 impl RasadService for Service {
     async fn extract(&self, request: Request<Article>) -> Result<Response<ExtractResponse>, Status> {
@@ -129,111 +262,19 @@ impl RasadService for Service {
     }
 
     async fn get_event(&self, request: Request<GetEventRequest>) -> Result<Response<GetEventResponse>, Status> {
-        let id = request.into_inner().event_id;
-        let n = event_number(&id)?;
-        let event = self.shared.store.read(move |s| s.get_event(n)).await.map_err(storage)?;
-        Ok(Response::new(GetEventResponse { event: Some(event.ok_or_else(|| not_found(&id))?) }))
+        let event = self.event(request.into_inner().event_id).await?;
+        Ok(Response::new(GetEventResponse { event: Some(event) }))
     }
 
     async fn list_events(&self, request: Request<ListEventsRequest>) -> Result<Response<ListEventsResponse>, Status> {
-        let req = request.into_inner();
-        let query = EventQuery::parse(req.filter, &req.date_from, &req.date_to)?;
-        let from = match req.page_token.as_str() {
-            "" => None,
-            token => Some(token.parse::<u64>().map_err(|_| {
-                Status::invalid_argument("page_token is not one returned by ListEvents; omit it to start from the first page")
-            })?),
-        };
-        let limit = page_size(req.page_size);
-        let page = self.shared.store.read(move |s| s.list_events(from, limit, |e| query.matches(e))).await.map_err(storage)?;
-        Ok(Response::new(ListEventsResponse { events: page.events, next_page_token: page.next.map(|n| n.to_string()).unwrap_or_default() }))
+        Ok(Response::new(self.events(request.into_inner()).await?))
     }
 
     async fn list_reports(&self, request: Request<ListReportsRequest>) -> Result<Response<ListReportsResponse>, Status> {
-        let req = request.into_inner();
-        let n = event_number(&req.event_id)?;
-        let (after, limit) = (req.page_token, page_size(req.page_size));
-        let page = self.shared.store.read(move |s| s.list_reports(n, &after, limit)).await.map_err(storage)?;
-        let page = page.ok_or_else(|| not_found(&req.event_id))?;
-        Ok(Response::new(ListReportsResponse { reports: page.reports, next_page_token: page.next.unwrap_or_default() }))
+        Ok(Response::new(self.reports(request.into_inner()).await?))
     }
 }
 
 fn storage(e: store::StoreError) -> Status {
     Status::unavailable(format!("{e}; retry later"))
-}
-
-/// Serves until `shutdown` is cancelled, then stops taking articles, finishes the ones in
-/// flight, ends the streams and closes the store.
-pub async fn serve(
-    config: Config,
-    listeners: Listeners,
-    extractor: impl Into<ExtractorSlot>,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let store = Store::open(&config.data_dir)?;
-    let metrics = Metrics::default();
-    let head = store.head()?;
-    let hub = Hub::new(store.clone(), head, metrics.clone());
-    let (publisher, committed) = (hub.clone(), metrics.clone());
-    let publish = Box::new(move |commit: Commit| {
-        committed.commit_seconds.observe(commit.seconds);
-        committed.commit_articles.observe(commit.articles as f64);
-        publisher.publish(commit.updates, commit.head);
-    });
-    let (writer, writer_thread) = Writer::spawn(store.clone(), config.merge.clone(), publish)?;
-    let shared = Arc::new(Shared {
-        extractor: extractor.into(),
-        pool: Semaphore::new(config.workers.max(1)),
-        limits: config.limits,
-        store,
-        writer,
-        hub,
-        metrics: metrics.clone(),
-        shutdown: shutdown.clone(),
-    });
-
-    let reflection = || {
-        tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-    };
-    let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_serving::<RasadServiceServer<Service>>().await;
-    let rasad = RasadServiceServer::new(Service { shared: shared.clone() })
-        .max_decoding_message_size(config.max_message_bytes)
-        .max_encoding_message_size(config.max_message_bytes);
-    let rasad = SharedRoute::new(rasad, shared, config.max_message_bytes);
-
-    if let Some(listener) = listeners.metrics {
-        tracing::info!(addr = %local(&listener), "metrics on http://{}/metrics", local(&listener));
-        tokio::spawn(metrics.serve(listener, shutdown.clone()));
-    }
-    tracing::info!(addr = %local(&listeners.grpc), data_dir = %config.data_dir.display(), workers = config.workers, head, "serving");
-    tonic::transport::Server::builder()
-        .initial_connection_window_size(HTTP2_CONNECTION_WINDOW)
-        .initial_stream_window_size(HTTP2_STREAM_WINDOW)
-        .add_service(health_service)
-        .add_service(reflection().build_v1()?)
-        .add_service(reflection().build_v1alpha()?)
-        .add_service(rasad)
-        .serve_with_incoming_shutdown(tonic::transport::server::TcpIncoming::from(listeners.grpc).with_nodelay(Some(true)), async move {
-            shutdown.cancelled().await;
-            health.set_not_serving::<RasadServiceServer<Service>>().await;
-            tracing::info!("shutting down: finishing in-flight articles");
-        })
-        .await?;
-
-    // The server dropped every handler, so the writer's queue closes once drained.
-    let joined = tokio::time::timeout(Duration::from_secs(30), tokio::task::spawn_blocking(move || writer_thread.join()));
-    match joined.await {
-        Ok(Ok(Ok(()))) => tracing::info!("store closed"),
-        Ok(_) => anyhow::bail!("the store writer thread panicked"),
-        Err(_) => tracing::warn!("the store writer did not finish within 30 s; exiting anyway (acknowledged articles are durable)"),
-    }
-    Ok(())
-}
-
-fn local(listener: &TcpListener) -> SocketAddr {
-    listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
 }

@@ -5,7 +5,6 @@
 
 use std::{
     convert::Infallible,
-    sync::Arc,
     task::{Context, Poll},
 };
 
@@ -19,11 +18,7 @@ use tonic::{
 };
 use tonic_prost::ProstDecoder;
 
-use super::{
-    Service, Shared,
-    filter::{Filter, UpdateFilter, WatchedFields},
-    hub::Start,
-};
+use super::Service;
 use crate::proto::{SubscribeRequest, rasad_service_server::RasadServiceServer};
 
 const SUBSCRIBE: &str = "/rasad.v1.RasadService/Subscribe";
@@ -32,13 +27,13 @@ const SUBSCRIBE: &str = "/rasad.v1.RasadService/Subscribe";
 #[derive(Clone)]
 pub struct SharedRoute {
     rasad: RasadServiceServer<Service>,
-    shared: Arc<Shared>,
+    service: Service,
     max_message_bytes: usize,
 }
 
 impl SharedRoute {
-    pub fn new(rasad: RasadServiceServer<Service>, shared: Arc<Shared>, max_message_bytes: usize) -> SharedRoute {
-        SharedRoute { rasad, shared, max_message_bytes }
+    pub fn new(rasad: RasadServiceServer<Service>, service: Service, max_message_bytes: usize) -> SharedRoute {
+        SharedRoute { rasad, service, max_message_bytes }
     }
 }
 
@@ -59,7 +54,7 @@ impl TowerService<http::Request<Body>> for SharedRoute {
         if request.uri().path() != SUBSCRIBE {
             return self.rasad.call(request);
         }
-        let subscribe = Subscribe(self.shared.clone());
+        let subscribe = Subscribe(self.service.clone());
         let limit = Some(self.max_message_bytes);
         Box::pin(async move {
             let mut grpc = Grpc::new(SharedCodec).apply_max_message_size_config(limit, limit);
@@ -69,7 +64,7 @@ impl TowerService<http::Request<Body>> for SharedRoute {
 }
 
 /// The Subscribe handler.
-struct Subscribe(Arc<Shared>);
+struct Subscribe(Service);
 
 impl ServerStreamingService<SubscribeRequest> for Subscribe {
     type Response = Bytes;
@@ -77,24 +72,8 @@ impl ServerStreamingService<SubscribeRequest> for Subscribe {
     type Future = BoxFuture<Response<Self::ResponseStream>, Status>;
 
     fn call(&mut self, request: Request<SubscribeRequest>) -> Self::Future {
-        let shared = self.0.clone();
-        Box::pin(async move {
-            let req = request.into_inner();
-            let filter = UpdateFilter { events: Filter::parse(req.filter)?, fields: WatchedFields::parse(req.changed_fields)? };
-            let start = match (req.after_sequence, req.snapshot) {
-                (Some(_), true) => {
-                    return Err(Status::invalid_argument(
-                        "snapshot and after_sequence cannot be combined: a snapshot already reflects the whole log \
-                         (resume later with after_sequence = the snapshot updates' sequence)",
-                    ));
-                }
-                (Some(n), false) => Start::After(n),
-                (None, true) => Start::Snapshot,
-                (None, false) => Start::Live,
-            };
-            let updates = shared.hub.clone().subscribe(filter, start, shared.shutdown.clone());
-            Ok(Response::new(Box::pin(updates) as Self::ResponseStream))
-        })
+        let updates = self.0.updates(request.into_inner());
+        Box::pin(async move { Ok(Response::new(Box::pin(updates?) as Self::ResponseStream)) })
     }
 }
 

@@ -2,6 +2,9 @@
 //! events are written in the article text, and small client utilities.
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod http;
+pub mod webdriver;
+
 use std::{
     path::Path,
     process::{Child, Command, Stdio},
@@ -16,7 +19,8 @@ use rasad::{
         Article, Event, EventDate, EventStatus, EventType, EventUpdate, ExtractResponse, IngestResult, Participant, SubscribeRequest,
         rasad_service_client::RasadServiceClient,
     },
-    service::{self, Config, EventExtractor, Listeners},
+    server::{self, Listeners},
+    service::{Config, EventExtractor},
 };
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::ReceiverStream;
@@ -63,8 +67,8 @@ pub fn article(id: &str, text: &str) -> Article {
 /// A server running in this process until dropped.
 pub struct TestServer {
     pub url: String,
-    /// Where `GET /metrics` is served.
-    pub metrics_addr: std::net::SocketAddr,
+    /// The HTTP front: `/metrics`, `/api/...`, the page.
+    pub http_addr: std::net::SocketAddr,
     shutdown: CancellationToken,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pub dir: tempfile::TempDir,
@@ -78,8 +82,8 @@ impl TestServer {
     pub async fn start_in(dir: tempfile::TempDir, extractor: Arc<dyn EventExtractor>) -> TestServer {
         let grpc = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", grpc.local_addr().unwrap());
-        let metrics = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let metrics_addr = metrics.local_addr().unwrap();
+        let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let http_addr = http.local_addr().unwrap();
         let config = Config {
             data_dir: dir.path().to_path_buf(),
             workers: 2,
@@ -88,12 +92,17 @@ impl TestServer {
             merge: MergeConfig::default(),
         };
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(service::serve(config, Listeners { grpc, metrics: Some(metrics) }, extractor, shutdown.clone()));
-        TestServer { url, metrics_addr, shutdown, task: Some(task), dir }
+        let task = tokio::spawn(server::serve(config, Listeners { grpc, http: Some(http) }, extractor, shutdown.clone()));
+        TestServer { url, http_addr, shutdown, task: Some(task), dir }
     }
 
     pub async fn client(&self) -> Client {
         connect(&self.url).await
+    }
+
+    /// The URL of `path` on the HTTP front.
+    pub fn http(&self, path: &str) -> String {
+        format!("http://{}{path}", self.http_addr)
     }
 
     /// Shuts down gracefully and hands back the data directory.
@@ -179,11 +188,13 @@ pub async fn drain(client: &mut Client, request: SubscribeRequest) -> Vec<rasad:
     out
 }
 
-/// `rasad serve` on a port it picks itself (no race with other tests for a free port),
+/// `rasad serve` on ports it picks itself (no race with other tests for a free port),
 /// killed (SIGKILL) when dropped. Its log lines arrive on `log`.
 pub struct Server {
     pub child: Child,
     pub addr: String,
+    /// The HTTP front's address.
+    pub http_addr: String,
     pub log: std::sync::mpsc::Receiver<String>,
 }
 
@@ -209,7 +220,7 @@ impl Server {
     /// `rasad serve` listening on `addr` (to restart one where its clients left it).
     pub fn start_at(dir: &Path, addr: &str) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rasad"))
-            .args(["serve", "--addr", addr, "--workers", "2", "--data-dir"])
+            .args(["serve", "--addr", addr, "--http-addr", "127.0.0.1:0", "--workers", "2", "--data-dir"])
             .arg(dir)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
@@ -219,14 +230,17 @@ impl Server {
         let lines = std::io::BufRead::lines(std::io::BufReader::new(child.stderr.take().unwrap()));
         let (tx, log) = std::sync::mpsc::channel();
         std::thread::spawn(move || lines.map_while(Result::ok).try_for_each(|line| tx.send(plain(&line))));
-        // The address it bound, from its "serving" line.
-        let addr = loop {
+        // The addresses it bound, from its "serving" line.
+        let field = |line: &str, name: &str| line.split_once(name).map(|(_, rest)| rest.split_whitespace().next().unwrap().to_string());
+        let (addr, http_addr) = loop {
             let line = log.recv_timeout(Duration::from_secs(30)).expect("the server starts serving");
-            if let Some(rest) = line.split_once(" serving").and(line.split_once("addr=")).map(|(_, rest)| rest) {
-                break rest.split_whitespace().next().unwrap().to_string();
+            if line.contains(" serving")
+                && let (Some(addr), Some(http)) = (field(&line, " addr="), field(&line, " http="))
+            {
+                break (addr, http);
             }
         };
-        Server { child, addr, log }
+        Server { child, addr, http_addr, log }
     }
 
     pub fn url(&self) -> String {

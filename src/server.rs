@@ -1,0 +1,45 @@
+//! `rasad serve` assembled: one [`Service`] answered over gRPC and over HTTP (the live page, the
+//! JSON API and `/metrics`, see `crate::http`) until `shutdown`; then the store is closed.
+
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    http,
+    service::{Config, Service, extractor_slot::ExtractorSlot},
+};
+
+/// Listening sockets, bound by the caller (so tests can use port 0).
+pub struct Listeners {
+    pub grpc: TcpListener,
+    /// The HTTP front; none with `--no-http`.
+    pub http: Option<TcpListener>,
+}
+
+/// Serves until `shutdown` is cancelled, then stops taking articles, finishes the ones in
+/// flight, ends the streams and closes the store.
+pub async fn serve(
+    config: Config,
+    listeners: Listeners,
+    extractor: impl Into<ExtractorSlot>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let (service, closing) = Service::open(&config, extractor, shutdown.clone())?;
+    let http_addr = listeners.http.as_ref().map_or_else(|| "off".to_string(), |l| local(l).to_string());
+    let front = listeners.http.map(|listener| tokio::spawn(http::serve(listener, service.clone(), shutdown.clone())));
+    tracing::info!(addr = %local(&listeners.grpc), http = %http_addr, "serving");
+    let grpc = service.serve_grpc(listeners.grpc, config.max_message_bytes).await;
+    // The HTTP front ends with the gRPC server, also when that failed.
+    shutdown.cancel();
+    if let Some(front) = front {
+        front.await??;
+    }
+    grpc?;
+    closing.wait().await
+}
+
+fn local(listener: &TcpListener) -> SocketAddr {
+    listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+}
