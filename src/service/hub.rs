@@ -100,6 +100,11 @@ impl Hub {
         Hub { tail: broadcast::channel(TAIL).0, head: watch::Sender::new(head), store, metrics, chunks: Arc::default() }
     }
 
+    /// The sequence number of the last committed update.
+    pub fn head(&self) -> u64 {
+        *self.head.borrow()
+    }
+
     /// Called by the writer after a commit: the new head first, then the updates.
     pub fn publish(&self, updates: Vec<Arc<LoggedUpdate>>, head: u64) {
         self.head.send_replace(head);

@@ -88,7 +88,7 @@ impl ServerStreamingService<SubscribeRequest> for Subscribe {
                          (resume later with after_sequence = the snapshot updates' sequence)",
                     ));
                 }
-                (Some(n), false) => Start::After(n),
+                (Some(n), false) => Start::After(resumable(n, shared.hub.head())?),
                 (None, true) => Start::Snapshot,
                 (None, false) => Start::Live,
             };
@@ -96,6 +96,20 @@ impl ServerStreamingService<SubscribeRequest> for Subscribe {
             Ok(Response::new(Box::pin(updates) as Self::ResponseStream))
         })
     }
+}
+
+/// `after_sequence` if the log reaches it. A sequence beyond the head was never sent by this
+/// store (it was reset or restored from an older copy): following it would silently skip the
+/// updates numbered up to it, so the client is told instead.
+#[allow(clippy::result_large_err)]
+fn resumable(after: u64, head: u64) -> Result<u64, Status> {
+    if after > head {
+        return Err(Status::out_of_range(format!(
+            "after_sequence {after} is beyond the head of the update log ({head}): this store never sent it \
+             (it was reset or restored); resubscribe with after_sequence <= {head}, or with snapshot"
+        )));
+    }
+    Ok(after)
 }
 
 /// Decodes `SubscribeRequest`s with prost; encodes responses that are already encoded.
