@@ -20,6 +20,7 @@ use tonic::Status;
 use super::{
     Shared,
     metrics::{Metrics, Outcome},
+    requests::{Received, caller_status},
 };
 use crate::{
     article,
@@ -51,7 +52,7 @@ enum Acked {
 /// Starts the pipeline for one stream; returns the stream of results.
 pub fn start<S>(shared: Arc<Shared>, mut articles: S) -> mpsc::Receiver<Reply>
 where
-    S: Stream<Item = Result<Article, Status>> + Send + Unpin + 'static,
+    S: Stream<Item = Result<Received, Status>> + Send + Unpin + 'static,
 {
     let (prepared_tx, mut prepared_rx) = mpsc::channel::<JoinHandle<Prepared>>(WINDOW);
     let (acked_tx, mut acked_rx) = mpsc::channel::<Acked>(WINDOW);
@@ -66,8 +67,10 @@ where
                 next = articles.next() => next,
             };
             let task = match next {
-                Some(Ok(article)) => tokio::spawn(prepare(reader.clone(), article)),
-                Some(Err(status)) => tokio::spawn(async move { Prepared::Done(Err(status)) }),
+                Some(Ok(Ok(article))) => tokio::spawn(prepare(reader.clone(), article)),
+                Some(Ok(Err(unreadable))) => done(Ok(rejected(unreadable.article_id, unreadable.error))),
+                // The stream cannot go on (a message over the size limit, a broken connection).
+                Some(Err(status)) => done(Err(caller_status(&status).unwrap_or(status))),
                 None => break,
             };
             if prepared_tx.send(task).await.is_err() {
@@ -111,6 +114,11 @@ where
     });
 
     reply_rx
+}
+
+/// Stage 1 for a message decided at once.
+fn done(reply: Reply) -> JoinHandle<Prepared> {
+    tokio::spawn(async move { Prepared::Done(reply) })
 }
 
 /// Stage 1 for one article: validation and extraction.

@@ -1,5 +1,5 @@
-//! The gRPC service: thin tonic handlers over the pipeline (`ingest`), the fan-out (`hub`,
-//! answered through `subscribe_route`), the store and the extractor, plus [`serve`], which wires
+//! The gRPC service: thin tonic handlers over the pipeline (`ingest`) and the fan-out (`hub`),
+//! both answered through `route` (with `requests` for what tonic cannot read), the store and the extractor, plus [`serve`], which wires
 //! them with reflection, health, metrics and graceful shutdown.
 
 pub mod extractor_slot;
@@ -7,23 +7,23 @@ pub mod filter;
 pub mod hub;
 pub mod ingest;
 pub mod metrics;
-pub mod subscribe_route;
+pub mod requests;
+pub mod route;
 
-use std::{net::SocketAddr, path::PathBuf, pin::Pin, sync::Arc, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use tokio::{net::TcpListener, sync::Semaphore};
-use tokio_stream::{Stream, wrappers::ReceiverStream};
 use tokio_util::sync::CancellationToken;
-use tonic::{Request, Response, Status, Streaming};
+use tonic::{Request, Response, Status};
 
-use self::{extractor_slot::ExtractorSlot, filter::EventQuery, hub::Hub, metrics::Metrics, subscribe_route::SharedRoute};
+use self::{extractor_slot::ExtractorSlot, filter::EventQuery, hub::Hub, metrics::Metrics, route::SharedRoute};
 use crate::{
-    article::{self, Limits},
+    article::{self, ArticleError, Limits},
     extract::Extractor,
     merge::MergeConfig,
     proto::{
-        Article, ExtractResponse, GetEventRequest, GetEventResponse, IngestResult, ListEventsRequest, ListEventsResponse,
-        ListReportsRequest, ListReportsResponse,
+        Article, ExtractResponse, GetEventRequest, GetEventResponse, ListEventsRequest, ListEventsResponse, ListReportsRequest,
+        ListReportsResponse,
         rasad_service_server::{RasadService, RasadServiceServer},
     },
     store::{
@@ -86,8 +86,6 @@ pub struct Service {
     shared: Arc<Shared>,
 }
 
-type Stream_<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
-
 /// Largest ListEvents and ListReports page.
 const MAX_PAGE: u32 = 1000;
 const DEFAULT_PAGE: u32 = 50;
@@ -114,18 +112,13 @@ fn not_found(id: &str) -> Status {
 impl RasadService for Service {
     async fn extract(&self, request: Request<Article>) -> Result<Response<ExtractResponse>, Status> {
         let article = request.into_inner();
-        article::validate(&article, &self.shared.limits).map_err(|e| Status::invalid_argument(e.to_string()))?;
+        article::validate(&article, &self.shared.limits).map_err(refused)?;
         let (_, extraction) = self
             .shared
             .extract(article)
             .await
             .map_err(|id| Status::internal(format!("the extractor failed on article {id:?} (a bug: please report it)")))?;
         Ok(Response::new(extraction))
-    }
-
-    async fn ingest(&self, request: Request<Streaming<Article>>) -> Result<Response<Stream_<IngestResult>>, Status> {
-        let replies = ingest::start(self.shared.clone(), request.into_inner());
-        Ok(Response::new(Box::pin(ReceiverStream::new(replies))))
     }
 
     async fn get_event(&self, request: Request<GetEventRequest>) -> Result<Response<GetEventResponse>, Status> {
@@ -156,6 +149,14 @@ impl RasadService for Service {
         let page = self.shared.store.read(move |s| s.list_reports(n, &after, limit)).await.map_err(storage)?;
         let page = page.ok_or_else(|| not_found(&req.event_id))?;
         Ok(Response::new(ListReportsResponse { reports: page.reports, next_page_token: page.next.unwrap_or_default() }))
+    }
+}
+
+/// An article refused before extraction: too large is RESOURCE_EXHAUSTED, as gRPC has it.
+fn refused(e: ArticleError) -> Status {
+    match e {
+        ArticleError::TooLarge { .. } => Status::resource_exhausted(e.to_string()),
+        e => Status::invalid_argument(e.to_string()),
     }
 }
 
