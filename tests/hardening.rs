@@ -5,7 +5,9 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use rasad::proto::{Article, ExtractResponse, IngestOutcome, IngestResult, SubscribeRequest};
+use rasad::proto::{
+    Article, EventFilter, ExtractResponse, IngestOutcome, IngestResult, ListEventsRequest, ListReportsRequest, SubscribeRequest,
+};
 use tonic::{Code, Request, Status, codegen::http::uri::PathAndQuery, transport::Channel};
 use tonic_prost::ProstCodec;
 
@@ -95,4 +97,38 @@ async fn a_message_over_the_limit_is_resource_exhausted() {
     assert_eq!(end.expect_err("the stream ends").code(), Code::ResourceExhausted);
     let long = raw(&article("long", &"ا".repeat(40 << 10)));
     assert_eq!(extract_raw(&server, long).await.code(), Code::ResourceExhausted, "an article text over its limit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_countries_and_garbage_page_tokens_are_invalid_arguments() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let mut articles: Vec<_> = (0..3).map(|i| article(&format!("p{i}"), &format!("p{i}\nEVENT CONSULT OCCURRED RUS USA"))).collect();
+    articles.push(article("q", "EVENT CONSULT OCCURRED FRA DEU"));
+    ingest(&mut client, articles).await;
+    let unknown = Some(EventFilter { countries: vec!["RUS".into(), "XYZ".into()], ..Default::default() });
+    let listed = client.list_events(ListEventsRequest { filter: unknown.clone(), ..Default::default() }).await;
+    let status = listed.expect_err("an unknown country is refused");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert!(status.message().contains("XYZ"), "{}", status.message());
+    let subscribed = client.subscribe(SubscribeRequest { filter: unknown, ..Default::default() }).await;
+    assert_eq!(subscribed.expect_err("refused as well").code(), Code::InvalidArgument);
+
+    for token in ["garbage", "12", "p0#1"] {
+        let events = ListEventsRequest { page_token: token.into(), ..Default::default() };
+        assert_eq!(client.list_events(events).await.expect_err(token).code(), Code::InvalidArgument, "ListEvents {token}");
+        let reports = ListReportsRequest { event_id: "ev-1".into(), page_token: token.into(), ..Default::default() };
+        assert_eq!(client.list_reports(reports).await.expect_err(token).code(), Code::InvalidArgument, "ListReports {token}");
+    }
+    // The tokens the server gives back still page through everything, and one event's token is
+    // not another's.
+    let first = client.list_reports(ListReportsRequest { event_id: "ev-1".into(), page_size: 1, ..Default::default() }).await.unwrap();
+    let token = first.into_inner().next_page_token;
+    let next = ListReportsRequest { event_id: "ev-1".into(), page_size: 5, page_token: token.clone() };
+    assert_eq!(client.list_reports(next).await.unwrap().into_inner().reports.len(), 2);
+    let elsewhere = ListReportsRequest { event_id: "ev-2".into(), page_token: token, ..Default::default() };
+    assert_eq!(client.list_reports(elsewhere).await.expect_err("another event's token").code(), Code::InvalidArgument);
+    let first = client.list_events(ListEventsRequest { page_size: 1, ..Default::default() }).await.unwrap().into_inner();
+    let next = ListEventsRequest { page_size: 5, page_token: first.next_page_token, ..Default::default() };
+    assert!(client.list_events(next).await.is_ok());
 }

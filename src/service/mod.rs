@@ -2,11 +2,13 @@
 //! both answered through `route` (with `requests` for what tonic cannot read), the store and the extractor, plus [`serve`], which wires
 //! them with reflection, health, metrics and graceful shutdown.
 
+pub mod countries;
 pub mod extractor_slot;
 pub mod filter;
 pub mod hub;
 pub mod ingest;
 pub mod metrics;
+pub mod page_token;
 pub mod requests;
 pub mod route;
 
@@ -86,6 +88,9 @@ pub struct Service {
     shared: Arc<Shared>,
 }
 
+/// The listing of `ListEvents`, as its page tokens name it.
+const EVENTS: &str = "events";
+
 /// Largest ListEvents and ListReports page.
 const MAX_PAGE: u32 = 1000;
 const DEFAULT_PAGE: u32 = 50;
@@ -131,24 +136,25 @@ impl RasadService for Service {
     async fn list_events(&self, request: Request<ListEventsRequest>) -> Result<Response<ListEventsResponse>, Status> {
         let req = request.into_inner();
         let query = EventQuery::parse(req.filter, &req.date_from, &req.date_to)?;
-        let from = match req.page_token.as_str() {
+        let from = match page_token::decode(EVENTS, &req.page_token)?.as_str() {
             "" => None,
-            token => Some(token.parse::<u64>().map_err(|_| {
-                Status::invalid_argument("page_token is not one returned by ListEvents; omit it to start from the first page")
-            })?),
+            position => Some(position.parse::<u64>().map_err(|_| Status::internal("a page token of ListEvents holds no event number"))?),
         };
         let limit = page_size(req.page_size);
         let page = self.shared.store.read(move |s| s.list_events(from, limit, |e| query.matches(e))).await.map_err(storage)?;
-        Ok(Response::new(ListEventsResponse { events: page.events, next_page_token: page.next.map(|n| n.to_string()).unwrap_or_default() }))
+        let next_page_token = page.next.map(|n| page_token::encode(EVENTS, &n.to_string())).unwrap_or_default();
+        Ok(Response::new(ListEventsResponse { events: page.events, next_page_token }))
     }
 
     async fn list_reports(&self, request: Request<ListReportsRequest>) -> Result<Response<ListReportsResponse>, Status> {
         let req = request.into_inner();
         let n = event_number(&req.event_id)?;
-        let (after, limit) = (req.page_token, page_size(req.page_size));
+        let listing = format!("reports of {}", store::event_id(n));
+        let (after, limit) = (page_token::decode(&listing, &req.page_token)?, page_size(req.page_size));
         let page = self.shared.store.read(move |s| s.list_reports(n, &after, limit)).await.map_err(storage)?;
         let page = page.ok_or_else(|| not_found(&req.event_id))?;
-        Ok(Response::new(ListReportsResponse { reports: page.reports, next_page_token: page.next.unwrap_or_default() }))
+        let next_page_token = page.next.map(|key| page_token::encode(&listing, &key)).unwrap_or_default();
+        Ok(Response::new(ListReportsResponse { reports: page.reports, next_page_token }))
     }
 }
 
