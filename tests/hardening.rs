@@ -8,6 +8,7 @@ use common::*;
 use rasad::proto::{
     Article, EventFilter, ExtractResponse, IngestOutcome, IngestResult, ListEventsRequest, ListReportsRequest, SubscribeRequest,
 };
+use rasad::service::EventExtractor;
 use tonic::{Code, Request, Status, codegen::http::uri::PathAndQuery, transport::Channel};
 use tonic_prost::ProstCodec;
 
@@ -131,4 +132,49 @@ async fn unknown_countries_and_garbage_page_tokens_are_invalid_arguments() {
     let first = client.list_events(ListEventsRequest { page_size: 1, ..Default::default() }).await.unwrap().into_inner();
     let next = ListEventsRequest { page_size: 5, page_token: first.next_page_token, ..Default::default() };
     assert!(client.list_events(next).await.is_ok());
+}
+
+/// [`Scripted`], 2 ms an article: an ingest long enough to be cut.
+struct Slow;
+
+impl EventExtractor for Slow {
+    fn extract(&self, article: &Article) -> ExtractResponse {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        Scripted.extract(article)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutting_down_ends_streams_with_unavailable_and_ingest_tells_what_was_not_acknowledged() {
+    let server = TestServer::start(Arc::new(Slow)).await;
+    let mut client = server.client().await;
+    let file = server.dir.path().join("articles.jsonl");
+    let lines: Vec<String> = (0..5000)
+        .map(|i| serde_json::to_string(&article(&format!("s{i}"), &format!("s{i}\nEVENT CONSULT OCCURRED RUS USA"))).unwrap())
+        .collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let mut updates = subscribe(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
+    let ingest = std::process::Command::new(env!("CARGO_BIN_EXE_rasad"))
+        .args(["ingest", "--server", &server.url])
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    take(&mut updates, 1).await;
+    server.stop().await;
+
+    let ended = loop {
+        match updates.message().await {
+            Ok(Some(_)) => continue,
+            Ok(None) => panic!("the subscription ended as if all was well"),
+            Err(status) => break status,
+        }
+    };
+    assert_eq!(ended.code(), Code::Unavailable, "{ended:?}");
+    assert!(ended.message().contains("after_sequence = "), "{}", ended.message());
+    let out = tokio::task::spawn_blocking(move || ingest.wait_with_output().unwrap()).await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "rasad ingest exits non-zero: {stderr}");
+    assert!(stderr.contains("Unavailable") && stderr.contains("of 5000 articles were not acknowledged"), "{stderr}");
 }

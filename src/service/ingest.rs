@@ -62,8 +62,12 @@ where
     tokio::spawn(async move {
         loop {
             let next = tokio::select! {
-                // Shutting down: take no new articles; the ones in flight still finish.
-                () = reader.shutdown.cancelled() => break,
+                // Shutting down: take no new articles; the ones in flight still finish, and then
+                // the stream ends with UNAVAILABLE, so the client knows to send the rest again.
+                () = reader.shutdown.cancelled() => {
+                    let _ = prepared_tx.send(done(Err(shutting_down()))).await;
+                    break;
+                }
                 next = articles.next() => next,
             };
             let task = match next {
@@ -148,9 +152,13 @@ fn count(metrics: &Metrics, result: &IngestResult) {
     metrics.events_updated.inc_by(result.updated_event_ids.len() as u64);
 }
 
+fn shutting_down() -> Status {
+    Status::unavailable("the server is shutting down; resend the unacknowledged articles later")
+}
+
 fn store_failure(e: store::StoreError) -> Status {
     match e {
-        store::StoreError::Closed => Status::unavailable("the server is shutting down; resend the unacknowledged articles later"),
+        store::StoreError::Closed => shutting_down(),
         e @ store::StoreError::Aborted => Status::aborted(e.to_string()),
         e => Status::internal(format!("{e}; this article and the rest of the stream were not stored")),
     }
