@@ -178,3 +178,26 @@ async fn shutting_down_ends_streams_with_unavailable_and_ingest_tells_what_was_n
     assert!(!out.status.success(), "rasad ingest exits non-zero: {stderr}");
     assert!(stderr.contains("Unavailable") && stderr.contains("of 5000 articles were not acknowledged"), "{stderr}");
 }
+
+#[test]
+fn a_zero_byte_store_file_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rasad.redb"), b"").unwrap();
+    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_rasad"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    for line in std::io::BufRead::lines(std::io::BufReader::new(serve.stderr.take().unwrap())).map_while(Result::ok) {
+        if plain(&line).contains(" serving") {
+            serve.kill().unwrap();
+            panic!("it served a 0-byte store file as an empty store");
+        }
+        said.push_str(&line);
+    }
+    assert!(!serve.wait().unwrap().success(), "refused: {said}");
+    assert!(said.contains("is empty (0 bytes)"), "{said}");
+    assert_eq!(std::fs::metadata(dir.path().join("rasad.redb")).unwrap().len(), 0, "left as it was");
+}
