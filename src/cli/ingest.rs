@@ -1,5 +1,6 @@
 //! `rasad ingest FILES_OR_DIRS`: streams articles to the server, shows progress, and prints a
-//! summary (and every rejected article with its reason).
+//! summary (and every rejected article with its reason); when the server ends the stream early
+//! (shutting down), how many articles were not acknowledged, and the exit status is non-zero.
 
 use std::{path::PathBuf, time::Instant};
 
@@ -41,14 +42,14 @@ pub async fn run(args: IngestArgs) -> anyhow::Result<bool> {
     let mut client = args.server.connect().await?;
     let (tx, rx) = mpsc::channel(256);
     let published_at = args.published_at.clone();
+    // Reads every article, also after the stream ended, to count those never acknowledged.
     let reader = tokio::task::spawn_blocking(move || {
-        let mut unreadable = 0;
+        let (mut read, mut unreadable, mut sending) = (0u64, 0u64, true);
         for article in input::articles(files, published_at) {
             match article {
                 Ok(article) => {
-                    if tx.blocking_send(article).is_err() {
-                        break;
-                    }
+                    read += 1;
+                    sending = sending && tx.blocking_send(article).is_ok();
                 }
                 Err(e) => {
                     eprintln!("skipped: {e}");
@@ -56,7 +57,7 @@ pub async fn run(args: IngestArgs) -> anyhow::Result<bool> {
                 }
             }
         }
-        unreadable
+        (read, unreadable)
     });
 
     let started = Instant::now();
@@ -86,7 +87,9 @@ pub async fn run(args: IngestArgs) -> anyhow::Result<bool> {
         }
     };
     bar.finish_and_clear();
-    s.unreadable = reader.await?;
+    drop(results);
+    let read;
+    (read, s.unreadable) = reader.await?;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "{} articles in {secs:.2} s ({:.0}/s): {} accepted, {} duplicate, {} rejected, {} unreadable; {} events created, {} updated",
@@ -99,9 +102,15 @@ pub async fn run(args: IngestArgs) -> anyhow::Result<bool> {
         s.created,
         s.updated
     );
-    if let Some(status) = ended {
+    if let Some(status) = &ended {
         eprintln!("the server ended the stream: {} ({:?})", status.message(), status.code());
-        return Ok(false);
     }
-    Ok(s.rejected == 0 && s.unreadable == 0)
+    let unacknowledged = read.saturating_sub(s.sent);
+    if unacknowledged > 0 {
+        eprintln!(
+            "{unacknowledged} of {read} articles were not acknowledged: run the same command again \
+             (the acknowledged ones come back as duplicates)"
+        );
+    }
+    Ok(ended.is_none() && unacknowledged == 0 && s.rejected == 0 && s.unreadable == 0)
 }

@@ -1,9 +1,14 @@
 //! `rasad subscribe`: prints the server's EventUpdates as proto3 JSON lines as they arrive.
+//! When the server goes away it says so on stderr and subscribes again, with backoff, after the
+//! last update it printed; with `--no-reconnect` it exits non-zero saying how to resume.
+
+use std::time::Duration;
 
 use clap::Args;
+use tonic::{Code, Status, transport::Channel};
 
 use super::ServerArgs;
-use crate::proto::{EventFilter, EventStatus, EventType, SubscribeRequest};
+use crate::proto::{EventFilter, EventStatus, EventType, SubscribeRequest, rasad_service_client::RasadServiceClient};
 
 #[derive(Debug, Args)]
 pub struct SubscribeArgs {
@@ -31,6 +36,10 @@ pub struct SubscribeArgs {
     /// repeatable); new and merged events always come.
     #[arg(long = "changed")]
     pub changed_fields: Vec<String>,
+    /// When the server goes away, exit (non-zero, saying how to resume with --after) instead of
+    /// subscribing again after the last update printed.
+    #[arg(long)]
+    pub no_reconnect: bool,
 }
 
 pub(crate) fn parse_type(s: &str) -> Result<EventType, String> {
@@ -47,9 +56,20 @@ fn parse_status(s: &str) -> Result<EventStatus, String> {
         .ok_or_else(|| format!("{s:?} is not a status (OCCURRED, PLANNED, PROPOSED, NEGATED, CANCELLED)"))
 }
 
+/// The first wait before reconnecting; it doubles after each failed attempt, up to
+/// [`MAX_BACKOFF`], and starts over once subscribed again.
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Why a subscription stopped while the server may come back.
+struct Gone {
+    why: String,
+    /// The sequence of the last update printed, if any.
+    last: Option<u64>,
+}
+
 pub async fn run(args: SubscribeArgs) -> anyhow::Result<()> {
-    let mut client = args.server.connect().await?;
-    let request = SubscribeRequest {
+    let mut request = SubscribeRequest {
         filter: Some(EventFilter {
             countries: args.countries,
             actor_ids: args.actors,
@@ -60,11 +80,73 @@ pub async fn run(args: SubscribeArgs) -> anyhow::Result<()> {
         snapshot: args.snapshot,
         changed_fields: args.changed_fields,
     };
-    let mut updates = client.subscribe(request).await?.into_inner();
-    while let Some(update) = updates.message().await? {
-        println!("{}", serde_json::to_string(&update)?);
+    // The first connection must succeed: a wrong URL is not worth waiting for.
+    let mut client = Some(args.server.connect().await?);
+    let mut backoff = FIRST_BACKOFF;
+    loop {
+        let gone = follow(&args.server, client.take(), request.clone(), &mut backoff).await?;
+        if let Some(last) = gone.last {
+            request.after_sequence = Some(last);
+            request.snapshot = false;
+        }
+        let resume = match request.after_sequence {
+            Some(n) => format!("--after {n}"),
+            None if request.snapshot => "--snapshot".to_string(),
+            None => "no --after (no update was printed yet)".to_string(),
+        };
+        if args.no_reconnect {
+            anyhow::bail!("{}; to resume where this left off, run rasad subscribe again with {resume} and the same filters", gone.why);
+        }
+        eprintln!("{}; reconnecting in {:.2} s, resuming with {resume}", gone.why, backoff.as_secs_f64());
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(MAX_BACKOFF);
     }
-    Ok(())
+}
+
+/// Subscribes (on `client`, or a new connection) and prints updates until the server goes away;
+/// errors that resubscribing would not cure end the command.
+async fn follow(
+    server: &ServerArgs,
+    client: Option<RasadServiceClient<Channel>>,
+    request: SubscribeRequest,
+    backoff: &mut Duration,
+) -> anyhow::Result<Gone> {
+    let gone = |why: String, last| Ok(Gone { why, last });
+    let mut client = match client {
+        Some(client) => client,
+        None => match server.connect().await {
+            Ok(client) => client,
+            Err(e) => return gone(format!("{e:#}"), None),
+        },
+    };
+    let mut updates = match client.subscribe(request).await {
+        Ok(updates) => updates.into_inner(),
+        Err(status) if transient(&status) => return gone(went_away(&status), None),
+        Err(status) => return Err(status.into()),
+    };
+    *backoff = FIRST_BACKOFF;
+    let mut last = None;
+    loop {
+        match updates.message().await {
+            Ok(Some(update)) => {
+                println!("{}", serde_json::to_string(&update)?);
+                last = Some(update.sequence);
+            }
+            Ok(None) => return gone("the server ended the stream".into(), last),
+            Err(status) if transient(&status) => return gone(went_away(&status), last),
+            Err(status) => return Err(status.into()),
+        }
+    }
+}
+
+/// Whether the server went away (shutting down, the connection broke), so that subscribing
+/// again may succeed.
+fn transient(status: &Status) -> bool {
+    matches!(status.code(), Code::Unavailable | Code::Unknown | Code::Cancelled | Code::Aborted | Code::Internal)
+}
+
+fn went_away(status: &Status) -> String {
+    format!("the server went away: {} ({:?})", status.message(), status.code())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use tonic::Status;
 
+use super::countries::is_country;
 use crate::{
     merge::{TRACKED_FIELDS, field_bits},
     proto::{Event, EventDate, EventFilter, EventStatus, EventType, UpdateKind},
@@ -21,7 +22,8 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Validates `filter` (absent = match everything); country codes may be any case.
+    /// Validates `filter` (absent = match everything); country codes may be any case, and one
+    /// that is no country's is refused.
     #[allow(clippy::result_large_err)]
     pub fn parse(filter: Option<EventFilter>) -> Result<Filter, Status> {
         let f = filter.unwrap_or_default();
@@ -30,10 +32,12 @@ impl Filter {
             .iter()
             .map(|c| {
                 let code = c.trim().to_ascii_uppercase();
-                if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+                if is_country(&code) {
                     Ok(code)
                 } else {
-                    Err(Status::invalid_argument(format!("filter.countries: {c:?} is not an ISO 3166-1 alpha-3 code such as \"RUS\"")))
+                    Err(Status::invalid_argument(format!(
+                        "filter.countries: {c:?} is not an ISO 3166-1 alpha-3 country code such as \"RUS\""
+                    )))
                 }
             })
             .collect::<Result<_, _>>()?;
@@ -226,6 +230,7 @@ mod tests {
         e.event_type = EventType::Accuse.into();
         assert!(!f.matches(&e));
         assert!(Filter::parse(Some(EventFilter { countries: vec!["Russia".into()], ..Default::default() })).is_err());
+        assert!(Filter::parse(Some(EventFilter { countries: vec!["XYZ".into()], ..Default::default() })).is_err());
         assert!(Filter::parse(Some(EventFilter { event_types: vec![0], ..Default::default() })).is_err());
     }
 }

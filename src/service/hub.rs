@@ -100,6 +100,11 @@ impl Hub {
         Hub { tail: broadcast::channel(TAIL).0, head: watch::Sender::new(head), store, metrics, chunks: Arc::default() }
     }
 
+    /// The sequence number of the last committed update.
+    pub fn head(&self) -> u64 {
+        *self.head.borrow()
+    }
+
     /// Called by the writer after a commit: the new head first, then the updates.
     pub fn publish(&self, updates: Vec<Arc<LoggedUpdate>>, head: u64) {
         self.head.send_replace(head);
@@ -109,8 +114,8 @@ impl Hub {
         }
     }
 
-    /// One subscription: the encoded updates for the client, until `shutdown` or a storage
-    /// error (the stream's last item).
+    /// One subscription: the encoded updates for the client, until `shutdown` (then UNAVAILABLE
+    /// with the sequence to resume after) or a storage error (the stream's last item).
     pub fn subscribe(self, filter: UpdateFilter, start: Start, shutdown: CancellationToken) -> impl Stream<Item = Result<Bytes, Status>> {
         // Join the tail before looking at the store, so nothing committed in between is missed.
         let tail = self.tail.subscribe();
@@ -147,8 +152,8 @@ impl Drop for Counted {
 
 /// Why delivery stopped early.
 enum Stop {
-    /// The server is shutting down: end quietly.
-    Quiet,
+    /// The server is shutting down: the client is told where to resume.
+    ShuttingDown,
     Failed(Status),
 }
 
@@ -198,7 +203,13 @@ impl Subscription {
             };
             match step {
                 Ok(()) => {}
-                Err(Stop::Quiet) => self.source = Source::Done,
+                Err(Stop::ShuttingDown) => {
+                    self.source = Source::Done;
+                    return Some(Err(Status::unavailable(format!(
+                        "the server is shutting down; resubscribe with after_sequence = {} to miss nothing",
+                        self.last
+                    ))));
+                }
                 Err(Stop::Failed(status)) => {
                     self.source = Source::Done;
                     return Some(Err(status));
@@ -248,13 +259,13 @@ impl Subscription {
     /// between (this subscription fell behind), turns to the store.
     async fn follow(&mut self) -> Result<(), Stop> {
         let received = tokio::select! {
-            () = self.shutdown.cancelled() => return Err(Stop::Quiet),
+            () = self.shutdown.cancelled() => return Err(Stop::ShuttingDown),
             received = self.tail.recv() => received,
         };
         let follows = match received {
             Ok(batch) => self.follow_batch(&batch),
             Err(broadcast::error::RecvError::Lagged(_)) => false,
-            Err(broadcast::error::RecvError::Closed) => return Err(Stop::Quiet),
+            Err(broadcast::error::RecvError::Closed) => return Err(Stop::ShuttingDown),
         };
         if !follows {
             self.hub.metrics.subscriber_catchups.inc();

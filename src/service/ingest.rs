@@ -20,6 +20,7 @@ use tonic::Status;
 use super::{
     Shared,
     metrics::{Metrics, Outcome},
+    requests::{Received, caller_status},
 };
 use crate::{
     article,
@@ -51,7 +52,7 @@ enum Acked {
 /// Starts the pipeline for one stream; returns the stream of results.
 pub fn start<S>(shared: Arc<Shared>, mut articles: S) -> mpsc::Receiver<Reply>
 where
-    S: Stream<Item = Result<Article, Status>> + Send + Unpin + 'static,
+    S: Stream<Item = Result<Received, Status>> + Send + Unpin + 'static,
 {
     let (prepared_tx, mut prepared_rx) = mpsc::channel::<JoinHandle<Prepared>>(WINDOW);
     let (acked_tx, mut acked_rx) = mpsc::channel::<Acked>(WINDOW);
@@ -61,13 +62,19 @@ where
     tokio::spawn(async move {
         loop {
             let next = tokio::select! {
-                // Shutting down: take no new articles; the ones in flight still finish.
-                () = reader.shutdown.cancelled() => break,
+                // Shutting down: take no new articles; the ones in flight still finish, and then
+                // the stream ends with UNAVAILABLE, so the client knows to send the rest again.
+                () = reader.shutdown.cancelled() => {
+                    let _ = prepared_tx.send(done(Err(shutting_down()))).await;
+                    break;
+                }
                 next = articles.next() => next,
             };
             let task = match next {
-                Some(Ok(article)) => tokio::spawn(prepare(reader.clone(), article)),
-                Some(Err(status)) => tokio::spawn(async move { Prepared::Done(Err(status)) }),
+                Some(Ok(Ok(article))) => tokio::spawn(prepare(reader.clone(), article)),
+                Some(Ok(Err(unreadable))) => done(Ok(rejected(unreadable.article_id, unreadable.error))),
+                // The stream cannot go on (a message over the size limit, a broken connection).
+                Some(Err(status)) => done(Err(caller_status(&status).unwrap_or(status))),
                 None => break,
             };
             if prepared_tx.send(task).await.is_err() {
@@ -113,6 +120,11 @@ where
     reply_rx
 }
 
+/// Stage 1 for a message decided at once.
+fn done(reply: Reply) -> JoinHandle<Prepared> {
+    tokio::spawn(async move { Prepared::Done(reply) })
+}
+
 /// Stage 1 for one article: validation and extraction.
 async fn prepare(shared: Arc<Shared>, mut article: Article) -> Prepared {
     if let Err(e) = article::validate(&article, &shared.limits) {
@@ -140,9 +152,13 @@ fn count(metrics: &Metrics, result: &IngestResult) {
     metrics.events_updated.inc_by(result.updated_event_ids.len() as u64);
 }
 
+fn shutting_down() -> Status {
+    Status::unavailable("the server is shutting down; resend the unacknowledged articles later")
+}
+
 fn store_failure(e: store::StoreError) -> Status {
     match e {
-        store::StoreError::Closed => Status::unavailable("the server is shutting down; resend the unacknowledged articles later"),
+        store::StoreError::Closed => shutting_down(),
         e @ store::StoreError::Aborted => Status::aborted(e.to_string()),
         e => Status::internal(format!("{e}; this article and the rest of the stream were not stored")),
     }

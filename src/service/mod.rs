@@ -1,38 +1,42 @@
 //! The service: what Rasad answers (an event, a page of events or reports, a stream of updates,
 //! the metrics), as methods of [`Service`] over the pipeline (`ingest`), the fan-out (`hub`), the
 //! store and the extractor; the gRPC handlers are thin wrappers around them, served by
-//! [`Service::serve_grpc`] with reflection, health and graceful shutdown (Subscribe through
-//! `subscribe_route`). The HTTP front (`crate::http`) calls the same methods.
+//! [`Service::serve_grpc`] with reflection, health and graceful shutdown (Subscribe and Ingest
+//! through `route`, with `requests` for what tonic cannot read). The HTTP front (`crate::http`)
+//! calls the same methods.
 
+pub mod countries;
 pub mod extractor_slot;
 pub mod filter;
 pub mod hub;
 pub mod ingest;
 pub mod metrics;
-pub mod subscribe_route;
+pub mod page_token;
+pub mod requests;
+pub mod route;
 
-use std::{path::PathBuf, pin::Pin, sync::Arc, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use prost::bytes::Bytes;
 use tokio::{net::TcpListener, sync::Semaphore};
-use tokio_stream::{Stream, wrappers::ReceiverStream};
+use tokio_stream::Stream;
 use tokio_util::sync::CancellationToken;
-use tonic::{Request, Response, Status, Streaming, transport::server::TcpIncoming};
+use tonic::{Request, Response, Status, transport::server::TcpIncoming};
 
 use self::{
     extractor_slot::ExtractorSlot,
     filter::{EventQuery, Filter, UpdateFilter, WatchedFields},
     hub::{Hub, Start},
     metrics::Metrics,
-    subscribe_route::SharedRoute,
+    route::SharedRoute,
 };
 use crate::{
-    article::{self, Limits},
+    article::{self, ArticleError, Limits},
     extract::Extractor,
     merge::MergeConfig,
     proto::{
-        Article, Event, ExtractResponse, GetEventRequest, GetEventResponse, IngestResult, ListEventsRequest, ListEventsResponse,
-        ListReportsRequest, ListReportsResponse, SubscribeRequest,
+        Article, Event, ExtractResponse, GetEventRequest, GetEventResponse, ListEventsRequest, ListEventsResponse, ListReportsRequest,
+        ListReportsResponse, SubscribeRequest,
         rasad_service_server::{RasadService, RasadServiceServer},
     },
     store::{
@@ -89,7 +93,8 @@ pub struct Service {
     shared: Arc<Shared>,
 }
 
-type Stream_<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
+/// The listing of `ListEvents`, as its page tokens name it.
+const EVENTS: &str = "events";
 
 /// Largest ListEvents and ListReports page.
 const MAX_PAGE: u32 = 1000;
@@ -152,24 +157,25 @@ impl Service {
     /// A page of the stored events a `ListEvents` request selects.
     pub async fn events(&self, req: ListEventsRequest) -> Result<ListEventsResponse, Status> {
         let query = EventQuery::parse(req.filter, &req.date_from, &req.date_to)?;
-        let from = match req.page_token.as_str() {
+        let from = match page_token::decode(EVENTS, &req.page_token)?.as_str() {
             "" => None,
-            token => Some(token.parse::<u64>().map_err(|_| {
-                Status::invalid_argument("page_token is not one returned by ListEvents; omit it to start from the first page")
-            })?),
+            position => Some(position.parse::<u64>().map_err(|_| Status::internal("a page token of ListEvents holds no event number"))?),
         };
         let limit = page_size(req.page_size);
         let page = self.shared.store.read(move |s| s.list_events(from, limit, |e| query.matches(e))).await.map_err(storage)?;
-        Ok(ListEventsResponse { events: page.events, next_page_token: page.next.map(|n| n.to_string()).unwrap_or_default() })
+        let next_page_token = page.next.map(|n| page_token::encode(EVENTS, &n.to_string())).unwrap_or_default();
+        Ok(ListEventsResponse { events: page.events, next_page_token })
     }
 
     /// A page of the reports of a stored event.
     pub async fn reports(&self, req: ListReportsRequest) -> Result<ListReportsResponse, Status> {
         let n = event_number(&req.event_id)?;
-        let (after, limit) = (req.page_token, page_size(req.page_size));
+        let listing = format!("reports of {}", store::event_id(n));
+        let (after, limit) = (page_token::decode(&listing, &req.page_token)?, page_size(req.page_size));
         let page = self.shared.store.read(move |s| s.list_reports(n, &after, limit)).await.map_err(storage)?;
         let page = page.ok_or_else(|| not_found(&req.event_id))?;
-        Ok(ListReportsResponse { reports: page.reports, next_page_token: page.next.unwrap_or_default() })
+        let next_page_token = page.next.map(|key| page_token::encode(&listing, &key)).unwrap_or_default();
+        Ok(ListReportsResponse { reports: page.reports, next_page_token })
     }
 
     /// The updates a `Subscribe` request asks for, each an encoded `EventUpdate`, until the
@@ -183,7 +189,7 @@ impl Service {
                      (resume later with after_sequence = the snapshot updates' sequence)",
                 ));
             }
-            (Some(n), false) => Start::After(n),
+            (Some(n), false) => Start::After(resumable(n, self.shared.hub.head())?),
             (None, true) => Start::Snapshot,
             (None, false) => Start::Live,
         };
@@ -247,18 +253,13 @@ impl Closing {
 impl RasadService for Service {
     async fn extract(&self, request: Request<Article>) -> Result<Response<ExtractResponse>, Status> {
         let article = request.into_inner();
-        article::validate(&article, &self.shared.limits).map_err(|e| Status::invalid_argument(e.to_string()))?;
+        article::validate(&article, &self.shared.limits).map_err(refused)?;
         let (_, extraction) = self
             .shared
             .extract(article)
             .await
             .map_err(|id| Status::internal(format!("the extractor failed on article {id:?} (a bug: please report it)")))?;
         Ok(Response::new(extraction))
-    }
-
-    async fn ingest(&self, request: Request<Streaming<Article>>) -> Result<Response<Stream_<IngestResult>>, Status> {
-        let replies = ingest::start(self.shared.clone(), request.into_inner());
-        Ok(Response::new(Box::pin(ReceiverStream::new(replies))))
     }
 
     async fn get_event(&self, request: Request<GetEventRequest>) -> Result<Response<GetEventResponse>, Status> {
@@ -273,6 +274,28 @@ impl RasadService for Service {
     async fn list_reports(&self, request: Request<ListReportsRequest>) -> Result<Response<ListReportsResponse>, Status> {
         Ok(Response::new(self.reports(request.into_inner()).await?))
     }
+}
+
+/// An article refused before extraction: too large is RESOURCE_EXHAUSTED, as gRPC has it.
+fn refused(e: ArticleError) -> Status {
+    match e {
+        ArticleError::TooLarge { .. } => Status::resource_exhausted(e.to_string()),
+        e => Status::invalid_argument(e.to_string()),
+    }
+}
+
+/// `after_sequence` if the log reaches it. A sequence beyond the head was never sent by this
+/// store (it was reset or restored from an older copy): following it would silently skip the
+/// updates numbered up to it, so the client is told instead.
+#[allow(clippy::result_large_err)]
+fn resumable(after: u64, head: u64) -> Result<u64, Status> {
+    if after > head {
+        return Err(Status::out_of_range(format!(
+            "after_sequence {after} is beyond the head of the update log ({head}): this store never sent it \
+             (it was reset or restored); resubscribe with after_sequence <= {head}, or with snapshot"
+        )));
+    }
+    Ok(after)
 }
 
 fn storage(e: store::StoreError) -> Status {

@@ -63,6 +63,11 @@ pub enum StoreError {
     OldLayout { table: String },
     #[error("{path} holds no Rasad store (no rasad.redb): pass the --data-dir a server wrote")]
     NoStore { path: String },
+    #[error(
+        "{path} is empty (0 bytes): a store file never is, so it was truncated; restore it from a copy, \
+         or remove it to start with an empty store"
+    )]
+    EmptyFile { path: String },
     #[error("the data directory {path} is in use by a running server: read it through that server (--server URL) or stop it")]
     InUse { path: String },
     #[error("the store is shutting down")]
@@ -207,6 +212,14 @@ pub struct EventPage {
     pub next: Option<u64>,
 }
 
+/// An existing store file of 0 bytes (a missing one is fine: it is created).
+fn refuse_empty(file: &Path) -> Result<()> {
+    match std::fs::metadata(file) {
+        Ok(meta) if meta.len() == 0 => Err(StoreError::EmptyFile { path: file.display().to_string() }),
+        _ => Ok(()),
+    }
+}
+
 /// A table that cannot be opened: one of another layout means the data directory was written
 /// by another version.
 fn table_error(e: redb::TableError) -> StoreError {
@@ -218,9 +231,12 @@ fn table_error(e: redb::TableError) -> StoreError {
 
 impl Store {
     /// Opens (or creates) `rasad.redb` in `dir`, creating the directory and tables as needed.
+    /// A store file of 0 bytes is refused: redb would make a new, empty store of it.
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir { path: dir.display().to_string(), source: Arc::new(e) })?;
-        Store::with_tables(redb::Builder::new().set_cache_size(CACHE_BYTES).create(dir.join("rasad.redb"))?)
+        let file = dir.join("rasad.redb");
+        refuse_empty(&file)?;
+        Store::with_tables(redb::Builder::new().set_cache_size(CACHE_BYTES).create(file)?)
     }
 
     /// A store on `backend` (for tests of what storage failures do).
@@ -252,6 +268,7 @@ impl ReadOnlyStore {
         if !file.is_file() {
             return Err(StoreError::NoStore { path: path() });
         }
+        refuse_empty(&file)?;
         let db = redb::Builder::new().set_cache_size(CACHE_BYTES).open_read_only(file).map_err(|e| match e {
             redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse { path: path() },
             e => e.into(),

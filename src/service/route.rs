@@ -1,7 +1,9 @@
-//! `RasadService/Subscribe` with each update encoded once. The generated server would need one
-//! `EventUpdate` per subscriber, cloned and encoded for each; instead [`SharedRoute`] answers
-//! Subscribe itself with a codec that writes the hub's shared bytes (the log record) as they are,
-//! and hands every other call to the generated server. The bytes on the wire are the same.
+//! Routes `RasadService` calls. Subscribe with each update encoded once: the generated server
+//! would need one `EventUpdate` per subscriber, cloned and encoded for each; instead
+//! [`SharedRoute`] answers Subscribe itself with a codec that writes the hub's shared bytes (the
+//! log record) as they are. Ingest with a codec that hands on articles that do not decode, so that
+//! one of them is rejected alone (`requests`). Every other call goes to the generated server.
+//! The bytes on the wire are the same; the status of a request tonic could not read is corrected.
 
 use std::{
     convert::Infallible,
@@ -9,19 +11,24 @@ use std::{
 };
 
 use prost::bytes::{BufMut, Bytes};
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{
     Request, Response, Status,
     body::Body,
     codec::{BufferSettings, Codec, EncodeBuf, Encoder},
     codegen::{BoxFuture, BoxStream, Service as TowerService, http},
-    server::{Grpc, NamedService, ServerStreamingService},
+    server::{Grpc, NamedService, ServerStreamingService, StreamingService},
 };
 use tonic_prost::ProstDecoder;
 
-use super::Service;
-use crate::proto::{SubscribeRequest, rasad_service_server::RasadServiceServer};
+use super::{
+    Service, ingest,
+    requests::{self, ArticleCodec, Received},
+};
+use crate::proto::{IngestResult, SubscribeRequest, rasad_service_server::RasadServiceServer};
 
 const SUBSCRIBE: &str = "/rasad.v1.RasadService/Subscribe";
+const INGEST: &str = "/rasad.v1.RasadService/Ingest";
 
 /// The Rasad service: Subscribe here, the rest in the generated server.
 #[derive(Clone)]
@@ -51,15 +58,37 @@ impl TowerService<http::Request<Body>> for SharedRoute {
     }
 
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
-        if request.uri().path() != SUBSCRIBE {
-            return self.rasad.call(request);
-        }
-        let subscribe = Subscribe(self.service.clone());
-        let limit = Some(self.max_message_bytes);
+        let (service, limit) = (self.service.clone(), Some(self.max_message_bytes));
+        let answer: Self::Future = match request.uri().path() {
+            SUBSCRIBE => Box::pin(async move {
+                let mut grpc = Grpc::new(SharedCodec).apply_max_message_size_config(limit, limit);
+                Ok(grpc.server_streaming(Subscribe(service), request).await)
+            }),
+            INGEST => Box::pin(async move {
+                let mut grpc = Grpc::new(ArticleCodec).apply_max_message_size_config(limit, limit);
+                Ok(grpc.streaming(Ingest(service), request).await)
+            }),
+            _ => self.rasad.call(request),
+        };
         Box::pin(async move {
-            let mut grpc = Grpc::new(SharedCodec).apply_max_message_size_config(limit, limit);
-            Ok(grpc.server_streaming(subscribe, request).await)
+            let mut response = answer.await?;
+            requests::correct_status(&mut response);
+            Ok(response)
         })
+    }
+}
+
+/// The Ingest handler.
+struct Ingest(Service);
+
+impl StreamingService<Received> for Ingest {
+    type Response = IngestResult;
+    type ResponseStream = ReceiverStream<Result<IngestResult, Status>>;
+    type Future = BoxFuture<Response<Self::ResponseStream>, Status>;
+
+    fn call(&mut self, request: Request<tonic::Streaming<Received>>) -> Self::Future {
+        let replies = ingest::start(self.0.shared.clone(), request.into_inner());
+        Box::pin(async move { Ok(Response::new(ReceiverStream::new(replies))) })
     }
 }
 

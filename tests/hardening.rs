@@ -1,0 +1,203 @@
+//! Issue 18: what a hostile or unlucky client does to the service, over a socket.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use rasad::proto::{
+    Article, EventFilter, ExtractResponse, IngestOutcome, IngestResult, ListEventsRequest, ListReportsRequest, SubscribeRequest,
+};
+use rasad::service::EventExtractor;
+use tonic::{Code, Request, Status, codegen::http::uri::PathAndQuery, transport::Channel};
+use tonic_prost::ProstCodec;
+
+/// An `Article` whose strings are any bytes, as a client in another language may send them.
+#[derive(Clone, PartialEq, prost::Message)]
+struct RawArticle {
+    #[prost(bytes = "vec", tag = "1")]
+    id: Vec<u8>,
+    #[prost(bytes = "vec", tag = "2")]
+    text: Vec<u8>,
+}
+
+fn raw(a: &Article) -> RawArticle {
+    RawArticle { id: a.id.clone().into_bytes(), text: a.text.clone().into_bytes() }
+}
+
+async fn raw_client(server: &TestServer) -> tonic::client::Grpc<Channel> {
+    let channel = Channel::from_shared(server.url.clone()).unwrap().connect().await.unwrap();
+    tonic::client::Grpc::new(channel)
+}
+
+/// Ingests `articles` as they are on one stream: the results until the stream ends, and how it ended.
+async fn ingest_raw(server: &TestServer, articles: Vec<RawArticle>) -> (Vec<IngestResult>, Result<(), Status>) {
+    let mut grpc = raw_client(server).await;
+    grpc.ready().await.unwrap();
+    let path = PathAndQuery::from_static("/rasad.v1.RasadService/Ingest");
+    let codec = ProstCodec::<RawArticle, IngestResult>::default();
+    let mut results = grpc.streaming(Request::new(tokio_stream::iter(articles)), path, codec).await.unwrap().into_inner();
+    let mut out = Vec::new();
+    loop {
+        match results.message().await {
+            Ok(Some(r)) => out.push(r),
+            Ok(None) => return (out, Ok(())),
+            Err(status) => return (out, Err(status)),
+        }
+    }
+}
+
+async fn extract_raw(server: &TestServer, article: RawArticle) -> Status {
+    let mut grpc = raw_client(server).await;
+    grpc.ready().await.unwrap();
+    let path = PathAndQuery::from_static("/rasad.v1.RasadService/Extract");
+    let codec = ProstCodec::<RawArticle, ExtractResponse>::default();
+    grpc.unary(Request::new(article), path, codec).await.expect_err("refused")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resuming_after_a_sequence_beyond_the_head_is_refused_with_the_head() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let articles = (0..3).map(|i| article(&format!("h{i}"), &format!("h{i}\nEVENT CONSULT OCCURRED RUS USA"))).collect();
+    ingest(&mut client, articles).await;
+    let beyond = SubscribeRequest { after_sequence: Some(40), ..Default::default() };
+    let status = client.subscribe(beyond).await.expect_err("refused");
+    assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
+    assert!(status.message().contains("(3)"), "the head is in the message: {}", status.message());
+    // At the head itself: nothing missed, nothing to replay.
+    let at_head = SubscribeRequest { after_sequence: Some(3), ..Default::default() };
+    assert!(client.subscribe(at_head).await.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_that_is_not_utf8_is_an_invalid_argument_and_the_stream_goes_on() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut bad = raw(&article("bad", "x"));
+    bad.text = b"EVENT CONSULT OCCURRED RUS USA \xff\xfe".to_vec();
+    let good = |id: &str| raw(&article(id, &format!("{id}\nEVENT CONSULT OCCURRED RUS USA")));
+    let (results, end) = ingest_raw(&server, vec![good("before"), bad.clone(), good("after")]).await;
+    end.expect("the stream ends normally");
+    let outcomes: Vec<_> = results.iter().map(|r| (r.article_id.as_str(), r.outcome())).collect();
+    assert_eq!(outcomes, [("before", IngestOutcome::Accepted), ("bad", IngestOutcome::Rejected), ("after", IngestOutcome::Accepted)]);
+    assert!(results[1].error.contains("UTF-8") && results[1].error.contains("INVALID_ARGUMENT"), "{}", results[1].error);
+
+    let status = extract_raw(&server, bad).await;
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_over_the_limit_is_resource_exhausted() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    // The test server takes messages of up to 1 MiB and article texts of up to 64 KiB.
+    let huge = raw(&article("huge", &"ا".repeat(1 << 20)));
+    let status = extract_raw(&server, huge.clone()).await;
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    let (results, end) = ingest_raw(&server, vec![raw(&article("small", "EVENT CONSULT OCCURRED RUS USA")), huge]).await;
+    assert_eq!(results.len(), 1, "the article before is acknowledged");
+    assert_eq!(end.expect_err("the stream ends").code(), Code::ResourceExhausted);
+    let long = raw(&article("long", &"ا".repeat(40 << 10)));
+    assert_eq!(extract_raw(&server, long).await.code(), Code::ResourceExhausted, "an article text over its limit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_countries_and_garbage_page_tokens_are_invalid_arguments() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let mut articles: Vec<_> = (0..3).map(|i| article(&format!("p{i}"), &format!("p{i}\nEVENT CONSULT OCCURRED RUS USA"))).collect();
+    articles.push(article("q", "EVENT CONSULT OCCURRED FRA DEU"));
+    ingest(&mut client, articles).await;
+    let unknown = Some(EventFilter { countries: vec!["RUS".into(), "XYZ".into()], ..Default::default() });
+    let listed = client.list_events(ListEventsRequest { filter: unknown.clone(), ..Default::default() }).await;
+    let status = listed.expect_err("an unknown country is refused");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert!(status.message().contains("XYZ"), "{}", status.message());
+    let subscribed = client.subscribe(SubscribeRequest { filter: unknown, ..Default::default() }).await;
+    assert_eq!(subscribed.expect_err("refused as well").code(), Code::InvalidArgument);
+
+    for token in ["garbage", "12", "p0#1"] {
+        let events = ListEventsRequest { page_token: token.into(), ..Default::default() };
+        assert_eq!(client.list_events(events).await.expect_err(token).code(), Code::InvalidArgument, "ListEvents {token}");
+        let reports = ListReportsRequest { event_id: "ev-1".into(), page_token: token.into(), ..Default::default() };
+        assert_eq!(client.list_reports(reports).await.expect_err(token).code(), Code::InvalidArgument, "ListReports {token}");
+    }
+    // The tokens the server gives back still page through everything, and one event's token is
+    // not another's.
+    let first = client.list_reports(ListReportsRequest { event_id: "ev-1".into(), page_size: 1, ..Default::default() }).await.unwrap();
+    let token = first.into_inner().next_page_token;
+    let next = ListReportsRequest { event_id: "ev-1".into(), page_size: 5, page_token: token.clone() };
+    assert_eq!(client.list_reports(next).await.unwrap().into_inner().reports.len(), 2);
+    let elsewhere = ListReportsRequest { event_id: "ev-2".into(), page_token: token, ..Default::default() };
+    assert_eq!(client.list_reports(elsewhere).await.expect_err("another event's token").code(), Code::InvalidArgument);
+    let first = client.list_events(ListEventsRequest { page_size: 1, ..Default::default() }).await.unwrap().into_inner();
+    let next = ListEventsRequest { page_size: 5, page_token: first.next_page_token, ..Default::default() };
+    assert!(client.list_events(next).await.is_ok());
+}
+
+/// [`Scripted`], 2 ms an article: an ingest long enough to be cut.
+struct Slow;
+
+impl EventExtractor for Slow {
+    fn extract(&self, article: &Article) -> ExtractResponse {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        Scripted.extract(article)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutting_down_ends_streams_with_unavailable_and_ingest_tells_what_was_not_acknowledged() {
+    let server = TestServer::start(Arc::new(Slow)).await;
+    let mut client = server.client().await;
+    let file = server.dir.path().join("articles.jsonl");
+    let lines: Vec<String> = (0..5000)
+        .map(|i| serde_json::to_string(&article(&format!("s{i}"), &format!("s{i}\nEVENT CONSULT OCCURRED RUS USA"))).unwrap())
+        .collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let mut updates = subscribe(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
+    let ingest = std::process::Command::new(env!("CARGO_BIN_EXE_rasad"))
+        .args(["ingest", "--server", &server.url])
+        .arg(&file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    take(&mut updates, 1).await;
+    server.stop().await;
+
+    let ended = loop {
+        match updates.message().await {
+            Ok(Some(_)) => continue,
+            Ok(None) => panic!("the subscription ended as if all was well"),
+            Err(status) => break status,
+        }
+    };
+    assert_eq!(ended.code(), Code::Unavailable, "{ended:?}");
+    assert!(ended.message().contains("after_sequence = "), "{}", ended.message());
+    let out = tokio::task::spawn_blocking(move || ingest.wait_with_output().unwrap()).await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "rasad ingest exits non-zero: {stderr}");
+    assert!(stderr.contains("Unavailable") && stderr.contains("of 5000 articles were not acknowledged"), "{stderr}");
+}
+
+#[test]
+fn a_zero_byte_store_file_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rasad.redb"), b"").unwrap();
+    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_rasad"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    for line in std::io::BufRead::lines(std::io::BufReader::new(serve.stderr.take().unwrap())).map_while(Result::ok) {
+        if plain(&line).contains(" serving") {
+            serve.kill().unwrap();
+            panic!("it served a 0-byte store file as an empty store");
+        }
+        said.push_str(&line);
+    }
+    assert!(!serve.wait().unwrap().success(), "refused: {said}");
+    assert!(said.contains("is empty (0 bytes)"), "{said}");
+    assert_eq!(std::fs::metadata(dir.path().join("rasad.redb")).unwrap().len(), 0, "left as it was");
+}
