@@ -78,6 +78,14 @@ fn a_courtesy_word_between_a_title_and_a_name_keeps_them_together() {
 }
 
 #[test]
+fn a_counterpart_in_a_state_is_of_that_state() {
+    let text = "التقى الأمير فيصل بن فرحان وزير الخارجية السعودي اليوم الجمعة بنظيره في جمهورية سيراليون تيموثي موسى كابا في الرياض.";
+    let e = one(text, "2023-11-10");
+    let countries: Vec<&str> = e.participants.iter().map(|p| p.country.as_str()).collect();
+    assert!(countries.contains(&"SLE") && countries.contains(&"SAU"), "{e:#?}");
+}
+
+#[test]
 fn a_title_of_another_state_after_a_name_is_whom_they_met_not_an_apposition() {
     let e = one("استقبل محمد شياع السوداني السفير الياباني أكيرا إندو.", "2024-01-10");
     assert_eq!(actors(&e), ["person/mohammed-shia-al-sudani", "state/JPN"]);

@@ -202,6 +202,13 @@ fn punct_gap(a: &Analysis<'_>, from: usize, to: usize) -> bool {
     to >= from && (from..to).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من"))
 }
 
+/// Tokens `from..to` are "في" and at most a word for the kind of state ("في جمهورية", "في دولة"):
+/// a counterpart "in" the state named next.
+fn in_state(a: &Analysis<'_>, from: usize, to: usize) -> bool {
+    let words: Vec<&str> = (from..to).map(|k| a.tokens[k].norm.as_str()).collect();
+    matches!(words.as_slice(), ["في"] | ["في", "جمهوريه" | "دوله" | "مملكه" | "سلطنه" | "اماره"])
+}
+
 impl RawMention {
     /// The first of its entities `pick` accepts.
     fn pick<T>(&self, pick: impl Fn(&Entity) -> Option<T>) -> Option<T> {
@@ -398,6 +405,13 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                 if let Some(n) = next_adjacent(j, &adjacent)
                     && let Some(s) = adjective_of(n)
                 {
+                    country = Some(kb.states[s as usize].code.as_str().into());
+                    end = n.end;
+                    consumed += 1;
+                } else if let Some(n) = next_adjacent(j, &|from, to| in_state(a, from, to))
+                    && let Some(s) = genitive_state(kb, n)
+                {
+                    // "بنظيره في جمهورية سيراليون تيموثي موسى كابا"
                     country = Some(kb.states[s as usize].code.as_str().into());
                     end = n.end;
                     consumed += 1;

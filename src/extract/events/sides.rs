@@ -63,8 +63,13 @@ impl Builder<'_, '_> {
         // so the subject stands before it.
         let with = (f.pos() + 1..f.right).find(|&k| self.a.cue(k, |c| c == Cue::With));
         let subject_first = with.is_some_and(|w| roles.after.iter().all(|(m, _)| m.first > w)) && !roles.before.is_empty();
-        if (count_sides(&with_host(&sides, roles.destinations.first())) >= 2 && !caller && !subject_first) || possessed_journey {
+        if count_sides(&with_host(&sides, roles.destinations.first())) >= 2 && !caller && !subject_first {
             return sides;
+        }
+        if possessed_journey {
+            // Of those named before, only the hosts ("وكان الملك في مقدمة مستقبليه لدى وصوله").
+            let hosts = self.resolve(&roles.before, on).into_iter().filter(|s| roles.destinations.iter().any(|d| d.country == s.country));
+            return sides.into_iter().chain(hosts).collect();
         }
         let all: Vec<Named> = roles.before.iter().chain(&roles.after).cloned().collect();
         self.resolve(&all, on)
