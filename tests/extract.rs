@@ -78,6 +78,13 @@ fn a_courtesy_word_between_a_title_and_a_name_keeps_them_together() {
 }
 
 #[test]
+fn an_arrival_at_an_airport_is_in_the_city_it_serves() {
+    let text = "وصل الرئيس الفرنسي إيمانويل ماكرون اليوم الخميس إلى الجزائر في زيارة رسمية، وكان في استقباله لدى وصوله الى مطار هواري بومدين الدولي الرئيس عبد المجيد تبون.";
+    let e = one(text, "2022-08-25");
+    assert_eq!(location(&e), ("Algiers".to_string(), "DZA".to_string()), "{e:#?}");
+}
+
+#[test]
 fn a_counterpart_in_a_state_is_of_that_state() {
     let text = "التقى الأمير فيصل بن فرحان وزير الخارجية السعودي اليوم الجمعة بنظيره في جمهورية سيراليون تيموثي موسى كابا في الرياض.";
     let e = one(text, "2023-11-10");
