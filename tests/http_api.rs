@@ -161,8 +161,12 @@ async fn open_event_streams_end_when_the_server_stops() {
     let mut events = Events::open(&server.http("/api/stream"), &[]).await;
     ingest(&mut server.client().await, vec![article("a", "EVENT CONSULT OCCURRED RUS USA")]).await;
     assert_eq!(events.take(1).await[0].id, "1");
-    // Graceful shutdown waits for the HTTP front, which ends its streams.
+    // Graceful shutdown waits for the HTTP front, which ends its streams: last with a `failure`
+    // that says how to resume (the browser's EventSource reconnects with Last-Event-ID).
     server.stop().await;
+    let last = events.next().await.expect("a failure event before the end");
+    assert_eq!(last.event, "failure", "{last:?}");
+    assert!(last.data.contains("after_sequence = 1"), "{}", last.data);
     assert!(events.next().await.is_none(), "the stream ended");
 }
 
