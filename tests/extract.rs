@@ -93,6 +93,20 @@ fn a_counterpart_in_a_state_is_of_that_state() {
 }
 
 #[test]
+fn calls_with_counterparts_in_a_list_of_states_are_a_call_with_each() {
+    let text = "أجرى وزير الخارجية الكويتي عبدالله اليحيا أمس سلسلة اتصالات هاتفية مع نظرائه في كل من المملكة العربية السعودية ومملكة البحرين ودولة قطر.";
+    let found = events(text, "2025-03-10");
+    let mut others: Vec<String> =
+        found.iter().flat_map(|e| e.participants.iter().map(|p| p.country.clone())).filter(|c| c != "KWT").collect();
+    others.sort();
+    assert_eq!(others, ["BHR", "QAT", "SAU"], "{found:#?}");
+    assert!(found.iter().all(|e| mode(e) == ConsultMode::Phone && date(e) == "2025-03-09"), "{found:#?}");
+    // "قد تلقى" is a call received, not a possible one.
+    let e = one("وقد تلقى وزير الخارجية الجزائري أحمد عطاف اتصالا هاتفيا من نظيره الكوبي برونو رودريغيز.", "2023-05-14");
+    assert_eq!(status(&e), EventStatus::Occurred);
+}
+
+#[test]
 fn a_title_of_another_state_after_a_name_is_whom_they_met_not_an_apposition() {
     let e = one("استقبل محمد شياع السوداني السفير الياباني أكيرا إندو.", "2024-01-10");
     assert_eq!(actors(&e), ["person/mohammed-shia-al-sudani", "state/JPN"]);

@@ -202,11 +202,34 @@ fn punct_gap(a: &Analysis<'_>, from: usize, to: usize) -> bool {
     to >= from && (from..to).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من"))
 }
 
-/// Tokens `from..to` are "في" and at most a word for the kind of state ("في جمهورية", "في دولة"):
-/// a counterpart "in" the state named next.
+/// A word for the kind of state before its name ("جمهورية سيراليون", "ودولة قطر").
+fn state_kind(word: &str) -> bool {
+    matches!(word.trim_start_matches('و'), "جمهوريه" | "دوله" | "مملكه" | "سلطنه" | "اماره")
+}
+
+/// Tokens `from..to` are "في" (or "في كل من") and at most a word for the kind of state: a
+/// counterpart "in" the state named next.
 fn in_state(a: &Analysis<'_>, from: usize, to: usize) -> bool {
     let words: Vec<&str> = (from..to).map(|k| a.tokens[k].norm.as_str()).collect();
-    matches!(words.as_slice(), ["في"] | ["في", "جمهوريه" | "دوله" | "مملكه" | "سلطنه" | "اماره"])
+    let rest = match words.as_slice() {
+        ["في", "كل", "من", rest @ ..] | ["في", rest @ ..] => rest,
+        _ => return false,
+    };
+    matches!(rest, [] | [_]) && rest.iter().all(|w| state_kind(w))
+}
+
+/// The states listed by "و" after a state that ends at token `at`, from raw mention `k` on
+/// ("ومملكة البحرين ودولة قطر والمملكة الأردنية"): (first token, end token, state) each.
+fn states_listed_after(kb: &Kb, a: &Analysis<'_>, raw: &[RawMention], k: usize, mut at: usize) -> Vec<(usize, usize, u32)> {
+    let mut out = Vec::new();
+    for m in &raw[k.min(raw.len())..] {
+        let gap_ok = (at..m.first).all(|t| state_kind(&a.tokens[t].norm)) && m.first - at <= 1;
+        let joined = a.tokens.get(at).is_some_and(|t| t.norm.starts_with('و'));
+        let Some(s) = genitive_state(kb, m).filter(|_| gap_ok && joined) else { break };
+        out.push((m.first, m.end, s));
+        at = m.end;
+    }
+    out
 }
 
 impl RawMention {
@@ -411,7 +434,19 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                 } else if let Some(n) = next_adjacent(j, &|from, to| in_state(a, from, to))
                     && let Some(s) = genitive_state(kb, n)
                 {
-                    // "بنظيره في جمهورية سيراليون تيموثي موسى كابا"
+                    // "بنظيره في جمهورية سيراليون تيموثي موسى كابا"; "مع نظرائه في كل من
+                    // السعودية ومملكة البحرين ودولة قطر": one counterpart in each.
+                    let more = states_listed_after(kb, a, &raw, j + 2, n.end);
+                    if !more.is_empty() {
+                        let first = (r.first, n.end, s);
+                        for (first, end, s) in std::iter::once(first).chain(more.iter().copied()) {
+                            let country = Some(kb.states[s as usize].code.as_str().into());
+                            let kind = MentionKind::Actor(Actor::Counterpart { country });
+                            out.push(Mention { first, end, kind, prep: None, name_span: (first, end) });
+                        }
+                        j += 2 + more.len();
+                        continue;
+                    }
                     country = Some(kb.states[s as usize].code.as_str().into());
                     end = n.end;
                     consumed += 1;

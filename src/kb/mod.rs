@@ -695,6 +695,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "heads" => Cue::Heads,
         "presence" => Cue::Presence,
         "honorific" => Cue::Honorific,
+        "perfect" => Cue::Perfect,
         "invitation" => Cue::Invitation,
         "part" => Cue::PartOf,
         "former" => Cue::Former,

@@ -133,7 +133,8 @@ pub struct Trigger {
     /// A noun that names a contact only with a possessive pronoun ("لدى وصوله": his arrival;
     /// "وصول المساعدات" is no visit).
     pub needs_owner: bool,
-    /// A verb that names a contact only by telephone ("تحدث هاتفيا"; "تحدث عن" is speech).
+    /// A word that names a contact only by telephone ("تحدث هاتفيا", "اتصالات هاتفية"; "تحدث عن"
+    /// is speech, "جدول الاتصالات" no contact).
     pub needs_phone: bool,
 }
 
@@ -197,6 +198,9 @@ pub enum Cue {
     /// "Headed" (ترأس الوفد): the first person named after it headed a delegation, a side of the
     /// contact before it in its sentence, else of the event just reported.
     Heads,
+    /// A verb in the perfect that begins like an imperfect ("تلقى", "تباحث", "تحادث": forms V and
+    /// VI), so its تـ is no sign of the present.
+    Perfect,
     /// A courtesy word between a title and its holder's name ("رئيس الوزراء السيد محمد شياع
     /// السوداني", "الوزير الدكتور"): the title still names who follows.
     Honorific,

@@ -256,7 +256,8 @@ impl Builder<'_, '_> {
                         }
                     }
                     Cue::Maybe => {
-                        let present = self.a.tokens.get(i + 1).is_some_and(|t| t.norm.starts_with(['ي', 'ت', 'ن']));
+                        let present = self.a.tokens.get(i + 1).is_some_and(|t| t.norm.starts_with(['ي', 'ت', 'ن']))
+                            && !self.a.cue(i + 1, |c| c == Cue::Perfect);
                         if present && !self.pluperfect(i) {
                             give(next.flatten(), EventStatus::Proposed);
                         }
@@ -325,7 +326,7 @@ impl Builder<'_, '_> {
 
     /// Whether token `k`, read as a verb, is in the imperfect.
     fn imperfect(&self, k: usize) -> bool {
-        self.a.tokens[k].norm.trim_start_matches(['و', 'ف']).starts_with(['ي', 'ت', 'ن', 'س'])
+        self.a.tokens[k].norm.trim_start_matches(['و', 'ف']).starts_with(['ي', 'ت', 'ن', 'س']) && !self.a.cue(k, |c| c == Cue::Perfect)
     }
 
     /// The verb of travel whose purpose a contact noun states ("ينتقل إلى الدوحة للقاء أمير
