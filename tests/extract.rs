@@ -776,6 +776,17 @@ fn a_plan_called_off_by_a_definite_noun_after_it_is_cancelled() {
 }
 
 #[test]
+fn talks_planned_with_the_host_of_a_visit_under_way_are_that_visit() {
+    let text = "توجه وزير الخارجية المصري سامح شكري صباح اليوم إلى الجزائر، ومن المقرر أن يلتقي نظيره الجزائري رمطان لعمامرة.";
+    let e = one(text, "2021-11-11");
+    assert_eq!((mode(&e), status(&e)), (ConsultMode::Visit, EventStatus::Occurred));
+    assert!(actors(&e).contains(&"person/ramtane-lamamra".to_string()), "{e:#?}");
+    // A weekday of the clause before is not the visit's: "يزور ... حاليا" is under way.
+    let found = events("التقى الرئيس الإثيوبي، الجمعة، وزير الخارجية الإماراتي عبدالله بن زايد الذي يزور إثيوبيا حاليا.", "");
+    assert!(found.iter().all(|e| status(e) == EventStatus::Occurred), "{found:#?}");
+}
+
+#[test]
 fn a_plan_told_in_the_past_is_the_meeting_the_article_calls_off() {
     let text = "أفادت صحيفة يونانية بإلغاء اجتماع كان مقررا في نيويورك بين رئيس الوزراء اليوناني كيرياكوس ميتسوتاكيس والرئيس التركي رجب طيب أردوغان. \
                 وكان من المقرر أن يلتقي ميتسوتاكيس وأردوغان أمس الثلاثاء في البيت التركي.";

@@ -157,6 +157,22 @@ fn called_off(events: &[Draft], d: &Draft, published: Option<NaiveDate>) -> Opti
     })
 }
 
+/// "وتوجه شكري إلى الجزائر ... ومن المقرر أن يلتقي نظيره الجزائري": the talks planned with the
+/// host of a visit under way are that visit, still going on: the last visit reported, occurred,
+/// between the same states on a day they agree on, when no one of the host state has been met
+/// yet (talks with a second host are a meeting of their own). Talks told as held "during the
+/// visit" ("خلال الزيارة") are a meeting of their own within it.
+fn talks_of_the_visit(events: &[Draft], d: &Draft, published: Option<NaiveDate>) -> Option<usize> {
+    if d.event_type != EventType::Consult || d.status != EventStatus::Planned || d.mode != ConsultMode::Unspecified || d.during_visit {
+        return None;
+    }
+    let k = events.iter().rposition(|e| e.event_type == EventType::Consult && e.mode == ConsultMode::Visit)?;
+    let visit = &events[k];
+    let host = visit.location.as_ref()?.country.as_str();
+    let host_met = events.iter().any(|e| !people(e, host).is_empty());
+    (visit.status == EventStatus::Occurred && !host_met && same_sides(visit, d, false) && dates_agree(visit, d, published)).then_some(k)
+}
+
 /// Merges an article's drafts into one event per happening.
 pub fn merge_reports(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Draft> {
     let mut events: Vec<Draft> = Vec::new();
@@ -165,7 +181,12 @@ pub fn merge_reports(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Dr
         // already shares its people.
         let same = events.iter().rposition(|e| reports_same(e, &d, published, false));
         let latest = events.len().checked_sub(1).filter(|&i| reports_same(&events[i], &d, published, true));
-        match same.or(latest).or_else(|| characterised(&events, &d, published)).or_else(|| called_off(&events, &d, published)) {
+        let merged = same
+            .or(latest)
+            .or_else(|| characterised(&events, &d, published))
+            .or_else(|| called_off(&events, &d, published))
+            .or_else(|| talks_of_the_visit(&events, &d, published));
+        match merged {
             Some(i) => absorb(&mut events[i], d),
             None => events.push(d),
         }

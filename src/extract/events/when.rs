@@ -44,12 +44,16 @@ impl Builder<'_, '_> {
         When { date, status, status_explicit }
     }
 
-    /// Whether the frame itself names a weekday or a month (not one borrowed from an earlier
-    /// clause) that no dateline resolves: "الأحد", "في أيار".
+    /// Whether the frame, within the trigger's clause, names a weekday or a month of its own (not
+    /// one before someone named: "التقى، الجمعة، الوزير الذي يزور البلاد") that no dateline
+    /// resolves.
     fn own_unresolved_day(&self, f: &Frame) -> bool {
-        let range = f.left.min(f.pos())..f.right;
-        self.dates_in(range.clone()).iter().any(|d| matches!(d.expr, DateExpr::Weekday(_)))
-            || range.into_iter().any(|k| self.a.cue(k, |c| matches!(c, Cue::Month(_))))
+        let pos = f.pos();
+        // Before the trigger, only with no one named between ("وفي أيار، يتوجه").
+        let own = |k: usize| k > pos || self.mentions_in(k, pos).is_empty();
+        let range = f.left.max(f.clause_start).min(pos)..f.right;
+        self.dates_in(range.clone()).iter().any(|d| matches!(d.expr, DateExpr::Weekday(_)) && own(d.end))
+            || range.into_iter().any(|k| self.a.cue(k, |c| matches!(c, Cue::Month(_))) && own(k + 1))
     }
 
     fn tense(&self, f: &Frame) -> Tense {
