@@ -85,6 +85,12 @@ fn an_arrival_at_an_airport_is_in_the_city_it_serves() {
 }
 
 #[test]
+fn an_ambassador_of_the_republic_of_a_state_is_of_that_state() {
+    let e = one("استقبل رئيس الوزراء محمد شياع السوداني، اليوم، سفير جمهورية أذربيجان لدى العراق إيلدار سليموف.", "2024-05-02");
+    assert_eq!(actors(&e), ["person/mohammed-shia-al-sudani", "state/AZE"]);
+}
+
+#[test]
 fn a_counterpart_in_a_state_is_of_that_state() {
     let text = "التقى الأمير فيصل بن فرحان وزير الخارجية السعودي اليوم الجمعة بنظيره في جمهورية سيراليون تيموثي موسى كابا في الرياض.";
     let e = one(text, "2023-11-10");

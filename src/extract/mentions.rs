@@ -331,9 +331,12 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     let title = &kb.titles[t as usize];
                     let deputy = r.first > 0 && a.cue(r.first - 1, |c| c == Cue::Deputy);
                     let mut country = title.country.as_deref().map(CompactString::from);
-                    // "سفراء دول بريطانيا وفرنسا": the word "states" may stand between.
+                    // "سفراء دول بريطانيا وفرنسا", "سفير جمهورية أذربيجان": the word "states" or the
+                    // kind of state may stand between.
                     let of_states = |from: usize, to: usize| {
-                        from == to || (to == from + 1 && matches!(a.tokens[from].norm.trim_start_matches('و'), "دول" | "دوله"))
+                        from == to
+                            || (to == from + 1
+                                && (a.tokens[from].norm.trim_start_matches('و') == "دول" || state_kind(&a.tokens[from].norm)))
                     };
                     if let Some(n) = next_adjacent(j, &of_states)
                         && let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n))
