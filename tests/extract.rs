@@ -85,6 +85,14 @@ fn an_arrival_at_an_airport_is_in_the_city_it_serves() {
 }
 
 #[test]
+fn who_heads_what_was_named_before_heads_no_delegation() {
+    let text = "بدأ رئيس مجلس النواب الليبي عقيلة صالح أمس زيارته إلى أنقرة. \
+                وتتنازع السلطة في ليبيا حكومتان، الثانية حكومة الوحدة الوطنية ويترأسها عبد الحميد الدبيبة.";
+    let e = one(text, "2022-08-02");
+    assert!(!actors(&e).contains(&"person/abdul-hamid-dbeibeh".to_string()), "{e:#?}");
+}
+
+#[test]
 fn an_ambassador_of_the_republic_of_a_state_is_of_that_state() {
     let e = one("استقبل رئيس الوزراء محمد شياع السوداني، اليوم، سفير جمهورية أذربيجان لدى العراق إيلدار سليموف.", "2024-05-02");
     assert_eq!(actors(&e), ["person/mohammed-shia-al-sudani", "state/AZE"]);

@@ -193,9 +193,11 @@ impl Builder<'_, '_> {
 
     /// The people tokens `range` say headed delegations: the first person named after each
     /// "headed" cue, before the next one ("ترأس الوفد الإيراني أمين المجلس الأعلى ... علي
-    /// شمخاني، بحضور ..."), unless only attending.
+    /// شمخاني، بحضور ..."), unless only attending. Not with an object pronoun ("حكومة ...
+    /// ويترأسها الدبيبة": heads what was named before it, no delegation).
     fn delegation_heads(&self, range: std::ops::Range<usize>, on: Option<NaiveDate>) -> Vec<Side> {
-        let cues: Vec<usize> = range.clone().filter(|&k| self.a.cue(k, |c| c == Cue::Heads)).collect();
+        let heads_delegation = |k: usize| self.a.words(k).iter().any(|h| h.word == Word::Cue(Cue::Heads) && !h.pronoun);
+        let cues: Vec<usize> = range.clone().filter(|&k| heads_delegation(k)).collect();
         let mut heads = Vec::new();
         for (n, &k) in cues.iter().enumerate() {
             let end = cues.get(n + 1).copied().unwrap_or(range.end);
