@@ -9,8 +9,9 @@ use std::{collections::BTreeSet, path::Path, process::Output, sync::Arc};
 
 use common::*;
 use rasad::{
+    export::plover::PloverRecord,
     extract::Extractor,
-    proto::{Article, EventFilter, EventType, ListEventsRequest},
+    proto::{Article, EventFilter, EventType, GetEventRequest, ListEventsRequest},
 };
 use serde_json::Value;
 
@@ -177,4 +178,57 @@ fn bad_flags_say_what_to_write_instead() {
     }
     let unreachable = refused(&["--server", "http://127.0.0.1:1"]);
     assert!(unreachable.contains("cannot connect to http://127.0.0.1:1"), "{unreachable}");
+}
+
+/// The fields of a PLOVER event record and of its entities ("Data Fields" of the PLOVER manual).
+const PLOVER_FIELDS: &[&str] =
+    &["id", "date", "enddate", "actor", "recipient", "event", "event_loc", "event_text", "quad_code", "mode", "context", "coder"];
+const PLOVER_ENTITY_FIELDS: &[&str] = &["code", "sector", "entity_text", "identifier_id", "identifier_text"];
+const PLOVER_EVENTS: &[&str] = &[
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_record_has_the_plover_fields_and_one_round_trips_to_its_stored_event() {
+    let server = seeded_server().await;
+    let exported = records(&["--server", &server.url]);
+    for record in &exported {
+        for field in PLOVER_FIELDS {
+            assert!(record.get(*field).is_some(), "{field} missing from {record}");
+        }
+        for entity in record["actor"].as_array().unwrap() {
+            for field in PLOVER_ENTITY_FIELDS {
+                assert!(entity.get(*field).is_some(), "{field} missing from an actor of {}", record["id"]);
+            }
+        }
+        let event = record["event"][0].as_str().unwrap();
+        assert!(PLOVER_EVENTS.contains(&event), "{event} is no PLOVER event");
+    }
+    // One record read back as a PLOVER record writes the same JSON, and says what the store says.
+    let record: PloverRecord = serde_json::from_value(exported[0].clone()).unwrap();
+    assert_eq!(serde_json::to_value(&record).unwrap(), exported[0]);
+    let mut client = server.client().await;
+    let stored = client.get_event(GetEventRequest { event_id: record.id.clone() }).await.unwrap().into_inner().event.unwrap();
+    assert_eq!(record.date.as_deref(), stored.date.as_ref().map(|d| d.start.as_str()));
+    let mut exported_actors: Vec<&str> = record.actor.iter().map(|a| a.identifier_id.as_str()).collect();
+    let mut stored_actors: Vec<&str> = stored.participants.iter().map(|p| p.actor_id.as_str()).collect();
+    exported_actors.sort();
+    stored_actors.sort();
+    assert_eq!(exported_actors, stored_actors);
+    assert_eq!(record.num_articles, stored.num_articles);
 }
