@@ -85,6 +85,13 @@ fn an_arrival_at_an_airport_is_in_the_city_it_serves() {
 }
 
 #[test]
+fn who_is_named_in_what_about_introduces_before_the_contact_is_its_side() {
+    let text = "نفى مدير الوكالة أنباء عن عزم الرئيس الجزائري عبد المجيد تبون القيام بزيارة رسمية الى المغرب الشهر القادم.";
+    let e = one(text, "");
+    assert_eq!((actors(&e), status(&e)), (vec!["person/abdelmadjid-tebboune".to_string(), "state/MAR".to_string()], EventStatus::Negated));
+}
+
+#[test]
 fn who_heads_what_was_named_before_heads_no_delegation() {
     let text = "بدأ رئيس مجلس النواب الليبي عقيلة صالح أمس زيارته إلى أنقرة. \
                 وتتنازع السلطة في ليبيا حكومتان، الثانية حكومة الوحدة الوطنية ويترأسها عبد الحميد الدبيبة.";

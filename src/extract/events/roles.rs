@@ -247,7 +247,10 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         let cue_before =
             |wanted: Cue, window: usize| (head.saturating_sub(window).max(self.prev_end)..head).any(|k| a.cue(k, |c| c == wanted));
         let about_from = if m.first > pos { self.prev_end.max(pos + 1) } else { self.prev_end };
-        let about = (m.first.saturating_sub(4).max(about_from)..m.first).any(|k| a.cue(k, |c| c == Cue::About))
+        // "نفى أنباء عن عزم الرئيس تبون القيام بزيارة": what "عن" introduces before the trigger,
+        // with no punctuation up to it, is the contact, and who is named in it its side.
+        let governs_trigger = m.first < pos && (m.end..pos).all(|k| !matches!(a.tokens[k].kind, TokenKind::Punct(_)));
+        let about = (m.first.saturating_sub(4).max(about_from)..m.first).any(|k| a.cue(k, |c| c == Cue::About)) && !governs_trigger
             || self.topic_chain_end.is_some_and(no_word_between);
         // "بالعاصمة بكين": the preposition may be written on the word that introduces the place.
         let on_head = head < m.first && a.tokens[head].norm.trim_start_matches(['و', 'ف']).starts_with("بال");
