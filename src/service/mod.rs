@@ -1,10 +1,12 @@
 //! The service: what Rasad answers (an event, a page of events or reports, a stream of updates,
 //! the metrics), as methods of [`Service`] over the pipeline (`ingest`), the fan-out (`hub`), the
 //! store and the extractor; the gRPC handlers are thin wrappers around them, served by
-//! [`Service::serve_grpc`] with reflection, health and graceful shutdown (Subscribe and Ingest
+//! [`Service::serve_grpc`] with reflection, health, graceful shutdown, TLS and the key check of
+//! `auth` as configured (Subscribe and Ingest
 //! through `route`, with `requests` for what tonic cannot read). The HTTP front (`crate::http`)
 //! calls the same methods.
 
+pub mod auth;
 pub mod countries;
 pub mod extractor_slot;
 pub mod filter;
@@ -21,9 +23,13 @@ use prost::bytes::Bytes;
 use tokio::{net::TcpListener, sync::Semaphore};
 use tokio_stream::Stream;
 use tokio_util::sync::CancellationToken;
-use tonic::{Request, Response, Status, transport::server::TcpIncoming};
+use tonic::{
+    Request, Response, Status,
+    transport::{ServerTlsConfig, server::TcpIncoming},
+};
 
 use self::{
+    auth::{AuthLayer, Keys},
     extractor_slot::ExtractorSlot,
     filter::{EventQuery, Filter, UpdateFilter, WatchedFields},
     hub::{Hub, Start},
@@ -73,6 +79,24 @@ pub struct Config {
     pub max_message_bytes: usize,
     /// When two reports are one event.
     pub merge: MergeConfig,
+    /// How the gRPC server is reached.
+    pub access: Access,
+}
+
+/// How the gRPC server is reached: TLS (and whether clients need certificates), keys, reflection.
+#[derive(Debug, Clone)]
+pub struct Access {
+    /// None: plaintext.
+    pub tls: Option<ServerTlsConfig>,
+    pub keys: Keys,
+    pub reflection: bool,
+}
+
+impl Default for Access {
+    /// Plaintext, no keys, reflection on.
+    fn default() -> Access {
+        Access { tls: None, keys: Keys::default(), reflection: true }
+    }
 }
 
 /// What every handler shares.
@@ -201,8 +225,9 @@ impl Service {
         self.shared.metrics.render()
     }
 
-    /// Serves gRPC (the Rasad service, health and reflection) on `listener` until `shutdown`.
-    pub async fn serve_grpc(self, listener: TcpListener, max_message_bytes: usize) -> anyhow::Result<()> {
+    /// Serves gRPC (the Rasad service, health and reflection) on `listener` until `shutdown`,
+    /// as `access` says.
+    pub async fn serve_grpc(self, listener: TcpListener, max_message_bytes: usize, access: Access) -> anyhow::Result<()> {
         let shutdown = self.shared.shutdown.clone();
         let reflection = || {
             tonic_reflection::server::Builder::configure()
@@ -214,12 +239,21 @@ impl Service {
         let rasad =
             RasadServiceServer::new(self.clone()).max_decoding_message_size(max_message_bytes).max_encoding_message_size(max_message_bytes);
         let rasad = SharedRoute::new(rasad, self, max_message_bytes);
-        tonic::transport::Server::builder()
+        let mut builder = tonic::transport::Server::builder();
+        if let Some(tls) = access.tls {
+            builder = builder.tls_config(tls)?;
+        }
+        let (v1, v1alpha) = match access.reflection {
+            true => (Some(reflection().build_v1()?), Some(reflection().build_v1alpha()?)),
+            false => (None, None),
+        };
+        builder
             .initial_connection_window_size(HTTP2_CONNECTION_WINDOW)
             .initial_stream_window_size(HTTP2_STREAM_WINDOW)
+            .layer(AuthLayer(access.keys))
             .add_service(health_service)
-            .add_service(reflection().build_v1()?)
-            .add_service(reflection().build_v1alpha()?)
+            .add_optional_service(v1)
+            .add_optional_service(v1alpha)
             .add_service(rasad)
             .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
                 shutdown.cancelled().await;
