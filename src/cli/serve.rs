@@ -2,7 +2,7 @@
 //! `/metrics`) until SIGINT or SIGTERM; SIGHUP reloads the knowledge base (the built-in data and
 //! `--kb-dir`) without dropping streams.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use clap::Args;
 use tokio::net::TcpListener;
@@ -14,7 +14,7 @@ use crate::{
     extract::Extractor,
     merge::MergeConfig,
     server::{self, Listeners},
-    service::{Access, Config, auth::Keys, extractor_slot::ExtractorSlot},
+    service::{Access, Config, auth::Keys, connections::ConnectionLimits, extractor_slot::ExtractorSlot},
 };
 
 #[derive(Debug, Args)]
@@ -65,6 +65,17 @@ pub struct ServeArgs {
     /// Turn gRPC reflection off.
     #[arg(long, env = "RASAD_NO_REFLECTION")]
     pub no_reflection: bool,
+    /// gRPC connections open at once; further ones wait until one closes. Keep it under the
+    /// process's descriptor limit (`ulimit -n`).
+    #[arg(long, env = "RASAD_MAX_CONNECTIONS", default_value_t = ConnectionLimits::default().max)]
+    pub max_connections: usize,
+    /// Seconds a gRPC connection may send nothing before it is closed (live clients answer the
+    /// server's keepalive pings, sent three times as often, so only dead or abandoned ones are).
+    #[arg(long, env = "RASAD_IDLE_TIMEOUT", default_value_t = ConnectionLimits::default().idle.as_secs_f64())]
+    pub idle_timeout: f64,
+    /// Requests (streams included) running at once on one gRPC connection.
+    #[arg(long, env = "RASAD_MAX_REQUESTS_PER_CONNECTION", default_value_t = ConnectionLimits::default().requests_per_connection)]
+    pub max_requests_per_connection: usize,
 }
 
 impl ServeArgs {
@@ -81,7 +92,13 @@ impl ServeArgs {
             _ => None,
         };
         let keys = self.api_keys.as_deref().map(Keys::load).transpose()?.unwrap_or_default();
-        Ok(Access { tls, keys, reflection: !self.no_reflection })
+        let idle = Duration::try_from_secs_f64(self.idle_timeout)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| anyhow::anyhow!("--idle-timeout {} is not a positive number of seconds", self.idle_timeout))?;
+        let connections =
+            ConnectionLimits { max: self.max_connections.max(1), idle, requests_per_connection: self.max_requests_per_connection.max(1) };
+        Ok(Access { tls, keys, reflection: !self.no_reflection, connections })
     }
 
     /// The HTTP front has neither TLS nor keys: when gRPC has them, it stays on loopback unless

@@ -228,8 +228,18 @@ impl Server {
         Server::launch(dir, "127.0.0.1:0", flags)
     }
 
+    /// `rasad serve` with more flags, allowed `descriptors` open files (`ulimit -n`).
+    pub fn start_with_descriptors(dir: &Path, flags: &[&str], descriptors: u32) -> Server {
+        let limited = format!("ulimit -n {descriptors} && exec \"$0\" \"$@\"");
+        Server::launch_by(Command::new("sh").args(["-c", &limited, env!("CARGO_BIN_EXE_rasad")]), dir, "127.0.0.1:0", flags)
+    }
+
     fn launch(dir: &Path, addr: &str, flags: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rasad"))
+        Server::launch_by(&mut Command::new(env!("CARGO_BIN_EXE_rasad")), dir, addr, flags)
+    }
+
+    fn launch_by(command: &mut Command, dir: &Path, addr: &str, flags: &[&str]) -> Server {
+        let mut child = command
             .args(["serve", "--addr", addr, "--http-addr", "127.0.0.1:0", "--workers", "2", "--data-dir"])
             .arg(dir)
             .args(flags)
