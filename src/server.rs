@@ -30,7 +30,7 @@ pub async fn serve(
     let http_addr = listeners.http.as_ref().map_or_else(|| "off".to_string(), |l| local(l).to_string());
     let front = listeners.http.map(|listener| tokio::spawn(http::serve(listener, service.clone(), shutdown.clone())));
     tracing::info!(addr = %local(&listeners.grpc), http = %http_addr, "serving");
-    let grpc = service.serve_grpc(listeners.grpc, config.max_message_bytes).await;
+    let grpc = service.serve_grpc(listeners.grpc, config.max_message_bytes, config.access).await;
     // The HTTP front ends with the gRPC server, also when that failed.
     shutdown.cancel();
     if let Some(front) = front {

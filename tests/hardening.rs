@@ -201,3 +201,33 @@ fn a_zero_byte_store_file_is_refused_with_a_clear_error() {
     assert!(said.contains("is empty (0 bytes)"), "{said}");
     assert_eq!(std::fs::metadata(dir.path().join("rasad.redb")).unwrap().len(), 0, "left as it was");
 }
+
+/// Issue 18 case 7: idle sockets, many more than the descriptors allow, do not lock probes out: at
+/// most `--max-connections` are accepted at once (the rest wait in the listen backlog) and one
+/// that sends nothing for `--idle-timeout` is closed, making room for the next.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_beyond_the_descriptors_do_not_lock_out_health() {
+    use tokio::io::AsyncReadExt;
+    use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+
+    let data = tempfile::tempdir().unwrap();
+    let flags = ["--max-connections", "16", "--idle-timeout", "1", "--no-http"];
+    let server = Server::start_with_descriptors(data.path(), &flags, 64);
+    // Sockets opened and left: the kernel completes their handshakes whether or not the server accepts.
+    let mut idle = Vec::new();
+    for _ in 0..150 {
+        idle.push(tokio::net::TcpStream::connect(&server.addr).await.unwrap());
+    }
+    // The wait is only a guard: without the limits the server runs out of descriptors and the
+    // probe's connection is never accepted.
+    let probe = async {
+        let channel = Channel::from_shared(server.url()).unwrap().connect().await.unwrap();
+        HealthClient::new(channel).check(HealthCheckRequest { service: String::new() }).await
+    };
+    let health = tokio::time::timeout(std::time::Duration::from_secs(120), probe).await.expect("health answers");
+    assert_eq!(health.unwrap().into_inner().status, 1, "SERVING");
+    // The first idle socket was closed by the server (after its HTTP/2 settings), not left open.
+    let mut sent = Vec::new();
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(60), idle[0].read_to_end(&mut sent)).await;
+    closed.expect("the server closes an idle connection").ok();
+}

@@ -28,12 +28,12 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::service::auth::Connection;
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
 
 use super::{ServerArgs, input};
 use crate::proto::{Article, EventFilter, SubscribeRequest};
@@ -87,7 +87,7 @@ struct UpdateHead {
 /// Subscribes to every update of events involving `country` (all when empty) that changes one of
 /// `changed_fields` (all when empty), decoding only [`UpdateHead`].
 async fn subscribe_heads(
-    channel: Channel,
+    channel: Connection,
     country: Option<String>,
     changed_fields: Vec<String>,
 ) -> anyhow::Result<tonic::Streaming<UpdateHead>> {

@@ -33,6 +33,8 @@ pub struct ExportArgs {
     /// Read through the server at this URL (`ListEvents`), e.g. http://127.0.0.1:50051.
     #[arg(long)]
     pub server: Option<String>,
+    #[command(flatten)]
+    pub secure: super::Secure,
     /// Only events dated on or after this day (YYYY-MM-DD); undated events are left out.
     #[arg(long, value_parser = parse_day)]
     pub since: Option<NaiveDate>,
@@ -85,7 +87,9 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
     let write = |e: &_| exporter.write(e);
     match (args.data_dir, args.server) {
         (Some(dir), _) => source::from_store(&ReadOnlyStore::open_read_only(&dir)?, &selection, write)?,
-        (None, Some(server)) => source::from_server(&mut ServerArgs { server }.connect().await?, &selection, write).await?,
+        (None, Some(server)) => {
+            source::from_server(&mut ServerArgs { server, secure: args.secure }.connect().await?, &selection, write).await?
+        }
         (None, None) => anyhow::bail!("say where the events are: --data-dir DIR or --server URL"),
     }
     let written = exporter.finish()?;

@@ -2,18 +2,19 @@
 //! `/metrics`) until SIGINT or SIGTERM; SIGHUP reloads the knowledge base (the built-in data and
 //! `--kb-dir`) without dropping streams.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use clap::Args;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 
 use crate::{
     article::Limits,
     extract::Extractor,
     merge::MergeConfig,
     server::{self, Listeners},
-    service::{Config, extractor_slot::ExtractorSlot},
+    service::{Access, Config, auth::Keys, connections::ConnectionLimits, extractor_slot::ExtractorSlot},
 };
 
 #[derive(Debug, Args)]
@@ -45,6 +46,78 @@ pub struct ServeArgs {
     /// Serve no HTTP (no page, JSON API or metrics); gRPC only.
     #[arg(long, env = "RASAD_NO_HTTP")]
     pub no_http: bool,
+    /// Serve the HTTP front on a non-loopback address even though it has neither TLS nor keys
+    /// while gRPC has them (put it behind a proxy that does).
+    #[arg(long, env = "RASAD_HTTP_INSECURE")]
+    pub http_insecure: bool,
+    /// Serve gRPC over TLS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, env = "RASAD_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "RASAD_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Mutual TLS: clients must present a certificate signed by this CA (PEM).
+    #[arg(long, env = "RASAD_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// Bearer tokens callers must send, one `role token` a line (role read or write; see README).
+    #[arg(long, env = "RASAD_API_KEYS")]
+    pub api_keys: Option<PathBuf>,
+    /// Turn gRPC reflection off.
+    #[arg(long, env = "RASAD_NO_REFLECTION")]
+    pub no_reflection: bool,
+    /// gRPC connections open at once; further ones wait until one closes. Keep it under the
+    /// process's descriptor limit (`ulimit -n`).
+    #[arg(long, env = "RASAD_MAX_CONNECTIONS", default_value_t = ConnectionLimits::default().max)]
+    pub max_connections: usize,
+    /// Seconds a gRPC connection may send nothing before it is closed (live clients answer the
+    /// server's keepalive pings, sent three times as often, so only dead or abandoned ones are).
+    #[arg(long, env = "RASAD_IDLE_TIMEOUT", default_value_t = ConnectionLimits::default().idle.as_secs_f64())]
+    pub idle_timeout: f64,
+    /// Requests (streams included) running at once on one gRPC connection.
+    #[arg(long, env = "RASAD_MAX_REQUESTS_PER_CONNECTION", default_value_t = ConnectionLimits::default().requests_per_connection)]
+    pub max_requests_per_connection: usize,
+}
+
+impl ServeArgs {
+    /// TLS, keys and reflection as the flags say.
+    fn access(&self) -> anyhow::Result<Access> {
+        let tls = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => {
+                let tls = ServerTlsConfig::new().identity(Identity::from_pem(read(cert)?, read(key)?));
+                Some(match &self.tls_client_ca {
+                    Some(ca) => tls.client_ca_root(Certificate::from_pem(read(ca)?)),
+                    None => tls,
+                })
+            }
+            _ => None,
+        };
+        let keys = self.api_keys.as_deref().map(Keys::load).transpose()?.unwrap_or_default();
+        let idle = Duration::try_from_secs_f64(self.idle_timeout)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| anyhow::anyhow!("--idle-timeout {} is not a positive number of seconds", self.idle_timeout))?;
+        let connections =
+            ConnectionLimits { max: self.max_connections.max(1), idle, requests_per_connection: self.max_requests_per_connection.max(1) };
+        Ok(Access { tls, keys, reflection: !self.no_reflection, connections })
+    }
+
+    /// The HTTP front has neither TLS nor keys: when gRPC has them, it stays on loopback unless
+    /// --http-insecure says otherwise.
+    fn check_http(&self, access: &Access) -> anyhow::Result<()> {
+        let secured = access.tls.is_some() || access.keys.required();
+        if secured && !self.no_http && !self.http_addr.ip().is_loopback() && !self.http_insecure {
+            anyhow::bail!(
+                "--http-addr {} is not a loopback address, and the HTTP front (page, JSON API, metrics) has neither TLS nor \
+                 API keys: bind it to 127.0.0.1, or pass --http-insecure to serve it there anyway (e.g. behind a proxy), or --no-http",
+                self.http_addr
+            );
+        }
+        Ok(())
+    }
+}
+
+fn read(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -52,6 +125,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,h2=warn,tower=warn".into()))
         .with_writer(std::io::stderr)
         .init();
+    let access = args.access()?;
+    args.check_http(&access)?;
     let extractor = Extractor::load(args.kb_dir.as_deref()).map_err(|e| anyhow::anyhow!("cannot load the knowledge base: {e}"))?;
     let workers = args.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let listeners = Listeners { grpc: bind(args.addr).await?, http: if args.no_http { None } else { Some(bind(args.http_addr).await?) } };
@@ -61,6 +136,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         limits: Limits { max_article_bytes: args.max_article_bytes },
         max_message_bytes: args.max_message_bytes,
         merge: args.merge_config.as_deref().map(MergeConfig::load).transpose()?.unwrap_or_default(),
+        access,
     };
     let shutdown = CancellationToken::new();
     tokio::spawn(on_signal(shutdown.clone()));

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use clap::Args;
-use tonic::{Code, Status, transport::Channel};
+use tonic::{Code, Status};
+
+use crate::service::auth::Connection;
 
 use super::ServerArgs;
 use crate::proto::{EventFilter, EventStatus, EventType, SubscribeRequest, rasad_service_client::RasadServiceClient};
@@ -107,7 +109,7 @@ pub async fn run(args: SubscribeArgs) -> anyhow::Result<()> {
 /// errors that resubscribing would not cure end the command.
 async fn follow(
     server: &ServerArgs,
-    client: Option<RasadServiceClient<Channel>>,
+    client: Option<RasadServiceClient<Connection>>,
     request: SubscribeRequest,
     backoff: &mut Duration,
 ) -> anyhow::Result<Gone> {

@@ -3,8 +3,8 @@
 //! date range of `ListEventsRequest`) and give the events in the same order, most recently
 //! created first.
 
+use crate::service::auth::Connection;
 use chrono::NaiveDate;
-use tonic::transport::Channel;
 
 use super::ExportError;
 use crate::{
@@ -68,7 +68,7 @@ pub fn from_store(
 
 /// Calls `each` with every selected event the server at the other end of `client` holds.
 pub async fn from_server(
-    client: &mut RasadServiceClient<Channel>,
+    client: &mut RasadServiceClient<Connection>,
     selection: &Selection,
     mut each: impl FnMut(&Event) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {

@@ -1,10 +1,13 @@
 //! The service: what Rasad answers (an event, a page of events or reports, a stream of updates,
 //! the metrics), as methods of [`Service`] over the pipeline (`ingest`), the fan-out (`hub`), the
 //! store and the extractor; the gRPC handlers are thin wrappers around them, served by
-//! [`Service::serve_grpc`] with reflection, health and graceful shutdown (Subscribe and Ingest
-//! through `route`, with `requests` for what tonic cannot read). The HTTP front (`crate::http`)
+//! [`Service::serve_grpc`] with reflection, health, graceful shutdown, TLS, the key check of
+//! `auth` and the bounds on `connections` as configured (Subscribe and Ingest through `route`,
+//! with `requests` for what tonic cannot read). The HTTP front (`crate::http`)
 //! calls the same methods.
 
+pub mod auth;
+pub mod connections;
 pub mod countries;
 pub mod extractor_slot;
 pub mod filter;
@@ -21,9 +24,11 @@ use prost::bytes::Bytes;
 use tokio::{net::TcpListener, sync::Semaphore};
 use tokio_stream::Stream;
 use tokio_util::sync::CancellationToken;
-use tonic::{Request, Response, Status, transport::server::TcpIncoming};
+use tonic::{Request, Response, Status, transport::ServerTlsConfig};
 
 use self::{
+    auth::{AuthLayer, Keys},
+    connections::ConnectionLimits,
     extractor_slot::ExtractorSlot,
     filter::{EventQuery, Filter, UpdateFilter, WatchedFields},
     hub::{Hub, Start},
@@ -73,6 +78,26 @@ pub struct Config {
     pub max_message_bytes: usize,
     /// When two reports are one event.
     pub merge: MergeConfig,
+    /// How the gRPC server is reached.
+    pub access: Access,
+}
+
+/// How the gRPC server is reached: TLS (and whether clients need certificates), keys, reflection,
+/// how many connections and for how long.
+#[derive(Debug, Clone)]
+pub struct Access {
+    /// None: plaintext.
+    pub tls: Option<ServerTlsConfig>,
+    pub keys: Keys,
+    pub reflection: bool,
+    pub connections: ConnectionLimits,
+}
+
+impl Default for Access {
+    /// Plaintext, no keys, reflection on, the default connection limits.
+    fn default() -> Access {
+        Access { tls: None, keys: Keys::default(), reflection: true, connections: ConnectionLimits::default() }
+    }
 }
 
 /// What every handler shares.
@@ -201,8 +226,9 @@ impl Service {
         self.shared.metrics.render()
     }
 
-    /// Serves gRPC (the Rasad service, health and reflection) on `listener` until `shutdown`.
-    pub async fn serve_grpc(self, listener: TcpListener, max_message_bytes: usize) -> anyhow::Result<()> {
+    /// Serves gRPC (the Rasad service, health and reflection) on `listener` until `shutdown`,
+    /// as `access` says.
+    pub async fn serve_grpc(self, listener: TcpListener, max_message_bytes: usize, access: Access) -> anyhow::Result<()> {
         let shutdown = self.shared.shutdown.clone();
         let reflection = || {
             tonic_reflection::server::Builder::configure()
@@ -214,14 +240,27 @@ impl Service {
         let rasad =
             RasadServiceServer::new(self.clone()).max_decoding_message_size(max_message_bytes).max_encoding_message_size(max_message_bytes);
         let rasad = SharedRoute::new(rasad, self, max_message_bytes);
-        tonic::transport::Server::builder()
+        let mut builder = tonic::transport::Server::builder();
+        if let Some(tls) = access.tls {
+            builder = builder.tls_config(tls)?;
+        }
+        let (v1, v1alpha) = match access.reflection {
+            true => (Some(reflection().build_v1()?), Some(reflection().build_v1alpha()?)),
+            false => (None, None),
+        };
+        let limits = access.connections;
+        builder
             .initial_connection_window_size(HTTP2_CONNECTION_WINDOW)
             .initial_stream_window_size(HTTP2_STREAM_WINDOW)
+            .concurrency_limit_per_connection(limits.requests_per_connection)
+            .http2_keepalive_interval(Some(limits.keepalive()))
+            .http2_keepalive_timeout(Some(limits.keepalive()))
+            .layer(AuthLayer(access.keys))
             .add_service(health_service)
-            .add_service(reflection().build_v1()?)
-            .add_service(reflection().build_v1alpha()?)
+            .add_optional_service(v1)
+            .add_optional_service(v1alpha)
             .add_service(rasad)
-            .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
+            .serve_with_incoming_shutdown(connections::incoming(listener, limits), async move {
                 shutdown.cancelled().await;
                 health.set_not_serving::<RasadServiceServer<Service>>().await;
                 tracing::info!("shutting down: finishing in-flight articles");

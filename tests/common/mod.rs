@@ -90,6 +90,7 @@ impl TestServer {
             limits: Limits { max_article_bytes: 64 * 1024 },
             max_message_bytes: 1 << 20,
             merge: MergeConfig::default(),
+            access: Default::default(),
         };
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(server::serve(config, Listeners { grpc, http: Some(http) }, extractor, shutdown.clone()));
@@ -219,9 +220,29 @@ impl Server {
 
     /// `rasad serve` listening on `addr` (to restart one where its clients left it).
     pub fn start_at(dir: &Path, addr: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rasad"))
+        Server::launch(dir, addr, &[])
+    }
+
+    /// `rasad serve` with more flags (TLS, keys...).
+    pub fn start_with(dir: &Path, flags: &[&str]) -> Server {
+        Server::launch(dir, "127.0.0.1:0", flags)
+    }
+
+    /// `rasad serve` with more flags, allowed `descriptors` open files (`ulimit -n`).
+    pub fn start_with_descriptors(dir: &Path, flags: &[&str], descriptors: u32) -> Server {
+        let limited = format!("ulimit -n {descriptors} && exec \"$0\" \"$@\"");
+        Server::launch_by(Command::new("sh").args(["-c", &limited, env!("CARGO_BIN_EXE_rasad")]), dir, "127.0.0.1:0", flags)
+    }
+
+    fn launch(dir: &Path, addr: &str, flags: &[&str]) -> Server {
+        Server::launch_by(&mut Command::new(env!("CARGO_BIN_EXE_rasad")), dir, addr, flags)
+    }
+
+    fn launch_by(command: &mut Command, dir: &Path, addr: &str, flags: &[&str]) -> Server {
+        let mut child = command
             .args(["serve", "--addr", addr, "--http-addr", "127.0.0.1:0", "--workers", "2", "--data-dir"])
             .arg(dir)
+            .args(flags)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
