@@ -2,13 +2,16 @@
 
 mod common;
 
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
 
 use common::*;
 use rasad::proto::{
     Article, EventFilter, ExtractResponse, IngestOutcome, IngestResult, ListEventsRequest, ListReportsRequest, SubscribeRequest,
 };
-use rasad::service::EventExtractor;
+use rasad::service::{Cancelled, EventExtractor};
 use tonic::{Code, Request, Status, codegen::http::uri::PathAndQuery, transport::Channel};
 use tonic_prost::ProstCodec;
 
@@ -230,4 +233,76 @@ async fn idle_connections_beyond_the_descriptors_do_not_lock_out_health() {
     let mut sent = Vec::new();
     let closed = tokio::time::timeout(std::time::Duration::from_secs(60), idle[0].read_to_end(&mut sent)).await;
     closed.expect("the server closes an idle connection").ok();
+}
+
+/// What [`Stoppable`] did: lines worked through, extractions started, running, most at once.
+#[derive(Default)]
+struct Work {
+    lines: AtomicUsize,
+    started: AtomicUsize,
+    running: AtomicUsize,
+    most: AtomicUsize,
+}
+
+/// 20 ms a line, looking between lines whether its request is gone, as an extractor between
+/// sentences.
+struct Stoppable(Arc<Work>);
+
+impl EventExtractor for Stoppable {
+    fn extract(&self, article: &Article) -> ExtractResponse {
+        self.extract_unless(article, &Cancelled::default()).expect("never cancelled")
+    }
+
+    fn extract_unless(&self, article: &Article, cancelled: &Cancelled) -> Option<ExtractResponse> {
+        let work = &self.0;
+        work.started.fetch_add(1, Ordering::SeqCst);
+        let running = work.running.fetch_add(1, Ordering::SeqCst) + 1;
+        work.most.fetch_max(running, Ordering::SeqCst);
+        let finished = article.text.lines().all(|_| {
+            let go_on = !cancelled.is_set();
+            if go_on {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                work.lines.fetch_add(1, Ordering::SeqCst);
+            }
+            go_on
+        });
+        work.running.fetch_sub(1, Ordering::SeqCst);
+        finished.then(|| Scripted.extract(article))
+    }
+}
+
+/// Issue 18 case 3: Extract calls of a slow article whose deadline passes stop their extraction,
+/// and keep their place in the pool until it has stopped, so `--workers` still bounds the work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extractions_whose_deadline_passed_stop_and_hold_their_worker_until_then() {
+    let work = Arc::new(Work::default());
+    let server = TestServer::start(Arc::new(Stoppable(work.clone()))).await;
+    // 1000 lines: 20 s of work each.
+    let text = "EVENT CONSULT OCCURRED RUS USA\n".repeat(1000);
+    let mut calls = Vec::new();
+    for i in 0..6 {
+        let (mut client, slow) = (server.client().await, article(&format!("slow-{i}"), &text));
+        calls.push(tokio::spawn(async move {
+            let mut request = Request::new(slow);
+            request.set_timeout(std::time::Duration::from_millis(500));
+            client.extract(request).await.map(|_| ()).map_err(|s| s.code())
+        }));
+    }
+    for call in calls {
+        // The server's timeout, or the stream reset when the handler was dropped: either way, no answer.
+        let answer = call.await.unwrap();
+        assert!(matches!(answer, Err(Code::DeadlineExceeded | Code::Cancelled)), "{answer:?}");
+    }
+    // The wait is only a guard: an extraction that does not stop would run for 20 s.
+    for _ in 0..600 {
+        if work.running.load(Ordering::SeqCst) == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(work.running.load(Ordering::SeqCst), 0, "extractions still running after their requests went away");
+    assert!(work.most.load(Ordering::SeqCst) <= 2, "{} extractions at once with 2 workers", work.most.load(Ordering::SeqCst));
+    let (started, lines) = (work.started.load(Ordering::SeqCst), work.lines.load(Ordering::SeqCst));
+    assert!(lines < 1000, "an extraction ran to its end ({lines} lines in {started} extractions)");
+    assert_eq!(server.metric("rasad_extractions_cancelled_total").await, started as f64);
 }

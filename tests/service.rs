@@ -138,13 +138,6 @@ async fn metrics_count_articles_events_and_commits() {
     assert_eq!(http::get(&server.http("/other")).await.status, 404);
 }
 
-/// The value of the metric line starting with `name` on the server's /metrics page.
-async fn metric(server: &TestServer, name: &str) -> f64 {
-    let response = http::get(&server.http("/metrics")).await.body;
-    let line = response.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in {response}"));
-    line.rsplit(' ').next().unwrap().parse().unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscriber_that_disconnects_is_released_at_once() {
     let server = TestServer::start(Arc::new(Scripted)).await;
@@ -153,10 +146,10 @@ async fn a_subscriber_that_disconnects_is_released_at_once() {
     let leaving = subscribe(&mut client, live(&[], &[])).await;
     ingest(&mut client, vec![article("a", "EVENT CONSULT OCCURRED RUS USA")]).await;
     take(&mut staying, 1).await;
-    assert_eq!(metric(&server, "rasad_subscribers ").await, 2.0);
+    assert_eq!(server.metric("rasad_subscribers ").await, 2.0);
     drop(leaving);
     let released = async {
-        while metric(&server, "rasad_subscribers ").await != 1.0 {
+        while server.metric("rasad_subscribers ").await != 1.0 {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     };

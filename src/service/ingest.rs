@@ -18,7 +18,7 @@ use tokio_stream::{Stream, StreamExt};
 use tonic::Status;
 
 use super::{
-    Shared,
+    Cancelled, Shared,
     metrics::{Metrics, Outcome},
     requests::{Received, caller_status},
 };
@@ -134,11 +134,13 @@ async fn prepare(shared: Arc<Shared>, mut article: Article) -> Prepared {
     if article.id.is_empty() {
         article.id = derived_id(&text_hash);
     }
+    let id = article.id.clone();
     match shared.extract(article).await {
         Ok((article, extraction)) => Prepared::Extracted(Submission { article, text_hash, extraction }),
-        Err(id) => {
+        Err(Unextracted::Panicked(_)) => {
             Prepared::Done(Ok(rejected(id, "the extractor failed on this article (a bug: please report it with the article)".into())))
         }
+        Err(Unextracted::Cancelled) => Prepared::Done(Ok(rejected(id, "extraction was cancelled".into()))),
     }
 }
 
@@ -173,20 +175,49 @@ fn derived_id(hash: &store::TextHash) -> String {
     hash[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Why an article has no extraction.
+#[derive(Debug)]
+pub enum Unextracted {
+    /// The extractor panicked on the article with this id.
+    Panicked(String),
+    /// The request went away and the extractor stopped.
+    Cancelled,
+}
+
+/// Sets its flag when dropped: when the request future holding it is dropped (deadline,
+/// cancellation), the extraction running for it is told to stop.
+struct CancelOnDrop(Cancelled);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.set();
+    }
+}
+
 impl Shared {
-    /// Extracts on the bounded pool; gives the article back with its events, or its id if the
-    /// extractor panicked.
-    pub(super) async fn extract(&self, article: Article) -> Result<(Article, crate::proto::ExtractResponse), String> {
-        let _permit = self.pool.acquire().await.expect("the pool semaphore is never closed");
+    /// Extracts on the bounded pool; gives the article back with its events. The place in the
+    /// pool is held by the blocking work itself, until it ends: a request that goes away does not
+    /// free it early (the extraction is told to stop, and does between stages).
+    pub(super) async fn extract(&self, article: Article) -> Result<(Article, crate::proto::ExtractResponse), Unextracted> {
+        let place = self.pool.clone().acquire_owned().await.expect("the pool semaphore is never closed");
         let extractor = self.extractor.current();
         let id = article.id.clone();
         let started = Instant::now();
+        let cancelled = CancelOnDrop(Cancelled::default());
+        let (flag, metrics) = (cancelled.0.clone(), self.metrics.clone());
         let done = tokio::task::spawn_blocking(move || {
-            let extraction = extractor.extract(&article);
-            (article, extraction)
+            let extraction = extractor.extract_unless(&article, &flag);
+            drop(place);
+            if extraction.is_none() {
+                // Counted here: the request it served is usually gone.
+                metrics.extractions_cancelled.inc();
+            }
+            extraction.map(|e| (article, e))
         })
         .await
-        .map_err(|_| id)?;
+        .map_err(|_| Unextracted::Panicked(id))?;
+        drop(cancelled);
+        let done = done.ok_or(Unextracted::Cancelled)?;
         self.metrics.extraction_seconds.observe(started.elapsed().as_secs_f64());
         Ok(done)
     }

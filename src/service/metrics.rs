@@ -38,6 +38,8 @@ pub struct OutcomeLabel {
 pub struct Metrics {
     pub articles: Family<OutcomeLabel, Counter>,
     pub extraction_seconds: Histogram,
+    /// Extractions stopped because their request went away (deadline, cancellation).
+    pub extractions_cancelled: Counter,
     pub events_created: Counter,
     pub events_updated: Counter,
     pub subscribers: Gauge,
@@ -59,6 +61,12 @@ impl Default for Metrics {
         registry.register("articles_ingested", "Articles received by Ingest, by outcome", articles.clone());
         let extraction_seconds = Histogram::new([0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1]);
         registry.register("extraction_seconds", "Extraction time per article", extraction_seconds.clone());
+        let extractions_cancelled = Counter::default();
+        registry.register(
+            "extractions_cancelled",
+            "Extractions stopped because their request went away (deadline, cancellation)",
+            extractions_cancelled.clone(),
+        );
         let events_created = Counter::default();
         registry.register("events_created", "Stored events created", events_created.clone());
         let events_updated = Counter::default();
@@ -80,6 +88,7 @@ impl Default for Metrics {
         Metrics {
             articles,
             extraction_seconds,
+            extractions_cancelled,
             events_created,
             events_updated,
             subscribers,

@@ -18,7 +18,14 @@ pub mod page_token;
 pub mod requests;
 pub mod route;
 
-use std::{path::PathBuf, sync::Arc, time::Duration};
+use std::{
+    path::PathBuf,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use prost::bytes::Bytes;
 use tokio::{net::TcpListener, sync::Semaphore};
@@ -32,6 +39,7 @@ use self::{
     extractor_slot::ExtractorSlot,
     filter::{EventQuery, Filter, UpdateFilter, WatchedFields},
     hub::{Hub, Start},
+    ingest::Unextracted,
     metrics::Metrics,
     route::SharedRoute,
 };
@@ -59,6 +67,27 @@ pub const HTTP2_STREAM_WINDOW: u32 = 1 << 20;
 /// Turns an article into events. The service runs it on its worker pool.
 pub trait EventExtractor: Send + Sync + 'static {
     fn extract(&self, article: &Article) -> ExtractResponse;
+
+    /// `extract` for a request that may go away meanwhile (its deadline passed, the client
+    /// cancelled): none if it stopped because `cancelled` was set. An extractor that can stop
+    /// midway polls `cancelled` between its stages; this one only looks before starting.
+    fn extract_unless(&self, article: &Article, cancelled: &Cancelled) -> Option<ExtractResponse> {
+        (!cancelled.is_set()).then(|| self.extract(article))
+    }
+}
+
+/// Set once the request an extraction serves is gone: the work may stop, its result is unwanted.
+#[derive(Debug, Clone, Default)]
+pub struct Cancelled(Arc<AtomicBool>);
+
+impl Cancelled {
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    pub fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 impl EventExtractor for Extractor {
@@ -103,7 +132,8 @@ impl Default for Access {
 /// What every handler shares.
 pub struct Shared {
     extractor: ExtractorSlot,
-    pool: Semaphore,
+    /// The extraction threads: a place is held until the extraction has really ended.
+    pool: Arc<Semaphore>,
     limits: Limits,
     store: Store,
     writer: Writer,
@@ -160,7 +190,7 @@ impl Service {
         let (writer, writer_thread) = Writer::spawn(store.clone(), config.merge.clone(), publish)?;
         let shared = Arc::new(Shared {
             extractor: extractor.into(),
-            pool: Semaphore::new(config.workers.max(1)),
+            pool: Arc::new(Semaphore::new(config.workers.max(1))),
             limits: config.limits,
             store,
             writer,
@@ -293,11 +323,10 @@ impl RasadService for Service {
     async fn extract(&self, request: Request<Article>) -> Result<Response<ExtractResponse>, Status> {
         let article = request.into_inner();
         article::validate(&article, &self.shared.limits).map_err(refused)?;
-        let (_, extraction) = self
-            .shared
-            .extract(article)
-            .await
-            .map_err(|id| Status::internal(format!("the extractor failed on article {id:?} (a bug: please report it)")))?;
+        let (_, extraction) = self.shared.extract(article).await.map_err(|e| match e {
+            Unextracted::Panicked(id) => Status::internal(format!("the extractor failed on article {id:?} (a bug: please report it)")),
+            Unextracted::Cancelled => Status::cancelled("the request was cancelled"),
+        })?;
         Ok(Response::new(extraction))
     }
 

@@ -106,6 +106,13 @@ impl TestServer {
         format!("http://{}{path}", self.http_addr)
     }
 
+    /// The value of the metric line starting with `name` on the server's /metrics page.
+    pub async fn metric(&self, name: &str) -> f64 {
+        let response = http::get(&self.http("/metrics")).await.body;
+        let line = response.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in {response}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    }
+
     /// Shuts down gracefully and hands back the data directory.
     pub async fn stop(mut self) -> tempfile::TempDir {
         self.shutdown.cancel();
