@@ -460,6 +460,26 @@ fn the_stops_a_tour_includes_are_not_sides_of_its_first_visit() {
 }
 
 #[test]
+fn an_extraction_asked_to_stop_ends_with_nothing_and_one_never_asked_is_the_same() {
+    let article = Article {
+        id: "t".into(),
+        text: "التقى لافروف بومبيو في سوتشي اليوم.".into(),
+        published_at: "2019-05-14".into(),
+        ..Default::default()
+    };
+    assert_eq!(extractor().extract_until(&article, &|| true), None);
+    assert_eq!(extractor().extract_until(&article, &|| false), Some(extractor().extract(&article)));
+    // Asked between its stages: it stops at the first question after the answer changes.
+    let asked = std::cell::Cell::new(0);
+    let stop = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 1
+    };
+    assert_eq!(extractor().extract_until(&article, &stop), None);
+    assert_eq!(asked.get(), 2);
+}
+
+#[test]
 fn the_form_cache_never_changes_the_events() {
     let articles: Vec<Article> =
         include_str!("../seeds/seeds.jsonl").lines().map(|l| serde_json::from_str(l).expect("seed line")).collect();

@@ -51,9 +51,15 @@ impl Extractor {
     /// Extracts the events of one article. Never fails: problems become `warnings`.
     /// Word forms analysed for earlier articles are reused (see `extract_with`).
     pub fn extract(&self, article: &Article) -> ExtractResponse {
+        self.extract_until(article, &|| false).unwrap_or_default()
+    }
+
+    /// `extract` for a caller that may stop wanting the result (a request whose deadline
+    /// passed): `stop` is asked between the stages, and once it says so the work ends, with none.
+    pub fn extract_until(&self, article: &Article, stop: &dyn Fn() -> bool) -> Option<ExtractResponse> {
         let taken = self.caches.lock().unwrap_or_else(PoisonError::into_inner).pop();
         let mut cache = taken.unwrap_or_default();
-        let response = self.extract_with(article, &mut cache);
+        let response = self.extract_with_until(article, &mut cache, stop);
         self.caches.lock().unwrap_or_else(PoisonError::into_inner).push(cache);
         response
     }
@@ -61,6 +67,10 @@ impl Extractor {
     /// `extract`, reusing the word forms `cache` holds from earlier articles and adding this
     /// article's. The events are the same whatever the cache holds.
     pub fn extract_with(&self, article: &Article, cache: &mut FormCache) -> ExtractResponse {
+        self.extract_with_until(article, cache, &|| false).unwrap_or_default()
+    }
+
+    fn extract_with_until(&self, article: &Article, cache: &mut FormCache, stop: &dyn Fn() -> bool) -> Option<ExtractResponse> {
         let mut warnings = Vec::new();
         let published = match parse_published_at(&article.published_at) {
             Ok(Some(d)) => Some(d),
@@ -74,20 +84,31 @@ impl Extractor {
             }
         };
         cache.prepare(&self.identity);
-        let drafts = self.drafts(&article.text, published, cache);
+        let drafts = self.drafts(&article.text, published, cache, stop)?;
         let mut offsets = CharOffsets { text: &article.text, known: vec![(0, 0)] };
         let events = drafts.iter().enumerate().map(|(n, d)| self.to_proto(article, n, d, published, &mut offsets)).collect();
-        ExtractResponse { article_id: article.id.clone(), events, warnings }
+        Some(ExtractResponse { article_id: article.id.clone(), events, warnings })
     }
 
-    fn drafts(&self, text: &str, published: Option<NaiveDate>, cache: &mut FormCache) -> Vec<Draft> {
+    /// The article's events, stage by stage (text → mentions → drafts → one per happening); none
+    /// once `stop` says so between two stages.
+    fn drafts(&self, text: &str, published: Option<NaiveDate>, cache: &mut FormCache, stop: &dyn Fn() -> bool) -> Option<Vec<Draft>> {
         let a = analysis::Analysis::new(&self.kb, text, cache);
+        if stop() {
+            return None;
+        }
         let mentions = mentions::mentions(&self.kb, &a);
+        if stop() {
+            return None;
+        }
         for m in &mentions {
             tracing::trace!(text = &text[a.tokens[m.first].start..a.tokens[m.end - 1].end], kind = ?m.kind, "mention");
         }
         let builder = events::Builder { kb: &self.kb, a: &a, mentions: &mentions, dates: &dates::find_dates(&a, published), published };
         let drafts = builder.drafts();
+        if stop() {
+            return None;
+        }
         for d in &drafts {
             let (start, end) = d.evidence[0].1;
             tracing::trace!(
@@ -105,7 +126,7 @@ impl Extractor {
         }
         dedupe::date_and_place_meetings_during_visits(&mut events);
         dedupe::date_and_place_agreements(&mut events, published);
-        events
+        Some(events)
     }
 
     fn to_proto(&self, article: &Article, n: usize, d: &Draft, published: Option<NaiveDate>, offsets: &mut CharOffsets) -> proto::Event {

@@ -94,6 +94,10 @@ impl EventExtractor for Extractor {
     fn extract(&self, article: &Article) -> ExtractResponse {
         Extractor::extract(self, article)
     }
+
+    fn extract_unless(&self, article: &Article, cancelled: &Cancelled) -> Option<ExtractResponse> {
+        self.extract_until(article, &|| cancelled.is_set())
+    }
 }
 
 /// How `rasad serve` runs.
