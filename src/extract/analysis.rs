@@ -79,6 +79,15 @@ impl<'a> Analysis<'a> {
         self.words(i).iter().any(|w| matches!(w.word, Word::Cue(c) if wanted(c)))
     }
 
+    /// The cues read at token `i`, and how many tokens they cover: a lexicon phrase's
+    /// ("من المقرر", "لا توجد خطط") where one starts there, else the token's own.
+    pub fn cues_read_at(&self, i: usize) -> (Vec<Cue>, usize) {
+        match &self.phrases[i] {
+            Some((len, words)) => (words.iter().filter_map(|w| if let Word::Cue(c) = w { Some(*c) } else { None }).collect(), *len),
+            None => (self.cues(i).collect(), 1),
+        }
+    }
+
     pub fn cues(&self, i: usize) -> impl Iterator<Item = Cue> + '_ {
         self.words(i).iter().filter_map(|w| match w.word {
             Word::Cue(c) => Some(c),

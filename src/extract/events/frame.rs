@@ -3,7 +3,7 @@
 //! bounds (here) → roles of the frame's mentions (`roles`) → date and status (`when`) → sides
 //! (`sides`) → the happenings it reports, with their places and modes (`happenings`).
 
-use crate::kb::{Cue, Word};
+use crate::kb::Cue;
 use crate::proto::{EventStatus, EventType};
 use crate::text::Sentence;
 
@@ -135,12 +135,8 @@ impl Builder<'_, '_> {
     /// Whether a plan cue of the trigger's sentence, before it, follows a form of كان ("وكان من
     /// المقرر أن", "كان مقررا").
     fn planned_in_the_past(&self, f: &Frame) -> bool {
-        let a = self.a;
-        let plan = |w: &Word| matches!(w, Word::Cue(Cue::Status { status: EventStatus::Planned, .. }));
-        (f.sentence.first..f.pos()).any(|k| {
-            let cued = a.words(k).iter().any(|h| plan(&h.word)) || a.phrases[k].as_ref().is_some_and(|(_, words)| words.iter().any(plan));
-            cued && self.pluperfect(k)
-        })
+        let plan = |c: &Cue| matches!(c, Cue::Status { status: EventStatus::Planned, .. });
+        (f.sentence.first..f.pos()).any(|k| self.a.cues_read_at(k).0.iter().any(plan) && self.pluperfect(k))
     }
 
     /// The fields every draft of a frame shares; sides, place, mode and topics come later.

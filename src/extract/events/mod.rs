@@ -240,10 +240,7 @@ impl Builder<'_, '_> {
         };
         let mut i = first;
         while i < end {
-            let (cues, len): (Vec<Cue>, usize) = match &self.a.phrases[i] {
-                Some((len, words)) => (words.iter().filter_map(|w| if let Word::Cue(c) = w { Some(*c) } else { None }).collect(), *len),
-                None => (self.a.cues(i).collect(), 1),
-            };
+            let (cues, len) = self.a.cues_read_at(i);
             let next = targets.iter().find(|t| t.0 >= i).map(|t| t.1);
             let prev = targets.iter().rev().find(|t| t.0 < i).map(|t| t.1);
             for cue in cues {
