@@ -1072,3 +1072,27 @@ fn a_long_run_without_a_full_stop_is_read_in_bounded_sentences() {
     let longest = found.iter().flat_map(|e| &e.evidence).map(|ev| ev.sentence.len()).max().unwrap();
     assert!(longest <= 240 * 16, "evidence of {longest} bytes");
 }
+
+#[test]
+fn the_host_of_one_stop_of_a_tour_is_no_side_of_the_others() {
+    let text = "استقبل الرئيس الكيني وليام روتو، الخميس، وزير الخارجية التركي هاكان فيدان الذي يزور كينيا حاليا في ختام جولة أفريقية شملت نيجيريا وغانا.";
+    let found = events(text, "2024-06-13");
+    let with = |state: &str| found.iter().filter(|e| e.participants.iter().any(|p| p.country == state)).collect::<Vec<_>>();
+    assert!(with("NGA").iter().chain(&with("GHA")).all(|e| !e.participants.iter().any(|p| p.country == "KEN")), "{found:#?}");
+    assert!(with("NGA").iter().chain(&with("GHA")).all(|e| actors(e).contains(&"person/hakan-fidan".to_string())), "{found:#?}");
+    assert!(!with("NGA").is_empty() && !with("GHA").is_empty(), "{found:#?}");
+    assert!(with("KEN").iter().any(|e| actors(e).contains(&"person/william-ruto".to_string())), "{found:#?}");
+    // A journey whose every side is of a stop (the pronoun's owner is Lebanese, and "للبنان"
+    // reads as a stop): no one can be told from a host, so each stop keeps its traveller.
+    let text = "سيزور الرئيس اللبناني جوزاف عون الأردن، بعد زياراته إلى مصر والعراق، لشكر الدول العربية على دعمها للبنان.";
+    let found = events(text, "2025-06-01");
+    assert!(found.iter().any(|e| e.participants.iter().any(|p| p.country == "EGY")), "{found:#?}");
+}
+
+#[test]
+fn a_counterpart_takes_the_state_whose_adjective_is_ambiguous() {
+    // مالي has no adjective of its own (المالي is also "the financial").
+    let e = one("استقبل وزير الخارجية الجزائري أحمد عطاف اليوم نظيره المالي عبد الله ديوب في الجزائر.", "2024-01-10");
+    assert!(e.participants.iter().any(|p| p.country == "MLI"), "{e:#?}");
+    assert!(actors(&e).contains(&"person/ahmed-attaf".to_string()), "{e:#?}");
+}

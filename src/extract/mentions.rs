@@ -275,6 +275,16 @@ fn adjective_of(r: &RawMention) -> Option<u32> {
     r.pick(|e| if let Entity::Adjective { state, .. } = e { Some(*state) } else { None })
 }
 
+/// "نظيرها المالي": a state with no adjective of its own (مالي, whose adjective is also
+/// "financial") read as one when its one-word name, which has no article, carries one.
+fn article_on_name(kb: &Kb, a: &Analysis, r: &RawMention) -> Option<u32> {
+    let definite = r.end == r.first + 1 && is_definite(&a.tokens[r.first].norm);
+    r.pick(|e| match e {
+        Entity::State(s) if definite && !kb.states[*s as usize].name_ar.starts_with("ال") => Some(*s),
+        _ => None,
+    })
+}
+
 /// A state named by its name, its capital or its seat of power.
 fn genitive_state(kb: &Kb, r: &RawMention) -> Option<u32> {
     r.pick(|e| match e {
@@ -429,7 +439,7 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
             Raw::Counterpart => {
                 let mut country = None;
                 if let Some(n) = next_adjacent(j, &adjacent)
-                    && let Some(s) = adjective_of(n)
+                    && let Some(s) = adjective_of(n).or_else(|| article_on_name(kb, a, n))
                 {
                     country = Some(kb.states[s as usize].code.as_str().into());
                     end = n.end;

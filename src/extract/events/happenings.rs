@@ -3,6 +3,7 @@
 //! with each; with each its place, mode and topics.
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 
 use crate::kb::Cue;
 use crate::proto::{ConsultMode, EventStatus, EventType};
@@ -35,13 +36,8 @@ impl Builder<'_, '_> {
             let split = phone || (pos..f.right).any(|k| a.cue(k, |c| c == Cue::With));
             self.one_place(f.t, sides, &after, location, split, on)
         } else {
-            destinations
-                .into_iter()
-                .map(|dest| {
-                    let group = with_host(&sides, Some(&dest));
-                    (group, Some(dest))
-                })
-                .collect()
+            let stops: Vec<CompactString> = destinations.iter().map(|d| d.country.clone()).collect();
+            destinations.into_iter().map(|dest| (stop_sides(&sides, &dest, &stops), Some(dest))).collect()
         };
         groups
             .into_iter()
@@ -120,6 +116,17 @@ impl Builder<'_, '_> {
         (other.len() == 1 && theirs.iter().all(|s| met.contains(s)))
             .then(|| theirs.into_iter().map(|p| vec![other[0].clone(), p.clone()]).collect())
     }
+}
+
+/// The sides of one stop `dest` of a journey to the states `stops`: when someone comes from
+/// none of them (the traveller), the hosts met at another stop are not met at this one ("يزور
+/// إثيوبيا في ختام جولة شملت أنغولا وزامبيا": the Ethiopian president who receives him is no
+/// side of the visits to Angola and Zambia).
+fn stop_sides(sides: &[Side], dest: &Place, stops: &[CompactString]) -> Vec<Side> {
+    let host_elsewhere = |s: &Side| s.country != dest.country && stops.contains(&s.country);
+    let traveller = sides.iter().any(|s| !s.country.is_empty() && !stops.contains(&s.country));
+    let here: Vec<Side> = sides.iter().filter(|s| !(traveller && host_elsewhere(s))).cloned().collect();
+    with_host(&here, Some(dest))
 }
 
 /// The mode of a contact: a call; three sides or more meet multilaterally; at the place of one
