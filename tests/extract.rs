@@ -1096,3 +1096,14 @@ fn a_counterpart_takes_the_state_whose_adjective_is_ambiguous() {
     assert!(e.participants.iter().any(|p| p.country == "MLI"), "{e:#?}");
     assert!(actors(&e).contains(&"person/ahmed-attaf".to_string()), "{e:#?}");
 }
+
+#[test]
+fn a_verb_that_carries_a_contact_noun_gives_it_the_subject_after_the_verb() {
+    let text = "وكانت زيارة الرئيس السيسي إلى الرياض هي الأولى له منذ توليه منصبه، وفي الشهر ذاته أجرى وزير الخارجية سامح شكري زيارة رسمية إلى الأردن.";
+    let found = events(text, "2014-08-20");
+    let to = |state: &str| found.iter().find(|e| e.participants.iter().any(|p| p.country == state));
+    let jordan = to("JOR").unwrap_or_else(|| panic!("{found:#?}"));
+    assert_eq!(actors(jordan), ["person/sameh-shoukry", "state/JOR"]);
+    let saudi = to("SAU").unwrap_or_else(|| panic!("{found:#?}"));
+    assert!(!actors(saudi).contains(&"person/sameh-shoukry".to_string()), "{found:#?}");
+}

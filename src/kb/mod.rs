@@ -496,7 +496,7 @@ impl Kb {
     /// level that has hits wins.
     fn words_of(&self, stems: &Stems<'_>, form_ids: &[Option<u32>], out: &mut Vec<WordHit>) {
         let start = out.len();
-        let future_verb = |word: Word| matches!(word, Word::Trigger(Trigger { is_verb: true, .. }) | Word::Cue(Cue::Motion));
+        let future_verb = |word: Word| matches!(word, Word::Trigger(Trigger { is_verb: true, .. }) | Word::Cue(Cue::Motion | Cue::Support));
         for (stem, id) in stems.iter().zip(form_ids) {
             let after_article = follows_article(stems.get(0), stem);
             let words = id.and_then(|id| self.words_single.get(&id)).into_iter().flatten();
@@ -624,7 +624,8 @@ impl Kb {
 }
 
 /// A lexicon hit as the word is written: a verb never takes the article, so after one a verb
-/// of contact is its verbal noun ("التشاور", "التوجه") and a verb of travel is no travel; and
+/// of contact is its verbal noun ("التشاور", "التوجه"), a verb of travel is no travel and a verb
+/// that carries a contact noun is a noun ("العقد" is a contract); and
 /// "التأجيل", "الإلغاء" name a postponement already told ("أبلغه بقرار التأجيل"), they call
 /// nothing off.
 fn as_written(hit: WordHit, after_article: bool) -> Option<WordHit> {
@@ -633,7 +634,7 @@ fn as_written(hit: WordHit, after_article: bool) -> Option<WordHit> {
     }
     match hit.word {
         Word::Trigger(t) if t.is_verb => Some(WordHit { word: Word::Trigger(Trigger { is_verb: false, ..t }), ..hit }),
-        Word::Cue(Cue::Motion | Cue::Status { status: EventStatus::Cancelled, .. }) => None,
+        Word::Cue(Cue::Motion | Cue::Support | Cue::Status { status: EventStatus::Cancelled, .. }) => None,
         _ => Some(hit),
     }
 }
@@ -671,6 +672,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "institution" => Cue::Institution,
         "placeword" => Cue::PlaceWord,
         "motion" => Cue::Motion,
+        "support" => Cue::Support,
         "includes" => Cue::Includes,
         "report" => Cue::Report,
         "between" => Cue::Between,

@@ -167,6 +167,9 @@ pub enum Cue {
     Institution,
     /// "Includes" (تشمل، تضم): the places listed after it are stops of a tour, not sides.
     Includes,
+    /// A verb that carries a contact noun ("أجرى زيارة", "قام بزيارة", "عقد اجتماعا"): the
+    /// subject after it is the noun's, and it ends the frame of a trigger before it.
+    Support,
     /// A verb of travel (ينتقل، غادر، سافر): a contact noun later in its clause ("ينتقل إلى
     /// الدوحة للقاء أمير قطر") has its understood subject and its tense.
     Motion,

@@ -78,6 +78,12 @@ impl Builder<'_, '_> {
         // ".. لزيارة X إلى بكين، وزيارة Y إلى الصين": a noun coordinated after a comma opens a
         // phrase of its own; what came before belongs to the earlier one.
         let left = if self.coordinated(t, sentence.first) { pos } else { (prev..pos).rev().find(|&k| boundary(k)).map_or(prev, |k| k + 1) };
+        // "زيارة الكاظمي إلى أنقرة ...، ومنتصف الشهر ذاته، أجرى وزير الخارجية فؤاد حسين زيارة":
+        // after a contact named before in the sentence, a verb that carries this noun starts it.
+        let left = match (prev > sentence.first, self.carrier(prev..pos)) {
+            (true, Some(k)) if !t.trigger.is_verb => left.max(k + 1),
+            _ => left,
+        };
         let clause_start = (sentence.first..left).rev().find(|&j| boundary(j)).map_or(sentence.first, |j| j + 1);
         // A contact noun that states a journey's purpose has the subject and the tense of the verb of
         // travel, and nothing before that verb is its own.
@@ -85,12 +91,14 @@ impl Builder<'_, '_> {
         let journey = (!t.trigger.is_verb).then(|| (clause_start..pos).rev().find(|&k| a.cue(k, |c| c == Cue::Motion))).flatten();
         let left = motion.map_or(left, |k| left.max(k + 1));
         let sideline = |k: usize| (k.saturating_sub(2)..k).any(|j| a.cue(j, |c| c == Cue::Sideline));
+        let carried_next = self.carrier(pos + 1..next).filter(|_| self.a.trigger(next).is_some_and(|(n, _)| !n.is_verb));
         let right = (pos + 1..next)
             .find(|&k| {
                 a.cue(k, |c| matches!(c, Cue::Report | Cue::Clause | Cue::Complementizer))
                     || (a.cue(k, |c| c == Cue::Generic) && !sideline(k))
             })
-            .unwrap_or(next);
+            .unwrap_or(next)
+            .min(carried_next.unwrap_or(next));
         let mentions: Vec<&Mention> = self.mentions_in(left, right).iter().filter(|m| !(m.first <= pos && pos < m.end)).collect();
         let between = self.between_list(pos, right, &mentions);
         let leaders =
@@ -108,6 +116,16 @@ impl Builder<'_, '_> {
             between,
             leaders,
         }
+    }
+
+    /// The verb that carries the contact noun at the end of tokens `range` ("أجرى", "قام ب"),
+    /// with its subject right after it and the noun right after the subject ("أجرى وزير الخارجية
+    /// فؤاد حسين زيارة", "قام الرئيس أمس بزيارة").
+    fn carrier(&self, range: std::ops::Range<usize>) -> Option<usize> {
+        let noun = range.end;
+        let k = range.rev().find(|&k| self.a.cue(k, |c| c == Cue::Support))?;
+        let subject = self.mentions_in(k + 1, noun).iter().find(|m| matches!(m.kind, MentionKind::Actor(_)))?;
+        (subject.first <= k + 2 && noun <= subject.end + 2).then_some(k)
     }
 
     /// "بين X و Y" (or "يجمع X و Y") within four words after the trigger at `pos`: the actors,
