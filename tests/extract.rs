@@ -1107,3 +1107,22 @@ fn a_verb_that_carries_a_contact_noun_gives_it_the_subject_after_the_verb() {
     let saudi = to("SAU").unwrap_or_else(|| panic!("{found:#?}"));
     assert!(!actors(saudi).contains(&"person/sameh-shoukry".to_string()), "{found:#?}");
 }
+
+#[test]
+fn a_visit_named_as_the_setting_of_a_meeting_leaves_the_meeting_its_people() {
+    let text = "وتلتقي المستشارة الألمانية أنغيلا ميركل في زيارتها للعاصمة الروسية الرئيس فلاديمير بوتين ووزير الخارجية سيرغي لافروف.";
+    let found = events(text, "2015-05-10");
+    let met = |who: &str| found.iter().filter(|e| actors(e).contains(&who.to_string())).count();
+    assert_eq!((met("person/vladimir-putin"), met("person/sergey-lavrov")), (1, 1), "{found:#?}");
+    assert!(found.iter().all(|e| e.participants.len() == 2), "{found:#?}");
+}
+
+#[test]
+fn titles_of_one_state_met_in_turn_are_a_meeting_with_each() {
+    let text = "وسيلتقي وزير الخارجية المصري سامح شكري خلال الزيارة برئيس مجلس الدوما فياتشيسلاف فولودين، ونائب رئيس الوزراء الروسي أليكسي أوفرتشوك، ووزير الخارجية سيرغي لافروف.";
+    let found = events(text, "2023-03-10");
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert!(found.iter().all(|e| actors(e).contains(&"person/sameh-shoukry".to_string())), "{found:#?}");
+    let speaker = found.iter().flat_map(|e| &e.participants).find(|p| p.country == "RUS" && p.role.contains("duma"));
+    assert!(speaker.is_some(), "{found:#?}");
+}

@@ -68,8 +68,39 @@ fn modes_agree(a: ConsultMode, b: ConsultMode) -> bool {
     a == b || a == ConsultMode::Unspecified || b == ConsultMode::Unspecified || (a != ConsultMode::Phone && b != ConsultMode::Phone)
 }
 
+/// Who one side is, as far as a draft tells: a person, or a title whose holder is unknown.
+#[derive(PartialEq)]
+enum Someone<'d> {
+    Person(u32),
+    Title(&'d str),
+}
+
+fn someone_of<'d>(d: &'d Draft, country: &str) -> Vec<Someone<'d>> {
+    d.sides
+        .iter()
+        .filter(|s| s.country == country)
+        .filter_map(|s| match &s.who {
+            Who::Person { person, .. } => Some(Someone::Person(*person)),
+            Who::State { role } if !role.is_empty() => Some(Someone::Title(role.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Two drafts of one trigger that name different people of a state: the frame split a meeting
+/// with each of them ("سيلتقي برئيس مجلس الدوما ... ووزير الخارجية لافروف").
+fn met_apart(a: &Draft, b: &Draft) -> bool {
+    let one_trigger = a.evidence.iter().any(|(_, ta)| b.evidence.iter().any(|(_, tb)| ta == tb));
+    one_trigger
+        && a.countries().iter().any(|c| {
+            let (pa, pb) = (someone_of(a, c), someone_of(b, c));
+            !pa.is_empty() && !pb.is_empty() && pa.iter().all(|p| !pb.contains(p))
+        })
+}
+
 fn reports_same(a: &Draft, b: &Draft, published: Option<NaiveDate>, latest: bool) -> bool {
-    a.event_type == b.event_type
+    !met_apart(a, b)
+        && a.event_type == b.event_type
         && same_sides(a, b, latest)
         && dates_agree(a, b, published)
         && statuses_agree(a, b)

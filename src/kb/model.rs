@@ -56,6 +56,8 @@ pub enum Office {
     /// Any other minister (energy, finance, trade...): the knowledge base keeps no holders, so
     /// one stands for the state.
     Minister,
+    /// The speaker of a parliament or of one of its chambers: no holders kept either.
+    Speaker,
 }
 
 impl Office {
@@ -69,6 +71,7 @@ impl Office {
             "ambassador" => Office::Ambassador,
             "envoy" => Office::Envoy,
             "minister" => Office::Minister,
+            "speaker" => Office::Speaker,
             _ => return None,
         })
     }
@@ -84,6 +87,7 @@ impl Office {
             Office::Ambassador => "ambassador",
             Office::Envoy => "envoy",
             Office::Minister => "minister",
+            Office::Speaker => "speaker",
         }
     }
 

@@ -124,8 +124,10 @@ impl Builder<'_, '_> {
     fn carrier(&self, range: std::ops::Range<usize>) -> Option<usize> {
         let noun = range.end;
         let k = range.rev().find(|&k| self.a.cue(k, |c| c == Cue::Support))?;
+        // "زيارة يقوم بها عاهل سعودي لليابان": the verb's pronoun stands for a noun before it.
+        let resumptive = self.a.tokens.get(k + 1).is_some_and(|t| matches!(t.norm.as_str(), "به" | "بها" | "بهما"));
         let subject = self.mentions_in(k + 1, noun).iter().find(|m| matches!(m.kind, MentionKind::Actor(_)))?;
-        (subject.first <= k + 2 && noun <= subject.end + 2).then_some(k)
+        (!resumptive && subject.first <= k + 2 && noun <= subject.end + 1).then_some(k)
     }
 
     /// "بين X و Y" (or "يجمع X و Y") within four words after the trigger at `pos`: the actors,

@@ -5,8 +5,10 @@
 use chrono::NaiveDate;
 use compact_str::CompactString;
 
-use crate::kb::Cue;
+use crate::extract::mentions::Actor;
+use crate::kb::{Cue, Office};
 use crate::proto::{ConsultMode, EventStatus, EventType};
+use crate::text::TokenKind;
 
 use super::frame::Frame;
 use super::roles::{Named, Roles};
@@ -102,19 +104,68 @@ impl Builder<'_, '_> {
         }
     }
 
-    /// "تلتقي الوزيرة المشير طنطاوي والدكتور عصام شرف": a meeting verb or noun whose objects
-    /// are several people of one state, the other side being one, is a meeting with each of
-    /// them; as pairs of sides. Not a reception or an arrival, which one party gives together.
+    /// "تلتقي الوزيرة المشير طنطاوي والدكتور عصام شرف", "سيلتقي برئيس مجلس الدوما ... ونائب رئيس
+    /// الوزراء ... ووزير الخارجية": a meeting verb or noun whose objects are several people of one
+    /// state (named, or by titles whose holders are unknown), the other side being one, is a
+    /// meeting with each of them; as pairs of sides. Not a reception or an arrival, which one
+    /// party gives together, nor a meeting told again ("أظهرت صور الاجتماع لافروف وترامب
+    /// والسفير الروسي": who was at it).
     fn people_met_apart(&self, t: &TriggerAt, sides: &[Side], after: &[Named], on: Option<NaiveDate>) -> Option<Vec<Vec<Side>>> {
-        if t.trigger.cameo != CAMEO_MEET || t.trigger.mode != ConsultMode::Unspecified || count_sides(sides) != 2 {
+        let told_again = !t.trigger.is_verb && self.definite(t.pos);
+        if t.trigger.cameo != CAMEO_MEET || t.trigger.mode != ConsultMode::Unspecified || count_sides(sides) != 2 || told_again {
             return None;
         }
-        let people = |c: &str| sides.iter().filter(|s| s.country == c && matches!(s.who, Who::Person { .. })).count();
-        let country = sides.iter().map(|s| s.country.as_str()).find(|c| people(c) >= 2)?;
-        let (theirs, other): (Vec<&Side>, Vec<&Side>) = sides.iter().partition(|s| s.country == country);
-        let met = self.resolve(after, on);
-        (other.len() == 1 && theirs.iter().all(|s| met.contains(s)))
-            .then(|| theirs.into_iter().map(|p| vec![other[0].clone(), p.clone()]).collect())
+        let someone = |s: &Side| match &s.who {
+            Who::Person { .. } => true,
+            Who::State { role } => !role.is_empty(),
+            Who::Organisation(_) => false,
+        };
+        // Each actor resolved on its own: two titles of one state stay two people. An ambassador
+        // named beside someone of their state comes with them ("المبعوث الأمريكي ... والسفير
+        // الأمريكي"): no meeting of their own.
+        // A title and a name in one item of the list are one person ("المبعوث الأمريكي الخاص إلى
+        // اليمن ثيموتي ليندركينغ").
+        let mut met: Vec<Side> = Vec::new();
+        let mut last_end = 0;
+        for named @ (m, _) in after.iter().filter(|(_, actor)| !self.ambassador(actor, on)) {
+            let Some(side) = self.resolve(std::slice::from_ref(named), on).into_iter().next().filter(someone) else { continue };
+            let same_item = met.last().is_some_and(|last| last.country == side.country) && !self.new_item(last_end, m.first);
+            last_end = m.end;
+            if same_item {
+                if let (Some(last), Who::Person { .. }) = (met.last_mut(), &side.who) {
+                    *last = side;
+                }
+            } else if !met.contains(&side) {
+                met.push(side);
+            }
+        }
+        let country = met.iter().map(|s| s.country.clone()).find(|c| met.iter().filter(|s| s.country == *c).count() >= 2)?;
+        let other: Vec<&Side> = sides.iter().filter(|s| s.country != country).collect();
+        let person = |s: &Side| if let Who::Person { person, .. } = s.who { Some(person) } else { None };
+        let people_met = sides.iter().filter(|s| s.country == country).filter_map(person).all(|p| met.iter().any(|m| person(m) == Some(p)));
+        (other.len() == 1 && people_met)
+            .then(|| met.into_iter().filter(|s| s.country == country).map(|p| vec![other[0].clone(), p]).collect())
+    }
+}
+
+impl Builder<'_, '_> {
+    /// Whether a mention at token `first` starts a new item of a list after the one that ended at
+    /// `from`: a comma, "ثم" or a word with "و" comes between ("، ورئيس الحكومة", "والدكتور عصام
+    /// شرف", "ثم رئيس مجلس النواب").
+    fn new_item(&self, from: usize, first: usize) -> bool {
+        (from..=first).any(|k| {
+            let t = &self.a.tokens[k];
+            t.norm.starts_with('و') || t.norm == "ثم" || matches!(t.kind, TokenKind::Punct(_))
+        })
+    }
+
+    /// Whether an actor is an ambassador (by title, or holding the office on day `on`).
+    fn ambassador(&self, actor: &Actor, on: Option<NaiveDate>) -> bool {
+        match actor {
+            Actor::Office { office, .. } => *office == Office::Ambassador,
+            Actor::Person(p) => self.kb.term_on(*p, on).is_some_and(|t| t.office == Office::Ambassador),
+            _ => false,
+        }
     }
 }
 

@@ -147,7 +147,8 @@ impl Builder<'_, '_> {
                         return None;
                     }
                     let absorbed = (i.saturating_sub(2).max(s.first)..i).any(|k| self.a.cue(k, |c| c == Cue::Sideline))
-                        || self.purpose_of_contact(i, t, s.first);
+                        || self.purpose_of_contact(i, t, s.first)
+                        || self.setting_of_contact(i, t, hit.pronoun, s.first);
                     (!absorbed).then_some(TriggerAt { pos: i, trigger: t, future: hit.future, pronoun: hit.pronoun })
                 })
                 .collect();
@@ -175,6 +176,20 @@ impl Builder<'_, '_> {
             && t.mode != ConsultMode::Phone
             && self.a.tokens[i].norm.trim_start_matches('و').starts_with('ل')
             && (first..i).any(|k| self.a.trigger(k).is_some())
+    }
+
+    /// "وتلتقي ميركل في زيارتها للعاصمة التركية الرئيس أردوغان": a possessed visit noun after
+    /// "في", within the clause of a contact verb before it, is where that contact takes place, not
+    /// a contact of its own (the visit is told elsewhere: "تقوم ميركل بزيارة إلى تركيا").
+    fn setting_of_contact(&self, i: usize, t: Trigger, pronoun: bool, first: usize) -> bool {
+        let a = self.a;
+        let boundary = |k: usize| a.cue(k, |c| matches!(c, Cue::Complementizer | Cue::Clause));
+        t.takes_destination
+            && !t.is_verb
+            && pronoun
+            && i > first
+            && a.cue(i - 1, |c| c == Cue::In)
+            && (first..i - 1).rev().take_while(|&k| !boundary(k)).any(|k| a.trigger(k).is_some_and(|(v, _)| v.is_verb))
     }
 
     /// "وترأس الوفد الفلسطيني حسين الشيخ، فيما ترأس الوفد الإسرائيلي تساحي هنغبي": a sentence

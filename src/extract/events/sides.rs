@@ -196,7 +196,8 @@ impl Builder<'_, '_> {
                         Some(p) => Some(self.person_side(p, on, CompactString::default())),
                         None => Some(Side {
                             country: c.clone(),
-                            who: Who::State { role: if *deputy { CompactString::default() } else { role.clone() } },
+                            // A deputy or former holder is someone of that state, under no title of theirs.
+                            who: Who::State { role: if *deputy { CompactString::const_new("official") } else { role.clone() } },
                         }),
                     }
                 }
