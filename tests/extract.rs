@@ -1126,3 +1126,22 @@ fn titles_of_one_state_met_in_turn_are_a_meeting_with_each() {
     let speaker = found.iter().flat_map(|e| &e.participants).find(|p| p.country == "RUS" && p.role.contains("duma"));
     assert!(speaker.is_some(), "{found:#?}");
 }
+
+#[test]
+fn a_plural_title_before_a_list_of_states_is_the_holder_in_each() {
+    let e = one("بدأ وزراء خارجية مصر والأردن والعراق اجتماعا في عمان اليوم لبحث الأوضاع في المنطقة مع تصاعد التوتر.", "2024-06-10");
+    let mut countries: Vec<&str> = e.participants.iter().map(|p| p.country.as_str()).collect();
+    countries.sort_unstable();
+    assert_eq!(countries, ["EGY", "IRQ", "JOR"], "{e:#?}");
+    // Named from the date, and one meeting of three: "مع تصاعد التوتر" names no side to split on.
+    assert!(actors(&e).contains(&"person/sameh-shoukry".to_string()), "{e:#?}");
+    assert_eq!(ConsultMode::try_from(e.mode).unwrap(), ConsultMode::Multilateral);
+}
+
+#[test]
+fn bilateral_meetings_with_each_of_a_list_are_one_meeting_each() {
+    let text = "وعقد ولي العهد السعودي الأمير محمد بن سلمان لقاءات ثنائية مع كل من العاهل الأردني الملك عبد الله الثاني، والرئيس التركي رجب طيب أردوغان، والرئيس الفلسطيني محمود عباس.";
+    let found = events(text, "2024-11-11");
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert!(found.iter().all(|e| e.participants.len() == 2 && actors(e).contains(&"person/mohammed-bin-salman".to_string())), "{found:#?}");
+}

@@ -13,8 +13,9 @@ pub struct Analysis<'a> {
     pub text: &'a str,
     pub tokens: Vec<Token>,
     pub sentences: Vec<Sentence>,
-    /// Per token: a multi-word lexicon phrase starting there ("كانون الثاني", "لا توجد خطط").
-    pub phrases: Vec<Option<(usize, Vec<Word>)>>,
+    /// Per token: a multi-word lexicon phrase starting there ("كانون الثاني", "لا توجد خطط",
+    /// "لقاءات ثنائية"), as its length and what the lexicon says it is.
+    pub phrases: Vec<Option<(usize, Vec<WordHit>)>>,
     /// Per token: its form in `forms`.
     form_of: Vec<u32>,
     forms: &'a FormCache,
@@ -28,8 +29,12 @@ impl<'a> Analysis<'a> {
         let form_of: Vec<u32> = tokens.iter().map(|t| forms.form_of(kb, t)).collect();
         let forms: &FormCache = forms;
         let keys = |k: usize| form_of.get(k).map_or(&[][..], |&f| forms.keys(f));
-        let phrases =
-            (0..tokens.len()).map(|i| if forms.opens_lexicon_phrase(form_of[i]) { kb.phrase_at(keys, i) } else { None }).collect();
+        let as_hits = |(len, words): (usize, Vec<Word>)| {
+            (len, words.into_iter().map(|word| WordHit { word, future: false, pronoun: false }).collect())
+        };
+        let phrases = (0..tokens.len())
+            .map(|i| if forms.opens_lexicon_phrase(form_of[i]) { kb.phrase_at(keys, i).map(as_hits) } else { None })
+            .collect();
         Analysis { text, tokens, sentences, phrases, form_of, forms }
     }
 
@@ -83,7 +88,7 @@ impl<'a> Analysis<'a> {
     /// ("من المقرر", "لا توجد خطط") where one starts there, else the token's own.
     pub fn cues_read_at(&self, i: usize) -> (Vec<Cue>, usize) {
         match &self.phrases[i] {
-            Some((len, words)) => (words.iter().filter_map(|w| if let Word::Cue(c) = w { Some(*c) } else { None }).collect(), *len),
+            Some((len, words)) => (words.iter().filter_map(|w| if let Word::Cue(c) = w.word { Some(c) } else { None }).collect(), *len),
             None => (self.cues(i).collect(), 1),
         }
     }
@@ -95,8 +100,10 @@ impl<'a> Analysis<'a> {
         })
     }
 
+    /// The contact token `i` names, as a word or as the first of a phrase ("لقاءات ثنائية").
     pub fn trigger(&self, i: usize) -> Option<(Trigger, &WordHit)> {
-        self.words(i).iter().find_map(|w| match w.word {
+        let phrase = self.phrases.get(i).and_then(|p| p.as_ref()).map_or(&[][..], |(_, hits)| hits.as_slice());
+        self.words(i).iter().chain(phrase).find_map(|w| match w.word {
             Word::Trigger(t) => Some((t, w)),
             Word::Cue(_) => None,
         })

@@ -119,7 +119,7 @@ impl Scanner<'_, '_> {
     /// (value, tokens used). A phrase ("كانون الثاني", "الخامس عشر") wins over its first word.
     fn calendar_at(&self, i: usize, value: impl Fn(Cue) -> Option<u32>) -> Option<(u32, usize)> {
         if let Some((len, words)) = self.a.phrases.get(i).and_then(|p| p.as_ref())
-            && let Some(v) = words.iter().find_map(|w| if let crate::kb::Word::Cue(c) = w { value(*c) } else { None })
+            && let Some(v) = words.iter().find_map(|w| if let crate::kb::Word::Cue(c) = w.word { value(c) } else { None })
         {
             return Some((v, *len));
         }
@@ -211,7 +211,7 @@ impl Scanner<'_, '_> {
         };
         let calendar_phrase = self.a.phrases[i]
             .as_ref()
-            .is_some_and(|(_, words)| words.iter().any(|w| matches!(w, crate::kb::Word::Cue(Cue::Month(_) | Cue::Ordinal(_)))));
+            .is_some_and(|(_, words)| words.iter().any(|w| matches!(w.word, crate::kb::Word::Cue(Cue::Month(_) | Cue::Ordinal(_)))));
         if token.kind != crate::text::TokenKind::Number && !self.a.cues(i).any(calendar) && !calendar_phrase {
             return None;
         }

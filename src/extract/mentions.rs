@@ -351,6 +351,18 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     if let Some(n) = next_adjacent(j, &of_states)
                         && let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n))
                     {
+                        // "وزراء خارجية إيران وتركيا وروسيا": one holder of the office in each.
+                        let more = if adjective_of(n).is_none() { states_listed_after(kb, a, &raw, j + 2, n.end) } else { Vec::new() };
+                        if !more.is_empty() && !deputy {
+                            for (first, end, s) in std::iter::once((r.first, n.end, s)).chain(more.iter().copied()) {
+                                let country = Some(kb.states[s as usize].code.as_str().into());
+                                let kind = MentionKind::Actor(Actor::holder(title, country, false));
+                                out.push(Mention { first, end, kind, prep: r.prep, name_span: (first, end) });
+                            }
+                            last_title = Some(t);
+                            j += 2 + more.len();
+                            continue;
+                        }
                         country = Some(kb.states[s as usize].code.as_str().into());
                         end = n.end;
                         consumed += 1;

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use compact_str::CompactString;
 
-use crate::extract::mentions::Actor;
+use crate::extract::mentions::{Actor, MentionKind};
 use crate::kb::{Cue, Office};
 use crate::proto::{ConsultMode, EventStatus, EventType};
 use crate::text::TokenKind;
@@ -35,7 +35,14 @@ impl Builder<'_, '_> {
             destinations.push(place);
         }
         let groups: Vec<Happening> = if destinations.is_empty() {
-            let split = phone || (pos..f.right).any(|k| a.cue(k, |c| c == Cue::With));
+            // "مع A وB": a "مع" that names sides ("مع تراجع قوات الحكومة" names none).
+            let with_sides = |k: usize| {
+                a.cue(k, |c| c == Cue::With)
+                    && f.mentions
+                        .iter()
+                        .any(|m| (k + 1..=k + 3).contains(&m.first) && matches!(m.kind, MentionKind::Actor(_) | MentionKind::StateName(_)))
+            };
+            let split = phone || (pos..f.right).any(with_sides);
             self.one_place(f.t, sides, &after, location, split, on)
         } else {
             let stops: Vec<CompactString> = destinations.iter().map(|d| d.country.clone()).collect();
