@@ -1145,3 +1145,11 @@ fn bilateral_meetings_with_each_of_a_list_are_one_meeting_each() {
     assert_eq!(found.len(), 3, "{found:#?}");
     assert!(found.iter().all(|e| e.participants.len() == 2 && actors(e).contains(&"person/mohammed-bin-salman".to_string())), "{found:#?}");
 }
+
+#[test]
+fn a_journey_to_each_of_a_list_of_states_is_a_visit_to_each() {
+    let found = events("عاد الرئيس المصري محمد مرسي إلى القاهرة اليوم، بعد زيارة إلى كل من بلجيكا وإيطاليا.", "2012-09-16");
+    let mut hosts: Vec<&str> = found.iter().flat_map(|e| &e.participants).map(|p| p.country.as_str()).filter(|c| *c != "EGY").collect();
+    hosts.sort_unstable();
+    assert_eq!(hosts, ["BEL", "ITA"], "{found:#?}");
+}

@@ -244,6 +244,10 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         {
             head -= 1;
         }
+        // "إلى كل من بلجيكا وإيطاليا", "مع كل من": "كل من" opens a list after its cue.
+        if head >= self.prev_end + 2 && a.tokens[head - 1].norm == "من" && a.tokens[head - 2].norm == "كل" {
+            head -= 2;
+        }
         let cue_before =
             |wanted: Cue, window: usize| (head.saturating_sub(window).max(self.prev_end)..head).any(|k| a.cue(k, |c| c == wanted));
         let about_from = if m.first > pos { self.prev_end.max(pos + 1) } else { self.prev_end };
