@@ -1153,3 +1153,10 @@ fn a_journey_to_each_of_a_list_of_states_is_a_visit_to_each() {
     hosts.sort_unstable();
     assert_eq!(hosts, ["BEL", "ITA"], "{found:#?}");
 }
+
+#[test]
+fn a_meeting_told_again_with_a_group_is_not_split_into_pairs() {
+    let text = "استقبل الرئيس عبد الفتاح السيسي اليوم رئيس وزراء اليونان كيرياكوس ميتسوتاكيس، ورئيسة وزراء إيطاليا جورجيا ميلوني، ورئيس قبرص نيكوس خريستودوليدس. وأكد السيسي أن اللقاء مع قادة الاتحاد الأوروبي اليوم محطة مهمة.";
+    let found = events(text, "2024-03-17");
+    assert!(found.iter().all(|e| e.participants.iter().any(|p| p.country == "EGY")), "{found:#?}");
+}

@@ -42,7 +42,9 @@ impl Builder<'_, '_> {
                         .iter()
                         .any(|m| (k + 1..=k + 3).contains(&m.first) && matches!(m.kind, MentionKind::Actor(_) | MentionKind::StateName(_)))
             };
-            let split = phone || (pos..f.right).any(with_sides);
+            // A meeting told again by a definite noun ("اللقاء مع قادة الاتحاد الأوروبي") is one.
+            let told_again = !f.t.trigger.is_verb && self.definite(pos);
+            let split = phone || (!told_again && (pos..f.right).any(with_sides));
             self.one_place(f.t, sides, &after, location, split, on)
         } else {
             let stops: Vec<CompactString> = destinations.iter().map(|d| d.country.clone()).collect();
