@@ -1160,3 +1160,9 @@ fn a_meeting_told_again_with_a_group_is_not_split_into_pairs() {
     let found = events(text, "2024-03-17");
     assert!(found.iter().all(|e| e.participants.iter().any(|p| p.country == "EGY")), "{found:#?}");
 }
+
+#[test]
+fn a_contact_that_will_be_is_planned() {
+    let e = one("ستكون هذه أول زيارة للرئيس الفرنسي إيمانويل ماكرون إلى الجزائر.", "");
+    assert_eq!(status(&e), EventStatus::Planned, "{e:#?}");
+}
