@@ -1166,3 +1166,15 @@ fn a_contact_that_will_be_is_planned() {
     let e = one("ستكون هذه أول زيارة للرئيس الفرنسي إيمانويل ماكرون إلى الجزائر.", "");
     assert_eq!(status(&e), EventStatus::Planned, "{e:#?}");
 }
+
+#[test]
+fn a_summit_with_a_list_of_leaders_is_one_meeting_of_all() {
+    let text = "يتوجه الرئيس المصري عبد الفتاح السيسي غدا إلى عمان للمشاركة في قمة ثلاثية تجمعه مع العاهل الأردني الملك عبد الله الثاني ورئيس الوزراء العراقي مصطفى الكاظمي.";
+    let found = events(text, "2021-08-24");
+    // The trip to the host, and the summit: no pair of the summit's sides on its own.
+    assert!(
+        found.iter().any(|e| e.participants.len() == 3 && ConsultMode::try_from(e.mode).unwrap() == ConsultMode::Multilateral),
+        "{found:#?}"
+    );
+    assert!(!found.iter().any(|e| e.participants.iter().map(|p| p.country.as_str()).collect::<Vec<_>>() == ["EGY", "IRQ"]), "{found:#?}");
+}

@@ -44,7 +44,7 @@ impl Builder<'_, '_> {
             };
             // A meeting told again by a definite noun ("اللقاء مع قادة الاتحاد الأوروبي") is one.
             let told_again = !f.t.trigger.is_verb && self.definite(pos);
-            let split = phone || (!told_again && (pos..f.right).any(with_sides));
+            let split = phone || (!told_again && !self.meeting_of_many(pos) && (pos..f.right).any(with_sides));
             self.one_place(f.t, sides, &after, location, split, on)
         } else {
             let stops: Vec<CompactString> = destinations.iter().map(|d| d.country.clone()).collect();
@@ -166,6 +166,19 @@ impl Builder<'_, '_> {
             let t = &self.a.tokens[k];
             t.norm.starts_with('و') || t.norm == "ثم" || matches!(t.kind, TokenKind::Punct(_))
         })
+    }
+
+    /// Whether the contact noun at token `pos` is one meeting of several sides: a summit, or a
+    /// meeting said to be of three or more ("قمة ثلاثية تجمعه مع A و B": one summit, not two).
+    fn meeting_of_many(&self, pos: usize) -> bool {
+        let a = self.a;
+        let summit = a.tokens[pos].norm.trim_start_matches(['و', 'ف', 'ب', 'ل']).trim_start_matches("ال").starts_with("قمه");
+        let of_many = |k: usize| {
+            a.tokens
+                .get(k)
+                .is_some_and(|t| matches!(t.norm.as_str(), "ثلاثيه" | "ثلاثي" | "رباعيه" | "رباعي" | "خماسيه" | "سداسيه" | "موسعه"))
+        };
+        summit || of_many(pos + 1)
     }
 
     /// Whether an actor is an ambassador (by title, or holding the office on day `on`).
