@@ -1178,3 +1178,10 @@ fn a_summit_with_a_list_of_leaders_is_one_meeting_of_all() {
     );
     assert!(!found.iter().any(|e| e.participants.iter().map(|p| p.country.as_str()).collect::<Vec<_>>() == ["EGY", "IRQ"]), "{found:#?}");
 }
+
+#[test]
+fn a_common_adjective_is_no_one_word_name_one_vowel_away() {
+    // "أوروبي" (European) shares its skeleton with "أوريبي" (Uribe).
+    let found = events("سيجتمع مسؤولون إيرانيون مع مسؤول أوروبي ومسؤولين أمريكيين في جنيف يوم الاثنين.", "2013-10-12");
+    assert!(found.iter().all(|e| !actors(e).contains(&"person/alvaro-uribe".to_string())), "{found:#?}");
+}

@@ -173,13 +173,24 @@ pub const SHORT_WORD: usize = 32;
 
 /// Edit distance (insertions, deletions, substitutions, adjacent transpositions) between two
 /// short words given as characters, over three rolling rows of the usual table (on the stack
-/// when `b` has at most `SHORT_WORD` characters).
+/// when `b` has at most `SHORT_WORD` characters). Transliterations add or drop a long vowel
+/// (ترامب/ترمب) but do not trade one for another: such a substitution costs two ("أوروبي" is
+/// not "أوريبي").
 pub fn edit_distance(a: &[char], b: &[char]) -> usize {
     let width = b.len() + 1;
     if width <= SHORT_WORD + 1 {
         distance_in_rows(a, b, &mut [0; 3 * (SHORT_WORD + 1)])
     } else {
         distance_in_rows(a, b, &mut vec![0; 3 * width])
+    }
+}
+
+fn substitution_cost(a: char, b: char) -> usize {
+    let long_vowel = |c: char| matches!(c, 'ا' | 'و' | 'ي');
+    match (a == b, long_vowel(a) && long_vowel(b)) {
+        (true, _) => 0,
+        (false, true) => 2,
+        (false, false) => 1,
     }
 }
 
@@ -195,7 +206,7 @@ fn distance_in_rows(a: &[char], b: &[char], rows: &mut [usize]) -> usize {
     for (i, &ca) in a.iter().enumerate() {
         rows[now] = i + 1;
         for j in 1..width {
-            let cost = usize::from(ca != b[j - 1]);
+            let cost = substitution_cost(ca, b[j - 1]);
             let mut best = (rows[previous + j] + 1).min(rows[now + j - 1] + 1).min(rows[previous + j - 1] + cost);
             if j > 1 && before == Some(b[j - 1]) && ca == b[j - 2] {
                 best = best.min(rows[two_back + j - 2] + 1);
@@ -283,6 +294,8 @@ mod tests {
         assert_eq!(edit_distance("", "ابc"), 3);
         assert_eq!(edit_distance("abcd", ""), 4);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("اوروبي", "اوريبي"), 2);
+        assert_eq!(edit_distance("ترمب", "ترامب"), 1);
         assert_eq!(edit_distance("ab", "ba"), 1);
         // Longer than SHORT_WORD: rows on the heap, same answers.
         let long = "ل".repeat(SHORT_WORD + 8);
