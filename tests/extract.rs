@@ -1185,3 +1185,12 @@ fn a_common_adjective_is_no_one_word_name_one_vowel_away() {
     let found = events("سيجتمع مسؤولون إيرانيون مع مسؤول أوروبي ومسؤولين أمريكيين في جنيف يوم الاثنين.", "2013-10-12");
     assert!(found.iter().all(|e| !actors(e).contains(&"person/alvaro-uribe".to_string())), "{found:#?}");
 }
+
+#[test]
+fn a_national_security_adviser_is_someone_of_their_state() {
+    let e = one("جمعت مكالمة هاتفية اليوم بين مستشار الأمن القومي الأمريكي وعبد الله حمدوك رئيس الوزراء السوداني.", "2021-09-22");
+    let mut countries: Vec<&str> = e.participants.iter().map(|p| p.country.as_str()).collect();
+    countries.sort_unstable();
+    assert_eq!(countries, ["SDN", "USA"], "{e:#?}");
+    assert!(e.participants.iter().any(|p| p.role == "national security adviser"), "{e:#?}");
+}
