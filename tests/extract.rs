@@ -1194,3 +1194,10 @@ fn a_national_security_adviser_is_someone_of_their_state() {
     assert_eq!(countries, ["SDN", "USA"], "{e:#?}");
     assert!(e.participants.iter().any(|p| p.role == "national security adviser"), "{e:#?}");
 }
+
+#[test]
+fn a_call_for_cooperation_after_a_meeting_does_not_make_the_meeting_proposed() {
+    let text = "ويأتي اللقاء بين الرئيسين بوتين وأردوغان في سوتشي في خضم الحرب الدائرة في أوكرانيا وتلويح أنقرة بعملية عسكرية في سوريا التي دعا الزعيمان إلى التعاون ضد التنظيمات الإرهابية فيها.";
+    let found = events(text, "2022-08-05");
+    assert!(found.iter().all(|e| status(e) != EventStatus::Proposed), "{found:#?}");
+}

@@ -261,7 +261,12 @@ impl Builder<'_, '_> {
             for cue in cues {
                 match cue {
                     Cue::Status { status, backward } => {
-                        let target = if backward { prev.or(next) } else { next.or(prev) };
+                        // A cue that reads forward takes a contact before it only when none
+                        // follows and it stands right after it ("اللقاء المقترح" aside, "ويأتي
+                        // اللقاء في خضم الحرب ... التي دعا الزعيمان إلى التعاون" calls for no
+                        // meeting).
+                        let near_prev = targets.iter().rev().find(|t| t.0 < i).is_some_and(|t| i <= t.0 + 3);
+                        let target = if backward { prev.or(next) } else { next.or(prev.filter(|_| near_prev)) };
                         give(target.flatten(), status);
                     }
                     Cue::Invitation => {
