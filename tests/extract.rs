@@ -28,6 +28,13 @@ fn actors(e: &Event) -> Vec<String> {
     ids
 }
 
+/// An event's participant countries, sorted.
+fn countries(e: &Event) -> Vec<&str> {
+    let mut c: Vec<&str> = e.participants.iter().map(|p| p.country.as_str()).collect();
+    c.sort_unstable();
+    c
+}
+
 fn status(e: &Event) -> EventStatus {
     EventStatus::try_from(e.status).unwrap()
 }
@@ -177,9 +184,7 @@ fn modality_from_the_verb_and_around_it() {
         let found = events(text, "2019-03-10");
         assert_eq!(found.len(), 1, "{text}: {found:#?}");
         assert_eq!(status(&found[0]), expected, "{text}");
-        let mut countries: Vec<&str> = found[0].participants.iter().map(|p| p.country.as_str()).collect();
-        countries.sort();
-        assert_eq!(countries, ["EGY", "FRA"], "{text}");
+        assert_eq!(countries(&found[0]), ["EGY", "FRA"], "{text}");
     }
     // A past negation is no event at all: "has not visited".
     assert!(events("لم يقم لافروف بزيارة رسمية إلى واشنطن منذ عام 2017.", "2019-12-09").is_empty());
@@ -1130,9 +1135,7 @@ fn titles_of_one_state_met_in_turn_are_a_meeting_with_each() {
 #[test]
 fn a_plural_title_before_a_list_of_states_is_the_holder_in_each() {
     let e = one("بدأ وزراء خارجية مصر والأردن والعراق اجتماعا في عمان اليوم لبحث الأوضاع في المنطقة مع تصاعد التوتر.", "2024-06-10");
-    let mut countries: Vec<&str> = e.participants.iter().map(|p| p.country.as_str()).collect();
-    countries.sort_unstable();
-    assert_eq!(countries, ["EGY", "IRQ", "JOR"], "{e:#?}");
+    assert_eq!(countries(&e), ["EGY", "IRQ", "JOR"], "{e:#?}");
     // Named from the date, and one meeting of three: "مع تصاعد التوتر" names no side to split on.
     assert!(actors(&e).contains(&"person/sameh-shoukry".to_string()), "{e:#?}");
     assert_eq!(ConsultMode::try_from(e.mode).unwrap(), ConsultMode::Multilateral);
@@ -1176,7 +1179,7 @@ fn a_summit_with_a_list_of_leaders_is_one_meeting_of_all() {
         found.iter().any(|e| e.participants.len() == 3 && ConsultMode::try_from(e.mode).unwrap() == ConsultMode::Multilateral),
         "{found:#?}"
     );
-    assert!(!found.iter().any(|e| e.participants.iter().map(|p| p.country.as_str()).collect::<Vec<_>>() == ["EGY", "IRQ"]), "{found:#?}");
+    assert!(!found.iter().any(|e| countries(e) == ["EGY", "IRQ"]), "{found:#?}");
 }
 
 #[test]
@@ -1189,9 +1192,7 @@ fn a_common_adjective_is_no_one_word_name_one_vowel_away() {
 #[test]
 fn a_national_security_adviser_is_someone_of_their_state() {
     let e = one("جمعت مكالمة هاتفية اليوم بين مستشار الأمن القومي الأمريكي وعبد الله حمدوك رئيس الوزراء السوداني.", "2021-09-22");
-    let mut countries: Vec<&str> = e.participants.iter().map(|p| p.country.as_str()).collect();
-    countries.sort_unstable();
-    assert_eq!(countries, ["SDN", "USA"], "{e:#?}");
+    assert_eq!(countries(&e), ["SDN", "USA"], "{e:#?}");
     assert!(e.participants.iter().any(|p| p.role == "national security adviser"), "{e:#?}");
 }
 

@@ -68,21 +68,16 @@ fn modes_agree(a: ConsultMode, b: ConsultMode) -> bool {
     a == b || a == ConsultMode::Unspecified || b == ConsultMode::Unspecified || (a != ConsultMode::Phone && b != ConsultMode::Phone)
 }
 
-/// Who one side is, as far as a draft tells: a person, or a title whose holder is unknown.
-#[derive(PartialEq)]
-enum Someone<'d> {
-    Person(u32),
-    Title(&'d str),
-}
-
-fn someone_of<'d>(d: &'d Draft, country: &str) -> Vec<Someone<'d>> {
+/// The people of a state a draft names, as who they are: a person (however the article wrote
+/// the name), or a title whose holder is unknown.
+fn someone_of<'d>(d: &'d Draft, country: &str) -> Vec<(Option<u32>, &'d str)> {
     d.sides
         .iter()
-        .filter(|s| s.country == country)
-        .filter_map(|s| match &s.who {
-            Who::Person { person, .. } => Some(Someone::Person(*person)),
-            Who::State { role } if !role.is_empty() => Some(Someone::Title(role.as_str())),
-            _ => None,
+        .filter(|s| s.country == country && s.is_someone())
+        .map(|s| match &s.who {
+            Who::Person { person, .. } => (Some(*person), ""),
+            Who::State { role } => (None, role.as_str()),
+            Who::Organisation(_) => (None, ""),
         })
         .collect()
 }

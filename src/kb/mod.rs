@@ -690,6 +690,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "deputy" => Cue::Deputy,
         "generic" => Cue::Generic,
         "first" => Cue::First,
+        "many" => Cue::Many,
         "since" => Cue::Since,
         "pair" if value.is_empty() => Cue::Pair(None),
         "pair" => Cue::Pair(Some(Office::parse(value).ok_or_else(|| row.error(format!("unknown office {value:?}")))?)),

@@ -198,6 +198,8 @@ pub enum Cue {
     /// "First" (أول، الأولى) next to a contact noun: the contact is characterised ("في أول
     /// زيارة لمسؤول أمريكي إلى مصر"), and is the one just reported that has its sides.
     First,
+    /// A meeting of several sides ("قمة", "ثلاثية"): one meeting of all, never split into pairs.
+    Many,
     Since,
     /// "The two sides"; with the office both hold when the word names it ("الرئيسان").
     Pair(Option<Office>),

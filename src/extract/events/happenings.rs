@@ -42,9 +42,10 @@ impl Builder<'_, '_> {
                         .iter()
                         .any(|m| (k + 1..=k + 3).contains(&m.first) && matches!(m.kind, MentionKind::Actor(_) | MentionKind::StateName(_)))
             };
-            // A meeting told again by a definite noun ("اللقاء مع قادة الاتحاد الأوروبي") is one.
-            let told_again = !f.t.trigger.is_verb && self.definite(pos);
-            let split = phone || (!told_again && !self.meeting_of_many(pos) && (pos..f.right).any(with_sides));
+            // A meeting told again ("اللقاء مع قادة الاتحاد الأوروبي") or of many ("قمة ثلاثية
+            // تجمعه مع A و B") is one.
+            let of_many = a.cue(pos, |c| c == Cue::Many) || a.cue(pos + 1, |c| c == Cue::Many);
+            let split = phone || (!self.told_again(f.t) && !of_many && (pos..f.right).any(with_sides));
             self.one_place(f.t, sides, &after, location, split, on)
         } else {
             let stops: Vec<CompactString> = destinations.iter().map(|d| d.country.clone()).collect();
@@ -120,15 +121,9 @@ impl Builder<'_, '_> {
     /// party gives together, nor a meeting told again ("أظهرت صور الاجتماع لافروف وترامب
     /// والسفير الروسي": who was at it).
     fn people_met_apart(&self, t: &TriggerAt, sides: &[Side], after: &[Named], on: Option<NaiveDate>) -> Option<Vec<Vec<Side>>> {
-        let told_again = !t.trigger.is_verb && self.definite(t.pos);
-        if t.trigger.cameo != CAMEO_MEET || t.trigger.mode != ConsultMode::Unspecified || count_sides(sides) != 2 || told_again {
+        if t.trigger.cameo != CAMEO_MEET || t.trigger.mode != ConsultMode::Unspecified || count_sides(sides) != 2 || self.told_again(t) {
             return None;
         }
-        let someone = |s: &Side| match &s.who {
-            Who::Person { .. } => true,
-            Who::State { role } => !role.is_empty(),
-            Who::Organisation(_) => false,
-        };
         // Each actor resolved on its own: two titles of one state stay two people. An ambassador
         // named beside someone of their state comes with them ("المبعوث الأمريكي ... والسفير
         // الأمريكي"): no meeting of their own.
@@ -137,7 +132,7 @@ impl Builder<'_, '_> {
         let mut met: Vec<Side> = Vec::new();
         let mut last_end = 0;
         for named @ (m, _) in after.iter().filter(|(_, actor)| !self.ambassador(actor, on)) {
-            let Some(side) = self.resolve(std::slice::from_ref(named), on).into_iter().next().filter(someone) else { continue };
+            let Some(side) = self.resolve(std::slice::from_ref(named), on).into_iter().next().filter(Side::is_someone) else { continue };
             let same_item = met.last().is_some_and(|last| last.country == side.country) && !self.new_item(last_end, m.first);
             last_end = m.end;
             if same_item {
@@ -155,9 +150,7 @@ impl Builder<'_, '_> {
         (other.len() == 1 && people_met)
             .then(|| met.into_iter().filter(|s| s.country == country).map(|p| vec![other[0].clone(), p]).collect())
     }
-}
 
-impl Builder<'_, '_> {
     /// Whether a mention at token `first` starts a new item of a list after the one that ended at
     /// `from`: a comma, "ثم" or a word with "و" comes between ("، ورئيس الحكومة", "والدكتور عصام
     /// شرف", "ثم رئيس مجلس النواب").
@@ -166,19 +159,6 @@ impl Builder<'_, '_> {
             let t = &self.a.tokens[k];
             t.norm.starts_with('و') || t.norm == "ثم" || matches!(t.kind, TokenKind::Punct(_))
         })
-    }
-
-    /// Whether the contact noun at token `pos` is one meeting of several sides: a summit, or a
-    /// meeting said to be of three or more ("قمة ثلاثية تجمعه مع A و B": one summit, not two).
-    fn meeting_of_many(&self, pos: usize) -> bool {
-        let a = self.a;
-        let summit = a.tokens[pos].norm.trim_start_matches(['و', 'ف', 'ب', 'ل']).trim_start_matches("ال").starts_with("قمه");
-        let of_many = |k: usize| {
-            a.tokens
-                .get(k)
-                .is_some_and(|t| matches!(t.norm.as_str(), "ثلاثيه" | "ثلاثي" | "رباعيه" | "رباعي" | "خماسيه" | "سداسيه" | "موسعه"))
-        };
-        summit || of_many(pos + 1)
     }
 
     /// Whether an actor is an ambassador (by title, or holding the office on day `on`).

@@ -42,6 +42,15 @@ impl Side {
     pub fn state(country: CompactString) -> Side {
         Side { country, who: Who::State { role: CompactString::default() } }
     }
+
+    /// Whether the side is someone: a person, or a title whose holder is unknown.
+    pub fn is_someone(&self) -> bool {
+        match &self.who {
+            Who::Person { .. } => true,
+            Who::State { role } => !role.is_empty(),
+            Who::Organisation(_) => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -382,6 +391,12 @@ impl Builder<'_, '_> {
             self.a.trigger(k).is_some_and(|(t, hit)| !t.is_verb && t.takes_destination && (hit.pronoun || self.definite(k)))
                 && (k.saturating_sub(2)..k).any(|j| self.a.cue(j, |c| c == Cue::Sideline))
         })
+    }
+
+    /// A contact told again by a definite noun ("اللقاء", "صور الاجتماع"): the one already named,
+    /// with whoever was at it.
+    fn told_again(&self, t: &TriggerAt) -> bool {
+        !t.trigger.is_verb && self.definite(t.pos)
     }
 
     fn definite(&self, i: usize) -> bool {
