@@ -270,12 +270,12 @@ impl Builder<'_, '_> {
             for cue in cues {
                 match cue {
                     Cue::Status { status, backward } => {
-                        // A cue that reads forward takes a contact before it only when none
-                        // follows and it stands right after it ("اللقاء المقترح" aside, "ويأتي
-                        // اللقاء في خضم الحرب ... التي دعا الزعيمان إلى التعاون" calls for no
-                        // meeting).
-                        let near_prev = targets.iter().rev().find(|t| t.0 < i).is_some_and(|t| i <= t.0 + 3);
-                        let target = if backward { prev.or(next) } else { next.or(prev.filter(|_| near_prev)) };
+                        // A cue that reads forward takes a contact before it when none follows,
+                        // but not across a relative clause, which speaks of something else
+                        // ("ويأتي اللقاء في خضم الحرب ... في سوريا التي دعا الزعيمان إلى
+                        // التعاون" calls for no meeting).
+                        let own_clause = targets.iter().rev().find(|t| t.0 < i).is_some_and(|t| !(t.0..i).any(|k| self.relative(k)));
+                        let target = if backward { prev.or(next) } else { next.or(prev.filter(|_| own_clause)) };
                         give(target.flatten(), status);
                     }
                     Cue::Invitation => {
@@ -391,6 +391,11 @@ impl Builder<'_, '_> {
             self.a.trigger(k).is_some_and(|(t, hit)| !t.is_verb && t.takes_destination && (hit.pronoun || self.definite(k)))
                 && (k.saturating_sub(2)..k).any(|j| self.a.cue(j, |c| c == Cue::Sideline))
         })
+    }
+
+    /// Whether token `k` is a relative pronoun (التي، الذي ...): a clause about the noun before.
+    fn relative(&self, k: usize) -> bool {
+        matches!(self.a.tokens[k].norm.trim_start_matches('و'), "التي" | "الذي" | "اللذين" | "اللتين" | "الذين" | "اللاتي" | "اللواتي")
     }
 
     /// A contact told again by a definite noun ("اللقاء", "صور الاجتماع"): the one already named,
