@@ -457,11 +457,36 @@ fn adjectives_after_a_contact_noun_name_its_sides() {
 }
 
 #[test]
-fn the_stops_a_tour_includes_are_not_sides_of_its_first_visit() {
-    let text = "وصل المستشار الألماني أولاف شولتز السبت إلى مدينة جدة السعودية في مستهل جولة خليجية تستغرق يومين وتشمل الإمارات وقطر.";
-    let e = one(text, "2022-09-24");
-    assert_eq!(actors(&e), ["person/olaf-scholz", "state/SAU"]);
-    assert_eq!(e.location.as_ref().map(|l| l.name_en.as_str()), Some("Jeddah"));
+fn the_stops_a_tour_includes_are_visits_still_to_come_with_no_day_of_their_own() {
+    let text = "وصل المستشار الألماني أولاف شولتز السبت إلى مدينة جدة السعودية في مستهل جولة خليجية تستغرق يومين وتشمل كذلك الإمارات وقطر.";
+    let found = events(text, "2022-09-24");
+    let arrival = &found[0];
+    assert_eq!(actors(arrival), ["person/olaf-scholz", "state/SAU"]);
+    assert_eq!(arrival.location.as_ref().map(|l| l.name_en.as_str()), Some("Jeddah"));
+    let stops: Vec<(Vec<String>, i32, bool)> = found[1..].iter().map(|e| (actors(e), e.status, e.date.is_none())).collect();
+    let planned = EventStatus::Planned as i32;
+    assert_eq!(
+        stops,
+        [
+            (vec!["person/olaf-scholz".to_string(), "state/ARE".to_string()], planned, true),
+            (vec!["person/olaf-scholz".to_string(), "state/QAT".to_string()], planned, true),
+        ]
+    );
+}
+
+#[test]
+fn a_visit_a_relative_clause_tells_on_the_sidelines_of_something_else_is_reported() {
+    let text = "وقعت تركيا والكويت اليوم 4 اتفاقيات، على هامش الزيارة الرسمية التي بدأها الرئيس أردوغان، اليوم، إلى الكويت، في مستهل جولة خليجية تشمل قطر وسلطنة عمان.";
+    let found = events(text, "2025-10-21");
+    let visits: Vec<Vec<String>> = found.iter().filter(|e| e.mode == ConsultMode::Visit as i32).map(actors).collect();
+    assert_eq!(
+        visits,
+        [
+            ["person/recep-tayyip-erdogan", "state/KWT"],
+            ["person/recep-tayyip-erdogan", "state/QAT"],
+            ["person/recep-tayyip-erdogan", "state/OMN"]
+        ]
+    );
 }
 
 #[test]

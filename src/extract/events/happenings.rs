@@ -56,10 +56,18 @@ impl Builder<'_, '_> {
             .enumerate()
             .filter(|(_, (sides, _))| count_sides(sides) >= 2)
             .map(|(k, (sides, place))| {
-                // A stop still to come of a tour told in the past is planned.
+                // A stop still to come of a tour told in the past is planned, and not on the day
+                // the leg told took place.
                 let to_come = to_come_from.is_some_and(|from| k >= from) && base.status == EventStatus::Occurred;
                 let base = if to_come {
-                    Draft { status: EventStatus::Planned, status_explicit: true, cameo: 36, ..base.clone() }
+                    Draft {
+                        status: EventStatus::Planned,
+                        status_explicit: true,
+                        cameo: 36,
+                        date: None,
+                        date_explicit: false,
+                        ..base.clone()
+                    }
                 } else {
                     base.clone()
                 };

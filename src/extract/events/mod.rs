@@ -155,7 +155,7 @@ impl Builder<'_, '_> {
                     if (t.cameo == CAMEO_SIGN && !has_agreement_noun) || (t.needs_owner && !hit.pronoun) || (t.needs_phone && !phoned()) {
                         return None;
                     }
-                    let absorbed = (i.saturating_sub(2).max(s.first)..i).any(|k| self.a.cue(k, |c| c == Cue::Sideline))
+                    let absorbed = self.on_sidelines_of(i, t, s.first, s.end)
                         || self.purpose_of_contact(i, t, s.first)
                         || self.setting_of_contact(i, t, hit.pronoun, s.first);
                     (!absorbed).then_some(TriggerAt { pos: i, trigger: t, future: hit.future, pronoun: hit.pronoun })
@@ -185,6 +185,14 @@ impl Builder<'_, '_> {
             && t.mode != ConsultMode::Phone
             && self.a.tokens[i].norm.trim_start_matches('و').starts_with('ل')
             && (first..i).any(|k| self.a.trigger(k).is_some())
+    }
+
+    /// "على هامش الزيارة", "خلال المباحثات": a contact named after a sideline word is the setting
+    /// of what the sentence reports, told elsewhere; unless a relative clause tells it here
+    /// ("على هامش الزيارة الرسمية التي بدأها الرئيس أردوغان، اليوم، إلى الكويت").
+    fn on_sidelines_of(&self, i: usize, t: Trigger, first: usize, end: usize) -> bool {
+        (i.saturating_sub(2).max(first)..i).any(|k| self.a.cue(k, |c| c == Cue::Sideline))
+            && !(t.takes_destination && !t.is_verb && (i + 1..(i + 3).min(end)).any(|k| self.relative(k)))
     }
 
     /// "وتلتقي ميركل في زيارتها للعاصمة التركية الرئيس أردوغان": a possessed visit noun after

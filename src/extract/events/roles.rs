@@ -115,6 +115,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         }
         if at.listed {
             self.listed_end = Some(m.end);
+            self.listed_stop(m);
             return;
         }
         if at.since {
@@ -155,12 +156,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                 // A state named before a verb of visiting is an earlier stop ("ثم تركيا وبعدها زار
                 // إريتريا"), not who travels: people and delegations travel.
                 let earlier_stop = trigger.takes_destination && trigger.is_verb && m.first < pos;
-                let place = Place {
-                    name_en: st.name_en.as_str().into(),
-                    name_ar: st.name_ar.as_str().into(),
-                    country: st.code.as_str().into(),
-                    specific: false,
-                };
+                let place = self.state_place(*s);
                 // Once a destination is named, the states named after it are destinations too.
                 if (at.towards || at.direct_object || !self.roles.destinations.is_empty()) && trigger.takes_destination {
                     self.destination(place, &at);
@@ -182,12 +178,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                     return;
                 }
                 let seat = matches!(pl.kind, PlaceKind::Capital | PlaceKind::Seat);
-                let place = Place {
-                    name_en: pl.name_en.as_str().into(),
-                    name_ar: pl.name_ar.as_str().into(),
-                    country: pl.country.as_str().into(),
-                    specific: true,
-                };
+                let place = self.city_place(*p);
                 let genitive = at.own_genitive || (m.first > pos + 1 && b.a.trigger(m.first - 1).is_some_and(|(tr, _)| !tr.is_verb));
                 if (at.towards || at.direct_object) && trigger.takes_destination {
                     self.destination(place, &at);
@@ -207,6 +198,47 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                 }
             }
         }
+    }
+
+    /// The whole state `s` as a place.
+    fn state_place(&self, s: u32) -> Place {
+        let st = &self.b.kb.states[s as usize];
+        Place {
+            name_en: st.name_en.as_str().into(),
+            name_ar: st.name_ar.as_str().into(),
+            country: st.code.as_str().into(),
+            specific: false,
+        }
+    }
+
+    /// The city, seat or venue `p` as a place.
+    fn city_place(&self, p: u32) -> Place {
+        let pl = &self.b.kb.places[p as usize];
+        Place {
+            name_en: pl.name_en.as_str().into(),
+            name_ar: pl.name_ar.as_str().into(),
+            country: pl.country.as_str().into(),
+            specific: true,
+        }
+    }
+
+    /// "في مستهل جولة خليجية تشمل قطر وسلطنة عمان": a state (or its capital) that a journey
+    /// includes is a stop still to come, a visit of its own; one more place of a state already
+    /// visited is no new stop.
+    fn listed_stop(&mut self, m: &Mention) {
+        if !self.f.t.trigger.takes_destination {
+            return;
+        }
+        let place = match m.kind {
+            MentionKind::StateName(s) => self.state_place(s),
+            MentionKind::Place(p) if self.b.kb.places[p as usize].kind == PlaceKind::Capital => self.city_place(p),
+            _ => return,
+        };
+        if self.roles.destinations.iter().any(|d| d.country == place.country) {
+            return;
+        }
+        self.roles.to_come_from.get_or_insert(self.roles.destinations.len());
+        self.roles.destinations.push(place);
     }
 
     /// "في قصر الشعب بالعاصمة بكين": a city of another state named right after the place read
@@ -295,7 +327,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                 && (m.first <= pos + 3 || no_word_between(object_from)),
             since,
             in_chain: f.between.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, m))),
-            listed: cue_before(Cue::Includes, 1) || self.listed_end.is_some_and(no_word_between),
+            listed: cue_before(Cue::Includes, 2) || self.listed_end.is_some_and(no_word_between),
         }
     }
 }
