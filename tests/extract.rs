@@ -109,7 +109,7 @@ fn who_heads_what_was_named_before_heads_no_delegation() {
 #[test]
 fn an_ambassador_of_the_republic_of_a_state_is_of_that_state() {
     let e = one("استقبل رئيس الوزراء محمد شياع السوداني، اليوم، سفير جمهورية أذربيجان لدى العراق إيلدار سليموف.", "2024-05-02");
-    assert_eq!(actors(&e), ["person/mohammed-shia-al-sudani", "state/AZE"]);
+    assert_eq!(actors(&e), ["person/AZE/iildar-slimuf", "person/mohammed-shia-al-sudani"]);
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn calls_with_counterparts_in_a_list_of_states_are_a_call_with_each() {
 #[test]
 fn a_title_of_another_state_after_a_name_is_whom_they_met_not_an_apposition() {
     let e = one("استقبل محمد شياع السوداني السفير الياباني أكيرا إندو.", "2024-01-10");
-    assert_eq!(actors(&e), ["person/mohammed-shia-al-sudani", "state/JPN"]);
+    assert_eq!(actors(&e), ["person/JPN/akira-indu", "person/mohammed-shia-al-sudani"]);
 }
 
 #[test]
@@ -1226,4 +1226,42 @@ fn a_call_for_cooperation_after_a_meeting_does_not_make_the_meeting_proposed() {
     let text = "ويأتي اللقاء بين الرئيسين بوتين وأردوغان في سوتشي في خضم الحرب الدائرة في أوكرانيا وتلويح أنقرة بعملية عسكرية في سوريا التي دعا الزعيمان إلى التعاون ضد التنظيمات الإرهابية فيها.";
     let found = events(text, "2022-08-05");
     assert!(found.iter().all(|e| status(e) != EventStatus::Proposed), "{found:#?}");
+}
+
+#[test]
+fn a_holder_the_knowledge_base_does_not_know_is_named_as_the_article_writes_them() {
+    let text = "استقبل وزير الداخلية التونسي خالد النوري، يوم الثلاثاء 28 أكتوبر 2025، السفير المصري في تونس باسم يحيى حسن، في لقاء رسمي.";
+    let e = one(text, "2025-10-29");
+    let named: Vec<(&str, &str, &str, &str)> =
+        e.participants.iter().map(|p| (p.country.as_str(), p.name_ar.as_str(), p.name_en.as_str(), p.role.as_str())).collect();
+    assert_eq!(
+        named,
+        [("TUN", "خالد النوري", "Khald al-Nuri", "interior minister"), ("EGY", "باسم يحيى حسن", "Basm Yhia Hsn", "ambassador")]
+    );
+    assert!(e.participants.iter().all(|p| p.kind == rasad::proto::ActorKind::Person as i32));
+    assert_eq!(actors(&e), ["person/EGY/basm-yhia-hsn", "person/TUN/khald-al-nuri"]);
+}
+
+#[test]
+fn words_after_a_title_that_are_no_name_name_no_one() {
+    // A noun with a preposition on its article, and a single word no one is named by.
+    for text in ["التقى وزير الخارجية التونسي للشؤون الأفريقية السفير المصري.", "التقى وزير الخارجية التونسي اليوم السفير المصري مرحبا."]
+    {
+        let e = one(text, "2025-10-29");
+        assert!(e.participants.iter().all(|p| p.name_ar.is_empty()), "{text}: {:?}", e.participants);
+    }
+}
+
+#[test]
+fn credentials_are_presented_by_each_ambassador_to_whoever_receives_them() {
+    let text =
+        "قدم صباح اليوم سفراء كل من المملكة المتحدة وفرنسا وألمانيا أوراق اعتمادهم لرئيس المجلس الرئاسي لحكومة الوفاق الوطني فايز السراج.";
+    let found = events(text, "2016-11-26");
+    let pairs: Vec<Vec<String>> = found.iter().map(actors).collect();
+    assert_eq!(
+        pairs,
+        [["person/fayez-al-sarraj", "state/GBR"], ["person/fayez-al-sarraj", "state/FRA"], ["person/fayez-al-sarraj", "state/DEU"]]
+    );
+    // With no one named to receive them, there is no contact to tell.
+    assert!(events("يتسلم أوراق اعتماد سفراء البحرين ومالطا والبرتغال.", "2024-04-29").is_empty());
 }

@@ -76,7 +76,7 @@ fn someone_of<'d>(d: &'d Draft, country: &str) -> Vec<(Option<u32>, &'d str)> {
         .filter(|s| s.country == country && s.is_someone())
         .map(|s| match &s.who {
             Who::Person { person, .. } => (Some(*person), ""),
-            Who::State { role } => (None, role.as_str()),
+            Who::State { role, .. } => (None, role.as_str()),
             Who::Organisation(_) => (None, ""),
         })
         .collect()

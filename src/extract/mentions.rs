@@ -20,6 +20,9 @@ pub enum Actor {
         role: CompactString,
         country: Option<CompactString>,
         deputy: bool,
+        /// The holder is named right after the title, by a name the knowledge base does not
+        /// know (the mention's `name_span`).
+        named: bool,
     },
     /// "نظيره الروسي": whoever holds, in `country`, the office of the other side.
     Counterpart {
@@ -33,7 +36,7 @@ pub enum Actor {
 impl Actor {
     /// Whoever holds `title`'s office in `country` (a deputy or former holder: someone of it).
     fn holder(title: &Title, country: Option<CompactString>, deputy: bool) -> Actor {
-        Actor::Office { office: title.office, role: title.role_en.as_str().into(), country, deputy }
+        Actor::Office { office: title.office, role: title.role_en.as_str().into(), country, deputy, named: false }
     }
 }
 
@@ -316,6 +319,32 @@ fn named_after(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>, end: usize)
     (!first.starts_with('و') || kb.is_word_of(p, first)).then_some((p, n.first, n.end))
 }
 
+/// "وزير الداخلية التونسي خالد النوري", "السفير المصري في تونس، باسم يحيى حسن": the name of a
+/// title's holder that the knowledge base does not know, as (first token, end token): after a
+/// comma or courtesy words, one to four words the lexicon has no meaning for, up to the next
+/// mention, punctuation or word it knows. One word only when it is some person's given name;
+/// a first word with the article, a conjunction or "ل" is no name ("والرئيس", "لعملية السلام").
+fn unlisted_name(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>, end: usize) -> Option<(usize, usize)> {
+    let stop = next.map_or(a.tokens.len(), |n| n.first);
+    let mut first = end;
+    while first < stop && (!a.is_word(first) && a.tokens[first].norm == "," || a.cue(first, |c| c == Cue::Honorific)) {
+        first += 1;
+    }
+    // A word with a preposition on its article ("للشؤون", "بمقر المجلس" has none, "بالعاصمة")
+    // is no part of a name.
+    let prefixed = |k: usize| {
+        let w = a.tokens[k].norm.trim_start_matches(['و', 'ف']);
+        ["لل", "بال", "كال"].iter().any(|p| w.starts_with(p))
+    };
+    let bare = |k: usize| a.is_word(k) && a.words(k).is_empty() && !prefixed(k);
+    let last = (first..stop).take_while(|&k| bare(k)).take(5).last()? + 1;
+    let len = last - first;
+    let opening = &a.tokens[first].norm;
+    let plain_opening = !opening.starts_with(['و', 'ل']) && !opening.starts_with("ال") || a.is_name_word(kb, first);
+    let ends = last == stop || !bare(last);
+    (plain_opening && ends && ((2..=4).contains(&len) || len == 1 && a.is_name_word(kb, first))).then_some((first, last))
+}
+
 /// Finds and composes the mentions of an analysed article, in text order.
 pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
     let mut raw = raw_mentions(kb, a);
@@ -341,12 +370,13 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     let title = &kb.titles[t as usize];
                     let deputy = r.first > 0 && a.cue(r.first - 1, |c| c == Cue::Deputy);
                     let mut country = title.country.as_deref().map(CompactString::from);
-                    // "سفراء دول بريطانيا وفرنسا", "سفير جمهورية أذربيجان": the word "states" or the
-                    // kind of state may stand between.
+                    // "سفراء دول بريطانيا وفرنسا", "سفير جمهورية أذربيجان", "سفراء كل من بريطانيا
+                    // وفرنسا": the word "states", the kind of state or "each of" may stand between.
                     let of_states = |from: usize, to: usize| {
                         from == to
                             || (to == from + 1
                                 && (a.tokens[from].norm.trim_start_matches('و') == "دول" || state_kind(&a.tokens[from].norm)))
+                            || (to == from + 2 && a.tokens[from].norm == "كل" && a.tokens[from + 1].norm == "من")
                     };
                     if let Some(n) = next_adjacent(j, &of_states)
                         && let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n))
@@ -393,6 +423,15 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         // office's holder.
                         j += consumed;
                         continue;
+                    } else if let Some((first, last)) = country.as_ref().and_then(|_| unlisted_name(kb, a, raw.get(j + consumed), end)) {
+                        (name_span, end) = ((first, last), last);
+                        MentionKind::Actor(Actor::Office {
+                            office: title.office,
+                            role: title.role_en.as_str().into(),
+                            country,
+                            deputy: deputy || former,
+                            named: true,
+                        })
                     } else {
                         MentionKind::Actor(Actor::holder(title, country, deputy || former))
                     }

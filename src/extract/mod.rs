@@ -148,7 +148,22 @@ impl Extractor {
                         actor_code: [s.country.as_str(), "GOV"].concat(),
                     }
                 }
-                Who::State { role } => proto::Participant {
+                // Someone the knowledge base does not know: named as the article wrote them, in
+                // a Latin spelling of that, and known by their state and that spelling (which
+                // the variants of a letter do not change).
+                Who::State { role, name_ar } if !name_ar.is_empty() => {
+                    let name_en = crate::text::romanise(name_ar);
+                    proto::Participant {
+                        actor_id: format!("person/{}/{}", s.country, name_en.to_lowercase().replace(' ', "-")),
+                        kind: ActorKind::Person as i32,
+                        name_en,
+                        name_ar: name_ar.as_str().to_owned(),
+                        country: s.country.as_str().to_owned(),
+                        role: role.as_str().to_owned(),
+                        actor_code: [s.country.as_str(), "GOV"].concat(),
+                    }
+                }
+                Who::State { role, .. } => proto::Participant {
                     actor_id: ["state/", s.country.as_str()].concat(),
                     kind: ActorKind::State as i32,
                     name_en: kb.state(&s.country).map(|st| st.name_en.clone()).unwrap_or_default(),

@@ -712,7 +712,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
 
 fn parse_trigger(row: &Row<'_>, value: &str) -> Result<Trigger, KbError> {
     let parts: Vec<&str> = value.split(',').collect();
-    let bad = || row.error(format!("trigger value {value:?} is not TYPE,MODE,CAMEO,POS[,dest][,owned][,phoned]"));
+    let bad = || row.error(format!("trigger value {value:?} is not TYPE,MODE,CAMEO,POS[,dest][,owned][,phoned][,each]"));
     let [kind, mode, cameo, pos, rest @ ..] = parts.as_slice() else { return Err(bad()) };
     let event_type = EventType::from_str_name(&format!("EVENT_TYPE_{kind}")).ok_or_else(bad)?;
     let mode = match *mode {
@@ -725,7 +725,7 @@ fn parse_trigger(row: &Row<'_>, value: &str) -> Result<Trigger, KbError> {
         _ => return Err(bad()),
     };
     let cameo = cameo.parse::<u16>().map_err(|_| bad())?;
-    if rest.iter().any(|flag| !matches!(*flag, "dest" | "owned" | "phoned")) {
+    if rest.iter().any(|flag| !matches!(*flag, "dest" | "owned" | "phoned" | "each")) {
         return Err(bad());
     }
     Ok(Trigger {
@@ -736,5 +736,6 @@ fn parse_trigger(row: &Row<'_>, value: &str) -> Result<Trigger, KbError> {
         takes_destination: rest.contains(&"dest"),
         needs_owner: rest.contains(&"owned"),
         needs_phone: rest.contains(&"phoned"),
+        with_each: rest.contains(&"each"),
     })
 }

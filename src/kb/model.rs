@@ -140,6 +140,9 @@ pub struct Trigger {
     /// A word that names a contact only by telephone ("تحدث هاتفيا", "اتصالات هاتفية"; "تحدث عن"
     /// is speech, "جدول الاتصالات" no contact).
     pub needs_phone: bool,
+    /// A contact of the first side with each other side apart: credentials are presented one
+    /// ambassador at a time ("تسلم أوراق اعتماد سفراء البحرين ومالطا").
+    pub with_each: bool,
 }
 
 /// Classes of lexicon words other than triggers.

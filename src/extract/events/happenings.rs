@@ -45,7 +45,7 @@ impl Builder<'_, '_> {
             // A meeting told again ("اللقاء مع قادة الاتحاد الأوروبي") or of many ("قمة ثلاثية
             // تجمعه مع A و B") is one.
             let of_many = a.cue(pos, |c| c == Cue::Many) || a.cue(pos + 1, |c| c == Cue::Many);
-            let split = phone || (!self.told_again(f.t) && !of_many && (pos..f.right).any(with_sides));
+            let split = phone || f.t.trigger.with_each || (!self.told_again(f.t) && !of_many && (pos..f.right).any(with_sides));
             self.one_place(f.t, sides, &after, location, split, on)
         } else {
             let stops: Vec<CompactString> = destinations.iter().map(|d| d.country.clone()).collect();
@@ -109,8 +109,12 @@ impl Builder<'_, '_> {
         on: Option<NaiveDate>,
     ) -> Vec<Happening> {
         if count_sides(&sides) >= 3 && split {
-            let Some((first, rest)) = sides.split_first() else { return Vec::new() };
-            return rest
+            // Credentials go to the one side that is no ambassador, wherever it is named; with
+            // no one named to receive them, no contact can be told.
+            let ambassador = |s: &Side| matches!(&s.who, Who::State { role, .. } if role == "ambassador");
+            let first = if t.trigger.with_each { sides.iter().position(|s| !ambassador(s)) } else { Some(0) };
+            let Some(first) = first.map(|k| &sides[k]) else { return Vec::new() };
+            return sides
                 .iter()
                 .filter(|o| o.country != first.country || o.country.is_empty())
                 .map(|other| (vec![first.clone(), other.clone()], location.clone()))

@@ -25,8 +25,17 @@ use super::mentions::{Actor, Mention, MentionKind};
 /// so that the sides a frame copies while it tries readings cost no allocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Who {
-    Person { person: u32, role: CompactString, name_ar: CompactString },
-    State { role: CompactString },
+    Person {
+        person: u32,
+        role: CompactString,
+        name_ar: CompactString,
+    },
+    /// A state, or someone of it under `role`; `name_ar` is their name as the article wrote
+    /// it when the knowledge base does not know them ("وزير الداخلية التونسي خالد النوري").
+    State {
+        role: CompactString,
+        name_ar: CompactString,
+    },
     Organisation(u32),
 }
 
@@ -40,14 +49,14 @@ pub struct Side {
 impl Side {
     /// A state, with no person or role.
     pub fn state(country: CompactString) -> Side {
-        Side { country, who: Who::State { role: CompactString::default() } }
+        Side { country, who: Who::State { role: CompactString::default(), name_ar: CompactString::default() } }
     }
 
     /// Whether the side is someone: a person, or a title whose holder is unknown.
     pub fn is_someone(&self) -> bool {
         match &self.who {
             Who::Person { .. } => true,
-            Who::State { role } => !role.is_empty(),
+            Who::State { role, name_ar } => !role.is_empty() || !name_ar.is_empty(),
             Who::Organisation(_) => false,
         }
     }
@@ -436,8 +445,12 @@ pub fn add_side(sides: &mut Vec<Side>, side: Side) {
             }
             sides.retain(|s| !(s.country == side.country && matches!(s.who, Who::State { .. })));
         }
-        Who::State { .. } => {
-            if sides.iter().any(|s| s.country == side.country && !matches!(s.who, Who::Organisation(_))) {
+        Who::State { name_ar, .. } => {
+            // Someone named in the text stands for their state's bare entry.
+            let bare = |s: &Side| s.country == side.country && matches!(&s.who, Who::State { name_ar: n, .. } if n.is_empty());
+            if !name_ar.is_empty() && sides.iter().any(bare) {
+                sides.retain(|s| !bare(s));
+            } else if sides.iter().any(|s| s.country == side.country && !matches!(s.who, Who::Organisation(_))) {
                 return;
             }
         }

@@ -165,7 +165,13 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                 } else if !at.aside && !at.towards && participant && !earlier_stop {
                     let state: CompactString = st.code.as_str().into();
                     let actor = if f.leaders {
-                        Actor::Office { office: Office::HeadOfState, role: "leader".into(), country: Some(state), deputy: false }
+                        Actor::Office {
+                            office: Office::HeadOfState,
+                            role: "leader".into(),
+                            country: Some(state),
+                            deputy: false,
+                            named: false,
+                        }
                     } else {
                         Actor::State(state)
                     };

@@ -191,17 +191,20 @@ impl Builder<'_, '_> {
         for (m, actor) in actors {
             let side = match actor {
                 Actor::Person(p) => Some(self.person_side(*p, on, self.name_ar(m))),
-                Actor::Office { office, role, country: Some(c), deputy } => {
+                Actor::Office { office, role, country: Some(c), deputy, named } => {
                     match self.holder(*office, c, on, m.first).filter(|_| !deputy) {
                         Some(p) => Some(self.person_side(p, on, CompactString::default())),
                         None => Some(Side {
                             country: c.clone(),
                             // A deputy or former holder is someone of that state, under no title of theirs.
-                            who: Who::State { role: if *deputy { CompactString::const_new("official") } else { role.clone() } },
+                            who: Who::State {
+                                role: if *deputy { CompactString::const_new("official") } else { role.clone() },
+                                name_ar: if *named { self.name_ar(m) } else { CompactString::default() },
+                            },
                         }),
                     }
                 }
-                Actor::Office { office, role, country: None, deputy: false } if (m.first..m.end).any(|k| self.definite(k)) => {
+                Actor::Office { office, role, country: None, deputy: false, .. } if (m.first..m.end).any(|k| self.definite(k)) => {
                     self.named_holder(m.first, *office, role, on)
                 }
                 Actor::Office { .. } => None,
