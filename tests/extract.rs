@@ -1265,3 +1265,21 @@ fn credentials_are_presented_by_each_ambassador_to_whoever_receives_them() {
     // With no one named to receive them, there is no contact to tell.
     assert!(events("يتسلم أوراق اعتماد سفراء البحرين ومالطا والبرتغال.", "2024-04-29").is_empty());
 }
+
+#[test]
+fn a_first_deputy_is_not_the_office_holder_and_a_name_before_the_title_is_theirs() {
+    let text = "يقوم محمد رضا رحيمي النائب الأول للرئيس الإيراني بزيارة إلى كينيا اليوم.";
+    let e = one(text, "2012-11-15");
+    let named: Vec<(&str, &str, &str)> = e.participants.iter().map(|p| (p.country.as_str(), p.name_ar.as_str(), p.role.as_str())).collect();
+    assert_eq!(named, [("IRN", "محمد رضا رحيمي", "official"), ("KEN", "", "")]);
+}
+
+#[test]
+fn the_stops_a_visit_includes_may_be_counted_first() {
+    let text = "وصل الرئيس الإيراني إبراهيم رئيسي اليوم إلى نيروبي في زيارة تشمل ثلاث دول هي كينيا وأوغندا وزيمبابوي.";
+    let found = events(text, "2023-07-12");
+    let hosts: Vec<(String, i32)> =
+        found.iter().map(|e| (e.location.as_ref().map_or(String::new(), |l| l.country.clone()), e.status)).collect();
+    let (occurred, planned) = (EventStatus::Occurred as i32, EventStatus::Planned as i32);
+    assert_eq!(hosts, [("KEN".to_string(), occurred), ("UGA".to_string(), planned), ("ZWE".to_string(), planned)]);
+}

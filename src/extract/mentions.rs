@@ -345,6 +345,19 @@ fn unlisted_name(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>, end: usiz
     (plain_opening && ends && ((2..=4).contains(&len) || len == 1 && a.is_name_word(kb, first))).then_some((first, last))
 }
 
+/// "يقوم محمد رضا رحيمي النائب الأول للرئيس الإيراني": the name of a title's holder the
+/// knowledge base does not know, written before the title (from token `head`, where the title
+/// and a deputy's words start), as (first token, end token): two to four words the lexicon has
+/// no meaning for, after the mention that ends at `after` and nothing else, the first of them
+/// some person's given name.
+fn unlisted_name_before(kb: &Kb, a: &Analysis<'_>, after: usize, head: usize) -> Option<(usize, usize)> {
+    let bare = |k: usize| a.is_word(k) && a.words(k).is_empty();
+    let first = (after..head).rev().take_while(|&k| bare(k)).take(5).last()?;
+    let len = head - first;
+    let opens = first == after || !bare(first - 1);
+    ((2..=4).contains(&len) && opens && a.is_name_word(kb, first)).then_some((first, head))
+}
+
 /// Finds and composes the mentions of an analysed article, in text order.
 pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
     let mut raw = raw_mentions(kb, a);
@@ -368,7 +381,10 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
             Raw::Entity(es) => {
                 if let Some(t) = title_of(r) {
                     let title = &kb.titles[t as usize];
-                    let deputy = r.first > 0 && a.cue(r.first - 1, |c| c == Cue::Deputy);
+                    // "نائب الرئيس", "النائب الأول للرئيس": an ordinal may stand between.
+                    let ordinal = r.first > 1 && matches!(a.tokens[r.first - 1].norm.as_str(), "الاول" | "الثاني" | "الثالث");
+                    let deputy_at = if ordinal { r.first.checked_sub(2) } else { r.first.checked_sub(1) };
+                    let deputy = deputy_at.is_some_and(|k| a.cue(k, |c| c == Cue::Deputy));
                     let mut country = title.country.as_deref().map(CompactString::from);
                     // "سفراء دول بريطانيا وفرنسا", "سفير جمهورية أذربيجان", "سفراء كل من بريطانيا
                     // وفرنسا": the word "states", the kind of state or "each of" may stand between.
@@ -423,8 +439,13 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         // office's holder.
                         j += consumed;
                         continue;
-                    } else if let Some((first, last)) = country.as_ref().and_then(|_| unlisted_name(kb, a, raw.get(j + consumed), end)) {
-                        (name_span, end) = ((first, last), last);
+                    } else if let Some(span) = country.as_ref().and_then(|_| {
+                        unlisted_name(kb, a, raw.get(j + consumed), end).or_else(|| {
+                            unlisted_name_before(kb, a, j.checked_sub(1).map_or(0, |k| raw[k].end), deputy_at.unwrap_or(r.first))
+                        })
+                    }) {
+                        name_span = span;
+                        end = end.max(span.1);
                         MentionKind::Actor(Actor::Office {
                             office: title.office,
                             role: title.role_en.as_str().into(),

@@ -268,6 +268,16 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         if m.first > self.f.pos() { self.roles.after.push((m, actor)) } else { self.roles.before.push((m, actor)) }
     }
 
+    /// "تشمل قطر", "تشمل كذلك قيرغيزيا", "تشمل ثلاث دول هي كينيا": a word of inclusion at most
+    /// four words before token `first`, with no punctuation between.
+    fn after_includes(&self, first: usize) -> bool {
+        let a = self.b.a;
+        (first.saturating_sub(4).max(self.prev_end)..first)
+            .rev()
+            .take_while(|&k| !matches!(a.tokens[k].kind, TokenKind::Punct(_)))
+            .any(|k| a.cue(k, |c| c == Cue::Includes))
+    }
+
     /// Where mention `m` stands, from the words between the mention read before and it.
     fn position(&self, m: &Mention) -> Position {
         let (a, f) = (self.b.a, self.f);
@@ -333,7 +343,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                 && (m.first <= pos + 3 || no_word_between(object_from)),
             since,
             in_chain: f.between.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, m))),
-            listed: cue_before(Cue::Includes, 2) || self.listed_end.is_some_and(no_word_between),
+            listed: self.after_includes(m.first) || self.listed_end.is_some_and(no_word_between),
         }
     }
 }
