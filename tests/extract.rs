@@ -1283,3 +1283,17 @@ fn the_stops_a_visit_includes_may_be_counted_first() {
     let (occurred, planned) = (EventStatus::Occurred as i32, EventStatus::Planned as i32);
     assert_eq!(hosts, [("KEN".to_string(), occurred), ("UGA".to_string(), planned), ("ZWE".to_string(), planned)]);
 }
+
+#[test]
+fn a_portfolio_of_two_ministries_and_courtesy_words_keep_the_holder_of_the_state() {
+    let text = "من المقرر أن يبدأ وزير الطاقة والمناجم الجزائري، محمد عرقاب، غدا الاثنين، زيارة عمل إلى العاصمة الموريتانية نواكشوط.";
+    let e = one(text, "2024-04-14");
+    let named: Vec<(&str, &str)> = e.participants.iter().map(|p| (p.country.as_str(), p.name_ar.as_str())).collect();
+    assert_eq!(named, [("DZA", "محمد عرقاب"), ("MRT", "")]);
+    let text = "وصل سعادة السيد جورج فيوري رئيس مجلس الشيوخ الكندي إلى الدوحة، مساء اليوم، في زيارة عمل.";
+    let e = one(text, "2023-02-18");
+    assert!(e.participants.iter().any(|p| (p.country.as_str(), p.name_ar.as_str()) == ("CAN", "جورج فيوري")), "{:?}", e.participants);
+    let text = "بحث وزير الصناعة الايراني \"عباس ابادي\" مع وزير الطاقة العماني في مسقط اليوم.";
+    let e = one(text, "2023-02-18");
+    assert!(e.participants.iter().any(|p| p.name_ar == "عباس ابادي"), "{:?}", e.participants);
+}

@@ -321,13 +321,15 @@ fn named_after(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>, end: usize)
 
 /// "وزير الداخلية التونسي خالد النوري", "السفير المصري في تونس، باسم يحيى حسن": the name of a
 /// title's holder that the knowledge base does not know, as (first token, end token): after a
-/// comma or courtesy words, one to four words the lexicon has no meaning for, up to the next
+/// comma, a quotation mark or courtesy words, one to four words the lexicon has no meaning for, up to the next
 /// mention, punctuation or word it knows. One word only when it is some person's given name;
 /// a first word with the article, a conjunction or "ل" is no name ("والرئيس", "لعملية السلام").
 fn unlisted_name(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>, end: usize) -> Option<(usize, usize)> {
     let stop = next.map_or(a.tokens.len(), |n| n.first);
     let mut first = end;
-    while first < stop && (!a.is_word(first) && a.tokens[first].norm == "," || a.cue(first, |c| c == Cue::Honorific)) {
+    while first < stop
+        && (!a.is_word(first) && matches!(a.tokens[first].norm.as_str(), "," | "\"") || a.cue(first, |c| c == Cue::Honorific))
+    {
         first += 1;
     }
     // A word with a preposition on its article ("للشؤون", "بمقر المجلس" has none, "بالعاصمة")
@@ -349,13 +351,14 @@ fn unlisted_name(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>, end: usiz
 /// knowledge base does not know, written before the title (from token `head`, where the title
 /// and a deputy's words start), as (first token, end token): two to four words the lexicon has
 /// no meaning for, after the mention that ends at `after` and nothing else, the first of them
-/// some person's given name.
+/// some person's given name or after courtesy words ("سعادة السيد جورج فيوري رئيس مجلس الشيوخ").
 fn unlisted_name_before(kb: &Kb, a: &Analysis<'_>, after: usize, head: usize) -> Option<(usize, usize)> {
     let bare = |k: usize| a.is_word(k) && a.words(k).is_empty();
     let first = (after..head).rev().take_while(|&k| bare(k)).take(5).last()?;
     let len = head - first;
     let opens = first == after || !bare(first - 1);
-    ((2..=4).contains(&len) && opens && a.is_name_word(kb, first)).then_some((first, head))
+    let courtesy = first > 0 && a.cue(first - 1, |c| c == Cue::Honorific);
+    ((2..=4).contains(&len) && opens && (courtesy || a.is_name_word(kb, first))).then_some((first, head))
 }
 
 /// Finds and composes the mentions of an analysed article, in text order.
@@ -387,9 +390,17 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                     let deputy = deputy_at.is_some_and(|k| a.cue(k, |c| c == Cue::Deputy));
                     let mut country = title.country.as_deref().map(CompactString::from);
                     // "سفراء دول بريطانيا وفرنسا", "سفير جمهورية أذربيجان", "سفراء كل من بريطانيا
-                    // وفرنسا": the word "states", the kind of state or "each of" may stand between.
+                    // وفرنسا": the word "states", the kind of state or "each of" may stand between;
+                    // "وزير الطاقة والمناجم الجزائري": the rest of the portfolio.
+                    let portfolio = |from: usize, to: usize| {
+                        to > from
+                            && to - from <= 3
+                            && a.tokens[from].norm.starts_with("وال")
+                            && (from..to).all(|k| a.is_word(k) && a.tokens[k].norm.trim_start_matches('و').starts_with("ال"))
+                    };
                     let of_states = |from: usize, to: usize| {
                         from == to
+                            || portfolio(from, to)
                             || (to == from + 1
                                 && (a.tokens[from].norm.trim_start_matches('و') == "دول" || state_kind(&a.tokens[from].norm)))
                             || (to == from + 2 && a.tokens[from].norm == "كل" && a.tokens[from + 1].norm == "من")
@@ -441,7 +452,12 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
                         continue;
                     } else if let Some(span) = country.as_ref().and_then(|_| {
                         unlisted_name(kb, a, raw.get(j + consumed), end).or_else(|| {
-                            unlisted_name_before(kb, a, j.checked_sub(1).map_or(0, |k| raw[k].end), deputy_at.unwrap_or(r.first))
+                            unlisted_name_before(
+                                kb,
+                                a,
+                                j.checked_sub(1).map_or(0, |k| raw[k].end),
+                                deputy_at.filter(|_| deputy).unwrap_or(r.first),
+                            )
                         })
                     }) {
                         name_span = span;
