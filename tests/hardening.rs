@@ -8,8 +8,10 @@ use std::sync::{
 };
 
 use common::*;
+use prost::Message;
 use rasad::proto::{
-    Article, EventFilter, ExtractResponse, IngestOutcome, IngestResult, ListEventsRequest, ListReportsRequest, SubscribeRequest,
+    Article, EventFilter, Evidence, ExtractResponse, GetEventRequest, IngestOutcome, IngestResult, ListEventsRequest, ListReportsRequest,
+    SubscribeRequest,
 };
 use rasad::service::{Cancelled, EventExtractor};
 use tonic::{Code, Request, Status, codegen::http::uri::PathAndQuery, transport::Channel};
@@ -305,4 +307,68 @@ async fn extractions_whose_deadline_passed_stop_and_hold_their_worker_until_then
     let (started, lines) = (work.started.load(Ordering::SeqCst), work.lines.load(Ordering::SeqCst));
     assert!(lines < 1000, "an extraction ran to its end ({lines} lines in {started} extractions)");
     assert_eq!(server.metric("rasad_extractions_cancelled_total").await, started as f64);
+}
+
+/// [`Scripted`], every event with an evidence sentence of this many bytes.
+struct Bulky(usize);
+
+impl EventExtractor for Bulky {
+    fn extract(&self, article: &Article) -> ExtractResponse {
+        let mut extraction = Scripted.extract(article);
+        for event in &mut extraction.events {
+            event.evidence = vec![Evidence { sentence: "x".repeat(self.0), trigger: "x".into(), ..Default::default() }];
+        }
+        extraction
+    }
+}
+
+/// The test server's message limit, the bound of its responses.
+const MESSAGE_BYTES: usize = 1 << 20;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_and_updates_of_events_with_large_evidence_stay_within_the_message_limit() {
+    let server = TestServer::start(Arc::new(Bulky(300 << 10))).await;
+    let mut client = server.client().await;
+    // Eight events of their own, and one reported by six articles (its evidence adds up to 1.8 MB).
+    let mut articles: Vec<Article> = (0..8).map(|i| article(&format!("own{i}"), &format!("EVENT CONSULT OCCURRED RUS C{i:02}"))).collect();
+    articles.extend((0..6).map(|i| article(&format!("same{i}"), &format!("{i}\nEVENT AGREE OCCURRED FRA DEU"))));
+    let results = ingest(&mut client, articles).await;
+    assert!(results.iter().all(|r| r.outcome() == IngestOutcome::Accepted), "{results:?}");
+    let shared = results[8].created_event_ids[0].clone();
+
+    let (mut events, mut token, mut pages) = (Vec::new(), String::new(), 0);
+    loop {
+        let request = ListEventsRequest { page_size: 50, page_token: token, ..Default::default() };
+        let page = client.list_events(request).await.expect("a page of events").into_inner();
+        assert!(page.encoded_len() <= MESSAGE_BYTES, "a page of {} bytes", page.encoded_len());
+        events.extend(page.events.into_iter().map(|e| e.id));
+        (token, pages) = (page.next_page_token, pages + 1);
+        if token.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(events.len(), 9, "{events:?}");
+    assert_eq!(events.iter().collect::<std::collections::HashSet<_>>().len(), 9, "each event once: {events:?}");
+    assert!(pages >= 3, "cut by size: {pages} pages");
+
+    let (mut reports, mut token) = (Vec::new(), String::new());
+    loop {
+        let request = ListReportsRequest { event_id: shared.clone(), page_size: 50, page_token: token };
+        let page = client.list_reports(request).await.expect("a page of reports").into_inner();
+        assert!(page.encoded_len() <= MESSAGE_BYTES, "a page of {} bytes", page.encoded_len());
+        assert!(page.reports.iter().all(|r| r.event.as_ref().is_some_and(|e| e.evidence.len() == 1)), "each report keeps its evidence");
+        reports.extend(page.reports.into_iter().map(|r| r.article_id));
+        token = page.next_page_token;
+        if token.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(reports, (0..6).map(|i| format!("same{i}")).collect::<Vec<_>>());
+
+    let event = client.get_event(GetEventRequest { event_id: shared }).await.expect("the event").into_inner();
+    assert!(event.encoded_len() <= MESSAGE_BYTES);
+    let updates = drain(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
+    assert_eq!(sequences(&updates), (1..=updates.len() as u64).collect::<Vec<_>>());
+    assert!(updates.len() >= 14, "{} updates", updates.len());
+    assert!(updates.iter().all(|u| u.encoded_len() <= MESSAGE_BYTES));
 }

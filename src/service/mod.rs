@@ -7,6 +7,7 @@
 //! calls the same methods.
 
 pub mod auth;
+pub mod bounded;
 pub mod connections;
 pub mod countries;
 pub mod extractor_slot;
@@ -29,7 +30,7 @@ use std::{
 
 use prost::bytes::Bytes;
 use tokio::{net::TcpListener, sync::Semaphore};
-use tokio_stream::Stream;
+use tokio_stream::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, transport::ServerTlsConfig};
 
@@ -144,6 +145,8 @@ pub struct Shared {
     hub: Hub,
     metrics: Metrics,
     shutdown: CancellationToken,
+    /// The bound of every response, in bytes (`bounded`).
+    response_bytes: usize,
 }
 
 /// The `rasad.v1.RasadService` implementation.
@@ -201,6 +204,7 @@ impl Service {
             hub,
             metrics,
             shutdown,
+            response_bytes: bounded::response_bytes(config.max_message_bytes),
         });
         tracing::info!(data_dir = %config.data_dir.display(), workers = config.workers, head, "store open");
         Ok((Service { shared }, Closing(writer_thread)))
@@ -210,7 +214,7 @@ impl Service {
     pub async fn event(&self, id: String) -> Result<Event, Status> {
         let n = event_number(&id)?;
         let event = self.shared.store.read(move |s| s.get_event(n)).await.map_err(storage)?;
-        event.ok_or_else(|| not_found(&id))
+        Ok(bounded::event(event.ok_or_else(|| not_found(&id))?, self.shared.response_bytes))
     }
 
     /// A page of the stored events a `ListEvents` request selects.
@@ -220,21 +224,26 @@ impl Service {
             "" => None,
             position => Some(position.parse::<u64>().map_err(|_| Status::internal("a page token of ListEvents holds no event number"))?),
         };
-        let limit = page_size(req.page_size);
+        let (limit, bytes) = (self.page(req.page_size), self.shared.response_bytes);
         let page = self.shared.store.read(move |s| s.list_events(from, limit, |e| query.matches(e))).await.map_err(storage)?;
         let next_page_token = page.next.map(|n| page_token::encode(EVENTS, &n.to_string())).unwrap_or_default();
-        Ok(ListEventsResponse { events: page.events, next_page_token })
+        Ok(ListEventsResponse { events: page.events.into_iter().map(|e| bounded::event(e, bytes)).collect(), next_page_token })
     }
 
     /// A page of the reports of a stored event.
     pub async fn reports(&self, req: ListReportsRequest) -> Result<ListReportsResponse, Status> {
         let n = event_number(&req.event_id)?;
         let listing = format!("reports of {}", store::event_id(n));
-        let (after, limit) = (page_token::decode(&listing, &req.page_token)?, page_size(req.page_size));
+        let (after, limit, bytes) = (page_token::decode(&listing, &req.page_token)?, self.page(req.page_size), self.shared.response_bytes);
         let page = self.shared.store.read(move |s| s.list_reports(n, &after, limit)).await.map_err(storage)?;
         let page = page.ok_or_else(|| not_found(&req.event_id))?;
         let next_page_token = page.next.map(|key| page_token::encode(&listing, &key)).unwrap_or_default();
-        Ok(ListReportsResponse { reports: page.reports, next_page_token })
+        Ok(ListReportsResponse { reports: page.reports.into_iter().map(|r| bounded::report(r, bytes)).collect(), next_page_token })
+    }
+
+    /// The bounds of a page a request asks for: its count, and the bound of every response.
+    fn page(&self, requested: u32) -> store::PageLimit {
+        bounded::page(page_size(requested), self.shared.response_bytes)
     }
 
     /// The updates a `Subscribe` request asks for, each an encoded `EventUpdate`, until the
@@ -252,7 +261,9 @@ impl Service {
             (None, true) => Start::Snapshot,
             (None, false) => Start::Live,
         };
-        Ok(self.shared.hub.clone().subscribe(filter, start, self.shared.shutdown.clone()))
+        let bytes = self.shared.response_bytes;
+        let updates = self.shared.hub.clone().subscribe(filter, start, self.shared.shutdown.clone());
+        Ok(updates.map(move |update| update.map(|encoded| bounded::update(encoded, bytes))))
     }
 
     /// The metrics in the Prometheus text format.

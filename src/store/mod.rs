@@ -10,6 +10,7 @@
 //! with [`Store::read`], which runs them on tokio's blocking pool. A [`ReadOnlyStore`] offers the
 //! same reads on a data directory no server holds (`rasad export --data-dir`).
 
+mod page;
 mod tally_cache;
 pub mod writer;
 
@@ -20,6 +21,8 @@ use prost::{Message, bytes::Bytes};
 use redb::{Database, ReadOnlyDatabase, ReadableDatabase, ReadableTable, TableDefinition};
 use sha2::{Digest, Sha256};
 
+use self::page::Filling;
+pub use self::page::PageLimit;
 use crate::{
     merge::Report,
     proto::{Event, EventUpdate, UpdateKind},
@@ -309,26 +312,25 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
         }
     }
 
-    /// Up to `limit` reports of event `n` (or of the event that absorbed it) whose keys come
+    /// A page of the reports of event `n` (or of the event that absorbed it) whose keys come
     /// after `after` ("" = from the first); `None` when there is no such event.
-    pub fn list_reports(&self, n: u64, after: &str, limit: usize) -> Result<Option<ReportPage>> {
+    pub fn list_reports(&self, n: u64, after: &str, limit: PageLimit) -> Result<Option<ReportPage>> {
         let txn = self.db.begin_read()?;
         let Some(n) = current(&txn, n)? else { return Ok(None) };
         let table = txn.open_table(REPORTS)?;
-        let mut reports = Vec::new();
+        let mut page = Filling::new(limit);
         for entry in table.range((n, after)..(n + 1, ""))? {
             let (k, v) = entry?;
             let key = k.value().1;
             if key == after {
                 continue;
             }
-            if reports.len() == limit {
-                let next = reports.last().map(Report::key);
-                return Ok(Some(ReportPage { reports, next }));
+            if !page.add(decode("reports", v.value())?) {
+                let next = page.items.last().map(Report::key);
+                return Ok(Some(ReportPage { reports: page.items, next }));
             }
-            reports.push(decode("reports", v.value())?);
         }
-        Ok(Some(ReportPage { reports, next: None }))
+        Ok(Some(ReportPage { reports: page.items, next: None }))
     }
 
     /// Every stored report with its event number, for rebuilding the merge index.
@@ -342,25 +344,21 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
         Ok(())
     }
 
-    /// Up to `limit` events matching `keep`, newest (highest number) first, starting at event
+    /// A page of the events matching `keep`, newest (highest number) first, starting at event
     /// number `from` (inclusive; `None` = the newest).
-    pub fn list_events(&self, from: Option<u64>, limit: usize, keep: impl Fn(&Event) -> bool) -> Result<EventPage> {
+    pub fn list_events(&self, from: Option<u64>, limit: PageLimit, keep: impl Fn(&Event) -> bool) -> Result<EventPage> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(EVENTS)?;
         let log = txn.open_table(LOG)?;
-        let mut events = Vec::new();
+        let mut page = Filling::new(limit);
         for entry in table.range(..=from.unwrap_or(u64::MAX))?.rev() {
             let (k, last) = entry?;
             let event = event_at(&log, last.value())?;
-            if !keep(&event) {
-                continue;
+            if keep(&event) && !page.add(event) {
+                return Ok(EventPage { events: page.items, next: Some(k.value()) });
             }
-            if events.len() == limit {
-                return Ok(EventPage { events, next: Some(k.value()) });
-            }
-            events.push(event);
         }
-        Ok(EventPage { events, next: None })
+        Ok(EventPage { events: page.items, next: None })
     }
 
     /// Up to `limit` updates with sequence numbers after `after`, in order.
