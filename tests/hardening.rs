@@ -184,10 +184,10 @@ async fn shutting_down_ends_streams_with_unavailable_and_ingest_tells_what_was_n
     assert!(stderr.contains("Unavailable") && stderr.contains("of 5000 articles were not acknowledged"), "{stderr}");
 }
 
-#[test]
-fn a_zero_byte_store_file_is_refused_with_a_clear_error() {
+/// What `rasad serve` says when it refuses a store file holding `contents` (the file is left as it was).
+fn serve_refuses(contents: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("rasad.redb"), b"").unwrap();
+    std::fs::write(dir.path().join("rasad.redb"), contents).unwrap();
     let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_rasad"))
         .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path())
@@ -198,13 +198,62 @@ fn a_zero_byte_store_file_is_refused_with_a_clear_error() {
     for line in std::io::BufRead::lines(std::io::BufReader::new(serve.stderr.take().unwrap())).map_while(Result::ok) {
         if plain(&line).contains(" serving") {
             serve.kill().unwrap();
-            panic!("it served a 0-byte store file as an empty store");
+            panic!("it served a store file of {} bytes as an empty store", contents.len());
         }
         said.push_str(&line);
     }
     assert!(!serve.wait().unwrap().success(), "refused: {said}");
+    assert_eq!(std::fs::read(dir.path().join("rasad.redb")).unwrap(), contents, "left as it was");
+    said
+}
+
+#[test]
+fn a_zero_byte_store_file_is_refused_with_a_clear_error() {
+    let said = serve_refuses(b"");
     assert!(said.contains("is empty (0 bytes)"), "{said}");
-    assert_eq!(std::fs::metadata(dir.path().join("rasad.redb")).unwrap().len(), 0, "left as it was");
+}
+
+/// Issue 18 case 9: a file that is no store is not taken for one.
+#[test]
+fn a_foreign_store_file_is_refused_with_a_clear_error() {
+    let said = serve_refuses(b"{\"id\": \"a1\", \"text\": \"not a store\"}\n");
+    assert!(said.contains("is not a Rasad store (it is no redb database)"), "{said}");
+}
+
+/// Issue 18 case 9: a stored record edited so that it still decodes (its date changed in the file)
+/// is never served as truth: the server starts, GetEvent is DATA_LOSS naming the record, listings
+/// skip it, and the metrics count it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_edited_in_the_store_file_is_an_error_never_the_truth() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let results = ingest(&mut client, vec![article("e1", "EVENT CONSULT OCCURRED RUS USA")]).await;
+    assert_eq!(results[0].created_event_ids, ["ev-1"]);
+    let dir = server.stop().await;
+
+    let file = dir.path().join("rasad.redb");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let (date, edited) = (b"2019-05-14", b"2019-05-15");
+    let mut edits = 0;
+    for i in 0..bytes.len() - date.len() {
+        if &bytes[i..i + date.len()] == date {
+            bytes[i..i + date.len()].copy_from_slice(edited);
+            edits += 1;
+        }
+    }
+    assert!(edits > 0, "the date is in the file");
+    std::fs::write(&file, bytes).unwrap();
+
+    let server = TestServer::start_in(dir, Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let status = client.get_event(GetEventRequest { event_id: "ev-1".into() }).await.expect_err("not served");
+    assert_eq!(status.code(), Code::DataLoss, "{status:?}");
+    assert!(status.message().contains("record 1 of table log") && status.message().contains("checksum"), "{}", status.message());
+    let events = client.list_events(ListEventsRequest::default()).await.expect("a listing").into_inner();
+    assert!(events.events.is_empty(), "{events:?}");
+    let reports = ListReportsRequest { event_id: "ev-1".into(), ..Default::default() };
+    assert!(client.list_reports(reports).await.expect("a listing").into_inner().reports.is_empty());
+    assert!(server.metric("rasad_store_corrupt_records_total").await >= 3.0, "the report at start, the log record, the report");
 }
 
 /// Issue 18 case 7: idle sockets, many more than the descriptors allow, do not lock probes out: at

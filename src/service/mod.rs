@@ -184,8 +184,8 @@ impl Service {
     /// Opens the store in `config.data_dir` and starts its writer; the service runs until
     /// `shutdown`. [`Closing::wait`] then closes the store once every clone of the service is gone.
     pub fn open(config: &Config, extractor: impl Into<ExtractorSlot>, shutdown: CancellationToken) -> anyhow::Result<(Service, Closing)> {
-        let store = Store::open(&config.data_dir)?;
         let metrics = Metrics::default();
+        let store = Store::open(&config.data_dir)?.counting_corrupt_in(metrics.store_corrupt_records.clone());
         let head = store.head()?;
         let hub = Hub::new(store.clone(), head, metrics.clone());
         let (publisher, committed) = (hub.clone(), metrics.clone());
@@ -381,6 +381,10 @@ fn resumable(after: u64, head: u64) -> Result<u64, Status> {
     Ok(after)
 }
 
+/// A failed read: a corrupt record is lost data (never served); anything else may pass.
 fn storage(e: store::StoreError) -> Status {
-    Status::unavailable(format!("{e}; retry later"))
+    match e {
+        e @ store::StoreError::Corrupt { .. } => Status::data_loss(e.to_string()),
+        e => Status::unavailable(format!("{e}; retry later")),
+    }
 }

@@ -33,7 +33,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    ARTICLES, EVENTS, LOG, LoggedUpdate, MERGED_INTO, META, REPORTS, Result, Store, StoreError, TEXTS, TextHash, decode,
+    ARTICLES, EVENTS, LOG, LoggedUpdate, MERGED_INTO, META, REPORTS, Result, Store, StoreError, TEXTS, TextHash,
+    checksum::{seal, skip_corrupt},
+    decode, report_name,
     tally_cache::TallyCache,
 };
 use crate::{
@@ -360,7 +362,8 @@ impl Planner {
         let txn = self.store.db.begin_read()?;
         let articles = txn.open_table(ARTICLES)?;
         let texts = txn.open_table(TEXTS)?;
-        let mut tables = Tables { reports: txn.open_table(REPORTS)?, cache: &mut self.tallies, writes };
+        let corrupt = self.store.corrupt.clone();
+        let mut tables = Tables { reports: txn.open_table(REPORTS)?, cache: &mut self.tallies, writes, corrupt };
         for Submission { article, text_hash, extraction } in batch {
             let earlier = match self.uncommitted.duplicate(&article.id, &text_hash) {
                 Some(id) => Some(id),
@@ -415,6 +418,8 @@ struct Tables<'c> {
     reports: redb::ReadOnlyTable<(u64, &'static str), &'static [u8]>,
     cache: &'c mut TallyCache,
     writes: &'c mut Vec<Write>,
+    /// Counts the corrupt reports skipped.
+    corrupt: prometheus_client::metrics::counter::Counter,
 }
 
 impl EventStore for Tables<'_> {
@@ -428,7 +433,9 @@ impl EventStore for Tables<'_> {
         }
         let mut reports = Vec::new();
         for entry in self.reports.range((number, "")..(number + 1, ""))? {
-            reports.push(decode::<Report>("reports", entry?.1.value())?);
+            let (k, v) = entry?;
+            let report = decode::<Report>("reports", report_name(number, k.value().1), v.value());
+            reports.extend(skip_corrupt(report, &self.corrupt)?);
         }
         Ok(Tally::of_reports(&reports))
     }
@@ -496,11 +503,11 @@ impl Committer {
             for write in writes {
                 match write {
                     Write::Article { id, text_hash, result } => {
-                        articles.insert(id.as_str(), result.as_slice())?;
+                        articles.insert(id.as_str(), seal(result).as_slice())?;
                         texts.insert(text_hash.as_slice(), id.as_str())?;
                     }
                     Write::Report { number, key, report } => {
-                        reports.insert((*number, key.as_str()), report.as_slice())?;
+                        reports.insert((*number, key.as_str()), seal(report).as_slice())?;
                     }
                     Write::Absorb { into, from } => {
                         let mut moved = Vec::new();
@@ -516,7 +523,7 @@ impl Committer {
                         merged.insert(*from, *into)?;
                     }
                     Write::Update { number, sequence, record } => {
-                        log.insert(*sequence, record.as_ref())?;
+                        log.insert(*sequence, seal(record).as_slice())?;
                         events.insert(*number, *sequence)?;
                     }
                 }
