@@ -13,8 +13,12 @@ use rasad::proto::{
     Article, EventFilter, Evidence, ExtractResponse, GetEventRequest, IngestOutcome, IngestResult, ListEventsRequest, ListReportsRequest,
     SubscribeRequest,
 };
-use rasad::service::{Cancelled, EventExtractor};
+use rasad::{
+    service::{Cancelled, EventExtractor},
+    store::{Store, flaky_disk::FlakyDisk},
+};
 use tonic::{Code, Request, Status, codegen::http::uri::PathAndQuery, transport::Channel};
+use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse, health_check_response::ServingStatus, health_client::HealthClient};
 use tonic_prost::ProstCodec;
 
 /// An `Article` whose strings are any bytes, as a client in another language may send them.
@@ -262,7 +266,6 @@ async fn a_record_edited_in_the_store_file_is_an_error_never_the_truth() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_connections_beyond_the_descriptors_do_not_lock_out_health() {
     use tokio::io::AsyncReadExt;
-    use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
     let data = tempfile::tempdir().unwrap();
     let flags = ["--max-connections", "16", "--idle-timeout", "1", "--no-http"];
@@ -420,4 +423,46 @@ async fn pages_and_updates_of_events_with_large_evidence_stay_within_the_message
     assert_eq!(sequences(&updates), (1..=updates.len() as u64).collect::<Vec<_>>());
     assert!(updates.len() >= 14, "{} updates", updates.len());
     assert!(updates.iter().all(|u| u.encoded_len() <= MESSAGE_BYTES));
+}
+
+/// Waits until the health service gives `wanted` for the Rasad service (failing after 20 s).
+async fn health_becomes(watch: &mut tonic::Streaming<HealthCheckResponse>, wanted: ServingStatus) {
+    let wait = async { while watch.message().await.expect("a health status").expect("the watch goes on").status() != wanted {} };
+    tokio::time::timeout(std::time::Duration::from_secs(20), wait).await.unwrap_or_else(|_| panic!("not {wanted:?} within 20 s"));
+}
+
+/// Issue 18 case 5: after a storage I/O error (a full disk), the store reopens itself once the disk
+/// is back; meanwhile health says NOT_SERVING and calls are UNAVAILABLE; nothing acknowledged is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_storage_io_error_the_store_reopens_itself_and_health_follows_it() {
+    let disk = FlakyDisk::default();
+    let store = Store::on_backend(disk.clone()).unwrap();
+    let server = TestServer::start_on(store, tempfile::tempdir().unwrap(), Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let channel = Channel::from_shared(server.url.clone()).unwrap().connect().await.unwrap();
+    let request = HealthCheckRequest { service: "rasad.v1.RasadService".into() };
+    let mut health = HealthClient::new(channel).watch(request).await.unwrap().into_inner();
+    health_becomes(&mut health, ServingStatus::Serving).await;
+    let meeting = |i: usize| article(&format!("m{i}"), &format!("EVENT CONSULT OCCURRED RUS C{i:02}"));
+
+    let stored = ingest(&mut client, (0..5).map(meeting).collect()).await;
+    assert!(stored.iter().all(|r| r.outcome() == IngestOutcome::Accepted), "{stored:?}");
+    disk.fail(true);
+    let (results, end) = ingest_raw(&server, vec![raw(&meeting(5))]).await;
+    assert!(results.is_empty(), "nothing acknowledged while the disk fails: {results:?}");
+    assert_eq!(end.expect_err("the stream ends").code(), Code::Unavailable);
+    health_becomes(&mut health, ServingStatus::NotServing).await;
+    let read = client.get_event(GetEventRequest { event_id: "ev-1".into() }).await;
+    assert_eq!(read.expect_err("unavailable").code(), Code::Unavailable);
+    let listed = client.list_events(ListEventsRequest::default()).await;
+    assert_eq!(listed.expect_err("unavailable").code(), Code::Unavailable);
+
+    disk.fail(false);
+    health_becomes(&mut health, ServingStatus::Serving).await;
+    let again = ingest(&mut client, (0..10).map(meeting).collect()).await;
+    let outcomes: Vec<IngestOutcome> = again.iter().map(|r| r.outcome()).collect();
+    assert_eq!(outcomes[..5], [IngestOutcome::Duplicate; 5], "what was acknowledged is there");
+    assert_eq!(outcomes[5..], [IngestOutcome::Accepted; 5]);
+    let updates = drain(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
+    assert_eq!(sequences(&updates), (1..=10).collect::<Vec<_>>(), "the log goes on without a gap");
 }

@@ -33,6 +33,7 @@ use tokio::{net::TcpListener, sync::Semaphore};
 use tokio_stream::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, transport::ServerTlsConfig};
+use tonic_health::server::HealthReporter;
 
 use self::{
     auth::{AuthLayer, Keys},
@@ -181,11 +182,17 @@ fn not_found(id: &str) -> Status {
 }
 
 impl Service {
-    /// Opens the store in `config.data_dir` and starts its writer; the service runs until
-    /// `shutdown`. [`Closing::wait`] then closes the store once every clone of the service is gone.
-    pub fn open(config: &Config, extractor: impl Into<ExtractorSlot>, shutdown: CancellationToken) -> anyhow::Result<(Service, Closing)> {
+    /// Starts the writer of `store` (opened in `config.data_dir`, or on another backend); the
+    /// service runs until `shutdown`. [`Closing::wait`] then closes the store once every clone of
+    /// the service is gone.
+    pub fn open(
+        store: Store,
+        config: &Config,
+        extractor: impl Into<ExtractorSlot>,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<(Service, Closing)> {
         let metrics = Metrics::default();
-        let store = Store::open(&config.data_dir)?.counting_corrupt_in(metrics.store_corrupt_records.clone());
+        let store = store.counting_corrupt_in(metrics.store_corrupt_records.clone());
         let head = store.head()?;
         let hub = Hub::new(store.clone(), head, metrics.clone());
         let (publisher, committed) = (hub.clone(), metrics.clone());
@@ -281,7 +288,10 @@ impl Service {
                 .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         };
         let (health, health_service) = tonic_health::server::health_reporter();
-        health.set_serving::<RasadServiceServer<Service>>().await;
+        let serving = self.shared.store.serving();
+        let serving_now = *serving.borrow();
+        set_health(&health, serving_now).await;
+        tokio::spawn(report_health(serving, health.clone(), shutdown.clone()));
         let rasad =
             RasadServiceServer::new(self.clone()).max_decoding_message_size(max_message_bytes).max_encoding_message_size(max_message_bytes);
         let rasad = SharedRoute::new(rasad, self, max_message_bytes);
@@ -312,6 +322,26 @@ impl Service {
             })
             .await?;
         Ok(())
+    }
+}
+
+/// Keeps the health service's status of the Rasad service that of the store (NOT_SERVING while it
+/// reopens after an I/O error) until `shutdown`.
+async fn report_health(mut serving: tokio::sync::watch::Receiver<bool>, health: HealthReporter, shutdown: CancellationToken) {
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            changed = serving.changed() => if changed.is_err() { return },
+        }
+        let now = *serving.borrow_and_update();
+        set_health(&health, now).await;
+    }
+}
+
+async fn set_health(health: &HealthReporter, serving: bool) {
+    match serving {
+        true => health.set_serving::<RasadServiceServer<Service>>().await,
+        false => health.set_not_serving::<RasadServiceServer<Service>>().await,
     }
 }
 

@@ -11,25 +11,32 @@
 //! same reads on a data directory no server holds (`rasad export --data-dir`).
 
 mod checksum;
+pub mod flaky_disk;
 mod layout;
 mod page;
+mod reopen;
 mod tally_cache;
 pub mod writer;
 
 use std::{fmt::Display, path::Path, sync::Arc};
 
 use compact_str::CompactString;
+use prometheus_client::metrics::counter::Counter;
 use prost::{Message, bytes::Bytes};
 use redb::{Database, ReadOnlyDatabase, ReadableDatabase, ReadableTable, TableDefinition};
 use sha2::{Digest, Sha256};
 
 pub use self::page::PageLimit;
-use self::{checksum::skip_corrupt, layout::LAYOUT, page::Filling};
+use self::{
+    checksum::skip_corrupt,
+    layout::LAYOUT,
+    page::Filling,
+    reopen::{Live, Opener},
+};
 use crate::{
     merge::Report,
     proto::{Event, EventUpdate, UpdateKind},
 };
-use prometheus_client::metrics::counter::Counter;
 
 /// Article id → the `IngestResult` it was acknowledged with (protobuf).
 pub(crate) const ARTICLES: TableDefinition<&str, &[u8]> = TableDefinition::new("articles");
@@ -87,6 +94,8 @@ pub enum StoreError {
     EmptyFile { path: String },
     #[error("the data directory {path} is in use by a running server: read it through that server (--server URL) or stop it")]
     InUse { path: String },
+    #[error("the store is reopening after a storage I/O error (a full disk?); retry shortly")]
+    Reopening,
     #[error("the store is shutting down")]
     Closed,
     #[error("not stored: the commit of an earlier batch failed, and this article was merged on top of it; send it again")]
@@ -96,6 +105,13 @@ pub enum StoreError {
 impl<E: Into<redb::Error>> From<E> for StoreError {
     fn from(e: E) -> Self {
         StoreError::Storage(Arc::new(e.into()))
+    }
+}
+
+impl StoreError {
+    /// Whether it is an I/O error of the storage, after which the store must be reopened.
+    pub fn is_io(&self) -> bool {
+        matches!(self, StoreError::Storage(e) if matches!(**e, redb::Error::Io(_) | redb::Error::PreviousIo))
     }
 }
 
@@ -189,7 +205,7 @@ impl LoggedUpdate {
 /// A handle on the database; cheap to clone. Only [`writer`] writes, through a
 /// `Store<Database>`; every read works on either kind of handle.
 pub struct Store<D = Database> {
-    db: Arc<D>,
+    db: Arc<Live<D>>,
     /// Corrupt records met and skipped.
     corrupt: Counter,
 }
@@ -257,17 +273,18 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir { path: dir.display().to_string(), source: Arc::new(e) })?;
         let file = dir.join("rasad.redb");
         layout::check_file(&file)?;
-        Store::with_tables(redb::Builder::new().set_cache_size(CACHE_BYTES).create(file)?)
+        Store::with_tables(Box::new(move || Ok(redb::Builder::new().set_cache_size(CACHE_BYTES).create(&file)?)))
     }
 
-    /// A store on `backend` (for tests of what storage failures do).
-    #[cfg(test)]
-    fn on_backend(backend: impl redb::StorageBackend) -> Result<Store> {
-        Store::with_tables(redb::Builder::new().create_with_backend(backend)?)
+    /// A store on `backend`, reopened on a clone of it after an I/O error (for tests of what
+    /// storage failures do: see [`flaky_disk`]).
+    pub fn on_backend(backend: impl redb::StorageBackend + Clone) -> Result<Store> {
+        Store::with_tables(Box::new(move || Ok(redb::Builder::new().create_with_backend(backend.clone())?)))
     }
 
-    /// `db` with every table created.
-    fn with_tables(db: Database) -> Result<Store> {
+    /// The database `opener` opens, with every table created.
+    fn with_tables(opener: Opener<Database>) -> Result<Store> {
+        let db = opener()?;
         let txn = db.begin_write()?;
         layout::check_or_mark(&txn)?;
         txn.open_table(ARTICLES).map_err(table_error)?;
@@ -278,7 +295,7 @@ impl Store {
         txn.open_table(REPORTS).map_err(table_error)?;
         txn.open_table(MERGED_INTO).map_err(table_error)?;
         txn.commit()?;
-        Ok(Store { db: Arc::new(db), corrupt: Counter::default() })
+        Ok(Store { db: Arc::new(Live::new(db, Some(reopen::writable(opener)))), corrupt: Counter::default() })
     }
 }
 
@@ -299,14 +316,24 @@ impl ReadOnlyStore {
         layout::check(&txn)?;
         txn.open_table(EVENTS).map_err(table_error)?;
         txn.open_table(LOG).map_err(table_error)?;
-        Ok(Store { db: Arc::new(db), corrupt: Counter::default() })
+        Ok(Store { db: Arc::new(Live::new(db, None)), corrupt: Counter::default() })
     }
 }
 
-impl<D> Store<D> {
+impl<D: Send + Sync + 'static> Store<D> {
     /// Counts the corrupt records this store meets (and skips) in `corrupt`.
     pub fn counting_corrupt_in(self, corrupt: Counter) -> Store<D> {
         Store { corrupt, ..self }
+    }
+
+    /// Whether the store can be used: false from a storage I/O error until it has reopened.
+    pub fn serving(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.db.serving()
+    }
+
+    /// Called with the error of a failed operation: after an I/O error the store reopens itself.
+    pub fn failed(&self, error: &StoreError) {
+        self.db.failed(error);
     }
 }
 
@@ -318,7 +345,11 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
         R: Send + 'static,
     {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || f(&store)).await.unwrap_or(Err(StoreError::Closed))
+        let read = tokio::task::spawn_blocking(move || f(&store)).await.unwrap_or(Err(StoreError::Closed));
+        if let Err(e) = &read {
+            self.failed(e);
+        }
+        read
     }
 
     /// The sequence number of the last committed update (0 when the log is empty).

@@ -28,7 +28,7 @@ use std::{
 };
 
 use prost::{Message, bytes::Bytes};
-use redb::{ReadableDatabase, ReadableTable};
+use redb::ReadableTable;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::{mpsc, oneshot};
 
@@ -300,6 +300,7 @@ impl Planner {
                 }
                 Err((e, acks)) => {
                     tracing::error!(error = %e, articles = acks.len(), "planning failed; articles not stored");
+                    self.store.failed(&e);
                     for ack in acks {
                         let _ = ack.send(Err(e.clone()));
                     }
@@ -481,6 +482,7 @@ impl Committer {
                 }
                 Err(e) => {
                     tracing::error!(error = %e, articles = results.len(), "commit failed; articles not stored");
+                    self.store.failed(&e);
                     for (_, ack) in results {
                         let _ = ack.send(Err(e.clone()));
                     }
@@ -537,54 +539,11 @@ impl Committer {
 
 #[cfg(test)]
 mod tests {
-    use std::{
-        io,
-        sync::atomic::{AtomicBool, Ordering},
-    };
-
-    use redb::{StorageBackend, backends::InMemoryBackend};
-
     use super::*;
-    use crate::proto::{ActorKind, DatePrecision, EventDate, EventType, Participant};
-
-    /// Storage in memory that fails every write and sync while `failing` is set: a disk that
-    /// went away.
-    #[derive(Debug, Clone)]
-    struct Flaky {
-        data: Arc<InMemoryBackend>,
-        failing: Arc<AtomicBool>,
-    }
-
-    impl Flaky {
-        fn check(&self) -> io::Result<()> {
-            if self.failing.load(Ordering::SeqCst) { Err(io::Error::other("the disk went away")) } else { Ok(()) }
-        }
-    }
-
-    impl StorageBackend for Flaky {
-        fn len(&self) -> io::Result<u64> {
-            self.data.len()
-        }
-
-        fn read(&self, offset: u64, out: &mut [u8]) -> io::Result<()> {
-            self.data.read(offset, out)
-        }
-
-        fn set_len(&self, len: u64) -> io::Result<()> {
-            self.check()?;
-            self.data.set_len(len)
-        }
-
-        fn sync_data(&self) -> io::Result<()> {
-            self.check()?;
-            self.data.sync_data()
-        }
-
-        fn write(&self, offset: u64, data: &[u8]) -> io::Result<()> {
-            self.check()?;
-            self.data.write(offset, data)
-        }
-    }
+    use crate::{
+        proto::{ActorKind, DatePrecision, EventDate, EventType, Participant},
+        store::flaky_disk::FlakyDisk,
+    };
 
     /// Article `i`: one meeting of its own (a year apart from every other one).
     fn submission(i: usize) -> Submission {
@@ -623,12 +582,12 @@ mod tests {
 
     #[test]
     fn a_failed_commit_acknowledges_nothing_it_did_not_store_and_loses_nothing_it_did() {
-        let disk = Flaky { data: Arc::new(InMemoryBackend::new()), failing: Arc::new(AtomicBool::new(false)) };
+        let disk = FlakyDisk::default();
         let (writer, thread) =
             Writer::spawn(Store::on_backend(disk.clone()).expect("store"), MergeConfig::default(), Box::new(|_| {})).expect("writer");
         let stored = store_all(&writer, 0..5);
         assert!(stored.iter().all(|a| a.as_ref().is_ok_and(|r| r.outcome() == IngestOutcome::Accepted)), "{stored:?}");
-        disk.failing.store(true, Ordering::SeqCst);
+        disk.fail(true);
         let refused = store_all(&writer, 5..40);
         assert!(refused.iter().all(Result::is_err), "nothing is acknowledged while the disk fails: {refused:?}");
         drop(writer);
@@ -636,7 +595,7 @@ mod tests {
 
         // Restarted on the disk as it was left: what was acknowledged is there, and the rest can
         // be sent again, with the log numbered on without a gap.
-        disk.failing.store(false, Ordering::SeqCst);
+        disk.fail(false);
         let store = Store::on_backend(disk.clone()).expect("the store reopens");
         assert_eq!(store.head().expect("head"), 5);
         let (writer, thread) = Writer::spawn(store.clone(), MergeConfig::default(), Box::new(|_| {})).expect("writer");
