@@ -9,6 +9,10 @@
 //! Reads are synchronous (they hit the page cache, usually without I/O); async callers wrap them
 //! with [`Store::read`], which runs them on tokio's blocking pool. A [`ReadOnlyStore`] offers the
 //! same reads on a data directory no server holds (`rasad export --data-dir`).
+//!
+//! Every record carries a checksum (`checksum`) and the file a layout marker (`layout`); listings
+//! are cut by count and size (`page`); after a storage I/O error the store reopens itself
+//! (`reopen`).
 
 mod checksum;
 pub mod flaky_disk;
@@ -273,18 +277,20 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir { path: dir.display().to_string(), source: Arc::new(e) })?;
         let file = dir.join("rasad.redb");
         layout::check_file(&file)?;
-        Store::with_tables(Box::new(move || Ok(redb::Builder::new().set_cache_size(CACHE_BYTES).create(&file)?)))
+        let db = redb::Builder::new().set_cache_size(CACHE_BYTES).create(&file)?;
+        // Reopened only as it is: a file gone meanwhile is not made again, empty.
+        Store::with_tables(db, Box::new(move || Ok(redb::Builder::new().set_cache_size(CACHE_BYTES).open(&file)?)))
     }
 
     /// A store on `backend`, reopened on a clone of it after an I/O error (for tests of what
     /// storage failures do: see [`flaky_disk`]).
     pub fn on_backend(backend: impl redb::StorageBackend + Clone) -> Result<Store> {
-        Store::with_tables(Box::new(move || Ok(redb::Builder::new().create_with_backend(backend.clone())?)))
+        let db = redb::Builder::new().create_with_backend(backend.clone())?;
+        Store::with_tables(db, Box::new(move || Ok(redb::Builder::new().create_with_backend(backend.clone())?)))
     }
 
-    /// The database `opener` opens, with every table created.
-    fn with_tables(opener: Opener<Database>) -> Result<Store> {
-        let db = opener()?;
+    /// `db` with every table created, reopened by `reopen` after an I/O error.
+    fn with_tables(db: Database, reopen: Opener<Database>) -> Result<Store> {
         let txn = db.begin_write()?;
         layout::check_or_mark(&txn)?;
         txn.open_table(ARTICLES).map_err(table_error)?;
@@ -295,7 +301,7 @@ impl Store {
         txn.open_table(REPORTS).map_err(table_error)?;
         txn.open_table(MERGED_INTO).map_err(table_error)?;
         txn.commit()?;
-        Ok(Store { db: Arc::new(Live::new(db, Some(reopen::writable(opener)))), corrupt: Counter::default() })
+        Ok(Store { db: Arc::new(Live::new(db, Some(reopen::writable(reopen)))), corrupt: Counter::default() })
     }
 }
 
