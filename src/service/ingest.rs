@@ -161,7 +161,7 @@ fn shutting_down() -> Status {
 fn store_failure(e: store::StoreError) -> Status {
     match e {
         store::StoreError::Closed => shutting_down(),
-        e if matches!(e, store::StoreError::Reopening) || e.is_io() => {
+        e if e.is_transient() => {
             Status::unavailable(format!("{e}; this article and the rest of the stream were not stored: send them again"))
         }
         e @ store::StoreError::Aborted => Status::aborted(e.to_string()),

@@ -117,6 +117,11 @@ impl StoreError {
     pub fn is_io(&self) -> bool {
         matches!(self, StoreError::Storage(e) if matches!(**e, redb::Error::Io(_) | redb::Error::PreviousIo))
     }
+
+    /// Whether the store may take the same call once it has reopened.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Reopening) || self.is_io()
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
