@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     http,
     service::{Config, Service, extractor_slot::ExtractorSlot},
+    store::Store,
 };
 
 /// Listening sockets, bound by the caller (so tests can use port 0).
@@ -18,15 +19,26 @@ pub struct Listeners {
     pub http: Option<TcpListener>,
 }
 
-/// Serves until `shutdown` is cancelled, then stops taking articles, finishes the ones in
-/// flight, ends the streams and closes the store.
+/// Serves the store in `config.data_dir` until `shutdown` is cancelled, then stops taking
+/// articles, finishes the ones in flight, ends the streams and closes the store.
 pub async fn serve(
     config: Config,
     listeners: Listeners,
     extractor: impl Into<ExtractorSlot>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let (service, closing) = Service::open(&config, extractor, shutdown.clone())?;
+    serve_store(Store::open(&config.data_dir)?, config, listeners, extractor, shutdown).await
+}
+
+/// [`serve`] on a store already opened (on another storage backend, in tests).
+pub async fn serve_store(
+    store: Store,
+    config: Config,
+    listeners: Listeners,
+    extractor: impl Into<ExtractorSlot>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let (service, closing) = Service::open(store, &config, extractor, shutdown.clone())?;
     let http_addr = listeners.http.as_ref().map_or_else(|| "off".to_string(), |l| local(l).to_string());
     let front = listeners.http.map(|listener| tokio::spawn(http::serve(listener, service.clone(), shutdown.clone())));
     tracing::info!(addr = %local(&listeners.grpc), http = %http_addr, "serving");

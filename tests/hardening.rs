@@ -8,11 +8,17 @@ use std::sync::{
 };
 
 use common::*;
+use prost::Message;
 use rasad::proto::{
-    Article, EventFilter, ExtractResponse, IngestOutcome, IngestResult, ListEventsRequest, ListReportsRequest, SubscribeRequest,
+    Article, EventFilter, Evidence, ExtractResponse, GetEventRequest, IngestOutcome, IngestResult, ListEventsRequest, ListReportsRequest,
+    SubscribeRequest,
 };
-use rasad::service::{Cancelled, EventExtractor};
+use rasad::{
+    service::{Cancelled, EventExtractor},
+    store::{Store, flaky_disk::FlakyDisk},
+};
 use tonic::{Code, Request, Status, codegen::http::uri::PathAndQuery, transport::Channel};
+use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse, health_check_response::ServingStatus, health_client::HealthClient};
 use tonic_prost::ProstCodec;
 
 /// An `Article` whose strings are any bytes, as a client in another language may send them.
@@ -182,10 +188,10 @@ async fn shutting_down_ends_streams_with_unavailable_and_ingest_tells_what_was_n
     assert!(stderr.contains("Unavailable") && stderr.contains("of 5000 articles were not acknowledged"), "{stderr}");
 }
 
-#[test]
-fn a_zero_byte_store_file_is_refused_with_a_clear_error() {
+/// What `rasad serve` says when it refuses a store file holding `contents` (the file is left as it was).
+fn serve_refuses(contents: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("rasad.redb"), b"").unwrap();
+    std::fs::write(dir.path().join("rasad.redb"), contents).unwrap();
     let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_rasad"))
         .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path())
@@ -196,13 +202,62 @@ fn a_zero_byte_store_file_is_refused_with_a_clear_error() {
     for line in std::io::BufRead::lines(std::io::BufReader::new(serve.stderr.take().unwrap())).map_while(Result::ok) {
         if plain(&line).contains(" serving") {
             serve.kill().unwrap();
-            panic!("it served a 0-byte store file as an empty store");
+            panic!("it served a store file of {} bytes as an empty store", contents.len());
         }
         said.push_str(&line);
     }
     assert!(!serve.wait().unwrap().success(), "refused: {said}");
+    assert_eq!(std::fs::read(dir.path().join("rasad.redb")).unwrap(), contents, "left as it was");
+    said
+}
+
+#[test]
+fn a_zero_byte_store_file_is_refused_with_a_clear_error() {
+    let said = serve_refuses(b"");
     assert!(said.contains("is empty (0 bytes)"), "{said}");
-    assert_eq!(std::fs::metadata(dir.path().join("rasad.redb")).unwrap().len(), 0, "left as it was");
+}
+
+/// Issue 18 case 9: a file that is no store is not taken for one.
+#[test]
+fn a_foreign_store_file_is_refused_with_a_clear_error() {
+    let said = serve_refuses(b"{\"id\": \"a1\", \"text\": \"not a store\"}\n");
+    assert!(said.contains("is not a Rasad store (it is no redb database)"), "{said}");
+}
+
+/// Issue 18 case 9: a stored record edited so that it still decodes (its date changed in the file)
+/// is never served as truth: the server starts, GetEvent is DATA_LOSS naming the record, listings
+/// skip it, and the metrics count it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_edited_in_the_store_file_is_an_error_never_the_truth() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let results = ingest(&mut client, vec![article("e1", "EVENT CONSULT OCCURRED RUS USA")]).await;
+    assert_eq!(results[0].created_event_ids, ["ev-1"]);
+    let dir = server.stop().await;
+
+    let file = dir.path().join("rasad.redb");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let (date, edited) = (b"2019-05-14", b"2019-05-15");
+    let mut edits = 0;
+    for i in 0..bytes.len() - date.len() {
+        if &bytes[i..i + date.len()] == date {
+            bytes[i..i + date.len()].copy_from_slice(edited);
+            edits += 1;
+        }
+    }
+    assert!(edits > 0, "the date is in the file");
+    std::fs::write(&file, bytes).unwrap();
+
+    let server = TestServer::start_in(dir, Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let status = client.get_event(GetEventRequest { event_id: "ev-1".into() }).await.expect_err("not served");
+    assert_eq!(status.code(), Code::DataLoss, "{status:?}");
+    assert!(status.message().contains("record 1 of table log") && status.message().contains("checksum"), "{}", status.message());
+    let events = client.list_events(ListEventsRequest::default()).await.expect("a listing").into_inner();
+    assert!(events.events.is_empty(), "{events:?}");
+    let reports = ListReportsRequest { event_id: "ev-1".into(), ..Default::default() };
+    assert!(client.list_reports(reports).await.expect("a listing").into_inner().reports.is_empty());
+    assert!(server.metric("rasad_store_corrupt_records_total").await >= 3.0, "the report at start, the log record, the report");
 }
 
 /// Issue 18 case 7: idle sockets, many more than the descriptors allow, do not lock probes out: at
@@ -211,7 +266,6 @@ fn a_zero_byte_store_file_is_refused_with_a_clear_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_connections_beyond_the_descriptors_do_not_lock_out_health() {
     use tokio::io::AsyncReadExt;
-    use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
     let data = tempfile::tempdir().unwrap();
     let flags = ["--max-connections", "16", "--idle-timeout", "1", "--no-http"];
@@ -305,4 +359,110 @@ async fn extractions_whose_deadline_passed_stop_and_hold_their_worker_until_then
     let (started, lines) = (work.started.load(Ordering::SeqCst), work.lines.load(Ordering::SeqCst));
     assert!(lines < 1000, "an extraction ran to its end ({lines} lines in {started} extractions)");
     assert_eq!(server.metric("rasad_extractions_cancelled_total").await, started as f64);
+}
+
+/// [`Scripted`], every event with an evidence sentence of this many bytes.
+struct Bulky(usize);
+
+impl EventExtractor for Bulky {
+    fn extract(&self, article: &Article) -> ExtractResponse {
+        let mut extraction = Scripted.extract(article);
+        for event in &mut extraction.events {
+            event.evidence = vec![Evidence { sentence: "x".repeat(self.0), trigger: "x".into(), ..Default::default() }];
+        }
+        extraction
+    }
+}
+
+/// The test server's message limit, the bound of its responses.
+const MESSAGE_BYTES: usize = 1 << 20;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_and_updates_of_events_with_large_evidence_stay_within_the_message_limit() {
+    let server = TestServer::start(Arc::new(Bulky(300 << 10))).await;
+    let mut client = server.client().await;
+    // Eight events of their own, and one reported by six articles (its evidence adds up to 1.8 MB).
+    let mut articles: Vec<Article> = (0..8).map(|i| article(&format!("own{i}"), &format!("EVENT CONSULT OCCURRED RUS C{i:02}"))).collect();
+    articles.extend((0..6).map(|i| article(&format!("same{i}"), &format!("{i}\nEVENT AGREE OCCURRED FRA DEU"))));
+    let results = ingest(&mut client, articles).await;
+    assert!(results.iter().all(|r| r.outcome() == IngestOutcome::Accepted), "{results:?}");
+    let shared = results[8].created_event_ids[0].clone();
+
+    let (mut events, mut token, mut pages) = (Vec::new(), String::new(), 0);
+    loop {
+        let request = ListEventsRequest { page_size: 50, page_token: token, ..Default::default() };
+        let page = client.list_events(request).await.expect("a page of events").into_inner();
+        assert!(page.encoded_len() <= MESSAGE_BYTES, "a page of {} bytes", page.encoded_len());
+        events.extend(page.events.into_iter().map(|e| e.id));
+        (token, pages) = (page.next_page_token, pages + 1);
+        if token.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(events.len(), 9, "{events:?}");
+    assert_eq!(events.iter().collect::<std::collections::HashSet<_>>().len(), 9, "each event once: {events:?}");
+    assert!(pages >= 3, "cut by size: {pages} pages");
+
+    let (mut reports, mut token) = (Vec::new(), String::new());
+    loop {
+        let request = ListReportsRequest { event_id: shared.clone(), page_size: 50, page_token: token };
+        let page = client.list_reports(request).await.expect("a page of reports").into_inner();
+        assert!(page.encoded_len() <= MESSAGE_BYTES, "a page of {} bytes", page.encoded_len());
+        assert!(page.reports.iter().all(|r| r.event.as_ref().is_some_and(|e| e.evidence.len() == 1)), "each report keeps its evidence");
+        reports.extend(page.reports.into_iter().map(|r| r.article_id));
+        token = page.next_page_token;
+        if token.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(reports, (0..6).map(|i| format!("same{i}")).collect::<Vec<_>>());
+
+    let event = client.get_event(GetEventRequest { event_id: shared }).await.expect("the event").into_inner();
+    assert!(event.encoded_len() <= MESSAGE_BYTES);
+    let updates = drain(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
+    assert_eq!(sequences(&updates), (1..=updates.len() as u64).collect::<Vec<_>>());
+    assert!(updates.len() >= 14, "{} updates", updates.len());
+    assert!(updates.iter().all(|u| u.encoded_len() <= MESSAGE_BYTES));
+}
+
+/// Waits until the health service gives `wanted` for the Rasad service (failing after 20 s).
+async fn health_becomes(watch: &mut tonic::Streaming<HealthCheckResponse>, wanted: ServingStatus) {
+    let wait = async { while watch.message().await.expect("a health status").expect("the watch goes on").status() != wanted {} };
+    tokio::time::timeout(std::time::Duration::from_secs(20), wait).await.unwrap_or_else(|_| panic!("not {wanted:?} within 20 s"));
+}
+
+/// Issue 18 case 5: after a storage I/O error (a full disk), the store reopens itself once the disk
+/// is back; meanwhile health says NOT_SERVING and calls are UNAVAILABLE; nothing acknowledged is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_storage_io_error_the_store_reopens_itself_and_health_follows_it() {
+    let disk = FlakyDisk::default();
+    let store = Store::on_backend(disk.clone()).unwrap();
+    let server = TestServer::start_on(store, tempfile::tempdir().unwrap(), Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let channel = Channel::from_shared(server.url.clone()).unwrap().connect().await.unwrap();
+    let request = HealthCheckRequest { service: "rasad.v1.RasadService".into() };
+    let mut health = HealthClient::new(channel).watch(request).await.unwrap().into_inner();
+    health_becomes(&mut health, ServingStatus::Serving).await;
+    let meeting = |i: usize| article(&format!("m{i}"), &format!("EVENT CONSULT OCCURRED RUS C{i:02}"));
+
+    let stored = ingest(&mut client, (0..5).map(meeting).collect()).await;
+    assert!(stored.iter().all(|r| r.outcome() == IngestOutcome::Accepted), "{stored:?}");
+    disk.fail(true);
+    let (results, end) = ingest_raw(&server, vec![raw(&meeting(5))]).await;
+    assert!(results.is_empty(), "nothing acknowledged while the disk fails: {results:?}");
+    assert_eq!(end.expect_err("the stream ends").code(), Code::Unavailable);
+    health_becomes(&mut health, ServingStatus::NotServing).await;
+    let read = client.get_event(GetEventRequest { event_id: "ev-1".into() }).await;
+    assert_eq!(read.expect_err("unavailable").code(), Code::Unavailable);
+    let listed = client.list_events(ListEventsRequest::default()).await;
+    assert_eq!(listed.expect_err("unavailable").code(), Code::Unavailable);
+
+    disk.fail(false);
+    health_becomes(&mut health, ServingStatus::Serving).await;
+    let again = ingest(&mut client, (0..10).map(meeting).collect()).await;
+    let outcomes: Vec<IngestOutcome> = again.iter().map(|r| r.outcome()).collect();
+    assert_eq!(outcomes[..5], [IngestOutcome::Duplicate; 5], "what was acknowledged is there");
+    assert_eq!(outcomes[5..], [IngestOutcome::Accepted; 5]);
+    let updates = drain(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
+    assert_eq!(sequences(&updates), (1..=10).collect::<Vec<_>>(), "the log goes on without a gap");
 }

@@ -10,7 +10,7 @@ use super::ExportError;
 use crate::{
     proto::{Event, EventFilter, EventType, ListEventsRequest, rasad_service_client::RasadServiceClient},
     service::filter::EventQuery,
-    store::ReadOnlyStore,
+    store::{PageLimit, ReadOnlyStore},
 };
 
 /// Events read per page (the most `ListEvents` gives).
@@ -57,7 +57,7 @@ pub fn from_store(
         .map_err(|status| ExportError::Query(status.message().to_owned()))?;
     let mut from = None;
     loop {
-        let page = store.list_events(from, PAGE as usize, |e| query.matches(e))?;
+        let page = store.list_events(from, PageLimit { items: PAGE as usize, bytes: usize::MAX }, |e| query.matches(e))?;
         page.events.iter().try_for_each(&mut each)?;
         match page.next {
             Some(next) => from = Some(next),

@@ -161,6 +161,9 @@ fn shutting_down() -> Status {
 fn store_failure(e: store::StoreError) -> Status {
     match e {
         store::StoreError::Closed => shutting_down(),
+        e if e.is_transient() => {
+            Status::unavailable(format!("{e}; this article and the rest of the stream were not stored: send them again"))
+        }
         e @ store::StoreError::Aborted => Status::aborted(e.to_string()),
         e => Status::internal(format!("{e}; this article and the rest of the stream were not stored")),
     }

@@ -51,6 +51,8 @@ pub struct Metrics {
     pub commit_seconds: Histogram,
     /// Articles per store transaction (the writer commits all that are waiting at once).
     pub commit_articles: Histogram,
+    /// Stored records found corrupt (failing their checksum) and skipped.
+    pub store_corrupt_records: Counter,
     registry: Arc<Registry>,
 }
 
@@ -85,6 +87,12 @@ impl Default for Metrics {
         registry.register("commit_seconds", "Time of each store transaction, writes and fsync", commit_seconds.clone());
         let commit_articles = Histogram::new([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0]);
         registry.register("commit_articles", "Articles per store transaction", commit_articles.clone());
+        let store_corrupt_records = Counter::default();
+        registry.register(
+            "store_corrupt_records",
+            "Stored records found corrupt (failing their checksum) and skipped",
+            store_corrupt_records.clone(),
+        );
         Metrics {
             articles,
             extraction_seconds,
@@ -96,6 +104,7 @@ impl Default for Metrics {
             subscriber_catchups,
             commit_seconds,
             commit_articles,
+            store_corrupt_records,
             registry: Arc::new(registry),
         }
     }

@@ -7,6 +7,7 @@
 //! calls the same methods.
 
 pub mod auth;
+pub mod bounded;
 pub mod connections;
 pub mod countries;
 pub mod extractor_slot;
@@ -29,9 +30,10 @@ use std::{
 
 use prost::bytes::Bytes;
 use tokio::{net::TcpListener, sync::Semaphore};
-use tokio_stream::Stream;
+use tokio_stream::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, transport::ServerTlsConfig};
+use tonic_health::server::HealthReporter;
 
 use self::{
     auth::{AuthLayer, Keys},
@@ -144,6 +146,8 @@ pub struct Shared {
     hub: Hub,
     metrics: Metrics,
     shutdown: CancellationToken,
+    /// The bound of every response, in bytes (`bounded`).
+    response_bytes: usize,
 }
 
 /// The `rasad.v1.RasadService` implementation.
@@ -178,11 +182,17 @@ fn not_found(id: &str) -> Status {
 }
 
 impl Service {
-    /// Opens the store in `config.data_dir` and starts its writer; the service runs until
-    /// `shutdown`. [`Closing::wait`] then closes the store once every clone of the service is gone.
-    pub fn open(config: &Config, extractor: impl Into<ExtractorSlot>, shutdown: CancellationToken) -> anyhow::Result<(Service, Closing)> {
-        let store = Store::open(&config.data_dir)?;
+    /// Starts the writer of `store` (opened in `config.data_dir`, or on another backend); the
+    /// service runs until `shutdown`. [`Closing::wait`] then closes the store once every clone of
+    /// the service is gone.
+    pub fn open(
+        store: Store,
+        config: &Config,
+        extractor: impl Into<ExtractorSlot>,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<(Service, Closing)> {
         let metrics = Metrics::default();
+        let store = store.counting_corrupt_in(metrics.store_corrupt_records.clone());
         let head = store.head()?;
         let hub = Hub::new(store.clone(), head, metrics.clone());
         let (publisher, committed) = (hub.clone(), metrics.clone());
@@ -201,6 +211,7 @@ impl Service {
             hub,
             metrics,
             shutdown,
+            response_bytes: bounded::response_bytes(config.max_message_bytes),
         });
         tracing::info!(data_dir = %config.data_dir.display(), workers = config.workers, head, "store open");
         Ok((Service { shared }, Closing(writer_thread)))
@@ -210,7 +221,7 @@ impl Service {
     pub async fn event(&self, id: String) -> Result<Event, Status> {
         let n = event_number(&id)?;
         let event = self.shared.store.read(move |s| s.get_event(n)).await.map_err(storage)?;
-        event.ok_or_else(|| not_found(&id))
+        Ok(bounded::event(event.ok_or_else(|| not_found(&id))?, self.shared.response_bytes))
     }
 
     /// A page of the stored events a `ListEvents` request selects.
@@ -220,21 +231,26 @@ impl Service {
             "" => None,
             position => Some(position.parse::<u64>().map_err(|_| Status::internal("a page token of ListEvents holds no event number"))?),
         };
-        let limit = page_size(req.page_size);
+        let (limit, bytes) = (self.page(req.page_size), self.shared.response_bytes);
         let page = self.shared.store.read(move |s| s.list_events(from, limit, |e| query.matches(e))).await.map_err(storage)?;
         let next_page_token = page.next.map(|n| page_token::encode(EVENTS, &n.to_string())).unwrap_or_default();
-        Ok(ListEventsResponse { events: page.events, next_page_token })
+        Ok(ListEventsResponse { events: page.events.into_iter().map(|e| bounded::event(e, bytes)).collect(), next_page_token })
     }
 
     /// A page of the reports of a stored event.
     pub async fn reports(&self, req: ListReportsRequest) -> Result<ListReportsResponse, Status> {
         let n = event_number(&req.event_id)?;
         let listing = format!("reports of {}", store::event_id(n));
-        let (after, limit) = (page_token::decode(&listing, &req.page_token)?, page_size(req.page_size));
+        let (after, limit, bytes) = (page_token::decode(&listing, &req.page_token)?, self.page(req.page_size), self.shared.response_bytes);
         let page = self.shared.store.read(move |s| s.list_reports(n, &after, limit)).await.map_err(storage)?;
         let page = page.ok_or_else(|| not_found(&req.event_id))?;
         let next_page_token = page.next.map(|key| page_token::encode(&listing, &key)).unwrap_or_default();
-        Ok(ListReportsResponse { reports: page.reports, next_page_token })
+        Ok(ListReportsResponse { reports: page.reports.into_iter().map(|r| bounded::report(r, bytes)).collect(), next_page_token })
+    }
+
+    /// The bounds of a page a request asks for: its count, and the bound of every response.
+    fn page(&self, requested: u32) -> store::PageLimit {
+        bounded::page(page_size(requested), self.shared.response_bytes)
     }
 
     /// The updates a `Subscribe` request asks for, each an encoded `EventUpdate`, until the
@@ -252,7 +268,9 @@ impl Service {
             (None, true) => Start::Snapshot,
             (None, false) => Start::Live,
         };
-        Ok(self.shared.hub.clone().subscribe(filter, start, self.shared.shutdown.clone()))
+        let bytes = self.shared.response_bytes;
+        let updates = self.shared.hub.clone().subscribe(filter, start, self.shared.shutdown.clone());
+        Ok(updates.map(move |update| update.map(|encoded| bounded::update(encoded, bytes))))
     }
 
     /// The metrics in the Prometheus text format.
@@ -270,7 +288,10 @@ impl Service {
                 .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         };
         let (health, health_service) = tonic_health::server::health_reporter();
-        health.set_serving::<RasadServiceServer<Service>>().await;
+        let serving = self.shared.store.serving();
+        let serving_now = *serving.borrow();
+        set_health(&health, serving_now).await;
+        tokio::spawn(report_health(serving, health.clone(), shutdown.clone()));
         let rasad =
             RasadServiceServer::new(self.clone()).max_decoding_message_size(max_message_bytes).max_encoding_message_size(max_message_bytes);
         let rasad = SharedRoute::new(rasad, self, max_message_bytes);
@@ -301,6 +322,26 @@ impl Service {
             })
             .await?;
         Ok(())
+    }
+}
+
+/// Keeps the health service's status of the Rasad service that of the store (NOT_SERVING while it
+/// reopens after an I/O error) until `shutdown`.
+async fn report_health(mut serving: tokio::sync::watch::Receiver<bool>, health: HealthReporter, shutdown: CancellationToken) {
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            changed = serving.changed() => if changed.is_err() { return },
+        }
+        let now = *serving.borrow_and_update();
+        set_health(&health, now).await;
+    }
+}
+
+async fn set_health(health: &HealthReporter, serving: bool) {
+    match serving {
+        true => health.set_serving::<RasadServiceServer<Service>>().await,
+        false => health.set_not_serving::<RasadServiceServer<Service>>().await,
     }
 }
 
@@ -370,6 +411,10 @@ fn resumable(after: u64, head: u64) -> Result<u64, Status> {
     Ok(after)
 }
 
+/// A failed read: a corrupt record is lost data (never served); anything else may pass.
 fn storage(e: store::StoreError) -> Status {
-    Status::unavailable(format!("{e}; retry later"))
+    match e {
+        e @ store::StoreError::Corrupt { .. } => Status::data_loss(e.to_string()),
+        e => Status::unavailable(format!("{e}; retry later")),
+    }
 }

@@ -9,17 +9,34 @@
 //! Reads are synchronous (they hit the page cache, usually without I/O); async callers wrap them
 //! with [`Store::read`], which runs them on tokio's blocking pool. A [`ReadOnlyStore`] offers the
 //! same reads on a data directory no server holds (`rasad export --data-dir`).
+//!
+//! Every record carries a checksum (`checksum`) and the file a layout marker (`layout`); listings
+//! are cut by count and size (`page`); after a storage I/O error the store reopens itself
+//! (`reopen`).
 
+mod checksum;
+pub mod flaky_disk;
+mod layout;
+mod page;
+mod reopen;
 mod tally_cache;
 pub mod writer;
 
-use std::{path::Path, sync::Arc};
+use std::{fmt::Display, path::Path, sync::Arc};
 
 use compact_str::CompactString;
+use prometheus_client::metrics::counter::Counter;
 use prost::{Message, bytes::Bytes};
 use redb::{Database, ReadOnlyDatabase, ReadableDatabase, ReadableTable, TableDefinition};
 use sha2::{Digest, Sha256};
 
+pub use self::page::PageLimit;
+use self::{
+    checksum::skip_corrupt,
+    layout::LAYOUT,
+    page::Filling,
+    reopen::{Live, Opener},
+};
 use crate::{
     merge::Report,
     proto::{Event, EventUpdate, UpdateKind},
@@ -50,8 +67,11 @@ const CACHE_BYTES: usize = 64 << 20;
 pub enum StoreError {
     #[error("storage error: {0}")]
     Storage(Arc<redb::Error>),
-    #[error("corrupt record in table {table}: {source}")]
-    Corrupt { table: &'static str, source: prost::DecodeError },
+    #[error(
+        "record {key} of table {table} is corrupt ({reason}): it is not what was written (the store file was changed \
+         or damaged); restore the store from a copy"
+    )]
+    Corrupt { table: &'static str, key: String, reason: String },
     #[error("corrupt store: table {table} has no record {key}, which the events table points to")]
     Missing { table: &'static str, key: u64 },
     #[error("cannot create the data directory {path}: {source}")]
@@ -61,6 +81,14 @@ pub enum StoreError {
          start with an empty --data-dir and ingest the articles again"
     )]
     OldLayout { table: String },
+    #[error(
+        "the store has layout marker {found}, and this rasad reads layout {LAYOUT} (see README, \"The store file\"): \
+         it was written by another program or another version of rasad; start with an empty --data-dir and ingest \
+         the articles again"
+    )]
+    Layout { found: String },
+    #[error("{path} is not a Rasad store (it is no redb database): move it away, or pass another --data-dir")]
+    Foreign { path: String },
     #[error("{path} holds no Rasad store (no rasad.redb): pass the --data-dir a server wrote")]
     NoStore { path: String },
     #[error(
@@ -70,6 +98,8 @@ pub enum StoreError {
     EmptyFile { path: String },
     #[error("the data directory {path} is in use by a running server: read it through that server (--server URL) or stop it")]
     InUse { path: String },
+    #[error("the store is reopening after a storage I/O error (a full disk?); retry shortly")]
+    Reopening,
     #[error("the store is shutting down")]
     Closed,
     #[error("not stored: the commit of an earlier batch failed, and this article was merged on top of it; send it again")]
@@ -79,6 +109,18 @@ pub enum StoreError {
 impl<E: Into<redb::Error>> From<E> for StoreError {
     fn from(e: E) -> Self {
         StoreError::Storage(Arc::new(e.into()))
+    }
+}
+
+impl StoreError {
+    /// Whether it is an I/O error of the storage, after which the store must be reopened.
+    pub fn is_io(&self) -> bool {
+        matches!(self, StoreError::Storage(e) if matches!(**e, redb::Error::Io(_) | redb::Error::PreviousIo))
+    }
+
+    /// Whether the store may take the same call once it has reopened.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Reopening) || self.is_io()
     }
 }
 
@@ -96,13 +138,21 @@ pub fn event_id(n: u64) -> String {
     format!("ev-{n}")
 }
 
+/// How a report is named in errors: its event and its key.
+fn report_name(n: u64, key: &str) -> String {
+    format!("{}/{key}", event_id(n))
+}
+
 /// The event number of a public id made by [`event_id`].
 pub fn parse_event_id(id: &str) -> Option<u64> {
     id.strip_prefix("ev-")?.parse().ok()
 }
 
-fn decode<M: Message + Default>(table: &'static str, bytes: &[u8]) -> Result<M> {
-    M::decode(bytes).map_err(|source| StoreError::Corrupt { table, source })
+/// The message stored as `record` under `key` in `table`, its checksum checked.
+fn decode<M: Message + Default>(table: &'static str, key: impl Display, record: &[u8]) -> Result<M> {
+    let corrupt = |reason: String| StoreError::Corrupt { table, key: key.to_string(), reason };
+    let payload = checksum::unseal(record).ok_or_else(|| corrupt("it fails its checksum".into()))?;
+    M::decode(payload).map_err(|e| corrupt(e.to_string()))
 }
 
 /// An update of the log: its protobuf encoding, which is both the stored record and the gRPC
@@ -152,9 +202,10 @@ impl LoggedUpdate {
         LoggedUpdate { head: UpdateHead::new(update, event), encoded }
     }
 
-    /// The logged update stored as `encoded`.
-    fn decode(encoded: Bytes) -> Result<LoggedUpdate> {
-        let update: EventUpdate = decode("log", &encoded)?;
+    /// The logged update stored as `record` under `sequence`.
+    fn decode(sequence: u64, record: &[u8]) -> Result<LoggedUpdate> {
+        let update: EventUpdate = decode("log", sequence, record)?;
+        let encoded = Bytes::copy_from_slice(&record[..record.len() - checksum::CHECKSUM_BYTES]);
         let head = UpdateHead::new(&update, update.event.as_ref().unwrap_or(&Event::default()));
         Ok(LoggedUpdate { head, encoded })
     }
@@ -163,7 +214,9 @@ impl LoggedUpdate {
 /// A handle on the database; cheap to clone. Only [`writer`] writes, through a
 /// `Store<Database>`; every read works on either kind of handle.
 pub struct Store<D = Database> {
-    db: Arc<D>,
+    db: Arc<Live<D>>,
+    /// Corrupt records met and skipped.
+    corrupt: Counter,
 }
 
 /// A store opened for reading only, beside no server.
@@ -171,7 +224,7 @@ pub type ReadOnlyStore = Store<ReadOnlyDatabase>;
 
 impl<D> Clone for Store<D> {
     fn clone(&self) -> Self {
-        Store { db: self.db.clone() }
+        Store { db: self.db.clone(), corrupt: self.corrupt.clone() }
     }
 }
 
@@ -201,7 +254,7 @@ fn current(txn: &redb::ReadTransaction, mut n: u64) -> Result<Option<u64>> {
 /// The event as the log record `sequence` left it.
 fn event_at(log: &redb::ReadOnlyTable<u64, &[u8]>, sequence: u64) -> Result<Event> {
     let record = log.get(sequence)?.ok_or(StoreError::Missing { table: "log", key: sequence })?;
-    let update: EventUpdate = decode("log", record.value())?;
+    let update: EventUpdate = decode("log", sequence, record.value())?;
     update.event.ok_or(StoreError::Missing { table: "log (event of an update)", key: sequence })
 }
 
@@ -210,14 +263,6 @@ pub struct EventPage {
     pub events: Vec<Event>,
     /// The event number to continue from (inclusive), if more may match.
     pub next: Option<u64>,
-}
-
-/// An existing store file of 0 bytes (a missing one is fine: it is created).
-fn refuse_empty(file: &Path) -> Result<()> {
-    match std::fs::metadata(file) {
-        Ok(meta) if meta.len() == 0 => Err(StoreError::EmptyFile { path: file.display().to_string() }),
-        _ => Ok(()),
-    }
 }
 
 /// A table that cannot be opened: one of another layout means the data directory was written
@@ -231,23 +276,28 @@ fn table_error(e: redb::TableError) -> StoreError {
 
 impl Store {
     /// Opens (or creates) `rasad.redb` in `dir`, creating the directory and tables as needed.
-    /// A store file of 0 bytes is refused: redb would make a new, empty store of it.
+    /// A file there that is no Rasad store is refused (`layout`): redb would make a new, empty
+    /// store of a file of 0 bytes.
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir { path: dir.display().to_string(), source: Arc::new(e) })?;
         let file = dir.join("rasad.redb");
-        refuse_empty(&file)?;
-        Store::with_tables(redb::Builder::new().set_cache_size(CACHE_BYTES).create(file)?)
+        layout::check_file(&file)?;
+        let db = redb::Builder::new().set_cache_size(CACHE_BYTES).create(&file)?;
+        // Reopened only as it is: a file gone meanwhile is not made again, empty.
+        Store::with_tables(db, Box::new(move || Ok(redb::Builder::new().set_cache_size(CACHE_BYTES).open(&file)?)))
     }
 
-    /// A store on `backend` (for tests of what storage failures do).
-    #[cfg(test)]
-    fn on_backend(backend: impl redb::StorageBackend) -> Result<Store> {
-        Store::with_tables(redb::Builder::new().create_with_backend(backend)?)
+    /// A store on `backend`, reopened on a clone of it after an I/O error (for tests of what
+    /// storage failures do: see [`flaky_disk`]).
+    pub fn on_backend(backend: impl redb::StorageBackend + Clone) -> Result<Store> {
+        let db = redb::Builder::new().create_with_backend(backend.clone())?;
+        Store::with_tables(db, Box::new(move || Ok(redb::Builder::new().create_with_backend(backend.clone())?)))
     }
 
-    /// `db` with every table created.
-    fn with_tables(db: Database) -> Result<Store> {
+    /// `db` with every table created, reopened by `reopen` after an I/O error.
+    fn with_tables(db: Database, reopen: Opener<Database>) -> Result<Store> {
         let txn = db.begin_write()?;
+        layout::check_or_mark(&txn)?;
         txn.open_table(ARTICLES).map_err(table_error)?;
         txn.open_table(TEXTS).map_err(table_error)?;
         txn.open_table(EVENTS).map_err(table_error)?;
@@ -256,7 +306,7 @@ impl Store {
         txn.open_table(REPORTS).map_err(table_error)?;
         txn.open_table(MERGED_INTO).map_err(table_error)?;
         txn.commit()?;
-        Ok(Store { db: Arc::new(db) })
+        Ok(Store { db: Arc::new(Live::new(db, Some(reopen::writable(reopen)))), corrupt: Counter::default() })
     }
 }
 
@@ -268,15 +318,33 @@ impl ReadOnlyStore {
         if !file.is_file() {
             return Err(StoreError::NoStore { path: path() });
         }
-        refuse_empty(&file)?;
+        layout::check_file(&file)?;
         let db = redb::Builder::new().set_cache_size(CACHE_BYTES).open_read_only(file).map_err(|e| match e {
             redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse { path: path() },
             e => e.into(),
         })?;
         let txn = db.begin_read()?;
+        layout::check(&txn)?;
         txn.open_table(EVENTS).map_err(table_error)?;
         txn.open_table(LOG).map_err(table_error)?;
-        Ok(Store { db: Arc::new(db) })
+        Ok(Store { db: Arc::new(Live::new(db, None)), corrupt: Counter::default() })
+    }
+}
+
+impl<D: Send + Sync + 'static> Store<D> {
+    /// Counts the corrupt records this store meets (and skips) in `corrupt`.
+    pub fn counting_corrupt_in(self, corrupt: Counter) -> Store<D> {
+        Store { corrupt, ..self }
+    }
+
+    /// Whether the store can be used: false from a storage I/O error until it has reopened.
+    pub fn serving(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.db.serving()
+    }
+
+    /// Called with the error of a failed operation: after an I/O error the store reopens itself.
+    pub fn failed(&self, error: &StoreError) {
+        self.db.failed(error);
     }
 }
 
@@ -288,7 +356,11 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
         R: Send + 'static,
     {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || f(&store)).await.unwrap_or(Err(StoreError::Closed))
+        let read = tokio::task::spawn_blocking(move || f(&store)).await.unwrap_or(Err(StoreError::Closed));
+        if let Err(e) = &read {
+            self.failed(e);
+        }
+        read
     }
 
     /// The sequence number of the last committed update (0 when the log is empty).
@@ -309,26 +381,28 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
         }
     }
 
-    /// Up to `limit` reports of event `n` (or of the event that absorbed it) whose keys come
+    /// A page of the reports of event `n` (or of the event that absorbed it) whose keys come
     /// after `after` ("" = from the first); `None` when there is no such event.
-    pub fn list_reports(&self, n: u64, after: &str, limit: usize) -> Result<Option<ReportPage>> {
+    pub fn list_reports(&self, n: u64, after: &str, limit: PageLimit) -> Result<Option<ReportPage>> {
         let txn = self.db.begin_read()?;
         let Some(n) = current(&txn, n)? else { return Ok(None) };
         let table = txn.open_table(REPORTS)?;
-        let mut reports = Vec::new();
+        let mut page = Filling::new(limit);
         for entry in table.range((n, after)..(n + 1, ""))? {
             let (k, v) = entry?;
             let key = k.value().1;
             if key == after {
                 continue;
             }
-            if reports.len() == limit {
-                let next = reports.last().map(Report::key);
-                return Ok(Some(ReportPage { reports, next }));
+            let Some(report) = skip_corrupt(decode("reports", report_name(n, key), v.value()), &self.corrupt)? else {
+                continue;
+            };
+            if !page.add(report) {
+                let next = page.items.last().map(Report::key);
+                return Ok(Some(ReportPage { reports: page.items, next }));
             }
-            reports.push(decode("reports", v.value())?);
         }
-        Ok(Some(ReportPage { reports, next: None }))
+        Ok(Some(ReportPage { reports: page.items, next: None }))
     }
 
     /// Every stored report with its event number, for rebuilding the merge index.
@@ -337,30 +411,29 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
         let reports = txn.open_table(REPORTS)?;
         for entry in reports.iter()? {
             let (k, v) = entry?;
-            f(k.value().0, decode("reports", v.value())?);
+            let (n, key) = k.value();
+            if let Some(report) = skip_corrupt(decode("reports", report_name(n, key), v.value()), &self.corrupt)? {
+                f(n, report);
+            }
         }
         Ok(())
     }
 
-    /// Up to `limit` events matching `keep`, newest (highest number) first, starting at event
+    /// A page of the events matching `keep`, newest (highest number) first, starting at event
     /// number `from` (inclusive; `None` = the newest).
-    pub fn list_events(&self, from: Option<u64>, limit: usize, keep: impl Fn(&Event) -> bool) -> Result<EventPage> {
+    pub fn list_events(&self, from: Option<u64>, limit: PageLimit, keep: impl Fn(&Event) -> bool) -> Result<EventPage> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(EVENTS)?;
         let log = txn.open_table(LOG)?;
-        let mut events = Vec::new();
+        let mut page = Filling::new(limit);
         for entry in table.range(..=from.unwrap_or(u64::MAX))?.rev() {
             let (k, last) = entry?;
-            let event = event_at(&log, last.value())?;
-            if !keep(&event) {
-                continue;
+            let Some(event) = skip_corrupt(event_at(&log, last.value()), &self.corrupt)? else { continue };
+            if keep(&event) && !page.add(event) {
+                return Ok(EventPage { events: page.items, next: Some(k.value()) });
             }
-            if events.len() == limit {
-                return Ok(EventPage { events, next: Some(k.value()) });
-            }
-            events.push(event);
         }
-        Ok(EventPage { events, next: None })
+        Ok(EventPage { events: page.items, next: None })
     }
 
     /// Up to `limit` updates with sequence numbers after `after`, in order.
@@ -369,7 +442,8 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
         let log = txn.open_table(LOG)?;
         let mut updates = Vec::new();
         for entry in log.range(after.saturating_add(1)..)?.take(limit) {
-            updates.push(LoggedUpdate::decode(Bytes::copy_from_slice(entry?.1.value()))?);
+            let (sequence, record) = entry?;
+            updates.extend(skip_corrupt(LoggedUpdate::decode(sequence.value(), record.value()), &self.corrupt)?);
         }
         Ok(updates)
     }
@@ -383,10 +457,8 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
         let table = txn.open_table(EVENTS)?;
         let mut events = Vec::new();
         for entry in table.iter()? {
-            let event = event_at(&log, entry?.1.value())?;
-            if keep(&event) {
-                events.push(event);
-            }
+            let event = skip_corrupt(event_at(&log, entry?.1.value()), &self.corrupt)?;
+            events.extend(event.filter(&keep));
         }
         Ok((events, head))
     }
@@ -394,10 +466,10 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{checksum::seal, *};
 
     #[test]
-    fn a_store_of_another_layout_is_refused_with_a_clear_error() {
+    fn a_redb_file_without_the_layout_marker_is_refused_with_a_clear_error() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let db = Database::create(dir.path().join("rasad.redb")).expect("database");
         let txn = db.begin_write().expect("transaction");
@@ -406,10 +478,35 @@ mod tests {
         txn.commit().expect("commit");
         drop(db);
         let error = Store::open(dir.path()).err().expect("refused");
-        assert!(matches!(&error, StoreError::OldLayout { table } if table == "events"), "{error}");
+        assert!(matches!(&error, StoreError::Layout { found } if found == "none"), "{error}");
         assert!(error.to_string().contains("empty --data-dir"), "{error}");
         let read_only = ReadOnlyStore::open_read_only(dir.path()).err().expect("refused read-only too");
-        assert!(matches!(&read_only, StoreError::OldLayout { table } if table == "events"), "{read_only}");
+        assert!(matches!(&read_only, StoreError::Layout { .. }), "{read_only}");
+    }
+
+    #[test]
+    fn a_new_store_carries_the_layout_marker_and_opens_again() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        drop(Store::open(dir.path()).expect("a new store"));
+        drop(Store::open(dir.path()).expect("opened again"));
+        ReadOnlyStore::open_read_only(dir.path()).expect("opened read-only");
+        let db = Database::open(dir.path().join("rasad.redb")).expect("database");
+        let txn = db.begin_write().expect("transaction");
+        txn.open_table(META).expect("meta").insert("layout", 1).expect("an older marker");
+        txn.commit().expect("commit");
+        drop(db);
+        let error = Store::open(dir.path()).err().expect("refused");
+        assert!(matches!(&error, StoreError::Layout { found } if found == "1"), "{error}");
+    }
+
+    #[test]
+    fn a_file_that_is_no_redb_database_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let file = dir.path().join("rasad.redb");
+        std::fs::write(&file, b"redb").expect("a short file");
+        let error = Store::open(dir.path()).err().expect("refused");
+        assert!(matches!(&error, StoreError::Foreign { .. }), "{error}");
+        assert_eq!(std::fs::read(&file).expect("still there"), b"redb");
     }
 
     #[test]
@@ -419,6 +516,7 @@ mod tests {
         let logged = LoggedUpdate::with_event(&head, &event, &event.encode_to_vec());
         let whole = EventUpdate { event: Some(event), ..head };
         assert_eq!(logged.encoded, whole.encode_to_vec());
-        assert_eq!(LoggedUpdate::decode(logged.encoded.clone()).expect("decodes").head, logged.head);
+        let stored = LoggedUpdate::decode(9, &seal(&logged.encoded)).expect("decodes");
+        assert_eq!((stored.head, stored.encoded), (logged.head, logged.encoded));
     }
 }

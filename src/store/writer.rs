@@ -28,12 +28,14 @@ use std::{
 };
 
 use prost::{Message, bytes::Bytes};
-use redb::{ReadableDatabase, ReadableTable};
+use redb::ReadableTable;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    ARTICLES, EVENTS, LOG, LoggedUpdate, MERGED_INTO, META, REPORTS, Result, Store, StoreError, TEXTS, TextHash, decode,
+    ARTICLES, EVENTS, LOG, LoggedUpdate, MERGED_INTO, META, REPORTS, Result, Store, StoreError, TEXTS, TextHash,
+    checksum::{seal, skip_corrupt},
+    decode, report_name,
     tally_cache::TallyCache,
 };
 use crate::{
@@ -298,6 +300,7 @@ impl Planner {
                 }
                 Err((e, acks)) => {
                     tracing::error!(error = %e, articles = acks.len(), "planning failed; articles not stored");
+                    self.store.failed(&e);
                     for ack in acks {
                         let _ = ack.send(Err(e.clone()));
                     }
@@ -360,7 +363,8 @@ impl Planner {
         let txn = self.store.db.begin_read()?;
         let articles = txn.open_table(ARTICLES)?;
         let texts = txn.open_table(TEXTS)?;
-        let mut tables = Tables { reports: txn.open_table(REPORTS)?, cache: &mut self.tallies, writes };
+        let corrupt = self.store.corrupt.clone();
+        let mut tables = Tables { reports: txn.open_table(REPORTS)?, cache: &mut self.tallies, writes, corrupt };
         for Submission { article, text_hash, extraction } in batch {
             let earlier = match self.uncommitted.duplicate(&article.id, &text_hash) {
                 Some(id) => Some(id),
@@ -415,6 +419,8 @@ struct Tables<'c> {
     reports: redb::ReadOnlyTable<(u64, &'static str), &'static [u8]>,
     cache: &'c mut TallyCache,
     writes: &'c mut Vec<Write>,
+    /// Counts the corrupt reports skipped.
+    corrupt: prometheus_client::metrics::counter::Counter,
 }
 
 impl EventStore for Tables<'_> {
@@ -428,7 +434,9 @@ impl EventStore for Tables<'_> {
         }
         let mut reports = Vec::new();
         for entry in self.reports.range((number, "")..(number + 1, ""))? {
-            reports.push(decode::<Report>("reports", entry?.1.value())?);
+            let (k, v) = entry?;
+            let report = decode::<Report>("reports", report_name(number, k.value().1), v.value());
+            reports.extend(skip_corrupt(report, &self.corrupt)?);
         }
         Ok(Tally::of_reports(&reports))
     }
@@ -474,6 +482,7 @@ impl Committer {
                 }
                 Err(e) => {
                     tracing::error!(error = %e, articles = results.len(), "commit failed; articles not stored");
+                    self.store.failed(&e);
                     for (_, ack) in results {
                         let _ = ack.send(Err(e.clone()));
                     }
@@ -496,11 +505,11 @@ impl Committer {
             for write in writes {
                 match write {
                     Write::Article { id, text_hash, result } => {
-                        articles.insert(id.as_str(), result.as_slice())?;
+                        articles.insert(id.as_str(), seal(result).as_slice())?;
                         texts.insert(text_hash.as_slice(), id.as_str())?;
                     }
                     Write::Report { number, key, report } => {
-                        reports.insert((*number, key.as_str()), report.as_slice())?;
+                        reports.insert((*number, key.as_str()), seal(report).as_slice())?;
                     }
                     Write::Absorb { into, from } => {
                         let mut moved = Vec::new();
@@ -516,7 +525,7 @@ impl Committer {
                         merged.insert(*from, *into)?;
                     }
                     Write::Update { number, sequence, record } => {
-                        log.insert(*sequence, record.as_ref())?;
+                        log.insert(*sequence, seal(record).as_slice())?;
                         events.insert(*number, *sequence)?;
                     }
                 }
@@ -530,54 +539,11 @@ impl Committer {
 
 #[cfg(test)]
 mod tests {
-    use std::{
-        io,
-        sync::atomic::{AtomicBool, Ordering},
-    };
-
-    use redb::{StorageBackend, backends::InMemoryBackend};
-
     use super::*;
-    use crate::proto::{ActorKind, DatePrecision, EventDate, EventType, Participant};
-
-    /// Storage in memory that fails every write and sync while `failing` is set: a disk that
-    /// went away.
-    #[derive(Debug, Clone)]
-    struct Flaky {
-        data: Arc<InMemoryBackend>,
-        failing: Arc<AtomicBool>,
-    }
-
-    impl Flaky {
-        fn check(&self) -> io::Result<()> {
-            if self.failing.load(Ordering::SeqCst) { Err(io::Error::other("the disk went away")) } else { Ok(()) }
-        }
-    }
-
-    impl StorageBackend for Flaky {
-        fn len(&self) -> io::Result<u64> {
-            self.data.len()
-        }
-
-        fn read(&self, offset: u64, out: &mut [u8]) -> io::Result<()> {
-            self.data.read(offset, out)
-        }
-
-        fn set_len(&self, len: u64) -> io::Result<()> {
-            self.check()?;
-            self.data.set_len(len)
-        }
-
-        fn sync_data(&self) -> io::Result<()> {
-            self.check()?;
-            self.data.sync_data()
-        }
-
-        fn write(&self, offset: u64, data: &[u8]) -> io::Result<()> {
-            self.check()?;
-            self.data.write(offset, data)
-        }
-    }
+    use crate::{
+        proto::{ActorKind, DatePrecision, EventDate, EventType, Participant},
+        store::flaky_disk::FlakyDisk,
+    };
 
     /// Article `i`: one meeting of its own (a year apart from every other one).
     fn submission(i: usize) -> Submission {
@@ -616,12 +582,12 @@ mod tests {
 
     #[test]
     fn a_failed_commit_acknowledges_nothing_it_did_not_store_and_loses_nothing_it_did() {
-        let disk = Flaky { data: Arc::new(InMemoryBackend::new()), failing: Arc::new(AtomicBool::new(false)) };
+        let disk = FlakyDisk::default();
         let (writer, thread) =
             Writer::spawn(Store::on_backend(disk.clone()).expect("store"), MergeConfig::default(), Box::new(|_| {})).expect("writer");
         let stored = store_all(&writer, 0..5);
         assert!(stored.iter().all(|a| a.as_ref().is_ok_and(|r| r.outcome() == IngestOutcome::Accepted)), "{stored:?}");
-        disk.failing.store(true, Ordering::SeqCst);
+        disk.fail(true);
         let refused = store_all(&writer, 5..40);
         assert!(refused.iter().all(Result::is_err), "nothing is acknowledged while the disk fails: {refused:?}");
         drop(writer);
@@ -629,7 +595,7 @@ mod tests {
 
         // Restarted on the disk as it was left: what was acknowledged is there, and the rest can
         // be sent again, with the log numbered on without a gap.
-        disk.failing.store(false, Ordering::SeqCst);
+        disk.fail(false);
         let store = Store::on_backend(disk.clone()).expect("the store reopens");
         assert_eq!(store.head().expect("head"), 5);
         let (writer, thread) = Writer::spawn(store.clone(), MergeConfig::default(), Box::new(|_| {})).expect("writer");

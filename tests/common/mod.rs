@@ -21,6 +21,7 @@ use rasad::{
     },
     server::{self, Listeners},
     service::{Config, EventExtractor},
+    store::Store,
 };
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::ReceiverStream;
@@ -80,6 +81,12 @@ impl TestServer {
     }
 
     pub async fn start_in(dir: tempfile::TempDir, extractor: Arc<dyn EventExtractor>) -> TestServer {
+        let store = Store::open(dir.path()).unwrap();
+        Self::start_on(store, dir, extractor).await
+    }
+
+    /// A server of `store` (on any storage backend); `dir` is its data directory.
+    pub async fn start_on(store: Store, dir: tempfile::TempDir, extractor: Arc<dyn EventExtractor>) -> TestServer {
         let grpc = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", grpc.local_addr().unwrap());
         let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -93,7 +100,7 @@ impl TestServer {
             access: Default::default(),
         };
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(server::serve(config, Listeners { grpc, http: Some(http) }, extractor, shutdown.clone()));
+        let task = tokio::spawn(server::serve_store(store, config, Listeners { grpc, http: Some(http) }, extractor, shutdown.clone()));
         TestServer { url, http_addr, shutdown, task: Some(task), dir }
     }
 
