@@ -119,7 +119,7 @@ pub fn evaluate_extracted(config: &MergeConfig, set: &[Labelled], extractions: V
     let assignments: Vec<(String, String, String)> = set
         .iter()
         .map(|l| {
-            let predicted = home.get(l.article.id.as_str()).map_or_else(|| format!("-{}", l.article.id), |n| crate::store::event_id(*n));
+            let predicted = home.get(l.article.id.as_str()).map_or_else(|| format!("-{}", l.article.id), |n| super::event_id(*n));
             (l.article.id.clone(), l.cluster.clone(), predicted)
         })
         .collect();

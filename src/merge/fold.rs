@@ -22,13 +22,9 @@ use compact_str::CompactString;
 use prost::bytes::Bytes;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{Report, compare::location_name};
-use crate::{
-    proto::{
-        ActorKind, ConsultMode, DatePrecision, Event, EventDate, EventStatus, Evidence, FieldConflict, Location, Participant, Provenance,
-        Topic,
-    },
-    store,
+use super::{Report, compare::location_name, event_id};
+use crate::proto::{
+    ActorKind, ConsultMode, DatePrecision, Event, EventDate, EventStatus, Evidence, FieldConflict, Location, Participant, Provenance, Topic,
 };
 
 /// Most article ids an event lists in `article_ids`, and each provenance entry in its own.
@@ -354,7 +350,7 @@ impl Tally {
     /// The event these reports tell, as stored event `number`.
     pub fn event(&self, number: u64) -> Event {
         let Some(first) = self.steps.values().next() else {
-            return Event { id: store::event_id(number), ..Default::default() };
+            return Event { id: event_id(number), ..Default::default() };
         };
         let status = progress(self.steps.values().map(|s| s.status));
         let typical = self.steps.values().rev().find(|s| s.status == status).unwrap_or(first);
@@ -425,7 +421,7 @@ impl Tally {
         provenance.sort_unstable_by(|a, b| (&a.field, &a.value).cmp(&(&b.field, &b.value)));
 
         Event {
-            id: store::event_id(number),
+            id: event_id(number),
             event_type: typical.event_type,
             cameo_code: typical.cameo_code.to_string(),
             mode: mode.map_or(0, |(m, _)| m.into()),

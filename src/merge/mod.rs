@@ -108,6 +108,16 @@ impl EventStore for MemoryStore {
     }
 }
 
+/// The public id of the stored event number `n`.
+pub fn event_id(n: u64) -> String {
+    format!("ev-{n}")
+}
+
+/// The event number of a public id made by [`event_id`].
+pub fn parse_event_id(id: &str) -> Option<u64> {
+    id.strip_prefix("ev-")?.parse().ok()
+}
+
 /// Allocates stored event numbers; the writer persists [`EventIds::next`] with each commit.
 pub struct EventIds {
     next: u64,
@@ -131,7 +141,7 @@ impl EventIds {
 /// One change to the stored events.
 #[derive(Debug)]
 pub struct Change {
-    /// The stored event's number (its id is [`crate::store::event_id`] of it).
+    /// The stored event's number (its id is [`event_id`] of it).
     pub number: u64,
     pub kind: UpdateKind,
     /// The event after the change.
