@@ -53,6 +53,7 @@ pub struct Identity {
     mode: ConsultMode,
     /// Names of the topics, sorted (by symbol), distinct.
     topics: Vec<Symbol>,
+    status: EventStatus,
 }
 
 impl Identity {
@@ -72,7 +73,7 @@ impl Identity {
         let mut topics: Vec<Symbol> = e.topics.iter().map(|t| Symbol::of(&t.name_en)).collect();
         topics.sort_unstable();
         topics.dedup();
-        Identity { event_type: e.event_type, sides, persons, when: when(e), place, mode: e.mode(), topics }
+        Identity { event_type: e.event_type, sides, persons, when: when(e), place, mode: e.mode(), topics, status: e.status() }
     }
 
     pub(crate) fn event_type(&self) -> i32 {
@@ -82,6 +83,22 @@ impl Identity {
     /// The sides: countries, or the actor ids of organisations.
     pub(crate) fn sides(&self) -> &[Symbol] {
         &self.sides
+    }
+
+    /// Whether neither the place nor the outcome differs where both reports give one. Merging
+    /// across articles tolerates a city and its country; one article that writes both tells two
+    /// happenings apart.
+    pub(crate) fn same_details(&self, other: &Identity) -> bool {
+        let place = match (self.place, other.place) {
+            (Some((a, _)), Some((b, _))) => a == b,
+            _ => true,
+        };
+        place && outcomes_agree(self.status, other.status)
+    }
+
+    /// Whether the report gives no date at all (its article had no publication date).
+    pub(crate) fn is_undated(&self) -> bool {
+        self.when == When::Unknown
     }
 
     /// The first and last month (as year × 12 + month index) the report's date covers, at most
@@ -95,6 +112,13 @@ impl Identity {
             When::Unknown => None,
         }
     }
+}
+
+/// Whether two statuses can be told of one happening: not one that it happened and one that it
+/// was called off or denied.
+fn outcomes_agree(a: EventStatus, b: EventStatus) -> bool {
+    let ended = |s| matches!(s, EventStatus::Cancelled | EventStatus::Negated);
+    !(a == EventStatus::Occurred && ended(b) || b == EventStatus::Occurred && ended(a))
 }
 
 /// The explainable outcome of comparing two reports.

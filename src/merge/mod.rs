@@ -15,6 +15,7 @@ pub mod config;
 pub mod eval;
 mod fold;
 pub mod index;
+mod within;
 
 use prost::{Message, bytes::Bytes};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -220,7 +221,7 @@ impl Merger {
         ids: &mut EventIds,
     ) -> Result<Vec<Change>, S::Error> {
         let mut changes = Vec::new();
-        for (i, event) in extraction.events.into_iter().enumerate() {
+        for (i, event) in within::fold_repeats(&self.config, extraction.events) {
             let report = Report::new(article, i, event);
             self.apply(store, report, ids, &mut changes)?;
         }

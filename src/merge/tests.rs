@@ -274,3 +274,36 @@ fn a_fold_does_not_depend_on_the_order_or_grouping_of_its_reports() {
         assert_eq!(tally.len(), n);
     }
 }
+
+/// A merger with the default configuration over an empty store.
+fn engine() -> (Merger, MemoryStore, EventIds) {
+    (Merger::new(MergeConfig::default()), MemoryStore::default(), EventIds::new(1))
+}
+
+#[test]
+fn one_happening_told_twice_in_an_article_is_one_report_that_other_articles_join() {
+    let (mut merger, mut store, mut ids) = engine();
+    let named = consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    let mut states =
+        consult(EventStatus::Occurred, ConsultMode::Unspecified, vec![state("RUS"), state("USA")], day("2019-05-14", true), "");
+    states.evidence = vec![crate::proto::Evidence { sentence: "again".into(), ..Default::default() }];
+    let created = run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![named.clone(), states]);
+    assert_eq!(created.len(), 1, "{created:?}");
+    let reports = &store.reports[&1];
+    assert_eq!((reports.len(), reports[0].index), (1, 0));
+    assert_eq!(reports[0].event.as_ref().unwrap().evidence.len(), 1, "the repeat's evidence is kept");
+    // Another outlet's report joins the one event; nothing is left to block it.
+    let joined = run(&mut merger, &mut store, &mut ids, &article("b", "2019-05-14", "y"), vec![named]);
+    assert_eq!(joined[0].number, 1);
+    assert_eq!(store.events.len(), 1);
+}
+
+#[test]
+fn events_an_article_tells_apart_by_place_or_outcome_stay_apart() {
+    let (mut merger, mut store, mut ids) = engine();
+    let sochi = consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    let moscow = consult(EventStatus::Planned, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-13", false), "Moscow");
+    let called_off = consult(EventStatus::Cancelled, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![sochi, moscow, called_off]);
+    assert_eq!(store.events.len(), 3);
+}
