@@ -93,7 +93,26 @@ impl Identity {
             (Some((a, _)), Some((b, _))) => a == b,
             _ => true,
         };
-        place && outcomes_agree(self.status, other.status)
+        place && self.outcome_agrees(other)
+    }
+
+    /// Whether both reports name the same place, or give the same mode.
+    pub(crate) fn place_or_mode_agrees(&self, other: &Identity) -> bool {
+        let place = matches!((self.place, other.place), (Some((a, _)), Some((b, _))) if a == b);
+        place || (self.mode != ConsultMode::Unspecified && self.mode == other.mode)
+    }
+
+    /// Whether the two statuses can be told of one happening (see [`outcomes_agree`]).
+    pub(crate) fn outcome_agrees(&self, other: &Identity) -> bool {
+        outcomes_agree(self.status, other.status)
+    }
+
+    /// Whether the two statuses tell one stage of a happening: the same status, or an
+    /// announcement and the report that it took place. A hope or a proposal is not yet an
+    /// occurrence that a report without a date can be tied to.
+    pub(crate) fn stage_agrees(&self, other: &Identity) -> bool {
+        use EventStatus::{Occurred, Planned};
+        self.status == other.status || matches!((self.status, other.status), (Planned, Occurred) | (Occurred, Planned))
     }
 
     /// Whether the report gives no date at all (its article had no publication date).

@@ -27,6 +27,10 @@ use crate::proto::{
     ActorKind, ConsultMode, DatePrecision, Event, EventDate, EventStatus, Evidence, FieldConflict, Location, Participant, Provenance, Topic,
 };
 
+/// The provenance value of the date for reports that give none (their articles had no
+/// publication date and named no day).
+pub const UNDATED: &str = "undated";
+
 /// Most article ids an event lists in `article_ids`, and each provenance entry in its own.
 pub const LISTED_ARTICLES: usize = 8;
 
@@ -262,9 +266,7 @@ impl Tally {
             support("location", location_name(l));
         }
         let date = e.date.as_ref().map(|d| (d, date_text(d)));
-        if let Some((_, text)) = &date {
-            support("date", text);
-        }
+        support("date", date.as_ref().map_or(UNDATED, |(_, text)| text));
         for (i, p) in e.participants.iter().enumerate() {
             // An actor named twice in one report is one article's support, and its first mention.
             if !e.participants[..i].iter().any(|q| q.actor_id == p.actor_id) {
@@ -370,10 +372,11 @@ impl Tally {
             .iter()
             .min_by_key(|&(text, choice)| (choice.rank, -self.count("date", text), text))
             .map(|(text, choice)| (text, choice.best.value.clone()));
+        // Reports placed without a date stand beside the chosen date as a rival value.
         if let Some((chosen, _)) = &date
-            && self.dates.iter().any(|(text, choice)| choice.explicit_day && text != *chosen)
+            && (self.count("date", UNDATED) > 0 || self.dates.iter().any(|(text, choice)| choice.explicit_day && text != *chosen))
         {
-            conflicts.push(self.conflict("date", chosen, |v| self.dates.get(v).is_some_and(|c| c.explicit_day)));
+            conflicts.push(self.conflict("date", chosen, |v| v == UNDATED || self.dates.get(v).is_some_and(|c| c.explicit_day)));
         }
 
         // Place: a named place beats a bare country, then the one more articles give.

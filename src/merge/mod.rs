@@ -6,7 +6,8 @@
 //! scores at least the threshold ([`compare`]); candidates come from the [`index::Index`], never
 //! from a scan, and are compared through their [`Profile`] in memory (the distinct identities of
 //! their reports and the articles behind them), so deciding reads nothing from the store. A report that joins two stored events that do not contradict each other shows
-//! they are one: the older absorbs the newer (MERGED). The stored event itself is always
+//! they are one: the older absorbs the newer (MERGED). A report without any date joins the one
+//! dated stored event it fits, if only one does (see [`Merger`]'s `place_undated`). The stored event itself is always
 //! [`fold`]ed from its reports (kept as a [`Tally`], so an update adds one report), so it does not
 //! depend on the order articles arrive in.
 
@@ -236,14 +237,11 @@ impl Merger {
         changes: &mut Vec<Change>,
     ) -> Result<(), S::Error> {
         let identity = Identity::of(report.event.as_ref().expect("reports are made with an event"));
-        // Stored events this report may join, best first.
-        let mut links: Vec<(u64, f32)> = self
-            .index
-            .candidates(&identity)
-            .into_iter()
-            .filter_map(|number| Some((number, self.link(&report.article_id, &identity, &self.profiles[&number])?)))
-            .collect();
-        links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let links = if identity.is_undated() {
+            self.place_undated(&report.article_id, &identity).into_iter().map(|number| (number, 0.0)).collect()
+        } else {
+            self.links(&report.article_id, &identity)
+        };
         // Join the best, and every other that agrees with all of those joined (then they are one).
         let mut joined: Vec<u64> = Vec::new();
         for (number, _) in links {
@@ -308,6 +306,38 @@ impl Merger {
             }
         }
         Ok(())
+    }
+
+    /// The stored events a dated report may join, best first.
+    fn links(&self, article_id: &str, identity: &Identity) -> Vec<(u64, f32)> {
+        let mut links: Vec<(u64, f32)> = self
+            .index
+            .candidates(identity)
+            .into_iter()
+            .filter_map(|number| Some((number, self.link(article_id, identity, &self.profiles[&number])?)))
+            .collect();
+        links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        links
+    }
+
+    /// The one stored event an undated report fits, if exactly one does. Only a dated event can
+    /// place it in time: two undated reports of the same people at the same place may be two
+    /// visits years apart, and nothing tells them apart.
+    fn place_undated(&self, article_id: &str, identity: &Identity) -> Option<u64> {
+        let mut fitting =
+            self.index.dated_candidates(identity).into_iter().filter(|n| self.fits_undated(article_id, identity, &self.profiles[n]));
+        let first = fitting.next()?;
+        fitting.next().is_none().then_some(first)
+    }
+
+    /// Whether an undated report fits a stored event: no report of the event vetoes it (the
+    /// same type, sides that agree down to the people both name, no other place or mode of
+    /// meeting), none tells another outcome, and one of the same stage names the same place or
+    /// gives the same mode.
+    fn fits_undated(&self, article_id: &str, identity: &Identity, profile: &Profile) -> bool {
+        !profile.articles.contains(article_id)
+            && profile.identities.iter().all(|other| identity.outcome_agrees(other) && score(&self.config, identity, other).is_ok())
+            && profile.identities.iter().any(|other| identity.stage_agrees(other) && identity.place_or_mode_agrees(other))
     }
 
     /// The best score of a report against a stored event, if none of its identities vetoes it

@@ -307,3 +307,61 @@ fn events_an_article_tells_apart_by_place_or_outcome_stay_apart() {
     run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![sochi, moscow, called_off]);
     assert_eq!(store.events.len(), 3);
 }
+
+/// The Sochi talks, dated, and an undated report of them (its article had no publication day).
+fn sochi_dated_and_undated() -> (Event, Event) {
+    let dated = consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    let undated = consult(EventStatus::Occurred, ConsultMode::Unspecified, lavrov_pompeo(), None, "Sochi");
+    (dated, undated)
+}
+
+#[test]
+fn an_undated_report_joins_the_one_dated_event_it_fits_and_says_so() {
+    let (mut merger, mut store, mut ids) = engine();
+    let (dated, undated) = sochi_dated_and_undated();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 1));
+    let e = &changes[0].event;
+    assert_eq!(e.date.as_ref().unwrap().start, "2019-05-14");
+    let placed = e.provenance.iter().find(|p| p.field == "date" && p.value == fold::UNDATED).expect("undated provenance");
+    assert_eq!(placed.article_ids, ["b"]);
+    let conflict = e.conflicts.iter().find(|c| c.field == "date").expect("date conflict");
+    assert_eq!((conflict.chosen.as_str(), conflict.others.as_slice()), ("2019-05-14", [fold::UNDATED.to_string()].as_slice()));
+}
+
+#[test]
+fn an_undated_report_stays_apart_when_two_events_fit_or_none_is_dated() {
+    let (dated, undated) = sochi_dated_and_undated();
+    // Two meetings in Sochi a year apart: the undated report could be either.
+    let (mut merger, mut store, mut ids) = engine();
+    let next_year = Event { date: day("2020-05-14", false), ..dated.clone() };
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone()]);
+    run(&mut merger, &mut store, &mut ids, &article("b", "2020-05-14", "x"), vec![next_year]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "y"), vec![undated.clone()]);
+    assert_eq!(changes[0].kind, UpdateKind::Created);
+    // Only undated events: nothing places the report in time.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![undated.clone()]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated.clone()]);
+    assert_eq!(changes[0].kind, UpdateKind::Created);
+    // Neither the place nor the mode agrees: the sides alone do not place it.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone()]);
+    let nowhere = Event { location: None, ..undated.clone() };
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![nowhere])[0].kind, UpdateKind::Created);
+    // Another minister of the same state, or another outcome, does not fit.
+    let shoigu = Event { participants: vec![person("sergei-shoigu", "RUS"), person("mike-pompeo", "USA")], ..undated.clone() };
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("c", "", "y"), vec![shoigu])[0].kind, UpdateKind::Created);
+    let called_off = Event { status: EventStatus::Cancelled.into(), ..undated };
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("d", "", "y"), vec![called_off])[0].kind, UpdateKind::Created);
+}
+
+#[test]
+fn an_undated_report_of_a_meeting_does_not_join_a_mere_proposal() {
+    let (mut merger, mut store, mut ids) = engine();
+    let (dated, undated) = sochi_dated_and_undated();
+    let proposed = Event { status: EventStatus::Proposed.into(), ..dated };
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![proposed]);
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated])[0].kind, UpdateKind::Created);
+}
