@@ -22,7 +22,12 @@ use compact_str::CompactString;
 use prost::bytes::Bytes;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{Report, compare::location_name, event_id};
+use super::{
+    Report,
+    compare::location_name,
+    event_id,
+    span::{self, Span},
+};
 use crate::proto::{
     ActorKind, ConsultMode, DatePrecision, Event, EventDate, EventStatus, Evidence, FieldConflict, Location, Participant, Provenance, Topic,
 };
@@ -213,6 +218,8 @@ pub struct Tally {
     participants: FxHashMap<String, Earliest<Participant>>,
     topics: FxHashMap<String, Earliest<Topic>>,
     first_articles: FirstArticles,
+    /// The days the reports give to the day.
+    span: Option<Span>,
     articles: FxHashSet<CompactString>,
     sources: FxHashSet<CompactString>,
     /// The encoding of the event last saved from this tally, if known: the "before" of the next
@@ -265,6 +272,7 @@ impl Tally {
         if let Some(l) = location {
             support("location", location_name(l));
         }
+        self.span = span::cover(self.span, e.date.as_ref().and_then(span::days_of));
         let date = e.date.as_ref().map(|d| (d, date_text(d)));
         support("date", date.as_ref().map_or(UNDATED, |(_, text)| text));
         for (i, p) in e.participants.iter().enumerate() {
@@ -315,6 +323,7 @@ impl Tally {
             offer(&mut self.topics, k, v);
         }
         self.first_articles.absorb(other.first_articles);
+        self.span = span::cover(self.span, other.span);
         self.articles.extend(other.articles);
         self.sources.extend(other.sources);
     }
@@ -440,6 +449,7 @@ impl Tally {
             num_sources: self.sources.len() as u32,
             provenance,
             conflicts,
+            span: self.span.map(span::as_date),
         }
     }
 

@@ -16,12 +16,13 @@ pub mod config;
 pub mod eval;
 mod fold;
 pub mod index;
+pub mod span;
 mod within;
 
 use prost::{Message, bytes::Bytes};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use self::index::Index;
+use self::{compare::score_within_span, index::Index, span::Span};
 pub use self::{
     compare::{Comparison, Identity, compare, score},
     config::MergeConfig,
@@ -162,10 +163,13 @@ pub struct Change {
 struct Profile {
     identities: Vec<Identity>,
     articles: FxHashSet<String>,
+    /// The days its reports give to the day.
+    span: Option<Span>,
 }
 
 impl Profile {
     fn add(&mut self, article_id: &str, identity: &Identity) {
+        self.span = span::cover(self.span, identity.days());
         if !self.identities.contains(identity) {
             self.identities.push(identity.clone());
         }
@@ -275,6 +279,7 @@ impl Merger {
             let profile = self.profiles.remove(&number).unwrap_or_default();
             self.index.relabel(number, survivor, &profile.identities);
             let into = self.profiles.entry(survivor).or_default();
+            into.span = span::cover(into.span, profile.span);
             for identity in profile.identities {
                 if !into.identities.contains(&identity) {
                     into.identities.push(identity);
@@ -344,12 +349,28 @@ impl Merger {
     /// and the best reaches the threshold. The extractor already told one article's events
     /// apart: a stored event never takes two reports from the same article.
     fn link(&self, article_id: &str, identity: &Identity, profile: &Profile) -> Option<f32> {
+        let within = profile.span.is_some_and(|span| self.within_span(identity, span, &profile.identities));
         let mut best = f32::NEG_INFINITY;
         for other in &profile.identities {
-            best = best.max(score(&self.config, identity, other).ok()?);
+            let scored = if within { score_within_span(&self.config, identity, other) } else { score(&self.config, identity, other) };
+            best = best.max(scored.ok()?);
         }
         // Most candidates fail on the date: the article set is looked at last.
         (best >= self.config.threshold && !profile.articles.contains(article_id)).then_some(best)
+    }
+
+    /// Whether a report's days belong to a stored event's `span`: they lie within it, or a day
+    /// beyond it where a report of the event names the same place and people; and the span
+    /// they make stays the length of one happening.
+    fn within_span(&self, identity: &Identity, span: Span, identities: &[Identity]) -> bool {
+        let Some((first, last)) = identity.days() else { return false };
+        if !span::cover(Some(span), Some((first, last))).is_some_and(span::fits_a_happening) {
+            return false;
+        }
+        let tolerance = self.config.day_tolerance_days;
+        let inside = span.0 <= first && last <= span.1;
+        let near = (span.0 - last).num_days() <= tolerance && (first - span.1).num_days() <= tolerance;
+        inside || near && identities.iter().any(|other| identity.place_and_people_agree(other))
     }
 
     /// Whether no report of one event vetoes a report of the other, and no article reported
@@ -362,7 +383,7 @@ impl Merger {
 }
 
 /// The event fields whose changes updates name (proto field names).
-pub const TRACKED_FIELDS: [&str; 15] = [
+pub const TRACKED_FIELDS: [&str; 16] = [
     "event_type",
     "cameo_code",
     "mode",
@@ -378,6 +399,7 @@ pub const TRACKED_FIELDS: [&str; 15] = [
     "num_sources",
     "provenance",
     "conflicts",
+    "span",
 ];
 
 /// The tracked fields among `names`, as a set: bit i stands for `TRACKED_FIELDS[i]`. Other names
@@ -400,7 +422,7 @@ fn fold_and_encode(tally: &mut Tally, number: u64) -> (Event, Bytes) {
 /// compared byte for byte, which for prost's encodings is comparing the values.
 pub fn changed_fields(old: &[u8], new: &[u8]) -> Vec<String> {
     // TRACKED_FIELDS[i] is field number i + 2 of `Event`.
-    let (Some(old_spans), Some(new_spans)) = (wire::field_spans::<17>(old), wire::field_spans::<17>(new)) else {
+    let (Some(old_spans), Some(new_spans)) = (wire::field_spans::<18>(old), wire::field_spans::<18>(new)) else {
         return TRACKED_FIELDS.iter().map(|name| name.to_string()).collect();
     };
     TRACKED_FIELDS

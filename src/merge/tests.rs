@@ -365,3 +365,29 @@ fn an_undated_report_of_a_meeting_does_not_join_a_mere_proposal() {
     run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![proposed]);
     assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated])[0].kind, UpdateKind::Created);
 }
+
+/// Lavrov and Pompeo in Sochi on `date`, with `place`.
+fn sochi_talks(date: &str, place: &str) -> Event {
+    consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day(date, false), place)
+}
+
+#[test]
+fn reports_of_each_day_of_a_visit_join_it_and_it_spans_them() {
+    let (mut merger, mut store, mut ids) = engine();
+    for (id, date) in [("a", "2019-05-14"), ("b", "2019-05-15"), ("c", "2019-05-16")] {
+        run(&mut merger, &mut store, &mut ids, &article(id, date, id), vec![sochi_talks(date, "Sochi")]);
+    }
+    assert_eq!(store.events.len(), 1, "the third day is two days from the first, one from the span");
+    let span = store.events[&1].span.clone().expect("a span");
+    assert_eq!((span.start.as_str(), span.end.as_str(), span.precision()), ("2019-05-14", "2019-05-16", DatePrecision::Range));
+    // A day beyond the span without the place, or past a week, is another happening.
+    let unplaced = run(&mut merger, &mut store, &mut ids, &article("d", "2019-05-17", "d"), vec![sochi_talks("2019-05-17", "")]);
+    assert_eq!(unplaced[0].kind, UpdateKind::Created);
+    for (id, date) in [("e", "2019-05-17"), ("f", "2019-05-18"), ("g", "2019-05-19"), ("h", "2019-05-20")] {
+        run(&mut merger, &mut store, &mut ids, &article(id, date, id), vec![sochi_talks(date, "Sochi")]);
+    }
+    let week = store.events[&1].span.clone().expect("a span");
+    assert_eq!((week.start.as_str(), week.end.as_str()), ("2019-05-14", "2019-05-20"));
+    let past = run(&mut merger, &mut store, &mut ids, &article("i", "2019-05-21", "i"), vec![sochi_talks("2019-05-21", "Sochi")]);
+    assert_eq!(past[0].kind, UpdateKind::Created);
+}
