@@ -157,8 +157,8 @@ pub struct Change {
     pub merged: Option<u64>,
 }
 
-/// What merging remembers of a stored event: the distinct identities of its reports, and the
-/// articles that reported it.
+/// What merging remembers of a stored event: the distinct identities of its reports, the
+/// articles that reported it, and the days they give.
 #[derive(Default)]
 struct Profile {
     identities: Vec<Identity>,
