@@ -1,18 +1,19 @@
 //! Merge benchmark: a synthetic store of a million events (persons of 150 states, skewed so a
 //! few states appear in most events, dated over ten years) in the candidate index, then the time
 //! to merge each of 20,000 new reports (half another report of a stored event, half new); then
+//! the time to merge each of 2,000 undated reports (copies of stored events without their date),
 //! the time to fold one event from 100 and from 1,000 reports (when its tally is not in memory),
 //! and to add one report to the tally of such an event (what the writer does at each update).
 //! `cargo bench --bench merge [-- EVENTS]`.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The allocator of the `rasad` binary.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use rasad::{
-    merge::{EventIds, Identity, MemoryStore, MergeConfig, Merger, Report, Tally, fold},
+    merge::{EventIds, Identity, MemoryStore, MergeConfig, Merger, Report, Tally, fold, index::Index},
     proto::{ActorKind, Article, ConsultMode, DatePrecision, Event, EventDate, EventStatus, EventType, ExtractResponse, Participant},
 };
 
@@ -57,6 +58,29 @@ fn event(rng: &mut Rng) -> Event {
     }
 }
 
+/// Merges each article's one event: the time per article (µs), the candidates per article
+/// (as `candidates` counts them), and how many of the first `events` stored events changed.
+fn merge_all(
+    merger: &mut Merger,
+    store: &mut MemoryStore,
+    ids: &mut EventIds,
+    events: u64,
+    articles: Vec<(Article, Event)>,
+    candidates: impl Fn(&Index, &Identity) -> usize,
+) -> (f64, f64, usize) {
+    let n = articles.len() as f64;
+    let (mut found, mut joined, mut elapsed) = (0, 0, Duration::ZERO);
+    for (article, e) in articles {
+        found += candidates(merger.index(), &Identity::of(&e));
+        let extraction = ExtractResponse { article_id: article.id.clone(), events: vec![e], warnings: vec![] };
+        let t = Instant::now();
+        let Ok(changes) = merger.plan(store, &article, extraction, ids);
+        elapsed += t.elapsed();
+        joined += changes.iter().filter(|c| c.number <= events).count();
+    }
+    (elapsed.as_secs_f64() * 1e6 / n, found as f64 / n, joined)
+}
+
 fn main() {
     let events: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
     let mut rng = Rng(0x5eed);
@@ -74,23 +98,31 @@ fn main() {
 
     let probes = 20_000;
     let mut ids = EventIds::new(events + 1);
-    let mut candidates = 0;
-    let mut merged = 0;
-    let mut elapsed = std::time::Duration::ZERO;
-    for i in 0..probes {
-        let e = if i % 2 == 0 { stored[rng.below(events) as usize].clone() } else { event(&mut rng) };
-        let article = Article { id: format!("p{i}"), published_at: "2020-01-01".into(), ..Default::default() };
-        candidates += merger.index().candidates(&Identity::of(&e)).len();
-        let extraction = ExtractResponse { article_id: article.id.clone(), events: vec![e], warnings: vec![] };
-        let t = Instant::now();
-        let Ok(changes) = merger.plan(&mut store, &article, extraction, &mut ids);
-        elapsed += t.elapsed();
-        merged += changes.iter().filter(|c| c.number <= events).count();
-    }
+    let dated: Vec<(Article, Event)> = (0..probes)
+        .map(|i| {
+            let e = if i % 2 == 0 { stored[rng.below(events) as usize].clone() } else { event(&mut rng) };
+            (Article { id: format!("p{i}"), published_at: "2020-01-01".into(), ..Default::default() }, e)
+        })
+        .collect();
+    let (micros, candidates, merged) =
+        merge_all(&mut merger, &mut store, &mut ids, events, dated, |index, identity| index.candidates(identity).len());
     println!(
-        "{events} stored events: {:.1} µs per article merged ({probes} articles, {:.1} candidates each, {merged} joined a stored event)",
-        elapsed.as_secs_f64() * 1e6 / probes as f64,
-        candidates as f64 / probes as f64,
+        "{events} stored events: {micros:.1} µs per article merged ({probes} articles, {candidates:.1} candidates each, {merged} joined a stored event)"
+    );
+
+    // Undated reports (their articles had no publication date) are looked up by type and sides
+    // over every date: the busiest pairs gather thousands of events.
+    let undated: Vec<(Article, Event)> = (0..probes / 10)
+        .map(|i| {
+            let e = Event { date: None, ..stored[rng.below(events) as usize].clone() };
+            (Article { id: format!("u{i}"), ..Default::default() }, e)
+        })
+        .collect();
+    let (micros, candidates, placed) =
+        merge_all(&mut merger, &mut store, &mut ids, events, undated, |index, identity| index.dated_candidates(identity).len());
+    println!(
+        "{events} stored events: {micros:.1} µs per undated article merged ({} articles, {candidates:.1} candidates each, {placed} placed on a stored event)",
+        probes / 10
     );
 
     for size in [100, 1000] {
@@ -114,7 +146,7 @@ fn main() {
         println!("fold of one event from {size} reports: {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / rounds as f64);
         let (last, earlier) = reports.split_last().expect("reports");
         let tally = Tally::of_reports(earlier);
-        let mut elapsed = std::time::Duration::ZERO;
+        let mut elapsed = Duration::ZERO;
         for _ in 0..rounds {
             let mut more = tally.clone();
             let t = Instant::now();

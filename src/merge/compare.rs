@@ -13,7 +13,10 @@ use std::sync::{LazyLock, RwLock};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use super::MergeConfig;
+use super::{
+    MergeConfig,
+    span::{self, Span},
+};
 use crate::proto::{ActorKind, ConsultMode, DatePrecision, Event, EventStatus, Location};
 
 /// A name as a number: equal names, equal symbols. Names are interned for the life of the
@@ -53,6 +56,9 @@ pub struct Identity {
     mode: ConsultMode,
     /// Names of the topics, sorted (by symbol), distinct.
     topics: Vec<Symbol>,
+    status: EventStatus,
+    /// The days its date gives to the day (see [`span`](super::span)).
+    days: Option<Span>,
 }
 
 impl Identity {
@@ -72,7 +78,17 @@ impl Identity {
         let mut topics: Vec<Symbol> = e.topics.iter().map(|t| Symbol::of(&t.name_en)).collect();
         topics.sort_unstable();
         topics.dedup();
-        Identity { event_type: e.event_type, sides, persons, when: when(e), place, mode: e.mode(), topics }
+        Identity {
+            event_type: e.event_type,
+            sides,
+            persons,
+            when: when(e),
+            place,
+            mode: e.mode(),
+            topics,
+            status: e.status(),
+            days: e.date.as_ref().and_then(span::days_of),
+        }
     }
 
     pub(crate) fn event_type(&self) -> i32 {
@@ -82,6 +98,53 @@ impl Identity {
     /// The sides: countries, or the actor ids of organisations.
     pub(crate) fn sides(&self) -> &[Symbol] {
         &self.sides
+    }
+
+    /// Whether neither the place nor the outcome differs where both reports give one. Merging
+    /// across articles tolerates a city and its country; one article that writes both tells two
+    /// happenings apart.
+    pub(crate) fn same_details(&self, other: &Identity) -> bool {
+        let place = match (self.place, other.place) {
+            (Some((a, _)), Some((b, _))) => a == b,
+            _ => true,
+        };
+        place && self.outcome_agrees(other)
+    }
+
+    /// Whether both reports name the same place, or give the same mode.
+    pub(crate) fn place_or_mode_agrees(&self, other: &Identity) -> bool {
+        let place = matches!((self.place, other.place), (Some((a, _)), Some((b, _))) if a == b);
+        place || (self.mode != ConsultMode::Unspecified && self.mode == other.mode)
+    }
+
+    /// Whether the two statuses can be told of one happening (see [`outcomes_agree`]).
+    pub(crate) fn outcome_agrees(&self, other: &Identity) -> bool {
+        outcomes_agree(self.status, other.status)
+    }
+
+    /// Whether the two statuses tell one stage of a happening: the same status, or an
+    /// announcement and the report that it took place. A hope or a proposal is not yet an
+    /// occurrence that a report without a date can be tied to.
+    pub(crate) fn stage_agrees(&self, other: &Identity) -> bool {
+        use EventStatus::{Occurred, Planned};
+        self.status == other.status || matches!((self.status, other.status), (Planned, Occurred) | (Occurred, Planned))
+    }
+
+    /// The days the report's date gives to the day.
+    pub(crate) fn days(&self) -> Option<Span> {
+        self.days
+    }
+
+    /// Whether both reports name the same place and the people of one include the other's.
+    pub(crate) fn place_and_people_agree(&self, other: &Identity) -> bool {
+        let place = matches!((self.place, other.place), (Some((a, _)), Some((b, _))) if a == b);
+        let within = |a: &Identity, b: &Identity| !a.persons.is_empty() && a.persons.iter().all(|p| b.persons.contains(p));
+        place && (within(self, other) || within(other, self))
+    }
+
+    /// Whether the report gives no date at all (its article had no publication date).
+    pub(crate) fn is_undated(&self) -> bool {
+        self.when == When::Unknown
     }
 
     /// The first and last month (as year × 12 + month index) the report's date covers, at most
@@ -95,6 +158,13 @@ impl Identity {
             When::Unknown => None,
         }
     }
+}
+
+/// Whether two statuses can be told of one happening: not one that it happened and one that it
+/// was called off or denied.
+fn outcomes_agree(a: EventStatus, b: EventStatus) -> bool {
+    let ended = |s| matches!(s, EventStatus::Cancelled | EventStatus::Negated);
+    !(a == EventStatus::Occurred && ended(b) || b == EventStatus::Occurred && ended(a))
 }
 
 /// The explainable outcome of comparing two reports.
@@ -121,7 +191,7 @@ type Step = Result<Option<(f32, &'static str)>, &'static str>;
 /// Compares two extracted events by their identities, with the explanation.
 pub fn compare(config: &MergeConfig, a: &Identity, b: &Identity) -> Comparison {
     let mut agreed = Vec::new();
-    match judge(config, a, b, |field| agreed.push(field)) {
+    match judge(config, a, b, date, |field| agreed.push(field)) {
         Ok(score) => Comparison { score, agreed, veto: None },
         Err(veto) => Comparison { score: 0.0, agreed, veto: Some(veto) },
     }
@@ -130,17 +200,27 @@ pub fn compare(config: &MergeConfig, a: &Identity, b: &Identity) -> Comparison {
 /// The score of two identities, or the veto that rules their merge out: [`compare`] without
 /// the explanation, for the writer's hot loop.
 pub fn score(config: &MergeConfig, a: &Identity, b: &Identity) -> Result<f32, &'static str> {
-    judge(config, a, b, |_| {})
+    judge(config, a, b, date, |_| {})
 }
 
-/// Scores field by field, telling `agreed` each field that agreed, until a veto.
-fn judge(config: &MergeConfig, a: &Identity, b: &Identity, mut agreed: impl FnMut(&'static str)) -> Result<f32, &'static str> {
+/// [`score`] of a report whose days lie within the span of the stored event that `b` is a
+/// report of: their dates agree as on one day.
+pub(crate) fn score_within_span(config: &MergeConfig, a: &Identity, b: &Identity) -> Result<f32, &'static str> {
+    judge(config, a, b, |config, _, _| Ok(Some((config.same_day, "date"))), |_| {})
+}
+
+/// A step of the comparison: one field's verdict.
+type Judge = fn(&MergeConfig, &Identity, &Identity) -> Step;
+
+/// Scores field by field, the date by `date`, telling `agreed` each field that agreed, until a
+/// veto.
+fn judge(config: &MergeConfig, a: &Identity, b: &Identity, date: Judge, mut agreed: impl FnMut(&'static str)) -> Result<f32, &'static str> {
     if a.event_type != b.event_type {
         return Err("event_type");
     }
     agreed("event_type");
     // The date first: it is the cheapest test and rules out most candidates.
-    let steps: [fn(&MergeConfig, &Identity, &Identity) -> Step; 5] = [date, participants, location, mode, topics];
+    let steps: [Judge; 5] = [date, participants, location, mode, topics];
     let mut total = 0.0;
     for step in steps {
         if let Some((score, field)) = step(config, a, b)? {

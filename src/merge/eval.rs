@@ -1,7 +1,7 @@
 //! Scoring merges against gold clusters: pairwise precision/recall/F1 (over pairs of articles
 //! put in one event) and B-cubed (per article, how much of its predicted cluster is its gold
 //! cluster and vice versa). `rasad merge-eval DIR` runs the extractor and the merger over a
-//! labelled set and prints both.
+//! labelled set and prints both, with the pairs it split or joined wrongly.
 
 use std::collections::HashMap;
 
@@ -35,14 +35,10 @@ impl std::fmt::Display for Prf {
 /// Pairwise scores of `predicted` against `gold` cluster labels of the same items.
 pub fn pairwise(gold: &[&str], predicted: &[&str]) -> Prf {
     let (mut both, mut in_gold, mut in_predicted) = (0u64, 0u64, 0u64);
-    for i in 0..gold.len() {
-        for j in i + 1..gold.len() {
-            let g = gold[i] == gold[j];
-            let p = predicted[i] == predicted[j];
-            both += u64::from(g && p);
-            in_gold += u64::from(g);
-            in_predicted += u64::from(p);
-        }
+    for (_, g, p) in pairs(gold, predicted) {
+        both += u64::from(g && p);
+        in_gold += u64::from(g);
+        in_predicted += u64::from(p);
     }
     let ratio = |n: u64, d: u64| if d == 0 { 1.0 } else { n as f64 / d as f64 };
     Prf::new(ratio(both, in_predicted), ratio(both, in_gold))
@@ -63,6 +59,33 @@ pub fn b_cubed(gold: &[&str], predicted: &[&str]) -> Prf {
         recall += same_both / same_g;
     }
     Prf::new(precision / n as f64, recall / n as f64)
+}
+
+/// The pairs of items scored wrongly, as index pairs (i < j) in order.
+#[derive(Debug, Default, PartialEq)]
+pub struct WrongPairs {
+    /// One gold cluster, two predicted ones.
+    pub split: Vec<(usize, usize)>,
+    /// Two gold clusters, one predicted.
+    pub joined: Vec<(usize, usize)>,
+}
+
+/// The pairs `predicted` gets wrong against `gold`.
+pub fn wrong_pairs(gold: &[&str], predicted: &[&str]) -> WrongPairs {
+    let mut wrong = WrongPairs::default();
+    for (pair, g, p) in pairs(gold, predicted) {
+        match (g, p) {
+            (true, false) => wrong.split.push(pair),
+            (false, true) => wrong.joined.push(pair),
+            _ => {}
+        }
+    }
+    wrong
+}
+
+/// Every pair of items (i < j), with whether the gold and the prediction put them together.
+fn pairs<'a>(gold: &'a [&str], predicted: &'a [&str]) -> impl Iterator<Item = ((usize, usize), bool, bool)> + 'a {
+    (0..gold.len()).flat_map(move |i| (i + 1..gold.len()).map(move |j| ((i, j), gold[i] == gold[j], predicted[i] == predicted[j])))
 }
 
 /// One labelled article.
@@ -119,7 +142,7 @@ pub fn evaluate_extracted(config: &MergeConfig, set: &[Labelled], extractions: V
     let assignments: Vec<(String, String, String)> = set
         .iter()
         .map(|l| {
-            let predicted = home.get(l.article.id.as_str()).map_or_else(|| format!("-{}", l.article.id), |n| crate::store::event_id(*n));
+            let predicted = home.get(l.article.id.as_str()).map_or_else(|| format!("-{}", l.article.id), |n| super::event_id(*n));
             (l.article.id.clone(), l.cluster.clone(), predicted)
         })
         .collect();
@@ -139,10 +162,12 @@ mod tests {
         assert_eq!(b_cubed(&gold, &gold).f1, 1.0);
         // One article of cluster a split off: 2 of 4 gold pairs kept, no false pair.
         let split = ["x", "x", "y", "z", "z"];
+        assert_eq!(wrong_pairs(&gold, &split), WrongPairs { split: vec![(0, 2), (1, 2)], joined: vec![] });
         let p = pairwise(&gold, &split);
         assert_eq!((p.precision, p.recall), (1.0, 0.5));
         let all = ["x"; 5];
         assert_eq!(pairwise(&gold, &all).precision, 0.4);
+        assert_eq!(wrong_pairs(&gold, &all).joined, [(0, 3), (0, 4), (1, 3), (1, 4), (2, 3), (2, 4)]);
         let b = b_cubed(&gold, &split);
         assert_eq!(b.precision, 1.0);
         assert!((b.recall - (2.0 / 3.0 * 2.0 + 1.0 / 3.0 + 2.0) / 5.0).abs() < 1e-9);

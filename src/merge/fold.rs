@@ -22,14 +22,19 @@ use compact_str::CompactString;
 use prost::bytes::Bytes;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{Report, compare::location_name};
-use crate::{
-    proto::{
-        ActorKind, ConsultMode, DatePrecision, Event, EventDate, EventStatus, Evidence, FieldConflict, Location, Participant, Provenance,
-        Topic,
-    },
-    store,
+use super::{
+    Report,
+    compare::location_name,
+    event_id,
+    span::{self, Span},
 };
+use crate::proto::{
+    ActorKind, ConsultMode, DatePrecision, Event, EventDate, EventStatus, Evidence, FieldConflict, Location, Participant, Provenance, Topic,
+};
+
+/// The provenance value of the date for reports that give none (their articles had no
+/// publication date and named no day).
+pub const UNDATED: &str = "undated";
 
 /// Most article ids an event lists in `article_ids`, and each provenance entry in its own.
 pub const LISTED_ARTICLES: usize = 8;
@@ -213,6 +218,8 @@ pub struct Tally {
     participants: FxHashMap<String, Earliest<Participant>>,
     topics: FxHashMap<String, Earliest<Topic>>,
     first_articles: FirstArticles,
+    /// The days the reports give to the day.
+    span: Option<Span>,
     articles: FxHashSet<CompactString>,
     sources: FxHashSet<CompactString>,
     /// The encoding of the event last saved from this tally, if known: the "before" of the next
@@ -265,10 +272,9 @@ impl Tally {
         if let Some(l) = location {
             support("location", location_name(l));
         }
+        self.span = span::cover(self.span, e.date.as_ref().and_then(span::days_of));
         let date = e.date.as_ref().map(|d| (d, date_text(d)));
-        if let Some((_, text)) = &date {
-            support("date", text);
-        }
+        support("date", date.as_ref().map_or(UNDATED, |(_, text)| text));
         for (i, p) in e.participants.iter().enumerate() {
             // An actor named twice in one report is one article's support, and its first mention.
             if !e.participants[..i].iter().any(|q| q.actor_id == p.actor_id) {
@@ -317,6 +323,7 @@ impl Tally {
             offer(&mut self.topics, k, v);
         }
         self.first_articles.absorb(other.first_articles);
+        self.span = span::cover(self.span, other.span);
         self.articles.extend(other.articles);
         self.sources.extend(other.sources);
     }
@@ -354,7 +361,7 @@ impl Tally {
     /// The event these reports tell, as stored event `number`.
     pub fn event(&self, number: u64) -> Event {
         let Some(first) = self.steps.values().next() else {
-            return Event { id: store::event_id(number), ..Default::default() };
+            return Event { id: event_id(number), ..Default::default() };
         };
         let status = progress(self.steps.values().map(|s| s.status));
         let typical = self.steps.values().rev().find(|s| s.status == status).unwrap_or(first);
@@ -374,10 +381,11 @@ impl Tally {
             .iter()
             .min_by_key(|&(text, choice)| (choice.rank, -self.count("date", text), text))
             .map(|(text, choice)| (text, choice.best.value.clone()));
+        // Reports placed without a date stand beside the chosen date as a rival value.
         if let Some((chosen, _)) = &date
-            && self.dates.iter().any(|(text, choice)| choice.explicit_day && text != *chosen)
+            && (self.count("date", UNDATED) > 0 || self.dates.iter().any(|(text, choice)| choice.explicit_day && text != *chosen))
         {
-            conflicts.push(self.conflict("date", chosen, |v| self.dates.get(v).is_some_and(|c| c.explicit_day)));
+            conflicts.push(self.conflict("date", chosen, |v| v == UNDATED || self.dates.get(v).is_some_and(|c| c.explicit_day)));
         }
 
         // Place: a named place beats a bare country, then the one more articles give.
@@ -425,7 +433,7 @@ impl Tally {
         provenance.sort_unstable_by(|a, b| (&a.field, &a.value).cmp(&(&b.field, &b.value)));
 
         Event {
-            id: store::event_id(number),
+            id: event_id(number),
             event_type: typical.event_type,
             cameo_code: typical.cameo_code.to_string(),
             mode: mode.map_or(0, |(m, _)| m.into()),
@@ -441,6 +449,7 @@ impl Tally {
             num_sources: self.sources.len() as u32,
             provenance,
             conflicts,
+            span: self.span.map(span::as_date),
         }
     }
 

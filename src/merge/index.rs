@@ -5,16 +5,22 @@
 //! widest date window. Two reports can only merge if they have the same type, share two sides
 //! (or are both one-sided) and their dates are within that window, so the index never hides a
 //! possible match. It lives in memory and is rebuilt from the stored reports at start.
+//!
+//! A dated report is also filed under its type and pairs alone, with no month: where an undated
+//! report looks for the stored events it may belong to (only dated ones can place it in time).
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use super::{Identity, MergeConfig, compare::Symbol};
 
 /// Bucket → stored event numbers.
 pub struct Index {
     buckets: FxHashMap<u64, Vec<u64>>,
+    /// Type × pair of sides → the dated stored events filed under it (sets: a pair of two large
+    /// states gathers many events).
+    any_date: FxHashMap<u64, FxHashSet<u64>>,
     spread: i32,
 }
 
@@ -23,7 +29,7 @@ const MAX_MONTHS: i32 = 24;
 
 impl Index {
     pub fn new(config: &MergeConfig) -> Index {
-        Index { buckets: FxHashMap::default(), spread: config.month_spread() }
+        Index { buckets: FxHashMap::default(), any_date: FxHashMap::default(), spread: config.month_spread() }
     }
 
     /// Files a report of event `number` by its identity.
@@ -33,6 +39,9 @@ impl Index {
             if !bucket.contains(&number) {
                 bucket.push(number);
             }
+        }
+        for key in any_date_keys(identity) {
+            self.any_date.entry(key).or_default().insert(number);
         }
     }
 
@@ -48,6 +57,12 @@ impl Index {
                     }
                 }
             }
+            for key in any_date_keys(identity) {
+                if let Some(bucket) = self.any_date.get_mut(&key) {
+                    bucket.remove(&from);
+                    bucket.insert(into);
+                }
+            }
         }
     }
 
@@ -59,18 +74,26 @@ impl Index {
         found
     }
 
+    /// The dated stored events of the same type and pairs of sides as an undated report,
+    /// whatever their dates, ascending.
+    pub fn dated_candidates(&self, identity: &Identity) -> Vec<u64> {
+        let mut found: Vec<u64> =
+            groups(identity).iter().filter_map(|g| self.any_date.get(&hash((identity.event_type(), g)))).flatten().copied().collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
     /// Number of buckets (for the benchmark's report).
     pub fn buckets(&self) -> usize {
         self.buckets.len()
     }
 }
 
-/// The bucket keys of a report, its months widened by `spread` on each side. Undated reports
-/// have none: they never merge.
-fn keys(identity: &Identity, spread: i32) -> impl Iterator<Item = u64> {
-    let sides = identity.sides();
-    let mut groups: Vec<(Symbol, Option<Symbol>)> = Vec::new();
-    match sides {
+/// The pairs of a report's sides (its one side alone when it has only one).
+fn groups(identity: &Identity) -> Vec<(Symbol, Option<Symbol>)> {
+    let mut groups = Vec::new();
+    match identity.sides() {
         [one] => groups.push((*one, None)),
         many => {
             for (i, a) in many.iter().enumerate() {
@@ -80,17 +103,29 @@ fn keys(identity: &Identity, spread: i32) -> impl Iterator<Item = u64> {
             }
         }
     }
+    groups
+}
+
+fn hash(key: impl Hash) -> u64 {
+    let mut h = FxHasher::default();
+    key.hash(&mut h);
+    h.finish()
+}
+
+/// The bucket keys of a report, its months widened by `spread` on each side. Undated reports
+/// have none.
+fn keys(identity: &Identity, spread: i32) -> impl Iterator<Item = u64> {
+    let groups = groups(identity);
     let months = identity.months(MAX_MONTHS).map(|(first, last)| (first - spread)..=(last + spread));
-    let hashed: Vec<u64> = months
-        .into_iter()
-        .flatten()
-        .flat_map(|m| {
-            groups.iter().map(move |g| {
-                let mut h = FxHasher::default();
-                (identity.event_type(), g, m).hash(&mut h);
-                h.finish()
-            })
-        })
-        .collect();
+    let hashed: Vec<u64> =
+        months.into_iter().flatten().flat_map(|m| groups.iter().map(move |g| hash((identity.event_type(), g, m)))).collect();
     hashed.into_iter()
+}
+
+/// The keys a dated report is filed under with no month; none for an undated report.
+fn any_date_keys(identity: &Identity) -> Vec<u64> {
+    if identity.is_undated() {
+        return Vec::new();
+    }
+    groups(identity).iter().map(|g| hash((identity.event_type(), g))).collect()
 }

@@ -6,7 +6,8 @@
 //! scores at least the threshold ([`compare`]); candidates come from the [`index::Index`], never
 //! from a scan, and are compared through their [`Profile`] in memory (the distinct identities of
 //! their reports and the articles behind them), so deciding reads nothing from the store. A report that joins two stored events that do not contradict each other shows
-//! they are one: the older absorbs the newer (MERGED). The stored event itself is always
+//! they are one: the older absorbs the newer (MERGED). A report without any date joins the one
+//! dated stored event it fits, if only one does (see [`Merger`]'s `place_undated`). The stored event itself is always
 //! [`fold`]ed from its reports (kept as a [`Tally`], so an update adds one report), so it does not
 //! depend on the order articles arrive in.
 
@@ -15,11 +16,13 @@ pub mod config;
 pub mod eval;
 mod fold;
 pub mod index;
+pub mod span;
+mod within;
 
 use prost::{Message, bytes::Bytes};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use self::index::Index;
+use self::{compare::score_within_span, index::Index, span::Span};
 pub use self::{
     compare::{Comparison, Identity, compare, score},
     config::MergeConfig,
@@ -108,6 +111,16 @@ impl EventStore for MemoryStore {
     }
 }
 
+/// The public id of the stored event number `n`.
+pub fn event_id(n: u64) -> String {
+    format!("ev-{n}")
+}
+
+/// The event number of a public id made by [`event_id`].
+pub fn parse_event_id(id: &str) -> Option<u64> {
+    id.strip_prefix("ev-")?.parse().ok()
+}
+
 /// Allocates stored event numbers; the writer persists [`EventIds::next`] with each commit.
 pub struct EventIds {
     next: u64,
@@ -131,7 +144,7 @@ impl EventIds {
 /// One change to the stored events.
 #[derive(Debug)]
 pub struct Change {
-    /// The stored event's number (its id is [`crate::store::event_id`] of it).
+    /// The stored event's number (its id is [`event_id`] of it).
     pub number: u64,
     pub kind: UpdateKind,
     /// The event after the change.
@@ -144,16 +157,19 @@ pub struct Change {
     pub merged: Option<u64>,
 }
 
-/// What merging remembers of a stored event: the distinct identities of its reports, and the
-/// articles that reported it.
+/// What merging remembers of a stored event: the distinct identities of its reports, the
+/// articles that reported it, and the days they give.
 #[derive(Default)]
 struct Profile {
     identities: Vec<Identity>,
     articles: FxHashSet<String>,
+    /// The days its reports give to the day.
+    span: Option<Span>,
 }
 
 impl Profile {
     fn add(&mut self, article_id: &str, identity: &Identity) {
+        self.span = span::cover(self.span, identity.days());
         if !self.identities.contains(identity) {
             self.identities.push(identity.clone());
         }
@@ -210,7 +226,7 @@ impl Merger {
         ids: &mut EventIds,
     ) -> Result<Vec<Change>, S::Error> {
         let mut changes = Vec::new();
-        for (i, event) in extraction.events.into_iter().enumerate() {
+        for (i, event) in within::fold_repeats(&self.config, extraction.events) {
             let report = Report::new(article, i, event);
             self.apply(store, report, ids, &mut changes)?;
         }
@@ -225,14 +241,11 @@ impl Merger {
         changes: &mut Vec<Change>,
     ) -> Result<(), S::Error> {
         let identity = Identity::of(report.event.as_ref().expect("reports are made with an event"));
-        // Stored events this report may join, best first.
-        let mut links: Vec<(u64, f32)> = self
-            .index
-            .candidates(&identity)
-            .into_iter()
-            .filter_map(|number| Some((number, self.link(&report.article_id, &identity, &self.profiles[&number])?)))
-            .collect();
-        links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let links = if identity.is_undated() {
+            self.place_undated(&report.article_id, &identity).into_iter().map(|number| (number, 0.0)).collect()
+        } else {
+            self.links(&report.article_id, &identity)
+        };
         // Join the best, and every other that agrees with all of those joined (then they are one).
         let mut joined: Vec<u64> = Vec::new();
         for (number, _) in links {
@@ -266,6 +279,7 @@ impl Merger {
             let profile = self.profiles.remove(&number).unwrap_or_default();
             self.index.relabel(number, survivor, &profile.identities);
             let into = self.profiles.entry(survivor).or_default();
+            into.span = span::cover(into.span, profile.span);
             for identity in profile.identities {
                 if !into.identities.contains(&identity) {
                     into.identities.push(identity);
@@ -299,16 +313,64 @@ impl Merger {
         Ok(())
     }
 
+    /// The stored events a dated report may join, best first.
+    fn links(&self, article_id: &str, identity: &Identity) -> Vec<(u64, f32)> {
+        let mut links: Vec<(u64, f32)> = self
+            .index
+            .candidates(identity)
+            .into_iter()
+            .filter_map(|number| Some((number, self.link(article_id, identity, &self.profiles[&number])?)))
+            .collect();
+        links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        links
+    }
+
+    /// The one stored event an undated report fits, if exactly one does. Only a dated event can
+    /// place it in time: two undated reports of the same people at the same place may be two
+    /// visits years apart, and nothing tells them apart.
+    fn place_undated(&self, article_id: &str, identity: &Identity) -> Option<u64> {
+        let mut fitting =
+            self.index.dated_candidates(identity).into_iter().filter(|n| self.fits_undated(article_id, identity, &self.profiles[n]));
+        let first = fitting.next()?;
+        fitting.next().is_none().then_some(first)
+    }
+
+    /// Whether an undated report fits a stored event: no report of the event vetoes it (the
+    /// same type, sides that agree down to the people both name, no other place or mode of
+    /// meeting), none tells another outcome, and one of the same stage names the same place or
+    /// gives the same mode.
+    fn fits_undated(&self, article_id: &str, identity: &Identity, profile: &Profile) -> bool {
+        !profile.articles.contains(article_id)
+            && profile.identities.iter().all(|other| identity.outcome_agrees(other) && score(&self.config, identity, other).is_ok())
+            && profile.identities.iter().any(|other| identity.stage_agrees(other) && identity.place_or_mode_agrees(other))
+    }
+
     /// The best score of a report against a stored event, if none of its identities vetoes it
     /// and the best reaches the threshold. The extractor already told one article's events
     /// apart: a stored event never takes two reports from the same article.
     fn link(&self, article_id: &str, identity: &Identity, profile: &Profile) -> Option<f32> {
+        let within = profile.span.is_some_and(|span| self.within_span(identity, span, &profile.identities));
         let mut best = f32::NEG_INFINITY;
         for other in &profile.identities {
-            best = best.max(score(&self.config, identity, other).ok()?);
+            let scored = if within { score_within_span(&self.config, identity, other) } else { score(&self.config, identity, other) };
+            best = best.max(scored.ok()?);
         }
         // Most candidates fail on the date: the article set is looked at last.
         (best >= self.config.threshold && !profile.articles.contains(article_id)).then_some(best)
+    }
+
+    /// Whether a report's days belong to a stored event's `span`: they lie within it, or a day
+    /// beyond it where a report of the event names the same place and people; and the span
+    /// they make stays the length of one happening.
+    fn within_span(&self, identity: &Identity, span: Span, identities: &[Identity]) -> bool {
+        let Some((first, last)) = identity.days() else { return false };
+        if !span::cover(Some(span), Some((first, last))).is_some_and(span::fits_a_happening) {
+            return false;
+        }
+        let tolerance = self.config.day_tolerance_days;
+        let inside = span.0 <= first && last <= span.1;
+        let near = (span.0 - last).num_days() <= tolerance && (first - span.1).num_days() <= tolerance;
+        inside || near && identities.iter().any(|other| identity.place_and_people_agree(other))
     }
 
     /// Whether no report of one event vetoes a report of the other, and no article reported
@@ -321,7 +383,7 @@ impl Merger {
 }
 
 /// The event fields whose changes updates name (proto field names).
-pub const TRACKED_FIELDS: [&str; 15] = [
+pub const TRACKED_FIELDS: [&str; 16] = [
     "event_type",
     "cameo_code",
     "mode",
@@ -337,6 +399,7 @@ pub const TRACKED_FIELDS: [&str; 15] = [
     "num_sources",
     "provenance",
     "conflicts",
+    "span",
 ];
 
 /// The tracked fields among `names`, as a set: bit i stands for `TRACKED_FIELDS[i]`. Other names
@@ -359,7 +422,7 @@ fn fold_and_encode(tally: &mut Tally, number: u64) -> (Event, Bytes) {
 /// compared byte for byte, which for prost's encodings is comparing the values.
 pub fn changed_fields(old: &[u8], new: &[u8]) -> Vec<String> {
     // TRACKED_FIELDS[i] is field number i + 2 of `Event`.
-    let (Some(old_spans), Some(new_spans)) = (wire::field_spans::<17>(old), wire::field_spans::<17>(new)) else {
+    let (Some(old_spans), Some(new_spans)) = (wire::field_spans::<18>(old), wire::field_spans::<18>(new)) else {
         return TRACKED_FIELDS.iter().map(|name| name.to_string()).collect();
     };
     TRACKED_FIELDS

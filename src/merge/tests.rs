@@ -274,3 +274,120 @@ fn a_fold_does_not_depend_on_the_order_or_grouping_of_its_reports() {
         assert_eq!(tally.len(), n);
     }
 }
+
+/// A merger with the default configuration over an empty store.
+fn engine() -> (Merger, MemoryStore, EventIds) {
+    (Merger::new(MergeConfig::default()), MemoryStore::default(), EventIds::new(1))
+}
+
+#[test]
+fn one_happening_told_twice_in_an_article_is_one_report_that_other_articles_join() {
+    let (mut merger, mut store, mut ids) = engine();
+    let named = consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    let mut states =
+        consult(EventStatus::Occurred, ConsultMode::Unspecified, vec![state("RUS"), state("USA")], day("2019-05-14", true), "");
+    states.evidence = vec![crate::proto::Evidence { sentence: "again".into(), ..Default::default() }];
+    let created = run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![named.clone(), states]);
+    assert_eq!(created.len(), 1, "{created:?}");
+    let reports = &store.reports[&1];
+    assert_eq!((reports.len(), reports[0].index), (1, 0));
+    assert_eq!(reports[0].event.as_ref().unwrap().evidence.len(), 1, "the repeat's evidence is kept");
+    // Another outlet's report joins the one event; nothing is left to block it.
+    let joined = run(&mut merger, &mut store, &mut ids, &article("b", "2019-05-14", "y"), vec![named]);
+    assert_eq!(joined[0].number, 1);
+    assert_eq!(store.events.len(), 1);
+}
+
+#[test]
+fn events_an_article_tells_apart_by_place_or_outcome_stay_apart() {
+    let (mut merger, mut store, mut ids) = engine();
+    let sochi = consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    let moscow = consult(EventStatus::Planned, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-13", false), "Moscow");
+    let called_off = consult(EventStatus::Cancelled, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![sochi, moscow, called_off]);
+    assert_eq!(store.events.len(), 3);
+}
+
+/// The Sochi talks, dated, and an undated report of them (its article had no publication day).
+fn sochi_dated_and_undated() -> (Event, Event) {
+    let dated = consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    let undated = consult(EventStatus::Occurred, ConsultMode::Unspecified, lavrov_pompeo(), None, "Sochi");
+    (dated, undated)
+}
+
+#[test]
+fn an_undated_report_joins_the_one_dated_event_it_fits_and_says_so() {
+    let (mut merger, mut store, mut ids) = engine();
+    let (dated, undated) = sochi_dated_and_undated();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 1));
+    let e = &changes[0].event;
+    assert_eq!(e.date.as_ref().unwrap().start, "2019-05-14");
+    let placed = e.provenance.iter().find(|p| p.field == "date" && p.value == fold::UNDATED).expect("undated provenance");
+    assert_eq!(placed.article_ids, ["b"]);
+    let conflict = e.conflicts.iter().find(|c| c.field == "date").expect("date conflict");
+    assert_eq!((conflict.chosen.as_str(), conflict.others.as_slice()), ("2019-05-14", [fold::UNDATED.to_string()].as_slice()));
+}
+
+#[test]
+fn an_undated_report_stays_apart_when_two_events_fit_or_none_is_dated() {
+    let (dated, undated) = sochi_dated_and_undated();
+    // Two meetings in Sochi a year apart: the undated report could be either.
+    let (mut merger, mut store, mut ids) = engine();
+    let next_year = Event { date: day("2020-05-14", false), ..dated.clone() };
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone()]);
+    run(&mut merger, &mut store, &mut ids, &article("b", "2020-05-14", "x"), vec![next_year]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "y"), vec![undated.clone()]);
+    assert_eq!(changes[0].kind, UpdateKind::Created);
+    // Only undated events: nothing places the report in time.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![undated.clone()]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated.clone()]);
+    assert_eq!(changes[0].kind, UpdateKind::Created);
+    // Neither the place nor the mode agrees: the sides alone do not place it.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone()]);
+    let nowhere = Event { location: None, ..undated.clone() };
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![nowhere])[0].kind, UpdateKind::Created);
+    // Another minister of the same state, or another outcome, does not fit.
+    let shoigu = Event { participants: vec![person("sergei-shoigu", "RUS"), person("mike-pompeo", "USA")], ..undated.clone() };
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("c", "", "y"), vec![shoigu])[0].kind, UpdateKind::Created);
+    let called_off = Event { status: EventStatus::Cancelled.into(), ..undated };
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("d", "", "y"), vec![called_off])[0].kind, UpdateKind::Created);
+}
+
+#[test]
+fn an_undated_report_of_a_meeting_does_not_join_a_mere_proposal() {
+    let (mut merger, mut store, mut ids) = engine();
+    let (dated, undated) = sochi_dated_and_undated();
+    let proposed = Event { status: EventStatus::Proposed.into(), ..dated };
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![proposed]);
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated])[0].kind, UpdateKind::Created);
+}
+
+/// Lavrov and Pompeo in Sochi on `date`, with `place`.
+fn sochi_talks(date: &str, place: &str) -> Event {
+    consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day(date, false), place)
+}
+
+#[test]
+fn reports_of_each_day_of_a_visit_join_it_and_it_spans_them() {
+    let (mut merger, mut store, mut ids) = engine();
+    for (id, date) in [("a", "2019-05-14"), ("b", "2019-05-15"), ("c", "2019-05-16")] {
+        run(&mut merger, &mut store, &mut ids, &article(id, date, id), vec![sochi_talks(date, "Sochi")]);
+    }
+    assert_eq!(store.events.len(), 1, "the third day is two days from the first, one from the span");
+    let span = store.events[&1].span.clone().expect("a span");
+    assert_eq!((span.start.as_str(), span.end.as_str(), span.precision()), ("2019-05-14", "2019-05-16", DatePrecision::Range));
+    // A day beyond the span without the place, or past a week, is another happening.
+    let unplaced = run(&mut merger, &mut store, &mut ids, &article("d", "2019-05-17", "d"), vec![sochi_talks("2019-05-17", "")]);
+    assert_eq!(unplaced[0].kind, UpdateKind::Created);
+    for (id, date) in [("e", "2019-05-17"), ("f", "2019-05-18"), ("g", "2019-05-19"), ("h", "2019-05-20")] {
+        run(&mut merger, &mut store, &mut ids, &article(id, date, id), vec![sochi_talks(date, "Sochi")]);
+    }
+    let week = store.events[&1].span.clone().expect("a span");
+    assert_eq!((week.start.as_str(), week.end.as_str()), ("2019-05-14", "2019-05-20"));
+    let past = run(&mut merger, &mut store, &mut ids, &article("i", "2019-05-21", "i"), vec![sochi_talks("2019-05-21", "Sochi")]);
+    assert_eq!(past[0].kind, UpdateKind::Created);
+}

@@ -48,7 +48,7 @@ use self::{
 use crate::{
     article::{self, ArticleError, Limits},
     extract::Extractor,
-    merge::MergeConfig,
+    merge::{self, MergeConfig},
     proto::{
         Article, Event, ExtractResponse, GetEventRequest, GetEventResponse, ListEventsRequest, ListEventsResponse, ListReportsRequest,
         ListReportsResponse, SubscribeRequest,
@@ -174,7 +174,7 @@ fn event_number(id: &str) -> Result<u64, Status> {
     if id.is_empty() {
         return Err(Status::invalid_argument("event_id is empty; pass an id such as \"ev-1\""));
     }
-    store::parse_event_id(id).ok_or_else(|| not_found(id))
+    merge::parse_event_id(id).ok_or_else(|| not_found(id))
 }
 
 fn not_found(id: &str) -> Status {
@@ -240,7 +240,7 @@ impl Service {
     /// A page of the reports of a stored event.
     pub async fn reports(&self, req: ListReportsRequest) -> Result<ListReportsResponse, Status> {
         let n = event_number(&req.event_id)?;
-        let listing = format!("reports of {}", store::event_id(n));
+        let listing = format!("reports of {}", merge::event_id(n));
         let (after, limit, bytes) = (page_token::decode(&listing, &req.page_token)?, self.page(req.page_size), self.shared.response_bytes);
         let page = self.shared.store.read(move |s| s.list_reports(n, &after, limit)).await.map_err(storage)?;
         let page = page.ok_or_else(|| not_found(&req.event_id))?;

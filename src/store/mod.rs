@@ -46,7 +46,7 @@ use crate::{
 pub(crate) const ARTICLES: TableDefinition<&str, &[u8]> = TableDefinition::new("articles");
 /// SHA-256 of an article's text → the id of the article stored with it.
 pub(crate) const TEXTS: TableDefinition<&[u8], &str> = TableDefinition::new("texts");
-/// Event number (see [`event_id`]) → the sequence number of its last update, whose record in
+/// Event number (see [`crate::merge::event_id`]) → the sequence number of its last update, whose record in
 /// [`LOG`] holds the event as it stands (the event is written once, in the log).
 pub(crate) const EVENTS: TableDefinition<u64, u64> = TableDefinition::new("events");
 /// Sequence number → `EventUpdate` (protobuf). Gapless, starting at 1.
@@ -133,19 +133,9 @@ pub fn text_hash(text: &str) -> TextHash {
     Sha256::digest(text.as_bytes()).into()
 }
 
-/// The public id of the stored event number `n`.
-pub fn event_id(n: u64) -> String {
-    format!("ev-{n}")
-}
-
 /// How a report is named in errors: its event and its key.
 fn report_name(n: u64, key: &str) -> String {
-    format!("{}/{key}", event_id(n))
-}
-
-/// The event number of a public id made by [`event_id`].
-pub fn parse_event_id(id: &str) -> Option<u64> {
-    id.strip_prefix("ev-")?.parse().ok()
+    format!("{}/{key}", crate::merge::event_id(n))
 }
 
 /// The message stored as `record` under `key` in `table`, its checksum checked.
@@ -511,7 +501,8 @@ mod tests {
 
     #[test]
     fn an_update_with_an_encoded_event_is_encoded_as_prost_would() {
-        let event = Event { id: event_id(3), num_articles: 2, article_ids: vec!["a".into(), "b".into()], ..Default::default() };
+        let event =
+            Event { id: crate::merge::event_id(3), num_articles: 2, article_ids: vec!["a".into(), "b".into()], ..Default::default() };
         let head = EventUpdate { sequence: 9, kind: UpdateKind::Updated.into(), article_id: "b".into(), ..Default::default() };
         let logged = LoggedUpdate::with_event(&head, &event, &event.encode_to_vec());
         let whole = EventUpdate { event: Some(event), ..head };

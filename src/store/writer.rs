@@ -387,13 +387,13 @@ impl Planner {
                     kind: change.kind.into(),
                     changed_fields: change.changed_fields,
                     article_id: article.id.clone(),
-                    merged_event_id: change.merged.map(super::event_id).unwrap_or_default(),
+                    merged_event_id: change.merged.map(merge::event_id).unwrap_or_default(),
                     event: None,
                 };
                 let update = LoggedUpdate::with_event(&head, &change.event, &change.encoded);
                 tables.writes.push(Write::Update { number: change.number, sequence: seq, record: update.encoded.clone() });
                 seq += 1;
-                let event_id = super::event_id(change.number);
+                let event_id = merge::event_id(change.number);
                 let ids = match change.kind {
                     UpdateKind::Created => &mut result.created_event_ids,
                     _ => &mut result.updated_event_ids,
