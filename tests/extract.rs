@@ -1297,3 +1297,14 @@ fn a_portfolio_of_two_ministries_and_courtesy_words_keep_the_holder_of_the_state
     let e = one(text, "2023-02-18");
     assert!(e.participants.iter().any(|p| p.name_ar == "عباس ابادي"), "{:?}", e.participants);
 }
+
+#[test]
+fn with_no_publication_date_the_weekday_the_text_gives_is_kept() {
+    let e = one("وصل وزير الخارجية الأردني أيمن الصفدي، اليوم، الاثنين، إلى دمشق.", "");
+    let date = e.date.expect("a date with its weekday");
+    assert_eq!((date.start.as_str(), date.weekday.as_str()), ("", "monday"));
+    // With a dateline, the weekday resolves to a day and is not repeated.
+    let e = one("وصل وزير الخارجية الأردني أيمن الصفدي، اليوم، الاثنين، إلى دمشق.", "2023-07-03");
+    let date = e.date.expect("a date");
+    assert_eq!((date.start.as_str(), date.weekday.as_str()), ("2023-07-03", ""));
+}

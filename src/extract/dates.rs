@@ -86,6 +86,11 @@ pub struct FoundDate {
     pub expr: DateExpr,
 }
 
+/// The English name of weekday `w` (0 = Monday), as the API writes it.
+pub fn weekday_name(w: u32) -> &'static str {
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][w as usize % 7]
+}
+
 /// Resolves a bare weekday against the publication date.
 pub fn resolve_weekday(weekday: u32, published: NaiveDate, future: bool) -> NaiveDate {
     let today = published.weekday().num_days_from_monday() as i64;

@@ -120,6 +120,7 @@ fn absorb(into: &mut Draft, from: Draft) {
     if into.date.is_none() {
         into.date = from.date;
     }
+    into.weekday = into.weekday.or(from.weekday);
     if from.status_explicit && (!into.status_explicit || rank(from.status) > rank(into.status)) {
         into.status = from.status;
         into.status_explicit = true;

@@ -197,14 +197,16 @@ impl Extractor {
                     Precision::Range => DatePrecision::Range,
                 } as i32,
                 from_publication: false,
+                weekday: String::new(),
             }),
-            None if d.status == proto::EventStatus::Occurred => published.map(|p| proto::EventDate {
+            None if d.status == proto::EventStatus::Occurred && published.is_some() => published.map(|p| proto::EventDate {
                 start: p.format("%Y-%m-%d").to_string(),
                 end: String::new(),
                 precision: DatePrecision::Day as i32,
                 from_publication: true,
+                weekday: String::new(),
             }),
-            None => None,
+            None => d.weekday.map(|w| proto::EventDate { weekday: dates::weekday_name(w).into(), ..Default::default() }),
         };
         let evidence = d
             .evidence

@@ -59,6 +59,8 @@ pub struct Identity {
     status: EventStatus,
     /// The days its date gives to the day (see [`span`](super::span)).
     days: Option<Span>,
+    /// With no date, the weekday its article gives it (as written in the API: "monday").
+    weekday: Option<Symbol>,
 }
 
 impl Identity {
@@ -88,6 +90,7 @@ impl Identity {
             topics,
             status: e.status(),
             days: e.date.as_ref().and_then(span::days_of),
+            weekday: e.date.as_ref().filter(|d| !d.weekday.is_empty()).map(|d| Symbol::of(&d.weekday)),
         }
     }
 
@@ -140,6 +143,14 @@ impl Identity {
         let place = matches!((self.place, other.place), (Some((a, _)), Some((b, _))) if a == b);
         let within = |a: &Identity, b: &Identity| !a.persons.is_empty() && a.persons.iter().all(|p| b.persons.contains(p));
         place && (within(self, other) || within(other, self))
+    }
+
+    /// Whether an undated report's weekday, if it gives one, can be a day of the other's: an
+    /// undated "today Monday" is not the visit of a Wednesday (the same minister's next visit,
+    /// months later). A date not given to the day cannot say.
+    pub(crate) fn weekday_agrees(&self, other: &Identity) -> bool {
+        let (Some(weekday), Some((first, last))) = (self.weekday, other.days) else { return true };
+        first.iter_days().take_while(|d| *d <= last).take(7).any(|d| Symbol::of(&d.format("%A").to_string().to_lowercase()) == weekday)
     }
 
     /// Whether the report gives no date at all (its article had no publication date).

@@ -337,11 +337,14 @@ impl Merger {
 
     /// Whether an undated report fits a stored event: no report of the event vetoes it (the
     /// same type, sides that agree down to the people both name, no other place or mode of
-    /// meeting), none tells another outcome, and one of the same stage names the same place or
+    /// meeting), none tells another outcome or is dated on another weekday than the one the
+    /// report gives, and one of the same stage names the same place or
     /// gives the same mode.
     fn fits_undated(&self, article_id: &str, identity: &Identity, profile: &Profile) -> bool {
         !profile.articles.contains(article_id)
-            && profile.identities.iter().all(|other| identity.outcome_agrees(other) && score(&self.config, identity, other).is_ok())
+            && profile.identities.iter().all(|other| {
+                identity.outcome_agrees(other) && identity.weekday_agrees(other) && score(&self.config, identity, other).is_ok()
+            })
             && profile.identities.iter().any(|other| identity.stage_agrees(other) && identity.place_or_mode_agrees(other))
     }
 

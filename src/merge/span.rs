@@ -51,7 +51,7 @@ mod tests {
     use super::*;
 
     fn date(start: &str, end: &str, precision: DatePrecision, from_publication: bool) -> EventDate {
-        EventDate { start: start.into(), end: end.into(), precision: precision.into(), from_publication }
+        EventDate { start: start.into(), end: end.into(), precision: precision.into(), from_publication, ..Default::default() }
     }
 
     #[test]

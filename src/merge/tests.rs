@@ -358,6 +358,18 @@ fn an_undated_report_stays_apart_when_two_events_fit_or_none_is_dated() {
 }
 
 #[test]
+fn an_undated_report_of_another_weekday_is_another_occurrence() {
+    let (dated, undated) = sochi_dated_and_undated();
+    let on = |weekday: &str| Event { date: Some(EventDate { weekday: weekday.into(), ..Default::default() }), ..undated.clone() };
+    // 14 May 2019 was a Tuesday: "today Monday" is another visit, "today Tuesday" may be this one.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone()]);
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![on("monday")])[0].kind, UpdateKind::Created);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "z"), vec![on("tuesday")]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 1));
+}
+
+#[test]
 fn an_undated_report_of_a_meeting_does_not_join_a_mere_proposal() {
     let (mut merger, mut store, mut ids) = engine();
     let (dated, undated) = sochi_dated_and_undated();

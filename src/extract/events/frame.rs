@@ -173,6 +173,7 @@ impl Builder<'_, '_> {
             sides: Vec::new(),
             date: when.date,
             date_explicit: when.date.is_some(),
+            weekday: when.weekday,
             location: None,
             topics: Vec::new(),
             evidence: vec![(f.span, (a.tokens[pos].start, a.tokens[pos].end))],

@@ -83,6 +83,8 @@ pub struct Draft {
     pub sides: Vec<Side>,
     pub date: Option<DateValue>,
     pub date_explicit: bool,
+    /// With no date: the weekday the text gives it (0 = Monday).
+    pub weekday: Option<u32>,
     pub location: Option<Place>,
     pub topics: Vec<CompactString>,
     /// Byte range of the supporting sentence and of the trigger word.

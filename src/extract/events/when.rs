@@ -13,6 +13,8 @@ use crate::extract::dates::{DateExpr, DateValue, FoundDate, Precision, resolve_w
 /// A frame's date and status.
 pub(super) struct When {
     pub date: Option<DateValue>,
+    /// A weekday (0 = Monday) the frame gives that no dateline resolves.
+    pub weekday: Option<u32>,
     pub status: EventStatus,
     /// The status comes from a cue, the tense or an explicit date, not the default.
     pub status_explicit: bool,
@@ -41,7 +43,17 @@ impl Builder<'_, '_> {
             }
             _ => date,
         };
-        When { date, status, status_explicit }
+        // "اليوم، الاثنين" with no dateline: no date, but the day of the week is known.
+        let weekday = date.is_none().then(|| self.weekday_named(f)).flatten();
+        When { date, weekday, status, status_explicit }
+    }
+
+    /// The first bare weekday the frame names, if any.
+    fn weekday_named(&self, f: &Frame) -> Option<u32> {
+        self.dates_in(f.left.min(f.pos())..f.right).iter().find_map(|d| match d.expr {
+            DateExpr::Weekday(w) => Some(w),
+            _ => None,
+        })
     }
 
     /// Whether the frame, within the trigger's clause, names a weekday or a month of its own (not
