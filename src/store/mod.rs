@@ -165,7 +165,7 @@ pub struct UpdateHead {
     /// The country and actor id of each participant.
     pub participants: Vec<(CompactString, CompactString)>,
     /// The changed fields (see [`crate::merge::field_bits`]).
-    pub changed: u16,
+    pub changed: u32,
 }
 
 impl UpdateHead {
