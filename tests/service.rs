@@ -483,3 +483,47 @@ async fn subscribers_catching_up_over_several_chunks_of_the_log_miss_nothing() {
     assert_eq!(sequences(&b), (701..=1200).collect::<Vec<_>>());
     assert_quiet(&mut from_middle, 100).await;
 }
+
+/// An article of 2024-10-28 (the day of Macron's state visit to Morocco) from `source`.
+fn october_28(id: &str, source: &str, text: &str) -> Article {
+    Article { published_at: "2024-10-28".into(), source: source.into(), ..article(id, text) }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meeting_during_a_visit_is_linked_to_it_as_its_part_across_a_restart() {
+    let server = TestServer::start(Arc::new(Extractor::embedded().unwrap())).await;
+    let mut client = server.client().await;
+    let visit = october_28("visit", "a", "وصل الرئيس الفرنسي إيمانويل ماكرون اليوم إلى الرباط في زيارة دولة إلى المغرب.");
+    let king = october_28("king", "b", "استقبل الملك محمد السادس اليوم الرئيس الفرنسي إيمانويل ماكرون بالقصر الملكي بالرباط.");
+    let talks = |id: &str, topic: &str| {
+        let text = format!("أجرى الرئيس الفرنسي إيمانويل ماكرون اليوم بالرباط مباحثات مع رئيس الحكومة المغربية عزيز أخنوش{topic}.");
+        october_28(id, id, &text)
+    };
+    let results = ingest(&mut client, vec![visit, king, talks("talks", "")]).await;
+    let ids = |r: &rasad::proto::IngestResult| (r.created_event_ids.clone(), r.updated_event_ids.clone());
+    assert_eq!(ids(&results[0]), (vec!["ev-1".to_string()], vec![]));
+    assert_eq!(ids(&results[2]), (vec!["ev-2".to_string()], vec!["ev-1".to_string()]), "the talks are an event of their own");
+
+    let get = |id: &str| GetEventRequest { event_id: id.into() };
+    let visit = client.get_event(get("ev-1")).await.unwrap().into_inner().event.unwrap();
+    assert_eq!((visit.parent_id.as_str(), visit.part_ids.as_slice()), ("", ["ev-2".to_string()].as_slice()));
+    let talks_event = client.get_event(get("ev-2")).await.unwrap().into_inner().event.unwrap();
+    assert_eq!((talks_event.parent_id.as_str(), talks_event.part_ids.len()), ("ev-1", 0));
+    let mut sub = subscribe(&mut client, SubscribeRequest { changed_fields: vec!["part_ids".into()], ..after(2) }).await;
+    let linked = take(&mut sub, 2).await;
+    assert_eq!(
+        linked.iter().map(|u| (u.kind(), u.changed_fields.clone())).collect::<Vec<_>>()[1],
+        (UpdateKind::Updated, vec!["part_ids".into()])
+    );
+
+    // After a restart the link is remembered: another report of the talks does not link again.
+    let dir = server.stop().await;
+    let server = TestServer::start_in(dir, Arc::new(Extractor::embedded().unwrap())).await;
+    let mut client = server.client().await;
+    let again = ingest(&mut client, vec![talks("talks2", " تناولت التعاون الاقتصادي")]).await;
+    assert_eq!(ids(&again[0]), (vec![], vec!["ev-2".to_string()]));
+    let mut sub = subscribe(&mut client, after(4)).await;
+    let update = take(&mut sub, 1).await.remove(0);
+    assert!(!update.changed_fields.iter().any(|f| f == "parent_id"), "{:?}", update.changed_fields);
+    assert_eq!(update.event.unwrap().parent_id, "ev-1");
+}
