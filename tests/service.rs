@@ -358,7 +358,7 @@ struct Prepared;
 
 impl rasad::service::EventExtractor for Prepared {
     fn extract(&self, article: &Article) -> rasad::proto::ExtractResponse {
-        use rasad::proto::{DatePrecision, Event, EventDate, Location, Participant};
+        use rasad::proto::{DatePrecision, Event, EventDate, Location};
         let date = |start: &str, precision: DatePrecision| {
             Some(EventDate { start: start.into(), precision: precision.into(), ..Default::default() })
         };
@@ -368,18 +368,22 @@ impl rasad::service::EventExtractor for Prepared {
             "late" => (date("2019-05-14", DatePrecision::Day), None),
             _ => (date("2019-05-14", DatePrecision::Day), sochi),
         };
-        let event = Event {
-            event_type: EventType::Consult.into(),
-            status: EventStatus::Occurred.into(),
-            participants: ["RUS", "USA"]
-                .iter()
-                .map(|c| Participant { actor_id: format!("state/{c}"), country: c.to_string(), ..Default::default() })
-                .collect(),
-            date,
-            location,
-            ..Default::default()
-        };
+        let event = Event { date, location, ..occurred_consultation(&["RUS", "USA"]) };
         rasad::proto::ExtractResponse { article_id: article.id.clone(), events: vec![event], warnings: vec![] }
+    }
+}
+
+/// A consultation that took place between these states, undated and unplaced.
+fn occurred_consultation(states: &[&str]) -> rasad::proto::Event {
+    use rasad::proto::{Event, Participant};
+    Event {
+        event_type: EventType::Consult.into(),
+        status: EventStatus::Occurred.into(),
+        participants: states
+            .iter()
+            .map(|c| Participant { actor_id: format!("state/{c}"), country: c.to_string(), ..Default::default() })
+            .collect(),
+        ..Default::default()
     }
 }
 
@@ -526,4 +530,41 @@ async fn a_meeting_during_a_visit_is_linked_to_it_as_its_part_across_a_restart()
     let update = take(&mut sub, 1).await.remove(0);
     assert!(!update.changed_fields.iter().any(|f| f == "parent_id"), "{:?}", update.changed_fields);
     assert_eq!(update.event.unwrap().parent_id, "ev-1");
+}
+
+/// Returns by article id a summit of five states in Jeddah ("summit") or a meeting of two of
+/// them there the same day ("sideline").
+struct Summit;
+
+impl rasad::service::EventExtractor for Summit {
+    fn extract(&self, article: &Article) -> rasad::proto::ExtractResponse {
+        use rasad::proto::{ConsultMode, DatePrecision, Event, EventDate, Location};
+        let (mode, sides): (_, &[&str]) = match article.id.as_str() {
+            "summit" => (ConsultMode::Multilateral, &["USA", "SAU", "ARE", "QAT", "KWT"]),
+            _ => (ConsultMode::ThirdParty, &["ARE", "QAT"]),
+        };
+        let event = Event {
+            mode: mode.into(),
+            date: Some(EventDate { start: "2022-07-16".into(), precision: DatePrecision::Day.into(), ..Default::default() }),
+            location: Some(Location { name_en: "Jeddah".into(), country: "SAU".into(), ..Default::default() }),
+            ..occurred_consultation(sides)
+        };
+        rasad::proto::ExtractResponse { article_id: article.id.clone(), events: vec![event], warnings: vec![] }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listing_a_country_returns_the_sideline_meetings_of_its_summits() {
+    let server = TestServer::start(Arc::new(Summit)).await;
+    let mut client = server.client().await;
+    let results = ingest(&mut client, vec![article("summit", "summit"), article("sideline", "sideline")]).await;
+    assert_eq!(results[1].created_event_ids, ["ev-2"]);
+    let list = |countries: &[&str]| ListEventsRequest { filter: filter(countries, &[]), ..Default::default() };
+    let ids = |events: Vec<rasad::proto::Event>| events.into_iter().map(|e| (e.id, e.parent_id)).collect::<Vec<_>>();
+    let usa = client.list_events(list(&["USA"])).await.unwrap().into_inner().events;
+    assert_eq!(ids(usa), [("ev-2".into(), "ev-1".into()), ("ev-1".into(), String::new())], "the summit and its sideline meeting");
+    let qatar = client.list_events(list(&["QAT"])).await.unwrap().into_inner().events;
+    assert_eq!(ids(qatar).len(), 2);
+    let egypt = client.list_events(list(&["EGY"])).await.unwrap().into_inner().events;
+    assert!(egypt.is_empty());
 }
