@@ -358,7 +358,7 @@ struct Prepared;
 
 impl rasad::service::EventExtractor for Prepared {
     fn extract(&self, article: &Article) -> rasad::proto::ExtractResponse {
-        use rasad::proto::{DatePrecision, Event, EventDate, Location, Participant};
+        use rasad::proto::{DatePrecision, Event, EventDate, Location};
         let date = |start: &str, precision: DatePrecision| {
             Some(EventDate { start: start.into(), precision: precision.into(), ..Default::default() })
         };
@@ -368,18 +368,22 @@ impl rasad::service::EventExtractor for Prepared {
             "late" => (date("2019-05-14", DatePrecision::Day), None),
             _ => (date("2019-05-14", DatePrecision::Day), sochi),
         };
-        let event = Event {
-            event_type: EventType::Consult.into(),
-            status: EventStatus::Occurred.into(),
-            participants: ["RUS", "USA"]
-                .iter()
-                .map(|c| Participant { actor_id: format!("state/{c}"), country: c.to_string(), ..Default::default() })
-                .collect(),
-            date,
-            location,
-            ..Default::default()
-        };
+        let event = Event { date, location, ..occurred_consultation(&["RUS", "USA"]) };
         rasad::proto::ExtractResponse { article_id: article.id.clone(), events: vec![event], warnings: vec![] }
+    }
+}
+
+/// A consultation that took place between these states, undated and unplaced.
+fn occurred_consultation(states: &[&str]) -> rasad::proto::Event {
+    use rasad::proto::{Event, Participant};
+    Event {
+        event_type: EventType::Consult.into(),
+        status: EventStatus::Occurred.into(),
+        participants: states
+            .iter()
+            .map(|c| Participant { actor_id: format!("state/{c}"), country: c.to_string(), ..Default::default() })
+            .collect(),
+        ..Default::default()
     }
 }
 
@@ -482,4 +486,85 @@ async fn subscribers_catching_up_over_several_chunks_of_the_log_miss_nothing() {
     assert_eq!(sequences(&a), (1..=1200).collect::<Vec<_>>());
     assert_eq!(sequences(&b), (701..=1200).collect::<Vec<_>>());
     assert_quiet(&mut from_middle, 100).await;
+}
+
+/// An article of 2024-10-28 (the day of Macron's state visit to Morocco) from `source`.
+fn october_28(id: &str, source: &str, text: &str) -> Article {
+    Article { published_at: "2024-10-28".into(), source: source.into(), ..article(id, text) }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meeting_during_a_visit_is_linked_to_it_as_its_part_across_a_restart() {
+    let server = TestServer::start(Arc::new(Extractor::embedded().unwrap())).await;
+    let mut client = server.client().await;
+    let visit = october_28("visit", "a", "وصل الرئيس الفرنسي إيمانويل ماكرون اليوم إلى الرباط في زيارة دولة إلى المغرب.");
+    let king = october_28("king", "b", "استقبل الملك محمد السادس اليوم الرئيس الفرنسي إيمانويل ماكرون بالقصر الملكي بالرباط.");
+    let talks = |id: &str, topic: &str| {
+        let text = format!("أجرى الرئيس الفرنسي إيمانويل ماكرون اليوم بالرباط مباحثات مع رئيس الحكومة المغربية عزيز أخنوش{topic}.");
+        october_28(id, id, &text)
+    };
+    let results = ingest(&mut client, vec![visit, king, talks("talks", "")]).await;
+    let ids = |r: &rasad::proto::IngestResult| (r.created_event_ids.clone(), r.updated_event_ids.clone());
+    assert_eq!(ids(&results[0]), (vec!["ev-1".to_string()], vec![]));
+    assert_eq!(ids(&results[2]), (vec!["ev-2".to_string()], vec!["ev-1".to_string()]), "the talks are an event of their own");
+
+    let get = |id: &str| GetEventRequest { event_id: id.into() };
+    let visit = client.get_event(get("ev-1")).await.unwrap().into_inner().event.unwrap();
+    assert_eq!((visit.parent_id.as_str(), visit.part_ids.as_slice()), ("", ["ev-2".to_string()].as_slice()));
+    let talks_event = client.get_event(get("ev-2")).await.unwrap().into_inner().event.unwrap();
+    assert_eq!((talks_event.parent_id.as_str(), talks_event.part_ids.len()), ("ev-1", 0));
+    let mut sub = subscribe(&mut client, SubscribeRequest { changed_fields: vec!["part_ids".into()], ..after(2) }).await;
+    let linked = take(&mut sub, 2).await;
+    assert_eq!(
+        linked.iter().map(|u| (u.kind(), u.changed_fields.clone())).collect::<Vec<_>>()[1],
+        (UpdateKind::Updated, vec!["part_ids".into()])
+    );
+
+    // After a restart the link is remembered: another report of the talks does not link again.
+    let dir = server.stop().await;
+    let server = TestServer::start_in(dir, Arc::new(Extractor::embedded().unwrap())).await;
+    let mut client = server.client().await;
+    let again = ingest(&mut client, vec![talks("talks2", " تناولت التعاون الاقتصادي")]).await;
+    assert_eq!(ids(&again[0]), (vec![], vec!["ev-2".to_string()]));
+    let mut sub = subscribe(&mut client, after(4)).await;
+    let update = take(&mut sub, 1).await.remove(0);
+    assert!(!update.changed_fields.iter().any(|f| f == "parent_id"), "{:?}", update.changed_fields);
+    assert_eq!(update.event.unwrap().parent_id, "ev-1");
+}
+
+/// Returns by article id a summit of five states in Jeddah ("summit") or a meeting of two of
+/// them there the same day ("sideline").
+struct Summit;
+
+impl rasad::service::EventExtractor for Summit {
+    fn extract(&self, article: &Article) -> rasad::proto::ExtractResponse {
+        use rasad::proto::{ConsultMode, DatePrecision, Event, EventDate, Location};
+        let (mode, sides): (_, &[&str]) = match article.id.as_str() {
+            "summit" => (ConsultMode::Multilateral, &["USA", "SAU", "ARE", "QAT", "KWT"]),
+            _ => (ConsultMode::ThirdParty, &["ARE", "QAT"]),
+        };
+        let event = Event {
+            mode: mode.into(),
+            date: Some(EventDate { start: "2022-07-16".into(), precision: DatePrecision::Day.into(), ..Default::default() }),
+            location: Some(Location { name_en: "Jeddah".into(), country: "SAU".into(), ..Default::default() }),
+            ..occurred_consultation(sides)
+        };
+        rasad::proto::ExtractResponse { article_id: article.id.clone(), events: vec![event], warnings: vec![] }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listing_a_country_returns_the_sideline_meetings_of_its_summits() {
+    let server = TestServer::start(Arc::new(Summit)).await;
+    let mut client = server.client().await;
+    let results = ingest(&mut client, vec![article("summit", "summit"), article("sideline", "sideline")]).await;
+    assert_eq!(results[1].created_event_ids, ["ev-2"]);
+    let list = |countries: &[&str]| ListEventsRequest { filter: filter(countries, &[]), ..Default::default() };
+    let ids = |events: Vec<rasad::proto::Event>| events.into_iter().map(|e| (e.id, e.parent_id)).collect::<Vec<_>>();
+    let usa = client.list_events(list(&["USA"])).await.unwrap().into_inner().events;
+    assert_eq!(ids(usa), [("ev-2".into(), "ev-1".into()), ("ev-1".into(), String::new())], "the summit and its sideline meeting");
+    let qatar = client.list_events(list(&["QAT"])).await.unwrap().into_inner().events;
+    assert_eq!(ids(qatar).len(), 2);
+    let egypt = client.list_events(list(&["EGY"])).await.unwrap().into_inner().events;
+    assert!(egypt.is_empty());
 }

@@ -25,7 +25,7 @@ use crate::proto::{ActorKind, ConsultMode, DatePrecision, Event, EventStatus, Lo
 pub struct Symbol(u32);
 
 /// The symbol of "", which stands for "no name".
-const NO_NAME: Symbol = Symbol(0);
+pub(crate) const NO_NAME: Symbol = Symbol(0);
 
 static SYMBOLS: LazyLock<RwLock<FxHashMap<Box<str>, Symbol>>> =
     LazyLock::new(|| RwLock::new(FxHashMap::from_iter([(Box::from(""), NO_NAME)])));
@@ -136,6 +136,28 @@ impl Identity {
     /// The days the report's date gives to the day.
     pub(crate) fn days(&self) -> Option<Span> {
         self.days
+    }
+
+    /// The publication day, when it is all that dates the report.
+    pub(crate) fn published_day(&self) -> Option<NaiveDate> {
+        match self.when {
+            When::Published(day, _) => Some(day),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn mode(&self) -> ConsultMode {
+        self.mode
+    }
+
+    /// (Country, actor id) of the participants who are persons.
+    pub(crate) fn persons(&self) -> &[(Symbol, Symbol)] {
+        &self.persons
+    }
+
+    /// The place's name (else its country) and its country.
+    pub(crate) fn place(&self) -> Option<(Symbol, Symbol)> {
+        self.place
     }
 
     /// Whether both reports name the same place and the people of one include the other's.

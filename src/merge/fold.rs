@@ -450,6 +450,9 @@ impl Tally {
             provenance,
             conflicts,
             span: self.span.map(span::as_date),
+            // Links between events are merging's, not their reports'.
+            parent_id: String::new(),
+            part_ids: Vec::new(),
         }
     }
 

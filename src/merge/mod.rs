@@ -10,19 +10,24 @@
 //! dated stored event it fits, if only one does (see [`Merger`]'s `place_undated`). The stored event itself is always
 //! [`fold`]ed from its reports (kept as a [`Tally`], so an update adds one report), so it does not
 //! depend on the order articles arrive in.
+//!
+//! An event stored or joined by a report that tells a happening within another stored event (a
+//! meeting during a visit, talks on the sidelines of a summit) is linked to it as its part
+//! ([`part_of`]): both get an update, the part naming "parent_id" and the whole "part_ids".
 
 pub mod compare;
 pub mod config;
 pub mod eval;
 mod fold;
 pub mod index;
+pub mod part_of;
 pub mod span;
 mod within;
 
 use prost::{Message, bytes::Bytes};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use self::{compare::score_within_span, index::Index, span::Span};
+use self::{compare::score_within_span, index::Index, part_of::Links, span::Span};
 pub use self::{
     compare::{Comparison, Identity, compare, score},
     config::MergeConfig,
@@ -78,6 +83,9 @@ pub trait EventStore {
     fn save(&mut self, number: u64, event: &Event, added: &Report, tally: Tally) -> Result<(), Self::Error>;
     /// Moves the reports of `from` to `into` and removes event `from`.
     fn absorb(&mut self, into: u64, from: u64) -> Result<(), Self::Error>;
+    /// Saves `event` as the state of `number` and gives back its `tally`, with no new report
+    /// (a link to another event changed it).
+    fn restate(&mut self, number: u64, event: &Event, tally: Tally) -> Result<(), Self::Error>;
 }
 
 /// Stored events in memory.
@@ -107,6 +115,12 @@ impl EventStore for MemoryStore {
         self.tallies.remove(&from);
         let moved = self.reports.remove(&from).unwrap_or_default();
         self.reports.entry(into).or_default().extend(moved);
+        Ok(())
+    }
+
+    fn restate(&mut self, number: u64, event: &Event, tally: Tally) -> Result<(), Self::Error> {
+        self.events.insert(number, event.clone());
+        self.tallies.insert(number, tally);
         Ok(())
     }
 }
@@ -179,17 +193,25 @@ impl Profile {
     }
 }
 
-/// The merge engine: the configuration, the candidate index and the profiles of the stored
-/// events. Runs on the writer's planner thread.
+/// A stored event that just gained a part: its tally and its state before, for its update.
+struct Whole {
+    number: u64,
+    tally: Tally,
+    before: Bytes,
+}
+
+/// The merge engine: the configuration, the candidate index, the profiles of the stored
+/// events and their part-of links. Runs on the writer's planner thread.
 pub struct Merger {
     config: MergeConfig,
     index: Index,
     profiles: FxHashMap<u64, Profile>,
+    links: Links,
 }
 
 impl Merger {
     pub fn new(config: MergeConfig) -> Merger {
-        Merger { index: Index::new(&config), config, profiles: FxHashMap::default() }
+        Merger { index: Index::new(&config), config, profiles: FxHashMap::default(), links: Links::default() }
     }
 
     pub fn config(&self) -> &MergeConfig {
@@ -206,6 +228,11 @@ impl Merger {
         self.remember(number, &report.article_id, &identity);
     }
 
+    /// Files the part-of links of a stored event (when rebuilding at start).
+    pub fn file_links(&mut self, event: &Event) {
+        self.links.file(event);
+    }
+
     fn remember(&mut self, number: u64, article_id: &str, identity: &Identity) {
         self.index.insert(number, identity);
         self.profiles.entry(number).or_default().add(article_id, identity);
@@ -215,6 +242,7 @@ impl Merger {
     pub fn clear(&mut self) {
         self.index = Index::new(&self.config);
         self.profiles.clear();
+        self.links = Links::default();
     }
 
     /// Applies `article`'s extraction to `store`; returns the changes in order.
@@ -257,25 +285,22 @@ impl Merger {
 
         let Some(&survivor) = joined.first() else {
             let number = ids.allocate();
+            let whole = self.link_whole(store, number, &identity)?;
             let mut tally = Tally::of_reports([&report]);
-            let (new, encoded) = fold_and_encode(&mut tally, number);
+            let (new, encoded) = self.fold_and_encode(&mut tally, number);
             store.save(number, &new, &report, tally)?;
             self.remember(number, &report.article_id, &identity);
             let changed_fields = changed_fields(&[], &encoded);
             changes.push(Change { number, kind: UpdateKind::Created, event: new, encoded, changed_fields, merged: None });
-            return Ok(());
+            return self.update_whole(store, whole, changes);
         };
         let mut tally = store.take_tally(survivor)?;
-        // The stored event as last saved from this tally, else folded again (a tally read back
-        // from the reports).
-        let before = match tally.saved() {
-            Some(saved) => saved.clone(),
-            None => tally.event(survivor).encode_to_vec().into(),
-        };
+        let before = self.state_before(&tally, survivor);
         let absorbed = &joined[1..];
         for &number in absorbed {
             tally.absorb(store.take_tally(number)?);
             store.absorb(survivor, number)?;
+            self.links.absorb(survivor, number);
             let profile = self.profiles.remove(&number).unwrap_or_default();
             self.index.relabel(number, survivor, &profile.identities);
             let into = self.profiles.entry(survivor).or_default();
@@ -287,8 +312,9 @@ impl Merger {
             }
             into.articles.extend(profile.articles);
         }
+        let whole = self.link_whole(store, survivor, &identity)?;
         tally.add(&report);
-        let (after, encoded) = fold_and_encode(&mut tally, survivor);
+        let (after, encoded) = self.fold_and_encode(&mut tally, survivor);
         store.save(survivor, &after, &report, tally)?;
         self.remember(survivor, &report.article_id, &identity);
         let changed = changed_fields(&before, &encoded);
@@ -310,6 +336,61 @@ impl Merger {
                 changes.push(change);
             }
         }
+        self.update_whole(store, whole, changes)
+    }
+
+    /// The stored event as last saved from `tally`, else folded again (a tally read back from
+    /// the reports).
+    fn state_before(&self, tally: &Tally, number: u64) -> Bytes {
+        match tally.saved() {
+            Some(saved) => saved.clone(),
+            None => self.folded(tally, number).encode_to_vec().into(),
+        }
+    }
+
+    /// Stored event `number` as `tally` and its links tell it.
+    fn folded(&self, tally: &Tally, number: u64) -> Event {
+        let mut event = tally.event(number);
+        self.links.stamp(number, &mut event);
+        event
+    }
+
+    /// Folds stored event `number` from `tally` and encodes it; the tally keeps the encoding as
+    /// the event last saved from it.
+    fn fold_and_encode(&self, tally: &mut Tally, number: u64) -> (Event, Bytes) {
+        let event = self.folded(tally, number);
+        let encoded: Bytes = event.encode_to_vec().into();
+        tally.set_saved(encoded.clone());
+        (event, encoded)
+    }
+
+    /// Links event `number`, about to take a report with `identity`, as a part of the stored
+    /// event that report tells a happening within, if it has no parent yet and one fits (the
+    /// oldest when several do). Returns that whole as it was before.
+    fn link_whole<S: EventStore>(&mut self, store: &mut S, number: u64, identity: &Identity) -> Result<Option<Whole>, S::Error> {
+        if self.links.parent(number).is_some() {
+            return Ok(None);
+        }
+        let fits = |whole: &u64| {
+            let profile = &self.profiles[whole];
+            *whole != number
+                && self.links.parent(*whole) != Some(number)
+                && profile.identities.iter().any(|w| part_of::is_part_of(identity, w, profile.span))
+        };
+        let Some(whole) = self.index.candidates(identity).into_iter().find(fits) else { return Ok(None) };
+        let tally = store.take_tally(whole)?;
+        let before = self.state_before(&tally, whole);
+        self.links.link(number, whole);
+        Ok(Some(Whole { number: whole, tally, before }))
+    }
+
+    /// The update of a stored event that gained a part.
+    fn update_whole<S: EventStore>(&mut self, store: &mut S, whole: Option<Whole>, changes: &mut Vec<Change>) -> Result<(), S::Error> {
+        let Some(Whole { number, mut tally, before }) = whole else { return Ok(()) };
+        let (event, encoded) = self.fold_and_encode(&mut tally, number);
+        store.restate(number, &event, tally)?;
+        let changed_fields = changed_fields(&before, &encoded);
+        changes.push(Change { number, kind: UpdateKind::Updated, event, encoded, changed_fields, merged: None });
         Ok(())
     }
 
@@ -386,7 +467,7 @@ impl Merger {
 }
 
 /// The event fields whose changes updates name (proto field names).
-pub const TRACKED_FIELDS: [&str; 16] = [
+pub const TRACKED_FIELDS: [&str; 18] = [
     "event_type",
     "cameo_code",
     "mode",
@@ -403,21 +484,14 @@ pub const TRACKED_FIELDS: [&str; 16] = [
     "provenance",
     "conflicts",
     "span",
+    "parent_id",
+    "part_ids",
 ];
 
 /// The tracked fields among `names`, as a set: bit i stands for `TRACKED_FIELDS[i]`. Other names
 /// are left out.
-pub fn field_bits(names: &[impl AsRef<str>]) -> u16 {
+pub fn field_bits(names: &[impl AsRef<str>]) -> u32 {
     names.iter().filter_map(|name| TRACKED_FIELDS.iter().position(|f| *f == name.as_ref())).fold(0, |bits, i| bits | 1 << i)
-}
-
-/// Folds stored event `number` from `tally` and encodes it; the tally keeps the encoding as the
-/// event last saved from it.
-fn fold_and_encode(tally: &mut Tally, number: u64) -> (Event, Bytes) {
-    let event = tally.event(number);
-    let encoded: Bytes = event.encode_to_vec().into();
-    tally.set_saved(encoded.clone());
-    (event, encoded)
 }
 
 /// The fields that differ between two states of an event, given as their protobuf encodings
@@ -425,7 +499,7 @@ fn fold_and_encode(tally: &mut Tally, number: u64) -> (Event, Bytes) {
 /// compared byte for byte, which for prost's encodings is comparing the values.
 pub fn changed_fields(old: &[u8], new: &[u8]) -> Vec<String> {
     // TRACKED_FIELDS[i] is field number i + 2 of `Event`.
-    let (Some(old_spans), Some(new_spans)) = (wire::field_spans::<18>(old), wire::field_spans::<18>(new)) else {
+    let (Some(old_spans), Some(new_spans)) = (wire::field_spans::<20>(old), wire::field_spans::<20>(new)) else {
         return TRACKED_FIELDS.iter().map(|name| name.to_string()).collect();
     };
     TRACKED_FIELDS

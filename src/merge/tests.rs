@@ -403,3 +403,66 @@ fn reports_of_each_day_of_a_visit_join_it_and_it_spans_them() {
     let past = run(&mut merger, &mut store, &mut ids, &article("i", "2019-05-21", "i"), vec![sochi_talks("2019-05-21", "Sochi")]);
     assert_eq!(past[0].kind, UpdateKind::Created);
 }
+
+/// An occurred visit-mode consultation in Rabat on `d` (or the month it gives).
+fn in_rabat(who: Vec<Participant>, status: EventStatus, date: Option<EventDate>) -> Event {
+    let mut e = consult(status, ConsultMode::Visit, who, date, "Rabat");
+    e.location = Some(Location { name_en: "Rabat".into(), country: "MAR".into(), ..Default::default() });
+    e
+}
+
+/// A merger that stored Macron's visit to Morocco on 2024-10-28 (ev-1), with a report of his
+/// meeting with the king that merging joined to it.
+fn macron_in_morocco() -> (Merger, MemoryStore, EventIds) {
+    let mut merger = Merger::new(MergeConfig::default());
+    let mut store = MemoryStore::default();
+    let mut ids = EventIds::new(1);
+    let occurred = |who| in_rabat(who, EventStatus::Occurred, day("2024-10-28", false));
+    run(&mut merger, &mut store, &mut ids, &article("visit", "2024-10-28", "a"), vec![occurred(vec![macron(), state("MAR")])]);
+    let king = occurred(vec![macron(), person("mohammed-vi", "MAR")]);
+    let joined = run(&mut merger, &mut store, &mut ids, &article("king", "2024-10-28", "b"), vec![king]);
+    assert_eq!(joined.iter().map(|c| c.number).collect::<Vec<_>>(), [1]);
+    (merger, store, ids)
+}
+
+fn macron() -> Participant {
+    person("emmanuel-macron", "FRA")
+}
+
+fn with_akhannouch() -> Vec<Participant> {
+    vec![macron(), person("aziz-akhannouch", "MAR")]
+}
+
+#[test]
+fn a_meeting_during_a_stored_visit_is_linked_to_it_not_joined_and_both_are_updated() {
+    let (mut merger, mut store, mut ids) = macron_in_morocco();
+    let meeting = in_rabat(with_akhannouch(), EventStatus::Occurred, day("2024-10-28", false));
+    let changes = run(&mut merger, &mut store, &mut ids, &article("talks", "2024-10-28", "c"), vec![meeting.clone()]);
+    let kinds: Vec<(u64, UpdateKind)> = changes.iter().map(|c| (c.number, c.kind)).collect();
+    assert_eq!(kinds, [(2, UpdateKind::Created), (1, UpdateKind::Updated)], "the meeting is its own event");
+    assert_eq!(changes[0].event.parent_id, "ev-1");
+    assert_eq!(changes[1].event.part_ids, ["ev-2"]);
+    assert_eq!(changes[1].changed_fields, ["part_ids"]);
+    assert_eq!(store.events[&1].part_ids, ["ev-2"]);
+
+    // Another report of the meeting joins it; the link stays, and is not announced again.
+    let changes = run(&mut merger, &mut store, &mut ids, &article("talks2", "2024-10-28", "d"), vec![meeting]);
+    assert_eq!(changes.iter().map(|c| c.number).collect::<Vec<_>>(), [2]);
+    assert!(!changes[0].changed_fields.contains(&"parent_id".to_string()), "{:?}", changes[0].changed_fields);
+    assert_eq!(changes[0].event.parent_id, "ev-1");
+}
+
+#[test]
+fn a_report_that_dates_a_stored_meeting_within_the_visit_links_it_and_names_parent_id() {
+    let (mut merger, mut store, mut ids) = macron_in_morocco();
+    let october = Some(EventDate { start: "2024-10".into(), precision: DatePrecision::Month.into(), ..Default::default() });
+    let announced = in_rabat(with_akhannouch(), EventStatus::Planned, october);
+    let created = run(&mut merger, &mut store, &mut ids, &article("announce", "2024-10-20", "c"), vec![announced]);
+    assert_eq!((created.len(), created[0].event.parent_id.as_str()), (1, ""), "a month is no day of the visit");
+    let held = in_rabat(with_akhannouch(), EventStatus::Occurred, day("2024-10-28", false));
+    let changes = run(&mut merger, &mut store, &mut ids, &article("talks", "2024-10-28", "d"), vec![held]);
+    assert_eq!(changes.iter().map(|c| c.number).collect::<Vec<_>>(), [2, 1]);
+    assert_eq!(changes[0].event.parent_id, "ev-1");
+    assert!(changes[0].changed_fields.contains(&"parent_id".to_string()), "{:?}", changes[0].changed_fields);
+    assert_eq!(changes[1].changed_fields, ["part_ids"]);
+}

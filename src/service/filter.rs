@@ -89,7 +89,7 @@ impl Filter {
 /// The event fields a subscriber watches (`SubscribeRequest.changed_fields`), as the set of
 /// [`field_bits`]. Empty: all.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct WatchedFields(u16);
+pub struct WatchedFields(u32);
 
 impl WatchedFields {
     #[allow(clippy::result_large_err)]

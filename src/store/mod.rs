@@ -165,7 +165,7 @@ pub struct UpdateHead {
     /// The country and actor id of each participant.
     pub participants: Vec<(CompactString, CompactString)>,
     /// The changed fields (see [`crate::merge::field_bits`]).
-    pub changed: u16,
+    pub changed: u32,
 }
 
 impl UpdateHead {
@@ -238,6 +238,15 @@ fn current(txn: &redb::ReadTransaction, mut n: u64) -> Result<Option<u64>> {
             Some(into) => n = into.value(),
             None => return Ok(None),
         }
+    }
+}
+
+/// Stored event `n`, or the event that absorbed it.
+fn stored_event(txn: &redb::ReadTransaction, log: &redb::ReadOnlyTable<u64, &[u8]>, n: u64) -> Result<Option<Event>> {
+    let events = txn.open_table(EVENTS)?;
+    match current(txn, n)? {
+        Some(n) => events.get(n)?.map(|last| event_at(log, last.value())).transpose(),
+        None => Ok(None),
     }
 }
 
@@ -363,12 +372,8 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
     /// Event `n`, or the event that absorbed it when a merge folded it into another.
     pub fn get_event(&self, n: u64) -> Result<Option<Event>> {
         let txn = self.db.begin_read()?;
-        let events = txn.open_table(EVENTS)?;
         let log = txn.open_table(LOG)?;
-        match current(&txn, n)? {
-            Some(n) => events.get(n)?.map(|last| event_at(&log, last.value())).transpose(),
-            None => Ok(None),
-        }
+        stored_event(&txn, &log, n)
     }
 
     /// A page of the reports of event `n` (or of the event that absorbed it) whose keys come
@@ -409,8 +414,9 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
         Ok(())
     }
 
-    /// A page of the events matching `keep`, newest (highest number) first, starting at event
-    /// number `from` (inclusive; `None` = the newest).
+    /// A page of the events matching `keep`, and of the parts of events matching it (see
+    /// `Event.part_ids`), newest (highest number) first, starting at event number `from`
+    /// (inclusive; `None` = the newest).
     pub fn list_events(&self, from: Option<u64>, limit: PageLimit, keep: impl Fn(&Event) -> bool) -> Result<EventPage> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(EVENTS)?;
@@ -419,11 +425,23 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
         for entry in table.range(..=from.unwrap_or(u64::MAX))?.rev() {
             let (k, last) = entry?;
             let Some(event) = skip_corrupt(event_at(&log, last.value()), &self.corrupt)? else { continue };
-            if keep(&event) && !page.add(event) {
+            if (keep(&event) || self.whole_kept(&txn, &log, &event, &keep)?) && !page.add(event) {
                 return Ok(EventPage { events: page.items, next: Some(k.value()) });
             }
         }
         Ok(EventPage { events: page.items, next: None })
+    }
+
+    /// Whether `event` is part of a stored event that `keep` keeps (a corrupt one is not kept).
+    fn whole_kept(
+        &self,
+        txn: &redb::ReadTransaction,
+        log: &redb::ReadOnlyTable<u64, &[u8]>,
+        event: &Event,
+        keep: impl Fn(&Event) -> bool,
+    ) -> Result<bool> {
+        let Some(whole) = crate::merge::parse_event_id(&event.parent_id) else { return Ok(false) };
+        Ok(skip_corrupt(stored_event(txn, log, whole), &self.corrupt)?.flatten().is_some_and(|e| keep(&e)))
     }
 
     /// Up to `limit` updates with sequence numbers after `after`, in order.

@@ -264,8 +264,9 @@ impl Planner {
     }
 
     /// Rebuilds everything the planner remembers from the store, with nothing in flight: the
-    /// counters, the merge index (from the stored reports), and an empty tally cache (it may hold
-    /// the writes of a transaction that did not commit).
+    /// counters, the merge index (from the stored reports), the part-of links (from the stored
+    /// events), and an empty tally cache (it may hold the writes of a transaction that did not
+    /// commit).
     fn reload(&mut self) -> Result<()> {
         self.uncommitted = Uncommitted::default();
         self.tallies.clear();
@@ -274,7 +275,10 @@ impl Planner {
         let txn = self.store.db.begin_read()?;
         self.next_event = txn.open_table(META)?.get("next_event")?.map_or(1, |v| v.value());
         let merger = &mut self.merger;
-        self.store.for_each_report(|number, report| merger.file(number, &report))
+        self.store.for_each_report(|number, report| merger.file(number, &report))?;
+        let (linked, _) = self.store.snapshot(|e| !e.parent_id.is_empty() || !e.part_ids.is_empty())?;
+        linked.iter().for_each(|event| self.merger.file_links(event));
+        Ok(())
     }
 
     fn run(mut self, mut rx: mpsc::Receiver<(Submission, Ack)>, committer: SyncSender<Planned>) {
@@ -450,6 +454,13 @@ impl EventStore for Tables<'_> {
     fn absorb(&mut self, into: u64, from: u64) -> Result<()> {
         self.writes.push(Write::Absorb { into, from });
         self.cache.remove(from);
+        Ok(())
+    }
+
+    /// The new state is written with its update; the tally stays in the cache, with the state
+    /// saved from it.
+    fn restate(&mut self, number: u64, _: &Event, tally: Tally) -> Result<()> {
+        self.cache.put(number, tally);
         Ok(())
     }
 }

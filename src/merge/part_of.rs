@@ -1,0 +1,227 @@
+//! Part-of: a happening inside a larger one. A meeting during a visit, or talks on the
+//! sidelines of a summit, is neither another report of the visit or the summit (merging keeps
+//! them apart) nor a stranger to it: the stored event it is part of is its parent, and the
+//! parent lists its parts. Linking never joins two events; each keeps its own reports.
+//!
+//! [`is_part_of`] decides from one report of each event (and the days the larger one spans);
+//! [`Links`] holds the links of the stored events and writes them into their folded states.
+
+use rustc_hash::FxHashMap;
+
+use super::{
+    Identity,
+    compare::{NO_NAME, Symbol},
+    event_id, parse_event_id,
+    span::Span,
+};
+use crate::proto::{ConsultMode, Event};
+
+/// Whether the report `part` tells a happening within the stored event of which `whole` is a
+/// report, that event spanning the days `span` (see [`Profile`](super::Profile)): a meeting
+/// during a visit, or a bilateral meeting on the sidelines of a summit.
+pub fn is_part_of(part: &Identity, whole: &Identity, span: Option<Span>) -> bool {
+    during(part, whole, span) && (during_visit(part, whole) || on_sidelines(part, whole))
+}
+
+/// Whether the dates overlap: the part's days and the whole's span (else its own days), or,
+/// when only their publication dates them, the same publication day.
+fn during(part: &Identity, whole: &Identity, span: Option<Span>) -> bool {
+    match (part.days(), span.or(whole.days())) {
+        (Some((first, last)), Some((from, to))) => first <= to && from <= last,
+        _ => part.published_day().is_some_and(|day| whole.published_day() == Some(day)),
+    }
+}
+
+/// Whether `part` happened during the visit `whole` tells: `whole` is a visit to a host country
+/// that names nobody of the host (the visit itself, not one of its meetings), `part` has its
+/// traveller, takes place in the host country (or, with no place, has it as a side), and is not
+/// itself a visit of the same sides told the same way.
+fn during_visit(part: &Identity, whole: &Identity) -> bool {
+    let Some(host) = host_country(whole) else { return false };
+    let names_host = |e: &Identity| e.persons().iter().any(|&(country, _)| country == host);
+    let traveller_comes = whole.persons().iter().any(|p| p.0 != host && part.persons().contains(p));
+    let in_host = match part.place() {
+        Some((_, country)) => country == host,
+        None => part.sides().contains(&host),
+    };
+    let same_visit = part.mode() == ConsultMode::Visit && part.sides() == whole.sides() && !names_host(part);
+    !names_host(whole) && traveller_comes && in_host && !same_visit
+}
+
+/// The country a visit goes to: its place's country, else its one side that is no traveller's.
+fn host_country(visit: &Identity) -> Option<Symbol> {
+    if visit.mode() != ConsultMode::Visit {
+        return None;
+    }
+    if let Some((_, country)) = visit.place().filter(|&(_, country)| country != NO_NAME) {
+        return Some(country);
+    }
+    let mut hosts = visit.sides().iter().filter(|side| !visit.persons().iter().any(|(country, _)| country == *side));
+    let host = hosts.next().copied();
+    hosts.next().is_none().then_some(host).flatten()
+}
+
+/// Whether `part` is a bilateral meeting of two sides of the summit `whole`, at its place.
+fn on_sidelines(part: &Identity, whole: &Identity) -> bool {
+    let same_place = matches!((part.place(), whole.place()), (Some((a, _)), Some((b, _))) if a == b);
+    whole.mode() == ConsultMode::Multilateral
+        && part.mode() != ConsultMode::Multilateral
+        && part.sides().len() == 2
+        && part.sides().iter().all(|side| whole.sides().contains(side))
+        && same_place
+}
+
+/// The part-of links between stored events, by event number.
+#[derive(Default)]
+pub struct Links {
+    parents: FxHashMap<u64, u64>,
+    /// Each event's parts, in the order they were linked.
+    parts: FxHashMap<u64, Vec<u64>>,
+}
+
+impl Links {
+    pub fn parent(&self, number: u64) -> Option<u64> {
+        self.parents.get(&number).copied()
+    }
+
+    /// Makes `whole` the parent of `part`.
+    pub fn link(&mut self, part: u64, whole: u64) {
+        self.parents.insert(part, whole);
+        let parts = self.parts.entry(whole).or_default();
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+
+    /// Files the links a stored event carries (when rebuilding at start).
+    pub fn file(&mut self, event: &Event) {
+        let Some(number) = parse_event_id(&event.id) else { return };
+        if let Some(whole) = parse_event_id(&event.parent_id) {
+            self.parents.insert(number, whole);
+        }
+        let parts: Vec<u64> = event.part_ids.iter().filter_map(|id| parse_event_id(id)).collect();
+        if !parts.is_empty() {
+            self.parts.insert(number, parts);
+        }
+    }
+
+    /// Moves the links of event `from` to event `into`, which absorbed it; a link between the
+    /// two disappears with `from`.
+    pub fn absorb(&mut self, into: u64, from: u64) {
+        for part in self.parts.remove(&from).unwrap_or_default() {
+            self.parents.remove(&part);
+            if part != into {
+                self.link(part, into);
+            }
+        }
+        if let Some(whole) = self.parents.remove(&from) {
+            if let Some(parts) = self.parts.get_mut(&whole) {
+                parts.retain(|&p| p != from);
+            }
+            if whole != into && self.parent(into).is_none() {
+                self.link(into, whole);
+            }
+        }
+    }
+
+    /// Writes the links of event `number` into its folded state.
+    pub fn stamp(&self, number: u64, event: &mut Event) {
+        event.parent_id = self.parent(number).map(event_id).unwrap_or_default();
+        event.part_ids = self.parts.get(&number).into_iter().flatten().map(|&p| event_id(p)).collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::{ActorKind, DatePrecision, EventDate, EventType, Location, Participant};
+
+    fn person(id: &str, country: &str) -> Participant {
+        Participant { actor_id: id.into(), kind: ActorKind::Person.into(), country: country.into(), ..Default::default() }
+    }
+
+    fn state(country: &str) -> Participant {
+        Participant { actor_id: format!("state/{country}"), kind: ActorKind::State.into(), country: country.into(), ..Default::default() }
+    }
+
+    fn report(mode: ConsultMode, participants: Vec<Participant>, day: &str, place: (&str, &str)) -> Identity {
+        Identity::of(&Event {
+            event_type: EventType::Consult.into(),
+            mode: mode.into(),
+            participants,
+            date: Some(EventDate { start: day.into(), precision: DatePrecision::Day.into(), ..Default::default() }),
+            location: Some(Location { name_en: place.0.into(), country: place.1.into(), ..Default::default() }),
+            ..Default::default()
+        })
+    }
+
+    fn macron() -> Participant {
+        person("person/emmanuel-macron", "FRA")
+    }
+
+    fn visit(day: &str) -> Identity {
+        report(ConsultMode::Visit, vec![macron(), state("MAR")], day, ("Rabat", "MAR"))
+    }
+
+    fn meeting(day: &str, host: Participant) -> Identity {
+        report(ConsultMode::Visit, vec![macron(), host], day, ("Rabat", "MAR"))
+    }
+
+    fn akhannouch() -> Participant {
+        person("person/aziz-akhannouch", "MAR")
+    }
+
+    #[test]
+    fn a_meeting_of_the_traveller_in_the_host_country_during_the_visit_is_part_of_it() {
+        assert!(is_part_of(&meeting("2024-10-28", akhannouch()), &visit("2024-10-28"), None));
+        let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let three_days = Some((d("2024-10-28"), d("2024-10-30")));
+        assert!(is_part_of(&meeting("2024-10-29", akhannouch()), &visit("2024-10-28"), three_days), "a day of its span");
+    }
+
+    #[test]
+    fn another_day_another_traveller_or_another_country_is_not_part_of_the_visit() {
+        assert!(!is_part_of(&meeting("2024-11-05", akhannouch()), &visit("2024-10-28"), None), "another day");
+        let scholz = report(ConsultMode::Visit, vec![person("person/olaf-scholz", "DEU"), akhannouch()], "2024-10-28", ("Rabat", "MAR"));
+        assert!(!is_part_of(&scholz, &visit("2024-10-28"), None), "another traveller");
+        let in_paris = report(ConsultMode::Visit, vec![macron(), akhannouch()], "2024-10-28", ("Paris", "FRA"));
+        assert!(!is_part_of(&in_paris, &visit("2024-10-28"), None), "another country");
+    }
+
+    #[test]
+    fn neither_the_visit_itself_nor_a_meeting_is_the_whole_of_a_visit_report() {
+        assert!(!is_part_of(&visit("2024-10-28"), &visit("2024-10-28"), None), "the same visit told again");
+        let with_the_king = meeting("2024-10-28", person("person/mohammed-vi", "MAR"));
+        assert!(!is_part_of(&meeting("2024-10-28", akhannouch()), &with_the_king, None), "two meetings are siblings");
+        let call = report(ConsultMode::Phone, vec![macron(), akhannouch()], "2024-10-28", ("", ""));
+        assert!(!is_part_of(&visit("2024-10-28"), &call, None), "a call is no visit");
+    }
+
+    #[test]
+    fn a_bilateral_meeting_at_the_place_and_days_of_a_summit_is_on_its_sidelines() {
+        let sides = || vec![state("USA"), state("SAU"), state("ARE"), state("QAT")];
+        let summit = report(ConsultMode::Multilateral, sides(), "2022-07-16", ("Jeddah", "SAU"));
+        let bilateral = |place| report(ConsultMode::ThirdParty, vec![state("USA"), state("QAT")], "2022-07-16", (place, "SAU"));
+        assert!(is_part_of(&bilateral("Jeddah"), &summit, None));
+        assert!(!is_part_of(&bilateral("Riyadh"), &summit, None), "another place");
+        let outsider = report(ConsultMode::ThirdParty, vec![state("USA"), state("EGY")], "2022-07-16", ("Jeddah", "SAU"));
+        assert!(!is_part_of(&outsider, &summit, None), "not a side of the summit");
+        assert!(!is_part_of(&summit, &summit, None), "the summit itself");
+    }
+
+    #[test]
+    fn links_move_to_the_event_that_absorbs_one_and_show_in_the_folded_state() {
+        let mut links = Links::default();
+        links.link(2, 1);
+        links.link(3, 2);
+        links.absorb(1, 2);
+        let mut event = Event::default();
+        links.stamp(1, &mut event);
+        assert_eq!((event.parent_id.as_str(), &event.part_ids[..]), ("", &[event_id(3)][..]));
+        links.stamp(3, &mut event);
+        assert_eq!((event.parent_id, event.part_ids), (event_id(1), Vec::<String>::new()));
+        let mut rebuilt = Links::default();
+        rebuilt.file(&Event { id: event_id(3), parent_id: event_id(1), ..Default::default() });
+        assert_eq!(rebuilt.parent(3), Some(1));
+    }
+}
