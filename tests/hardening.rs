@@ -7,62 +7,18 @@ use std::sync::{
     atomic::{AtomicUsize, Ordering},
 };
 
-use common::*;
+use common::{raw::*, *};
 use prost::Message;
 use rasad::proto::{
-    Article, EventFilter, Evidence, ExtractResponse, GetEventRequest, IngestOutcome, IngestResult, ListEventsRequest, ListReportsRequest,
+    Article, EventFilter, Evidence, ExtractResponse, GetEventRequest, IngestOutcome, ListEventsRequest, ListReportsRequest,
     SubscribeRequest,
 };
 use rasad::{
     service::{Cancelled, EventExtractor},
     store::{Store, flaky_disk::FlakyDisk},
 };
-use tonic::{Code, Request, Status, codegen::http::uri::PathAndQuery, transport::Channel};
+use tonic::{Code, Request, transport::Channel};
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse, health_check_response::ServingStatus, health_client::HealthClient};
-use tonic_prost::ProstCodec;
-
-/// An `Article` whose strings are any bytes, as a client in another language may send them.
-#[derive(Clone, PartialEq, prost::Message)]
-struct RawArticle {
-    #[prost(bytes = "vec", tag = "1")]
-    id: Vec<u8>,
-    #[prost(bytes = "vec", tag = "2")]
-    text: Vec<u8>,
-}
-
-fn raw(a: &Article) -> RawArticle {
-    RawArticle { id: a.id.clone().into_bytes(), text: a.text.clone().into_bytes() }
-}
-
-async fn raw_client(server: &TestServer) -> tonic::client::Grpc<Channel> {
-    let channel = Channel::from_shared(server.url.clone()).unwrap().connect().await.unwrap();
-    tonic::client::Grpc::new(channel)
-}
-
-/// Ingests `articles` as they are on one stream: the results until the stream ends, and how it ended.
-async fn ingest_raw(server: &TestServer, articles: Vec<RawArticle>) -> (Vec<IngestResult>, Result<(), Status>) {
-    let mut grpc = raw_client(server).await;
-    grpc.ready().await.unwrap();
-    let path = PathAndQuery::from_static("/rasad.v1.RasadService/Ingest");
-    let codec = ProstCodec::<RawArticle, IngestResult>::default();
-    let mut results = grpc.streaming(Request::new(tokio_stream::iter(articles)), path, codec).await.unwrap().into_inner();
-    let mut out = Vec::new();
-    loop {
-        match results.message().await {
-            Ok(Some(r)) => out.push(r),
-            Ok(None) => return (out, Ok(())),
-            Err(status) => return (out, Err(status)),
-        }
-    }
-}
-
-async fn extract_raw(server: &TestServer, article: RawArticle) -> Status {
-    let mut grpc = raw_client(server).await;
-    grpc.ready().await.unwrap();
-    let path = PathAndQuery::from_static("/rasad.v1.RasadService/Extract");
-    let codec = ProstCodec::<RawArticle, ExtractResponse>::default();
-    grpc.unary(Request::new(article), path, codec).await.expect_err("refused")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resuming_after_a_sequence_beyond_the_head_is_refused_with_the_head() {
@@ -85,13 +41,13 @@ async fn an_article_that_is_not_utf8_is_an_invalid_argument_and_the_stream_goes_
     let mut bad = raw(&article("bad", "x"));
     bad.text = b"EVENT CONSULT OCCURRED RUS USA \xff\xfe".to_vec();
     let good = |id: &str| raw(&article(id, &format!("{id}\nEVENT CONSULT OCCURRED RUS USA")));
-    let (results, end) = ingest_raw(&server, vec![good("before"), bad.clone(), good("after")]).await;
+    let (results, end) = ingest_raw(&server.url, vec![good("before"), bad.clone(), good("after")]).await;
     end.expect("the stream ends normally");
     let outcomes: Vec<_> = results.iter().map(|r| (r.article_id.as_str(), r.outcome())).collect();
     assert_eq!(outcomes, [("before", IngestOutcome::Accepted), ("bad", IngestOutcome::Rejected), ("after", IngestOutcome::Accepted)]);
     assert!(results[1].error.contains("UTF-8") && results[1].error.contains("INVALID_ARGUMENT"), "{}", results[1].error);
 
-    let status = extract_raw(&server, bad).await;
+    let status = extract_raw(&server.url, bad).await.expect_err("refused");
     assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
 }
 
@@ -100,13 +56,17 @@ async fn a_message_over_the_limit_is_resource_exhausted() {
     let server = TestServer::start(Arc::new(Scripted)).await;
     // The test server takes messages of up to 1 MiB and article texts of up to 64 KiB.
     let huge = raw(&article("huge", &"ا".repeat(1 << 20)));
-    let status = extract_raw(&server, huge.clone()).await;
+    let status = extract_raw(&server.url, huge.clone()).await.expect_err("refused");
     assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
-    let (results, end) = ingest_raw(&server, vec![raw(&article("small", "EVENT CONSULT OCCURRED RUS USA")), huge]).await;
+    let (results, end) = ingest_raw(&server.url, vec![raw(&article("small", "EVENT CONSULT OCCURRED RUS USA")), huge]).await;
     assert_eq!(results.len(), 1, "the article before is acknowledged");
     assert_eq!(end.expect_err("the stream ends").code(), Code::ResourceExhausted);
     let long = raw(&article("long", &"ا".repeat(40 << 10)));
-    assert_eq!(extract_raw(&server, long).await.code(), Code::ResourceExhausted, "an article text over its limit");
+    assert_eq!(
+        extract_raw(&server.url, long).await.expect_err("refused").code(),
+        Code::ResourceExhausted,
+        "an article text over its limit"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -448,7 +408,7 @@ async fn after_a_storage_io_error_the_store_reopens_itself_and_health_follows_it
     let stored = ingest(&mut client, (0..5).map(meeting).collect()).await;
     assert!(stored.iter().all(|r| r.outcome() == IngestOutcome::Accepted), "{stored:?}");
     disk.fail(true);
-    let (results, end) = ingest_raw(&server, vec![raw(&meeting(5))]).await;
+    let (results, end) = ingest_raw(&server.url, vec![raw(&meeting(5))]).await;
     assert!(results.is_empty(), "nothing acknowledged while the disk fails: {results:?}");
     assert_eq!(end.expect_err("the stream ends").code(), Code::Unavailable);
     health_becomes(&mut health, ServingStatus::NotServing).await;

@@ -2,7 +2,9 @@
 //! events are written in the article text, and small client utilities.
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod adversarial;
 pub mod http;
+pub mod raw;
 pub mod webdriver;
 
 use std::{
