@@ -1308,3 +1308,15 @@ fn with_no_publication_date_the_weekday_the_text_gives_is_kept() {
     let date = e.date.expect("a date");
     assert_eq!((date.start.as_str(), date.weekday.as_str()), ("2023-07-03", ""));
 }
+
+#[test]
+fn a_happening_repeated_a_hundred_times_carries_a_bounded_evidence() {
+    let text = "التقى لافروف بومبيو في سوتشي ".repeat(500);
+    let found = events(&text, "2019-05-14");
+    assert!(!found.is_empty());
+    assert!(
+        found.iter().all(|e| e.evidence.len() <= rasad::extract::MAX_EVIDENCE),
+        "{:?}",
+        found.iter().map(|e| e.evidence.len()).collect::<Vec<_>>()
+    );
+}

@@ -23,6 +23,10 @@ use dates::Precision;
 use events::{Draft, Who};
 pub use forms::FormCache;
 
+/// The most evidence windows an event carries: a happening told a hundred times in one article
+/// (a long run repeating one sentence) is one event, and its answer stays small.
+pub const MAX_EVIDENCE: usize = 8;
+
 /// Extracts events from articles with a loaded knowledge base. Cheap to share across threads.
 pub struct Extractor {
     kb: Kb,
@@ -211,6 +215,7 @@ impl Extractor {
         let evidence = d
             .evidence
             .iter()
+            .take(MAX_EVIDENCE)
             .map(|&((s, e), (ts, te))| proto::Evidence {
                 sentence: text[s..e].to_owned(),
                 start: offsets.at(s),
