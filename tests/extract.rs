@@ -1320,3 +1320,30 @@ fn a_happening_repeated_a_hundred_times_carries_a_bounded_evidence() {
         found.iter().map(|e| e.evidence.len()).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_person_named_in_full_is_found_again_by_surname() {
+    // Known to the knowledge base under the full name only: "ولد مرزوك" alone is him.
+    let found =
+        events("استقبل وزير الخارجية محمد سالم ولد مرزوك اليوم سفراء أوروبيين. واستقبل ولد مرزوك اليوم السفير الفرنسي ألكسندر غارسيا.", "");
+    let french = found.iter().find(|e| countries(e) == ["FRA", "MRT"]).unwrap_or_else(|| panic!("{found:#?}"));
+    assert!(actors(french).contains(&"person/mohamed-salem-ould-merzoug".to_string()), "{:?}", actors(french));
+    // Unknown to it: the title's holder named in full, then by the family part of the name.
+    let found =
+        events("وصل وزير الخارجية الموريتاني أحمد ولد باهية إلى الرباط. والتقى ولد باهية في وقت لاحق السفيرة الألمانية إيزابيل هنين.", "");
+    let german = found.iter().find(|e| countries(e) == ["DEU", "MRT"]).unwrap_or_else(|| panic!("{found:#?}"));
+    let mauritanian = german.participants.iter().find(|p| p.country == "MRT").unwrap();
+    assert_eq!(mauritanian.name_ar, "أحمد ولد باهية");
+}
+
+#[test]
+fn calls_to_counterparts_listed_by_state_are_one_call_each() {
+    let found = events(
+        "أجرى الرئيس محمد ولد الشيخ الغزواني الخميس مزيدا من الاتصالات الهاتفية بقادة دول الجوار شملت نظراءه رؤساء السنغال والجزائر وتونس.",
+        "2020-05-21",
+    );
+    let mut pairs: Vec<Vec<&str>> = found.iter().map(countries).collect();
+    pairs.sort();
+    assert_eq!(pairs, [["DZA", "MRT"], ["MRT", "SEN"], ["MRT", "TUN"]], "{found:#?}");
+    assert!(found.iter().all(|e| ConsultMode::try_from(e.mode) == Ok(ConsultMode::Phone)));
+}

@@ -1,0 +1,401 @@
+//! Composition: raw mentions read left to right into the mentions later stages see. A title
+//! takes the state, host, "former" and name written around it; a name takes its apposition;
+//! "نظيره" takes its state; "مسؤولون أميركيون وروس" becomes one actor per state.
+
+use compact_str::CompactString;
+
+use crate::extract::analysis::Analysis;
+use crate::kb::{Cue, Entity, Kb, Office, PlaceKind};
+use crate::text::is_definite;
+
+use super::names::{named_after, unlisted_name, unlisted_name_before};
+use super::raw::{Raw, RawMention, adjective_of, article_on_name, genitive_state, person_of, title_of};
+use super::{Actor, Mention, MentionKind};
+
+/// Only punctuation (and "كل من") between tokens `from` and `to`.
+pub(super) fn punct_gap(a: &Analysis<'_>, from: usize, to: usize) -> bool {
+    to >= from && (from..to).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من"))
+}
+
+/// A word for the kind of state before its name ("جمهورية سيراليون", "ودولة قطر").
+fn state_kind(word: &str) -> bool {
+    matches!(word.trim_start_matches('و'), "جمهوريه" | "دوله" | "مملكه" | "سلطنه" | "اماره")
+}
+
+/// Tokens `from..to` are "في" (or "في كل من") and at most a word for the kind of state: a
+/// counterpart "in" the state named next.
+fn in_state(a: &Analysis<'_>, from: usize, to: usize) -> bool {
+    let words: Vec<&str> = (from..to).map(|k| a.tokens[k].norm.as_str()).collect();
+    let rest = match words.as_slice() {
+        ["في", "كل", "من", rest @ ..] | ["في", rest @ ..] => rest,
+        _ => return false,
+    };
+    matches!(rest, [] | [_]) && rest.iter().all(|w| state_kind(w))
+}
+
+/// The states listed by "و" after a state that ends at token `at`, from raw mention `k` on
+/// ("ومملكة البحرين ودولة قطر والمملكة الأردنية"): (first token, end token, state) each.
+fn states_listed_after(kb: &Kb, a: &Analysis<'_>, raw: &[RawMention], k: usize, mut at: usize) -> Vec<(usize, usize, u32)> {
+    let mut out = Vec::new();
+    for m in &raw[k.min(raw.len())..] {
+        let gap_ok = (at..m.first).all(|t| state_kind(&a.tokens[t].norm)) && m.first - at <= 1;
+        let joined = a.tokens.get(at).is_some_and(|t| t.norm.starts_with('و'));
+        let Some(s) = genitive_state(kb, m).filter(|_| gap_ok && joined) else { break };
+        out.push((m.first, m.end, s));
+        at = m.end;
+    }
+    out
+}
+
+/// Whether raw mention `j`, an adjective, reads as one. A definite word that is also a state's
+/// name ("السعودية") is the adjective only where an adjective stands: right after a definite
+/// word or a mention it qualifies ("الحكومة السعودية", "مدينة جدة السعودية"), or joined by و
+/// to an adjective or title ("العراقية والسعودية"); elsewhere it names the state ("أعلنت
+/// السعودية وإيران", "بين إيران والسعودية", "للسعودية"). An indefinite one stays the adjective
+/// ("قمة ثلاثية روسية").
+fn reads_as_adjective(a: &Analysis<'_>, raw: &[RawMention], j: usize) -> bool {
+    let r = &raw[j];
+    let definite = |k: usize| is_definite(&a.tokens[k].norm);
+    if r.pick(|e| matches!(e, Entity::State(_)).then_some(())).is_none() {
+        return true;
+    }
+    if r.prep.is_some() {
+        return false;
+    }
+    if !definite(r.first) {
+        return true;
+    }
+    let before = j.checked_sub(1).map(|k| &raw[k]);
+    if a.tokens[r.first].norm.starts_with('و') {
+        return before.is_some_and(|b| punct_gap(a, b.end, r.first) && (adjective_of(b).is_some() || title_of(b).is_some()));
+    }
+    match before.filter(|b| b.end == r.first) {
+        // "يزور شتاينماير السعودية": after a person's name, the state he visits.
+        Some(b) => b.pick(|e| matches!(e, Entity::State(_) | Entity::Person(_)).then_some(())).is_none(),
+        None => r.first > 0 && a.is_word(r.first - 1) && definite(r.first - 1),
+    }
+}
+
+/// One mention composed from raw mention `j` and the `consumed - 1` after it.
+struct Composed {
+    kind: MentionKind,
+    end: usize,
+    consumed: usize,
+    name_span: (usize, usize),
+}
+
+impl Composed {
+    fn single(r: &RawMention, kind: MentionKind) -> Composed {
+        Composed { kind, end: r.end, consumed: 1, name_span: (r.first, r.end) }
+    }
+}
+
+/// What reading one raw mention gave.
+enum Step {
+    One(Composed),
+    /// Several mentions, already in the output; skip this many raw mentions.
+    Pushed(usize),
+    /// Nothing; skip this many raw mentions.
+    Skip(usize),
+}
+
+/// The state or states written after a title.
+enum TitleScope {
+    One(TitleState),
+    /// One holder in each state listed, as (first token, end token, state).
+    Each(Vec<(usize, usize, u32)>),
+}
+
+/// The state a title is of, as written after it, and where the title's words end.
+struct TitleState {
+    country: Option<CompactString>,
+    end: usize,
+    consumed: usize,
+}
+
+pub(super) struct Composer<'k, 'a> {
+    kb: &'k Kb,
+    a: &'a Analysis<'a>,
+    raw: Vec<RawMention>,
+    out: Vec<Mention>,
+    /// The title of the last title-derived actor, for "... والأميركي مايك بومبيو".
+    last_title: Option<u32>,
+}
+
+impl<'k, 'a> Composer<'k, 'a> {
+    pub(super) fn new(kb: &'k Kb, a: &'a Analysis<'a>, raw: Vec<RawMention>) -> Composer<'k, 'a> {
+        Composer { kb, a, raw, out: Vec::new(), last_title: None }
+    }
+
+    pub(super) fn compose(mut self) -> Vec<Mention> {
+        let mut j = 0;
+        while j < self.raw.len() {
+            let step = match &self.raw[j].raw {
+                Raw::Entity(_) => self.entity(j),
+                Raw::Counterpart => self.counterpart(j),
+                Raw::Agent => self.agents(j),
+            };
+            match step {
+                Step::One(c) => {
+                    if !matches!(c.kind, MentionKind::Actor(Actor::Office { .. } | Actor::Person(_))) {
+                        self.last_title = None;
+                    }
+                    let r = &self.raw[j];
+                    self.out.push(Mention { first: r.first, end: c.end, kind: c.kind, prep: r.prep, name_span: c.name_span });
+                    j += c.consumed;
+                }
+                Step::Pushed(n) | Step::Skip(n) => j += n,
+            }
+        }
+        self.out
+    }
+
+    /// Raw mention `j` after `end`, when only what `gap_ok` accepts stands between.
+    fn next_after(&self, j: usize, gap_ok: impl Fn(usize, usize) -> bool) -> Option<&RawMention> {
+        let cur = &self.raw[j];
+        self.raw.get(j + 1).filter(|n| gap_ok(cur.end, n.first))
+    }
+
+    fn entity(&mut self, j: usize) -> Step {
+        let (kb, a) = (self.kb, self.a);
+        let r = &self.raw[j];
+        if let Some(t) = title_of(r) {
+            return self.title(j, t);
+        }
+        if let Some(p) = person_of(r) {
+            return Step::One(self.person(j, p));
+        }
+        if let Some(s) = adjective_of(r).filter(|_| reads_as_adjective(a, &self.raw, j)) {
+            return Step::One(self.adjective(j, s));
+        }
+        let Raw::Entity(es) = &r.raw else { return Step::Skip(1) };
+        let kind = match es[0] {
+            Entity::State(s) => MentionKind::StateName(s),
+            Entity::Place(p) if matches!(kb.places[p as usize].kind, PlaceKind::Capital | PlaceKind::Seat) => MentionKind::Seat(p),
+            Entity::Place(p) => MentionKind::Place(p),
+            Entity::Organisation(o) => MentionKind::Actor(Actor::Organisation(o)),
+            _ => return Step::Skip(1),
+        };
+        Step::One(Composed::single(r, kind))
+    }
+
+    /// A title and what is written around it: its state, an ambassador's host, "السابق", and
+    /// its holder's name.
+    fn title(&mut self, j: usize, t: u32) -> Step {
+        let (kb, a) = (self.kb, self.a);
+        let r = &self.raw[j];
+        let title = &kb.titles[t as usize];
+        // "نائب الرئيس", "النائب الأول للرئيس": an ordinal may stand between.
+        let ordinal = r.first > 1 && matches!(a.tokens[r.first - 1].norm.as_str(), "الاول" | "الثاني" | "الثالث");
+        let deputy_at = if ordinal { r.first.checked_sub(2) } else { r.first.checked_sub(1) };
+        let deputy = deputy_at.is_some_and(|k| a.cue(k, |c| c == Cue::Deputy));
+        let TitleState { country, mut end, mut consumed } = match self.title_scope(j, deputy) {
+            TitleScope::One(state) => state,
+            TitleScope::Each(listed) => {
+                let skip = 1 + listed.len();
+                let prep = r.prep;
+                for (first, end, s) in listed {
+                    let country = Some(kb.states[s as usize].code.as_str().into());
+                    let kind = MentionKind::Actor(Actor::holder(title, country, false));
+                    self.out.push(Mention { first, end, kind, prep, name_span: (first, end) });
+                }
+                self.last_title = Some(t);
+                return Step::Pushed(skip);
+            }
+        };
+        let r = &self.raw[j];
+        // An ambassador's host: "السفير الروسي لدى واشنطن".
+        if matches!(title.office, Office::Ambassador | Office::Envoy)
+            && let Some(n) = self.raw.get(j + consumed)
+            && n.first <= end + 1
+            && !a.tokens[n.first].norm.starts_with('و')
+            && genitive_state(kb, n).is_some()
+        {
+            end = n.end;
+            consumed += 1;
+        }
+        self.last_title = Some(t);
+        // "السابق": a former holder, never today's; "حينذاك": the holder at the time.
+        let mut former = false;
+        while a.is_word(end) && a.cues(end).any(|c| matches!(c, Cue::Former | Cue::AtTheTime)) {
+            former |= a.cue(end, |c| c == Cue::Former);
+            end += 1;
+        }
+        let next = self.raw.get(j + consumed);
+        if let Some((p, first, last)) = named_after(kb, a, next, end) {
+            return Step::One(Composed {
+                kind: MentionKind::Actor(Actor::Person(p)),
+                end: last,
+                consumed: consumed + 1,
+                name_span: (first, last),
+            });
+        }
+        if country.is_none() && a.is_name_word(kb, end) && next.is_none_or(|n| n.first != end) {
+            // "الأمير فيصل بن بندر", "مطار الملك خالد": a title of no country before a name
+            // the knowledge base does not know is someone else, not the office's holder.
+            return Step::Skip(consumed);
+        }
+        let unlisted = country.as_ref().and_then(|_| {
+            unlisted_name(kb, a, next, end).or_else(|| {
+                let after = j.checked_sub(1).map_or(0, |k| self.raw[k].end);
+                unlisted_name_before(kb, a, after, deputy_at.filter(|_| deputy).unwrap_or(r.first))
+            })
+        });
+        let deputy = deputy || former;
+        Step::One(match unlisted {
+            Some(span) => {
+                let kind = MentionKind::Actor(Actor::Office {
+                    office: title.office,
+                    role: title.role_en.as_str().into(),
+                    country,
+                    deputy,
+                    named: true,
+                });
+                Composed { kind, end: end.max(span.1), consumed, name_span: span }
+            }
+            None => {
+                Composed { kind: MentionKind::Actor(Actor::holder(title, country, deputy)), end, consumed, name_span: (r.first, r.end) }
+            }
+        })
+    }
+
+    /// The state written after title `t` (raw mention `j`): "السفير الروسي", "سفير جمهورية
+    /// أذربيجان", "سفراء دول بريطانيا وفرنسا", "سفراء كل من بريطانيا وفرنسا", "وزير الطاقة
+    /// والمناجم الجزائري" (the rest of the portfolio between); several states listed
+    /// ("وزراء خارجية إيران وتركيا وروسيا") give one holder in each.
+    fn title_scope(&self, j: usize, deputy: bool) -> TitleScope {
+        let (kb, a) = (self.kb, self.a);
+        let r = &self.raw[j];
+        let portfolio = |from: usize, to: usize| {
+            to > from
+                && to - from <= 3
+                && a.tokens[from].norm.starts_with("وال")
+                && (from..to).all(|k| a.is_word(k) && a.tokens[k].norm.trim_start_matches('و').starts_with("ال"))
+        };
+        let of_states = |from: usize, to: usize| {
+            from == to
+                || portfolio(from, to)
+                || (to == from + 1 && (a.tokens[from].norm.trim_start_matches('و') == "دول" || state_kind(&a.tokens[from].norm)))
+                || (to == from + 2 && a.tokens[from].norm == "كل" && a.tokens[from + 1].norm == "من")
+        };
+        let title = title_of(r).map(|t| &kb.titles[t as usize]);
+        let own = TitleState { country: title.and_then(|t| t.country.as_deref()).map(CompactString::from), end: r.end, consumed: 1 };
+        let Some(n) = self.next_after(j, of_states) else { return TitleScope::One(own) };
+        let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n)) else { return TitleScope::One(own) };
+        let more = if adjective_of(n).is_none() { states_listed_after(kb, a, &self.raw, j + 2, n.end) } else { Vec::new() };
+        if more.is_empty() || deputy {
+            return TitleScope::One(TitleState { country: Some(kb.states[s as usize].code.as_str().into()), end: n.end, consumed: 2 });
+        }
+        TitleScope::Each(std::iter::once((r.first, n.end, s)).chain(more).collect())
+    }
+
+    /// "ميشال عون رئيس جمهورية لبنان": a name and the title in apposition after it, unless the
+    /// title is another state's (the person received: "استقبل محمد شياع السوداني السفير
+    /// الياباني").
+    fn person(&self, j: usize, p: u32) -> Composed {
+        let (kb, a) = (self.kb, self.a);
+        let r = &self.raw[j];
+        let mut c = Composed::single(r, MentionKind::Actor(Actor::Person(p)));
+        let own = |country: Option<&str>| country.is_none_or(|c| c == kb.people[p as usize].country);
+        let state_after = |k: usize| {
+            self.raw.get(k).filter(|m| m.first == self.raw[k - 1].end).and_then(|m| adjective_of(m).or_else(|| genitive_state(kb, m)))
+        };
+        if let Some(n) = self.next_after(j, |from, to| punct_gap(a, from, to))
+            && let Some(t) = title_of(n)
+            && !a.tokens[n.first].norm.starts_with('و')
+            && own(kb.titles[t as usize].country.as_deref())
+            && own(state_after(j + 2).map(|s| kb.states[s as usize].code.as_str()))
+        {
+            c.consumed += 1;
+            c.end = n.end;
+            if let Some(m) = self.raw.get(j + 2).filter(|m| m.first == n.end)
+                && (adjective_of(m).is_some() || genitive_state(kb, m).is_some())
+            {
+                c.consumed += 1;
+                c.end = m.end;
+            }
+        }
+        c
+    }
+
+    /// A nationality adjective: "... والأميركي مايك بومبيو" continues a list of the last
+    /// title's holders; otherwise the adjective alone.
+    fn adjective(&self, j: usize, s: u32) -> Composed {
+        let (kb, a) = (self.kb, self.a);
+        let r = &self.raw[j];
+        let listed = self
+            .last_title
+            .filter(|_| a.tokens[r.first].norm.starts_with('و') && self.out.last().is_some_and(|m| punct_gap(a, m.end, r.first)));
+        let Some(t) = listed else { return Composed::single(r, MentionKind::Adjective(s)) };
+        if let Some((p, first, last)) = named_after(kb, a, self.raw.get(j + 1), r.end) {
+            return Composed { kind: MentionKind::Actor(Actor::Person(p)), end: last, consumed: 2, name_span: (first, last) };
+        }
+        let country = Some(kb.states[s as usize].code.as_str().into());
+        Composed::single(r, MentionKind::Actor(Actor::holder(&kb.titles[t as usize], country, false)))
+    }
+
+    /// "نظيره الروسي", "بنظيره في جمهورية سيراليون تيموثي موسى كابا", "مع نظرائه في كل من
+    /// السعودية ومملكة البحرين ودولة قطر" (one counterpart in each).
+    fn counterpart(&mut self, j: usize) -> Step {
+        let (kb, a) = (self.kb, self.a);
+        let r = &self.raw[j];
+        let (mut country, mut end, mut consumed) = (None, r.end, 1);
+        if let Some(n) = self.next_after(j, |from, to| from == to)
+            && let Some(s) = adjective_of(n).or_else(|| article_on_name(kb, a, n))
+        {
+            (country, end, consumed) = (Some(kb.states[s as usize].code.as_str().into()), n.end, 2);
+        } else if let Some(n) = self.next_after(j, |from, to| in_state(a, from, to))
+            && let Some(s) = genitive_state(kb, n)
+        {
+            let more = states_listed_after(kb, a, &self.raw, j + 2, n.end);
+            if !more.is_empty() {
+                let listed: Vec<_> = std::iter::once((r.first, n.end, s)).chain(more).collect();
+                let skip = 1 + listed.len();
+                for (first, end, s) in listed {
+                    let country = Some(kb.states[s as usize].code.as_str().into());
+                    self.out.push(Mention {
+                        first,
+                        end,
+                        kind: MentionKind::Actor(Actor::Counterpart { country }),
+                        prep: None,
+                        name_span: (first, end),
+                    });
+                }
+                return Step::Pushed(skip);
+            }
+            (country, end, consumed) = (Some(kb.states[s as usize].code.as_str().into()), n.end, 2);
+        }
+        let r = &self.raw[j];
+        if let Some((p, first, last)) = named_after(kb, a, self.raw.get(j + consumed), end) {
+            return Step::One(Composed {
+                kind: MentionKind::Actor(Actor::Person(p)),
+                end: last,
+                consumed: consumed + 1,
+                name_span: (first, last),
+            });
+        }
+        Step::One(Composed { kind: MentionKind::Actor(Actor::Counterpart { country }), end, consumed, name_span: (r.first, r.end) })
+    }
+
+    /// "مسؤولون أميركيون وروس", "فريقين من روسيا والولايات المتحدة": one state actor each.
+    fn agents(&mut self, j: usize) -> Step {
+        let (kb, a) = (self.kb, self.a);
+        let mut states = Vec::new();
+        let mut k = j + 1;
+        let mut at = self.raw[j].end;
+        while let Some(n) = self.raw.get(k) {
+            let joined = n.first == at
+                || (states.is_empty() && n.first == at + 1 && a.tokens[at].norm == "من")
+                || (!states.is_empty() && punct_gap(a, at, n.first));
+            let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n)).filter(|_| joined) else { break };
+            states.push((s, n.first, n.end));
+            at = n.end;
+            k += 1;
+        }
+        for (s, first, end) in states {
+            let kind = MentionKind::Actor(Actor::State(kb.states[s as usize].code.as_str().into()));
+            self.out.push(Mention { first, end, kind, prep: None, name_span: (first, end) });
+        }
+        Step::Pushed(k - j)
+    }
+}

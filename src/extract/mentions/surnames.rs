@@ -1,0 +1,103 @@
+//! Later mentions by surname: news names a person in full once ("وزير الخارجية محمد سالم ولد
+//! مرزوك") and by the end of the name after ("واستقبل ولد مرزوك اليوم السفير الفرنسي"). A
+//! person introduced in full, whether the knowledge base knows them or only the title they were
+//! named under, is found again by that ending, so later sentences have their actor.
+
+use crate::extract::analysis::Analysis;
+use crate::kb::Kb;
+use crate::text::stems;
+
+use super::raw::preposition;
+use super::{Actor, Mention, MentionKind};
+
+/// Words that start the family part of a name: "ولد مرزوك", "بن علوي", "أبو قصرة", "آل ثاني".
+const PARTICLES: &[&str] = &["ولد", "بن", "ابن", "بنت", "ابو", "ال"];
+
+/// Words that end a compound name and name no one alone: "عبد الله", "نور الدين".
+const COMPOUND_ENDS: &[&str] = &["الله", "الدين", "الرحمن", "الاسلام"];
+
+/// One person introduced in full: the ending later mentions use, where the full name ended,
+/// and the mention itself.
+struct Introduced<'m> {
+    ending: Vec<&'m str>,
+    after: usize,
+    mention: &'m Mention,
+}
+
+/// `mentions` with the later mentions by surname of the people they introduce in full.
+pub(super) fn with_surnames(kb: &Kb, a: &Analysis<'_>, mut mentions: Vec<Mention>) -> Vec<Mention> {
+    let introduced = introductions(a, &mentions);
+    if introduced.is_empty() {
+        return mentions;
+    }
+    let mut covered = vec![false; a.tokens.len()];
+    for m in &mentions {
+        covered[m.first..m.end].iter_mut().for_each(|c| *c = true);
+    }
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < a.tokens.len() {
+        let hit = introduced.iter().find(|p| p.after <= i && ending_at(a, &covered, i, &p.ending));
+        match hit {
+            Some(p) => {
+                let end = i + p.ending.len();
+                let prep = a.preposition(i, |norm| preposition(kb, norm));
+                found.push(Mention { first: i, end, kind: p.mention.kind.clone(), prep, name_span: p.mention.name_span });
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    if !found.is_empty() {
+        mentions.extend(found);
+        mentions.sort_by_key(|m| m.first);
+    }
+    mentions
+}
+
+/// The people named in full (two words or more) and the ending each is found again by; an
+/// ending two people share names neither.
+fn introductions<'m>(a: &'m Analysis<'_>, mentions: &'m [Mention]) -> Vec<Introduced<'m>> {
+    let mut out: Vec<Introduced> = Vec::new();
+    let mut shared: Vec<Vec<&str>> = Vec::new();
+    for m in mentions {
+        let named = matches!(m.kind, MentionKind::Actor(Actor::Person(_) | Actor::Office { named: true, .. }));
+        let Some(ending) = named.then(|| ending(a, m.name_span)).flatten() else { continue };
+        match out.iter().find(|p| p.ending == ending) {
+            Some(p) if p.mention.kind != m.kind => shared.push(ending),
+            Some(_) => {}
+            None => out.push(Introduced { ending, after: m.end, mention: m }),
+        }
+    }
+    out.retain(|p| !shared.contains(&p.ending));
+    out
+}
+
+/// The ending of the full name in tokens `first..end` that a later mention may use alone: from
+/// the last particle on ("ولد مرزوك"), a compound's last two words ("عبد الله"), else the last
+/// word; never the whole name, never a word the lexicon has a meaning for.
+fn ending<'a>(a: &'a Analysis<'_>, (first, end): (usize, usize)) -> Option<Vec<&'a str>> {
+    if end < first + 2 || !(first..end).all(|k| a.is_word(k)) {
+        return None;
+    }
+    let word = |k: usize| a.tokens[k].norm.as_str();
+    let particle = (first + 1..end - 1).rev().find(|&k| PARTICLES.contains(&word(k)));
+    let start = match particle {
+        Some(k) => k,
+        None if COMPOUND_ENDS.contains(&word(end - 1)) || matches!(word(end - 2), "عبد" | "ابو") => end - 2,
+        None => end - 1,
+    };
+    let meaningful = (start..end).any(|k| !PARTICLES.contains(&word(k)) && !a.words(k).is_empty());
+    (start > first && !meaningful && word(end - 1).chars().count() >= 3).then(|| (start..end).map(word).collect())
+}
+
+/// Whether `ending` is written from token `i` on, in tokens no mention covers, as a name of
+/// its own (not the end of another full name): a clitic may stand on its first word.
+fn ending_at(a: &Analysis<'_>, covered: &[bool], i: usize, ending: &[&str]) -> bool {
+    let end = i + ending.len();
+    if end > a.tokens.len() || covered[i..end].iter().any(|&c| c) || (i > 0 && a.is_word(i - 1) && a.words(i - 1).is_empty()) {
+        return false;
+    }
+    let first = &a.tokens[i].norm;
+    (first == ending[0] || stems(first).contains(ending[0])) && (1..ending.len()).all(|k| a.tokens[i + k].norm == ending[k])
+}
