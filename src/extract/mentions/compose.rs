@@ -76,6 +76,11 @@ fn reads_as_adjective(a: &Analysis<'_>, raw: &[RawMention], j: usize) -> bool {
     }
 }
 
+/// A state's code, as actors carry it.
+fn code(kb: &Kb, s: u32) -> CompactString {
+    kb.states[s as usize].code.as_str().into()
+}
+
 /// One mention composed from raw mention `j` and the `consumed - 1` after it.
 struct Composed {
     kind: MentionKind,
@@ -150,6 +155,17 @@ impl<'k, 'a> Composer<'k, 'a> {
         self.out
     }
 
+    /// One mention per state listed, as (first token, end token, state), each the actor `actor`
+    /// makes of the state's code; then skip the raw mentions of the list and the one before it.
+    fn one_in_each(&mut self, listed: Vec<(usize, usize, u32)>, prep: Option<char>, actor: impl Fn(CompactString) -> Actor) -> Step {
+        let skip = 1 + listed.len();
+        for (first, end, s) in listed {
+            let kind = MentionKind::Actor(actor(code(self.kb, s)));
+            self.out.push(Mention { first, end, kind, prep, name_span: (first, end) });
+        }
+        Step::Pushed(skip)
+    }
+
     /// Raw mention `j` after `end`, when only what `gap_ok` accepts stands between.
     fn next_after(&self, j: usize, gap_ok: impl Fn(usize, usize) -> bool) -> Option<&RawMention> {
         let cur = &self.raw[j];
@@ -192,15 +208,8 @@ impl<'k, 'a> Composer<'k, 'a> {
         let TitleState { country, mut end, mut consumed } = match self.title_scope(j, deputy) {
             TitleScope::One(state) => state,
             TitleScope::Each(listed) => {
-                let skip = 1 + listed.len();
-                let prep = r.prep;
-                for (first, end, s) in listed {
-                    let country = Some(kb.states[s as usize].code.as_str().into());
-                    let kind = MentionKind::Actor(Actor::holder(title, country, false));
-                    self.out.push(Mention { first, end, kind, prep, name_span: (first, end) });
-                }
                 self.last_title = Some(t);
-                return Step::Pushed(skip);
+                return self.one_in_each(listed, r.prep, |country| Actor::holder(title, Some(country), false));
             }
         };
         let r = &self.raw[j];
@@ -284,7 +293,7 @@ impl<'k, 'a> Composer<'k, 'a> {
         let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n)) else { return TitleScope::One(own) };
         let more = if adjective_of(n).is_none() { states_listed_after(kb, a, &self.raw, j + 2, n.end) } else { Vec::new() };
         if more.is_empty() || deputy {
-            return TitleScope::One(TitleState { country: Some(kb.states[s as usize].code.as_str().into()), end: n.end, consumed: 2 });
+            return TitleScope::One(TitleState { country: Some(code(kb, s)), end: n.end, consumed: 2 });
         }
         TitleScope::Each(std::iter::once((r.first, n.end, s)).chain(more).collect())
     }
@@ -330,7 +339,7 @@ impl<'k, 'a> Composer<'k, 'a> {
         if let Some((p, first, last)) = named_after(kb, a, self.raw.get(j + 1), r.end) {
             return Composed { kind: MentionKind::Actor(Actor::Person(p)), end: last, consumed: 2, name_span: (first, last) };
         }
-        let country = Some(kb.states[s as usize].code.as_str().into());
+        let country = Some(code(kb, s));
         Composed::single(r, MentionKind::Actor(Actor::holder(&kb.titles[t as usize], country, false)))
     }
 
@@ -343,27 +352,16 @@ impl<'k, 'a> Composer<'k, 'a> {
         if let Some(n) = self.next_after(j, |from, to| from == to)
             && let Some(s) = adjective_of(n).or_else(|| article_on_name(kb, a, n))
         {
-            (country, end, consumed) = (Some(kb.states[s as usize].code.as_str().into()), n.end, 2);
+            (country, end, consumed) = (Some(code(kb, s)), n.end, 2);
         } else if let Some(n) = self.next_after(j, |from, to| in_state(a, from, to))
             && let Some(s) = genitive_state(kb, n)
         {
             let more = states_listed_after(kb, a, &self.raw, j + 2, n.end);
             if !more.is_empty() {
-                let listed: Vec<_> = std::iter::once((r.first, n.end, s)).chain(more).collect();
-                let skip = 1 + listed.len();
-                for (first, end, s) in listed {
-                    let country = Some(kb.states[s as usize].code.as_str().into());
-                    self.out.push(Mention {
-                        first,
-                        end,
-                        kind: MentionKind::Actor(Actor::Counterpart { country }),
-                        prep: None,
-                        name_span: (first, end),
-                    });
-                }
-                return Step::Pushed(skip);
+                let listed = std::iter::once((r.first, n.end, s)).chain(more).collect();
+                return self.one_in_each(listed, None, |country| Actor::Counterpart { country: Some(country) });
             }
-            (country, end, consumed) = (Some(kb.states[s as usize].code.as_str().into()), n.end, 2);
+            (country, end, consumed) = (Some(code(kb, s)), n.end, 2);
         }
         let r = &self.raw[j];
         if let Some((p, first, last)) = named_after(kb, a, self.raw.get(j + consumed), end) {
@@ -380,7 +378,7 @@ impl<'k, 'a> Composer<'k, 'a> {
     /// "مسؤولون أميركيون وروس", "فريقين من روسيا والولايات المتحدة": one state actor each.
     fn agents(&mut self, j: usize) -> Step {
         let (kb, a) = (self.kb, self.a);
-        let mut states = Vec::new();
+        let mut states: Vec<(usize, usize, u32)> = Vec::new();
         let mut k = j + 1;
         let mut at = self.raw[j].end;
         while let Some(n) = self.raw.get(k) {
@@ -388,14 +386,11 @@ impl<'k, 'a> Composer<'k, 'a> {
                 || (states.is_empty() && n.first == at + 1 && a.tokens[at].norm == "من")
                 || (!states.is_empty() && punct_gap(a, at, n.first));
             let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n)).filter(|_| joined) else { break };
-            states.push((s, n.first, n.end));
+            states.push((n.first, n.end, s));
             at = n.end;
             k += 1;
         }
-        for (s, first, end) in states {
-            let kind = MentionKind::Actor(Actor::State(kb.states[s as usize].code.as_str().into()));
-            self.out.push(Mention { first, end, kind, prep: None, name_span: (first, end) });
-        }
-        Step::Pushed(k - j)
+        // The agent word itself, then the states: one more than the list.
+        self.one_in_each(states, None, Actor::State)
     }
 }

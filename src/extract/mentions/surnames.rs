@@ -3,6 +3,8 @@
 //! person introduced in full, whether the knowledge base knows them or only the title they were
 //! named under, is found again by that ending, so later sentences have their actor.
 
+use rustc_hash::FxHashMap;
+
 use crate::extract::analysis::Analysis;
 use crate::kb::Kb;
 use crate::text::stems;
@@ -34,10 +36,19 @@ pub(super) fn with_surnames(kb: &Kb, a: &Analysis<'_>, mut mentions: Vec<Mention
     for m in &mentions {
         covered[m.first..m.end].iter_mut().for_each(|c| *c = true);
     }
+    // By the first word of its ending, so each token is looked up once under each of its forms.
+    let mut by_first: FxHashMap<&str, Vec<&Introduced>> = FxHashMap::default();
+    for p in &introduced {
+        by_first.entry(p.ending[0]).or_default().push(p);
+    }
     let mut found = Vec::new();
     let mut i = 0;
     while i < a.tokens.len() {
-        let hit = introduced.iter().find(|p| p.after <= i && ending_at(a, &covered, i, &p.ending));
+        let hit = stems(&a.tokens[i].norm)
+            .iter()
+            .filter_map(|form| by_first.get(form))
+            .flatten()
+            .find(|p| p.after <= i && ending_at(a, &covered, i, &p.ending));
         match hit {
             Some(p) => {
                 let end = i + p.ending.len();
@@ -58,19 +69,31 @@ pub(super) fn with_surnames(kb: &Kb, a: &Analysis<'_>, mut mentions: Vec<Mention
 /// The people named in full (two words or more) and the ending each is found again by; an
 /// ending two people share names neither.
 fn introductions<'m>(a: &'m Analysis<'_>, mentions: &'m [Mention]) -> Vec<Introduced<'m>> {
-    let mut out: Vec<Introduced> = Vec::new();
-    let mut shared: Vec<Vec<&str>> = Vec::new();
+    // Ending → the first introduction with it, or `None` once two people share it.
+    let mut first: FxHashMap<Vec<&str>, Option<&Mention>> = FxHashMap::default();
+    let mut order = Vec::new();
     for m in mentions {
         let named = matches!(m.kind, MentionKind::Actor(Actor::Person(_) | Actor::Office { named: true, .. }));
         let Some(ending) = named.then(|| ending(a, m.name_span)).flatten() else { continue };
-        match out.iter().find(|p| p.ending == ending) {
-            Some(p) if p.mention.kind != m.kind => shared.push(ending),
-            Some(_) => {}
-            None => out.push(Introduced { ending, after: m.end, mention: m }),
+        match first.get_mut(&ending) {
+            Some(seen) => {
+                if seen.is_some_and(|p| p.kind != m.kind) {
+                    *seen = None;
+                }
+            }
+            None => {
+                order.push(ending.clone());
+                first.insert(ending, Some(m));
+            }
         }
     }
-    out.retain(|p| !shared.contains(&p.ending));
-    out
+    order
+        .into_iter()
+        .filter_map(|ending| {
+            let mention = first[&ending]?;
+            Some(Introduced { ending, after: mention.end, mention })
+        })
+        .collect()
 }
 
 /// The ending of the full name in tokens `first..end` that a later mention may use alone: from
@@ -91,13 +114,13 @@ fn ending<'a>(a: &'a Analysis<'_>, (first, end): (usize, usize)) -> Option<Vec<&
     (start > first && !meaningful && word(end - 1).chars().count() >= 3).then(|| (start..end).map(word).collect())
 }
 
-/// Whether `ending` is written from token `i` on, in tokens no mention covers, as a name of
-/// its own (not the end of another full name): a clitic may stand on its first word.
+/// Whether `ending`, whose first word token `i` is under one of its forms (a clitic may stand
+/// on it), goes on from there, in tokens no mention covers, as a name of its own (not the end of
+/// another full name).
 fn ending_at(a: &Analysis<'_>, covered: &[bool], i: usize, ending: &[&str]) -> bool {
     let end = i + ending.len();
     if end > a.tokens.len() || covered[i..end].iter().any(|&c| c) || (i > 0 && a.is_word(i - 1) && a.words(i - 1).is_empty()) {
         return false;
     }
-    let first = &a.tokens[i].norm;
-    (first == ending[0] || stems(first).contains(ending[0])) && (1..ending.len()).all(|k| a.tokens[i + k].norm == ending[k])
+    (1..ending.len()).all(|k| a.tokens[i + k].norm == ending[k])
 }
