@@ -3,7 +3,7 @@
 mod common;
 
 use std::sync::{
-    Arc,
+    Arc, Barrier,
     atomic::{AtomicUsize, Ordering},
 };
 
@@ -249,17 +249,32 @@ async fn idle_connections_beyond_the_descriptors_do_not_lock_out_health() {
     closed.expect("the server closes an idle connection").ok();
 }
 
+/// The test server's extraction workers.
+const WORKERS: usize = 2;
+
+/// The text of an article whose extraction holds its worker until one such extraction holds
+/// each worker ([`Stoppable`]).
+const FILL: &str = "FILL";
+
 /// What [`Stoppable`] did: lines worked through, extractions started, running, most at once.
-#[derive(Default)]
 struct Work {
     lines: AtomicUsize,
     started: AtomicUsize,
     running: AtomicUsize,
     most: AtomicUsize,
+    /// Where the extractions of [`FILL`] wait for each other.
+    fill: Barrier,
+}
+
+impl Work {
+    fn new() -> Work {
+        let counter = AtomicUsize::default;
+        Work { lines: counter(), started: counter(), running: counter(), most: counter(), fill: Barrier::new(WORKERS) }
+    }
 }
 
 /// 20 ms a line, looking between lines whether its request is gone, as an extractor between
-/// sentences.
+/// sentences. An article of [`FILL`] waits instead, uncounted, until every worker has one.
 struct Stoppable(Arc<Work>);
 
 impl EventExtractor for Stoppable {
@@ -269,6 +284,10 @@ impl EventExtractor for Stoppable {
 
     fn extract_unless(&self, article: &Article, cancelled: &Cancelled) -> Option<ExtractResponse> {
         let work = &self.0;
+        if article.text == FILL {
+            work.fill.wait();
+            return Some(Scripted.extract(article));
+        }
         work.started.fetch_add(1, Ordering::SeqCst);
         let running = work.running.fetch_add(1, Ordering::SeqCst) + 1;
         work.most.fetch_max(running, Ordering::SeqCst);
@@ -289,7 +308,7 @@ impl EventExtractor for Stoppable {
 /// and keep their place in the pool until it has stopped, so `--workers` still bounds the work.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn extractions_whose_deadline_passed_stop_and_hold_their_worker_until_then() {
-    let work = Arc::new(Work::default());
+    let work = Arc::new(Work::new());
     let server = TestServer::start(Arc::new(Stoppable(work.clone()))).await;
     // 1000 lines: 20 s of work each.
     let text = "EVENT CONSULT OCCURRED RUS USA\n".repeat(1000);
@@ -307,15 +326,20 @@ async fn extractions_whose_deadline_passed_stop_and_hold_their_worker_until_then
         let answer = call.await.unwrap();
         assert!(matches!(answer, Err(Code::DeadlineExceeded | Code::Cancelled)), "{answer:?}");
     }
-    // The wait is only a guard: an extraction that does not stop would run for 20 s.
-    for _ in 0..600 {
-        if work.running.load(Ordering::SeqCst) == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    // The pool hands out its places in turn, so once an extraction of FILL holds each of them,
+    // every slow one has ended and its stop is counted (before it freed its place): nothing is
+    // left to race with. One that did not stop would hold its place for 20 s and fail below.
+    let mut fills = Vec::new();
+    for i in 0..WORKERS {
+        let (mut client, fill) = (server.client().await, article(&format!("fill-{i}"), FILL));
+        fills.push(tokio::spawn(async move { client.extract(fill).await.map(|_| ()) }));
+    }
+    for fill in fills {
+        fill.await.unwrap().expect("an extraction of FILL");
     }
     assert_eq!(work.running.load(Ordering::SeqCst), 0, "extractions still running after their requests went away");
-    assert!(work.most.load(Ordering::SeqCst) <= 2, "{} extractions at once with 2 workers", work.most.load(Ordering::SeqCst));
+    let most = work.most.load(Ordering::SeqCst);
+    assert!(most <= WORKERS, "{most} extractions at once with {WORKERS} workers");
     let (started, lines) = (work.started.load(Ordering::SeqCst), work.lines.load(Ordering::SeqCst));
     assert!(lines < 1000, "an extraction ran to its end ({lines} lines in {started} extractions)");
     assert_eq!(server.metric("rasad_extractions_cancelled_total").await, started as f64);

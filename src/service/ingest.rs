@@ -210,11 +210,12 @@ impl Shared {
         let (flag, metrics) = (cancelled.0.clone(), self.metrics.clone());
         let done = tokio::task::spawn_blocking(move || {
             let extraction = extractor.extract_unless(&article, &flag);
-            drop(place);
             if extraction.is_none() {
-                // Counted here: the request it served is usually gone.
+                // Counted here: the request it served is usually gone. Counted before the place
+                // is freed, so that once every place is free again, every stop is counted.
                 metrics.extractions_cancelled.inc();
             }
+            drop(place);
             extraction.map(|e| (article, e))
         })
         .await
