@@ -409,6 +409,27 @@ async fn pages_and_updates_of_events_with_large_evidence_stay_within_the_message
     assert!(updates.iter().all(|u| u.encoded_len() <= MESSAGE_BYTES));
 }
 
+/// An `Extract` answer with more events than a message holds: the first events that fit, each
+/// whole, and a warning that says how many of them it holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_extract_answer_over_the_message_limit_keeps_its_first_events_and_says_so() {
+    let server = TestServer::start(Arc::new(Bulky(300 << 10))).await;
+    let mut client = server.client().await;
+    let text: String = (0..8).map(|i| format!("EVENT CONSULT OCCURRED RUS C{i:02}\n")).collect();
+    let answer = client.extract(article("many", &text)).await.expect("an answer").into_inner();
+    assert!(answer.encoded_len() <= MESSAGE_BYTES, "an answer of {} bytes", answer.encoded_len());
+    let ids: Vec<&str> = answer.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["many#1", "many#2", "many#3"]);
+    assert!(answer.events.iter().all(|e| e.evidence.len() == 1), "each event kept whole");
+    assert!(
+        answer.warnings.iter().any(|w| w.ends_with("it holds the first 3 of 8 events (Ingest stores them all)")),
+        "{:?}",
+        answer.warnings
+    );
+    let small = client.extract(article("few", "EVENT CONSULT OCCURRED RUS USA")).await.expect("an answer").into_inner();
+    assert_eq!((small.events.len(), small.warnings.len()), (1, 0));
+}
+
 /// Waits until the health service gives `wanted` for the Rasad service (failing after 20 s).
 async fn health_becomes(watch: &mut tonic::Streaming<HealthCheckResponse>, wanted: ServingStatus) {
     let wait = async { while watch.message().await.expect("a health status").expect("the watch goes on").status() != wanted {} };

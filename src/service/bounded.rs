@@ -2,19 +2,22 @@
 //! left is the one item that is too large alone: a stored event whose evidence sentences add up
 //! to more than a response may hold. Such an event is served without its evidence (each report's
 //! own evidence stays in `ListReports`), so one article can never make a call fail for everyone.
+//! An `Extract` answer has no pages: one with more events than a response holds keeps the first
+//! ones and says in a warning how many it left out.
 
 use prost::{Message, bytes::Bytes};
 
 use crate::{
     merge::Report,
-    proto::{Event, EventUpdate},
+    proto::{Event, EventUpdate, ExtractResponse},
     store::PageLimit,
 };
 
 /// The largest response by default: well below tonic's 4 MiB decoding limit of clients.
 pub const RESPONSE_BYTES: usize = 1 << 20;
 
-/// Room kept in a page's response for what is not an item (the next page token).
+/// Room kept in a response for what is not an item (a page's next token, the warning of a cut
+/// `Extract` answer).
 const PAGE_OVERHEAD: usize = 1024;
 
 /// The bound of the responses of a server whose messages may be up to `max_message_bytes`.
@@ -33,6 +36,29 @@ pub fn event(mut event: Event, bytes: usize) -> Event {
         event.evidence.clear();
     }
     event
+}
+
+/// `extraction` within `bytes`: each event without evidence if it passes `bytes` alone, and the
+/// first events that fit, with a warning naming how many were left out when some were.
+pub fn extraction(mut extraction: ExtractResponse, bytes: usize) -> ExtractResponse {
+    let bytes = bytes.saturating_sub(PAGE_OVERHEAD);
+    let events = std::mem::take(&mut extraction.events);
+    let total = events.len();
+    let mut used = extraction.encoded_len();
+    for event in events.into_iter().map(|e| event(e, bytes)) {
+        used += prost::encoding::message::encoded_len(2, &event);
+        if used > bytes {
+            break;
+        }
+        extraction.events.push(event);
+    }
+    if extraction.events.len() < total {
+        extraction.warnings.push(format!(
+            "answer cut to {bytes} bytes: it holds the first {} of {total} events (Ingest stores them all)",
+            extraction.events.len()
+        ));
+    }
+    extraction
 }
 
 /// `report`, its event without evidence if it passes `bytes`.
@@ -76,6 +102,17 @@ mod tests {
         assert_eq!(event(large(100), 1000).evidence.len(), 1);
         let cut = event(large(5000), 1000);
         assert!(cut.evidence.is_empty() && cut.id == "ev-1");
+    }
+
+    #[test]
+    fn an_extraction_over_the_bound_keeps_its_first_events_and_says_so() {
+        let events = vec![large(100), large(5000), large(300), large(300), large(300)];
+        let whole = ExtractResponse { article_id: "a".into(), events, warnings: vec!["publication date unknown".into()] };
+        assert_eq!(extraction(whole.clone(), 20_000), whole);
+        let cut = extraction(whole, PAGE_OVERHEAD + 700);
+        assert!(cut.encoded_len() <= PAGE_OVERHEAD + 700, "{} bytes", cut.encoded_len());
+        assert_eq!(cut.events.iter().map(|e| e.evidence.first().map_or(0, |ev| ev.sentence.len())).collect::<Vec<_>>(), [100, 0, 300]);
+        assert_eq!(cut.warnings[1], "answer cut to 700 bytes: it holds the first 3 of 5 events (Ingest stores them all)");
     }
 
     #[test]

@@ -372,7 +372,7 @@ impl RasadService for Service {
             Unextracted::Panicked(id) => Status::internal(format!("the extractor failed on article {id:?} (a bug: please report it)")),
             Unextracted::Cancelled => Status::cancelled("the request was cancelled"),
         })?;
-        Ok(Response::new(extraction))
+        Ok(Response::new(bounded::extraction(extraction, self.shared.response_bytes)))
     }
 
     async fn get_event(&self, request: Request<GetEventRequest>) -> Result<Response<GetEventResponse>, Status> {
