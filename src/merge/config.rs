@@ -49,6 +49,9 @@ pub struct MergeConfig {
     pub mode_differs: f32,
     /// At least one shared topic.
     pub topics: f32,
+    /// How many of the newest stored events of a type and pair of sides an undated report is
+    /// compared with (and a dated report, for the undated events it places).
+    pub undated_window_events: usize,
 }
 
 impl Default for MergeConfig {
@@ -71,6 +74,7 @@ impl Default for MergeConfig {
             mode: 1.0,
             mode_differs: -1.0,
             topics: 0.5,
+            undated_window_events: 32,
         }
     }
 }

@@ -6,22 +6,46 @@
 //! (or are both one-sided) and their dates are within that window, so the index never hides a
 //! possible match. It lives in memory and is rebuilt from the stored reports at start.
 //!
-//! A dated report is also filed under its type and pairs alone, with no month: where an undated
-//! report looks for the stored events it may belong to (only dated ones can place it in time).
+//! Every report is also filed under its type and pairs alone, with no month, in a window of the
+//! newest events filed there, dated and undated apart: where an undated report looks for the
+//! dated event that places it in time, and a dated report for the undated events it places. The
+//! window keeps that lookup flat however many events a pair of sides gathers over the years: an
+//! undated article is read as news, about one of the latest happenings of its sides.
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHasher};
 
 use super::{Identity, MergeConfig, compare::Symbol};
 
 /// Bucket → stored event numbers.
 pub struct Index {
     buckets: FxHashMap<u64, Vec<u64>>,
-    /// Type × pair of sides → the dated stored events filed under it (sets: a pair of two large
-    /// states gathers many events).
-    any_date: FxHashMap<u64, FxHashSet<u64>>,
+    /// Type × pair of sides × dated or not → the newest stored events filed under it.
+    recent: FxHashMap<u64, Recent>,
     spread: i32,
+    window: usize,
+}
+
+/// The newest event numbers filed under one key, at most `window` of them, ascending.
+#[derive(Default)]
+struct Recent(Vec<u64>);
+
+impl Recent {
+    fn insert(&mut self, number: u64, window: usize) {
+        if let Err(at) = self.0.binary_search(&number) {
+            self.0.insert(at, number);
+            if self.0.len() > window {
+                self.0.remove(0);
+            }
+        }
+    }
+
+    fn remove(&mut self, number: u64) {
+        if let Ok(at) = self.0.binary_search(&number) {
+            self.0.remove(at);
+        }
+    }
 }
 
 /// The longest date range filed month by month; longer ones file under their first months.
@@ -29,7 +53,12 @@ const MAX_MONTHS: i32 = 24;
 
 impl Index {
     pub fn new(config: &MergeConfig) -> Index {
-        Index { buckets: FxHashMap::default(), any_date: FxHashMap::default(), spread: config.month_spread() }
+        Index {
+            buckets: FxHashMap::default(),
+            recent: FxHashMap::default(),
+            spread: config.month_spread(),
+            window: config.undated_window_events,
+        }
     }
 
     /// Files a report of event `number` by its identity.
@@ -40,8 +69,8 @@ impl Index {
                 bucket.push(number);
             }
         }
-        for key in any_date_keys(identity) {
-            self.any_date.entry(key).or_default().insert(number);
+        for key in side_keys(identity, identity.is_undated()) {
+            self.recent.entry(key).or_default().insert(number, self.window);
         }
     }
 
@@ -57,10 +86,10 @@ impl Index {
                     }
                 }
             }
-            for key in any_date_keys(identity) {
-                if let Some(bucket) = self.any_date.get_mut(&key) {
-                    bucket.remove(&from);
-                    bucket.insert(into);
+            for key in side_keys(identity, identity.is_undated()) {
+                if let Some(recent) = self.recent.get_mut(&key) {
+                    recent.remove(from);
+                    recent.insert(into, self.window);
                 }
             }
         }
@@ -74,11 +103,21 @@ impl Index {
         found
     }
 
-    /// The dated stored events of the same type and pairs of sides as an undated report,
-    /// whatever their dates, ascending.
+    /// The newest stored events with a dated report of the same type and pairs of sides as
+    /// `identity`, whatever their dates, ascending.
     pub fn dated_candidates(&self, identity: &Identity) -> Vec<u64> {
+        self.recent_candidates(identity, false)
+    }
+
+    /// The newest stored events with an undated report of the same type and pairs of sides as
+    /// `identity`, ascending.
+    pub fn undated_candidates(&self, identity: &Identity) -> Vec<u64> {
+        self.recent_candidates(identity, true)
+    }
+
+    fn recent_candidates(&self, identity: &Identity, undated: bool) -> Vec<u64> {
         let mut found: Vec<u64> =
-            groups(identity).iter().filter_map(|g| self.any_date.get(&hash((identity.event_type(), g)))).flatten().copied().collect();
+            side_keys(identity, undated).iter().filter_map(|k| self.recent.get(k)).flat_map(|r| r.0.iter().copied()).collect();
         found.sort_unstable();
         found.dedup();
         found
@@ -122,10 +161,43 @@ fn keys(identity: &Identity, spread: i32) -> impl Iterator<Item = u64> {
     hashed.into_iter()
 }
 
-/// The keys a dated report is filed under with no month; none for an undated report.
-fn any_date_keys(identity: &Identity) -> Vec<u64> {
-    if identity.is_undated() {
-        return Vec::new();
+/// The keys of a report's type and pairs of sides, with no month, among the dated or the
+/// `undated` reports.
+fn side_keys(identity: &Identity, undated: bool) -> Vec<u64> {
+    groups(identity).iter().map(|g| hash((identity.event_type(), g, undated))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::{ActorKind, DatePrecision, Event, EventDate, EventType, Participant};
+
+    fn talks(date: Option<&str>) -> Identity {
+        let side = |country: &str| Participant {
+            actor_id: format!("state/{country}"),
+            kind: ActorKind::State.into(),
+            country: country.into(),
+            ..Default::default()
+        };
+        Identity::of(&Event {
+            event_type: EventType::Consult.into(),
+            participants: vec![side("RUS"), side("USA")],
+            date: date.map(|d| EventDate { start: d.into(), precision: DatePrecision::Day.into(), ..Default::default() }),
+            ..Default::default()
+        })
     }
-    groups(identity).iter().map(|g| hash((identity.event_type(), g))).collect()
+
+    #[test]
+    fn the_side_lookup_sees_the_newest_events_of_a_pair_dated_and_undated_apart() {
+        let mut index = Index::new(&MergeConfig { undated_window_events: 2, ..MergeConfig::default() });
+        for (number, day) in [(1, "2019-05-14"), (3, "2020-05-14"), (2, "2021-05-14")] {
+            index.insert(number, &talks(Some(day)));
+        }
+        index.insert(4, &talks(None));
+        assert_eq!(index.dated_candidates(&talks(None)), [2, 3], "the two newest events");
+        assert_eq!(index.undated_candidates(&talks(Some("2022-01-01"))), [4]);
+        index.relabel(4, 1, &[talks(None)]);
+        assert_eq!(index.undated_candidates(&talks(None)), [1]);
+        assert_eq!(index.candidates(&talks(Some("2019-05-20"))), [1], "the dated lookup keeps every month");
+    }
 }

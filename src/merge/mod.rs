@@ -7,7 +7,9 @@
 //! from a scan, and are compared through their [`Profile`] in memory (the distinct identities of
 //! their reports and the articles behind them), so deciding reads nothing from the store. A report that joins two stored events that do not contradict each other shows
 //! they are one: the older absorbs the newer (MERGED). A report without any date joins the one
-//! dated stored event it fits, if only one does (see [`Merger`]'s `place_undated`). The stored event itself is always
+//! dated stored event it fits, if only one does (see [`Merger`]'s `place_undated`), and a dated
+//! report takes the stored undated events it is the only dated fit of, so the order of the two
+//! does not matter (`undated_placed_by`). The stored event itself is always
 //! [`fold`]ed from its reports (kept as a [`Tally`], so an update adds one report), so it does not
 //! depend on the order articles arrive in.
 //!
@@ -272,7 +274,10 @@ impl Merger {
         let links = if identity.is_undated() {
             self.place_undated(&report.article_id, &identity).into_iter().map(|number| (number, 0.0)).collect()
         } else {
-            self.links(&report.article_id, &identity)
+            let mut links = self.links(&report.article_id, &identity);
+            let placed = self.undated_placed_by(&report.article_id, &identity, &links);
+            links.extend(placed.into_iter().map(|number| (number, 0.0)));
+            links
         };
         // Join the best, and every other that agrees with all of those joined (then they are one).
         let mut joined: Vec<u64> = Vec::new();
@@ -410,23 +415,52 @@ impl Merger {
     /// place it in time: two undated reports of the same people at the same place may be two
     /// visits years apart, and nothing tells them apart.
     fn place_undated(&self, article_id: &str, identity: &Identity) -> Option<u64> {
-        let mut fitting =
-            self.index.dated_candidates(identity).into_iter().filter(|n| self.fits_undated(article_id, identity, &self.profiles[n]));
+        let undated = std::slice::from_ref(identity);
+        let mut fitting = self
+            .index
+            .dated_candidates(identity)
+            .into_iter()
+            .filter(|n| !self.profiles[n].articles.contains(article_id) && self.fits_undated(undated, &self.profiles[n]));
         let first = fitting.next()?;
         fitting.next().is_none().then_some(first)
     }
 
-    /// Whether an undated report fits a stored event: no report of the event vetoes it (the
+    /// The stored event of undated reports only that a dated report places, if exactly one fits
+    /// it and it fits no stored dated event but those the report `links` to: it joins the report
+    /// as it would have, had it come after it (an announcement is often undated, the report of
+    /// the day dated). When two fit, either may be of an earlier occurrence that no dated report
+    /// told.
+    fn undated_placed_by(&self, article_id: &str, identity: &Identity, links: &[(u64, f32)]) -> Option<u64> {
+        let report = Profile { identities: vec![identity.clone()], articles: FxHashSet::from_iter([article_id.to_string()]), span: None };
+        let fits_only_this = |undated: &Profile| {
+            let elsewhere = |n: &u64| {
+                !links.iter().any(|(linked, _)| linked == n)
+                    && undated.articles.is_disjoint(&self.profiles[n].articles)
+                    && self.fits_undated(&undated.identities, &self.profiles[n])
+            };
+            undated.identities.iter().all(|u| !self.index.dated_candidates(u).iter().any(elsewhere))
+        };
+        let mut fitting = self.index.undated_candidates(identity).into_iter().filter(|n| {
+            let undated = &self.profiles[n];
+            undated.identities.iter().all(Identity::is_undated)
+                && !undated.articles.contains(article_id)
+                && self.fits_undated(&undated.identities, &report)
+                && fits_only_this(undated)
+        });
+        let first = fitting.next()?;
+        fitting.next().is_none().then_some(first)
+    }
+
+    /// Whether undated reports fit a stored event: each is vetoed by no report of the event (the
     /// same type, sides that agree down to the people both name, no other place or mode of
     /// meeting), none tells another outcome or is dated on another weekday than the one the
-    /// report gives, and one of the same stage names the same place or
-    /// gives the same mode.
-    fn fits_undated(&self, article_id: &str, identity: &Identity, profile: &Profile) -> bool {
-        !profile.articles.contains(article_id)
-            && profile.identities.iter().all(|other| {
+    /// report gives, and one of the same stage names the same place or gives the same mode.
+    fn fits_undated(&self, undated: &[Identity], profile: &Profile) -> bool {
+        undated.iter().all(|identity| {
+            profile.identities.iter().all(|other| {
                 identity.outcome_agrees(other) && identity.weekday_agrees(other) && score(&self.config, identity, other).is_ok()
-            })
-            && profile.identities.iter().any(|other| identity.stage_agrees(other) && identity.place_or_mode_agrees(other))
+            }) && profile.identities.iter().any(|other| identity.stage_agrees(other) && identity.place_or_mode_agrees(other))
+        })
     }
 
     /// The best score of a report against a stored event, if none of its identities vetoes it

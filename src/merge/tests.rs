@@ -378,6 +378,45 @@ fn an_undated_report_of_a_meeting_does_not_join_a_mere_proposal() {
     assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated])[0].kind, UpdateKind::Created);
 }
 
+#[test]
+fn a_dated_report_takes_the_one_undated_event_it_places_as_if_it_had_come_first() {
+    let (dated, undated) = sochi_dated_and_undated();
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![undated.clone()]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "2019-05-14", "y"), vec![dated.clone()]);
+    assert_eq!((changes.len(), changes[0].kind, changes[0].number), (1, UpdateKind::Updated, 1), "{changes:?}");
+    assert_eq!(changes[0].event.date.as_ref().unwrap().start, "2019-05-14");
+    assert_eq!(store.reports[&1].len(), 2);
+    // The undated events of two reports could each be this happening or an earlier one that
+    // no dated report told: neither is placed.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![undated.clone()]);
+    run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated.clone()]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "2019-05-14", "z"), vec![dated.clone()]);
+    assert_eq!((changes[0].kind, store.events.len()), (UpdateKind::Created, 3));
+}
+
+#[test]
+fn an_undated_event_that_fits_another_dated_event_is_not_placed_by_a_new_one() {
+    let (dated, undated) = sochi_dated_and_undated();
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![undated.clone()]);
+    run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated.clone()]);
+    run(&mut merger, &mut store, &mut ids, &article("c", "2019-05-14", "z"), vec![dated.clone()]);
+    // Each undated event fits the visit of 2019 and the one of 2020 alike.
+    let next_year = Event { date: day("2020-05-14", false), ..dated.clone() };
+    let changes = run(&mut merger, &mut store, &mut ids, &article("d", "2020-05-14", "z"), vec![next_year]);
+    assert_eq!((changes[0].kind, store.events.len()), (UpdateKind::Created, 4));
+    // The weekday of "today Thursday" fits 14 May 2020, not 14 May 2019 (a Tuesday): placed.
+    let thursday = Event { date: Some(EventDate { weekday: "thursday".into(), ..Default::default() }), ..undated };
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![thursday]);
+    run(&mut merger, &mut store, &mut ids, &article("c", "2019-05-14", "z"), vec![dated.clone()]);
+    let next_year = Event { date: day("2020-05-14", false), ..dated };
+    let changes = run(&mut merger, &mut store, &mut ids, &article("d", "2020-05-14", "z"), vec![next_year]);
+    assert_eq!(changes.iter().map(|c| (c.number, c.kind)).collect::<Vec<_>>(), [(1, UpdateKind::Updated)]);
+}
+
 /// Lavrov and Pompeo in Sochi on `date`, with `place`.
 fn sochi_talks(date: &str, place: &str) -> Event {
     consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day(date, false), place)
