@@ -1,7 +1,8 @@
 //! Merge benchmark: a synthetic store of a million events (persons of 150 states, skewed so a
 //! few states appear in most events, dated over ten years) in the candidate index, then the time
 //! to merge each of 20,000 new reports (half another report of a stored event, half new); then
-//! the time to merge each of 2,000 undated reports (copies of stored events without their date),
+//! the time to merge each of 2,000 undated reports (copies of stored events without their date,
+//! compared with the newest events of their side pairs),
 //! the time to fold one event from 100 and from 1,000 reports (when its tally is not in memory),
 //! and to add one report to the tally of such an event (what the writer does at each update).
 //! `cargo bench --bench merge [-- EVENTS]`.
