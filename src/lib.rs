@@ -9,6 +9,7 @@
 //! stored events as PLOVER records (JSON lines, CSV). `cli` holds the subcommands of the `rasad`
 //! binary; `wire` reads protobuf encodings field by field.
 pub mod article;
+pub mod bus;
 pub mod cli;
 pub mod export;
 pub mod extract;

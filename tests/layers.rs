@@ -1,11 +1,11 @@
-//! The pipeline's layers import one way only (text → kb → extract → merge → store → service →
+//! The pipeline's layers import one way only (text → kb → extract → merge → store → bus → service →
 //! http): a module never names a later layer, so no cycle can form. Read from the sources, the
 //! way a reviewer would check it.
 
 use std::{fs, path::Path};
 
 /// The layers in pipeline order.
-const LAYERS: [&str; 7] = ["text", "kb", "extract", "merge", "store", "service", "http"];
+const LAYERS: [&str; 8] = ["text", "kb", "extract", "merge", "store", "bus", "service", "http"];
 
 /// The top-level modules a source names through `crate::` (plain paths and `use crate::{..}`
 /// groups).

@@ -240,6 +240,23 @@ impl Merger {
         self.profiles.entry(number).or_default().add(article_id, identity);
     }
 
+    /// Moves what merging remembers of event `from` (its candidates, profile and links) to
+    /// `into`, which absorbed it: when merging, and when a distributed worker learns of a merge
+    /// another worker committed.
+    pub fn absorbed(&mut self, into: u64, from: u64) {
+        self.links.absorb(into, from);
+        let profile = self.profiles.remove(&from).unwrap_or_default();
+        self.index.relabel(from, into, &profile.identities);
+        let merged = self.profiles.entry(into).or_default();
+        merged.span = span::cover(merged.span, profile.span);
+        for identity in profile.identities {
+            if !merged.identities.contains(&identity) {
+                merged.identities.push(identity);
+            }
+        }
+        merged.articles.extend(profile.articles);
+    }
+
     /// Forgets every stored event (before rebuilding after a failed commit).
     pub fn clear(&mut self) {
         self.index = Index::new(&self.config);
@@ -305,17 +322,7 @@ impl Merger {
         for &number in absorbed {
             tally.absorb(store.take_tally(number)?);
             store.absorb(survivor, number)?;
-            self.links.absorb(survivor, number);
-            let profile = self.profiles.remove(&number).unwrap_or_default();
-            self.index.relabel(number, survivor, &profile.identities);
-            let into = self.profiles.entry(survivor).or_default();
-            into.span = span::cover(into.span, profile.span);
-            for identity in profile.identities {
-                if !into.identities.contains(&identity) {
-                    into.identities.push(identity);
-                }
-            }
-            into.articles.extend(profile.articles);
+            self.absorbed(survivor, number);
         }
         let whole = self.link_whole(store, survivor, &identity)?;
         tally.add(&report);

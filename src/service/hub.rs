@@ -35,7 +35,7 @@ use tonic::Status;
 use super::{filter::UpdateFilter, metrics::Metrics};
 use crate::{
     proto::{EventUpdate, UpdateKind},
-    store::{LoggedUpdate, Store},
+    store::{EventReads, LoggedUpdate},
 };
 
 /// Batches kept for subscribers in the live buffer (at most `TAIL * BATCH` updates).
@@ -53,7 +53,7 @@ const SHARED_CHUNKS: usize = 16;
 pub struct Hub {
     tail: broadcast::Sender<Batch>,
     head: watch::Sender<u64>,
-    store: Store,
+    store: Arc<dyn EventReads>,
     metrics: Metrics,
     chunks: Arc<RecentChunks>,
 }
@@ -96,7 +96,7 @@ pub enum Start {
 }
 
 impl Hub {
-    pub fn new(store: Store, head: u64, metrics: Metrics) -> Hub {
+    pub fn new(store: Arc<dyn EventReads>, head: u64, metrics: Metrics) -> Hub {
         Hub { tail: broadcast::channel(TAIL).0, head: watch::Sender::new(head), store, metrics, chunks: Arc::default() }
     }
 
@@ -221,7 +221,7 @@ impl Subscription {
     /// Queues the matching current events; the log is read from the position they reflect.
     async fn snapshot(&mut self) -> Result<(), Stop> {
         let filter = self.filter.events.clone();
-        let (events, head) = self.hub.store.read(move |s| s.snapshot(|e| filter.matches(e))).await?;
+        let (events, head) = self.hub.store.snapshot(Arc::new(move |e| filter.matches(e))).await?;
         for event in events {
             let update = EventUpdate { sequence: head, kind: UpdateKind::Snapshot.into(), event: Some(event), ..Default::default() };
             self.ready.push_back(update.encode_to_vec().into());
@@ -238,7 +238,7 @@ impl Subscription {
         let chunk = match self.hub.chunks.get(n) {
             Some(chunk) => chunk,
             None => {
-                let chunk: Chunk = Arc::new(self.hub.store.read(move |s| s.read_log(n * CHUNK, CHUNK as usize)).await?);
+                let chunk: Chunk = Arc::new(self.hub.store.read_log(n * CHUNK, CHUNK as usize).await?);
                 if chunk.len() as u64 == CHUNK {
                     self.hub.chunks.put(n, chunk.clone());
                 }

@@ -55,7 +55,7 @@ use crate::{
         rasad_service_server::{RasadService, RasadServiceServer},
     },
     store::{
-        self, Store,
+        self, EventReads, Store,
         writer::{Commit, Writer},
     },
 };
@@ -141,7 +141,7 @@ pub struct Shared {
     /// The extraction threads: a place is held until the extraction has really ended.
     pool: Arc<Semaphore>,
     limits: Limits,
-    store: Store,
+    store: Arc<dyn EventReads>,
     writer: Writer,
     hub: Hub,
     metrics: Metrics,
@@ -194,7 +194,7 @@ impl Service {
         let metrics = Metrics::default();
         let store = store.counting_corrupt_in(metrics.store_corrupt_records.clone());
         let head = store.head()?;
-        let hub = Hub::new(store.clone(), head, metrics.clone());
+        let hub = Hub::new(Arc::new(store.clone()), head, metrics.clone());
         let (publisher, committed) = (hub.clone(), metrics.clone());
         let publish = Box::new(move |commit: Commit| {
             committed.commit_seconds.observe(commit.seconds);
@@ -206,7 +206,7 @@ impl Service {
             extractor: extractor.into(),
             pool: Arc::new(Semaphore::new(config.workers.max(1))),
             limits: config.limits,
-            store,
+            store: Arc::new(store),
             writer,
             hub,
             metrics,
@@ -220,7 +220,7 @@ impl Service {
     /// One stored event by id.
     pub async fn event(&self, id: String) -> Result<Event, Status> {
         let n = event_number(&id)?;
-        let event = self.shared.store.read(move |s| s.get_event(n)).await.map_err(storage)?;
+        let event = self.shared.store.get_event(n).await.map_err(storage)?;
         Ok(bounded::event(event.ok_or_else(|| not_found(&id))?, self.shared.response_bytes))
     }
 
@@ -232,7 +232,7 @@ impl Service {
             position => Some(position.parse::<u64>().map_err(|_| Status::internal("a page token of ListEvents holds no event number"))?),
         };
         let (limit, bytes) = (self.page(req.page_size), self.shared.response_bytes);
-        let page = self.shared.store.read(move |s| s.list_events(from, limit, |e| query.matches(e))).await.map_err(storage)?;
+        let page = self.shared.store.list_events(from, limit, Arc::new(move |e| query.matches(e))).await.map_err(storage)?;
         let next_page_token = page.next.map(|n| page_token::encode(EVENTS, &n.to_string())).unwrap_or_default();
         Ok(ListEventsResponse { events: page.events.into_iter().map(|e| bounded::event(e, bytes)).collect(), next_page_token })
     }
@@ -242,7 +242,7 @@ impl Service {
         let n = event_number(&req.event_id)?;
         let listing = format!("reports of {}", merge::event_id(n));
         let (after, limit, bytes) = (page_token::decode(&listing, &req.page_token)?, self.page(req.page_size), self.shared.response_bytes);
-        let page = self.shared.store.read(move |s| s.list_reports(n, &after, limit)).await.map_err(storage)?;
+        let page = self.shared.store.list_reports(n, after, limit).await.map_err(storage)?;
         let page = page.ok_or_else(|| not_found(&req.event_id))?;
         let next_page_token = page.next.map(|key| page_token::encode(&listing, &key)).unwrap_or_default();
         Ok(ListReportsResponse { reports: page.reports.into_iter().map(|r| bounded::report(r, bytes)).collect(), next_page_token })

@@ -18,6 +18,9 @@ mod checksum;
 pub mod flaky_disk;
 mod layout;
 mod page;
+pub(crate) mod plan;
+pub mod postgres;
+mod reads;
 mod reopen;
 mod tally_cache;
 pub mod writer;
@@ -30,12 +33,15 @@ use prost::{Message, bytes::Bytes};
 use redb::{Database, ReadOnlyDatabase, ReadableDatabase, ReadableTable, TableDefinition};
 use sha2::{Digest, Sha256};
 
-pub use self::page::PageLimit;
 use self::{
     checksum::skip_corrupt,
     layout::LAYOUT,
     page::Filling,
     reopen::{Live, Opener},
+};
+pub use self::{
+    page::PageLimit,
+    reads::{EventReads, Keep},
 };
 use crate::{
     merge::Report,
@@ -104,6 +110,10 @@ pub enum StoreError {
     Closed,
     #[error("not stored: the commit of an earlier batch failed, and this article was merged on top of it; send it again")]
     Aborted,
+    #[error("PostgreSQL: {0}")]
+    Postgres(Arc<tokio_postgres::Error>),
+    #[error("no PostgreSQL connection: {0}")]
+    Pool(String),
 }
 
 impl<E: Into<redb::Error>> From<E> for StoreError {
@@ -120,7 +130,7 @@ impl StoreError {
 
     /// Whether the store may take the same call once it has reopened.
     pub fn is_transient(&self) -> bool {
-        matches!(self, StoreError::Reopening) || self.is_io()
+        matches!(self, StoreError::Reopening | StoreError::Postgres(_) | StoreError::Pool(_)) || self.is_io()
     }
 }
 
@@ -196,8 +206,18 @@ impl LoggedUpdate {
     fn decode(sequence: u64, record: &[u8]) -> Result<LoggedUpdate> {
         let update: EventUpdate = decode("log", sequence, record)?;
         let encoded = Bytes::copy_from_slice(&record[..record.len() - checksum::CHECKSUM_BYTES]);
-        let head = UpdateHead::new(&update, update.event.as_ref().unwrap_or(&Event::default()));
-        Ok(LoggedUpdate { head, encoded })
+        Ok(LoggedUpdate::with_head(&update, encoded))
+    }
+
+    /// The update encoded as `encoded` (no checksum: a record of PostgreSQL's log, or a message
+    /// of the updates stream).
+    pub fn from_encoded(encoded: Bytes) -> Result<LoggedUpdate, prost::DecodeError> {
+        let update = EventUpdate::decode(encoded.clone())?;
+        Ok(LoggedUpdate::with_head(&update, encoded))
+    }
+
+    fn with_head(update: &EventUpdate, encoded: Bytes) -> LoggedUpdate {
+        LoggedUpdate { head: UpdateHead::new(update, update.event.as_ref().unwrap_or(&Event::default())), encoded }
     }
 }
 

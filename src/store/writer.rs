@@ -27,7 +27,6 @@ use std::{
     time::Instant,
 };
 
-use prost::{Message, bytes::Bytes};
 use redb::ReadableTable;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::{mpsc, oneshot};
@@ -35,12 +34,14 @@ use tokio::sync::{mpsc, oneshot};
 use super::{
     ARTICLES, EVENTS, LOG, LoggedUpdate, MERGED_INTO, META, REPORTS, Result, Store, StoreError, TEXTS, TextHash,
     checksum::{seal, skip_corrupt},
-    decode, report_name,
+    decode,
+    plan::{self, CommittedReports, Tables, Write},
+    report_name,
     tally_cache::TallyCache,
 };
 use crate::{
-    merge::{self, EventStore, MergeConfig, Merger, Report, Tally},
-    proto::{Article, Event, EventUpdate, ExtractResponse, IngestOutcome, IngestResult, UpdateKind},
+    merge::{self, MergeConfig, Merger, Report},
+    proto::{Article, ExtractResponse, IngestResult},
 };
 
 /// Most articles committed in one transaction.
@@ -156,31 +157,6 @@ impl Progress {
     fn recovered(&self) {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).failed = false;
     }
-}
-
-/// One write of a planned batch, in the order the planner made them.
-enum Write {
-    Article {
-        id: String,
-        text_hash: TextHash,
-        result: Vec<u8>,
-    },
-    Report {
-        number: u64,
-        key: String,
-        report: Vec<u8>,
-    },
-    /// Event `from` merged into `into`: its reports move to `into`.
-    Absorb {
-        into: u64,
-        from: u64,
-    },
-    /// A logged update of event `number`, which now stands as the update left it.
-    Update {
-        number: u64,
-        sequence: u64,
-        record: Bytes,
-    },
 }
 
 /// A batch ready to commit.
@@ -367,8 +343,8 @@ impl Planner {
         let txn = self.store.db.begin_read()?;
         let articles = txn.open_table(ARTICLES)?;
         let texts = txn.open_table(TEXTS)?;
-        let corrupt = self.store.corrupt.clone();
-        let mut tables = Tables { reports: txn.open_table(REPORTS)?, cache: &mut self.tallies, writes, corrupt };
+        let committed = Committed { reports: txn.open_table(REPORTS)?, corrupt: self.store.corrupt.clone() };
+        let mut tables = Tables { committed, cache: &mut self.tallies, writes };
         for Submission { article, text_hash, extraction } in batch {
             let earlier = match self.uncommitted.duplicate(&article.id, &text_hash) {
                 Some(id) => Some(id),
@@ -376,40 +352,11 @@ impl Planner {
                 None => texts.get(text_hash.as_slice())?.map(|v| v.value().to_string()),
             };
             if let Some(duplicate_of) = earlier {
-                results.push(IngestResult {
-                    article_id: article.id,
-                    outcome: IngestOutcome::Duplicate.into(),
-                    duplicate_of,
-                    ..Default::default()
-                });
+                results.push(plan::duplicate(article.id, duplicate_of));
                 continue;
             }
-            let mut result = IngestResult { article_id: article.id.clone(), outcome: IngestOutcome::Accepted.into(), ..Default::default() };
-            for change in self.merger.plan(&mut tables, &article, extraction, &mut ids)? {
-                let head = EventUpdate {
-                    sequence: seq,
-                    kind: change.kind.into(),
-                    changed_fields: change.changed_fields,
-                    article_id: article.id.clone(),
-                    merged_event_id: change.merged.map(merge::event_id).unwrap_or_default(),
-                    event: None,
-                };
-                let update = LoggedUpdate::with_event(&head, &change.event, &change.encoded);
-                tables.writes.push(Write::Update { number: change.number, sequence: seq, record: update.encoded.clone() });
-                seq += 1;
-                let event_id = merge::event_id(change.number);
-                let ids = match change.kind {
-                    UpdateKind::Created => &mut result.created_event_ids,
-                    _ => &mut result.updated_event_ids,
-                };
-                if !ids.contains(&event_id) {
-                    ids.push(event_id);
-                }
-                updates.push(Arc::new(update));
-            }
-            tables.writes.push(Write::Article { id: article.id.clone(), text_hash, result: result.encode_to_vec() });
             self.uncommitted.add(number, &article.id, text_hash);
-            results.push(result);
+            results.push(plan::plan_article(&mut self.merger, &mut tables, &mut ids, &mut seq, (article, text_hash, extraction), updates)?);
         }
         self.next_seq = seq;
         self.next_event = ids.next();
@@ -417,51 +364,22 @@ impl Planner {
     }
 }
 
-/// What merging reads and writes while the planner plans a batch: the committed reports (for
-/// tallies not in memory), the tally cache, and the batch's writes.
-struct Tables<'c> {
+/// The reports the planner's read transaction sees committed.
+struct Committed {
     reports: redb::ReadOnlyTable<(u64, &'static str), &'static [u8]>,
-    cache: &'c mut TallyCache,
-    writes: &'c mut Vec<Write>,
     /// Counts the corrupt reports skipped.
     corrupt: prometheus_client::metrics::counter::Counter,
 }
 
-impl EventStore for Tables<'_> {
-    type Error = StoreError;
-
-    /// A tally not in the cache counts only committed reports: the cache evicts only when no
-    /// batch is in flight, and every report planned since is counted by a cached tally.
-    fn take_tally(&mut self, number: u64) -> Result<Tally> {
-        if let Some(tally) = self.cache.take(number) {
-            return Ok(tally);
-        }
+impl CommittedReports for Committed {
+    fn reports_of(&mut self, number: u64) -> Result<Vec<Report>> {
         let mut reports = Vec::new();
         for entry in self.reports.range((number, "")..(number + 1, ""))? {
             let (k, v) = entry?;
             let report = decode::<Report>("reports", report_name(number, k.value().1), v.value());
             reports.extend(skip_corrupt(report, &self.corrupt)?);
         }
-        Ok(Tally::of_reports(&reports))
-    }
-
-    fn save(&mut self, number: u64, _: &Event, added: &Report, tally: Tally) -> Result<()> {
-        self.writes.push(Write::Report { number, key: added.key(), report: added.encode_to_vec() });
-        self.cache.put(number, tally);
-        Ok(())
-    }
-
-    fn absorb(&mut self, into: u64, from: u64) -> Result<()> {
-        self.writes.push(Write::Absorb { into, from });
-        self.cache.remove(from);
-        Ok(())
-    }
-
-    /// The new state is written with its update; the tally stays in the cache, with the state
-    /// saved from it.
-    fn restate(&mut self, number: u64, _: &Event, tally: Tally) -> Result<()> {
-        self.cache.put(number, tally);
-        Ok(())
+        Ok(reports)
     }
 }
 
@@ -535,7 +453,7 @@ impl Committer {
                         events.remove(*from)?;
                         merged.insert(*from, *into)?;
                     }
-                    Write::Update { number, sequence, record } => {
+                    Write::Update { number, sequence, record, .. } => {
                         log.insert(*sequence, seal(record).as_slice())?;
                         events.insert(*number, *sequence)?;
                     }
@@ -552,7 +470,7 @@ impl Committer {
 mod tests {
     use super::*;
     use crate::{
-        proto::{ActorKind, DatePrecision, EventDate, EventType, Participant},
+        proto::{ActorKind, DatePrecision, Event, EventDate, EventType, IngestOutcome, Participant, UpdateKind},
         store::flaky_disk::FlakyDisk,
     };
 

@@ -1,0 +1,124 @@
+//! The NATS JetStream side of the distributed mode (README, "Distributed mode"): the streams and
+//! subjects, named from one prefix so that deployments (and test runs) sharing a NATS server
+//! never see each other; the front end's publishing of articles and waiting for their results
+//! ([`front`]); the relay of the PostgreSQL outbox to the updates stream ([`relay`]); and a front
+//! end's following of that stream ([`tail`]).
+
+pub mod front;
+pub mod relay;
+pub mod tail;
+
+use std::time::Duration;
+
+use async_nats::jetstream::{self, consumer::pull, stream};
+
+/// A failure to reach NATS or JetStream, or a refusal from it.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum BusError {
+    #[error("cannot connect to NATS at {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("NATS JetStream: {0}")]
+    JetStream(String),
+    #[error("no worker answered article {id:?} within {seconds} s; it is kept in the stream and will be stored once: send it again later")]
+    NoResult { id: String, seconds: u64 },
+}
+
+impl BusError {
+    fn jetstream(e: impl std::fmt::Display) -> BusError {
+        BusError::JetStream(e.to_string())
+    }
+}
+
+/// The header naming the subject a worker sends an article's result to.
+pub const REPLY_HEADER: &str = "Rasad-Reply";
+/// The durable consumer the workers share.
+const WORKERS: &str = "workers";
+/// How long JetStream remembers message ids to drop a second publish of the same article.
+const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
+
+/// How the bus is reached and named.
+#[derive(Debug, Clone)]
+pub struct BusConfig {
+    /// `nats://host:port`.
+    pub url: String,
+    /// Prefix of every stream and subject name (letters, digits, `_` and `-`).
+    pub prefix: String,
+    /// How long a worker may hold an article before it is redelivered to another.
+    pub ack_wait: Duration,
+}
+
+/// A connection to NATS with the Rasad streams in place. Cheap to clone.
+#[derive(Clone)]
+pub struct Bus {
+    pub(crate) client: async_nats::Client,
+    pub(crate) jetstream: jetstream::Context,
+    config: BusConfig,
+}
+
+impl Bus {
+    /// Connects and creates the streams if they are missing.
+    pub async fn connect(config: BusConfig) -> Result<Bus, BusError> {
+        let client = async_nats::ConnectOptions::new()
+            .retry_on_initial_connect()
+            .connection_timeout(Duration::from_secs(5))
+            .connect(&config.url)
+            .await
+            .map_err(|e| BusError::Connect { url: config.url.clone(), reason: e.to_string() })?;
+        let jetstream = jetstream::new(client.clone());
+        let bus = Bus { client, jetstream, config };
+        bus.jetstream
+            .get_or_create_stream(stream::Config {
+                name: bus.articles_stream(),
+                subjects: vec![bus.articles_subject()],
+                retention: stream::RetentionPolicy::WorkQueue,
+                duplicate_window: DUPLICATE_WINDOW,
+                ..Default::default()
+            })
+            .await
+            .map_err(BusError::jetstream)?;
+        bus.jetstream
+            .get_or_create_stream(stream::Config {
+                name: bus.updates_stream(),
+                subjects: vec![format!("{}.updates.>", bus.config.prefix)],
+                duplicate_window: DUPLICATE_WINDOW,
+                ..Default::default()
+            })
+            .await
+            .map_err(BusError::jetstream)?;
+        Ok(bus)
+    }
+
+    /// The stream of articles waiting for a worker.
+    pub fn articles_stream(&self) -> String {
+        format!("{}_ARTICLES", self.config.prefix.to_uppercase())
+    }
+
+    pub fn articles_subject(&self) -> String {
+        format!("{}.articles", self.config.prefix)
+    }
+
+    /// The stream of updates, numbered as the log.
+    pub fn updates_stream(&self) -> String {
+        format!("{}_UPDATES", self.config.prefix.to_uppercase())
+    }
+
+    /// The subject of an update of an event of type `event_type` (`consult`, …).
+    pub fn updates_subject(&self, event_type: &str) -> String {
+        format!("{}.updates.{event_type}", self.config.prefix)
+    }
+
+    /// The workers' shared consumer of the articles stream.
+    pub async fn workers_consumer(&self) -> Result<jetstream::consumer::Consumer<pull::Config>, BusError> {
+        let stream = self.jetstream.get_stream(self.articles_stream()).await.map_err(BusError::jetstream)?;
+        let config = pull::Config { durable_name: Some(WORKERS.into()), ack_wait: self.config.ack_wait, ..Default::default() };
+        stream.get_or_create_consumer(WORKERS, config).await.map_err(BusError::jetstream)
+    }
+
+    /// Removes the streams (for tests that made their own).
+    pub async fn delete_streams(&self) -> Result<(), BusError> {
+        for name in [self.articles_stream(), self.updates_stream()] {
+            self.jetstream.delete_stream(name).await.map_err(BusError::jetstream)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,301 @@
+//! The merge transaction of a distributed worker: a batch of extracted articles merged and
+//! committed in one PostgreSQL transaction, with its updates in the `log` table (the outbox the
+//! relay publishes from).
+//!
+//! Merge and commit are serialised across workers by one transaction-scoped advisory lock
+//! (README, "Distributed mode", says why). Under it, a worker first brings its in-memory merge
+//! engine up to the last commit (what other workers committed since its own last transaction:
+//! their absorptions, reports and part-of links), then decides duplicates, plans each article
+//! with the same planner as the embedded writer (`crate::store::plan`), and writes.
+
+use deadpool_postgres::GenericClient;
+use prost::Message;
+use rustc_hash::FxHashMap;
+use tokio::runtime::Handle;
+
+use super::{PgStore, head, message, pg};
+use crate::{
+    merge::{EventIds, MergeConfig, Merger, Report},
+    proto::{Event, EventUpdate, IngestResult},
+    store::{
+        Result, TextHash,
+        plan::{self, CommittedReports, Tables, Write},
+        tally_cache::TallyCache,
+        writer::Submission,
+    },
+};
+
+/// The advisory lock held by the merge transaction ("rasad-me").
+const MERGE_LOCK: i64 = 0x7261_7361_642d_6d65;
+/// Reports counted by the tallies a worker keeps in memory (as the embedded writer).
+const CACHED_REPORTS: usize = 65_536;
+/// The channel notified when updates are committed (the relay listens).
+pub const LOG_CHANNEL: &str = "rasad_log";
+
+/// One article of a batch: its extraction, and the sequence of its message in the articles
+/// stream (to tell a redelivery from a second sending).
+pub struct Incoming {
+    pub submission: Submission,
+    pub stream_seq: u64,
+}
+
+/// What one transaction stored.
+pub struct Committed {
+    /// One per article, in the order given.
+    pub results: Vec<IngestResult>,
+    /// Updates written to the log.
+    pub updates: usize,
+}
+
+/// A worker's merge engine over the PostgreSQL store.
+pub struct PgWriter {
+    store: PgStore,
+    merger: Merger,
+    tallies: TallyCache,
+    /// The commit number the memory reflects; none: rebuild it from the store.
+    known: Option<i64>,
+}
+
+/// How an article of the batch is answered.
+enum Decision {
+    /// Answered without merging: the result, and whether to record the answer.
+    Answered(IngestResult, bool),
+    New(Submission),
+}
+
+impl PgWriter {
+    pub fn new(store: PgStore, merge: MergeConfig) -> PgWriter {
+        PgWriter { store, merger: Merger::new(merge), tallies: TallyCache::new(CACHED_REPORTS), known: None }
+    }
+
+    /// Merges and commits `batch` in one transaction. After a failure the memory is rebuilt
+    /// from the store by the next call.
+    pub async fn commit(&mut self, batch: Vec<Incoming>) -> Result<Committed> {
+        let committed = self.try_commit(batch).await;
+        if committed.is_err() {
+            self.known = None;
+            self.tallies.clear();
+        }
+        committed
+    }
+
+    async fn try_commit(&mut self, batch: Vec<Incoming>) -> Result<Committed> {
+        let mut client = self.store.client().await?;
+        let txn = client.transaction().await.map_err(pg)?;
+        txn.execute("SELECT pg_advisory_xact_lock($1)", &[&MERGE_LOCK]).await.map_err(pg)?;
+        let commit_no = meta(&txn, "commit_no").await? + 1;
+        self.catch_up(&txn, commit_no - 1).await?;
+        let stream_seqs: FxHashMap<String, u64> = batch.iter().map(|i| (i.submission.article.id.clone(), i.stream_seq)).collect();
+        let decisions = decide(&txn, batch).await?;
+        let mut ids = EventIds::new(meta(&txn, "next_event").await? as u64);
+        let mut sequence = head(&txn).await? + 1;
+        let (mut writes, mut updates, mut results, mut answered) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let handle = Handle::current();
+        tokio::task::block_in_place(|| {
+            let committed = Reports { txn: &txn, handle };
+            let mut tables = Tables { committed, cache: &mut self.tallies, writes: &mut writes };
+            for decision in decisions {
+                let result = match decision {
+                    Decision::Answered(result, record) => {
+                        if record {
+                            answered.push(result.clone());
+                        }
+                        result
+                    }
+                    Decision::New(Submission { article, text_hash, extraction }) => plan::plan_article(
+                        &mut self.merger,
+                        &mut tables,
+                        &mut ids,
+                        &mut sequence,
+                        (article, text_hash, extraction),
+                        &mut updates,
+                    )?,
+                };
+                results.push(result);
+            }
+            Ok::<_, crate::store::StoreError>(())
+        })?;
+        apply(&txn, &writes, commit_no, &stream_seqs).await?;
+        record_answers(&txn, &answered, &stream_seqs).await?;
+        set_meta(&txn, "next_event", ids.next() as i64).await?;
+        set_meta(&txn, "commit_no", commit_no).await?;
+        if !updates.is_empty() {
+            txn.execute("SELECT pg_notify($1, '')", &[&LOG_CHANNEL]).await.map_err(pg)?;
+        }
+        txn.commit().await.map_err(pg)?;
+        self.known = Some(commit_no);
+        self.tallies.evict();
+        Ok(Committed { results, updates: updates.len() })
+    }
+
+    /// Brings the merge engine's memory up to commit `commit_no`.
+    async fn catch_up(&mut self, txn: &impl GenericClient, commit_no: i64) -> Result<()> {
+        let since = match self.known {
+            Some(known) if known == commit_no => return Ok(()),
+            Some(known) => known,
+            None => {
+                self.merger.clear();
+                0
+            }
+        };
+        // What others wrote changed tallies this worker may hold.
+        self.tallies.clear();
+        if since > 0 {
+            let absorbed = txn.query("SELECT into_n, n FROM merged_into WHERE commit_no > $1 ORDER BY ord", &[&since]).await.map_err(pg)?;
+            for row in &absorbed {
+                self.merger.absorbed(row.get::<_, i64>(0) as u64, row.get::<_, i64>(1) as u64);
+            }
+        }
+        for row in txn.query("SELECT event, key, report FROM reports WHERE commit_no > $1", &[&since]).await.map_err(pg)? {
+            let (n, key): (i64, &str) = (row.get(0), row.get(1));
+            let report: Report = message("reports", format!("{n}/{key}"), row.get(2))?;
+            self.merger.file(n as u64, &report);
+        }
+        for event in linked_events(txn, since).await? {
+            self.merger.file_links(&event);
+        }
+        self.known = Some(commit_no);
+        Ok(())
+    }
+}
+
+/// The events with part-of links as they stand: all of them (since commit 0), or as the
+/// updates of the commits after `since` left them, in order.
+async fn linked_events(txn: &impl GenericClient, since: i64) -> Result<Vec<Event>> {
+    let linked = |e: &Event| !e.parent_id.is_empty() || !e.part_ids.is_empty();
+    let mut events = Vec::new();
+    if since == 0 {
+        for row in txn.query("SELECT n, event FROM events", &[]).await.map_err(pg)? {
+            let event: Event = message("events", row.get::<_, i64>(0), row.get(1))?;
+            events.extend(linked(&event).then_some(event));
+        }
+        return Ok(events);
+    }
+    for row in txn.query("SELECT seq, record FROM log WHERE commit_no > $1 ORDER BY seq", &[&since]).await.map_err(pg)? {
+        let update: EventUpdate = message("log", row.get::<_, i64>(0), row.get(1))?;
+        events.extend(update.event.filter(linked));
+    }
+    Ok(events)
+}
+
+/// The committed reports, read in the merge transaction.
+struct Reports<'t> {
+    txn: &'t deadpool_postgres::Transaction<'t>,
+    handle: Handle,
+}
+
+impl CommittedReports for Reports<'_> {
+    fn reports_of(&mut self, number: u64) -> Result<Vec<Report>> {
+        let rows = self
+            .handle
+            .block_on(self.txn.query("SELECT key, report FROM reports WHERE event = $1 ORDER BY key", &[&(number as i64)]))
+            .map_err(pg)?;
+        rows.iter().map(|row| message("reports", format!("{number}/{}", row.get::<_, &str>(0)), row.get(1))).collect()
+    }
+}
+
+/// Decides which articles of the batch are answered without merging: those already answered
+/// (a redelivered message gets its stored result again) and duplicates, by id or by text, of a
+/// stored article or of an earlier one of the batch.
+async fn decide(txn: &impl GenericClient, batch: Vec<Incoming>) -> Result<Vec<Decision>> {
+    let mut in_batch: FxHashMap<String, String> = FxHashMap::default();
+    let mut texts: FxHashMap<TextHash, String> = FxHashMap::default();
+    let mut decisions = Vec::with_capacity(batch.len());
+    for Incoming { submission, stream_seq } in batch {
+        let id = submission.article.id.clone();
+        let text_hash = submission.text_hash;
+        if let Some(earlier) = in_batch.get(&id).or_else(|| texts.get(&text_hash)) {
+            decisions.push(Decision::Answered(plan::duplicate(id, earlier.clone()), false));
+            continue;
+        }
+        let row = txn.query_opt("SELECT stored, stream_seq, result FROM articles WHERE id = $1", &[&id]).await.map_err(pg)?;
+        if let Some(row) = row {
+            let result: IngestResult = message("articles", &id, row.get(2))?;
+            let decision = match (row.get::<_, i64>(1) as u64 == stream_seq, row.get::<_, bool>(0)) {
+                (true, _) => result,
+                (false, true) => plan::duplicate(id, result.article_id),
+                (false, false) => plan::duplicate(id, result.duplicate_of),
+            };
+            decisions.push(Decision::Answered(decision, false));
+            continue;
+        }
+        let stored =
+            txn.query_opt("SELECT id FROM articles WHERE text_hash = $1 AND stored", &[&text_hash.as_slice()]).await.map_err(pg)?;
+        if let Some(row) = stored {
+            decisions.push(Decision::Answered(plan::duplicate(id, row.get(0)), true));
+            continue;
+        }
+        in_batch.insert(id.clone(), id.clone());
+        texts.insert(text_hash, id);
+        decisions.push(Decision::New(submission));
+    }
+    Ok(decisions)
+}
+
+/// Makes the planned writes of commit `commit_no`.
+async fn apply(
+    txn: &deadpool_postgres::Transaction<'_>,
+    writes: &[Write],
+    commit_no: i64,
+    stream_seqs: &FxHashMap<String, u64>,
+) -> Result<()> {
+    let article = txn
+        .prepare_cached("INSERT INTO articles (id, text_hash, stored, stream_seq, result) VALUES ($1, $2, true, $3, $4)")
+        .await
+        .map_err(pg)?;
+    let report = txn.prepare_cached("INSERT INTO reports (event, key, commit_no, report) VALUES ($1, $2, $3, $4)").await.map_err(pg)?;
+    let log = txn.prepare_cached("INSERT INTO log (seq, commit_no, record) VALUES ($1, $2, $3)").await.map_err(pg)?;
+    let event = txn
+        .prepare_cached("INSERT INTO events (n, event) VALUES ($1, $2) ON CONFLICT (n) DO UPDATE SET event = excluded.event")
+        .await
+        .map_err(pg)?;
+    for write in writes {
+        match write {
+            Write::Article { id, text_hash, result } => {
+                let seq = stream_seqs.get(id).copied().unwrap_or_default() as i64;
+                txn.execute(&article, &[id, &text_hash.as_slice(), &seq, result]).await.map_err(pg)?;
+            }
+            Write::Report { number, key, report: bytes } => {
+                txn.execute(&report, &[&(*number as i64), key, &commit_no, bytes]).await.map_err(pg)?;
+            }
+            Write::Absorb { into, from } => {
+                let (into, from) = (*into as i64, *from as i64);
+                txn.execute("UPDATE reports SET event = $1 WHERE event = $2", &[&into, &from]).await.map_err(pg)?;
+                txn.execute("DELETE FROM events WHERE n = $1", &[&from]).await.map_err(pg)?;
+                txn.execute("INSERT INTO merged_into (n, into_n, commit_no) VALUES ($1, $2, $3)", &[&from, &into, &commit_no])
+                    .await
+                    .map_err(pg)?;
+            }
+            Write::Update { number, sequence, record, event: encoded } => {
+                txn.execute(&log, &[&(*sequence as i64), &commit_no, &record.as_ref()]).await.map_err(pg)?;
+                txn.execute(&event, &[&(*number as i64), &encoded.as_ref()]).await.map_err(pg)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Records the duplicates found by text, so that a front end asked for them again finds them.
+async fn record_answers(txn: &impl GenericClient, answered: &[IngestResult], stream_seqs: &FxHashMap<String, u64>) -> Result<()> {
+    for result in answered {
+        let seq = stream_seqs.get(&result.article_id).copied().unwrap_or_default() as i64;
+        // Not a stored text: the hash is recorded for reference only.
+        let hash: &[u8] = &[];
+        txn.execute(
+            "INSERT INTO articles (id, text_hash, stored, stream_seq, result) VALUES ($1, $2, false, $3, $4) ON CONFLICT (id) DO NOTHING",
+            &[&result.article_id, &hash, &seq, &result.encode_to_vec()],
+        )
+        .await
+        .map_err(pg)?;
+    }
+    Ok(())
+}
+
+async fn meta(txn: &impl GenericClient, key: &str) -> Result<i64> {
+    Ok(txn.query_one("SELECT value FROM meta WHERE key = $1", &[&key]).await.map_err(pg)?.get(0))
+}
+
+async fn set_meta(txn: &impl GenericClient, key: &str, value: i64) -> Result<()> {
+    txn.execute("UPDATE meta SET value = $2 WHERE key = $1", &[&key, &value]).await.map_err(pg)?;
+    Ok(())
+}
