@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use rasad::cli::{bench, export, extract, ingest, kb, merge_eval, serve, subscribe};
+use rasad::cli::{bench, export, extract, ingest, kb, merge_eval, serve, subscribe, worker};
 
 /// mimalloc: the service allocates and frees many small strings per article on several
 /// threads; measured faster than the system allocator (see the notes of issue 3). Its version 2
@@ -36,6 +36,8 @@ enum Commands {
     Kb(kb::KbArgs),
     /// Write the stored events as PLOVER JSON lines or CSV.
     Export(export::ExportArgs),
+    /// Distributed mode: extract, merge and commit the articles front ends publish.
+    Worker(worker::WorkerArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Commands::MergeEval(args) => merge_eval::run(args).map(|()| true),
         Commands::Kb(args) => kb::run(args).map(|()| true),
         Commands::Export(args) => block_on(export::run(args)).map(|()| true),
+        Commands::Worker(args) => block_on(worker::run(args)).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -1,16 +1,30 @@
 //! `rasad serve` assembled: one [`Service`] answered over gRPC and over HTTP (the live page, the
-//! JSON API and `/metrics`, see `crate::http`) until `shutdown`; then the store is closed.
+//! JSON API and `/metrics`, see `crate::http`) until `shutdown`; then the store is closed. The
+//! service runs on the embedded store, or as a front end of the distributed mode
+//! ([`serve_distributed`]).
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, time::Duration};
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    bus::{Bus, BusConfig, front::Front},
     http,
-    service::{Config, Service, extractor_slot::ExtractorSlot},
-    store::Store,
+    service::{Closing, Config, Service, extractor_slot::ExtractorSlot},
+    store::{Store, postgres::PgStore},
 };
+
+/// How long a front end of the distributed mode waits for a worker to commit an article.
+const RESULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Where the distributed mode keeps its events and carries its articles and updates.
+#[derive(Debug, Clone)]
+pub struct Distributed {
+    /// `postgres://…`
+    pub store: String,
+    pub bus: BusConfig,
+}
 
 /// Listening sockets, bound by the caller (so tests can use port 0).
 pub struct Listeners {
@@ -39,6 +53,26 @@ pub async fn serve_store(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let (service, closing) = Service::open(store, &config, extractor, shutdown.clone())?;
+    run(service, closing, config, listeners, shutdown).await
+}
+
+/// A front end of the distributed mode on `distributed` until `shutdown`: the same API, its
+/// articles published to the bus, its reads from PostgreSQL.
+pub async fn serve_distributed(
+    config: Config,
+    distributed: Distributed,
+    listeners: Listeners,
+    extractor: impl Into<ExtractorSlot>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let store = PgStore::connect(&distributed.store).await?;
+    let front = Front::start(Bus::connect(distributed.bus).await?, store.clone(), RESULT_TIMEOUT).await?;
+    let (service, closing) = Service::open_distributed(store, front, &config, extractor, shutdown.clone()).await?;
+    run(service, closing, config, listeners, shutdown).await
+}
+
+/// Serves `service` on `listeners` until `shutdown`, then waits for it to close.
+async fn run(service: Service, closing: Closing, config: Config, listeners: Listeners, shutdown: CancellationToken) -> anyhow::Result<()> {
     let http_addr = listeners.http.as_ref().map_or_else(|| "off".to_string(), |l| local(l).to_string());
     let front = listeners.http.map(|listener| tokio::spawn(http::serve(listener, service.clone(), shutdown.clone())));
     tracing::info!(addr = %local(&listeners.grpc), http = %http_addr, "serving");

@@ -14,6 +14,43 @@ use rasad::{
 };
 use tonic::Code;
 
+/// Runs each case against a server on the embedded store (`case::embedded`) and against a front
+/// end of the distributed mode with one worker (`case::distributed`: PostgreSQL and NATS, a
+/// database and streams of its own).
+macro_rules! in_both_modes {
+    ($($case:ident($extractor:expr);)*) => {$(
+        mod $case {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn embedded() {
+                super::$case(TestServer::start(Arc::new($extractor)).await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn distributed() {
+                super::$case(TestServer::start_distributed(Arc::new($extractor)).await).await;
+            }
+        }
+    )*};
+}
+
+in_both_modes! {
+    two_subscribers_with_different_filters_get_their_events(Scripted);
+    resuming_after_a_disconnect_has_no_gap_and_no_duplicate(Scripted);
+    re_ingesting_is_a_no_op_that_says_so(Scripted);
+    a_subscriber_that_disconnects_is_released_at_once(Scripted);
+    a_bad_article_mid_stream_is_rejected_and_the_stream_goes_on(Scripted);
+    a_subscriber_that_never_reads_does_not_stall_ingest_and_then_catches_up(Scripted);
+    snapshot_then_live_updates(Scripted);
+    get_and_list_events_with_filters_dates_and_pages(Scripted);
+    extract_is_stateless_and_validates(Scripted);
+    seeds_yield_a_consultation_with_russia(Extractor::embedded().unwrap());
+    an_event_of_many_reports_stays_small_and_lists_them_page_by_page(Scripted);
+    subscribers_catching_up_over_several_chunks_of_the_log_miss_nothing(Scripted);
+    listing_a_country_returns_the_sideline_meetings_of_its_summits(Summit);
+}
+
 fn filter(countries: &[&str], types: &[EventType]) -> Option<EventFilter> {
     Some(EventFilter {
         countries: countries.iter().map(|c| c.to_string()).collect(),
@@ -30,9 +67,7 @@ fn after(n: u64) -> SubscribeRequest {
     SubscribeRequest { after_sequence: Some(n), ..Default::default() }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_subscribers_with_different_filters_get_their_events() {
-    let server = TestServer::start(Arc::new(Scripted)).await;
+async fn two_subscribers_with_different_filters_get_their_events(server: TestServer) {
     let mut client = server.client().await;
     let mut russia = subscribe(&mut client, live(&["RUS"], &[])).await;
     let mut accusations = subscribe(&mut client, live(&[], &[EventType::Accuse])).await;
@@ -62,9 +97,7 @@ async fn two_subscribers_with_different_filters_get_their_events() {
     assert_quiet(&mut accusations, 10).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn resuming_after_a_disconnect_has_no_gap_and_no_duplicate() {
-    let server = TestServer::start(Arc::new(Scripted)).await;
+async fn resuming_after_a_disconnect_has_no_gap_and_no_duplicate(server: TestServer) {
     let mut client = server.client().await;
     let many = |prefix: &str, n: usize| {
         (0..n).map(|i| article(&format!("{prefix}{i}"), &format!("{prefix}{i}\nEVENT CONSULT OCCURRED RUS USA"))).collect()
@@ -85,9 +118,7 @@ async fn resuming_after_a_disconnect_has_no_gap_and_no_duplicate() {
     assert_quiet(&mut sub, 200).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn re_ingesting_is_a_no_op_that_says_so() {
-    let server = TestServer::start(Arc::new(Scripted)).await;
+async fn re_ingesting_is_a_no_op_that_says_so(server: TestServer) {
     let mut client = server.client().await;
     let text = "EVENT CONSULT OCCURRED RUS USA";
     let first = ingest(&mut client, vec![article("a", text)]).await;
@@ -138,9 +169,7 @@ async fn metrics_count_articles_events_and_commits() {
     assert_eq!(http::get(&server.http("/other")).await.status, 404);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_subscriber_that_disconnects_is_released_at_once() {
-    let server = TestServer::start(Arc::new(Scripted)).await;
+async fn a_subscriber_that_disconnects_is_released_at_once(server: TestServer) {
     let mut client = server.client().await;
     let mut staying = subscribe(&mut client, live(&[], &[])).await;
     let leaving = subscribe(&mut client, live(&[], &[])).await;
@@ -159,9 +188,7 @@ async fn a_subscriber_that_disconnects_is_released_at_once() {
     assert_eq!(sequences(&take(&mut staying, 1).await), vec![2]);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bad_article_mid_stream_is_rejected_and_the_stream_goes_on() {
-    let server = TestServer::start(Arc::new(Scripted)).await;
+async fn a_bad_article_mid_stream_is_rejected_and_the_stream_goes_on(server: TestServer) {
     let mut client = server.client().await;
     let results = ingest(
         &mut client,
@@ -190,9 +217,7 @@ async fn a_bad_article_mid_stream_is_rejected_and_the_stream_goes_on() {
     assert!(results[3].error.contains("limit of 65536 bytes"), "{}", results[3].error);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_subscriber_that_never_reads_does_not_stall_ingest_and_then_catches_up() {
-    let server = TestServer::start(Arc::new(Scripted)).await;
+async fn a_subscriber_that_never_reads_does_not_stall_ingest_and_then_catches_up(server: TestServer) {
     let mut client = server.client().await;
     let mut idle = subscribe(&mut client, live(&[], &[])).await;
     let mut watcher = subscribe(&mut client, live(&["DEU"], &[])).await;
@@ -220,9 +245,7 @@ async fn a_subscriber_that_never_reads_does_not_stall_ingest_and_then_catches_up
     assert_quiet(&mut idle, 200).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn snapshot_then_live_updates() {
-    let server = TestServer::start(Arc::new(Scripted)).await;
+async fn snapshot_then_live_updates(server: TestServer) {
     let mut client = server.client().await;
     ingest(&mut client, vec![article("a", "EVENT CONSULT OCCURRED RUS USA\nEVENT AGREE OCCURRED FRA DEU")]).await;
     let mut sub = subscribe(&mut client, SubscribeRequest { filter: filter(&["RUS"], &[]), snapshot: true, ..Default::default() }).await;
@@ -240,9 +263,7 @@ async fn snapshot_then_live_updates() {
     assert!(status.message().contains("alpha-3"), "{}", status.message());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn get_and_list_events_with_filters_dates_and_pages() {
-    let server = TestServer::start(Arc::new(Scripted)).await;
+async fn get_and_list_events_with_filters_dates_and_pages(server: TestServer) {
     let mut client = server.client().await;
     let articles = (0..25)
         .map(|i| {
@@ -298,9 +319,7 @@ async fn get_and_list_events_with_filters_dates_and_pages() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn extract_is_stateless_and_validates() {
-    let server = TestServer::start(Arc::new(Scripted)).await;
+async fn extract_is_stateless_and_validates(server: TestServer) {
     let mut client = server.client().await;
     let response = client.extract(article("a", "EVENT CONSULT OCCURRED RUS USA")).await.unwrap().into_inner();
     assert_eq!(response.events.len(), 1);
@@ -337,9 +356,7 @@ fn seeds() -> Vec<Article> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn seeds_yield_a_consultation_with_russia() {
-    let server = TestServer::start(Arc::new(Extractor::embedded().unwrap())).await;
+async fn seeds_yield_a_consultation_with_russia(server: TestServer) {
     let mut client = server.client().await;
     let mut sub = subscribe(&mut client, live(&["RUS"], &[EventType::Consult])).await;
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -426,9 +443,7 @@ async fn reports_of_one_event_update_it_and_a_bridging_report_merges_two() {
     assert_eq!(update.event.unwrap().num_sources, 3);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_event_of_many_reports_stays_small_and_lists_them_page_by_page() {
-    let server = TestServer::start(Arc::new(Scripted)).await;
+async fn an_event_of_many_reports_stays_small_and_lists_them_page_by_page(server: TestServer) {
     let mut client = server.client().await;
     let articles = (0..40).map(|i| article(&format!("r{i:02}"), &format!("r{i}\nEVENT CONSULT OCCURRED RUS USA"))).collect();
     ingest(&mut client, articles).await;
@@ -473,9 +488,7 @@ async fn an_event_of_many_reports_stays_small_and_lists_them_page_by_page() {
     assert_eq!(client.subscribe(typo).await.unwrap_err().code(), Code::InvalidArgument);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn subscribers_catching_up_over_several_chunks_of_the_log_miss_nothing() {
-    let server = TestServer::start(Arc::new(Scripted)).await;
+async fn subscribers_catching_up_over_several_chunks_of_the_log_miss_nothing(server: TestServer) {
     let mut client = server.client().await;
     // Each article its own event (another pair of states), so every article is one update.
     let articles = (0..1200).map(|i| article(&format!("c{i}"), &format!("c{i}\nEVENT CONSULT OCCURRED R{i:02} U{i:02}"))).collect();
@@ -553,9 +566,7 @@ impl rasad::service::EventExtractor for Summit {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn listing_a_country_returns_the_sideline_meetings_of_its_summits() {
-    let server = TestServer::start(Arc::new(Summit)).await;
+async fn listing_a_country_returns_the_sideline_meetings_of_its_summits(server: TestServer) {
     let mut client = server.client().await;
     let results = ingest(&mut client, vec![article("summit", "summit"), article("sideline", "sideline")]).await;
     assert_eq!(results[1].created_event_ids, ["ev-2"]);

@@ -77,6 +77,10 @@ impl Front {
         Ok(Front { bus, store, reply, waiting, tokens: Arc::default(), timeout })
     }
 
+    pub fn bus(&self) -> &Bus {
+        &self.bus
+    }
+
     /// Publishes `article` (validated, with its id); the returned future resolves with its
     /// result once a worker committed it.
     pub async fn submit(&self, article: Article) -> Result<impl Future<Output = Result<IngestResult, Unanswered>> + use<>, BusError> {

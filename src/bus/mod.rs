@@ -24,7 +24,7 @@ pub enum BusError {
 }
 
 impl BusError {
-    fn jetstream(e: impl std::fmt::Display) -> BusError {
+    pub(crate) fn jetstream(e: impl std::fmt::Display) -> BusError {
         BusError::JetStream(e.to_string())
     }
 }

@@ -9,6 +9,7 @@ pub mod kb;
 pub mod merge_eval;
 pub mod serve;
 pub mod subscribe;
+pub mod worker;
 
 use std::path::PathBuf;
 

@@ -11,9 +11,10 @@ use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 
 use crate::{
     article::Limits,
+    bus::BusConfig,
     extract::Extractor,
     merge::MergeConfig,
-    server::{self, Listeners},
+    server::{self, Distributed, Listeners},
     service::{Access, Config, auth::Keys, connections::ConnectionLimits, extractor_slot::ExtractorSlot},
 };
 
@@ -76,6 +77,38 @@ pub struct ServeArgs {
     /// Requests (streams included) running at once on one gRPC connection.
     #[arg(long, env = "RASAD_MAX_REQUESTS_PER_CONNECTION", default_value_t = ConnectionLimits::default().requests_per_connection)]
     pub max_requests_per_connection: usize,
+    /// Distributed mode (see README): the PostgreSQL store of the events, postgres://user@host:port/database
+    /// (--data-dir is then unused); needs --bus.
+    #[arg(long, env = "RASAD_STORE", requires = "bus")]
+    pub store: Option<String>,
+    /// Distributed mode: the NATS JetStream server that carries articles to `rasad worker`s and
+    /// updates to front ends, nats://host:port; needs --store.
+    #[arg(long, env = "RASAD_BUS", requires = "store")]
+    pub bus: Option<String>,
+    #[command(flatten)]
+    pub names: BusNames,
+}
+
+/// How the distributed mode names its streams and holds its articles.
+#[derive(Debug, Clone, Args)]
+pub struct BusNames {
+    /// Distributed mode: prefix of the stream and subject names (one per deployment).
+    #[arg(long, env = "RASAD_PREFIX", default_value = "rasad")]
+    pub prefix: String,
+    /// Distributed mode: seconds a worker may hold an article before JetStream gives it to another.
+    #[arg(long, env = "RASAD_ACK_WAIT", default_value_t = 30.0)]
+    pub ack_wait: f64,
+}
+
+impl BusNames {
+    /// The bus at `url`, named and timed as these flags say.
+    pub fn config(&self, url: &str) -> anyhow::Result<BusConfig> {
+        let ack_wait = Duration::try_from_secs_f64(self.ack_wait)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| anyhow::anyhow!("--ack-wait {} is not a positive number of seconds", self.ack_wait))?;
+        Ok(BusConfig { url: url.to_string(), prefix: self.prefix.clone(), ack_wait })
+    }
 }
 
 impl ServeArgs {
@@ -120,11 +153,16 @@ fn read(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
 }
 
-pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+/// Logs to stderr, as `RUST_LOG` says (info by default).
+pub(crate) fn init_logging() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,h2=warn,tower=warn".into()))
         .with_writer(std::io::stderr)
         .init();
+}
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging();
     let access = args.access()?;
     args.check_http(&access)?;
     let extractor = Extractor::load(args.kb_dir.as_deref()).map_err(|e| anyhow::anyhow!("cannot load the knowledge base: {e}"))?;
@@ -149,7 +187,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         }
         Err(e) => tracing::warn!(error = %e, "cannot watch SIGHUP; the knowledge base will not reload"),
     }
-    server::serve(config, listeners, extractor, shutdown).await
+    match (args.store, args.bus) {
+        (Some(store), Some(bus)) => {
+            let distributed = Distributed { store, bus: args.names.config(&bus)? };
+            server::serve_distributed(config, distributed, listeners, extractor, shutdown).await
+        }
+        _ => server::serve(config, listeners, extractor, shutdown).await,
+    }
 }
 
 async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
@@ -174,7 +218,7 @@ async fn reload_on_hangup(mut hangups: tokio::signal::unix::Signal, extractor: E
 }
 
 /// Cancels `shutdown` on SIGINT or SIGTERM.
-async fn on_signal(shutdown: CancellationToken) {
+pub(crate) async fn on_signal(shutdown: CancellationToken) {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     let terminate = async {

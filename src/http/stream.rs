@@ -33,7 +33,7 @@ pub async fn updates(
         request.after_sequence = Some(last);
         request.snapshot = false;
     }
-    let updates = service.updates(request)?;
+    let updates = service.updates(request).await?;
     let events = updates.filter_map(move |update| std::future::ready(message(update, &dates).map(Ok)));
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }

@@ -8,27 +8,28 @@
 //! 3. the responder awaits the writer's acknowledgements in order and sends one
 //!    `IngestResult` per article.
 //!
+//! In a front end of the distributed mode, stage 1 only validates, stage 2 publishes the article
+//! to the articles stream and stage 3 awaits the result a worker sends once it committed it.
+//!
 //! The queues are the stream's window: when they are full the reader stops reading and HTTP/2
 //! flow control slows the client down. Many articles of a stream wait for the same commit.
 
-use std::{sync::Arc, time::Instant};
+use std::{future::Future, pin::Pin, sync::Arc, time::Instant};
 
 use tokio::{sync::mpsc, task::JoinHandle};
 use tokio_stream::{Stream, StreamExt};
 use tonic::Status;
 
 use super::{
-    Cancelled, Shared,
+    Cancelled, Pipeline, Shared,
     metrics::{Metrics, Outcome},
     requests::{Received, caller_status},
 };
 use crate::{
     article,
+    bus::{BusError, front::Unanswered},
     proto::{Article, IngestOutcome, IngestResult},
-    store::{
-        self,
-        writer::{Pending, Submission},
-    },
+    store::{self, writer::Submission},
 };
 
 /// Articles of one stream being processed at once.
@@ -41,12 +42,14 @@ enum Prepared {
     /// Refused before storage: the result to send.
     Done(Reply),
     Extracted(Submission),
+    /// Valid, for a worker to extract (distributed mode).
+    Valid(Article),
 }
 
 /// An article after stage 2.
 enum Acked {
     Done(Reply),
-    Queued(Pending),
+    Queued(Pin<Box<dyn Future<Output = Reply> + Send>>),
 }
 
 /// Starts the pipeline for one stream; returns the stream of results.
@@ -88,10 +91,7 @@ where
         while let Some(task) = prepared_rx.recv().await {
             let acked = match task.await {
                 Ok(Prepared::Done(reply)) => Acked::Done(reply),
-                Ok(Prepared::Extracted(submission)) => match shared.writer.enqueue(submission).await {
-                    Ok(pending) => Acked::Queued(pending),
-                    Err(e) => Acked::Done(Err(store_failure(e))),
-                },
+                Ok(prepared) => queue(&shared.pipeline, prepared).await,
                 Err(e) => Acked::Done(Err(Status::internal(format!("ingest task failed: {e}")))),
             };
             if acked_tx.send(acked).await.is_err() {
@@ -104,7 +104,7 @@ where
         while let Some(acked) = acked_rx.recv().await {
             let reply = match acked {
                 Acked::Done(reply) => reply,
-                Acked::Queued(pending) => pending.durable().await.map_err(store_failure),
+                Acked::Queued(pending) => pending.await,
             };
             if let Ok(result) = &reply {
                 count(&metrics, result);
@@ -120,6 +120,24 @@ where
     reply_rx
 }
 
+/// Stage 2 for an article to store: queued with the writer, or published to the bus.
+async fn queue(pipeline: &Pipeline, prepared: Prepared) -> Acked {
+    match (pipeline, prepared) {
+        (_, Prepared::Done(reply)) => Acked::Done(reply),
+        (Pipeline::Embedded(writer), Prepared::Extracted(submission)) => match writer.enqueue(submission).await {
+            Ok(pending) => Acked::Queued(Box::pin(async move { pending.durable().await.map_err(store_failure) })),
+            Err(e) => Acked::Done(Err(store_failure(e))),
+        },
+        (Pipeline::Bus(front), Prepared::Valid(article)) => match front.submit(article).await {
+            Ok(result) => Acked::Queued(Box::pin(async move { result.await.map_err(unanswered) })),
+            Err(e) => Acked::Done(Err(unanswered(e.into()))),
+        },
+        (_, Prepared::Extracted(_) | Prepared::Valid(_)) => {
+            Acked::Done(Err(Status::internal("an article prepared for the other pipeline")))
+        }
+    }
+}
+
 /// Stage 1 for a message decided at once.
 fn done(reply: Reply) -> JoinHandle<Prepared> {
     tokio::spawn(async move { Prepared::Done(reply) })
@@ -133,6 +151,9 @@ async fn prepare(shared: Arc<Shared>, mut article: Article) -> Prepared {
     let text_hash = store::text_hash(&article.text);
     if article.id.is_empty() {
         article.id = derived_id(&text_hash);
+    }
+    if let Pipeline::Bus(_) = shared.pipeline {
+        return Prepared::Valid(article);
     }
     let id = article.id.clone();
     match shared.extract(article).await {
@@ -166,6 +187,15 @@ fn store_failure(e: store::StoreError) -> Status {
         }
         e @ store::StoreError::Aborted => Status::aborted(e.to_string()),
         e => Status::internal(format!("{e}; this article and the rest of the stream were not stored")),
+    }
+}
+
+/// An article the distributed mode could not store or answer: UNAVAILABLE (send it again).
+fn unanswered(e: Unanswered) -> Status {
+    match e {
+        Unanswered::Store(e) => store_failure(e),
+        Unanswered::Bus(e @ BusError::NoResult { .. }) => Status::unavailable(e.to_string()),
+        Unanswered::Bus(e) => Status::unavailable(format!("{e}; this article and the rest of the stream were not stored: send them again")),
     }
 }
 

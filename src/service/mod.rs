@@ -47,6 +47,7 @@ use self::{
 };
 use crate::{
     article::{self, ArticleError, Limits},
+    bus::front::Front,
     extract::Extractor,
     merge::{self, MergeConfig},
     proto::{
@@ -56,6 +57,7 @@ use crate::{
     },
     store::{
         self, EventReads, Store,
+        postgres::PgStore,
         writer::{Commit, Writer},
     },
 };
@@ -142,12 +144,20 @@ pub struct Shared {
     pool: Arc<Semaphore>,
     limits: Limits,
     store: Arc<dyn EventReads>,
-    writer: Writer,
+    pipeline: Pipeline,
     hub: Hub,
     metrics: Metrics,
     shutdown: CancellationToken,
     /// The bound of every response, in bytes (`bounded`).
     response_bytes: usize,
+}
+
+/// Where ingested articles go.
+enum Pipeline {
+    /// Extracted here and committed by the embedded writer.
+    Embedded(Writer),
+    /// Published to the articles stream; a worker extracts and commits them.
+    Bus(Box<Front>),
 }
 
 /// The `rasad.v1.RasadService` implementation.
@@ -202,19 +212,52 @@ impl Service {
             publisher.publish(commit.updates, commit.head);
         });
         let (writer, writer_thread) = Writer::spawn(store.clone(), config.merge.clone(), publish)?;
+        let service = Service::assemble(Arc::new(store), Pipeline::Embedded(writer), hub, metrics, config, extractor.into(), shutdown);
+        tracing::info!(data_dir = %config.data_dir.display(), workers = config.workers, head, "store open");
+        Ok((service, Closing(Some(writer_thread))))
+    }
+
+    /// A front end of the distributed mode: reads `store`, publishes ingested articles to the
+    /// bus through `front` (workers extract and commit them) and follows the updates stream.
+    pub async fn open_distributed(
+        store: PgStore,
+        front: Front,
+        config: &Config,
+        extractor: impl Into<ExtractorSlot>,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<(Service, Closing)> {
+        let metrics = Metrics::default();
+        let head = EventReads::head(&store).await?;
+        let hub = Hub::new(Arc::new(store.clone()), head, metrics.clone());
+        let publisher = hub.clone();
+        let follow = move |updates, head| publisher.publish(updates, head);
+        tokio::spawn(crate::bus::tail::follow(front.bus().clone(), head, follow, shutdown.clone()));
+        let service = Service::assemble(Arc::new(store), Pipeline::Bus(Box::new(front)), hub, metrics, config, extractor.into(), shutdown);
+        tracing::info!(workers = config.workers, head, "distributed front end ready");
+        Ok((service, Closing(None)))
+    }
+
+    fn assemble(
+        store: Arc<dyn EventReads>,
+        pipeline: Pipeline,
+        hub: Hub,
+        metrics: Metrics,
+        config: &Config,
+        extractor: ExtractorSlot,
+        shutdown: CancellationToken,
+    ) -> Service {
         let shared = Arc::new(Shared {
-            extractor: extractor.into(),
+            extractor,
             pool: Arc::new(Semaphore::new(config.workers.max(1))),
             limits: config.limits,
-            store: Arc::new(store),
-            writer,
+            store,
+            pipeline,
             hub,
             metrics,
             shutdown,
             response_bytes: bounded::response_bytes(config.max_message_bytes),
         });
-        tracing::info!(data_dir = %config.data_dir.display(), workers = config.workers, head, "store open");
-        Ok((Service { shared }, Closing(writer_thread)))
+        Service { shared }
     }
 
     /// One stored event by id.
@@ -255,7 +298,7 @@ impl Service {
 
     /// The updates a `Subscribe` request asks for, each an encoded `EventUpdate`, until the
     /// server shuts down or reading the log fails (the stream's last item).
-    pub fn updates(&self, req: SubscribeRequest) -> Result<impl Stream<Item = Result<Bytes, Status>> + Send + use<>, Status> {
+    pub async fn updates(&self, req: SubscribeRequest) -> Result<impl Stream<Item = Result<Bytes, Status>> + Send + use<>, Status> {
         let filter = UpdateFilter { events: Filter::parse(req.filter)?, fields: WatchedFields::parse(req.changed_fields)? };
         let start = match (req.after_sequence, req.snapshot) {
             (Some(_), true) => {
@@ -264,13 +307,23 @@ impl Service {
                      (resume later with after_sequence = the snapshot updates' sequence)",
                 ));
             }
-            (Some(n), false) => Start::After(resumable(n, self.shared.hub.head())?),
+            (Some(n), false) => Start::After(resumable(n, self.head_reaching(n).await)?),
             (None, true) => Start::Snapshot,
             (None, false) => Start::Live,
         };
         let bytes = self.shared.response_bytes;
         let updates = self.shared.hub.clone().subscribe(filter, start, self.shared.shutdown.clone());
         Ok(updates.map(move |update| update.map(|encoded| bounded::update(encoded, bytes))))
+    }
+
+    /// The head of the log, as far as `after` if the store has it: a front end of the distributed
+    /// mode may not yet have heard of an update another one already sent.
+    async fn head_reaching(&self, after: u64) -> u64 {
+        let heard = self.shared.hub.head();
+        match after > heard {
+            true => self.shared.store.head().await.unwrap_or(heard),
+            false => heard,
+        }
     }
 
     /// The metrics in the Prometheus text format.
@@ -345,14 +398,14 @@ async fn set_health(health: &HealthReporter, serving: bool) {
     }
 }
 
-/// The store's writer thread, to wait for at shutdown.
-pub struct Closing(std::thread::JoinHandle<()>);
+/// The store's writer thread, to wait for at shutdown (none in a front end of the distributed mode).
+pub struct Closing(Option<std::thread::JoinHandle<()>>);
 
 impl Closing {
     /// Waits (up to 30 s) for the writer to drain its queue and close the store. Its queue closes
     /// once every clone of the service is dropped.
     pub async fn wait(self) -> anyhow::Result<()> {
-        let writer_thread = self.0;
+        let Some(writer_thread) = self.0 else { return Ok(()) };
         let joined = tokio::time::timeout(Duration::from_secs(30), tokio::task::spawn_blocking(move || writer_thread.join()));
         match joined.await {
             Ok(Ok(Ok(()))) => tracing::info!("store closed"),

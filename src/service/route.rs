@@ -101,8 +101,11 @@ impl ServerStreamingService<SubscribeRequest> for Subscribe {
     type Future = BoxFuture<Response<Self::ResponseStream>, Status>;
 
     fn call(&mut self, request: Request<SubscribeRequest>) -> Self::Future {
-        let updates = self.0.updates(request.into_inner());
-        Box::pin(async move { Ok(Response::new(Box::pin(updates?) as Self::ResponseStream)) })
+        let service = self.0.clone();
+        Box::pin(async move {
+            let updates = service.updates(request.into_inner()).await?;
+            Ok(Response::new(Box::pin(updates) as Self::ResponseStream))
+        })
     }
 }
 

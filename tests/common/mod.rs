@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test crate uses a different subset
 
 pub mod adversarial;
+pub mod cluster;
 pub mod http;
 pub mod raw;
 pub mod webdriver;
@@ -75,6 +76,8 @@ pub struct TestServer {
     shutdown: CancellationToken,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pub dir: tempfile::TempDir,
+    /// The database, streams and workers of a front end of the distributed mode.
+    pub cluster: Option<Arc<cluster::Cluster>>,
 }
 
 impl TestServer {
@@ -89,6 +92,33 @@ impl TestServer {
 
     /// A server of `store` (on any storage backend); `dir` is its data directory.
     pub async fn start_on(store: Store, dir: tempfile::TempDir, extractor: Arc<dyn EventExtractor>) -> TestServer {
+        Self::launch(dir, |config, listeners, shutdown| server::serve_store(store, config, listeners, extractor, shutdown)).await
+    }
+
+    /// A front end of the distributed mode on a cluster of its own (a new database and streams)
+    /// with one worker.
+    pub async fn start_distributed(extractor: Arc<dyn EventExtractor>) -> TestServer {
+        let cluster = Arc::new(cluster::Cluster::new().await);
+        cluster.start_worker(extractor.clone()).await;
+        Self::front_of(cluster, extractor).await
+    }
+
+    /// One more front end of `cluster`.
+    pub async fn front_of(cluster: Arc<cluster::Cluster>, extractor: Arc<dyn EventExtractor>) -> TestServer {
+        let distributed = cluster.distributed.clone();
+        let dir = tempfile::tempdir().unwrap();
+        let mut server =
+            Self::launch(dir, |config, listeners, shutdown| server::serve_distributed(config, distributed, listeners, extractor, shutdown))
+                .await;
+        server.cluster = Some(cluster);
+        server
+    }
+
+    /// Binds the ports and runs `serve` on them.
+    async fn launch<F>(dir: tempfile::TempDir, serve: impl FnOnce(Config, Listeners, CancellationToken) -> F) -> TestServer
+    where
+        F: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
         let grpc = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", grpc.local_addr().unwrap());
         let http = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -102,8 +132,8 @@ impl TestServer {
             access: Default::default(),
         };
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(server::serve_store(store, config, Listeners { grpc, http: Some(http) }, extractor, shutdown.clone()));
-        TestServer { url, http_addr, shutdown, task: Some(task), dir }
+        let task = tokio::spawn(serve(config, Listeners { grpc, http: Some(http) }, shutdown.clone()));
+        TestServer { url, http_addr, shutdown, task: Some(task), dir, cluster: None }
     }
 
     pub async fn client(&self) -> Client {

@@ -1,0 +1,96 @@
+//! A cluster of the distributed mode for one test: a PostgreSQL database and NATS streams of
+//! its own (random names), so that tests and runs never see each other's data, and the workers
+//! the test starts in this process. Dropped, it stops them and removes the database and streams.
+
+use std::{
+    hash::{BuildHasher, RandomState},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use rasad::{
+    bus::{Bus, BusConfig},
+    merge::MergeConfig,
+    server::Distributed,
+    service::EventExtractor,
+    store::postgres::PgStore,
+    worker::{self, WorkerConfig},
+};
+use tokio_util::sync::CancellationToken;
+
+pub const POSTGRES: &str = "postgres://postgres@127.0.0.1:5432";
+pub const NATS: &str = "nats://127.0.0.1:4222";
+
+pub struct Cluster {
+    pub distributed: Distributed,
+    pub database: String,
+    /// Stops the workers started in this process.
+    workers: Mutex<Vec<CancellationToken>>,
+}
+
+/// A random name with `prefix`.
+pub fn random_name(prefix: &str) -> String {
+    format!("{prefix}{:016x}", RandomState::new().hash_one(std::time::SystemTime::now()))
+}
+
+/// Runs `sql` on the server's `postgres` database.
+pub async fn admin(sql: &str) {
+    let (client, connection) = tokio_postgres::connect(&format!("{POSTGRES}/postgres"), tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    client.batch_execute(sql).await.unwrap();
+}
+
+impl Cluster {
+    pub async fn new() -> Cluster {
+        let database = random_name("rasad_test_");
+        admin(&format!("CREATE DATABASE {database}")).await;
+        let bus = BusConfig { url: NATS.into(), prefix: random_name("t"), ack_wait: Duration::from_secs(2) };
+        let distributed = Distributed { store: format!("{POSTGRES}/{database}"), bus };
+        Cluster { distributed, database, workers: Mutex::default() }
+    }
+
+    /// Starts a worker in this process.
+    pub async fn start_worker(&self, extractor: Arc<dyn EventExtractor>) {
+        let store = PgStore::connect(&self.distributed.store).await.unwrap();
+        let bus = Bus::connect(self.distributed.bus.clone()).await.unwrap();
+        let shutdown = CancellationToken::new();
+        self.workers.lock().unwrap().push(shutdown.clone());
+        let config = WorkerConfig { threads: 2, batch: 64, merge: MergeConfig::default() };
+        tokio::spawn(worker::run(store, bus, extractor, config, shutdown));
+    }
+
+    /// The flags of `rasad serve` and `rasad worker` for this cluster.
+    pub fn flags(&self) -> Vec<String> {
+        let bus = &self.distributed.bus;
+        [
+            "--store",
+            &self.distributed.store,
+            "--bus",
+            &bus.url,
+            "--prefix",
+            &bus.prefix,
+            "--ack-wait",
+            &bus.ack_wait.as_secs_f64().to_string(),
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.workers.lock().unwrap().iter().for_each(CancellationToken::cancel);
+        let (database, bus) = (self.database.clone(), self.distributed.bus.clone());
+        // Its own runtime: the test's may be shutting down.
+        let cleanup = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                if let Ok(bus) = Bus::connect(bus).await {
+                    let _ = bus.delete_streams().await;
+                }
+                admin(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")).await;
+            });
+        });
+        let _ = cleanup.join();
+    }
+}
