@@ -59,6 +59,26 @@ impl Cluster {
         tokio::spawn(worker::run(store, bus, extractor, config, shutdown));
     }
 
+    /// `rasad worker` for this cluster, in a process of its own (killed when dropped is up to the
+    /// caller).
+    pub fn spawn_worker_process(&self) -> std::process::Child {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rasad"))
+            .arg("worker")
+            .args(self.flags())
+            .args(["--workers", "2", "--batch", "8"])
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
+    /// A connection to this cluster's database.
+    pub async fn database(&self) -> tokio_postgres::Client {
+        let (client, connection) = tokio_postgres::connect(&self.distributed.store, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        client
+    }
+
     /// The flags of `rasad serve` and `rasad worker` for this cluster.
     pub fn flags(&self) -> Vec<String> {
         let bus = &self.distributed.bus;
