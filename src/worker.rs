@@ -1,26 +1,34 @@
 //! `rasad worker` assembled, for the distributed mode (README, "Distributed mode"): pulls the
-//! articles the front ends published, extracts them (on a bounded pool of threads), merges and
-//! commits each batch in one PostgreSQL transaction ([`PgWriter`]), sends each article's result
-//! to the front end waiting for it, and only then acknowledges its message. Each worker also
-//! runs a candidate outbox relay ([`relay`]); one of them relays at a time.
+//! articles the front ends published, extracts them (on a bounded pool of threads, each within
+//! a time limit), merges and commits each batch in one PostgreSQL transaction ([`PgWriter`]),
+//! sends each article's result to the front end waiting for it, and only then acknowledges its
+//! message. Each worker also runs a candidate outbox relay ([`relay`]); one relays at a time.
 //!
 //! A worker that dies before acknowledging loses nothing: JetStream redelivers the articles
-//! after the ack wait, and one already committed is answered with its stored result.
+//! after the ack wait, and one already committed is answered with its stored result. A poison
+//! article (the extractor fails on it or overruns its time, or it was delivered
+//! [`MAX_DELIVERIES`] times without being committed) is set aside: copied to the dead-letter
+//! stream, answered REJECTED, and never delivered again. When a batch fails to commit, its
+//! articles are committed one by one, so one article that cannot be stored holds up no other.
 
 use std::{sync::Arc, time::Duration};
 
-use async_nats::jetstream::{self, AckKind};
+use async_nats::{
+    HeaderMap,
+    jetstream::{self, AckKind},
+};
 use futures_util::FutureExt;
+use prometheus_client::metrics::counter::Counter;
 use prost::Message;
 use tokio::sync::Semaphore;
 use tokio_stream::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    bus::{Bus, BusError, REPLY_HEADER, relay},
+    bus::{Bus, BusError, REASON_HEADER, REPLY_HEADER, relay},
     merge::MergeConfig,
-    proto::{Article, IngestOutcome, IngestResult},
-    service::EventExtractor,
+    proto::{Article, ExtractResponse, IngestOutcome, IngestResult},
+    service::{Cancelled, EventExtractor},
     store::{
         postgres::{
             PgStore,
@@ -31,6 +39,11 @@ use crate::{
     },
 };
 
+/// Deliveries of an article after which it is set aside.
+pub const MAX_DELIVERIES: u64 = 5;
+/// How long to wait before pulling again after the bus failed.
+const RETRY: Duration = Duration::from_millis(500);
+
 /// How a worker runs.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -38,18 +51,18 @@ pub struct WorkerConfig {
     pub threads: usize,
     /// Most articles merged and committed in one transaction.
     pub batch: usize,
+    /// Longest an extraction may take before its article is set aside.
+    pub extract_timeout: Duration,
     pub merge: MergeConfig,
 }
 
-/// How long to wait before pulling again after the bus failed.
-const RETRY: Duration = Duration::from_millis(500);
-
-/// Runs a worker until `shutdown`.
+/// Runs a worker until `shutdown`; `set_aside` counts the articles it sets aside.
 pub async fn run(
     store: PgStore,
     bus: Bus,
     extractor: Arc<dyn EventExtractor>,
     config: WorkerConfig,
+    set_aside: Counter,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let relay = tokio::spawn(relay::run(store.clone(), bus.clone(), shutdown.clone()));
@@ -58,6 +71,8 @@ pub async fn run(
         bus,
         extractor,
         pool: Arc::new(Semaphore::new(config.threads.max(1))),
+        extract_timeout: config.extract_timeout,
+        set_aside,
     };
     tracing::info!(threads = config.threads, batch = config.batch, "worker ready");
     while !shutdown.is_cancelled() {
@@ -75,28 +90,38 @@ struct Worker {
     bus: Bus,
     extractor: Arc<dyn EventExtractor>,
     pool: Arc<Semaphore>,
+    extract_timeout: Duration,
+    set_aside: Counter,
 }
 
-/// What a worker needs of an article's message: the article, where to answer, and its
-/// sequence in the articles stream.
+/// What a worker needs of an article's message: the article, where to answer, its sequence in
+/// the articles stream, and how often it was delivered.
 struct Pulled {
     message: jetstream::Message,
     article: Article,
     reply: Option<String>,
     stream_seq: u64,
+    delivered: u64,
 }
 
 impl Pulled {
     /// The message back when it holds no article.
     fn of(message: jetstream::Message) -> Result<Pulled, Box<jetstream::Message>> {
-        let stream_seq = match message.info() {
-            Ok(info) => info.stream_sequence,
+        let (stream_seq, delivered) = match message.info() {
+            Ok(info) => (info.stream_sequence, info.delivered.max(1) as u64),
             Err(_) => return Err(Box::new(message)),
         };
         let Ok(article) = Article::decode(message.payload.clone()) else { return Err(Box::new(message)) };
         let reply = message.headers.as_ref().and_then(|h| h.get(REPLY_HEADER)).map(|v| v.to_string());
-        Ok(Pulled { message, article, reply, stream_seq })
+        Ok(Pulled { message, article, reply, stream_seq, delivered })
     }
+}
+
+/// An article extracted, waiting for its commit.
+struct Extracted {
+    message: jetstream::Message,
+    reply: Option<String>,
+    incoming: Incoming,
 }
 
 impl Worker {
@@ -118,15 +143,20 @@ impl Worker {
                     _ => break,
                 }
             }
-            self.process(taken).await;
+            let extracted = self.extract_all(taken).await;
+            self.commit(extracted).await;
         }
     }
 
-    /// Extracts, commits and answers one batch.
-    async fn process(&mut self, messages: Vec<jetstream::Message>) {
+    /// Extracts the articles of a batch at once; sets aside those that cannot be.
+    async fn extract_all(&self, messages: Vec<jetstream::Message>) -> Vec<Extracted> {
         let mut extracting = Vec::with_capacity(messages.len());
         for message in messages {
             match Pulled::of(message) {
+                Ok(pulled) if pulled.delivered > MAX_DELIVERIES => {
+                    let reason = format!("delivered {} times without being stored", pulled.delivered - 1);
+                    self.set_aside(pulled.message, pulled.article, pulled.reply, &reason).await;
+                }
                 Ok(pulled) => {
                     let task = self.extract(pulled.article.clone()).await;
                     extracting.push((pulled, task));
@@ -137,60 +167,91 @@ impl Worker {
                 }
             }
         }
-        let (mut answers, mut incoming) = (Vec::new(), Vec::new());
-        for (pulled, task) in extracting {
-            let Pulled { message, article, reply, stream_seq } = pulled;
+        let mut extracted = Vec::with_capacity(extracting.len());
+        for (Pulled { message, article, reply, stream_seq, .. }, task) in extracting {
             match task.await {
                 Ok(extraction) => {
                     let submission = Submission { text_hash: text_hash(&article.text), article, extraction };
-                    incoming.push(Incoming { submission, stream_seq });
-                    answers.push((message, reply));
+                    extracted.push(Extracted { message, reply, incoming: Incoming { submission, stream_seq } });
                 }
-                Err(_) => {
-                    let error = "the extractor failed on this article (a bug: please report it with the article)".to_string();
-                    let rejected =
-                        IngestResult { article_id: article.id, outcome: IngestOutcome::Rejected.into(), error, ..Default::default() };
-                    self.answer(reply, &rejected).await;
-                    let _ = message.ack_with(AckKind::Term).await;
+                Err(reason) => self.set_aside(message, article, reply, &reason).await,
+            }
+        }
+        extracted
+    }
+
+    /// Extracts on the bounded pool (waiting for a place) within the time limit; the error
+    /// says why there is no extraction.
+    async fn extract(&self, article: Article) -> impl Future<Output = Result<ExtractResponse, String>> + use<> {
+        let place = self.pool.clone().acquire_owned().await.expect("the pool semaphore is never closed");
+        let (extractor, cancelled, timeout) = (self.extractor.clone(), Cancelled::default(), self.extract_timeout);
+        let flag = cancelled.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            let extraction = extractor.extract_unless(&article, &flag);
+            drop(place);
+            extraction
+        });
+        async move {
+            match tokio::time::timeout(timeout, task).await {
+                Ok(Ok(Some(extraction))) => Ok(extraction),
+                Ok(Err(_)) => Err("the extractor failed on this article (a bug: please report it with the article)".into()),
+                Ok(Ok(None)) | Err(_) => {
+                    cancelled.set();
+                    Err(format!("its extraction took longer than {} s", timeout.as_secs_f64()))
                 }
             }
         }
-        self.commit(answers, incoming).await;
     }
 
-    /// Extracts on the bounded pool (waiting for a place).
-    async fn extract(&self, article: Article) -> tokio::task::JoinHandle<crate::proto::ExtractResponse> {
-        let place = self.pool.clone().acquire_owned().await.expect("the pool semaphore is never closed");
-        let extractor = self.extractor.clone();
-        tokio::task::spawn_blocking(move || {
-            let extraction = extractor.extract(&article);
-            drop(place);
-            extraction
-        })
-    }
-
-    /// Commits the batch, then answers and acknowledges each article; after a failure, asks
-    /// for the batch again.
-    async fn commit(&mut self, answers: Vec<(jetstream::Message, Option<String>)>, incoming: Vec<Incoming>) {
-        if incoming.is_empty() {
+    /// Commits a batch, then answers and acknowledges each article. When the batch fails, its
+    /// articles are committed one by one; one that fails alone is delivered again later.
+    async fn commit(&mut self, batch: Vec<Extracted>) {
+        if batch.is_empty() {
             return;
         }
+        let incoming = batch.iter().map(|e| e.incoming.clone()).collect();
         match self.writer.commit(incoming).await {
             Ok(committed) => {
-                for ((message, reply), result) in answers.into_iter().zip(committed.results) {
-                    self.answer(reply, &result).await;
-                    if let Err(e) = message.ack().await {
+                for (extracted, result) in batch.into_iter().zip(committed.results) {
+                    self.answer(extracted.reply, &result).await;
+                    if let Err(e) = extracted.message.ack().await {
                         tracing::warn!(error = %e, "cannot acknowledge an article; it will be redelivered and answered again");
                     }
                 }
             }
+            Err(e) if batch.len() > 1 => {
+                tracing::warn!(error = %e, articles = batch.len(), "the merge transaction failed; committing its articles one by one");
+                for extracted in batch {
+                    Box::pin(self.commit(vec![extracted])).await;
+                }
+            }
             Err(e) => {
-                tracing::error!(error = %e, articles = answers.len(), "the merge transaction failed; the articles will be redelivered");
-                for (message, _) in answers {
-                    let _ = message.ack_with(AckKind::Nak(Some(RETRY))).await;
+                tracing::error!(error = %e, "the merge transaction failed; the article will be delivered again");
+                for extracted in batch {
+                    let _ = extracted.message.ack_with(AckKind::Nak(Some(RETRY))).await;
                 }
             }
         }
+    }
+
+    /// Sets a poison article aside: copies it to the dead-letter stream with the `reason`,
+    /// answers it REJECTED, and tells JetStream never to deliver it again.
+    async fn set_aside(&self, message: jetstream::Message, article: Article, reply: Option<String>, reason: &str) {
+        tracing::error!(article = article.id, reason, "article set aside in the dead-letter stream");
+        self.set_aside.inc();
+        let mut headers = HeaderMap::new();
+        headers.insert(REASON_HEADER, reason);
+        let copied = match self.bus.jetstream.publish_with_headers(self.bus.dead_subject(), headers, message.payload.clone()).await {
+            Ok(ack) => ack.await.map(drop).map_err(BusError::jetstream),
+            Err(e) => Err(BusError::jetstream(e)),
+        };
+        if let Err(e) = copied {
+            tracing::error!(error = %e, article = article.id, "cannot copy the article to the dead-letter stream");
+        }
+        let error = format!("set aside (dead-letter stream {}): {reason}", self.bus.dead_stream());
+        let rejected = IngestResult { article_id: article.id, outcome: IngestOutcome::Rejected.into(), error, ..Default::default() };
+        self.answer(reply, &rejected).await;
+        let _ = message.ack_with(AckKind::Term).await;
     }
 
     /// Sends `result` to the front end waiting for it.

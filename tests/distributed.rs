@@ -4,13 +4,16 @@
 
 mod common;
 
-use std::{collections::HashSet, sync::Arc};
+use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use common::{cluster::Cluster, *};
+use prometheus_client::metrics::counter::Counter;
 use rasad::{
+    bus::Bus,
     cli::bench::synthetic_article,
     extract::Extractor,
-    proto::{IngestOutcome, ListEventsRequest, SubscribeRequest, UpdateKind},
+    proto::{Article, ExtractResponse, IngestOutcome, ListEventsRequest, SubscribeRequest, UpdateKind},
+    service::EventExtractor,
 };
 
 /// `n` articles from `prefix`, each reporting the same meeting (the Scripted extractor).
@@ -142,4 +145,56 @@ fn seeds_texts() -> Vec<String> {
         std::fs::read_dir("seeds").unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
     paths.sort();
     paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+}
+
+/// The Scripted extractor, except that it fails on an article saying POISON and takes 3 s (more
+/// than the test workers' limit of 1 s) on one saying SLOW.
+struct Poisoned;
+
+impl EventExtractor for Poisoned {
+    fn extract(&self, article: &Article) -> ExtractResponse {
+        assert!(!article.text.contains("POISON"), "an extractor bug");
+        if article.text.contains("SLOW") {
+            std::thread::sleep(Duration::from_secs(3));
+        }
+        Scripted.extract(article)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn poison_articles_are_set_aside_in_the_dead_letter_stream_and_the_rest_go_on() {
+    let cluster = Arc::new(Cluster::new().await);
+    let set_aside = Counter::default();
+    cluster.start_worker_counting(Arc::new(Poisoned), set_aside.clone()).await;
+    let front = TestServer::front_of(cluster.clone(), Arc::new(Scripted)).await;
+    let mut client = front.client().await;
+    let results = ingest(
+        &mut client,
+        vec![
+            article("a", "EVENT CONSULT OCCURRED RUS USA"),
+            article("poison", "POISON"),
+            article("b", "EVENT AGREE OCCURRED FRA DEU"),
+            article("slow", "SLOW\nEVENT AID OCCURRED USA"),
+            article("c", "EVENT AID PLANNED USA UKR"),
+        ],
+    )
+    .await;
+    let outcomes: Vec<_> = results.iter().map(|r| (r.article_id.as_str(), r.outcome())).collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("a", IngestOutcome::Accepted),
+            ("poison", IngestOutcome::Rejected),
+            ("b", IngestOutcome::Accepted),
+            ("slow", IngestOutcome::Rejected),
+            ("c", IngestOutcome::Accepted)
+        ]
+    );
+    assert!(results[1].error.contains("extractor failed") && results[3].error.contains("longer than 1 s"), "{results:?}");
+    assert_eq!(set_aside.get(), 2);
+    let bus = Bus::connect(cluster.distributed.bus.clone()).await.unwrap();
+    let mut dead = bus.jetstream().get_stream(bus.dead_stream()).await.unwrap();
+    assert_eq!(dead.info().await.unwrap().state.messages, 2);
+    let listed = client.list_events(ListEventsRequest::default()).await.unwrap().into_inner();
+    assert_eq!(listed.events.len(), 3);
 }

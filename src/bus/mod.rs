@@ -31,6 +31,8 @@ impl BusError {
 
 /// The header naming the subject a worker sends an article's result to.
 pub const REPLY_HEADER: &str = "Rasad-Reply";
+/// The header of a dead letter saying why its article was set aside.
+pub const REASON_HEADER: &str = "Rasad-Reason";
 /// The durable consumer the workers share.
 const WORKERS: &str = "workers";
 /// How long JetStream remembers message ids to drop a second publish of the same article.
@@ -77,6 +79,10 @@ impl Bus {
             .await
             .map_err(BusError::jetstream)?;
         bus.jetstream
+            .get_or_create_stream(stream::Config { name: bus.dead_stream(), subjects: vec![bus.dead_subject()], ..Default::default() })
+            .await
+            .map_err(BusError::jetstream)?;
+        bus.jetstream
             .get_or_create_stream(stream::Config {
                 name: bus.updates_stream(),
                 subjects: vec![format!("{}.updates.>", bus.config.prefix)],
@@ -88,6 +94,11 @@ impl Bus {
         Ok(bus)
     }
 
+    /// The JetStream context, for looking at the streams.
+    pub fn jetstream(&self) -> &jetstream::Context {
+        &self.jetstream
+    }
+
     /// The stream of articles waiting for a worker.
     pub fn articles_stream(&self) -> String {
         format!("{}_ARTICLES", self.config.prefix.to_uppercase())
@@ -95,6 +106,15 @@ impl Bus {
 
     pub fn articles_subject(&self) -> String {
         format!("{}.articles", self.config.prefix)
+    }
+
+    /// The dead-letter stream: articles set aside after failing (README, "Distributed mode").
+    pub fn dead_stream(&self) -> String {
+        format!("{}_DEAD", self.config.prefix.to_uppercase())
+    }
+
+    pub fn dead_subject(&self) -> String {
+        format!("{}.dead", self.config.prefix)
     }
 
     /// The stream of updates, numbered as the log.
@@ -116,7 +136,7 @@ impl Bus {
 
     /// Removes the streams (for tests that made their own).
     pub async fn delete_streams(&self) -> Result<(), BusError> {
-        for name in [self.articles_stream(), self.updates_stream()] {
+        for name in [self.articles_stream(), self.updates_stream(), self.dead_stream()] {
             self.jetstream.delete_stream(name).await.map_err(BusError::jetstream)?;
         }
         Ok(())

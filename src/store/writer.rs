@@ -55,6 +55,7 @@ const PLANNED: usize = 1;
 const CACHED_REPORTS: usize = 65_536;
 
 /// One extracted article to store.
+#[derive(Clone)]
 pub struct Submission {
     pub article: Article,
     pub text_hash: TextHash,

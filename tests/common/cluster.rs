@@ -8,6 +8,7 @@ use std::{
     time::Duration,
 };
 
+use prometheus_client::metrics::counter::Counter;
 use rasad::{
     bus::{Bus, BusConfig},
     merge::MergeConfig,
@@ -51,12 +52,17 @@ impl Cluster {
 
     /// Starts a worker in this process.
     pub async fn start_worker(&self, extractor: Arc<dyn EventExtractor>) {
+        self.start_worker_counting(extractor, Counter::default()).await;
+    }
+
+    /// Starts a worker in this process that counts the articles it sets aside in `set_aside`.
+    pub async fn start_worker_counting(&self, extractor: Arc<dyn EventExtractor>, set_aside: Counter) {
         let store = PgStore::connect(&self.distributed.store).await.unwrap();
         let bus = Bus::connect(self.distributed.bus.clone()).await.unwrap();
         let shutdown = CancellationToken::new();
         self.workers.lock().unwrap().push(shutdown.clone());
-        let config = WorkerConfig { threads: 2, batch: 64, merge: MergeConfig::default() };
-        tokio::spawn(worker::run(store, bus, extractor, config, shutdown));
+        let config = WorkerConfig { threads: 2, batch: 64, extract_timeout: Duration::from_secs(1), merge: MergeConfig::default() };
+        tokio::spawn(worker::run(store, bus, extractor, config, set_aside, shutdown));
     }
 
     /// `rasad worker` for this cluster, in a process of its own (killed when dropped is up to the

@@ -34,6 +34,7 @@ pub const LOG_CHANNEL: &str = "rasad_log";
 
 /// One article of a batch: its extraction, and the sequence of its message in the articles
 /// stream (to tell a redelivery from a second sending).
+#[derive(Clone)]
 pub struct Incoming {
     pub submission: Submission,
     pub stream_seq: u64,
