@@ -124,7 +124,7 @@ impl Extractor {
                 "draft"
             );
         }
-        let mut events = dedupe::merge_reports(drafts, published);
+        let mut events = dedupe::one_per_happening(drafts, published);
         if let Some(dateline) = dateline::dateline(&self.kb, &a) {
             dateline::place_at_dateline(&mut events, &dateline, published);
         }
