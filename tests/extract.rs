@@ -1347,3 +1347,33 @@ fn calls_to_counterparts_listed_by_state_are_one_call_each() {
     assert_eq!(pairs, [["DZA", "MRT"], ["MRT", "SEN"], ["MRT", "TUN"]], "{found:#?}");
     assert!(found.iter().all(|e| ConsultMode::try_from(e.mode) == Ok(ConsultMode::Phone)));
 }
+
+#[test]
+fn a_bare_title_in_a_national_agency_report_is_of_the_agency_state() {
+    // Credited to Petra (Jordan): the bare minister's title with an unlisted name is Jordanian.
+    let text = "عمان 3 آذار (بترا)- بحث وزير الزراعة خالد الحنيفات اليوم مع السفير الهولندي لدى المملكة هاري فيرفاي سبل التعاون.";
+    let e = one(text, "2024-03-03");
+    assert_eq!(countries(&e), ["JOR", "NLD"]);
+    let jordanian = e.participants.iter().find(|p| p.country == "JOR").unwrap();
+    assert_eq!(jordanian.name_ar, "خالد الحنيفات");
+    // With no agency named, the same title and name stay nobody's.
+    let found = events("بحث وزير الزراعة خالد الحنيفات اليوم مع السفير الهولندي هاري فيرفاي سبل التعاون.", "2024-03-03");
+    assert!(found.iter().all(|e| !countries(e).contains(&"JOR")), "{found:#?}");
+    // An agency of the world (Reuters) is no state's press.
+    let found = events("عمان (رويترز)- بحث وزير الزراعة خالد الحنيفات اليوم مع السفير الهولندي هاري فيرفاي سبل التعاون.", "2024-03-03");
+    assert!(found.iter().all(|e| !countries(e).contains(&"JOR")), "{found:#?}");
+}
+
+#[test]
+fn a_visit_to_a_building_in_a_foreign_city_is_a_visit_to_its_state() {
+    let e = one("زار وزير الخارجية الكوبي برونو رودريغيز اليوم مقر جامعة القاهرة في العاصمة المصرية القاهرة.", "2023-05-02");
+    assert_eq!(countries(&e), ["CUB", "EGY"]);
+    assert_eq!(ConsultMode::try_from(e.mode), Ok(ConsultMode::Visit));
+}
+
+#[test]
+fn whoever_is_inaugurated_hosts_the_occasion_and_is_no_side() {
+    let text = "التقى وزير الخارجية المصري سامح شكري نظيره الأرجنتيني على هامش حفل تنصيب رئيس البرازيل لويس إيناسيو لولا دا سيلفا.";
+    let e = one(text, "2023-01-01");
+    assert_eq!(countries(&e), ["ARG", "EGY"], "{e:#?}");
+}

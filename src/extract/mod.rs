@@ -8,6 +8,7 @@ mod dates;
 mod dedupe;
 mod events;
 mod forms;
+mod home;
 mod mentions;
 
 use std::path::Path;
@@ -101,7 +102,7 @@ impl Extractor {
         if stop() {
             return None;
         }
-        let mentions = mentions::mentions(&self.kb, &a);
+        let mentions = mentions::mentions(&self.kb, &a, home::home_state(&a));
         if stop() {
             return None;
         }

@@ -683,6 +683,14 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "about" => Cue::About,
         "at" => Cue::At,
         "sideline" => Cue::Sideline,
+        "agency" => Cue::Agency(
+            value
+                .as_bytes()
+                .try_into()
+                .ok()
+                .filter(|c: &[u8; 3]| c.iter().all(u8::is_ascii_uppercase))
+                .ok_or_else(|| row.error(format!("agency value {value:?} is not a state code")))?,
+        ),
         "agent" => Cue::Agent,
         "counterpart" => Cue::Counterpart,
         "phone" => Cue::Phone,

@@ -192,6 +192,9 @@ pub enum Cue {
     About,
     At,
     Sideline,
+    /// A state's news agency (سانا، واس، بترا), by its state's code: where a dateline or a
+    /// closing bracket names it, the article is that state's press.
+    Agency([u8; 3]),
     Agent,
     Counterpart,
     Phone,

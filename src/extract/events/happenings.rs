@@ -27,12 +27,24 @@ impl Builder<'_, '_> {
         let phone = f.t.trigger.mode == ConsultMode::Phone
             || (pos.saturating_sub(3).max(f.left)..f.right).any(|k| a.cue(k, |c| c == Cue::Phone) || a.tokens[k].norm.starts_with("هاتفي"));
         let on = base.date.map(|d| d.start).or(self.published);
-        let Roles { after, mut destinations, location, topics, to_come_from, .. } = roles;
+        let Roles { after, before, mut destinations, location, topics, to_come_from } = roles;
         if destinations.is_empty()
             && base.date.is_some()
             && let Some(place) = self.earlier_destination(f.t, &sides, reported)
         {
             destinations.push(place);
+        }
+        // "زار وزير الإعلام ... مقر وكالة الأنباء السعودية في العاصمة السعودية الرياض": a visit of
+        // one side the frame names to a building or city of another state goes to that state
+        // (a verb's: a visit noun's clause may hold another happening's place).
+        if destinations.is_empty()
+            && f.t.trigger.takes_destination
+            && f.t.trigger.is_verb
+            && count_sides(&sides) == 1
+            && !(after.is_empty() && before.is_empty())
+            && let Some(place) = location.as_ref().filter(|l| l.specific && !sides.iter().any(|s| s.country == l.country))
+        {
+            destinations.push(place.clone());
         }
         let groups: Vec<Happening> = if destinations.is_empty() {
             // "مع A وB": a "مع" that names sides ("مع تراجع قوات الحكومة" names none).

@@ -12,6 +12,9 @@ use super::names::{named_after, unlisted_name, unlisted_name_before};
 use super::raw::{Raw, RawMention, adjective_of, article_on_name, genitive_state, person_of, title_of};
 use super::{Actor, Mention, MentionKind};
 
+/// The first words of plural titles ("وزراء خارجية", "رؤساء"): several holders, never one named.
+const PLURAL_TITLES: [&str; 5] = ["وزراء", "رؤساء", "سفراء", "قاده", "زعماء"];
+
 /// Only punctuation (and "كل من") between tokens `from` and `to`.
 pub(super) fn punct_gap(a: &Analysis<'_>, from: usize, to: usize) -> bool {
     to >= from && (from..to).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من"))
@@ -125,11 +128,13 @@ pub(super) struct Composer<'k, 'a> {
     out: Vec<Mention>,
     /// The title of the last title-derived actor, for "... والأميركي مايك بومبيو".
     last_title: Option<u32>,
+    /// The state whose press wrote the article.
+    home: Option<CompactString>,
 }
 
 impl<'k, 'a> Composer<'k, 'a> {
-    pub(super) fn new(kb: &'k Kb, a: &'a Analysis<'a>, raw: Vec<RawMention>) -> Composer<'k, 'a> {
-        Composer { kb, a, raw, out: Vec::new(), last_title: None }
+    pub(super) fn new(kb: &'k Kb, a: &'a Analysis<'a>, raw: Vec<RawMention>, home: Option<CompactString>) -> Composer<'k, 'a> {
+        Composer { kb, a, raw, out: Vec::new(), last_title: None, home }
     }
 
     pub(super) fn compose(mut self) -> Vec<Mention> {
@@ -239,17 +244,32 @@ impl<'k, 'a> Composer<'k, 'a> {
                 name_span: (first, last),
             });
         }
-        if country.is_none() && a.is_name_word(kb, end) && next.is_none_or(|n| n.first != end) {
-            // "الأمير فيصل بن بندر", "مطار الملك خالد": a title of no country before a name
-            // the knowledge base does not know is someone else, not the office's holder.
+        // "وزير الإعلام حمزة المصطفى" in a national agency's report: one person's title of no
+        // country (not a head of state's or a prince's, which name royals and places: "الأمير
+        // فيصل بن بندر", "مطار الملك خالد") before a name the knowledge base does not know is
+        // of the state whose press wrote it.
+        let singular = !a.cue(r.first, |c| c == Cue::Many) && !PLURAL_TITLES.contains(&a.tokens[r.first].norm.as_str());
+        let implied = match &country {
+            None if singular && !matches!(title.office, Office::HeadOfState | Office::CrownPrince) => self.home.clone(),
+            _ => None,
+        };
+        if country.is_none() && implied.is_none() && a.is_name_word(kb, end) && next.is_none_or(|n| n.first != end) {
+            // A title of no country before a name the knowledge base does not know is someone
+            // else, not the office's holder.
             return Step::Skip(consumed);
         }
-        let unlisted = country.as_ref().and_then(|_| {
+        let unlisted = country.as_ref().or(implied.as_ref()).and_then(|_| {
             unlisted_name(kb, a, next, end).or_else(|| {
                 let after = j.checked_sub(1).map_or(0, |k| self.raw[k].end);
                 unlisted_name_before(kb, a, after, deputy_at.filter(|_| deputy).unwrap_or(r.first))
             })
         });
+        // An implied state needs a name that reads as one: a given name first, or courtesy
+        // words before it (not a quotation: "وزير الخارجية \"تتصل بأواصر").
+        let reads_as_name =
+            |(first, _): (usize, usize)| a.is_name_word(kb, first) || first > 0 && a.cue(first - 1, |c| c == Cue::Honorific);
+        let unlisted = unlisted.filter(|&span| country.is_some() || reads_as_name(span));
+        let country = if unlisted.is_some() { country.or(implied) } else { country };
         let deputy = deputy || former;
         Step::One(match unlisted {
             Some(span) => {

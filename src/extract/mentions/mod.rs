@@ -68,10 +68,11 @@ mod names;
 mod raw;
 mod surnames;
 
-/// Finds and composes the mentions of an analysed article, in text order.
-pub fn mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<Mention> {
+/// Finds and composes the mentions of an analysed article, in text order; `home` is the state
+/// whose press wrote it, if known.
+pub fn mentions(kb: &Kb, a: &Analysis<'_>, home: Option<CompactString>) -> Vec<Mention> {
     let mut raw = raw::raw_mentions(kb, a);
     raw::prefer_article_countries(kb, &mut raw);
-    let composed = compose::Composer::new(kb, a, raw).compose();
+    let composed = compose::Composer::new(kb, a, raw, home).compose();
     surnames::with_surnames(kb, a, composed)
 }
