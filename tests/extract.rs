@@ -1377,3 +1377,14 @@ fn whoever_is_inaugurated_hosts_the_occasion_and_is_no_side() {
     let e = one(text, "2023-01-01");
     assert_eq!(countries(&e), ["ARG", "EGY"], "{e:#?}");
 }
+
+#[test]
+fn meetings_on_the_sidelines_with_leaders_listed_are_one_with_each() {
+    let text = "التقى رئيس الوزراء الباكستاني شهباز شريف اليوم على هامش قمة منظمة شنغهاي للتعاون، نيابة عن الرئيس آصف علي زرداري، كلا من الرئيس الإيراني مسعود بزشكيان، ورئيس الوزراء الماليزي أنور إبراهيم، ورئيس جمهورية أوزبكستان شوكت ميرضيائيف.";
+    let found = events(text, "2025-09-01");
+    let mut pairs: Vec<Vec<&str>> = found.iter().map(countries).collect();
+    pairs.sort();
+    assert_eq!(pairs, [["IRN", "PAK"], ["MYS", "PAK"], ["PAK", "UZB"]], "{found:#?}");
+    // Whom the prime minister stands in for is at none of them.
+    assert!(found.iter().all(|e| e.participants.iter().filter(|p| p.country == "PAK").count() == 1), "{found:#?}");
+}

@@ -57,7 +57,13 @@ impl Builder<'_, '_> {
             // A meeting told again ("اللقاء مع قادة الاتحاد الأوروبي") or of many ("قمة ثلاثية
             // تجمعه مع A و B") is one.
             let of_many = a.cue(pos, |c| c == Cue::Many) || a.cue(pos + 1, |c| c == Cue::Many);
-            let split = phone || f.t.trigger.with_each || (!self.told_again(f.t) && !of_many && (pos..f.right).any(with_sides));
+            // "التقى ولي العهد على هامش القمة كلاً من A و B و C": meetings on the sidelines of a
+            // gathering are each with one of them.
+            // ("خلال", the other word of that cue, is any "during").
+            let sidelines =
+                f.t.trigger.is_verb && (f.left..f.right).any(|k| a.cue(k, |c| c == Cue::Sideline) && a.tokens[k].norm.ends_with("هامش"));
+            let split =
+                phone || f.t.trigger.with_each || (!self.told_again(f.t) && !of_many && (sidelines || (pos..f.right).any(with_sides)));
             self.one_place(f.t, sides, &after, location, split, on)
         } else {
             let stops: Vec<CompactString> = destinations.iter().map(|d| d.country.clone()).collect();
