@@ -683,6 +683,8 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "about" => Cue::About,
         "at" => Cue::At,
         "sideline" => Cue::Sideline,
+        "margin" => Cue::Margin,
+        "plural_title" => Cue::PluralTitle,
         "agency" => Cue::Agency(
             value
                 .as_bytes()

@@ -192,6 +192,11 @@ pub enum Cue {
     About,
     At,
     Sideline,
+    /// "هامش" (the sidelines) alone of the sideline words: meetings there are each with one
+    /// of the leaders listed.
+    Margin,
+    /// The plural head of a title ("وزراء", "رؤساء"): several holders, never one named after it.
+    PluralTitle,
     /// A state's news agency (سانا، واس، بترا), by its state's code: where a dateline or a
     /// closing bracket names it, the article is that state's press.
     Agency([u8; 3]),

@@ -59,9 +59,7 @@ impl Builder<'_, '_> {
             let of_many = a.cue(pos, |c| c == Cue::Many) || a.cue(pos + 1, |c| c == Cue::Many);
             // "التقى ولي العهد على هامش القمة كلاً من A و B و C": meetings on the sidelines of a
             // gathering are each with one of them.
-            // ("خلال", the other word of that cue, is any "during").
-            let sidelines =
-                f.t.trigger.is_verb && (f.left..f.right).any(|k| a.cue(k, |c| c == Cue::Sideline) && a.tokens[k].norm.ends_with("هامش"));
+            let sidelines = f.t.trigger.is_verb && (f.left..f.right).any(|k| a.cue(k, |c| c == Cue::Margin));
             let split =
                 phone || f.t.trigger.with_each || (!self.told_again(f.t) && !of_many && (sidelines || (pos..f.right).any(with_sides)));
             self.one_place(f.t, sides, &after, location, split, on)

@@ -12,9 +12,6 @@ use super::names::{named_after, unlisted_name, unlisted_name_before};
 use super::raw::{Raw, RawMention, adjective_of, article_on_name, genitive_state, person_of, title_of};
 use super::{Actor, Mention, MentionKind};
 
-/// The first words of plural titles ("وزراء خارجية", "رؤساء"): several holders, never one named.
-const PLURAL_TITLES: [&str; 5] = ["وزراء", "رؤساء", "سفراء", "قاده", "زعماء"];
-
 /// Only punctuation (and "كل من") between tokens `from` and `to`.
 pub(super) fn punct_gap(a: &Analysis<'_>, from: usize, to: usize) -> bool {
     to >= from && (from..to).all(|k| !a.is_word(k) || matches!(a.tokens[k].norm.as_str(), "كل" | "من"))
@@ -248,7 +245,7 @@ impl<'k, 'a> Composer<'k, 'a> {
         // country (not a head of state's or a prince's, which name royals and places: "الأمير
         // فيصل بن بندر", "مطار الملك خالد") before a name the knowledge base does not know is
         // of the state whose press wrote it.
-        let singular = !a.cue(r.first, |c| c == Cue::Many) && !PLURAL_TITLES.contains(&a.tokens[r.first].norm.as_str());
+        let singular = !a.cue(r.first, |c| c == Cue::PluralTitle);
         let implied = match &country {
             None if singular && !matches!(title.office, Office::HeadOfState | Office::CrownPrince) => self.home.clone(),
             _ => None,
