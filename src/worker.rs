@@ -10,6 +10,12 @@
 //! [`MAX_DELIVERIES`] times without being committed) is set aside: copied to the dead-letter
 //! stream, answered REJECTED, and never delivered again. When a batch fails to commit, its
 //! articles are committed one by one, so one article that cannot be stored holds up no other.
+//!
+//! While PostgreSQL is out of reach, a worker keeps its batch and tries the commit again until it
+//! is back, telling JetStream that it is still working on the batch's articles, so that an
+//! outage neither hands them to another worker nor counts as a failed delivery. It pulls only
+//! the articles it is about to process (no messages wait in its buffers, their ack wait
+//! running, while it is stuck).
 
 use std::{sync::Arc, time::Duration};
 
@@ -17,7 +23,6 @@ use async_nats::{
     HeaderMap,
     jetstream::{self, AckKind},
 };
-use futures_util::FutureExt;
 use prometheus_client::metrics::counter::Counter;
 use prost::Message;
 use tokio::sync::Semaphore;
@@ -33,6 +38,7 @@ use crate::{
         postgres::{
             PgStore,
             commit::{Incoming, PgWriter},
+            unreachable,
         },
         text_hash,
         writer::Submission,
@@ -43,6 +49,11 @@ use crate::{
 pub const MAX_DELIVERIES: u64 = 5;
 /// How long to wait before pulling again after the bus failed.
 const RETRY: Duration = Duration::from_millis(500);
+/// How long one pull waits for a first article.
+const PULL_WAIT: Duration = Duration::from_secs(5);
+/// The longest wait between two commits of a batch while PostgreSQL is out of reach (and at most
+/// half the ack wait, so that JetStream hears often enough that the batch is being worked on).
+const MAX_COMMIT_RETRY: Duration = Duration::from_secs(2);
 
 /// How a worker runs.
 #[derive(Debug, Clone)]
@@ -73,6 +84,7 @@ pub async fn run(
         pool: Arc::new(Semaphore::new(config.threads.max(1))),
         extract_timeout: config.extract_timeout,
         set_aside,
+        shutdown: shutdown.clone(),
     };
     tracing::info!(threads = config.threads, batch = config.batch, "worker ready");
     while !shutdown.is_cancelled() {
@@ -92,6 +104,7 @@ struct Worker {
     pool: Arc<Semaphore>,
     extract_timeout: Duration,
     set_aside: Counter,
+    shutdown: CancellationToken,
 }
 
 /// What a worker needs of an article's message: the article, where to answer, its sequence in
@@ -126,21 +139,22 @@ struct Extracted {
 
 impl Worker {
     /// Processes batches of the articles waiting (as many as are there, up to `batch`) until
-    /// `shutdown` or a failure of the bus.
+    /// `shutdown` or a failure of the bus. Each pull asks for what is processed next: one
+    /// article (waiting for it), then those already waiting.
     async fn pull(&mut self, batch: usize, shutdown: &CancellationToken) -> Result<(), BusError> {
         let consumer = self.bus.workers_consumer().await?;
-        let mut messages = consumer.messages().await.map_err(BusError::jetstream)?;
         loop {
+            let mut first = consumer.batch().max_messages(1).expires(PULL_WAIT).messages().await.map_err(BusError::jetstream)?;
             let first = tokio::select! {
                 () = shutdown.cancelled() => return Ok(()),
-                first = messages.next() => first,
+                first = first.next() => first,
             };
-            let first = first.ok_or_else(|| BusError::JetStream("the articles consumer ended".into()))?;
+            let Some(first) = first else { continue };
             let mut taken = vec![first.map_err(BusError::jetstream)?];
-            while taken.len() < batch {
-                match messages.next().now_or_never() {
-                    Some(Some(Ok(message))) => taken.push(message),
-                    _ => break,
+            if batch > 1 {
+                let mut rest = consumer.fetch().max_messages(batch - 1).messages().await.map_err(BusError::jetstream)?;
+                while let Some(message) = rest.next().await {
+                    taken.push(message.map_err(BusError::jetstream)?);
                 }
             }
             let extracted = self.extract_all(taken).await;
@@ -209,8 +223,25 @@ impl Worker {
         if batch.is_empty() {
             return;
         }
-        let incoming = batch.iter().map(|e| e.incoming.clone()).collect();
-        match self.writer.commit(incoming).await {
+        let incoming: Vec<Incoming> = batch.iter().map(|e| e.incoming.clone()).collect();
+        let mut wait = RETRY;
+        let committed = loop {
+            match self.writer.commit(incoming.clone()).await {
+                Err(e) if unreachable(&e) && !self.shutdown.is_cancelled() => {
+                    tracing::warn!(error = %e, articles = batch.len(), "PostgreSQL is out of reach; committing again when it is back");
+                    for extracted in &batch {
+                        let _ = extracted.message.ack_with(AckKind::Progress).await;
+                    }
+                    tokio::select! {
+                        () = self.shutdown.cancelled() => {}
+                        () = tokio::time::sleep(wait) => {}
+                    }
+                    wait = (wait * 2).min(MAX_COMMIT_RETRY).min(self.bus.ack_wait() / 2);
+                }
+                committed => break committed,
+            }
+        };
+        match committed {
             Ok(committed) => {
                 for (extracted, result) in batch.into_iter().zip(committed.results) {
                     self.answer(extracted.reply, &result).await;

@@ -4,9 +4,20 @@
 
 mod common;
 
-use std::{collections::HashSet, sync::Arc, time::Duration};
+use std::{
+    collections::HashSet,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
-use common::{cluster::Cluster, *};
+use common::{
+    cluster::{self, Cluster},
+    servers::{PrivateNats, PrivatePostgres, Restartable},
+    *,
+};
 use prometheus_client::metrics::counter::Counter;
 use rasad::{
     bus::Bus,
@@ -15,6 +26,7 @@ use rasad::{
     proto::{Article, ExtractResponse, IngestOutcome, ListEventsRequest, SubscribeRequest, UpdateKind},
     service::EventExtractor,
 };
+use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
 
 /// `n` articles from `prefix`, each reporting the same meeting (the Scripted extractor).
 fn one_happening(prefix: &str, n: usize) -> Vec<rasad::proto::Article> {
@@ -92,16 +104,7 @@ async fn a_worker_killed_mid_article_loses_nothing_and_duplicates_nothing() {
     let mut worker = cluster.spawn_worker_process();
 
     let mut client = front.client().await;
-    let (tx, rx) = tokio::sync::mpsc::channel(16);
-    let sending = articles.clone();
-    tokio::spawn(async move {
-        for a in sending {
-            if tx.send(a).await.is_err() {
-                break;
-            }
-        }
-    });
-    let mut results = client.ingest(tokio_stream::wrappers::ReceiverStream::new(rx)).await.unwrap().into_inner();
+    let mut results = client.ingest(article_stream(articles.clone())).await.unwrap().into_inner();
     let mut acked = Vec::new();
     while acked.len() < 20 {
         acked.push(results.message().await.unwrap().expect("a result"));
@@ -197,4 +200,151 @@ async fn poison_articles_are_set_aside_in_the_dead_letter_stream_and_the_rest_go
     assert_eq!(dead.info().await.unwrap().state.messages, 2);
     let listed = client.list_events(ListEventsRequest::default()).await.unwrap().into_inner();
     assert_eq!(listed.events.len(), 3);
+}
+
+/// What the clients under a fault saw: articles acknowledged, and UNAVAILABLE answers.
+#[derive(Default)]
+struct Seen {
+    acked: AtomicUsize,
+    unavailable: AtomicUsize,
+}
+
+/// Sends `articles` through the front end at `url` until each is acknowledged: ACCEPTED, or
+/// DUPLICATE of itself (stored by an earlier sending whose answer was lost). After UNAVAILABLE
+/// it opens a new stream and sends again what was not acknowledged. A front end that stays
+/// silent for 20 s (it hangs) fails the test; so does any other answer.
+async fn send_until_acknowledged(url: String, articles: Vec<Article>, seen: Arc<Seen>) {
+    let mut pending = articles;
+    let mut client = connect(&url).await;
+    while !pending.is_empty() {
+        let answered = async {
+            let mut results = client.ingest(article_stream(pending.clone())).await?.into_inner();
+            let mut acked = HashSet::new();
+            let ended = loop {
+                let next = tokio::time::timeout(Duration::from_secs(20), results.message()).await;
+                match next.expect("the front end answers within 20 s (it does not hang)") {
+                    Ok(Some(result)) => {
+                        let stored = result.outcome() == IngestOutcome::Accepted
+                            || (result.outcome() == IngestOutcome::Duplicate && result.duplicate_of == result.article_id);
+                        assert!(stored, "an article neither stored nor unavailable: {result:?}");
+                        seen.acked.fetch_add(1, Ordering::Relaxed);
+                        acked.insert(result.article_id);
+                    }
+                    Ok(None) => break Ok(()),
+                    Err(status) => break Err(status),
+                }
+            };
+            pending.retain(|a| !acked.contains(&a.id));
+            ended
+        };
+        if let Err(status) = answered.await {
+            assert_eq!(status.code(), tonic::Code::Unavailable, "{status:?}");
+            seen.unavailable.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// Waits until `done` holds (failing after 30 s).
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..1500 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("not within 30 s: {what}");
+}
+
+/// Waits until the health service of `front` gives `wanted` for the Rasad service (failing after 30 s).
+async fn health_becomes(front: &TestServer, wanted: ServingStatus) {
+    let channel = tonic::transport::Channel::from_shared(front.url.clone()).unwrap().connect().await.unwrap();
+    let request = HealthCheckRequest { service: "rasad.v1.RasadService".into() };
+    let mut watch = HealthClient::new(channel).watch(request).await.unwrap().into_inner();
+    let wait = async { while watch.message().await.expect("a health status").expect("the watch goes on").status() != wanted {} };
+    tokio::time::timeout(Duration::from_secs(30), wait).await.unwrap_or_else(|_| panic!("not {wanted:?} within 30 s"));
+}
+
+/// Two workers and two front ends of `cluster` under load from four clients; `server` (the
+/// cluster's NATS or PostgreSQL) is killed with SIGKILL mid-load and started again. The front
+/// ends answer UNAVAILABLE and say NOT_SERVING meanwhile, recover by themselves, and every
+/// article ends up stored once, its updates relayed once, in order.
+async fn killed_under_load(cluster: Arc<Cluster>, server: &mut impl Restartable) {
+    cluster.start_worker(Arc::new(Scripted)).await;
+    cluster.start_worker(Arc::new(Scripted)).await;
+    let fronts =
+        [TestServer::front_of(cluster.clone(), Arc::new(Scripted)).await, TestServer::front_of(cluster.clone(), Arc::new(Scripted)).await];
+    for front in &fronts {
+        health_becomes(front, ServingStatus::Serving).await;
+    }
+    let seen = Arc::new(Seen::default());
+    let mut ids = HashSet::new();
+    let mut clients = Vec::new();
+    for c in 0..4 {
+        let articles: Vec<_> =
+            (0..250).map(|i| article(&format!("c{c}-{i}"), &format!("c{c}-{i}\nEVENT CONSULT OCCURRED RUS C{:02}", i % 40))).collect();
+        ids.extend(articles.iter().map(|a| a.id.clone()));
+        clients.push(tokio::spawn(send_until_acknowledged(fronts[c % 2].url.clone(), articles, seen.clone())));
+    }
+    until("200 articles acknowledged", || seen.acked.load(Ordering::Relaxed) >= 200).await;
+    server.kill();
+    for front in &fronts {
+        health_becomes(front, ServingStatus::NotServing).await;
+    }
+    until("a client answered UNAVAILABLE", || seen.unavailable.load(Ordering::Relaxed) > 0).await;
+    server.restart();
+    for front in &fronts {
+        health_becomes(front, ServingStatus::Serving).await;
+    }
+    for client in clients {
+        client.await.unwrap();
+    }
+
+    let db = cluster.database().await;
+    let stored: HashSet<String> = db.query("SELECT id FROM articles WHERE stored", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(stored, ids, "every article stored");
+    let reported: i64 = db.query_one("SELECT count(DISTINCT split_part(key, '#', 1)) FROM reports", &[]).await.unwrap().get(0);
+    let reports: i64 = db.query_one("SELECT count(*) FROM reports", &[]).await.unwrap().get(0);
+    assert_eq!((reported, reports), (1000, 1000), "each article's one report stored once");
+    let row = db.query_one("SELECT count(*), coalesce(max(seq), 0) FROM log", &[]).await.unwrap();
+    let (count, head): (i64, i64) = (row.get(0), row.get(1));
+    assert_eq!(count, head, "the log has no gap");
+    let bus = Bus::connect(cluster.distributed.bus.clone()).await.unwrap();
+    let mut updates = bus.jetstream().get_stream(bus.updates_stream()).await.unwrap();
+    for _ in 0..1500 {
+        if updates.info().await.unwrap().state.messages == head as u64 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let state = updates.info().await.unwrap().state.clone();
+    assert_eq!((state.messages, state.last_sequence), (head as u64, head as u64), "each update relayed once, numbered as the log");
+    // Both front ends follow the updates stream again: new updates reach their subscribers.
+    let mut subs = Vec::new();
+    for front in &fronts {
+        subs.push(subscribe(&mut front.client().await, SubscribeRequest { after_sequence: Some(head as u64), ..Default::default() }).await);
+    }
+    let mut client = fronts[0].client().await;
+    let after =
+        ingest(&mut client, (0..5).map(|i| article(&format!("after{i}"), &format!("EVENT AGREE OCCURRED FRA D{i}"))).collect()).await;
+    assert!(after.iter().all(|r| r.outcome() == IngestOutcome::Accepted), "{after:?}");
+    for sub in &mut subs {
+        assert_eq!(sequences(&take(sub, 5).await), (head as u64 + 1..=head as u64 + 5).collect::<Vec<_>>());
+    }
+    let log = drain(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
+    assert_eq!(sequences(&log), (1..=head as u64 + 5).collect::<Vec<_>>(), "the log as served has no gap and no repeat");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn nats_killed_under_load_front_ends_answer_unavailable_recover_and_store_each_article_once() {
+    let mut nats = PrivateNats::start();
+    let cluster = Arc::new(Cluster::on(cluster::POSTGRES, &nats.url()).await);
+    killed_under_load(cluster, &mut nats).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_killed_under_load_front_ends_answer_unavailable_recover_and_store_each_article_once() {
+    let mut postgres = PrivatePostgres::start();
+    let cluster = Arc::new(Cluster::on(&postgres.url(), cluster::NATS).await);
+    killed_under_load(cluster, &mut postgres).await;
 }

@@ -6,6 +6,11 @@
 //! `Rasad-Reply` header; a task dispatches them to the articles waiting, by id. An article that
 //! JetStream drops as a duplicate of one published earlier is answered DUPLICATE once
 //! PostgreSQL holds the earlier one.
+//!
+//! A front end serves while both NATS and PostgreSQL answer ([`Front::serving`]). While either
+//! does not, it takes no article (UNAVAILABLE at once), and the articles waiting for a result
+//! are answered UNAVAILABLE when it goes: their results may never come (a result sent while this
+//! front end is cut off from NATS is lost), and an article sent again is stored once.
 
 use std::{
     future::Future,
@@ -19,7 +24,7 @@ use std::{
 use async_nats::{HeaderMap, jetstream::message::PublishMessage};
 use prost::Message;
 use rustc_hash::FxHashMap;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio_stream::StreamExt;
 
 use super::{Bus, BusError, REPLY_HEADER};
@@ -53,6 +58,19 @@ pub struct Front {
     tokens: Arc<AtomicU64>,
     /// How long an article may wait for its result.
     timeout: Duration,
+    /// Whether NATS and PostgreSQL both answer.
+    serving: watch::Receiver<bool>,
+    /// Whether PostgreSQL answers.
+    store_up: watch::Receiver<bool>,
+}
+
+/// Which of the two servers a front end needs does not answer, if one does not.
+fn down(bus: bool, store: bool) -> Option<&'static str> {
+    match (bus, store) {
+        (false, _) => Some("NATS"),
+        (true, false) => Some("PostgreSQL"),
+        (true, true) => None,
+    }
 }
 
 impl Front {
@@ -74,7 +92,20 @@ impl Front {
                 }
             }
         });
-        Ok(Front { bus, store, reply, waiting, tokens: Arc::default(), timeout })
+        let (serving_tx, serving) = watch::channel(true);
+        let store_up = crate::store::EventReads::serving(&store);
+        tokio::spawn(watch_servers(bus.connected(), store_up.clone(), serving_tx, waiting.clone()));
+        Ok(Front { bus, store, reply, waiting, tokens: Arc::default(), timeout, serving, store_up })
+    }
+
+    /// The server that does not answer now, if one does not.
+    fn down(&self) -> Option<&'static str> {
+        down(*self.bus.connected.borrow(), *self.store_up.borrow())
+    }
+
+    /// Whether this front end takes articles: NATS and PostgreSQL both answer.
+    pub fn serving(&self) -> watch::Receiver<bool> {
+        self.serving.clone()
     }
 
     pub fn bus(&self) -> &Bus {
@@ -84,6 +115,9 @@ impl Front {
     /// Publishes `article` (validated, with its id); the returned future resolves with its
     /// result once a worker committed it.
     pub async fn submit(&self, article: Article) -> Result<impl Future<Output = Result<IngestResult, Unanswered>> + use<>, BusError> {
+        if let Some(what) = self.down() {
+            return Err(BusError::Down(what));
+        }
         let id = article.id.clone();
         let token = self.tokens.fetch_add(1, Ordering::Relaxed);
         let (sender, result) = oneshot::channel();
@@ -114,7 +148,8 @@ impl Front {
             }
             match tokio::time::timeout(front.timeout, result).await {
                 Ok(Ok(result)) => Ok(result),
-                _ => {
+                Ok(Err(_)) => Err(BusError::Interrupted { id, what: front.down().unwrap_or("NATS or PostgreSQL") }.into()),
+                Err(_) => {
                     front.forget(&id, token);
                     Err(BusError::NoResult { id, seconds: front.timeout.as_secs() }.into())
                 }
@@ -146,6 +181,23 @@ impl Front {
                 return Err(BusError::NoResult { id, seconds: self.timeout.as_secs() }.into());
             }
             tokio::time::sleep(DUPLICATE_POLL).await;
+        }
+    }
+}
+
+/// Keeps `serving` saying whether `bus` and `store` both answer; when one stops, answers every
+/// article waiting for a result (UNAVAILABLE: the senders are dropped).
+async fn watch_servers(mut bus: watch::Receiver<bool>, mut store: watch::Receiver<bool>, serving: watch::Sender<bool>, waiting: Waiting) {
+    loop {
+        let now = down(*bus.borrow_and_update(), *store.borrow_and_update());
+        if now.is_some() {
+            waiting.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        }
+        serving.send_if_modified(|s| std::mem::replace(s, now.is_none()) != now.is_none());
+        tokio::select! {
+            changed = bus.changed() => if changed.is_err() { return },
+            changed = store.changed() => if changed.is_err() { return },
+            () = serving.closed() => return,
         }
     }
 }

@@ -8,9 +8,10 @@ pub mod front;
 pub mod relay;
 pub mod tail;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use async_nats::jetstream::{self, consumer::pull, stream};
+use tokio::sync::watch;
 
 /// A failure to reach NATS or JetStream, or a refusal from it.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -21,6 +22,12 @@ pub enum BusError {
     JetStream(String),
     #[error("no worker answered article {id:?} within {seconds} s; it is kept in the stream and will be stored once: send it again later")]
     NoResult { id: String, seconds: u64 },
+    #[error("{0} is unreachable")]
+    Down(&'static str),
+    #[error(
+        "{what} became unreachable while article {id:?} waited for its result; it may be stored already: send it again later (it is stored once)"
+    )]
+    Interrupted { id: String, what: &'static str },
 }
 
 impl BusError {
@@ -37,6 +44,8 @@ pub const REASON_HEADER: &str = "Rasad-Reason";
 const WORKERS: &str = "workers";
 /// How long JetStream remembers message ids to drop a second publish of the same article.
 const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
+/// The longest wait between two attempts to reconnect to NATS.
+const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(2);
 
 /// How the bus is reached and named.
 #[derive(Debug, Clone)]
@@ -55,19 +64,40 @@ pub struct Bus {
     pub(crate) client: async_nats::Client,
     pub(crate) jetstream: jetstream::Context,
     config: BusConfig,
+    /// Whether the client is connected to NATS now.
+    connected: watch::Receiver<bool>,
 }
 
 impl Bus {
     /// Connects and creates the streams if they are missing.
     pub async fn connect(config: BusConfig) -> Result<Bus, BusError> {
+        let (state, connected) = watch::channel(false);
+        let state = Arc::new(state);
+        let events = state.clone();
         let client = async_nats::ConnectOptions::new()
             .retry_on_initial_connect()
             .connection_timeout(Duration::from_secs(5))
+            .reconnect_delay_callback(|attempts| (Duration::from_millis(100) * attempts as u32).min(MAX_RECONNECT_DELAY))
+            .event_callback(move |event| {
+                let state = events.clone();
+                async move {
+                    match event {
+                        async_nats::Event::Connected => state.send_replace(true),
+                        async_nats::Event::Disconnected | async_nats::Event::Closed => state.send_replace(false),
+                        _ => return,
+                    };
+                    tracing::info!(%event, "NATS");
+                }
+            })
             .connect(&config.url)
             .await
             .map_err(|e| BusError::Connect { url: config.url.clone(), reason: e.to_string() })?;
+        // The first Connected event may come after this.
+        if client.connection_state() == async_nats::connection::State::Connected {
+            state.send_replace(true);
+        }
         let jetstream = jetstream::new(client.clone());
-        let bus = Bus { client, jetstream, config };
+        let bus = Bus { client, jetstream, config, connected };
         bus.jetstream
             .get_or_create_stream(stream::Config {
                 name: bus.articles_stream(),
@@ -92,6 +122,16 @@ impl Bus {
             .await
             .map_err(BusError::jetstream)?;
         Ok(bus)
+    }
+
+    /// Whether the client is connected to NATS, as it changes.
+    pub fn connected(&self) -> watch::Receiver<bool> {
+        self.connected.clone()
+    }
+
+    /// How long a worker may hold an article before it is redelivered to another.
+    pub fn ack_wait(&self) -> Duration {
+        self.config.ack_wait
     }
 
     /// The JetStream context, for looking at the streams.

@@ -194,7 +194,7 @@ fn store_failure(e: store::StoreError) -> Status {
 fn unanswered(e: Unanswered) -> Status {
     match e {
         Unanswered::Store(e) => store_failure(e),
-        Unanswered::Bus(e @ BusError::NoResult { .. }) => Status::unavailable(e.to_string()),
+        Unanswered::Bus(e @ (BusError::NoResult { .. } | BusError::Interrupted { .. })) => Status::unavailable(e.to_string()),
         Unanswered::Bus(e) => Status::unavailable(format!("{e}; this article and the rest of the stream were not stored: send them again")),
     }
 }

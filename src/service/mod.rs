@@ -341,7 +341,10 @@ impl Service {
                 .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         };
         let (health, health_service) = tonic_health::server::health_reporter();
-        let serving = self.shared.store.serving();
+        let serving = match &self.shared.pipeline {
+            Pipeline::Embedded(_) => self.shared.store.serving(),
+            Pipeline::Bus(front) => front.serving(),
+        };
         let serving_now = *serving.borrow();
         set_health(&health, serving_now).await;
         tokio::spawn(report_health(serving, health.clone(), shutdown.clone()));
@@ -379,7 +382,8 @@ impl Service {
 }
 
 /// Keeps the health service's status of the Rasad service that of the store (NOT_SERVING while it
-/// reopens after an I/O error) until `shutdown`.
+/// reopens after an I/O error; in a front end of the distributed mode, while NATS or PostgreSQL
+/// does not answer) until `shutdown`.
 async fn report_health(mut serving: tokio::sync::watch::Receiver<bool>, health: HealthReporter, shutdown: CancellationToken) {
     loop {
         tokio::select! {

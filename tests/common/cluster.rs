@@ -24,6 +24,8 @@ pub const NATS: &str = "nats://127.0.0.1:4222";
 
 pub struct Cluster {
     pub distributed: Distributed,
+    /// The PostgreSQL server, without a database.
+    server: String,
     pub database: String,
     /// Stops the workers started in this process.
     workers: Mutex<Vec<CancellationToken>>,
@@ -34,20 +36,26 @@ pub fn random_name(prefix: &str) -> String {
     format!("{prefix}{:016x}", RandomState::new().hash_one(std::time::SystemTime::now()))
 }
 
-/// Runs `sql` on the server's `postgres` database.
-pub async fn admin(sql: &str) {
-    let (client, connection) = tokio_postgres::connect(&format!("{POSTGRES}/postgres"), tokio_postgres::NoTls).await.unwrap();
+/// Runs `sql` on the `postgres` database of `server`.
+pub async fn admin(server: &str, sql: &str) {
+    let (client, connection) = tokio_postgres::connect(&format!("{server}/postgres"), tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(connection);
     client.batch_execute(sql).await.unwrap();
 }
 
 impl Cluster {
+    /// A cluster on the machine's servers.
     pub async fn new() -> Cluster {
+        Cluster::on(POSTGRES, NATS).await
+    }
+
+    /// A cluster on the PostgreSQL server `postgres` (without a database) and NATS at `nats`.
+    pub async fn on(postgres: &str, nats: &str) -> Cluster {
         let database = random_name("rasad_test_");
-        admin(&format!("CREATE DATABASE {database}")).await;
-        let bus = BusConfig { url: NATS.into(), prefix: random_name("t"), ack_wait: Duration::from_secs(2) };
-        let distributed = Distributed { store: format!("{POSTGRES}/{database}"), bus };
-        Cluster { distributed, database, workers: Mutex::default() }
+        admin(postgres, &format!("CREATE DATABASE {database}")).await;
+        let bus = BusConfig { url: nats.into(), prefix: random_name("t"), ack_wait: Duration::from_secs(2) };
+        let distributed = Distributed { store: format!("{postgres}/{database}"), bus };
+        Cluster { distributed, server: postgres.into(), database, workers: Mutex::default() }
     }
 
     /// Starts a worker in this process.
@@ -106,7 +114,7 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         self.workers.lock().unwrap().iter().for_each(CancellationToken::cancel);
-        let (database, bus) = (self.database.clone(), self.distributed.bus.clone());
+        let (server, database, bus) = (self.server.clone(), self.database.clone(), self.distributed.bus.clone());
         // Its own runtime: the test's may be shutting down.
         let cleanup = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -114,7 +122,7 @@ impl Drop for Cluster {
                 if let Ok(bus) = Bus::connect(bus).await {
                     let _ = bus.delete_streams().await;
                 }
-                admin(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")).await;
+                admin(&server, &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")).await;
             });
         });
         let _ = cleanup.join();

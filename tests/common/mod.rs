@@ -6,6 +6,7 @@ pub mod adversarial;
 pub mod cluster;
 pub mod http;
 pub mod raw;
+pub mod servers;
 pub mod webdriver;
 
 use std::{
@@ -179,8 +180,8 @@ pub async fn connect(url: &str) -> Client {
     panic!("no server at {url}");
 }
 
-/// Ingests `articles` on one stream; returns the results.
-pub async fn ingest(client: &mut Client, articles: Vec<Article>) -> Vec<IngestResult> {
+/// `articles` as the request stream of an Ingest call, sent as the server reads them.
+pub fn article_stream(articles: Vec<Article>) -> ReceiverStream<Article> {
     let (tx, rx) = tokio::sync::mpsc::channel(64);
     tokio::spawn(async move {
         for a in articles {
@@ -189,7 +190,12 @@ pub async fn ingest(client: &mut Client, articles: Vec<Article>) -> Vec<IngestRe
             }
         }
     });
-    let mut results = client.ingest(ReceiverStream::new(rx)).await.unwrap().into_inner();
+    ReceiverStream::new(rx)
+}
+
+/// Ingests `articles` on one stream; returns the results.
+pub async fn ingest(client: &mut Client, articles: Vec<Article>) -> Vec<IngestResult> {
+    let mut results = client.ingest(article_stream(articles)).await.unwrap().into_inner();
     let mut out = Vec::new();
     while let Some(r) = results.message().await.unwrap() {
         out.push(r);

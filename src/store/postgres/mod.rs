@@ -10,10 +10,13 @@ pub mod commit;
 mod listen;
 mod migrate;
 
-use std::sync::Arc;
+use std::{
+    sync::{Arc, Weak},
+    time::Duration,
+};
 
 use deadpool_postgres::GenericClient;
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Timeouts};
 use prost::{Message, bytes::Bytes};
 use tokio::sync::watch;
 use tokio_postgres::NoTls;
@@ -28,6 +31,11 @@ use crate::{
 const POOL_SIZE: usize = 16;
 /// Events read per query while a listing fills a page.
 const LISTING_CHUNK: i64 = 256;
+/// The longest wait for a connection (to make one, or for one of the pool to be free): a
+/// server that does not answer makes calls fail (UNAVAILABLE), not hang.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often a process checks that PostgreSQL answers (a front end's health follows it).
+const PROBE_EVERY: Duration = Duration::from_millis(500);
 
 /// A PostgreSQL error as a store error.
 pub(crate) fn pg(e: tokio_postgres::Error) -> StoreError {
@@ -51,11 +59,21 @@ pub struct PgStore {
 impl PgStore {
     /// Connects to `url` (`postgres://user@host:port/database`) and applies the migrations.
     pub async fn connect(url: &str) -> Result<PgStore> {
-        let config: tokio_postgres::Config = url.parse().map_err(pg)?;
+        let mut config: tokio_postgres::Config = url.parse().map_err(pg)?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
         let manager = Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-        let pool = Pool::builder(manager).max_size(POOL_SIZE).build().map_err(|e| StoreError::Pool(e.to_string()))?;
+        let timeouts = Timeouts { wait: Some(CONNECT_TIMEOUT), create: Some(CONNECT_TIMEOUT), recycle: Some(CONNECT_TIMEOUT) };
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .timeouts(timeouts)
+            .runtime(Runtime::Tokio1)
+            .build()
+            .map_err(|e| StoreError::Pool(e.to_string()))?;
         let store = PgStore { pool, config, serving: Arc::new(watch::Sender::new(true)) };
         let applied = migrate::migrate(&mut store.client().await?).await?;
+        tokio::spawn(probe(store.pool.clone(), Arc::downgrade(&store.serving)));
         tracing::info!(applied, "PostgreSQL store ready");
         Ok(store)
     }
@@ -150,6 +168,37 @@ impl PgStore {
         }
         txn.commit().await.map_err(pg)?;
         Ok((events, head))
+    }
+}
+
+/// Whether a PostgreSQL error means the server is out of reach (down, restarting, refusing
+/// connections) rather than a refusal of this query: the same query may pass once it is back.
+pub fn unreachable(e: &StoreError) -> bool {
+    match e {
+        StoreError::Pool(_) => true,
+        StoreError::Postgres(e) => e.code().is_none_or(|code| {
+            let code = code.code();
+            // Connection exceptions, operator intervention (shutdown, crash, starting up),
+            // insufficient resources.
+            code.starts_with("08") || code.starts_with("57P") || code.starts_with("53")
+        }),
+        _ => false,
+    }
+}
+
+/// Keeps `serving` saying whether PostgreSQL answers, until the store is dropped.
+async fn probe(pool: Pool, serving: Weak<watch::Sender<bool>>) {
+    loop {
+        tokio::time::sleep(PROBE_EVERY).await;
+        let Some(serving) = serving.upgrade() else { return };
+        let answered = async { pool.get().await.ok()?.simple_query("SELECT 1").await.ok() };
+        let up = tokio::time::timeout(CONNECT_TIMEOUT, answered).await.is_ok_and(|r| r.is_some());
+        if serving.send_replace(up) != up {
+            match up {
+                true => tracing::info!("PostgreSQL answers again"),
+                false => tracing::warn!("PostgreSQL does not answer"),
+            }
+        }
     }
 }
 
