@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     bus::{Bus, BusConfig, front::Front},
     http,
-    service::{Closing, Config, Service, extractor_slot::ExtractorSlot},
+    service::{Closing, Config, Service, extractor_slot::ExtractorSlot, metrics::Metrics},
     store::{Store, postgres::PgStore},
 };
 
@@ -66,8 +66,9 @@ pub async fn serve_distributed(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let store = PgStore::connect(&distributed.store).await?;
-    let front = Front::start(Bus::connect(distributed.bus).await?, store.clone(), RESULT_TIMEOUT).await?;
-    let (service, closing) = Service::open_distributed(store, front, &config, extractor, shutdown.clone()).await?;
+    let metrics = Metrics::default();
+    let front = Front::start(Bus::connect(distributed.bus).await?, store.clone(), RESULT_TIMEOUT, metrics.publish_seconds.clone()).await?;
+    let (service, closing) = Service::open_distributed(store, front, metrics, &config, extractor, shutdown.clone()).await?;
     run(service, closing, config, listeners, shutdown).await
 }
 

@@ -18,13 +18,13 @@ use common::{
     servers::{PrivateNats, PrivatePostgres, Restartable},
     *,
 };
-use prometheus_client::metrics::counter::Counter;
 use rasad::{
     bus::Bus,
     cli::bench::synthetic_article,
     extract::Extractor,
     proto::{Article, ExtractResponse, IngestOutcome, ListEventsRequest, SubscribeRequest, UpdateKind},
     service::EventExtractor,
+    worker::metrics::WorkerMetrics,
 };
 use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
 
@@ -66,6 +66,11 @@ async fn two_workers_racing_on_one_happening_store_one_event() {
     let log = drain(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
     assert_eq!(sequences(&log), (1..=log.len() as u64).collect::<Vec<_>>());
     assert_eq!(log.iter().filter(|u| u.kind() == UpdateKind::Created).count(), 1);
+    // Each front end timed the publication of the 80 articles sent through it.
+    for server in [&front, &second] {
+        assert_eq!(server.metric("rasad_publish_seconds_count").await, 80.0);
+        assert!(server.metric("rasad_process_cpu_seconds_total").await > 0.0);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -167,8 +172,8 @@ impl EventExtractor for Poisoned {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn poison_articles_are_set_aside_in_the_dead_letter_stream_and_the_rest_go_on() {
     let cluster = Arc::new(Cluster::new().await);
-    let set_aside = Counter::default();
-    cluster.start_worker_counting(Arc::new(Poisoned), set_aside.clone()).await;
+    let metrics = WorkerMetrics::default();
+    cluster.start_worker_counting(Arc::new(Poisoned), metrics.clone()).await;
     let front = TestServer::front_of(cluster.clone(), Arc::new(Scripted)).await;
     let mut client = front.client().await;
     let results = ingest(
@@ -194,7 +199,17 @@ async fn poison_articles_are_set_aside_in_the_dead_letter_stream_and_the_rest_go
         ]
     );
     assert!(results[1].error.contains("extractor failed") && results[3].error.contains("longer than 1 s"), "{results:?}");
-    assert_eq!(set_aside.get(), 2);
+    assert_eq!(metrics.set_aside.get(), 2);
+    let rendered = metrics.render();
+    assert!(rendered.contains("rasad_worker_articles_set_aside_total 2"), "{rendered}");
+    // Each stage is timed: the three articles extracted and committed, their updates relayed.
+    let count = |name: &str| -> f64 {
+        let line = rendered.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in {rendered}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(count("rasad_worker_extraction_seconds_count") >= 3.0, "{rendered}");
+    assert!(count("rasad_worker_commit_articles_sum") >= 3.0, "{rendered}");
+    assert!(count("rasad_worker_process_cpu_seconds_total") > 0.0, "{rendered}");
     let bus = Bus::connect(cluster.distributed.bus.clone()).await.unwrap();
     let mut dead = bus.jetstream().get_stream(bus.dead_stream()).await.unwrap();
     assert_eq!(dead.info().await.unwrap().state.messages, 2);

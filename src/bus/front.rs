@@ -18,10 +18,11 @@ use std::{
         Arc, Mutex,
         atomic::{AtomicU64, Ordering},
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use async_nats::{HeaderMap, jetstream::message::PublishMessage};
+use prometheus_client::metrics::histogram::Histogram;
 use prost::Message;
 use rustc_hash::FxHashMap;
 use tokio::sync::{oneshot, watch};
@@ -62,6 +63,8 @@ pub struct Front {
     serving: watch::Receiver<bool>,
     /// Whether PostgreSQL answers.
     store_up: watch::Receiver<bool>,
+    /// Times each publication until JetStream acknowledged it.
+    publish_seconds: Histogram,
 }
 
 /// Which of the two servers a front end needs does not answer, if one does not.
@@ -74,8 +77,8 @@ fn down(bus: bool, store: bool) -> Option<&'static str> {
 }
 
 impl Front {
-    /// Subscribes to this front end's result subject.
-    pub async fn start(bus: Bus, store: PgStore, timeout: Duration) -> Result<Front, BusError> {
+    /// Subscribes to this front end's result subject; `publish_seconds` times each publication.
+    pub async fn start(bus: Bus, store: PgStore, timeout: Duration, publish_seconds: Histogram) -> Result<Front, BusError> {
         let reply = bus.client.new_inbox();
         let mut results = bus.client.subscribe(reply.clone()).await.map_err(BusError::jetstream)?;
         let waiting: Waiting = Arc::default();
@@ -95,7 +98,7 @@ impl Front {
         let (serving_tx, serving) = watch::channel(true);
         let store_up = crate::store::EventReads::serving(&store);
         tokio::spawn(watch_servers(bus.connected(), store_up.clone(), serving_tx, waiting.clone()));
-        Ok(Front { bus, store, reply, waiting, tokens: Arc::default(), timeout, serving, store_up })
+        Ok(Front { bus, store, reply, waiting, tokens: Arc::default(), timeout, serving, store_up, publish_seconds })
     }
 
     /// The server that does not answer now, if one does not.
@@ -118,6 +121,7 @@ impl Front {
         if let Some(what) = self.down() {
             return Err(BusError::Down(what));
         }
+        let started = Instant::now();
         let id = article.id.clone();
         let token = self.tokens.fetch_add(1, Ordering::Relaxed);
         let (sender, result) = oneshot::channel();
@@ -134,12 +138,20 @@ impl Front {
                 return Err(BusError::jetstream(e));
             }
         };
+        // Awaited at once, not when the caller gets to this article: the timing is the
+        // publication's alone.
+        let seconds = self.publish_seconds.clone();
+        let acked = tokio::spawn(async move {
+            let ack = acked.await;
+            seconds.observe(started.elapsed().as_secs_f64());
+            ack
+        });
         Ok(async move {
-            let ack = match acked.await {
+            let ack = match acked.await.map_err(BusError::jetstream).and_then(|a| a.map_err(BusError::jetstream)) {
                 Ok(ack) => ack,
                 Err(e) => {
                     front.forget(&id, token);
-                    return Err(BusError::jetstream(e).into());
+                    return Err(e.into());
                 }
             };
             if ack.duplicate {

@@ -7,9 +7,10 @@
 //! waits for the commit notifications in between. A relay that dies after a publish loses
 //! nothing and publishes nothing twice: the next one starts after what the stream holds.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_nats::jetstream::message::PublishMessage;
+use prometheus_client::metrics::{counter::Counter, histogram::Histogram};
 use tokio_util::sync::CancellationToken;
 
 use super::{Bus, BusError};
@@ -33,10 +34,19 @@ enum RelayError {
     Disconnected,
 }
 
+/// What a relay times and counts.
+#[derive(Clone)]
+pub struct RelayMetrics {
+    /// Time of each chunk of the log relayed: reading it, publishing it, the acknowledgements.
+    pub seconds: Histogram,
+    /// Updates relayed.
+    pub updates: Counter,
+}
+
 /// Relays until `shutdown`, taking over whenever no other relay runs.
-pub async fn run(store: PgStore, bus: Bus, shutdown: CancellationToken) {
+pub async fn run(store: PgStore, bus: Bus, metrics: RelayMetrics, shutdown: CancellationToken) {
     while !shutdown.is_cancelled() {
-        if let Err(e) = lead_and_relay(&store, &bus, &shutdown).await {
+        if let Err(e) = lead_and_relay(&store, &bus, &metrics, &shutdown).await {
             tracing::warn!(error = %e, "the relay stopped; starting again");
             tokio::select! {
                 () = shutdown.cancelled() => {}
@@ -46,7 +56,7 @@ pub async fn run(store: PgStore, bus: Bus, shutdown: CancellationToken) {
     }
 }
 
-async fn lead_and_relay(store: &PgStore, bus: &Bus, shutdown: &CancellationToken) -> Result<(), RelayError> {
+async fn lead_and_relay(store: &PgStore, bus: &Bus, metrics: &RelayMetrics, shutdown: &CancellationToken) -> Result<(), RelayError> {
     let mut listener = store.listen_log().await?;
     while !listener.try_lead().await? {
         tokio::select! {
@@ -57,6 +67,7 @@ async fn lead_and_relay(store: &PgStore, bus: &Bus, shutdown: &CancellationToken
     let mut last = relayed(bus).await?;
     tracing::info!(last, "relaying the update log");
     loop {
+        let started = Instant::now();
         let updates = store.read_log(last, CHUNK).await?;
         if updates.is_empty() {
             tokio::select! {
@@ -66,6 +77,8 @@ async fn lead_and_relay(store: &PgStore, bus: &Bus, shutdown: &CancellationToken
             continue;
         }
         last = publish(bus, &updates).await?;
+        metrics.seconds.observe(started.elapsed().as_secs_f64());
+        metrics.updates.inc_by(updates.len() as u64);
     }
 }
 

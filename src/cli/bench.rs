@@ -17,6 +17,11 @@
 //! the server, spends little CPU on 100 streams. By default every subscriber takes every update;
 //! `--countries` gives each one country to watch, as analysts do (with `--texts` of many country
 //! pairs, each subscriber then takes a share of the stream).
+//!
+//! Against the distributed mode, `--front` spreads the streams and subscribers over more front
+//! ends of the same deployment, and `--metrics` names the Prometheus endpoints of the processes
+//! (front ends, workers) whose stage timings and CPU time are read before and after the run:
+//! their differences, per article ingested, are the cost of each stage.
 
 use std::{
     collections::HashMap,
@@ -73,6 +78,14 @@ pub struct BenchArgs {
     /// subscriber takes every update.
     #[arg(long, value_delimiter = ',')]
     pub countries: Vec<String>,
+    /// More front ends of the same distributed deployment (URLs, repeatable): the Ingest streams
+    /// and the subscribers are spread over --server and these.
+    #[arg(long = "front")]
+    pub fronts: Vec<String>,
+    /// Prometheus endpoints of the processes under test (http://host:port/metrics, repeatable),
+    /// read before and after the run: the time of each stage and the CPU time, per article.
+    #[arg(long = "metrics")]
+    pub metrics: Vec<String>,
 }
 
 /// The fields of an `EventUpdate` the bench subscribers read; prost skips the others.
@@ -143,9 +156,15 @@ fn shift_years(text: &str, by: i32) -> String {
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let texts: Vec<String> = input::articles(input::files(&args.texts)?, None).map(|a| a.map(|a| a.text)).collect::<Result<_, _>>()?;
     anyhow::ensure!(!texts.is_empty(), "no texts found in {:?}", args.texts);
-    let channel = args.server.channel().await?;
-    let client = crate::proto::rasad_service_client::RasadServiceClient::new(channel.clone());
+    let mut channels = vec![args.server.channel().await?];
+    for url in &args.fronts {
+        channels.push(ServerArgs { server: url.clone(), secure: args.server.secure.clone() }.channel().await?);
+    }
     let run_id = chrono::Utc::now().timestamp_millis();
+    let mut before = Vec::new();
+    for url in &args.metrics {
+        before.push(scrape(url).await?);
+    }
 
     // Subscribers: every (article id, arrival) they see, until told to stop.
     let stop = CancellationToken::new();
@@ -153,7 +172,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let mut subscribers = Vec::new();
     for i in 0..args.subscribers {
         let country = (!args.countries.is_empty()).then(|| args.countries[i % args.countries.len()].clone());
-        let mut updates = subscribe_heads(channel.clone(), country, args.changed_fields.clone()).await?;
+        let mut updates = subscribe_heads(channels[i % channels.len()].clone(), country, args.changed_fields.clone()).await?;
         let (stop, received) = (stop.clone(), received.clone());
         subscribers.push(tokio::spawn(async move {
             let mut seen = Vec::new();
@@ -180,7 +199,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     for s in 0..args.streams.max(1) {
         let range = (s * per_stream)..((s + 1) * per_stream).min(args.articles);
         let articles: Vec<Article> = range.map(|i| synthetic_article(&texts, args.published_at, args.days, run_id, i)).collect();
-        let mut client = client.clone();
+        let mut client = crate::proto::rasad_service_client::RasadServiceClient::new(channels[s % channels.len()].clone());
         let period = (args.rate > 0.0).then(|| Duration::from_secs_f64(args.streams.max(1) as f64 / args.rate));
         streams.push(tokio::spawn(async move {
             let (tx, rx) = mpsc::channel::<Article>(256);
@@ -257,7 +276,57 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         println!("warning: {delivered} of {expected} expected deliveries arrived within 10 s");
     }
     report(args.articles, elapsed, &mut acks, events, &mut delivery, delivered, args.subscribers);
+    if !args.metrics.is_empty() {
+        println!("stage costs (differences of the metrics over the run, per article ingested):");
+    }
+    for (url, before) in args.metrics.iter().zip(before) {
+        println!("  {url}");
+        for line in stage_costs(&before, &scrape(url).await?, args.articles) {
+            println!("    {line}");
+        }
+    }
     Ok(())
+}
+
+/// The metrics of `url` (Prometheus text over plain HTTP/1.0): each sample's name, with its
+/// labels, and value.
+async fn scrape(url: &str) -> anyhow::Result<HashMap<String, f64>> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").ok_or_else(|| anyhow::anyhow!("--metrics {url}: not an http:// URL"))?;
+    let (host, path) = rest.split_once('/').map_or((rest, "/metrics".to_string()), |(h, p)| (h, format!("/{p}")));
+    let mut connection = tokio::net::TcpStream::connect(host).await.map_err(|e| anyhow::anyhow!("--metrics {url}: {e}"))?;
+    connection.write_all(format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes()).await?;
+    let mut response = String::new();
+    connection.read_to_string(&mut response).await?;
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    Ok(body
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.rsplit_once(' '))
+        .filter_map(|(name, value)| Some((name.to_string(), value.parse().ok()?)))
+        .collect())
+}
+
+/// One line per timing of the processes: the seconds each histogram added (`_sum`) and the CPU
+/// seconds of the process, per article, with the mean per observation of each histogram (those
+/// that observed nothing left out).
+fn stage_costs(before: &HashMap<String, f64>, after: &HashMap<String, f64>, articles: usize) -> Vec<String> {
+    let delta = |name: &str| after.get(name).copied().unwrap_or(0.0) - before.get(name).copied().unwrap_or(0.0);
+    let mut names: Vec<&String> = after.keys().filter(|n| n.ends_with("seconds_sum") || n.ends_with("cpu_seconds_total")).collect();
+    names.sort();
+    let per_article = |seconds: f64| seconds * 1e6 / articles.max(1) as f64;
+    names
+        .into_iter()
+        .filter_map(|name| match name.strip_suffix("_sum") {
+            Some(histogram) => {
+                let (sum, count) = (delta(name), delta(&format!("{histogram}_count")));
+                (count > 0.0).then(|| {
+                    format!("{histogram}: {:.0} µs per article ({count} observations, {:.0} µs each)", per_article(sum), sum * 1e6 / count)
+                })
+            }
+            None => Some(format!("{name}: {:.0} µs of CPU per article", per_article(delta(name)))),
+        })
+        .collect()
 }
 
 fn report(

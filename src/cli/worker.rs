@@ -7,7 +7,6 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use axum::{Router, routing::get};
 use clap::Args;
-use prometheus_client::{encoding::text::encode, metrics::counter::Counter, registry::Registry};
 use tokio_util::sync::CancellationToken;
 
 use super::serve::{BusNames, init_logging, on_signal};
@@ -16,7 +15,7 @@ use crate::{
     extract::Extractor,
     merge::MergeConfig,
     store::postgres::PgStore,
-    worker::{self, WorkerConfig},
+    worker::{self, WorkerConfig, metrics::WorkerMetrics},
 };
 
 #[derive(Debug, Args)]
@@ -66,26 +65,18 @@ pub async fn run(args: WorkerArgs) -> anyhow::Result<()> {
     let bus = Bus::connect(args.names.config(&args.bus)?).await?;
     let shutdown = CancellationToken::new();
     tokio::spawn(on_signal(shutdown.clone()));
-    let set_aside = Counter::default();
+    let metrics = WorkerMetrics::default();
     if let Some(addr) = args.metrics_addr {
-        serve_metrics(addr, &set_aside).await?;
+        serve_metrics(addr, metrics.clone()).await?;
     }
-    worker::run(store, bus, Arc::new(extractor), config, set_aside, shutdown).await
+    worker::run(store, bus, Arc::new(extractor), config, metrics, shutdown).await
 }
 
 /// Serves the worker's metrics on `addr`.
-async fn serve_metrics(addr: SocketAddr, set_aside: &Counter) -> anyhow::Result<()> {
-    let mut registry = Registry::with_prefix("rasad_worker");
-    registry.register(
-        "articles_set_aside",
-        "Articles set aside in the dead-letter stream (the extractor failed or overran, or too many deliveries)",
-        set_aside.clone(),
-    );
-    let registry = Arc::new(registry);
+async fn serve_metrics(addr: SocketAddr, metrics: WorkerMetrics) -> anyhow::Result<()> {
     let render = move || {
-        let mut out = String::new();
-        let written = encode(&mut out, &registry);
-        async move { written.map(|()| out).map_err(|_| axum::http::StatusCode::INTERNAL_SERVER_ERROR) }
+        let out = metrics.render();
+        async move { out }
     };
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     tokio::spawn(async move { axum::serve(listener, Router::new().route("/metrics", get(render))).await });

@@ -1,11 +1,19 @@
 //! Prometheus metrics: what the service counts and times, rendered in the text format for the
-//! HTTP front's `/metrics`.
+//! HTTP front's `/metrics`; and the CPU time of the process ([`ProcessCpu`]), which the
+//! distributed mode's worker reports too.
 
 use std::sync::Arc;
 
 use prometheus_client::{
-    encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder, text::encode},
-    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    collector::Collector,
+    encoding::{DescriptorEncoder, EncodeLabelSet, EncodeLabelValue, EncodeMetric, LabelValueEncoder, text::encode},
+    metrics::{
+        TypedMetric,
+        counter::{ConstCounter, Counter},
+        family::Family,
+        gauge::Gauge,
+        histogram::Histogram,
+    },
     registry::Registry,
 };
 
@@ -53,6 +61,9 @@ pub struct Metrics {
     pub commit_articles: Histogram,
     /// Stored records found corrupt (failing their checksum) and skipped.
     pub store_corrupt_records: Counter,
+    /// A front end of the distributed mode: an article's publication, until JetStream
+    /// acknowledged it.
+    pub publish_seconds: Histogram,
     registry: Arc<Registry>,
 }
 
@@ -93,7 +104,15 @@ impl Default for Metrics {
             "Stored records found corrupt (failing their checksum) and skipped",
             store_corrupt_records.clone(),
         );
+        let publish_seconds = Histogram::new([0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1.0]);
+        registry.register(
+            "publish_seconds",
+            "Distributed mode: an article's publication by a front end, until JetStream acknowledged it",
+            publish_seconds.clone(),
+        );
+        registry.register_collector(Box::new(ProcessCpu));
         Metrics {
+            publish_seconds,
             articles,
             extraction_seconds,
             extractions_cancelled,
@@ -121,4 +140,33 @@ impl Metrics {
         encode(&mut out, &self.registry).expect("writing to a String cannot fail");
         out
     }
+}
+
+/// The CPU time (user and system) this process has used, as `<prefix>_process_cpu_seconds_total`:
+/// with the articles counted over the same time, the CPU an article costs in each process.
+#[derive(Debug)]
+pub struct ProcessCpu;
+
+impl Collector for ProcessCpu {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let Some(seconds) = process_cpu_seconds() else { return Ok(()) };
+        let counter = ConstCounter::new(seconds);
+        let metric = encoder.encode_descriptor(
+            "process_cpu_seconds",
+            "CPU time of this process, user and system",
+            None,
+            ConstCounter::<f64>::TYPE,
+        )?;
+        counter.encode(metric)
+    }
+}
+
+/// User and system time from `/proc/self/stat` (Linux), in clock ticks of 1/100 s (`USER_HZ`,
+/// 100 on every Linux architecture this runs on).
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // After the command name in parentheses: state is field 3; utime and stime are 14 and 15.
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace().skip(11);
+    let (user, system): (f64, f64) = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
+    Some((user + system) / 100.0)
 }

@@ -218,15 +218,16 @@ impl Service {
     }
 
     /// A front end of the distributed mode: reads `store`, publishes ingested articles to the
-    /// bus through `front` (workers extract and commit them) and follows the updates stream.
+    /// bus through `front` (workers extract and commit them) and follows the updates stream;
+    /// `metrics` are those `front` times its publications in.
     pub async fn open_distributed(
         store: PgStore,
         front: Front,
+        metrics: Metrics,
         config: &Config,
         extractor: impl Into<ExtractorSlot>,
         shutdown: CancellationToken,
     ) -> anyhow::Result<(Service, Closing)> {
-        let metrics = Metrics::default();
         let head = EventReads::head(&store).await?;
         let hub = Hub::new(Arc::new(store.clone()), head, metrics.clone());
         let publisher = hub.clone();

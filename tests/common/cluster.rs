@@ -8,14 +8,13 @@ use std::{
     time::Duration,
 };
 
-use prometheus_client::metrics::counter::Counter;
 use rasad::{
     bus::{Bus, BusConfig},
     merge::MergeConfig,
     server::Distributed,
     service::EventExtractor,
     store::postgres::PgStore,
-    worker::{self, WorkerConfig},
+    worker::{self, WorkerConfig, metrics::WorkerMetrics},
 };
 use tokio_util::sync::CancellationToken;
 
@@ -60,17 +59,17 @@ impl Cluster {
 
     /// Starts a worker in this process.
     pub async fn start_worker(&self, extractor: Arc<dyn EventExtractor>) {
-        self.start_worker_counting(extractor, Counter::default()).await;
+        self.start_worker_counting(extractor, WorkerMetrics::default()).await;
     }
 
-    /// Starts a worker in this process that counts the articles it sets aside in `set_aside`.
-    pub async fn start_worker_counting(&self, extractor: Arc<dyn EventExtractor>, set_aside: Counter) {
+    /// Starts a worker in this process that counts and times in `metrics`.
+    pub async fn start_worker_counting(&self, extractor: Arc<dyn EventExtractor>, metrics: WorkerMetrics) {
         let store = PgStore::connect(&self.distributed.store).await.unwrap();
         let bus = Bus::connect(self.distributed.bus.clone()).await.unwrap();
         let shutdown = CancellationToken::new();
         self.workers.lock().unwrap().push(shutdown.clone());
         let config = WorkerConfig { threads: 2, batch: 64, extract_timeout: Duration::from_secs(1), merge: MergeConfig::default() };
-        tokio::spawn(worker::run(store, bus, extractor, config, set_aside, shutdown));
+        tokio::spawn(worker::run(store, bus, extractor, config, metrics, shutdown));
     }
 
     /// `rasad worker` for this cluster, in a process of its own (killed when dropped is up to the

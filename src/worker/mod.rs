@@ -17,13 +17,17 @@
 //! the articles it is about to process (no messages wait in its buffers, their ack wait
 //! running, while it is stuck).
 
-use std::{sync::Arc, time::Duration};
+pub mod metrics;
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use async_nats::{
     HeaderMap,
     jetstream::{self, AckKind},
 };
-use prometheus_client::metrics::counter::Counter;
 use prost::Message;
 use tokio::sync::Semaphore;
 use tokio_stream::StreamExt;
@@ -43,6 +47,7 @@ use crate::{
         text_hash,
         writer::Submission,
     },
+    worker::metrics::WorkerMetrics,
 };
 
 /// Deliveries of an article after which it is set aside.
@@ -67,23 +72,23 @@ pub struct WorkerConfig {
     pub merge: MergeConfig,
 }
 
-/// Runs a worker until `shutdown`; `set_aside` counts the articles it sets aside.
+/// Runs a worker until `shutdown`, counting and timing in `metrics`.
 pub async fn run(
     store: PgStore,
     bus: Bus,
     extractor: Arc<dyn EventExtractor>,
     config: WorkerConfig,
-    set_aside: Counter,
+    metrics: WorkerMetrics,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let relay = tokio::spawn(relay::run(store.clone(), bus.clone(), shutdown.clone()));
+    let relay = tokio::spawn(relay::run(store.clone(), bus.clone(), metrics.relay.clone(), shutdown.clone()));
     let mut worker = Worker {
         writer: PgWriter::new(store, config.merge.clone()),
         bus,
         extractor,
         pool: Arc::new(Semaphore::new(config.threads.max(1))),
         extract_timeout: config.extract_timeout,
-        set_aside,
+        metrics,
         shutdown: shutdown.clone(),
     };
     tracing::info!(threads = config.threads, batch = config.batch, "worker ready");
@@ -103,7 +108,7 @@ struct Worker {
     extractor: Arc<dyn EventExtractor>,
     pool: Arc<Semaphore>,
     extract_timeout: Duration,
-    set_aside: Counter,
+    metrics: WorkerMetrics,
     shutdown: CancellationToken,
 }
 
@@ -199,9 +204,11 @@ impl Worker {
     async fn extract(&self, article: Article) -> impl Future<Output = Result<ExtractResponse, String>> + use<> {
         let place = self.pool.clone().acquire_owned().await.expect("the pool semaphore is never closed");
         let (extractor, cancelled, timeout) = (self.extractor.clone(), Cancelled::default(), self.extract_timeout);
-        let flag = cancelled.clone();
+        let (flag, seconds) = (cancelled.clone(), self.metrics.extraction_seconds.clone());
         let task = tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
             let extraction = extractor.extract_unless(&article, &flag);
+            seconds.observe(started.elapsed().as_secs_f64());
             drop(place);
             extraction
         });
@@ -226,7 +233,13 @@ impl Worker {
         let incoming: Vec<Incoming> = batch.iter().map(|e| e.incoming.clone()).collect();
         let mut wait = RETRY;
         let committed = loop {
+            let started = Instant::now();
             match self.writer.commit(incoming.clone()).await {
+                Ok(committed) => {
+                    self.metrics.commit_seconds.observe(started.elapsed().as_secs_f64());
+                    self.metrics.commit_articles.observe(batch.len() as f64);
+                    break Ok(committed);
+                }
                 Err(e) if unreachable(&e) && !self.shutdown.is_cancelled() => {
                     tracing::warn!(error = %e, articles = batch.len(), "PostgreSQL is out of reach; committing again when it is back");
                     for extracted in &batch {
@@ -269,7 +282,7 @@ impl Worker {
     /// answers it REJECTED, and tells JetStream never to deliver it again.
     async fn set_aside(&self, message: jetstream::Message, article: Article, reply: Option<String>, reason: &str) {
         tracing::error!(article = article.id, reason, "article set aside in the dead-letter stream");
-        self.set_aside.inc();
+        self.metrics.set_aside.inc();
         let mut headers = HeaderMap::new();
         headers.insert(REASON_HEADER, reason);
         let copied = match self.bus.jetstream.publish_with_headers(self.bus.dead_subject(), headers, message.payload.clone()).await {

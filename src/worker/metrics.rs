@@ -1,0 +1,72 @@
+//! What a worker of the distributed mode counts and times, served by `rasad worker
+//! --metrics-addr` in the Prometheus text format (prefix `rasad_worker`): the articles it set
+//! aside, and the cost of each of its stages (extraction, merge and commit, relay), so that the
+//! cost of an article can be told stage by stage (README, "Distributed mode").
+
+use std::sync::Arc;
+
+use prometheus_client::{
+    encoding::text::encode,
+    metrics::{counter::Counter, histogram::Histogram},
+    registry::Registry,
+};
+
+use crate::{bus::relay::RelayMetrics, service::metrics::ProcessCpu};
+
+/// A worker's metrics. Cheap to clone (the metrics are shared handles).
+#[derive(Clone)]
+pub struct WorkerMetrics {
+    /// Articles set aside in the dead-letter stream.
+    pub set_aside: Counter,
+    /// Extraction time per article.
+    pub extraction_seconds: Histogram,
+    /// Time of each merge transaction: catching up, merging, writing, committing.
+    pub commit_seconds: Histogram,
+    /// Articles per merge transaction.
+    pub commit_articles: Histogram,
+    pub relay: RelayMetrics,
+    registry: Arc<Registry>,
+}
+
+impl Default for WorkerMetrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("rasad_worker");
+        let set_aside = Counter::default();
+        registry.register(
+            "articles_set_aside",
+            "Articles set aside in the dead-letter stream (the extractor failed or overran, or too many deliveries)",
+            set_aside.clone(),
+        );
+        let extraction_seconds = Histogram::new([0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1]);
+        registry.register("extraction_seconds", "Extraction time per article", extraction_seconds.clone());
+        let commit_seconds = Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0]);
+        registry.register(
+            "commit_seconds",
+            "Time of each merge transaction (catching up with other workers, merging, writing, committing)",
+            commit_seconds.clone(),
+        );
+        let commit_articles = Histogram::new([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0]);
+        registry.register("commit_articles", "Articles per merge transaction", commit_articles.clone());
+        let relay = RelayMetrics {
+            seconds: Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0]),
+            updates: Counter::default(),
+        };
+        registry.register(
+            "relay_seconds",
+            "Time of each relayed chunk of the update log: reading it, publishing it, JetStream's acknowledgements",
+            relay.seconds.clone(),
+        );
+        registry.register("relayed_updates", "Updates relayed to the updates stream by this worker", relay.updates.clone());
+        registry.register_collector(Box::new(ProcessCpu));
+        WorkerMetrics { set_aside, extraction_seconds, commit_seconds, commit_articles, relay, registry: Arc::new(registry) }
+    }
+}
+
+impl WorkerMetrics {
+    /// The metrics in the Prometheus text format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        encode(&mut out, &self.registry).expect("writing to a String cannot fail");
+        out
+    }
+}
