@@ -167,6 +167,19 @@ impl Identity {
         place && (within(self, other) || within(other, self))
     }
 
+    /// Whether two undated reports tell the same things of a happening: the same people on the
+    /// same sides (someone named), the same place named, the same mode given, one stage, and no
+    /// other weekday. Only such agreement lets two undated reports be one happening, and only
+    /// when nothing else stored could be it (see `Merger::undated_twin`).
+    pub(crate) fn twins(&self, other: &Identity) -> bool {
+        let within = |a: &Identity, b: &Identity| a.persons.iter().all(|p| b.persons.contains(p));
+        let people = !self.persons.is_empty() && self.sides == other.sides && within(self, other) && within(other, self);
+        let place = matches!((self.place, other.place), (Some((a, _)), Some((b, _))) if a == b);
+        let mode = self.mode != ConsultMode::Unspecified && self.mode == other.mode;
+        let weekday = self.weekday.is_none() || other.weekday.is_none() || self.weekday == other.weekday;
+        people && place && mode && weekday && self.stage_agrees(other)
+    }
+
     /// Whether an undated report's weekday, if it gives one, can be a day of the other's: an
     /// undated "today Monday" is not the visit of a Wednesday (the same minister's next visit,
     /// months later). A date not given to the day cannot say.

@@ -419,17 +419,41 @@ impl Merger {
     }
 
     /// The one stored event an undated report fits, if exactly one does. Only a dated event can
-    /// place it in time: two undated reports of the same people at the same place may be two
-    /// visits years apart, and nothing tells them apart.
+    /// place it in time; failing one, the [`undated_twin`](Self::undated_twin) of the report.
     fn place_undated(&self, article_id: &str, identity: &Identity) -> Option<u64> {
-        let undated = std::slice::from_ref(identity);
-        let mut fitting = self
-            .index
-            .dated_candidates(identity)
-            .into_iter()
-            .filter(|n| !self.profiles[n].articles.contains(article_id) && self.fits_undated(undated, &self.profiles[n]));
-        let first = fitting.next()?;
-        fitting.next().is_none().then_some(first)
+        let mut fitting = self.index.dated_candidates(identity).into_iter().filter(|n| self.fits_undated_report(article_id, identity, *n));
+        match (fitting.next(), fitting.next()) {
+            (Some(one), None) => Some(one),
+            (None, _) => self.undated_twin(article_id, identity),
+            _ => None,
+        }
+    }
+
+    /// The stored event of undated reports that an undated report repeats: one of its reports
+    /// tells the same people, place, mode and stage ([`Identity::twins`]), and the report fits no
+    /// other stored event but those an article told apart from it (the visit and, in the same
+    /// article, the next one planned). Two undated reports of the same people at the same place
+    /// may be two visits years apart: the same mode given and no other event that could be the
+    /// report's are what tells them of one happening, and they stay apart when two could be.
+    fn undated_twin(&self, article_id: &str, identity: &Identity) -> Option<u64> {
+        let fitting: Vec<u64> =
+            self.index.undated_candidates(identity).into_iter().filter(|n| self.fits_undated_report(article_id, identity, *n)).collect();
+        let undated_twin = |n: &&u64| {
+            let profile = &self.profiles[n];
+            profile.identities.iter().all(Identity::is_undated) && profile.identities.iter().any(|other| identity.twins(other))
+        };
+        let mut twins = fitting.iter().filter(undated_twin);
+        let (Some(&twin), None) = (twins.next(), twins.next()) else { return None };
+        let articles = &self.profiles[&twin].articles;
+        let told_apart = |n: &u64| *n == twin || !articles.is_disjoint(&self.profiles[n].articles);
+        fitting.iter().all(told_apart).then_some(twin)
+    }
+
+    /// Whether the undated report `identity` of an article fits stored event `number`, which no
+    /// other report of that article is in.
+    fn fits_undated_report(&self, article_id: &str, identity: &Identity, number: u64) -> bool {
+        let profile = &self.profiles[&number];
+        !profile.articles.contains(article_id) && self.fits_undated(std::slice::from_ref(identity), profile)
     }
 
     /// The stored event of undated reports only that a dated report places, if exactly one fits

@@ -505,3 +505,38 @@ fn a_report_that_dates_a_stored_meeting_within_the_visit_links_it_and_names_pare
     assert!(changes[0].changed_fields.contains(&"parent_id".to_string()), "{:?}", changes[0].changed_fields);
     assert_eq!(changes[1].changed_fields, ["part_ids"]);
 }
+
+/// Lavrov and Pompeo on a visit to `place` in Russia, undated, with `status`.
+fn undated_visit(status: EventStatus, place: &str) -> Event {
+    let location = Some(Location { name_en: place.into(), country: "RUS".into(), ..Default::default() });
+    Event { location, ..consult(status, ConsultMode::Visit, lavrov_pompeo(), None, "") }
+}
+
+#[test]
+fn two_undated_reports_of_the_same_people_place_and_mode_are_one_happening_when_nothing_else_could_be() {
+    let visit = undated_visit(EventStatus::Occurred, "Sochi");
+    let (mut merger, mut store, mut ids) = engine();
+    // The visit and, told apart by its article, the next one planned in Russia.
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![visit.clone(), undated_visit(EventStatus::Planned, "Russia")]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![visit.clone()]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 1), "{changes:?}");
+    // Two such reports, then the dated report that places both.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![visit.clone()]);
+    run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![visit.clone()]);
+    let dated = consult(EventStatus::Occurred, ConsultMode::Visit, lavrov_pompeo(), day("2019-05-14", false), "Sochi");
+    let dated = Event { location: visit.location.clone(), ..dated };
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "2019-05-14", "z"), vec![dated]);
+    assert_eq!((changes[0].kind, changes[0].number, store.reports[&1].len()), (UpdateKind::Updated, 1, 3));
+    // A visit planned in Russia, told by another article, could be the one reported: apart.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![visit.clone()]);
+    run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated_visit(EventStatus::Planned, "Russia")]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "z"), vec![visit.clone()]);
+    assert_eq!((changes[0].kind, store.events.len()), (UpdateKind::Created, 3));
+    // Other people of one side are not the same report.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![visit.clone()]);
+    let states = Event { participants: vec![person("sergey-lavrov", "RUS"), state("USA")], ..visit };
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![states])[0].kind, UpdateKind::Created);
+}
