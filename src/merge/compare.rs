@@ -138,6 +138,12 @@ impl Identity {
         self.days
     }
 
+    /// Whether the report gives the day of its happening: an explicit date to the day, or its
+    /// publication day.
+    pub(crate) fn dated_to_the_day(&self) -> bool {
+        self.days.is_some() || self.published_day().is_some()
+    }
+
     /// The publication day, when it is all that dates the report.
     pub(crate) fn published_day(&self) -> Option<NaiveDate> {
         match self.when {

@@ -420,12 +420,21 @@ impl Merger {
 
     /// The one stored event an undated report fits, if exactly one does. Only a dated event can
     /// place it in time; failing one, the [`undated_twin`](Self::undated_twin) of the report.
+    /// An undated report is read as news: when several dated events fit, only those dated to the
+    /// day compete, and an event dated no finer than a month or a year (a visit "in 2014" that
+    /// an article recalls) gives way to the one happening that is.
     fn place_undated(&self, article_id: &str, identity: &Identity) -> Option<u64> {
-        let mut fitting = self.index.dated_candidates(identity).into_iter().filter(|n| self.fits_undated_report(article_id, identity, *n));
-        match (fitting.next(), fitting.next()) {
-            (Some(one), None) => Some(one),
-            (None, _) => self.undated_twin(article_id, identity),
-            _ => None,
+        let fitting: Vec<u64> =
+            self.index.dated_candidates(identity).into_iter().filter(|n| self.fits_undated_report(article_id, identity, *n)).collect();
+        let dated_to_the_day = |n: &&u64| self.profiles[*n].identities.iter().any(Identity::dated_to_the_day);
+        match fitting[..] {
+            [] => self.undated_twin(article_id, identity),
+            [one] => Some(one),
+            _ => {
+                let mut news = fitting.iter().filter(dated_to_the_day);
+                let (Some(&one), None) = (news.next(), news.next()) else { return None };
+                Some(one)
+            }
         }
     }
 

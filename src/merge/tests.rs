@@ -540,3 +540,19 @@ fn two_undated_reports_of_the_same_people_place_and_mode_are_one_happening_when_
     let states = Event { participants: vec![person("sergey-lavrov", "RUS"), state("USA")], ..visit };
     assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![states])[0].kind, UpdateKind::Created);
 }
+
+#[test]
+fn an_undated_report_joins_the_happening_dated_to_the_day_rather_than_one_an_article_recalls_by_its_year() {
+    let (dated, undated) = sochi_dated_and_undated();
+    let (mut merger, mut store, mut ids) = engine();
+    let in_2014 = Some(EventDate { start: "2014".into(), precision: DatePrecision::Year.into(), ..Default::default() });
+    let recalled = Event { date: in_2014, ..dated.clone() };
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone(), recalled]);
+    assert_eq!(store.events.len(), 2);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated.clone()]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 1), "{changes:?}");
+    // Two happenings dated to the day still leave it apart.
+    let next_year = Event { date: day("2020-05-14", false), ..dated };
+    run(&mut merger, &mut store, &mut ids, &article("c", "2020-05-14", "x"), vec![next_year]);
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("d", "", "y"), vec![undated])[0].kind, UpdateKind::Created);
+}
