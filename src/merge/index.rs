@@ -97,7 +97,14 @@ impl Index {
 
     /// The stored events that might match a report with this identity, ascending.
     pub fn candidates(&self, identity: &Identity) -> Vec<u64> {
-        let mut found: Vec<u64> = keys(identity, self.spread).filter_map(|k| self.buckets.get(&k)).flatten().copied().collect();
+        self.candidates_of_type(identity, identity.event_type())
+    }
+
+    /// The stored events of `event_type` that share a pair of sides with a report of this
+    /// identity and are dated within its window, ascending (the happenings it may be part of).
+    pub fn candidates_of_type(&self, identity: &Identity, event_type: i32) -> Vec<u64> {
+        let mut found: Vec<u64> =
+            keys_of_type(identity, event_type, self.spread).filter_map(|k| self.buckets.get(&k)).flatten().copied().collect();
         found.sort_unstable();
         found.dedup();
         found
@@ -154,10 +161,14 @@ fn hash(key: impl Hash) -> u64 {
 /// The bucket keys of a report, its months widened by `spread` on each side. Undated reports
 /// have none.
 fn keys(identity: &Identity, spread: i32) -> impl Iterator<Item = u64> {
+    keys_of_type(identity, identity.event_type(), spread)
+}
+
+/// The bucket keys of a report's pairs of sides and months, as if it were of `event_type`.
+fn keys_of_type(identity: &Identity, event_type: i32, spread: i32) -> impl Iterator<Item = u64> {
     let groups = groups(identity);
     let months = identity.months(MAX_MONTHS).map(|(first, last)| (first - spread)..=(last + spread));
-    let hashed: Vec<u64> =
-        months.into_iter().flatten().flat_map(|m| groups.iter().map(move |g| hash((identity.event_type(), g, m)))).collect();
+    let hashed: Vec<u64> = months.into_iter().flatten().flat_map(|m| groups.iter().map(move |g| hash((event_type, g, m)))).collect();
     hashed.into_iter()
 }
 

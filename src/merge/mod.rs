@@ -389,7 +389,10 @@ impl Merger {
                 && self.links.parent(*whole) != Some(number)
                 && profile.identities.iter().any(|w| part_of::is_part_of(identity, w, profile.span))
         };
-        let Some(whole) = self.index.candidates(identity).into_iter().find(fits) else { return Ok(None) };
+        let mut wholes: Vec<u64> =
+            part_of::whole_types(identity.event_type()).into_iter().flat_map(|t| self.index.candidates_of_type(identity, t)).collect();
+        wholes.sort_unstable();
+        let Some(whole) = wholes.into_iter().find(fits) else { return Ok(None) };
         let tally = store.take_tally(whole)?;
         let before = self.state_before(&tally, whole);
         self.links.link(number, whole);

@@ -1,5 +1,5 @@
-//! Part-of: a happening inside a larger one. A meeting during a visit, or talks on the
-//! sidelines of a summit, is neither another report of the visit or the summit (merging keeps
+//! Part-of: a happening inside a larger one. A meeting during a visit, talks on the
+//! sidelines of a summit, or an agreement signed during talks, is neither another report of the visit or the summit (merging keeps
 //! them apart) nor a stranger to it: the stored event it is part of is its parent, and the
 //! parent lists its parts. Linking never joins two events; each keeps its own reports.
 //!
@@ -14,13 +14,49 @@ use super::{
     event_id, parse_event_id,
     span::Span,
 };
-use crate::proto::{ConsultMode, Event};
+use crate::proto::{ConsultMode, Event, EventType};
 
 /// Whether the report `part` tells a happening within the stored event of which `whole` is a
 /// report, that event spanning the days `span` (see [`Profile`](super::Profile)): a meeting
-/// during a visit, or a bilateral meeting on the sidelines of a summit.
+/// during a visit, a bilateral meeting on the sidelines of a summit, or an agreement signed
+/// during talks.
 pub fn is_part_of(part: &Identity, whole: &Identity, span: Option<Span>) -> bool {
-    during(part, whole, span) && (during_visit(part, whole) || on_sidelines(part, whole))
+    let within = if part.event_type() == whole.event_type() {
+        during_visit(part, whole) || on_sidelines(part, whole)
+    } else {
+        signed_during(part, whole)
+    };
+    within && during(part, whole, span)
+}
+
+/// The types of the stored events a report of `event_type` may be part of: its own (a meeting
+/// during a visit), and talks for an agreement (signed during them).
+pub fn whole_types(event_type: i32) -> Vec<i32> {
+    let (agree, consult) = (EventType::Agree as i32, EventType::Consult as i32);
+    if event_type == agree { vec![agree, consult] } else { vec![event_type] }
+}
+
+/// Whether `part` is an agreement reached at the talks `whole` tells: talks in person, the
+/// agreement's sides among theirs, nobody of a side other than the people the talks name for it
+/// (when both name someone), and the same place when both give one. Merging keeps the two apart
+/// (another type); the signing is part of the talks.
+fn signed_during(part: &Identity, whole: &Identity) -> bool {
+    let people_agree = part.sides().iter().all(|&side| {
+        let of = |e: &Identity| e.persons().iter().filter(move |(country, _)| *country == side).map(|&(_, id)| id).collect::<Vec<_>>();
+        let (a, b) = (of(part), of(whole));
+        a.is_empty() || b.is_empty() || a.iter().any(|p| b.contains(p))
+    });
+    let same_place = match (part.place(), whole.place()) {
+        (Some((a, _)), Some((b, _))) => a == b,
+        _ => true,
+    };
+    part.event_type() == EventType::Agree as i32
+        && whole.event_type() == EventType::Consult as i32
+        && whole.mode() != ConsultMode::Phone
+        && part.sides().len() >= 2
+        && part.sides().iter().all(|side| whole.sides().contains(side))
+        && people_agree
+        && same_place
 }
 
 /// Whether the dates overlap: the part's days and the whole's span (else its own days), or,
@@ -207,6 +243,30 @@ mod tests {
         let outsider = report(ConsultMode::ThirdParty, vec![state("USA"), state("EGY")], "2022-07-16", ("Jeddah", "SAU"));
         assert!(!is_part_of(&outsider, &summit, None), "not a side of the summit");
         assert!(!is_part_of(&summit, &summit, None), "the summit itself");
+    }
+
+    #[test]
+    fn an_agreement_of_the_sides_of_talks_on_their_day_and_at_their_place_is_signed_during_them() {
+        let talks = meeting("2024-10-28", akhannouch());
+        let agreement = |day: &str, who: Vec<Participant>, place| {
+            Identity::of(&Event {
+                event_type: EventType::Agree.into(),
+                participants: who,
+                date: Some(EventDate { start: day.into(), precision: DatePrecision::Day.into(), ..Default::default() }),
+                location: Some(Location { name_en: place, country: "MAR".into(), ..Default::default() }),
+                ..Default::default()
+            })
+        };
+        let signed = agreement("2024-10-28", vec![state("FRA"), akhannouch()], "Rabat".to_string());
+        assert!(is_part_of(&signed, &talks, None));
+        assert!(is_part_of(&signed, &visit("2024-10-28"), None), "signed during the visit");
+        assert!(!is_part_of(&agreement("2024-11-05", vec![state("FRA"), akhannouch()], "Rabat".into()), &talks, None), "another day");
+        assert!(!is_part_of(&agreement("2024-10-28", vec![state("FRA"), akhannouch()], "Casablanca".into()), &talks, None), "elsewhere");
+        let minister = person("person/nasser-bourita", "MAR");
+        assert!(!is_part_of(&agreement("2024-10-28", vec![state("FRA"), minister], "Rabat".into()), &talks, None), "another signatory");
+        let call = report(ConsultMode::Phone, vec![macron(), akhannouch()], "2024-10-28", ("", ""));
+        assert!(!is_part_of(&signed, &call, None), "no signing over the phone");
+        assert!(!is_part_of(&talks, &signed, None), "talks are not part of an agreement");
     }
 
     #[test]

@@ -556,3 +556,16 @@ fn an_undated_report_joins_the_happening_dated_to_the_day_rather_than_one_an_art
     run(&mut merger, &mut store, &mut ids, &article("c", "2020-05-14", "x"), vec![next_year]);
     assert_eq!(run(&mut merger, &mut store, &mut ids, &article("d", "", "y"), vec![undated])[0].kind, UpdateKind::Created);
 }
+
+#[test]
+fn an_agreement_signed_during_stored_talks_is_linked_to_them_not_joined() {
+    let (mut merger, mut store, mut ids) = engine();
+    let talks = in_rabat(with_akhannouch(), EventStatus::Occurred, day("2024-10-28", false));
+    run(&mut merger, &mut store, &mut ids, &article("talks", "2024-10-28", "a"), vec![talks]);
+    let signed =
+        Event { event_type: EventType::Agree.into(), ..in_rabat(with_akhannouch(), EventStatus::Occurred, day("2024-10-28", false)) };
+    let changes = run(&mut merger, &mut store, &mut ids, &article("signing", "2024-10-28", "b"), vec![signed]);
+    let kinds: Vec<(u64, UpdateKind)> = changes.iter().map(|c| (c.number, c.kind)).collect();
+    assert_eq!(kinds, [(2, UpdateKind::Created), (1, UpdateKind::Updated)], "the signing is its own event");
+    assert_eq!((changes[0].event.parent_id.as_str(), &changes[1].event.part_ids[..]), ("ev-1", &["ev-2".to_string()][..]));
+}
