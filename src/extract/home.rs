@@ -1,17 +1,29 @@
-//! The state whose press wrote an article, where the article says so: a state's news agency
-//! named in its dateline or its closing bracket ("الرياض-سانا"، "(بترا)"). A national agency
-//! writes its own state's officials with bare titles ("زار وزير الإعلام حمزة المصطفى ... مقر
-//! وكالة الأنباء السعودية"), so such a title is that state's.
+//! The state whose officials an article names with bare titles, where the article says so: a
+//! state's news agency named in its dateline or its closing bracket ("الرياض-سانا"، "(بترا)"),
+//! else the state of the city it is filed from ("ابوظبي - سورية 24"). A national agency writes
+//! its own state's officials with bare titles ("زار وزير الإعلام حمزة المصطفى ... مقر وكالة
+//! الأنباء السعودية"), and so does a reporter of the officials of the city they write from
+//! ("استقبل ... وكيل وزارة الداخلية بمكتبه").
 
 use compact_str::CompactString;
 
 use crate::kb::Cue;
 
 use super::analysis::Analysis;
+use super::dateline::Dateline;
 
 /// The state of the one news agency the article names as its source (after a dash or in
-/// brackets); none when it names none, or agencies of two states.
-pub fn home_state(a: &Analysis<'_>) -> Option<CompactString> {
+/// brackets), else of its dateline; none when it names agencies of two states.
+pub fn home_state(a: &Analysis<'_>, dateline: Option<&Dateline>) -> Option<CompactString> {
+    match agency_state(a) {
+        Some(credited) => credited,
+        None => dateline.map(|d| d.place.country.clone()),
+    }
+}
+
+/// The state of the news agencies credited (after a dash or in brackets): none when none is,
+/// `Some(None)` when agencies of two states are.
+fn agency_state(a: &Analysis<'_>) -> Option<Option<CompactString>> {
     let punct_at = |k: Option<usize>, c: char| k.and_then(|k| a.tokens.get(k)).is_some_and(|t| t.is_punct(c));
     let mut found = (0..a.tokens.len()).filter_map(|k| {
         let code = a.cues(k).find_map(|c| if let Cue::Agency(code) = c { Some(code) } else { None })?;
@@ -19,5 +31,5 @@ pub fn home_state(a: &Analysis<'_>) -> Option<CompactString> {
         credited.then_some(code)
     });
     let first = found.next()?;
-    found.all(|c| c == first).then(|| std::str::from_utf8(&first).unwrap_or_default().into())
+    Some(found.all(|c| c == first).then(|| std::str::from_utf8(&first).unwrap_or_default().into()))
 }

@@ -102,7 +102,8 @@ impl Extractor {
         if stop() {
             return None;
         }
-        let mentions = mentions::mentions(&self.kb, &a, home::home_state(&a));
+        let dateline = dateline::dateline(&self.kb, &a);
+        let mentions = mentions::mentions(&self.kb, &a, home::home_state(&a, dateline.as_ref()));
         if stop() {
             return None;
         }
@@ -126,8 +127,8 @@ impl Extractor {
             );
         }
         let mut events = dedupe::one_per_happening(drafts, published);
-        if let Some(dateline) = dateline::dateline(&self.kb, &a) {
-            dateline::place_at_dateline(&mut events, &dateline, published);
+        if let Some(dateline) = &dateline {
+            dateline::place_at_dateline(&mut events, dateline, published);
         }
         dedupe::date_and_place_meetings_during_visits(&mut events);
         dedupe::date_and_place_agreements(&mut events, published);

@@ -9,7 +9,7 @@ use crate::kb::{Cue, Entity, Kb, Office, PlaceKind};
 use crate::text::is_definite;
 
 use super::names::{named_after, unlisted_name, unlisted_name_before};
-use super::raw::{Raw, RawMention, adjective_of, article_on_name, genitive_state, person_of, title_of};
+use super::raw::{Raw, RawMention, adjective_of, article_on_name, genitive_state, person_of, state_of_locality, title_of};
 use super::{Actor, Mention, MentionKind};
 
 /// Only punctuation (and "كل من") between tokens `from` and `to`.
@@ -307,7 +307,8 @@ impl<'k, 'a> Composer<'k, 'a> {
         let title = title_of(r).map(|t| &kb.titles[t as usize]);
         let own = TitleState { country: title.and_then(|t| t.country.as_deref()).map(CompactString::from), end: r.end, consumed: 1 };
         let Some(n) = self.next_after(j, of_states) else { return TitleScope::One(own) };
-        let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n)) else { return TitleScope::One(own) };
+        let genitive = genitive_state(kb, n).or_else(|| (n.first == r.end).then(|| state_of_locality(kb, n)).flatten());
+        let Some(s) = adjective_of(n).or(genitive) else { return TitleScope::One(own) };
         let more = if adjective_of(n).is_none() { states_listed_after(kb, a, &self.raw, j + 2, n.end) } else { Vec::new() };
         if more.is_empty() || deputy {
             return TitleScope::One(TitleState { country: Some(code(kb, s)), end: n.end, consumed: 2 });

@@ -4,7 +4,7 @@
 
 use crate::extract::analysis::Analysis;
 use crate::kb::{Cue, Entity, Kb, PlaceKind};
-use crate::text::is_definite;
+use crate::text::{follows_article, is_definite, stems};
 
 #[derive(Debug, Clone)]
 pub(super) enum Raw {
@@ -75,6 +75,10 @@ pub(super) fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         };
         if let Some(m) = chosen {
             let len = m.len;
+            if len == 1 && construct_of_a_state(kb, &a.tokens[i].norm, &m.entities) {
+                i += 1;
+                continue;
+            }
             // "مستشفى الملك فيصل", "مطار الملك خالد": a place named after someone.
             let named_place = i > 0 && a.cue(i - 1, |c| c == Cue::Institution);
             if named_place && m.entities.iter().all(|e| matches!(e, Entity::Person(_) | Entity::Title(_))) {
@@ -107,6 +111,13 @@ pub(super) fn raw_mentions(kb: &Kb, a: &Analysis<'_>) -> Vec<RawMention> {
         i += 1;
     }
     out
+}
+
+/// "مملكة النرويج", "بمملكة هولندا": a word that names states only with the article ("المملكة"),
+/// written without it, is the head of a state's name ("the kingdom of ..."), not that state.
+fn construct_of_a_state(kb: &Kb, norm: &str, entities: &[Entity]) -> bool {
+    let definite_names = entities.iter().all(|e| matches!(e, Entity::State(s) if kb.states[*s as usize].name_ar.starts_with("ال")));
+    definite_names && !stems(norm).iter().any(|stem| follows_article(norm, stem))
 }
 
 /// The country an entity belongs to, if any.
@@ -171,6 +182,17 @@ pub(super) fn genitive_state(kb: &Kb, r: &RawMention) -> Option<u32> {
     r.pick(|e| match e {
         Entity::State(s) => Some(*s),
         Entity::Place(p) if matches!(kb.places[*p as usize].kind, PlaceKind::Capital | PlaceKind::Seat) => {
+            kb.state_id(&kb.places[*p as usize].country)
+        }
+        _ => None,
+    })
+}
+
+/// The state of a province or city named in the genitive after a title ("محافظ الجهراء",
+/// "حاكم الفجيرة", "عمدة باريس").
+pub(super) fn state_of_locality(kb: &Kb, r: &RawMention) -> Option<u32> {
+    r.pick(|e| match e {
+        Entity::Place(p) if matches!(kb.places[*p as usize].kind, PlaceKind::Region | PlaceKind::City) => {
             kb.state_id(&kb.places[*p as usize].country)
         }
         _ => None,
