@@ -1427,3 +1427,13 @@ fn meetings_on_the_sidelines_with_leaders_listed_are_one_with_each() {
     // Whom the prime minister stands in for is at none of them.
     assert!(found.iter().all(|e| e.participants.iter().filter(|p| p.country == "PAK").count() == 1), "{found:#?}");
 }
+
+#[test]
+fn a_visit_postponed_by_the_verb_ajjala_is_cancelled_but_for_the_sake_of_is_not() {
+    let e = one("أعلنت الرئاسة أن الرئيس الفرنسي إيمانويل ماكرون قد أجل زيارته إلى الجزائر التي كانت مقررة الأسبوع المقبل.", "2024-03-03");
+    assert_eq!(status(&e), EventStatus::Cancelled, "{e:#?}");
+    let e = one("قالت الرئاسة إن الرئيس الفرنسي إيمانويل ماكرون يؤجل زيارته إلى الجزائر.", "2024-03-03");
+    assert_eq!(status(&e), EventStatus::Cancelled, "{e:#?}");
+    let e = one("زار الرئيس الفرنسي إيمانويل ماكرون الجزائر اليوم من أجل بحث التعاون.", "2024-03-03");
+    assert_eq!(status(&e), EventStatus::Occurred, "{e:#?}");
+}

@@ -169,6 +169,18 @@ impl Scanner<'_, '_> {
         digits.parse().ok().map(|n| (n, 1))
     }
 
+    /// "و1 فيفري 2018", "إلى 2 يوليو" at `i`, after a day and its month: the last day of a span
+    /// into another month, as (day, month, year if written, tokens used).
+    fn day_in_another_month(&self, i: usize) -> Option<(u32, u32, Option<i32>, usize)> {
+        let (day, day_len) = match (self.cue(i, |c| (c == Cue::To).then_some(())), self.number(i + 1)) {
+            (Some(()), Some(d)) => (d, 2),
+            _ => self.and_number(i)?,
+        };
+        let (month, month_len) = self.month_at(i + day_len)?;
+        let year = self.year_at(i + day_len + month_len);
+        (1..=31).contains(&day).then_some((day, month, year, day_len + month_len + usize::from(year.is_some())))
+    }
+
     /// An expression `len` tokens long, `dir` from the publication date (-1 before, 0 on it,
     /// 1 after) and `resolve`d against it: with no publication date, its direction alone.
     fn relative(&self, dir: i64, len: usize, resolve: impl FnOnce(NaiveDate) -> Option<DateValue>) -> Option<(DateExpr, usize)> {
@@ -236,6 +248,15 @@ impl Scanner<'_, '_> {
             let mi = i + day_len + range_end;
             if let Some((month, mlen)) = self.month_at(mi) {
                 let after = mi + mlen;
+                if day_end.is_none()
+                    && let Some((end_day, end_month, end_year, end_len)) = self.day_in_another_month(after)
+                {
+                    let end_year = end_year.or_else(|| self.infer_year(month, day, None).map(|d| d.year()))?;
+                    let start_year = if end_month < month { end_year - 1 } else { end_year };
+                    let start = NaiveDate::from_ymd_opt(start_year, month, day)?;
+                    let end = NaiveDate::from_ymd_opt(end_year, end_month, end_day)?;
+                    return fixed(DateValue::range(start, end), after - i + end_len);
+                }
                 let (year, ylen) = match self.year_at(after) {
                     Some(y) => (Some(y), 1),
                     None if self.cue(after, |c| (c == Cue::Unit(Unit::Year)).then_some(())).is_some()
@@ -475,6 +496,14 @@ mod tests {
         assert_eq!(start("في سبتمبر العام المقبل", "2023-05-28"), "2024-09");
         assert_eq!(start("في عام 2013", "2018-01-17"), "2013");
         assert_eq!(start("زار اليابان عام 2014", "2017-03-13"), "2014");
+    }
+
+    #[test]
+    fn a_span_across_two_months_takes_the_year_written_after_its_end() {
+        let span = |s: &str, e: &str| Some((s.to_string(), Some(e.to_string()), Precision::Range));
+        assert_eq!(first("زيارة دولة يومي 31 جانفي و1 فيفري 2018", "2018-01-20"), span("2018-01-31", "2018-02-01"));
+        assert_eq!(first("من 30 ديسمبر إلى 2 يناير 2020", "2019-12-01"), span("2019-12-30", "2020-01-02"));
+        assert_eq!(first("من 30 يونيو إلى 2 يوليو", "2019-06-20"), span("2019-06-30", "2019-07-02"));
     }
 
     #[test]
