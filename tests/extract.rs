@@ -1437,3 +1437,12 @@ fn a_visit_postponed_by_the_verb_ajjala_is_cancelled_but_for_the_sake_of_is_not(
     let e = one("زار الرئيس الفرنسي إيمانويل ماكرون الجزائر اليوم من أجل بحث التعاون.", "2024-03-03");
     assert_eq!(status(&e), EventStatus::Occurred, "{e:#?}");
 }
+
+#[test]
+fn a_visit_to_a_state_takes_the_one_city_of_it_the_article_names() {
+    let place = |text: &str| one(text, "2024-03-03").location.map(|l| l.name_en).unwrap_or_default();
+    let visit = "وصل الرئيس الكيني وليام روتو اليوم إلى الصين في زيارة دولة.";
+    assert_eq!(place(&format!("{visit} ويتضمن برنامج الزيارة لقاءات في العاصمة بكين.")), "Beijing");
+    // Two cities of the state named: the article does not say which.
+    assert_eq!(place(&format!("{visit} ويتضمن برنامج الزيارة لقاءات في بكين وشنغهاي.")), "China");
+}

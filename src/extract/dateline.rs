@@ -48,15 +48,7 @@ pub fn dateline(kb: &Kb, a: &Analysis<'_>) -> Option<Dateline> {
             }
             _ => None,
         })?;
-        Some(Dateline {
-            place: Place {
-                name_en: place.name_en.as_str().into(),
-                name_ar: place.name_ar.as_str().into(),
-                country: place.country.as_str().into(),
-                specific: true,
-            },
-            capital: place.kind == PlaceKind::Capital,
-        })
+        Some(Dateline { place: Place::specific(place), capital: place.kind == PlaceKind::Capital })
     })
 }
 

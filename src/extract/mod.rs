@@ -3,6 +3,7 @@
 //! article's events depend on nothing but the article and the knowledge base.
 
 mod analysis;
+mod cities;
 mod dateline;
 mod dates;
 mod dedupe;
@@ -130,6 +131,7 @@ impl Extractor {
         if let Some(dateline) = &dateline {
             dateline::place_at_dateline(&mut events, dateline, published);
         }
+        cities::name_the_city(&mut events, &self.kb, &mentions);
         dedupe::date_and_place_meetings_during_visits(&mut events);
         dedupe::date_and_place_agreements(&mut events, published);
         Some(events)

@@ -71,6 +71,18 @@ pub struct Place {
     pub specific: bool,
 }
 
+impl Place {
+    /// A city, seat or venue of the knowledge base as a place.
+    pub fn specific(place: &crate::kb::Place) -> Place {
+        Place {
+            name_en: place.name_en.as_str().into(),
+            name_ar: place.name_ar.as_str().into(),
+            country: place.country.as_str().into(),
+            specific: true,
+        }
+    }
+}
+
 /// An event found in one frame, before the article's reports of one happening are merged.
 #[derive(Debug, Clone)]
 pub struct Draft {

@@ -219,13 +219,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
 
     /// The city, seat or venue `p` as a place.
     fn city_place(&self, p: u32) -> Place {
-        let pl = &self.b.kb.places[p as usize];
-        Place {
-            name_en: pl.name_en.as_str().into(),
-            name_ar: pl.name_ar.as_str().into(),
-            country: pl.country.as_str().into(),
-            specific: true,
-        }
+        Place::specific(&self.b.kb.places[p as usize])
     }
 
     /// "في مستهل جولة خليجية تشمل قطر وسلطنة عمان": a state (or its capital) that a journey
