@@ -1446,3 +1446,10 @@ fn a_visit_to_a_state_takes_the_one_city_of_it_the_article_names() {
     // Two cities of the state named: the article does not say which.
     assert_eq!(place(&format!("{visit} ويتضمن برنامج الزيارة لقاءات في بكين وشنغهاي.")), "China");
 }
+
+#[test]
+fn where_an_ambassador_resides_is_neither_the_place_nor_a_side() {
+    let e = one("قدم سفير بلجيكا لدى السودان المقيم بالقاهرة نسخة من أوراق اعتماده لوزير الخارجية السوداني علي الصادق.", "2024-03-03");
+    assert_eq!(countries(&e), ["BEL", "SDN"], "{e:#?}");
+    assert!(e.location.as_ref().is_none_or(|l| l.country != "EGY"), "{e:#?}");
+}

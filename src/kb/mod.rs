@@ -684,6 +684,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "at" => Cue::At,
         "sideline" => Cue::Sideline,
         "margin" => Cue::Margin,
+        "resident" => Cue::Resident,
         "plural_title" => Cue::PluralTitle,
         "agency" => Cue::Agency(
             value

@@ -195,6 +195,9 @@ pub enum Cue {
     /// "هامش" (the sidelines) alone of the sideline words: meetings there are each with one
     /// of the leaders listed.
     Margin,
+    /// "مقيم" (resident): the place after it is where someone lives, not where they meet
+    /// ("سفراء لبلادهم لدى السودان مقيمين بالقاهرة").
+    Resident,
     /// The plural head of a title ("وزراء", "رؤساء"): several holders, never one named after it.
     PluralTitle,
     /// A state's news agency (سانا، واس، بترا), by its state's code: where a dateline or a

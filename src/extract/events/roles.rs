@@ -300,7 +300,9 @@ impl<'f> Reader<'_, 'f, '_, '_> {
             || self.topic_chain_end.is_some_and(no_word_between);
         // "بالعاصمة بكين": the preposition may be written on the word that introduces the place.
         let on_head = head < m.first && a.tokens[head].norm.trim_start_matches(['و', 'ف']).starts_with("بال");
-        let located = cue_before(Cue::In, 3) || m.prep == Some('ب') || on_head;
+        // "مقيمين بالقاهرة": where someone lives is neither where they meet nor a side.
+        let resident = cue_before(Cue::Resident, 2);
+        let located = (cue_before(Cue::In, 3) || m.prep == Some('ب') || on_head) && !resident;
         let towards = cue_before(Cue::To, 1) || m.prep == Some('ل');
         let chained = self.last_actor_end.is_some_and(no_word_between);
         // "زار روسيا", "يصل سلطان عمان هيثم بن طارق القاهرة": the first place after the
@@ -325,7 +327,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
             located,
             towards,
             // Not in a list after "بين كل من".
-            aside: f.between.is_none() && (cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك')),
+            aside: resident || f.between.is_none() && (cue_before(Cue::At, 1) || cue_before(Cue::From, 1) || m.prep == Some('ك')),
             about,
             // "ينتقل إلى الدوحة للقاء": where the journey leads is where the purpose happens.
             journey_end: towards && f.journey.is_some_and(|k| k < m.first && m.first < pos),
