@@ -1453,3 +1453,11 @@ fn where_an_ambassador_resides_is_neither_the_place_nor_a_side() {
     assert_eq!(countries(&e), ["BEL", "SDN"], "{e:#?}");
     assert!(e.location.as_ref().is_none_or(|l| l.country != "EGY"), "{e:#?}");
 }
+
+#[test]
+fn the_kingdom_alone_is_saudi_arabia_unless_another_kingdom_agency_writes_it() {
+    let e = one("غادر وزير الخارجية الكيني موساليا مودافادي اليوم إلى المملكة في زيارة رسمية.", "2024-03-03");
+    assert_eq!(countries(&e), ["KEN", "SAU"], "{e:#?}");
+    let e = one("عمان 3 آذار (بترا)- وصل وزير الخارجية الكيني موساليا مودافادي اليوم إلى المملكة في زيارة رسمية.", "2024-03-03");
+    assert_eq!(countries(&e), ["JOR", "KEN"], "{e:#?}");
+}

@@ -72,7 +72,7 @@ mod surnames;
 /// whose press wrote it, if known.
 pub fn mentions(kb: &Kb, a: &Analysis<'_>, home: Option<CompactString>) -> Vec<Mention> {
     let mut raw = raw::raw_mentions(kb, a);
-    raw::prefer_article_countries(kb, &mut raw);
+    raw::prefer_article_countries(kb, &mut raw, home.as_deref());
     let composed = compose::Composer::new(kb, a, raw, home).compose();
     surnames::with_surnames(kb, a, composed)
 }

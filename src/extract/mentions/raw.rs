@@ -130,9 +130,10 @@ fn country_of<'k>(kb: &'k Kb, e: &Entity) -> Option<&'k str> {
     })
 }
 
-/// A name several entries share ("عمان": Oman or Amman; "طرابلس") means the one whose country
-/// the article otherwise talks about most.
-pub(super) fn prefer_article_countries(kb: &Kb, raw: &mut [RawMention]) {
+/// A name several entries share ("عمان": Oman or Amman; "طرابلس", "المملكة") means the one whose
+/// country the article otherwise talks about most; on a tie, the home state's (a Jordanian
+/// agency's "المملكة" is Jordan), else the entry listed first.
+pub(super) fn prefer_article_countries(kb: &Kb, raw: &mut [RawMention], home: Option<&str>) {
     let mut counts: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     for r in raw.iter() {
         // A mention counts when it names one country, however many entries say so
@@ -148,7 +149,10 @@ pub(super) fn prefer_article_countries(kb: &Kb, raw: &mut [RawMention]) {
         if let Raw::Entity(es) = &mut r.raw
             && es.len() > 1
         {
-            es.sort_by_key(|e| std::cmp::Reverse(country_of(kb, e).map_or(0, |c| counts.get(c).copied().unwrap_or(0))));
+            es.sort_by_key(|e| {
+                let country = country_of(kb, e);
+                (std::cmp::Reverse(country.map_or(0, |c| counts.get(c).copied().unwrap_or(0))), home.is_none() || country != home)
+            });
         }
     }
 }
