@@ -507,10 +507,16 @@ impl Merger {
     }
 
     /// The best score of a report against a stored event, if none of its identities vetoes it
-    /// and the best reaches the threshold. The extractor already told one article's events
-    /// apart: a stored event never takes two reports from the same article.
+    /// and the best reaches the threshold. A report that gives its days joins an event whose
+    /// reports give theirs only by its span ([`within_span`](Self::within_span)): the day the
+    /// tolerance of two dates allows is not enough where place or people do not agree (a visit
+    /// that starts on the eve of the meeting announced). The extractor already told one
+    /// article's events apart: a stored event never takes two reports from the same article.
     fn link(&self, article_id: &str, identity: &Identity, profile: &Profile) -> Option<f32> {
-        let within = profile.span.is_some_and(|span| self.within_span(identity, span, &profile.identities));
+        let within = match profile.span {
+            Some(span) if identity.days().is_some() => self.within_span(identity, span, &profile.identities).then_some(true)?,
+            _ => false,
+        };
         let mut best = f32::NEG_INFINITY;
         for other in &profile.identities {
             let scored = if within { score_within_span(&self.config, identity, other) } else { score(&self.config, identity, other) };

@@ -443,6 +443,24 @@ fn reports_of_each_day_of_a_visit_join_it_and_it_spans_them() {
     assert_eq!(past[0].kind, UpdateKind::Created);
 }
 
+#[test]
+fn a_day_next_to_a_stored_day_joins_only_where_place_and_people_agree() {
+    let sisi_trump = || vec![person("abdel-fattah-el-sisi", "EGY"), person("donald-trump", "USA")];
+    let received = consult(EventStatus::Planned, ConsultMode::Visit, sisi_trump(), day("2019-04-09", false), "");
+    let arrives = consult(EventStatus::Occurred, ConsultMode::Visit, sisi_trump(), day("2019-04-08", false), "Washington");
+    // Trump receives Sisi on 9 April, no place named; Sisi's visit to Washington starts on the 8th.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-03-29", "x"), vec![received.clone()]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "2019-04-08", "y"), vec![arrives.clone()]);
+    assert_eq!((changes[0].kind, store.events.len()), (UpdateKind::Created, 2), "{changes:?}");
+    // The same day, or the reception in Washington, is the visit.
+    let (mut merger, mut store, mut ids) = engine();
+    let in_washington = Event { location: arrives.location.clone(), ..received };
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-03-29", "x"), vec![in_washington]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "2019-04-08", "y"), vec![arrives]);
+    assert_eq!((changes[0].kind, store.events.len()), (UpdateKind::StatusChanged, 1), "{changes:?}");
+}
+
 /// An occurred visit-mode consultation in Rabat on `d` (or the month it gives).
 fn in_rabat(who: Vec<Participant>, status: EventStatus, date: Option<EventDate>) -> Event {
     let mut e = consult(status, ConsultMode::Visit, who, date, "Rabat");
