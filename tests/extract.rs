@@ -1461,3 +1461,19 @@ fn the_kingdom_alone_is_saudi_arabia_unless_another_kingdom_agency_writes_it() {
     let e = one("عمان 3 آذار (بترا)- وصل وزير الخارجية الكيني موساليا مودافادي اليوم إلى المملكة في زيارة رسمية.", "2024-03-03");
     assert_eq!(countries(&e), ["JOR", "KEN"], "{e:#?}");
 }
+
+#[test]
+fn talks_told_without_a_place_take_the_place_of_the_visit_of_those_days() {
+    let text = "اجتمع الرئيس عبد الفتاح السيسي مع وزير الخارجية الروسي سيرجي لافروف في القاهرة اليوم الاثنين، في مستهل جولة تستغرق يومين.\nوفي وقت لاحق اليوم عقد لافروف مباحثات مع نظيره المصري سامح شكري.";
+    let found = events(text, "2021-04-12");
+    let talks = found.iter().find(|e| actors(e).contains(&"person/sameh-shoukry".to_string())).expect("the talks with Shoukry");
+    assert_eq!(talks.location.as_ref().map(|l| l.name_en.as_str()), Some("Cairo"), "{found:#?}");
+    assert_eq!(talks.mode, ConsultMode::Visit as i32);
+    // A call between the same states keeps no place, and talks of another year keep theirs.
+    let text = "التقى الرئيس عبد الفتاح السيسي وزير الخارجية الروسي سيرجي لافروف في القاهرة اليوم.\nوأجرى شكري اتصالا هاتفيا مع لافروف.\nوكان شكري قد بحث مع لافروف في عام 2018 العلاقات الثنائية.";
+    let found = events(text, "2021-04-12");
+    assert!(
+        found.iter().filter(|e| e.mode == ConsultMode::Phone as i32 || date(e).starts_with("2018")).all(|e| e.location.is_none()),
+        "{found:#?}"
+    );
+}

@@ -1,14 +1,13 @@
 //! One event per happening within an article: the headline, the lead and later paragraphs
-//! usually describe the same meeting. Drafts that agree on type, sides and date merge; then a
-//! meeting held during a visit takes the visit's date and place, and an agreement reached in
-//! talks the talks'.
+//! usually describe the same meeting. Drafts that agree on type, sides and date merge (what the
+//! events of one occasion then lend each other is `occasions`).
 
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
 use crate::proto::{ConsultMode, EventStatus, EventType};
 
-use super::dates::{DateValue, Precision};
+use super::dates::Precision;
 use super::events::{Draft, Who, add_side};
 
 fn people(d: &Draft, country: &str) -> Vec<u32> {
@@ -47,7 +46,7 @@ fn same_sides(a: &Draft, b: &Draft, latest: bool) -> bool {
 /// (that an undated report refers to, that took place where the report is filed).
 pub const RECENT_DAYS: i64 = 7;
 
-fn dates_agree(a: &Draft, b: &Draft, published: Option<NaiveDate>) -> bool {
+pub(super) fn dates_agree(a: &Draft, b: &Draft, published: Option<NaiveDate>) -> bool {
     match (a.date.filter(|_| a.date_explicit), b.date.filter(|_| b.date_explicit)) {
         (Some(x), Some(y)) => {
             let ((xs, xe), (ys, ye)) = (x.span(), y.span());
@@ -245,71 +244,4 @@ pub fn one_per_happening(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Ve
 
 fn states_of(d: &Draft) -> Vec<String> {
     d.countries().into_iter().map(str::to_owned).collect()
-}
-
-/// A meeting held "during the visit" takes the date and place of the last visit reported
-/// before it that shares one of its sides, and is itself part of that visit.
-pub fn date_and_place_meetings_during_visits(events: &mut [Draft]) {
-    for k in 0..events.len() {
-        if !events[k].during_visit || events[k].event_type != EventType::Consult {
-            continue;
-        }
-        let (before, rest) = events.split_at_mut(k);
-        let e = &mut rest[0];
-        let countries = e.countries();
-        let Some(visit) = before.iter().rev().find(|v| v.mode == ConsultMode::Visit && v.countries().iter().any(|c| countries.contains(c)))
-        else {
-            continue;
-        };
-        if !e.date_explicit {
-            e.date = visit.date;
-            e.date_explicit = visit.date_explicit;
-        }
-        if e.location.is_none() {
-            e.location = visit.location.clone();
-        }
-        if e.mode == ConsultMode::Unspecified {
-            e.mode = ConsultMode::Visit;
-        }
-    }
-}
-
-/// Agreements reached in talks take the talks' date and place: the talks between the same
-/// sides on the agreement's day (its own date or the publication date), else the only such
-/// talks.
-pub fn date_and_place_agreements(events: &mut [Draft], published: Option<NaiveDate>) {
-    let consults: Vec<Draft> =
-        events.iter().filter(|e| e.event_type == EventType::Consult && e.status == EventStatus::Occurred).cloned().collect();
-    for e in events.iter_mut().filter(|e| e.event_type == EventType::Agree) {
-        let day = e.date.map(|d| d.start).or(published);
-        // Undated talks count for an undated agreement (an article with no dateline).
-        let same_sides: Vec<&Draft> =
-            consults.iter().filter(|c| c.countries() == e.countries() && (c.date_explicit || !e.date_explicit)).collect();
-        let on_day: Vec<&Draft> = same_sides
-            .iter()
-            .copied()
-            .filter(|c| day.is_some_and(|d| c.date.is_some_and(|cd| cd.span().0 <= d && d <= cd.span().1)))
-            .collect();
-        let at_place: Vec<&Draft> = match &e.location {
-            Some(l) => same_sides.iter().copied().filter(|c| c.location.as_ref().is_some_and(|cl| cl.name_en == l.name_en)).collect(),
-            None => Vec::new(),
-        };
-        let talks = [at_place, on_day, same_sides].into_iter().find(|t| t.len() == 1);
-        if let Some([c]) = talks.as_deref() {
-            if !e.date_explicit {
-                // Talks over several days ("بين 6 و10 مارس") that include the agreement's day
-                // ended in it on that day.
-                e.date = match (c.date, day) {
-                    (Some(cd), Some(d)) if cd.precision != Precision::Day && cd.span().0 <= d && d <= cd.span().1 => {
-                        Some(DateValue::day(d))
-                    }
-                    _ => c.date,
-                };
-                e.date_explicit = true;
-            }
-            if e.location.as_ref().is_none_or(|l| !l.specific) && c.location.is_some() {
-                e.location = c.location.clone();
-            }
-        }
-    }
 }

@@ -11,6 +11,7 @@ mod events;
 mod forms;
 mod home;
 mod mentions;
+mod occasions;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -132,8 +133,9 @@ impl Extractor {
             dateline::place_at_dateline(&mut events, dateline, published);
         }
         cities::name_the_city(&mut events, &self.kb, &mentions);
-        dedupe::date_and_place_meetings_during_visits(&mut events);
-        dedupe::date_and_place_agreements(&mut events, published);
+        occasions::date_and_place_meetings_during_visits(&mut events);
+        occasions::date_and_place_agreements(&mut events, published);
+        occasions::place_events_of_one_occasion(&mut events, published);
         Some(events)
     }
 

@@ -1,0 +1,135 @@
+//! The events of one occasion lend each other what one report left out: a meeting held during
+//! a visit takes the visit's date and place, an agreement reached in talks the talks', and
+//! talks told without a place take the place where the same states' other events of those
+//! days were held ("التقى X في القاهرة ... وفي وقت لاحق اليوم عقد مباحثات مع نظيره").
+
+use chrono::NaiveDate;
+
+use crate::proto::{ConsultMode, EventStatus, EventType};
+
+use super::dates::{DateValue, Precision};
+use super::dedupe::dates_agree;
+use super::events::{Draft, Place};
+
+/// A meeting held "during the visit" takes the date and place of the last visit reported
+/// before it that shares one of its sides, and is itself part of that visit.
+pub fn date_and_place_meetings_during_visits(events: &mut [Draft]) {
+    for k in 0..events.len() {
+        if !events[k].during_visit || events[k].event_type != EventType::Consult {
+            continue;
+        }
+        let (before, rest) = events.split_at_mut(k);
+        let e = &mut rest[0];
+        let countries = e.countries();
+        let Some(visit) = before.iter().rev().find(|v| v.mode == ConsultMode::Visit && v.countries().iter().any(|c| countries.contains(c)))
+        else {
+            continue;
+        };
+        if !e.date_explicit {
+            e.date = visit.date;
+            e.date_explicit = visit.date_explicit;
+        }
+        if e.location.is_none() {
+            e.location = visit.location.clone();
+        }
+        if e.mode == ConsultMode::Unspecified {
+            e.mode = ConsultMode::Visit;
+        }
+    }
+}
+
+/// Agreements reached in talks take the talks' date and place: the talks between the same
+/// sides on the agreement's day (its own date or the publication date), else the only such
+/// talks.
+pub fn date_and_place_agreements(events: &mut [Draft], published: Option<NaiveDate>) {
+    let consults: Vec<Draft> =
+        events.iter().filter(|e| e.event_type == EventType::Consult && e.status == EventStatus::Occurred).cloned().collect();
+    for e in events.iter_mut().filter(|e| e.event_type == EventType::Agree) {
+        let day = e.date.map(|d| d.start).or(published);
+        // Undated talks count for an undated agreement (an article with no dateline).
+        let same_sides: Vec<&Draft> =
+            consults.iter().filter(|c| c.countries() == e.countries() && (c.date_explicit || !e.date_explicit)).collect();
+        let on_day: Vec<&Draft> = same_sides
+            .iter()
+            .copied()
+            .filter(|c| day.is_some_and(|d| c.date.is_some_and(|cd| cd.span().0 <= d && d <= cd.span().1)))
+            .collect();
+        let at_place: Vec<&Draft> = match &e.location {
+            Some(l) => same_sides.iter().copied().filter(|c| c.location.as_ref().is_some_and(|cl| cl.name_en == l.name_en)).collect(),
+            None => Vec::new(),
+        };
+        let talks = [at_place, on_day, same_sides].into_iter().find(|t| t.len() == 1);
+        if let Some([c]) = talks.as_deref() {
+            if !e.date_explicit {
+                // Talks over several days ("بين 6 و10 مارس") that include the agreement's day
+                // ended in it on that day.
+                e.date = match (c.date, day) {
+                    (Some(cd), Some(d)) if cd.precision != Precision::Day && cd.span().0 <= d && d <= cd.span().1 => {
+                        Some(DateValue::day(d))
+                    }
+                    _ => c.date,
+                };
+                e.date_explicit = true;
+            }
+            if e.location.as_ref().is_none_or(|l| !l.specific) && c.location.is_some() {
+                e.location = c.location.clone();
+            }
+        }
+    }
+}
+
+/// The place an event of one occasion takes from the others: events of the same status between
+/// the same states on days that agree, none a phone call, that were given a place. They must
+/// agree on the state; a city or venue is taken only where they name one alone.
+fn place_of_the_occasion(events: &[Draft], k: usize, published: Option<NaiveDate>) -> Option<(Place, bool)> {
+    let e = &events[k];
+    let countries = e.countries();
+    let others: Vec<&Draft> = events
+        .iter()
+        .enumerate()
+        .filter(|&(j, o)| {
+            j != k
+                && o.status == e.status
+                && o.mode != ConsultMode::Phone
+                && o.location.is_some()
+                && o.countries() == countries
+                && dates_agree(o, e, published)
+        })
+        .map(|(_, o)| o)
+        .collect();
+    let first = others.first()?.location.as_ref()?;
+    if others.iter().any(|o| o.location.as_ref().is_some_and(|l| l.country != first.country)) {
+        return None;
+    }
+    let mut specific = others.iter().filter_map(|o| o.location.as_ref().filter(|l| l.specific));
+    let place = match specific.next() {
+        Some(city) if specific.all(|l| l.name_en == city.name_en) => city,
+        Some(_) => others.iter().find_map(|o| o.location.as_ref().filter(|l| !l.specific))?,
+        None => first,
+    };
+    let visit = others.iter().any(|o| o.mode == ConsultMode::Visit && o.location.as_ref() == Some(place));
+    Some((place.clone(), visit))
+}
+
+/// Events told with no place (or only a state) take the place of their occasion
+/// ([`place_of_the_occasion`]); talks with no mode held where a visit between the same states
+/// was are part of that visit.
+pub fn place_events_of_one_occasion(events: &mut [Draft], published: Option<NaiveDate>) {
+    for k in 0..events.len() {
+        let e = &events[k];
+        if e.mode == ConsultMode::Phone || e.location.as_ref().is_some_and(|l| l.specific) {
+            continue;
+        }
+        let Some((place, visit)) = place_of_the_occasion(events, k, published) else {
+            continue;
+        };
+        let e = &mut events[k];
+        if e.location.as_ref().is_some_and(|l| l.country != place.country) {
+            continue;
+        }
+        e.location = Some(place);
+        if visit && e.event_type == EventType::Consult && e.mode == ConsultMode::Unspecified {
+            e.mode = ConsultMode::Visit;
+        }
+    }
+}
