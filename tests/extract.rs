@@ -1477,3 +1477,15 @@ fn talks_told_without_a_place_take_the_place_of_the_visit_of_those_days() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn the_capital_of_a_state_named_by_its_adjective_is_the_place_of_a_visit() {
+    for text in [
+        "وصل وزير الخارجية الكويتي الشيخ أحمد ناصر الصباح إلى العاصمة العراقية، بغداد، الأحد، والتقى رئيس الوزراء العراقي مصطفى الكاظمي.",
+        "وصل وزير الخارجية الكويتي الشيخ أحمد ناصر الصباح إلى العاصمة العراقية الأحد، والتقى رئيس الوزراء العراقي مصطفى الكاظمي.",
+    ] {
+        let e = one(text, "2020-06-14");
+        assert_eq!(e.location.as_ref().map(|l| l.name_en.as_str()), Some("Baghdad"), "{text}");
+        assert_eq!(e.mode, ConsultMode::Visit as i32, "{text}");
+    }
+}

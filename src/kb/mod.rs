@@ -671,6 +671,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "clause" => Cue::Clause,
         "institution" => Cue::Institution,
         "placeword" => Cue::PlaceWord,
+        "capitalword" => Cue::CapitalWord,
         "motion" => Cue::Motion,
         "support" => Cue::Support,
         "includes" => Cue::Includes,

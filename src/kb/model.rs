@@ -183,6 +183,9 @@ pub enum Cue {
     /// A word that introduces a place name ("العاصمة", "مدينة"): cues before it apply to the
     /// place.
     PlaceWord,
+    /// A word for a capital ("العاصمة"): with a state's adjective and no city after it
+    /// ("إلى العاصمة العراقية"), that state's capital.
+    CapitalWord,
     Report,
     Between,
     With,

@@ -279,11 +279,15 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         let no_word_between = |from: usize| (from..m.first).all(|k| !a.is_word(k));
         // "إلى العاصمة الليبية طرابلس": the cue stands before the words that introduce the
         // place ("العاصمة", "مدينة") and the adjectives between.
+        // "إلى العاصمة العراقية، بغداد،": a comma may set the name apart.
+        let introduces = |k: usize| {
+            a.cue(k - 1, |c| c == Cue::PlaceWord) || f.mentions.iter().any(|x| x.end == k && matches!(x.kind, MentionKind::Adjective(_)))
+        };
         let mut head = m.first;
-        while head > self.prev_end
-            && (a.cue(head - 1, |c| c == Cue::PlaceWord)
-                || f.mentions.iter().any(|x| x.end == head && matches!(x.kind, MentionKind::Adjective(_))))
-        {
+        if head > self.prev_end + 1 && matches!(a.tokens[head - 1].kind, TokenKind::Punct(',' | '،')) && introduces(head - 1) {
+            head -= 1;
+        }
+        while head > self.prev_end && introduces(head) {
             head -= 1;
         }
         // "إلى كل من بلجيكا وإيطاليا", "مع كل من": "كل من" opens a list after its cue.
@@ -336,7 +340,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
             direct_object: f.t.trigger.takes_destination
                 && m.first > pos
                 && !located
-                && (m.first <= pos + 3 || no_word_between(object_from)),
+                && (m.first <= pos + 3 || (object_from..head).all(|k| !a.is_word(k))),
             since,
             in_chain: f.between.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, m))),
             listed: self.after_includes(m.first) || self.listed_end.is_some_and(no_word_between),

@@ -184,6 +184,9 @@ impl<'k, 'a> Composer<'k, 'a> {
             return Step::One(self.person(j, p));
         }
         if let Some(s) = adjective_of(r).filter(|_| reads_as_adjective(a, &self.raw, j)) {
+            if let Some(p) = self.capital_without_its_name(j, s) {
+                return Step::One(Composed::single(r, MentionKind::Seat(p)));
+            }
             return Step::One(self.adjective(j, s));
         }
         let Raw::Entity(es) = &r.raw else { return Step::Skip(1) };
@@ -359,6 +362,25 @@ impl<'k, 'a> Composer<'k, 'a> {
         }
         let country = Some(code(kb, s));
         Composed::single(r, MentionKind::Actor(Actor::holder(&kb.titles[t as usize], country, false)))
+    }
+
+    /// "إلى العاصمة العراقية" with no city named after it: the capital of the adjective's state
+    /// (with one, "العاصمة العراقية، بغداد", the city is the place).
+    fn capital_without_its_name(&self, j: usize, s: u32) -> Option<u32> {
+        let (kb, a) = (self.kb, self.a);
+        let r = &self.raw[j];
+        if r.first == 0 || !a.cue(r.first - 1, |c| c == Cue::CapitalWord) {
+            return None;
+        }
+        let city_after = self.next_after(j, |from, to| punct_gap(a, from, to)).is_some_and(|n| {
+            n.pick(|e| {
+                matches!(e, Entity::Place(p) if matches!(kb.places[*p as usize].kind, PlaceKind::Capital | PlaceKind::City)).then_some(())
+            })
+            .is_some()
+        });
+        let state = code(kb, s);
+        let capital = kb.places.iter().position(|p| p.kind == PlaceKind::Capital && p.country == state.as_str())?;
+        (!city_after).then_some(capital as u32)
     }
 
     /// "نظيره الروسي", "بنظيره في جمهورية سيراليون تيموثي موسى كابا", "مع نظرائه في كل من
