@@ -78,7 +78,7 @@ pub fn date_and_place_agreements(events: &mut [Draft], published: Option<NaiveDa
     }
 }
 
-/// The place an event of one occasion takes from the others: events of the same status between
+/// The place a held event of one occasion takes from the others: held events between
 /// the same states on days that agree, none a phone call, that were given a place. They must
 /// agree on the state; a city or venue is taken only where they name one alone.
 fn place_of_the_occasion(events: &[Draft], k: usize, published: Option<NaiveDate>) -> Option<(Place, bool)> {
@@ -89,7 +89,7 @@ fn place_of_the_occasion(events: &[Draft], k: usize, published: Option<NaiveDate
         .enumerate()
         .filter(|&(j, o)| {
             j != k
-                && o.status == e.status
+                && o.status == EventStatus::Occurred
                 && o.mode != ConsultMode::Phone
                 && o.location.is_some()
                 && o.countries() == countries
@@ -117,7 +117,9 @@ fn place_of_the_occasion(events: &[Draft], k: usize, published: Option<NaiveDate
 pub fn place_events_of_one_occasion(events: &mut [Draft], published: Option<NaiveDate>) {
     for k in 0..events.len() {
         let e = &events[k];
-        if e.mode == ConsultMode::Phone || e.location.as_ref().is_some_and(|l| l.specific) {
+        // A plan's place is what its own report says: plans of a week or a month agree in date
+        // with much that is held elsewhere.
+        if e.status != EventStatus::Occurred || e.mode == ConsultMode::Phone || e.location.as_ref().is_some_and(|l| l.specific) {
             continue;
         }
         let Some((place, visit)) = place_of_the_occasion(events, k, published) else {
