@@ -10,7 +10,9 @@
 //! it directly is read from the store instead. A slow subscriber therefore never slows ingest
 //! (broadcast sends never wait) and never loses an update. Subscriptions that fell behind
 //! together share the chunks of the log they read (`RecentChunks`): decoding the log once per
-//! subscriber was most of the server's work with a hundred of them behind.
+//! subscriber was most of the server's work with a hundred of them behind. The shared chunks are
+//! kept only while a subscription is reading the log, so a replay of the whole log leaves no
+//! memory behind once it has caught up.
 //!
 //! A subscription is the gRPC response stream itself, with no task or queue of its own: it
 //! reads the tail or the store only when the client's connection takes more, so a client that
@@ -64,22 +66,54 @@ type Batch = Arc<[Arc<LoggedUpdate>]>;
 /// A chunk of the log: the updates after `n * CHUNK`, up to `CHUNK` of them.
 type Chunk = Arc<Vec<LoggedUpdate>>;
 
-/// The full chunks of the log read last. The log never changes, so a hundred subscriptions
-/// that fell behind together read and decode each chunk once between them.
+/// The full chunks of the log read last, while any subscription reads the log. The log never
+/// changes, so a hundred subscriptions that fell behind together read and decode each chunk once
+/// between them; when the last of them has caught up, the chunks are dropped.
 #[derive(Default)]
-struct RecentChunks(Mutex<VecDeque<(u64, Chunk)>>);
+struct RecentChunks(Mutex<Recent>);
+
+#[derive(Default)]
+struct Recent {
+    chunks: VecDeque<(u64, Chunk)>,
+    /// Subscriptions reading the log ([`Reading`]).
+    readers: usize,
+}
 
 impl RecentChunks {
     fn get(&self, n: u64) -> Option<Chunk> {
-        self.0.lock().ok()?.iter().find(|(k, _)| *k == n).map(|(_, c)| c.clone())
+        self.0.lock().ok()?.chunks.iter().find(|(k, _)| *k == n).map(|(_, c)| c.clone())
     }
 
     fn put(&self, n: u64, chunk: Chunk) {
-        if let Ok(mut chunks) = self.0.lock() {
-            if chunks.len() == SHARED_CHUNKS {
-                chunks.pop_front();
+        if let Ok(mut recent) = self.0.lock() {
+            if recent.chunks.len() == SHARED_CHUNKS {
+                recent.chunks.pop_front();
             }
-            chunks.push_back((n, chunk));
+            recent.chunks.push_back((n, chunk));
+        }
+    }
+}
+
+/// A subscription reading the log from the store: while one lives, full chunks are kept for
+/// the others; the last one to stop drops them.
+struct Reading(Arc<RecentChunks>);
+
+impl Reading {
+    fn new(chunks: &Arc<RecentChunks>) -> Reading {
+        if let Ok(mut recent) = chunks.0.lock() {
+            recent.readers += 1;
+        }
+        Reading(chunks.clone())
+    }
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        if let Ok(mut recent) = self.0.0.lock() {
+            recent.readers -= 1;
+            if recent.readers == 0 {
+                recent.chunks.clear();
+            }
         }
     }
 }
@@ -126,7 +160,18 @@ impl Hub {
             Start::Snapshot => (0, Source::Snapshot),
         };
         let counted = Counted::new(&self.metrics);
-        let subscription = Subscription { hub: self, filter, shutdown, tail, last, source, ready: VecDeque::new(), _counted: counted };
+        let mut subscription = Subscription {
+            hub: self,
+            filter,
+            shutdown,
+            tail,
+            last,
+            source: Source::Done,
+            reading: None,
+            ready: VecDeque::new(),
+            _counted: counted,
+        };
+        subscription.turn_to(source);
         stream::unfold(subscription, |mut subscription| async move {
             let update = subscription.next().await?;
             Some((update, subscription))
@@ -183,6 +228,8 @@ struct Subscription {
     /// The sequence of the last update queued or skipped by the filter.
     last: u64,
     source: Source,
+    /// Held while the source is the store.
+    reading: Option<Reading>,
     /// Encoded updates to send, in order.
     ready: VecDeque<Bytes>,
     _counted: Counted,
@@ -204,18 +251,24 @@ impl Subscription {
             match step {
                 Ok(()) => {}
                 Err(Stop::ShuttingDown) => {
-                    self.source = Source::Done;
+                    self.turn_to(Source::Done);
                     return Some(Err(Status::unavailable(format!(
                         "the server is shutting down; resubscribe with after_sequence = {} to miss nothing",
                         self.last
                     ))));
                 }
                 Err(Stop::Failed(status)) => {
-                    self.source = Source::Done;
+                    self.turn_to(Source::Done);
                     return Some(Err(status));
                 }
             }
         }
+    }
+
+    /// Takes the next updates from `source`, counting as a reader of the log while it is the store.
+    fn turn_to(&mut self, source: Source) {
+        self.reading = matches!(source, Source::Store).then(|| Reading::new(&self.hub.chunks));
+        self.source = source;
     }
 
     /// Queues the matching current events; the log is read from the position they reflect.
@@ -227,7 +280,7 @@ impl Subscription {
             self.ready.push_back(update.encode_to_vec().into());
         }
         self.last = head;
-        self.source = Source::Store;
+        self.turn_to(Source::Store);
         Ok(())
     }
 
@@ -250,7 +303,7 @@ impl Subscription {
             self.queue(update);
         }
         if (chunk.len() as u64) < CHUNK {
-            self.source = Source::Tail;
+            self.turn_to(Source::Tail);
         }
         Ok(())
     }
@@ -269,7 +322,7 @@ impl Subscription {
         };
         if !follows {
             self.hub.metrics.subscriber_catchups.inc();
-            self.source = Source::Store;
+            self.turn_to(Source::Store);
         }
         Ok(())
     }
@@ -298,5 +351,79 @@ impl Subscription {
             self.hub.metrics.subscriber_lag.observe(lag as f64);
             self.ready.push_back(logged.encoded.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use futures_util::StreamExt;
+
+    use super::*;
+    use crate::{
+        proto::Event,
+        store::{BoxFuture, EventPage, Keep, PageLimit, ReportPage, Result, UpdateHead},
+    };
+
+    /// A log of `len` updates of 1 KB each that counts its reads.
+    struct Log {
+        len: u64,
+        reads: AtomicUsize,
+    }
+
+    impl EventReads for Log {
+        fn head(&self) -> BoxFuture<'static, Result<u64>> {
+            unreachable!("not read by subscriptions")
+        }
+        fn get_event(&self, _: u64) -> BoxFuture<'static, Result<Option<Event>>> {
+            unreachable!("not read by subscriptions")
+        }
+        fn list_events(&self, _: Option<u64>, _: PageLimit, _: Keep) -> BoxFuture<'static, Result<EventPage>> {
+            unreachable!("not read by subscriptions")
+        }
+        fn list_reports(&self, _: u64, _: String, _: PageLimit) -> BoxFuture<'static, Result<Option<ReportPage>>> {
+            unreachable!("not read by subscriptions")
+        }
+        fn read_log(&self, after: u64, limit: usize) -> BoxFuture<'static, Result<Vec<LoggedUpdate>>> {
+            self.reads.fetch_add(1, Ordering::Relaxed);
+            let updates = (after + 1..=self.len.min(after + limit as u64))
+                .map(|sequence| LoggedUpdate {
+                    head: UpdateHead {
+                        sequence,
+                        kind: UpdateKind::Created,
+                        event_type: 0,
+                        status: 0,
+                        participants: Vec::new(),
+                        changed: 0,
+                    },
+                    encoded: Bytes::from(vec![0; 1024]),
+                })
+                .collect();
+            Box::pin(async move { Ok(updates) })
+        }
+        fn snapshot(&self, _: Keep) -> BoxFuture<'static, Result<(Vec<Event>, u64)>> {
+            unreachable!("not read by these subscriptions")
+        }
+        fn serving(&self) -> watch::Receiver<bool> {
+            watch::channel(true).1
+        }
+    }
+
+    /// Two subscriptions replaying a log of three full chunks and a partial one together read
+    /// each full chunk once between them, and once both have caught up no chunk is kept.
+    #[tokio::test]
+    async fn replays_share_the_chunks_they_read_and_keep_none_once_caught_up() {
+        let len = 3 * CHUNK + 10;
+        let log = Arc::new(Log { len, reads: AtomicUsize::new(0) });
+        let hub = Hub::new(log.clone(), len, Metrics::default());
+        let replay = || Box::pin(hub.clone().subscribe(UpdateFilter::default(), Start::After(0), CancellationToken::new()));
+        let (mut first, mut second) = (replay(), replay());
+        for _ in 0..len {
+            assert!(first.next().await.is_some_and(|u| u.is_ok()));
+            assert!(second.next().await.is_some_and(|u| u.is_ok()));
+        }
+        assert_eq!(log.reads.load(Ordering::Relaxed), 3 + 2, "each full chunk once, the partial one each");
+        assert_eq!(hub.chunks.0.lock().expect("lock").chunks.len(), 0, "chunks kept after the replays caught up");
     }
 }

@@ -41,7 +41,7 @@ use self::{
 };
 pub use self::{
     page::PageLimit,
-    reads::{EventReads, Keep},
+    reads::{BoxFuture, EventReads, Keep},
 };
 use crate::{
     merge::Report,
