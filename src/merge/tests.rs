@@ -620,11 +620,14 @@ fn an_undated_report_joins_only_events_the_stream_clock_heard_lately() {
     let changes = run(&mut merger, &mut store, &mut ids, &article("e", "", "y"), vec![visit]);
     assert_eq!(changes[0].kind, UpdateKind::Created, "{changes:?}");
     // An undated announcement came after the news of 31 March 2021, and nothing dated came
-    // before the report of 20 March 2023: it may be of days before it, and is placed by it.
+    // before the report of 20 March 2023: it may be of days before it, and is placed by it,
+    // also by a merger rebuilt from the stored reports (a restart).
     let later = Event { date: day("2023-03-20", false), ..dated };
     let (mut merger, mut store, mut ids) = engine();
     news_of_the_day(&mut merger, &mut store, &mut ids, "a", "2021-03-31");
     run(&mut merger, &mut store, &mut ids, &article("b", "", "x"), vec![undated.clone()]);
+    let mut merger = Merger::new(MergeConfig::default());
+    store.reports.iter().for_each(|(number, reports)| reports.iter().for_each(|r| merger.file(*number, r)));
     let changes = run(&mut merger, &mut store, &mut ids, &article("c", "2023-03-20", "y"), vec![later.clone()]);
     assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 2), "{changes:?}");
     // With news of 10 April 2021 after it, it was heard two years before the report: apart.
