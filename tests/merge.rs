@@ -1,6 +1,7 @@
 //! Cross-article merging on realistic Arabic articles run through the real extractor
 //! (`tests/merge/gold`): one event per happening, near-misses apart, status progression, and the
-//! same final events whatever order the articles arrive in.
+//! same final events whatever order the articles arrive in; and the batches of real clusters
+//! (`tests/merge/real`) no worse than their floors.
 
 use std::collections::BTreeSet;
 
@@ -115,4 +116,33 @@ fn one_article_s_events_stay_apart() {
     let mut store = MemoryStore::default();
     let Ok(_) = merger.plan(&mut store, &article, extraction, &mut EventIds::new(1));
     assert_eq!(store.events.len(), extracted);
+}
+
+#[test]
+fn real_clusters_hold_their_floors() {
+    let floors = std::fs::read_to_string("tests/merge/real/floors.tsv").unwrap();
+    let extractor = Extractor::embedded().unwrap();
+    let mut below = Vec::new();
+    let mut batches = Vec::new();
+    for line in floors.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let [batch, precision, f1] = line.split('\t').collect::<Vec<_>>()[..] else { panic!("floors.tsv: bad line {line:?}") };
+        let (precision, f1): (f64, f64) = (precision.parse().unwrap(), f1.parse().unwrap());
+        batches.push(batch.to_string());
+        let set = eval::load(&std::path::Path::new("tests/merge/real").join(batch)).unwrap();
+        let outcome = eval::evaluate(&extractor, &MergeConfig::default(), &set);
+        eprintln!("{batch}: pairwise {}; B-cubed {}", outcome.pairwise, outcome.b_cubed);
+        if outcome.pairwise.precision < precision || outcome.pairwise.f1 < f1 {
+            below.push(format!("{batch}: {} under the floors P {precision}, F1 {f1}", outcome.pairwise));
+        }
+    }
+    assert!(below.is_empty(), "{}", below.join("\n"));
+    // Every batch has its floor.
+    let mut dirs: Vec<String> = std::fs::read_dir("tests/merge/real")
+        .unwrap()
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    assert_eq!(batches, dirs, "tests/merge/real/floors.tsv must give every batch a floor");
 }

@@ -52,6 +52,10 @@ pub struct MergeConfig {
     /// How many of the newest stored events of a type and pair of sides an undated report is
     /// compared with (and a dated report, for the undated events it places).
     pub undated_window_events: usize,
+    /// An undated report joins only stored events heard within this many days of the stream
+    /// clock (the latest publication day merged), and a dated report places only undated events
+    /// heard so: news, not an earlier occurrence of the same sides.
+    pub undated_heard_within_days: i64,
 }
 
 impl Default for MergeConfig {
@@ -75,6 +79,7 @@ impl Default for MergeConfig {
             mode_differs: -1.0,
             topics: 0.5,
             undated_window_events: 32,
+            undated_heard_within_days: 120,
         }
     }
 }

@@ -9,7 +9,8 @@
 //! they are one: the older absorbs the newer (MERGED). A report without any date joins the one
 //! dated stored event it fits, if only one does (see [`Merger`]'s `place_undated`), and a dated
 //! report takes the stored undated events it is the only dated fit of, so the order of the two
-//! does not matter (`undated_placed_by`). The stored event itself is always
+//! does not matter (`undated_placed_by`). An undated report joins only events heard lately by
+//! the stream [`clock`], not an earlier occurrence of the same sides. The stored event itself is always
 //! [`fold`]ed from its reports (kept as a [`Tally`], so an update adds one report), so it does not
 //! depend on the order articles arrive in.
 //!
@@ -17,6 +18,7 @@
 //! meeting during a visit, talks on the sidelines of a summit) is linked to it as its part
 //! ([`part_of`]): both get an update, the part naming "parent_id" and the whole "part_ids".
 
+pub mod clock;
 pub mod compare;
 pub mod config;
 pub mod eval;
@@ -29,7 +31,13 @@ mod within;
 use prost::{Message, bytes::Bytes};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use self::{compare::score_within_span, index::Index, part_of::Links, span::Span};
+use self::{
+    clock::{Clock, Heard},
+    compare::score_within_span,
+    index::Index,
+    part_of::Links,
+    span::Span,
+};
 pub use self::{
     compare::{Comparison, Identity, compare, score},
     config::MergeConfig,
@@ -45,7 +53,8 @@ use crate::{
 pub use crate::proto::EventReport as Report;
 
 impl Report {
-    pub fn new(article: &Article, index: usize, event: Event) -> Report {
+    /// The `index`th event of `article`, which came when the stream `clock` said that day.
+    pub fn new(article: &Article, index: usize, event: Event, clock: String) -> Report {
         let source = if article.source.is_empty() { host(&article.url).to_string() } else { article.source.clone() };
         Report {
             article_id: article.id.clone(),
@@ -53,6 +62,7 @@ impl Report {
             published: article.published_at.get(..10).unwrap_or_default().to_string(),
             index: index as u32,
             event: Some(event),
+            clock,
         }
     }
 
@@ -174,23 +184,25 @@ pub struct Change {
 }
 
 /// What merging remembers of a stored event: the distinct identities of its reports, the
-/// articles that reported it, and the days they give.
+/// articles that reported it, the days they give and when they came.
 #[derive(Default)]
 struct Profile {
     identities: Vec<Identity>,
     articles: FxHashSet<String>,
     /// The days its reports give to the day.
     span: Option<Span>,
+    heard: Heard,
 }
 
 impl Profile {
-    fn add(&mut self, article_id: &str, identity: &Identity) {
+    fn add(&mut self, report: &Report, identity: &Identity) {
         self.span = span::cover(self.span, identity.days());
+        self.heard = self.heard.latest(Heard::of(report));
         if !self.identities.contains(identity) {
             self.identities.push(identity.clone());
         }
-        if !self.articles.contains(article_id) {
-            self.articles.insert(article_id.to_string());
+        if !self.articles.contains(&report.article_id) {
+            self.articles.insert(report.article_id.clone());
         }
     }
 }
@@ -203,17 +215,18 @@ struct Whole {
 }
 
 /// The merge engine: the configuration, the candidate index, the profiles of the stored
-/// events and their part-of links. Runs on the writer's planner thread.
+/// events, their part-of links and the stream clock. Runs on the writer's planner thread.
 pub struct Merger {
     config: MergeConfig,
     index: Index,
     profiles: FxHashMap<u64, Profile>,
     links: Links,
+    clock: Clock,
 }
 
 impl Merger {
     pub fn new(config: MergeConfig) -> Merger {
-        Merger { index: Index::new(&config), config, profiles: FxHashMap::default(), links: Links::default() }
+        Merger { index: Index::new(&config), config, profiles: FxHashMap::default(), links: Links::default(), clock: Clock::default() }
     }
 
     pub fn config(&self) -> &MergeConfig {
@@ -227,7 +240,8 @@ impl Merger {
     /// Files a stored report (when rebuilding the index at start).
     pub fn file(&mut self, number: u64, report: &Report) {
         let identity = Identity::of(report.event.as_ref().expect("reports are made with an event"));
-        self.remember(number, &report.article_id, &identity);
+        self.clock.hear(report);
+        self.remember(number, report, &identity);
     }
 
     /// Files the part-of links of a stored event (when rebuilding at start).
@@ -235,9 +249,9 @@ impl Merger {
         self.links.file(event);
     }
 
-    fn remember(&mut self, number: u64, article_id: &str, identity: &Identity) {
+    fn remember(&mut self, number: u64, report: &Report, identity: &Identity) {
         self.index.insert(number, identity);
-        self.profiles.entry(number).or_default().add(article_id, identity);
+        self.profiles.entry(number).or_default().add(report, identity);
     }
 
     /// Moves what merging remembers of event `from` (its candidates, profile and links) to
@@ -249,6 +263,7 @@ impl Merger {
         self.index.relabel(from, into, &profile.identities);
         let merged = self.profiles.entry(into).or_default();
         merged.span = span::cover(merged.span, profile.span);
+        merged.heard = merged.heard.latest(profile.heard);
         for identity in profile.identities {
             if !merged.identities.contains(&identity) {
                 merged.identities.push(identity);
@@ -262,6 +277,7 @@ impl Merger {
         self.index = Index::new(&self.config);
         self.profiles.clear();
         self.links = Links::default();
+        self.clock = Clock::default();
     }
 
     /// Applies `article`'s extraction to `store`; returns the changes in order.
@@ -273,8 +289,10 @@ impl Merger {
         ids: &mut EventIds,
     ) -> Result<Vec<Change>, S::Error> {
         let mut changes = Vec::new();
+        let clock = self.clock.now();
         for (i, event) in within::fold_repeats(&self.config, extraction.events) {
-            let report = Report::new(article, i, event);
+            let report = Report::new(article, i, event, clock.clone());
+            self.clock.hear(&report);
             self.apply(store, report, ids, &mut changes)?;
         }
         Ok(changes)
@@ -311,7 +329,7 @@ impl Merger {
             let mut tally = Tally::of_reports([&report]);
             let (new, encoded) = self.fold_and_encode(&mut tally, number);
             store.save(number, &new, &report, tally)?;
-            self.remember(number, &report.article_id, &identity);
+            self.remember(number, &report, &identity);
             let changed_fields = changed_fields(&[], &encoded);
             changes.push(Change { number, kind: UpdateKind::Created, event: new, encoded, changed_fields, merged: None });
             return self.update_whole(store, whole, changes);
@@ -328,7 +346,7 @@ impl Merger {
         tally.add(&report);
         let (after, encoded) = self.fold_and_encode(&mut tally, survivor);
         store.save(survivor, &after, &report, tally)?;
-        self.remember(survivor, &report.article_id, &identity);
+        self.remember(survivor, &report, &identity);
         let changed = changed_fields(&before, &encoded);
         if absorbed.is_empty() {
             if !changed.is_empty() {
@@ -462,19 +480,27 @@ impl Merger {
     }
 
     /// Whether the undated report `identity` of an article fits stored event `number`, which no
-    /// other report of that article is in.
+    /// other report of that article is in and which was heard lately.
     fn fits_undated_report(&self, article_id: &str, identity: &Identity, number: u64) -> bool {
         let profile = &self.profiles[&number];
-        !profile.articles.contains(article_id) && self.fits_undated(std::slice::from_ref(identity), profile)
+        !profile.articles.contains(article_id) && self.heard_lately(profile) && self.fits_undated(std::slice::from_ref(identity), profile)
     }
 
-    /// The stored event of undated reports only that a dated report places, if exactly one fits
-    /// it and it fits no stored dated event but those the report `links` to: it joins the report
+    /// Whether a stored event may have been heard within the configured days of the stream
+    /// clock: only such an event can be the happening an undated report tells, or be placed by
+    /// a dated one.
+    fn heard_lately(&self, profile: &Profile) -> bool {
+        self.clock.recent(profile.heard, self.config.undated_heard_within_days)
+    }
+
+    /// The stored event of undated reports only, heard lately, that a dated report places, if
+    /// exactly one fits it and it fits no stored dated event but those the report `links` to: it joins the report
     /// as it would have, had it come after it (an announcement is often undated, the report of
     /// the day dated). When two fit, either may be of an earlier occurrence that no dated report
     /// told.
     fn undated_placed_by(&self, article_id: &str, identity: &Identity, links: &[(u64, f32)]) -> Option<u64> {
-        let report = Profile { identities: vec![identity.clone()], articles: FxHashSet::from_iter([article_id.to_string()]), span: None };
+        let report =
+            Profile { identities: vec![identity.clone()], articles: FxHashSet::from_iter([article_id.to_string()]), ..Default::default() };
         let fits_only_this = |undated: &Profile| {
             let elsewhere = |n: &u64| {
                 !links.iter().any(|(linked, _)| linked == n)
@@ -487,6 +513,7 @@ impl Merger {
             let undated = &self.profiles[n];
             undated.identities.iter().all(Identity::is_undated)
                 && !undated.articles.contains(article_id)
+                && self.heard_lately(undated)
                 && self.fits_undated(&undated.identities, &report)
                 && fits_only_this(undated)
         });

@@ -254,6 +254,7 @@ fn random_report(rng: &mut Rng, i: usize) -> Report {
         published: format!("2019-05-{:02}", 10 + rng.below(5)),
         index: rng.below(3) as u32,
         event: Some(event),
+        ..Default::default()
     }
 }
 
@@ -333,11 +334,11 @@ fn an_undated_report_joins_the_one_dated_event_it_fits_and_says_so() {
 #[test]
 fn an_undated_report_stays_apart_when_two_events_fit_or_none_is_dated() {
     let (dated, undated) = sochi_dated_and_undated();
-    // Two meetings in Sochi a year apart: the undated report could be either.
+    // Two meetings in Sochi three months apart: the undated report could be either.
     let (mut merger, mut store, mut ids) = engine();
-    let next_year = Event { date: day("2020-05-14", false), ..dated.clone() };
+    let in_august = Event { date: day("2019-08-15", false), ..dated.clone() };
     run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone()]);
-    run(&mut merger, &mut store, &mut ids, &article("b", "2020-05-14", "x"), vec![next_year]);
+    run(&mut merger, &mut store, &mut ids, &article("b", "2019-08-15", "x"), vec![in_august]);
     let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "y"), vec![undated.clone()]);
     assert_eq!(changes[0].kind, UpdateKind::Created);
     // Only undated events: nothing places the report in time.
@@ -403,17 +404,17 @@ fn an_undated_event_that_fits_another_dated_event_is_not_placed_by_a_new_one() {
     run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![undated.clone()]);
     run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated.clone()]);
     run(&mut merger, &mut store, &mut ids, &article("c", "2019-05-14", "z"), vec![dated.clone()]);
-    // Each undated event fits the visit of 2019 and the one of 2020 alike.
-    let next_year = Event { date: day("2020-05-14", false), ..dated.clone() };
-    let changes = run(&mut merger, &mut store, &mut ids, &article("d", "2020-05-14", "z"), vec![next_year]);
+    // Each undated event fits the visit of May and the one of August alike.
+    let in_august = Event { date: day("2019-08-15", false), ..dated.clone() };
+    let changes = run(&mut merger, &mut store, &mut ids, &article("d", "2019-08-15", "z"), vec![in_august]);
     assert_eq!((changes[0].kind, store.events.len()), (UpdateKind::Created, 4));
-    // The weekday of "today Thursday" fits 14 May 2020, not 14 May 2019 (a Tuesday): placed.
+    // The weekday of "today Thursday" fits 15 August, not 14 May (a Tuesday): placed.
     let thursday = Event { date: Some(EventDate { weekday: "thursday".into(), ..Default::default() }), ..undated };
     let (mut merger, mut store, mut ids) = engine();
     run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![thursday]);
     run(&mut merger, &mut store, &mut ids, &article("c", "2019-05-14", "z"), vec![dated.clone()]);
-    let next_year = Event { date: day("2020-05-14", false), ..dated };
-    let changes = run(&mut merger, &mut store, &mut ids, &article("d", "2020-05-14", "z"), vec![next_year]);
+    let in_august = Event { date: day("2019-08-15", false), ..dated };
+    let changes = run(&mut merger, &mut store, &mut ids, &article("d", "2019-08-15", "z"), vec![in_august]);
     assert_eq!(changes.iter().map(|c| (c.number, c.kind)).collect::<Vec<_>>(), [(1, UpdateKind::Updated)]);
 }
 
@@ -586,4 +587,54 @@ fn an_agreement_signed_during_stored_talks_is_linked_to_them_not_joined() {
     let kinds: Vec<(u64, UpdateKind)> = changes.iter().map(|c| (c.number, c.kind)).collect();
     assert_eq!(kinds, [(2, UpdateKind::Created), (1, UpdateKind::Updated)], "the signing is its own event");
     assert_eq!((changes[0].event.parent_id.as_str(), &changes[1].event.part_ids[..]), ("ev-1", &["ev-2".to_string()][..]));
+}
+
+/// A dated report of other sides, which moves the stream clock to its article's day.
+fn news_of_the_day(merger: &mut Merger, store: &mut MemoryStore, ids: &mut EventIds, id: &str, published: &str) {
+    let call = consult(EventStatus::Occurred, ConsultMode::Phone, vec![state("EGY"), state("QAT")], day(published, true), "");
+    run(merger, store, ids, &article(id, published, "w"), vec![call]);
+}
+
+#[test]
+fn an_undated_report_joins_only_events_the_stream_clock_heard_lately() {
+    let (dated, undated) = sochi_dated_and_undated();
+    // The Sochi talks of 14 May 2019; an undated report four months on is of them, one a year
+    // on is of another visit.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone()]);
+    news_of_the_day(&mut merger, &mut store, &mut ids, "b", "2019-09-01");
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "y"), vec![undated.clone()]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 1));
+    // (Had nothing been published after it, "c" could be as late as the next news.)
+    news_of_the_day(&mut merger, &mut store, &mut ids, "d", "2019-09-10");
+    news_of_the_day(&mut merger, &mut store, &mut ids, "e", "2020-05-20");
+    let changes = run(&mut merger, &mut store, &mut ids, &article("f", "", "z"), vec![undated.clone()]);
+    assert_eq!(changes[0].kind, UpdateKind::Created, "{changes:?}");
+    // Two undated reports of the same visit, a year of news apart: two visits.
+    let visit = undated_visit(EventStatus::Occurred, "Sochi");
+    let (mut merger, mut store, mut ids) = engine();
+    news_of_the_day(&mut merger, &mut store, &mut ids, "a", "2019-05-14");
+    run(&mut merger, &mut store, &mut ids, &article("b", "", "x"), vec![visit.clone()]);
+    news_of_the_day(&mut merger, &mut store, &mut ids, "c", "2019-06-01");
+    news_of_the_day(&mut merger, &mut store, &mut ids, "d", "2020-05-20");
+    let changes = run(&mut merger, &mut store, &mut ids, &article("e", "", "y"), vec![visit]);
+    assert_eq!(changes[0].kind, UpdateKind::Created, "{changes:?}");
+    // An undated announcement came after the news of 31 March 2021, and nothing dated came
+    // before the report of 20 March 2023: it may be of days before it, and is placed by it,
+    // also by a merger rebuilt from the stored reports (a restart).
+    let later = Event { date: day("2023-03-20", false), ..dated };
+    let (mut merger, mut store, mut ids) = engine();
+    news_of_the_day(&mut merger, &mut store, &mut ids, "a", "2021-03-31");
+    run(&mut merger, &mut store, &mut ids, &article("b", "", "x"), vec![undated.clone()]);
+    let mut merger = Merger::new(MergeConfig::default());
+    store.reports.iter().for_each(|(number, reports)| reports.iter().for_each(|r| merger.file(*number, r)));
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "2023-03-20", "y"), vec![later.clone()]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 2), "{changes:?}");
+    // With news of 10 April 2021 after it, it was heard two years before the report: apart.
+    let (mut merger, mut store, mut ids) = engine();
+    news_of_the_day(&mut merger, &mut store, &mut ids, "a", "2021-03-31");
+    run(&mut merger, &mut store, &mut ids, &article("b", "", "x"), vec![undated]);
+    news_of_the_day(&mut merger, &mut store, &mut ids, "c", "2021-04-10");
+    let changes = run(&mut merger, &mut store, &mut ids, &article("d", "2023-03-20", "y"), vec![later]);
+    assert_eq!(changes[0].kind, UpdateKind::Created, "{changes:?}");
 }
