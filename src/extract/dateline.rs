@@ -42,10 +42,7 @@ pub fn dateline(kb: &Kb, a: &Analysis<'_>) -> Option<Dateline> {
             Entity::Place(p) => {
                 Some(&kb.places[*p as usize]).filter(|p| matches!(p.kind, PlaceKind::Capital | PlaceKind::City | PlaceKind::Venue))
             }
-            Entity::State(s) => {
-                let code = &kb.states[*s as usize].code;
-                kb.places.iter().find(|p| p.kind == PlaceKind::Capital && &p.country == code)
-            }
+            Entity::State(s) => kb.capital(&kb.states[*s as usize].code).map(|p| &kb.places[p as usize]),
             _ => None,
         })?;
         Some(Dateline { place: Place::specific(place), capital: place.kind == PlaceKind::Capital })

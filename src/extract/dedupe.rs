@@ -242,6 +242,6 @@ pub fn one_per_happening(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Ve
     events
 }
 
-fn states_of(d: &Draft) -> Vec<String> {
+pub(super) fn states_of(d: &Draft) -> Vec<String> {
     d.countries().into_iter().map(str::to_owned).collect()
 }

@@ -4,11 +4,12 @@
 //! days were held ("التقى X في القاهرة ... وفي وقت لاحق اليوم عقد مباحثات مع نظيره").
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use crate::proto::{ConsultMode, EventStatus, EventType};
 
 use super::dates::{DateValue, Precision};
-use super::dedupe::dates_agree;
+use super::dedupe::{dates_agree, states_of};
 use super::events::{Draft, Place};
 
 /// A meeting held "during the visit" takes the date and place of the last visit reported
@@ -78,24 +79,16 @@ pub fn date_and_place_agreements(events: &mut [Draft], published: Option<NaiveDa
     }
 }
 
-/// The place a held event of one occasion takes from the others: held events between
-/// the same states on days that agree, none a phone call, that were given a place. They must
+/// The place a held event of one occasion takes from the others: the held events of its
+/// states (`group`) on days that agree, none a phone call, that were given a place. They must
 /// agree on the state; a city or venue is taken only where they name one alone.
-fn place_of_the_occasion(events: &[Draft], k: usize, published: Option<NaiveDate>) -> Option<(Place, bool)> {
+fn place_of_the_occasion(events: &[Draft], group: &[usize], k: usize, published: Option<NaiveDate>) -> Option<(Place, bool)> {
     let e = &events[k];
-    let countries = e.countries();
-    let others: Vec<&Draft> = events
+    let others: Vec<&Draft> = group
         .iter()
-        .enumerate()
-        .filter(|&(j, o)| {
-            j != k
-                && o.status == EventStatus::Occurred
-                && o.mode != ConsultMode::Phone
-                && o.location.is_some()
-                && o.countries() == countries
-                && dates_agree(o, e, published)
-        })
-        .map(|(_, o)| o)
+        .filter(|&&j| j != k)
+        .map(|&j| &events[j])
+        .filter(|o| o.mode != ConsultMode::Phone && o.location.is_some() && dates_agree(o, e, published))
         .collect();
     let first = others.first()?.location.as_ref()?;
     if others.iter().any(|o| o.location.as_ref().is_some_and(|l| l.country != first.country)) {
@@ -111,27 +104,33 @@ fn place_of_the_occasion(events: &[Draft], k: usize, published: Option<NaiveDate
     Some((place.clone(), visit))
 }
 
-/// Events told with no place (or only a state) take the place of their occasion
+/// Held events told with no place (or only a state) take the place of their occasion
 /// ([`place_of_the_occasion`]); talks with no mode held where a visit between the same states
-/// was are part of that visit.
+/// was are part of that visit. A plan's place is what its own report says: plans of a week or
+/// a month agree in date with much that is held elsewhere. Events are compared only with
+/// those of their states, as in `one_per_happening`.
 pub fn place_events_of_one_occasion(events: &mut [Draft], published: Option<NaiveDate>) {
-    for k in 0..events.len() {
-        let e = &events[k];
-        // A plan's place is what its own report says: plans of a week or a month agree in date
-        // with much that is held elsewhere.
-        if e.status != EventStatus::Occurred || e.mode == ConsultMode::Phone || e.location.as_ref().is_some_and(|l| l.specific) {
-            continue;
-        }
-        let Some((place, visit)) = place_of_the_occasion(events, k, published) else {
-            continue;
-        };
-        let e = &mut events[k];
-        if e.location.as_ref().is_some_and(|l| l.country != place.country) {
-            continue;
-        }
-        e.location = Some(place);
-        if visit && e.event_type == EventType::Consult && e.mode == ConsultMode::Unspecified {
-            e.mode = ConsultMode::Visit;
+    let mut by_states: FxHashMap<Vec<String>, Vec<usize>> = FxHashMap::default();
+    for (k, e) in events.iter().enumerate().filter(|(_, e)| e.status == EventStatus::Occurred) {
+        by_states.entry(states_of(e)).or_default().push(k);
+    }
+    for group in by_states.values() {
+        for &k in group {
+            let e = &events[k];
+            if e.mode == ConsultMode::Phone || e.location.as_ref().is_some_and(|l| l.specific) {
+                continue;
+            }
+            let Some((place, visit)) = place_of_the_occasion(events, group, k, published) else {
+                continue;
+            };
+            let e = &mut events[k];
+            if e.location.as_ref().is_some_and(|l| l.country != place.country) {
+                continue;
+            }
+            e.location = Some(place);
+            if visit && e.event_type == EventType::Consult && e.mode == ConsultMode::Unspecified {
+                e.mode = ConsultMode::Visit;
+            }
         }
     }
 }

@@ -53,6 +53,8 @@ pub struct Kb {
     pub titles: Vec<Title>,
     pub words: Vec<Word>,
     state_by_code: FxHashMap<String, u32>,
+    /// A state's code → its capital's index in `places` (the first listed).
+    capital_by_state: FxHashMap<String, u32>,
     terms_by_person: FxHashMap<u32, Vec<u32>>,
     /// By office, then country: the terms held.
     terms_by_office: FxHashMap<Office, FxHashMap<String, Vec<u32>>>,
@@ -237,10 +239,14 @@ impl Kb {
                 other => return Err(row.error(format!("kind {other:?} is not capital|seat|city|venue|region"))),
             };
             let id = self.places.len() as u32;
+            let country = self.known_state(row, 1)?;
+            if kind == PlaceKind::Capital {
+                self.capital_by_state.entry(country.clone()).or_insert(id);
+            }
             self.places.push(Place {
                 name_en: row.required(0, "name_en")?.into(),
                 name_ar: row.variants(3).next().unwrap_or_default().to_string(),
-                country: self.known_state(row, 1)?,
+                country,
                 kind,
             });
             for name in row.variants(3) {
@@ -589,6 +595,11 @@ impl Kb {
     /// The index of a state in `states`.
     pub fn state_id(&self, code: &str) -> Option<u32> {
         self.state_by_code.get(code).copied()
+    }
+
+    /// The index in `places` of a state's capital.
+    pub fn capital(&self, code: &str) -> Option<u32> {
+        self.capital_by_state.get(code).copied()
     }
 
     pub fn state(&self, code: &str) -> Option<&State> {

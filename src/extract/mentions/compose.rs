@@ -378,9 +378,7 @@ impl<'k, 'a> Composer<'k, 'a> {
             })
             .is_some()
         });
-        let state = code(kb, s);
-        let capital = kb.places.iter().position(|p| p.kind == PlaceKind::Capital && p.country == state.as_str())?;
-        (!city_after).then_some(capital as u32)
+        kb.capital(&code(kb, s)).filter(|_| !city_after)
     }
 
     /// "نظيره الروسي", "بنظيره في جمهورية سيراليون تيموثي موسى كابا", "مع نظرائه في كل من
