@@ -1489,3 +1489,47 @@ fn the_capital_of_a_state_named_by_its_adjective_is_the_place_of_a_visit() {
         assert_eq!(e.mode, ConsultMode::Visit as i32, "{text}");
     }
 }
+
+#[test]
+fn an_honorific_subject_is_the_subject_of_the_article_not_the_last_holder_named() {
+    let text = "استقبل الملك عبدالله الثاني اليوم وفدا من رجال الأعمال.\nوبحث جلالته الأوضاع في المنطقة مع كل من الرئيس الفرنسي نيكولا ساركوزي، والعاهل المغربي الملك محمد السادس.\nكما أجرى جلالته اتصالا هاتفيا مع الرئيس المصري محمد حسني مبارك.";
+    let found = events(text, "2010-05-04");
+    assert_eq!(found.len(), 3, "{found:#?}");
+    for e in &found {
+        assert!(countries(e).contains(&"JOR"), "{found:#?}");
+    }
+}
+
+#[test]
+fn a_tour_is_a_visit_to_each_state_it_includes_and_a_round_of_talks_is_no_tour() {
+    let found = events("يقوم الرئيس الفرنسي إيمانويل ماكرون الأسبوع المقبل بجولة أفريقية تشمل السنغال وساحل العاج وغانا.", "2023-02-20");
+    let mut hosts: Vec<&str> = found.iter().filter_map(|e| e.location.as_ref().map(|l| l.country.as_str())).collect();
+    hosts.sort_unstable();
+    assert_eq!(hosts, ["CIV", "GHA", "SEN"], "{found:#?}");
+    assert!(found.iter().all(|e| status(e) == EventStatus::Planned), "{found:#?}");
+    assert!(events("انطلقت في جنيف جولة جديدة من المحادثات حول اليمن.", "2023-02-20").is_empty());
+}
+
+#[test]
+fn a_contact_after_a_sideline_word_is_told_there_when_the_sentence_tells_no_other() {
+    let e = one("أكد وزير الخارجية السعودي فيصل بن فرحان خلال لقائه نظيره العماني بدر البوسعيدي في مسقط اليوم أهمية التعاون.", "2023-05-05");
+    assert_eq!(countries(&e), ["OMN", "SAU"], "{e:#?}");
+    // The setting of a contact the sentence reports is no contact of its own.
+    let found =
+        events("التقى وزير الخارجية السعودي فيصل بن فرحان نظيره العماني بدر البوسعيدي على هامش القمة الخليجية في الرياض.", "2023-05-05");
+    assert_eq!(found.len(), 1, "{found:#?}");
+}
+
+#[test]
+fn each_of_after_a_subject_lists_the_parties_met_one_by_one() {
+    let text = "استقبل رئيس الوزراء العراقي محمد شياع السوداني اليوم سفراء عدد من الدول.\nحيث استقبل السوداني كلا من: سفير دولة الكويت، وسفير جمهورية مصر العربية، وسفير الجمهورية التركية.";
+    let found = events(text, "2022-11-03");
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert!(found.iter().all(|e| countries(e).contains(&"IRQ") && countries(e).len() == 2), "{found:#?}");
+    // Listed as the subjects, they met together.
+    let found = events(
+        "التقى اليوم في الرياض كل من الرئيس الأمريكي دونالد ترامب، وولي العهد السعودي الأمير محمد بن سلمان، والرئيس السوري أحمد الشرع.",
+        "2025-05-14",
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+}

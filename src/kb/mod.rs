@@ -748,7 +748,7 @@ fn parse_trigger(row: &Row<'_>, value: &str) -> Result<Trigger, KbError> {
         _ => return Err(bad()),
     };
     let cameo = cameo.parse::<u16>().map_err(|_| bad())?;
-    if rest.iter().any(|flag| !matches!(*flag, "dest" | "owned" | "phoned" | "each")) {
+    if rest.iter().any(|flag| !matches!(*flag, "dest" | "owned" | "phoned" | "each" | "toured")) {
         return Err(bad());
     }
     Ok(Trigger {
@@ -760,5 +760,6 @@ fn parse_trigger(row: &Row<'_>, value: &str) -> Result<Trigger, KbError> {
         needs_owner: rest.contains(&"owned"),
         needs_phone: rest.contains(&"phoned"),
         with_each: rest.contains(&"each"),
+        needs_stops: rest.contains(&"toured"),
     })
 }

@@ -143,6 +143,10 @@ pub struct Trigger {
     /// A contact of the first side with each other side apart: credentials are presented one
     /// ambassador at a time ("تسلم أوراق اعتماد سفراء البحرين ومالطا").
     pub with_each: bool,
+    /// A noun that names a contact only with the places it goes to ("جولة تشمل النمسا وإسبانيا",
+    /// "زيارات إلى كل من"; "جولة المفاوضات", "جولة الإعادة" go nowhere). With `needs_owner`, either
+    /// suffices ("زياراته" is one).
+    pub needs_stops: bool,
 }
 
 /// Classes of lexicon words other than triggers.

@@ -46,6 +46,10 @@ impl Builder<'_, '_> {
         {
             destinations.push(place.clone());
         }
+        let owned = f.t.trigger.needs_owner && f.t.pronoun;
+        if f.t.trigger.needs_stops && destinations.is_empty() && !owned {
+            return Vec::new();
+        }
         let groups: Vec<Happening> = if destinations.is_empty() {
             // "مع A وB": a "مع" that names sides ("مع تراجع قوات الحكومة" names none).
             let with_sides = |k: usize| {
@@ -60,8 +64,9 @@ impl Builder<'_, '_> {
             // "التقى ولي العهد على هامش القمة كلاً من A و B و C": meetings on the sidelines of a
             // gathering are each with one of them.
             let sidelines = f.t.trigger.is_verb && (f.left..f.right).any(|k| a.cue(k, |c| c == Cue::Margin));
-            let split =
-                phone || f.t.trigger.with_each || (!self.told_again(f.t) && !of_many && (sidelines || (pos..f.right).any(with_sides)));
+            let split = phone
+                || f.t.trigger.with_each
+                || (!self.told_again(f.t) && !of_many && (sidelines || self.each_of(f, &before) || (pos..f.right).any(with_sides)));
             self.one_place(f.t, sides, &after, location, split, on)
         } else {
             let stops: Vec<CompactString> = destinations.iter().map(|d| d.country.clone()).collect();
@@ -177,6 +182,25 @@ impl Builder<'_, '_> {
         let people_met = sides.iter().filter(|s| s.country == country).filter_map(person).all(|p| met.iter().any(|m| person(m) == Some(p)));
         (other.len() == 1 && people_met)
             .then(|| met.into_iter().filter(|s| s.country == country).map(|p| vec![other[0].clone(), p]).collect())
+    }
+
+    /// "استقبل السوداني كلا من: سفير دولة الكويت، وسفير جمهورية مصر": "each of" after the
+    /// subject of the trigger of frame `f` lists the parties the subject met one by one; not
+    /// when it lists the subjects ("التقى اليوم كل من ترامب وولي العهد والشرع"), nor in a
+    /// sentence that tells the gathering they came to ("انطلقت فعاليات القمة، حيث استقبل
+    /// الرئيس كل من ...").
+    fn each_of(&self, f: &Frame, before: &[Named]) -> bool {
+        let a = self.a;
+        let pos = f.pos();
+        let Some(list) = (pos + 1..f.right.saturating_sub(1))
+            .find(|&k| matches!(a.tokens[k].norm.as_str(), "كل" | "كلا") && a.tokens[k + 1].norm == "من")
+        else {
+            return false;
+        };
+        let subject =
+            !before.is_empty() || f.mentions.iter().any(|m| m.first > pos && m.end <= list && matches!(m.kind, MentionKind::Actor(_)));
+        let gathering = (f.sentence.first..f.sentence.end).any(|k| k != pos && a.trigger(k).is_some());
+        subject && !gathering
     }
 
     /// Whether a mention at token `first` starts a new item of a list after the one that ended at

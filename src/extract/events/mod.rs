@@ -170,20 +170,27 @@ impl Builder<'_, '_> {
                 continue;
             }
             let has_agreement_noun = range.clone().any(|i| self.a.cue(i, |c| c == Cue::Agreement));
-            let triggers: Vec<TriggerAt> = range
+            // Each trigger, with whether it is only the setting of a contact named after a sideline
+            // word ("خلال لقائه", "على هامش القمة").
+            let found: Vec<(TriggerAt, bool)> = range
                 .clone()
                 .filter_map(|i| {
                     let (t, hit) = self.a.trigger(i)?;
                     let phoned = || (i + 1..(i + 3).min(s.end)).any(|k| self.a.cue(k, |c| c == Cue::Phone));
-                    if (t.cameo == CAMEO_SIGN && !has_agreement_noun) || (t.needs_owner && !hit.pronoun) || (t.needs_phone && !phoned()) {
+                    if (t.cameo == CAMEO_SIGN && !has_agreement_noun)
+                        || (t.needs_owner && !hit.pronoun && !t.needs_stops)
+                        || (t.needs_phone && !phoned())
+                    {
                         return None;
                     }
-                    let absorbed = self.on_sidelines_of(i, t, s.first, s.end)
-                        || self.purpose_of_contact(i, t, s.first)
-                        || self.setting_of_contact(i, t, hit.pronoun, s.first);
-                    (!absorbed).then_some(TriggerAt { pos: i, trigger: t, future: hit.future, pronoun: hit.pronoun })
+                    if self.purpose_of_contact(i, t, s.first) || self.setting_of_contact(i, t, hit.pronoun, s.first) {
+                        return None;
+                    }
+                    let at = TriggerAt { pos: i, trigger: t, future: hit.future, pronoun: hit.pronoun };
+                    Some((at, self.on_sidelines_of(i, t, s.first, s.end)))
                 })
                 .collect();
+            let triggers = self.told_here(found);
             if triggers.is_empty() {
                 self.name_delegation_heads(range, &mut out);
                 continue;
@@ -198,6 +205,26 @@ impl Builder<'_, '_> {
             }
         }
         out
+    }
+
+    /// The triggers of a sentence that tell a contact, from those `found` (each with whether a
+    /// sideline word sets it): a contact after a sideline word is the setting of what the
+    /// sentence reports ("التقى ... على هامش القمة"); when the sentence reports nothing else, it is
+    /// told here ("أكد الوزير خلال لقائه نظيره العماني", "خلال استقبال سموه المبعوث"), unless
+    /// a definite noun names it again ("خلال الزيارة": told before). A tour (not visits: "بعد
+    /// زياراته إلى مصر والسعودية" are journeys of their own) after a journey
+    /// of the sentence is that journey's ("يزور إثيوبيا في ختام جولة شملت أنغولا وزامبيا",
+    /// "قبل أن يتوجه إلى الدوحة ... على أن يختتم جولته في أبوظبي").
+    fn told_here(&self, found: Vec<(TriggerAt, bool)>) -> Vec<TriggerAt> {
+        let alone = found.iter().all(|(_, setting)| *setting);
+        let first_journey = found.iter().position(|(t, _)| t.trigger.takes_destination);
+        found
+            .into_iter()
+            .enumerate()
+            .filter(|(k, (t, _))| !(t.trigger.needs_stops && !t.trigger.needs_owner && first_journey.is_some_and(|j| j < *k)))
+            .filter(|(_, (t, setting))| !setting || (alone && !self.told_again(t)))
+            .map(|(_, (t, _))| t)
+            .collect()
     }
 
     /// "يلتقي السيسي مادورو ... لبحث القضايا الإقليمية", "وصل إلى القاهرة لمناقشة": talks written

@@ -39,9 +39,11 @@ impl Builder<'_, '_> {
                 counted = sides.clone();
             }
         }
-        // An honorific or "الأخير" as the subject, before the trigger, stands for a person named
-        // before, even beside other sides ("الأخير التقى سفراء دول بريطانيا وفرنسا وألمانيا").
-        if (count_sides(&counted) < 2 || self.honorific_in(f.left..f.pos()).is_some())
+        // An honorific or "الأخير" as the subject, before the trigger or right after its verb,
+        // stands for a person named before, even beside other sides ("الأخير التقى سفراء دول
+        // بريطانيا وفرنسا وألمانيا", "بحث جلالته ... مع كل من الرئيس الأميركي ...").
+        let subject_end = if f.t.trigger.is_verb { (f.pos() + 2).min(f.right) } else { f.pos() };
+        if (count_sides(&counted) < 2 || self.honorific_in(f.left..subject_end).is_some())
             && let Some(side) = self.understood_subject(f, &counted, on, reported)
         {
             sides.retain(|s| !(s.country == side.country && matches!(s.who, Who::State { .. })));
@@ -93,8 +95,8 @@ impl Builder<'_, '_> {
     }
 
     /// The subject a verb, a possessed noun ("لقائه"), "مع" or an honorific leaves understood:
-    /// for an honorific ("ويلتقي فخامته") the holder of its office named last, even of a state the
-    /// frame names; else the sentence's subject, else the nearest person named before whose
+    /// for an honorific ("ويلتقي فخامته") the subject of the contact reported last when they hold
+    /// its office, else the holder of its office named last, even of a state the frame names; else the sentence's subject, else the nearest person named before whose
     /// country is not yet a side.
     fn understood_subject(&self, f: &Frame, counted: &[Side], on: Option<NaiveDate>, reported: &[Draft]) -> Option<Side> {
         let (a, pos) = (self.a, f.pos());
@@ -104,11 +106,18 @@ impl Builder<'_, '_> {
             return None;
         }
         match honorific.flatten() {
-            Some(office) => self.antecedent(pos, on, |s| {
-                let Who::Person { person, .. } = s.who else { return false };
-                self.office_of(person, on).is_some_and(|(o, _)| o == office)
-                    && !counted.iter().any(|w| w.country == s.country && matches!(w.who, Who::Person { .. }))
-            }),
+            Some(office) => {
+                let fits = |s: &Side| {
+                    let Who::Person { person, .. } = s.who else { return false };
+                    self.office_of(person, on).is_some_and(|(o, _)| o == office)
+                        && !counted.iter().any(|w| w.country == s.country && matches!(w.who, Who::Person { .. }))
+                };
+                // The subject of the contact reported last goes on being the subject ("أجرى جلالته
+                // اتصالا" after "بحث جلالته ... مع ... العاهل البحريني": the king of the article,
+                // not the last one named); else the nearest holder named before.
+                let subject = reported.last().and_then(|d| d.sides.first()).filter(|s| fits(s)).cloned();
+                subject.or_else(|| self.antecedent(pos, on, fits))
+            }
             None => self
                 .sentence_subject(reported, f.span, counted)
                 .or_else(|| self.last_traveller(f, counted, reported))

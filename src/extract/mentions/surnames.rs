@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 
 use crate::extract::analysis::Analysis;
 use crate::kb::Kb;
-use crate::text::stems;
+use crate::text::{is_definite, stems};
 
 use super::raw::preposition;
 use super::{Actor, Mention, MentionKind};
@@ -32,9 +32,10 @@ pub(super) fn with_surnames(kb: &Kb, a: &Analysis<'_>, mut mentions: Vec<Mention
     if introduced.is_empty() {
         return mentions;
     }
-    let mut covered = vec![false; a.tokens.len()];
+    let mut covered = vec![Cover::Free; a.tokens.len()];
     for m in &mentions {
-        covered[m.first..m.end].iter_mut().for_each(|c| *c = true);
+        let cover = if matches!(m.kind, MentionKind::Adjective(_)) && m.end == m.first + 1 { Cover::Adjective } else { Cover::Mention };
+        covered[m.first..m.end].iter_mut().for_each(|c| *c = cover);
     }
     // By the first word of its ending, so each token is looked up once under each of its forms.
     let mut by_first: FxHashMap<&str, Vec<&Introduced>> = FxHashMap::default();
@@ -60,6 +61,9 @@ pub(super) fn with_surnames(kb: &Kb, a: &Analysis<'_>, mut mentions: Vec<Mention
         }
     }
     if !found.is_empty() {
+        // A surname read where a nationality adjective was ("استقبل السوداني": al-Sudani, not
+        // "Sudanese") replaces it.
+        mentions.retain(|m| !(matches!(m.kind, MentionKind::Adjective(_)) && found.iter().any(|s| s.first == m.first)));
         mentions.extend(found);
         mentions.sort_by_key(|m| m.first);
     }
@@ -114,12 +118,24 @@ fn ending<'a>(a: &'a Analysis<'_>, (first, end): (usize, usize)) -> Option<Vec<&
     (start > first && !meaningful && word(end - 1).chars().count() >= 3).then(|| (start..end).map(word).collect())
 }
 
+/// What a token is already part of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cover {
+    Free,
+    /// A nationality adjective standing alone as one word ("السوداني").
+    Adjective,
+    Mention,
+}
+
 /// Whether `ending`, whose first word token `i` is under one of its forms (a clitic may stand
 /// on it), goes on from there, in tokens no mention covers, as a name of its own (not the end of
-/// another full name).
-fn ending_at(a: &Analysis<'_>, covered: &[bool], i: usize, ending: &[&str]) -> bool {
+/// another full name). A one-word ending that is also a nationality adjective is the name where
+/// no definite noun before it takes the adjective ("استقبل السوداني", not "الوفد السوداني").
+fn ending_at(a: &Analysis<'_>, covered: &[Cover], i: usize, ending: &[&str]) -> bool {
     let end = i + ending.len();
-    if end > a.tokens.len() || covered[i..end].iter().any(|&c| c) || (i > 0 && a.is_word(i - 1) && a.words(i - 1).is_empty()) {
+    let adjective_alone = ending.len() == 1 && covered[i] == Cover::Adjective && !(i > 0 && is_definite(&a.tokens[i - 1].norm));
+    let free = end <= a.tokens.len() && covered[i..end].iter().all(|&c| c == Cover::Free);
+    if !(free || adjective_alone) || (i > 0 && a.is_word(i - 1) && a.words(i - 1).is_empty()) {
         return false;
     }
     (1..ending.len()).all(|k| a.tokens[i + k].norm == ending[k])
