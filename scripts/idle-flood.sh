@@ -8,15 +8,15 @@
 #
 #   scripts/idle-flood.sh          # RASAD=target/release/rasad SOCKETS=20000 DURATION=70 PORT=50157
 #
-# Needs grpcurl (README) and root or a hard descriptor limit above SOCKETS: the script raises
-# `ulimit -n` to SOCKETS + 1024 for the server and the sockets' holder.
+# Needs grpcurl (README). The sockets are held by processes of at most 10,000 each; the server
+# runs with the hard descriptor limit (`ulimit -Hn`), as the sockets' holders do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RASAD=${RASAD:-${CARGO_TARGET_DIR:-target}/release/rasad}
 SOCKETS=${SOCKETS:-20000}
 DURATION=${DURATION:-70}
 PORT=${PORT:-50157}
-ulimit -n $((SOCKETS + 1024))
+ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d)
 started=()
 cleanup() {
@@ -34,9 +34,13 @@ check() {
 server=$!
 started+=("$server")
 until check; do sleep 0.2; done
-echo "server $server ($RASAD) serving on 127.0.0.1:$PORT; opening $SOCKETS idle sockets"
+quiet=$(date +%s.%N)
+check
+printf 'server %s (%s) on 127.0.0.1:%s: Health in %.2fs before the flood; opening %s idle sockets\n' \
+  "$server" "$RASAD" "$PORT" "$(echo "$(date +%s.%N) - $quiet" | bc)" "$SOCKETS"
 
-python3 - "$PORT" "$SOCKETS" "$((DURATION + 15))" <<'EOF' &
+hold() {
+  python3 - "$PORT" "$1" "$((DURATION + 15))" <<'EOF' &
 import socket, sys, time
 port, count, hold = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 held = []
@@ -47,8 +51,10 @@ for _ in range(count):
     held.append(s)
 time.sleep(hold)
 EOF
-started+=("$!")
+  started+=("$!")
+}
 begun=$(date +%s.%N)
+for ((left = SOCKETS; left > 0; left -= 10000)); do hold $((left < 10000 ? left : 10000)); done
 
 printf '%8s %10s %6s %8s\n' since latency fds cpu_s
 ticks=$(getconf CLK_TCK)
