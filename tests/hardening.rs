@@ -249,19 +249,20 @@ async fn idle_connections_beyond_the_descriptors_do_not_lock_out_health() {
     closed.expect("the server closes an idle connection").ok();
 }
 
-/// Issue 18 case 7, while the idle sockets stay open: a thousand sockets opened and left against
-/// a cap of 16 and an idle timeout of ten minutes do not keep Health waiting. Each new connection
-/// beyond the cap takes the place of the oldest one that has sent nothing, so the probe's
-/// connection is accepted at once instead of waiting in the listen backlog behind them.
+/// Issue 18 case 7, while the idle sockets stay open: 100 sockets opened and left against a cap
+/// of 16 and an idle timeout of ten minutes do not keep Health waiting. Each new connection beyond
+/// the cap takes the place of the oldest one that has sent nothing, so the probe's connection is
+/// accepted at once instead of waiting in the listen backlog behind them. (100 fit in that
+/// backlog of 128, so that a server which leaves them there still completes their handshakes.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn health_answers_while_a_thousand_idle_sockets_are_held_open() {
+async fn health_answers_while_a_hundred_idle_sockets_are_held_open() {
     use tokio::io::AsyncReadExt;
 
     let data = tempfile::tempdir().unwrap();
     let flags = ["--max-connections", "16", "--idle-timeout", "600", "--no-http"];
     let server = Server::start_with_descriptors(data.path(), &flags, 256);
     let mut idle = Vec::new();
-    for _ in 0..1000 {
+    for _ in 0..100 {
         idle.push(tokio::net::TcpStream::connect(&server.addr).await.unwrap());
     }
     let probe = async {
