@@ -221,8 +221,8 @@ async fn a_record_edited_in_the_store_file_is_an_error_never_the_truth() {
 }
 
 /// Issue 18 case 7: idle sockets, many more than the descriptors allow, do not lock probes out: at
-/// most `--max-connections` are accepted at once (the rest wait in the listen backlog) and one
-/// that sends nothing for `--idle-timeout` is closed, making room for the next.
+/// most `--max-connections` are open at once and one that sends nothing for `--idle-timeout` is
+/// closed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_connections_beyond_the_descriptors_do_not_lock_out_health() {
     use tokio::io::AsyncReadExt;
@@ -247,6 +247,34 @@ async fn idle_connections_beyond_the_descriptors_do_not_lock_out_health() {
     let mut sent = Vec::new();
     let closed = tokio::time::timeout(std::time::Duration::from_secs(60), idle[0].read_to_end(&mut sent)).await;
     closed.expect("the server closes an idle connection").ok();
+}
+
+/// Issue 18 case 7, while the idle sockets stay open: 100 sockets opened and left against a cap
+/// of 16 and an idle timeout of ten minutes do not keep Health waiting. Each new connection beyond
+/// the cap takes the place of the oldest one that has sent nothing, so the probe's connection is
+/// accepted at once instead of waiting in the listen backlog behind them. (100 fit in that
+/// backlog of 128, so that a server which leaves them there still completes their handshakes.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_answers_while_a_hundred_idle_sockets_are_held_open() {
+    use tokio::io::AsyncReadExt;
+
+    let data = tempfile::tempdir().unwrap();
+    let flags = ["--max-connections", "16", "--idle-timeout", "600", "--no-http"];
+    let server = Server::start_with_descriptors(data.path(), &flags, 256);
+    let mut idle = Vec::new();
+    for _ in 0..100 {
+        idle.push(tokio::net::TcpStream::connect(&server.addr).await.unwrap());
+    }
+    let probe = async {
+        let channel = Channel::from_shared(server.url()).unwrap().connect().await.unwrap();
+        HealthClient::new(channel).check(HealthCheckRequest { service: String::new() }).await
+    };
+    let health = tokio::time::timeout(std::time::Duration::from_secs(10), probe).await.expect("health answers at once");
+    assert_eq!(health.unwrap().into_inner().status, 1, "SERVING");
+    // The oldest idle socket was closed to make room, long before its idle timeout.
+    let mut sent = Vec::new();
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(10), idle[0].read_to_end(&mut sent)).await;
+    closed.expect("the server shed the oldest idle socket").ok();
 }
 
 /// The test server's extraction workers.
@@ -434,6 +462,37 @@ async fn an_extract_answer_over_the_message_limit_keeps_its_first_events_and_say
 async fn health_becomes(watch: &mut tonic::Streaming<HealthCheckResponse>, wanted: ServingStatus) {
     let wait = async { while watch.message().await.expect("a health status").expect("the watch goes on").status() != wanted {} };
     tokio::time::timeout(std::time::Duration::from_secs(20), wait).await.unwrap_or_else(|_| panic!("not {wanted:?} within 20 s"));
+}
+
+/// Issue 18 case 5, a disk that answers again but is still full: health stays NOT_SERVING (the
+/// store's reopening writes to it first, and that write fails) until the disk has room, then says
+/// SERVING and the store takes articles.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_stays_not_serving_while_the_disk_is_still_full() {
+    let disk = FlakyDisk::default();
+    let store = Store::on_backend(disk.clone()).unwrap();
+    let server = TestServer::start_on(store, tempfile::tempdir().unwrap(), Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let channel = Channel::from_shared(server.url.clone()).unwrap().connect().await.unwrap();
+    let request = HealthCheckRequest { service: "rasad.v1.RasadService".into() };
+    let mut health = HealthClient::new(channel).watch(request).await.unwrap().into_inner();
+    health_becomes(&mut health, ServingStatus::Serving).await;
+    let meeting = |i: usize| article(&format!("m{i}"), &format!("EVENT CONSULT OCCURRED RUS C{i:02}"));
+
+    disk.fail(true);
+    let (_, end) = ingest_raw(&server.url, vec![raw(&meeting(0))]).await;
+    assert_eq!(end.expect_err("the stream ends").code(), Code::Unavailable);
+    health_becomes(&mut health, ServingStatus::NotServing).await;
+    disk.fail(false);
+    disk.fill(true);
+    // The store tries to reopen after 0.1, 0.3, 0.7 and 1.5 s: each time the disk is still full.
+    let changed = tokio::time::timeout(std::time::Duration::from_secs(3), health.message()).await;
+    assert!(changed.is_err(), "health changed while the disk is full: {changed:?}");
+
+    disk.fill(false);
+    health_becomes(&mut health, ServingStatus::Serving).await;
+    let stored = ingest(&mut client, vec![meeting(0)]).await;
+    assert_eq!(stored[0].outcome(), IngestOutcome::Accepted, "{stored:?}");
 }
 
 /// Issue 18 case 5: after a storage I/O error (a full disk), the store reopens itself once the disk

@@ -66,8 +66,9 @@ pub struct ServeArgs {
     /// Turn gRPC reflection off.
     #[arg(long, env = "RASAD_NO_REFLECTION")]
     pub no_reflection: bool,
-    /// gRPC connections open at once; further ones wait until one closes. Keep it under the
-    /// process's descriptor limit (`ulimit -n`).
+    /// gRPC connections open at once. One more takes the place of the oldest connection that
+    /// has not sent a byte yet, or is refused when all have. Keep it under the process's
+    /// descriptor limit (`ulimit -n`).
     #[arg(long, env = "RASAD_MAX_CONNECTIONS", default_value_t = ConnectionLimits::default().max)]
     pub max_connections: usize,
     /// Seconds a gRPC connection may send nothing before it is closed (live clients answer the

@@ -1,12 +1,14 @@
 //! A disk that fails on command, for tests of what storage failures do: a redb storage backend in
-//! memory whose writes, resizes and syncs fail while [`FlakyDisk::fail`] is on (a full disk, a
-//! disk that went away) and succeed again once it is off. Clones share the disk.
+//! memory whose writes, resizes and syncs fail while [`FlakyDisk::fail`] is on (a disk that went
+//! away), and which takes no new bytes while [`FlakyDisk::fill`] is on (a full disk: what the file
+//! has written can be written again, nothing beyond). Both end when turned off. Clones share the
+//! disk.
 
 use std::{
     io,
     sync::{
         Arc,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
 };
 
@@ -16,12 +18,21 @@ use redb::{StorageBackend, backends::InMemoryBackend};
 pub struct FlakyDisk {
     data: Arc<InMemoryBackend>,
     failing: Arc<AtomicBool>,
+    full: Arc<AtomicBool>,
+    /// The end of the furthest write: the bytes the disk holds for the file.
+    written: Arc<AtomicU64>,
 }
 
 impl FlakyDisk {
     /// From now on every write fails (`true`), or none does (`false`).
     pub fn fail(&self, failing: bool) {
         self.failing.store(failing, Ordering::SeqCst);
+    }
+
+    /// From now on the disk is full (`true`): writes beyond what the file has written fail; or
+    /// it has room again (`false`).
+    pub fn fill(&self, full: bool) {
+        self.full.store(full, Ordering::SeqCst);
     }
 
     fn check(&self) -> io::Result<()> {
@@ -50,6 +61,12 @@ impl StorageBackend for FlakyDisk {
 
     fn write(&self, offset: u64, data: &[u8]) -> io::Result<()> {
         self.check()?;
-        self.data.write(offset, data)
+        let end = offset + data.len() as u64;
+        if self.full.load(Ordering::SeqCst) && end > self.written.load(Ordering::SeqCst) {
+            return Err(io::Error::new(io::ErrorKind::StorageFull, "no space left on the disk"));
+        }
+        self.data.write(offset, data)?;
+        self.written.fetch_max(end, Ordering::SeqCst);
+        Ok(())
     }
 }

@@ -3,7 +3,8 @@
 //! occurred. Please close and re-open the database."), also when the cause has passed. So at the
 //! first I/O error the store takes its database out: calls fail at once with
 //! [`StoreError::Reopening`] (the service answers UNAVAILABLE) and [`Live::serving`] turns false
-//! (the health service says NOT_SERVING). A thread then reopens it, waiting [`FIRST_WAIT`] and
+//! (the health service says NOT_SERVING). A thread then reopens it, and proves it takes writes
+//! again by writing to it (a disk that is still full does not), waiting [`FIRST_WAIT`] and
 //! twice as long after each failed attempt, up to [`LONGEST_WAIT`]. Nothing acknowledged is lost:
 //! an article is acknowledged only once its commit is durable, reopening finds the last commit,
 //! and the writer rebuilds its memory from the store after a failed commit.
@@ -14,7 +15,7 @@ use std::{
     time::Duration,
 };
 
-use redb::{Database, ReadTransaction, ReadableDatabase, WriteTransaction};
+use redb::{Database, ReadTransaction, ReadableDatabase, TableDefinition, WriteTransaction};
 use tokio::sync::watch;
 
 use super::{Result, StoreError};
@@ -27,14 +28,31 @@ const LONGEST_WAIT: Duration = Duration::from_secs(5);
 /// Opens the database again, as it was opened first.
 pub(crate) type Opener<D> = Box<dyn Fn() -> Result<D> + Send + Sync>;
 
-/// `opener`, and an empty commit proving that the database takes writes again (redb may open a
-/// database it has nothing to write to on a disk that still fails).
+/// Where [`probe`] writes.
+const PROBE: TableDefinition<&str, &[u8]> = TableDefinition::new("probe");
+/// How much [`probe`] writes: room for a commit of a few large articles.
+const PROBE_BYTES: usize = 1 << 20;
+
+/// `opener`, and a [`probe`] proving that the database takes writes again (redb opens a database
+/// on a disk that still fails or is still full, and an empty commit rewrites only its header).
 pub(crate) fn writable(opener: Opener<Database>) -> Opener<Database> {
     Box::new(move || {
         let db = opener()?;
-        db.begin_write()?.commit()?;
+        probe(&db)?;
         Ok(db)
     })
+}
+
+/// Commits [`PROBE_BYTES`] to the disk, then removes them: on a disk still full, the first commit
+/// fails.
+fn probe(db: &Database) -> Result<()> {
+    let txn = db.begin_write()?;
+    txn.open_table(PROBE)?.insert("probe", vec![0xA5; PROBE_BYTES].as_slice())?;
+    txn.commit()?;
+    let txn = db.begin_write()?;
+    txn.delete_table(PROBE)?;
+    txn.commit()?;
+    Ok(())
 }
 
 /// The database of a store, while it is open.
@@ -138,5 +156,17 @@ mod tests {
         assert!(reopen().is_err_and(|e| e.is_io()), "reopened while the disk fails");
         disk.fail(false);
         reopen().expect("reopens once the disk is back");
+    }
+
+    #[test]
+    fn a_store_reopens_only_once_its_full_disk_has_room_again() {
+        let disk = FlakyDisk::default();
+        drop(Store::on_backend(disk.clone()).expect("a store"));
+        let backend = disk.clone();
+        let reopen = writable(Box::new(move || Ok(redb::Builder::new().create_with_backend(backend.clone())?)));
+        disk.fill(true);
+        assert!(reopen().is_err_and(|e| e.is_io()), "reopened while the disk is full");
+        disk.fill(false);
+        reopen().expect("reopens once the disk has room");
     }
 }
