@@ -3,14 +3,23 @@
 # private PostgreSQL cluster and nats-server of its own (so their CPU time is this run's alone),
 # then `rasad bench` against the embedded mode and against 1 front end + 1 worker, 1 + 2, 2 + 2
 # and 2 + 1, each on a new database and new streams. Prints each bench's report, the stage costs
-# from the processes' metrics, and the CPU time of PostgreSQL and NATS per article.
+# from the processes' metrics, and the CPU time of PostgreSQL and NATS per article. Then, when
+# the example is built, what reading the first layout's updates would cost one front end and
+# nats-server if JetStream filtered them by subject for the subscribers (examples/subject_filters.rs).
 #
+#   cargo build --release --example subject_filters
 #   scripts/bench-distributed.sh            # ARTICLES=4000 SUBSCRIBERS=100 RASAD=target/release/rasad
+#   LAYOUTS="1 1" EMBEDDED=no scripts/bench-distributed.sh     # one layout (front ends, workers)
+#   TEXTS=tests/merge/real scripts/bench-distributed.sh        # articles of many country pairs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RASAD=${RASAD:-${CARGO_TARGET_DIR:-target}/release/rasad}
 ARTICLES=${ARTICLES:-4000}
 SUBSCRIBERS=${SUBSCRIBERS:-100}
+TEXTS=${TEXTS:-seeds}
+LAYOUTS=${LAYOUTS:-1 1,1 2,2 2,2 1}
+EMBEDDED=${EMBEDDED:-yes}
+FILTERS=${FILTERS:-$(dirname "$RASAD")/examples/subject_filters}
 COUNTRIES=RUS,USA,SAU,EGY,CHN,QAT,IRQ,TUR,JOR,ARE
 PG_PORT=${PG_PORT:-55471}
 NATS_PORT=${NATS_PORT:-55472}
@@ -41,16 +50,19 @@ postgres_pids() { local main; main=$(head -1 "$work/pg/postmaster.pid"); echo "$
 nats=$!
 started+=("$nats")
 listening "$NATS_PORT"
-bench=(--articles "$ARTICLES" --subscribers "$SUBSCRIBERS" --countries "$COUNTRIES" --texts seeds)
+bench=(--articles "$ARTICLES" --subscribers "$SUBSCRIBERS" --countries "$COUNTRIES" --texts "$TEXTS")
 
-echo "== embedded: rasad serve --data-dir (extraction threads: the CPUs)"
-RUST_LOG=warn "$RASAD" serve --data-dir "$work/embedded" --addr 127.0.0.1:55480 --http-addr 127.0.0.1:55490 &
-server=$!
-listening 55480
-"$RASAD" bench --server http://127.0.0.1:55480 "${bench[@]}" --metrics http://127.0.0.1:55490/metrics
-kill "$server"; wait "$server" || true
+if [ "$EMBEDDED" = yes ]; then
+  echo "== embedded: rasad serve --data-dir (extraction threads: the CPUs)"
+  RUST_LOG=warn "$RASAD" serve --data-dir "$work/embedded" --addr 127.0.0.1:55480 --http-addr 127.0.0.1:55490 &
+  server=$!
+  listening 55480
+  "$RASAD" bench --server http://127.0.0.1:55480 "${bench[@]}" --metrics http://127.0.0.1:55490/metrics
+  kill "$server"; wait "$server" || true
+fi
 
-for layout in "1 1" "1 2" "2 2" "2 1"; do
+IFS=, read -r -a layouts <<<"$LAYOUTS"
+for layout in "${layouts[@]}"; do
   read -r fronts workers <<<"$layout"
   name="f${fronts}w${workers}"
   echo "== distributed: $fronts front end(s), $workers worker(s) (one extraction thread each)"
@@ -80,3 +92,12 @@ for layout in "1 1" "1 2" "2 2" "2 1"; do
     'BEGIN { printf "  PostgreSQL (all its processes): %.0f µs of CPU per article\n  nats-server: %.0f µs of CPU per article\n", pg * 1e4 / n, nats * 1e4 / n }'
   kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
 done
+
+first=$(read -r fronts workers <<<"${layouts[0]}"; echo "F${fronts}W${workers}_UPDATES")
+if [ -x "$FILTERS" ]; then
+  echo "== the updates of $first read by one front end, filtered by JetStream or not"
+  "$FILTERS" --nats "nats://127.0.0.1:$NATS_PORT" --source "$first" --nats-pid "$nats" \
+    --articles "$ARTICLES" --subscribers "$SUBSCRIBERS" --countries "$COUNTRIES"
+else
+  echo "== no $FILTERS: build it (cargo build --release --example subject_filters) to measure JetStream's filtering"
+fi

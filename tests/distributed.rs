@@ -22,7 +22,9 @@ use rasad::{
     bus::Bus,
     cli::bench::synthetic_article,
     extract::Extractor,
-    proto::{Article, ExtractResponse, IngestOutcome, ListEventsRequest, SubscribeRequest, UpdateKind},
+    proto::{
+        Article, EventFilter, EventType, EventUpdate, ExtractResponse, IngestOutcome, ListEventsRequest, SubscribeRequest, UpdateKind,
+    },
     service::EventExtractor,
     worker::metrics::WorkerMetrics,
 };
@@ -73,12 +75,16 @@ async fn two_workers_racing_on_one_happening_store_one_event() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_subscriber_resumes_through_another_front_end_with_no_gap_and_no_duplicate() {
+/// Two front ends of a new cluster with one worker (the cluster lives as long as they do).
+async fn two_front_ends_and_a_worker() -> (TestServer, TestServer) {
     let cluster = Arc::new(Cluster::new().await);
     cluster.start_worker(Arc::new(Scripted)).await;
-    let (one, two) =
-        (TestServer::front_of(cluster.clone(), Arc::new(Scripted)).await, TestServer::front_of(cluster.clone(), Arc::new(Scripted)).await);
+    (TestServer::front_of(cluster.clone(), Arc::new(Scripted)).await, TestServer::front_of(cluster, Arc::new(Scripted)).await)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_resumes_through_another_front_end_with_no_gap_and_no_duplicate() {
+    let (one, two) = two_front_ends_and_a_worker().await;
     let many = |prefix: &str, n: usize| -> Vec<_> {
         (0..n)
             .map(|i| article(&format!("{prefix}{i}"), &format!("{prefix}{i}\nEVENT AGREE OCCURRED FRA DEU\nEVENT AID PLANNED USA UKR")))
@@ -96,6 +102,48 @@ async fn a_subscriber_resumes_through_another_front_end_with_no_gap_and_no_dupli
     assert_eq!(sequences(&take(&mut sub, 95).await), (26..=120).collect::<Vec<_>>());
     ingest(&mut first, many("z", 5)).await;
     assert_eq!(sequences(&take(&mut sub, 10).await), (121..=130).collect::<Vec<_>>());
+    assert_quiet(&mut sub, 300).await;
+}
+
+/// Whether `update` is of an agreement with a German side.
+fn german_agreement(update: &EventUpdate) -> bool {
+    let event = update.event.as_ref().expect("an update carries its event");
+    event.event_type == i32::from(EventType::Agree) && event.participants.iter().any(|p| p.country == "DEU")
+}
+
+/// A subscriber watching one country and one type gets exactly the updates of its events, in
+/// order, and resumes with its filter through another front end without gap or repeat: each
+/// front end reads the whole updates stream and filters for its subscribers (README,
+/// "Where subscriber filters run").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filtered_subscriber_gets_only_its_updates_and_resumes_through_another_front_end() {
+    let (one, two) = two_front_ends_and_a_worker().await;
+    // Each article: an agreement with Germany, one without it, and Germany in another type.
+    let many = |prefix: &str, n: usize| -> Vec<_> {
+        (0..n)
+            .map(|i| {
+                let sides = ["FRA", "POL", "ITA"][i % 3];
+                let text =
+                    format!("{prefix}{i}\nEVENT AGREE OCCURRED {sides} DEU\nEVENT AGREE PLANNED USA UKR\nEVENT AID PLANNED DEU {sides}");
+                article(&format!("{prefix}{i}"), &text)
+            })
+            .collect()
+    };
+    let watched = || Some(EventFilter { countries: vec!["deu".into()], event_types: vec![EventType::Agree.into()], ..Default::default() });
+    let (mut first, mut second) = (one.client().await, two.client().await);
+    let mut sub = subscribe(&mut first, SubscribeRequest { filter: watched(), after_sequence: Some(0), ..Default::default() }).await;
+    ingest(&mut first, many("x", 12)).await;
+    let mut seen = take(&mut sub, 4).await;
+    drop(sub);
+    ingest(&mut second, many("y", 12)).await;
+    let after = seen.last().map(|u| u.sequence);
+    let mut sub = subscribe(&mut second, SubscribeRequest { filter: watched(), after_sequence: after, ..Default::default() }).await;
+    let everything = drain(&mut second, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await;
+    let wanted: Vec<u64> = everything.iter().filter(|u| german_agreement(u)).map(|u| u.sequence).collect();
+    assert!(wanted.len() < everything.len() / 2, "the articles must give updates the filter drops");
+    seen.extend(take(&mut sub, wanted.len() - seen.len()).await);
+    assert_eq!(sequences(&seen), wanted);
+    assert!(seen.iter().all(german_agreement));
     assert_quiet(&mut sub, 300).await;
 }
 

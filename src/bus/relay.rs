@@ -110,7 +110,7 @@ async fn publish(bus: &Bus, updates: &[LoggedUpdate]) -> Result<u64, BusError> {
 }
 
 /// The subject token of an event type: `consult` for `EVENT_TYPE_CONSULT`.
-fn type_token(event_type: i32) -> String {
+pub fn type_token(event_type: i32) -> String {
     let name = EventType::try_from(event_type).unwrap_or(EventType::Unspecified).as_str_name();
     name.trim_start_matches("EVENT_TYPE_").to_lowercase()
 }
