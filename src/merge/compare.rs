@@ -174,13 +174,18 @@ impl Identity {
     }
 
     /// Whether two undated reports tell the same things of a happening: the same people on the
-    /// same sides (someone named), the same place named, the same mode given, one stage, and no
-    /// other weekday. Only such agreement lets two undated reports be one happening, and only
-    /// when nothing else stored could be it (see `Merger::undated_twin`).
+    /// same sides (someone named), the same mode given, the same place (where one names none,
+    /// a meeting in person has one place, and the other's is it; calls name none, and two calls
+    /// of the same people a month apart would be one), one stage, and no other weekday. Only
+    /// such agreement lets two undated reports be one happening, and only when nothing else
+    /// stored could be it, which a place named elsewhere rules out (see `Merger::undated_twin`).
     pub(crate) fn twins(&self, other: &Identity) -> bool {
         let within = |a: &Identity, b: &Identity| a.persons.iter().all(|p| b.persons.contains(p));
         let people = !self.persons.is_empty() && self.sides == other.sides && within(self, other) && within(other, self);
-        let place = matches!((self.place, other.place), (Some((a, _)), Some((b, _))) if a == b);
+        let place = match (self.place, other.place) {
+            (Some((a, _)), Some((b, _))) => a == b,
+            _ => self.mode != ConsultMode::Phone,
+        };
         let mode = self.mode != ConsultMode::Unspecified && self.mode == other.mode;
         let weekday = self.weekday.is_none() || other.weekday.is_none() || self.weekday == other.weekday;
         people && place && mode && weekday && self.stage_agrees(other)

@@ -460,9 +460,9 @@ impl Merger {
     }
 
     /// The stored event of undated reports that an undated report repeats: one of its reports
-    /// tells the same people, place, mode and stage ([`Identity::twins`]), and the report fits no
-    /// other stored event but those an article told apart from it (the visit and, in the same
-    /// article, the next one planned). Two undated reports of the same people at the same place
+    /// tells the same people, mode and stage and no other place ([`Identity::twins`]), and the
+    /// report fits no other stored event but those an article told apart from it (the visit
+    /// and, in the same article, the next one planned). Two undated reports of the same people at the same place
     /// may be two visits years apart: the same mode given and no other event that could be the
     /// report's are what tells them of one happening, and they stay apart when two could be.
     fn undated_twin(&self, article_id: &str, identity: &Identity) -> Option<u64> {

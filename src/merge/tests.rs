@@ -561,6 +561,27 @@ fn two_undated_reports_of_the_same_people_place_and_mode_are_one_happening_when_
 }
 
 #[test]
+fn an_undated_report_that_names_no_place_repeats_the_one_undated_report_of_its_people_and_mode() {
+    let visit = undated_visit(EventStatus::Occurred, "Sochi");
+    let unplaced = Event { location: None, ..visit.clone() };
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![visit.clone()]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![unplaced.clone()]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 1), "{changes:?}");
+    // With a visit of the same people to another place stored, it could be either: apart.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![visit]);
+    run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated_visit(EventStatus::Occurred, "Moscow")]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "z"), vec![unplaced]);
+    assert_eq!((changes[0].kind, store.events.len()), (UpdateKind::Created, 3), "{changes:?}");
+    // Calls name no place: two undated calls of the same people may be a month apart.
+    let call = consult(EventStatus::Occurred, ConsultMode::Phone, lavrov_pompeo(), None, "");
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![call.clone()]);
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![call])[0].kind, UpdateKind::Created);
+}
+
+#[test]
 fn an_undated_report_joins_the_happening_dated_to_the_day_rather_than_one_an_article_recalls_by_its_year() {
     let (dated, undated) = sochi_dated_and_undated();
     let (mut merger, mut store, mut ids) = engine();
