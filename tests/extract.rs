@@ -1533,3 +1533,13 @@ fn each_of_after_a_subject_lists_the_parties_met_one_by_one() {
     );
     assert_eq!(found.len(), 1, "{found:#?}");
 }
+
+#[test]
+fn receptions_each_apart_are_one_contact_per_guest() {
+    let found = events(
+        "استقبل رئيس الوزراء الفلسطيني محمد اشتية اليوم في مكتبه برام الله سفير مالطا وسفير اليونان الجديدين لدى فلسطين كلا على حدة.",
+        "2021-03-04",
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|e| countries(e).contains(&"PSE") && countries(e).len() == 2), "{found:#?}");
+}

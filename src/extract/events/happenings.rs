@@ -188,18 +188,21 @@ impl Builder<'_, '_> {
     /// subject of the trigger of frame `f` lists the parties the subject met one by one; not
     /// when it lists the subjects ("التقى اليوم كل من ترامب وولي العهد والشرع"), nor in a
     /// sentence that tells the gathering they came to ("انطلقت فعاليات القمة، حيث استقبل
-    /// الرئيس كل من ...").
+    /// الرئيس كل من ..."). "كلا على حدة" (each apart), wherever it stands, says the same.
     fn each_of(&self, f: &Frame, before: &[Named]) -> bool {
         let a = self.a;
         let pos = f.pos();
-        let Some(list) = (pos + 1..f.right.saturating_sub(1))
-            .find(|&k| matches!(a.tokens[k].norm.as_str(), "كل" | "كلا") && a.tokens[k + 1].norm == "من")
-        else {
+        let each = |k: usize| matches!(a.tokens[k].norm.as_str(), "كل" | "كلا");
+        let apart = |k: usize| each(k) && a.tokens[k + 1].norm == "علي" && a.tokens.get(k + 2).is_some_and(|t| t.norm == "حده");
+        let gathering = (f.sentence.first..f.sentence.end).any(|k| k != pos && a.trigger(k).is_some());
+        if (f.sentence.first..f.sentence.end.saturating_sub(1)).any(apart) {
+            return !gathering;
+        }
+        let Some(list) = (pos + 1..f.right.saturating_sub(1)).find(|&k| each(k) && a.tokens[k + 1].norm == "من") else {
             return false;
         };
         let subject =
             !before.is_empty() || f.mentions.iter().any(|m| m.first > pos && m.end <= list && matches!(m.kind, MentionKind::Actor(_)));
-        let gathering = (f.sentence.first..f.sentence.end).any(|k| k != pos && a.trigger(k).is_some());
         subject && !gathering
     }
 
