@@ -1543,3 +1543,37 @@ fn receptions_each_apart_are_one_contact_per_guest() {
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(found.iter().all(|e| countries(e).contains(&"PSE") && countries(e).len() == 2), "{found:#?}");
 }
+
+#[test]
+fn a_future_support_verb_before_talks_makes_them_planned() {
+    let found = events(
+        "قال الكرملين إن الرئيس فلاديمير بوتين سيجري محادثات مع كل من الرئيس الصيني شي جين بينغ ورئيس الوزراء الهندي ناريندرا مودي.",
+        "2024-10-20",
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|e| status(e) == EventStatus::Planned), "{found:#?}");
+    // The future sits in a relative clause after the noun: "the state visit that he will make".
+    let e =
+        one("وتأتي زيارة الدولة التي سيقوم بها الرئيس الصيني شي جين بينغ إلى الرياض تلبية لدعوة من خادم الحرمين الشريفين.", "2022-12-06");
+    assert_eq!(status(&e), EventStatus::Planned);
+}
+
+#[test]
+fn a_denial_and_the_report_it_denies_are_one_negated_event() {
+    let found = events(
+        "نفى الكرملين أن يلتقي الرئيس فلاديمير بوتين نظيره الأمريكي دونالد ترامب في هلسنكي يوم 16 يوليو. وكانت صحف قد ذكرت أن بوتين سيلتقي ترامب في هلسنكي يوم 16 يوليو.",
+        "2018-07-01",
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(status(&found[0]), EventStatus::Negated);
+    assert_eq!(date(&found[0]), "2018-07-16");
+}
+
+#[test]
+fn lan_denies_only_the_verb_after_it() {
+    let e = one("قال أردوغان: لن ألتقي السيسي في السعودية.", "2020-01-01");
+    assert_eq!(status(&e), EventStatus::Negated);
+    // A typo inside a name ("فهد لن محمود") denies nothing.
+    let e = one("وكان في استقبال الرئيس الإيراني حسن روحاني نائب رئيس الوزراء العماني فهد لن محمود السعيد.", "2017-02-15");
+    assert_eq!(status(&e), EventStatus::Occurred);
+}

@@ -185,10 +185,33 @@ fn called_off(events: &[Draft], d: &Draft, published: Option<NaiveDate>) -> Opti
     })
 }
 
+/// A denial of a plan or a proposal it reports: "لن يلتقي نظيره ... نافياً ما أشيع عن أن
+/// الرئيسين سيعقدان لقاءهما" is one meeting, not happening.
+fn denied(events: &[Draft], d: &Draft, published: Option<NaiveDate>) -> Option<usize> {
+    events.iter().rposition(|e| {
+        denial(e, d)
+            && e.event_type == d.event_type
+            && same_sides(e, d, false)
+            && dates_agree(e, d, published)
+            && modes_agree(e.mode, d.mode)
+    })
+}
+
+/// One of two drafts denies what the other plans or proposes, both naming who would meet and
+/// when (a denial of other talks between the same states, "لا توجد أي خطط" for a format of
+/// ministers, is not the denial of a meeting of the two named; an undated "لن" may deny
+/// something else of a meeting: "اللقاء لن يكون له آثار").
+fn denial(a: &Draft, b: &Draft) -> bool {
+    let intended = |d: &Draft| matches!(d.status, EventStatus::Planned | EventStatus::Proposed);
+    let named = a.named_people > 0 && b.named_people > 0 && a.date_explicit && b.date_explicit;
+    named && ((a.status == EventStatus::Negated && intended(b)) || (b.status == EventStatus::Negated && intended(a)))
+}
+
 /// "وتوجه شكري إلى الجزائر ... ومن المقرر أن يلتقي نظيره الجزائري": the talks planned with the
 /// host of a visit under way are that visit, still going on: the last visit reported, occurred,
-/// between the same states on a day they agree on, when no one of the host state has been met
-/// yet (talks with a second host are a meeting of their own). Talks told as held "during the
+/// between the same states on a day they agree on, when no one else of the host state has been
+/// met yet (talks with a second host are a meeting of their own; "في زيارة يلتقي خلالها
+/// بالسلطان ... سيجري محادثات مع السلطان" is one). Talks told as held "during the
 /// visit" ("خلال الزيارة") are a meeting of their own within it.
 fn talks_of_the_visit(events: &[Draft], d: &Draft, published: Option<NaiveDate>) -> Option<usize> {
     if d.event_type != EventType::Consult || d.status != EventStatus::Planned || d.mode != ConsultMode::Unspecified || d.during_visit {
@@ -197,14 +220,14 @@ fn talks_of_the_visit(events: &[Draft], d: &Draft, published: Option<NaiveDate>)
     let k = events.iter().rposition(|e| e.event_type == EventType::Consult && e.mode == ConsultMode::Visit)?;
     let visit = &events[k];
     let host = visit.location.as_ref()?.country.as_str();
-    let host_met = events.iter().any(|e| !people(e, host).is_empty());
+    let host_met = events.iter().any(|e| people(e, host).iter().any(|p| !people(d, host).contains(p)));
     (visit.status == EventStatus::Occurred && !host_met && same_sides(visit, d, false) && dates_agree(visit, d, published)).then_some(k)
 }
 
 /// Folds an article's drafts into one event per happening. Two reports of one happening have
 /// the same states as sides, so each draft is compared only with the events of its states (an
 /// article of hundreds of events stays linear); the rarer links (a characterisation, a
-/// cancellation, talks during a visit) look at every event.
+/// cancellation, talks during a visit, a denial) look at every event.
 pub fn one_per_happening(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Draft> {
     let mut events: Vec<Draft> = Vec::new();
     let mut by_states: FxHashMap<Vec<String>, Vec<usize>> = FxHashMap::default();
@@ -218,11 +241,16 @@ pub fn one_per_happening(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Ve
             .or(latest)
             .or_else(|| characterised(&events, &d, published))
             .or_else(|| called_off(&events, &d, published))
-            .or_else(|| talks_of_the_visit(&events, &d, published));
+            .or_else(|| talks_of_the_visit(&events, &d, published))
+            .or_else(|| denied(&events, &d, published));
         match merged {
             Some(i) => {
                 let before = states_of(&events[i]);
+                let negated = denial(&events[i], &d);
                 absorb(&mut events[i], d);
+                if negated {
+                    events[i].status = EventStatus::Negated;
+                }
                 let after = states_of(&events[i]);
                 if after != before {
                     if let Some(ks) = by_states.get_mut(&before) {

@@ -664,6 +664,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         }
         "maybe" => Cue::Maybe,
         "negpast" => Cue::NegPast,
+        "negfuture" => Cue::NegFuture,
         "month" => Cue::Month(number(value)? as u32),
         "ordinal" => Cue::Ordinal(number(value)? as u32),
         "weekday" => Cue::Weekday(number(value)? as u32),

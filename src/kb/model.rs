@@ -160,6 +160,9 @@ pub enum Cue {
     },
     Maybe,
     NegPast,
+    /// "لن": denies the verb right after it ("لن يزور", "لن ألتقي"), and nothing when no verb
+    /// follows (a typo inside a name, "فهد لن محمود").
+    NegFuture,
     Month(u32),
     /// An ordinal day of a month (الثالث، الخامس عشر): a date with the month after it.
     Ordinal(u32),

@@ -326,6 +326,12 @@ impl Builder<'_, '_> {
             let next = targets.iter().find(|t| t.0 >= i).map(|t| t.1);
             let prev = targets.iter().rev().find(|t| t.0 < i).map(|t| t.1);
             for cue in cues {
+                let cue = match cue {
+                    Cue::NegFuture if self.a.tokens.get(i + 1).is_some_and(|t| t.norm.starts_with(['ي', 'ت', 'ن', 'ا'])) => {
+                        Cue::Status { status: EventStatus::Negated, backward: false }
+                    }
+                    other => other,
+                };
                 match cue {
                     Cue::Status { status, backward } => {
                         // A cue that reads forward takes a contact before it when none follows,
@@ -348,6 +354,7 @@ impl Builder<'_, '_> {
                             give(next.flatten(), EventStatus::Proposed);
                         }
                     }
+
                     _ => {}
                 }
             }

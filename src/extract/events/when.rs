@@ -2,6 +2,7 @@
 //! gives it, resolved against the dateline) and its status (a modality cue, else the tense, else
 //! the date against the dateline).
 
+use crate::extract::mentions::MentionKind;
 use crate::kb::Cue;
 use crate::proto::EventStatus;
 use crate::text::TokenKind;
@@ -68,11 +69,37 @@ impl Builder<'_, '_> {
             || range.into_iter().any(|k| self.a.cue(k, |c| matches!(c, Cue::Month(_))) && own(k + 1))
     }
 
+    /// The trigger's tense; a contact noun takes its verb's: the verb of travel whose purpose it
+    /// states, else the verb that carries it.
     fn tense(&self, f: &Frame) -> Tense {
+        let verb = f.motion.or_else(|| self.carrying_verb(f));
         Tense {
-            present: self.present_tense(f.t) || f.motion.is_some_and(|k| self.imperfect(k)),
-            future: f.t.future || f.motion.is_some_and(|k| self.a.words(k).iter().any(|w| w.future)),
+            present: self.present_tense(f.t) || verb.is_some_and(|k| self.imperfect(k)),
+            future: f.t.future || verb.is_some_and(|k| self.a.words(k).iter().any(|w| w.future)),
         }
+    }
+
+    /// The verb that carries a contact noun ("يجري", "يقوم ب", "يعقد"): within its clause right
+    /// before it, with at most its subject between ("بوتين سيجري محادثات", "سيجري الرئيس
+    /// محادثات"), or in the future in a relative clause right after it ("زيارة الدولة التي
+    /// سيقوم بها تبون").
+    fn carrying_verb(&self, f: &Frame) -> Option<usize> {
+        if f.t.trigger.is_verb {
+            return None;
+        }
+        let (a, pos) = (self.a, f.pos());
+        let support = |k: usize| a.cue(k, |c| c == Cue::Support);
+        let plain = |k: usize| a.is_word(k) && a.trigger(k).is_none();
+        let subject_only = |k: usize| self.mentions_in(k + 1, pos).iter().all(|m| matches!(m.kind, MentionKind::Actor(_)));
+        let before =
+            (f.clause_start.max(pos.saturating_sub(6))..pos).rev().take_while(|&k| plain(k)).find(|&k| support(k) && subject_only(k));
+        before.or_else(|| {
+            let end = (pos + 4).min(f.sentence.end);
+            let rel = (pos + 1..end).take_while(|&k| plain(k)).find(|&k| self.relative(k))?;
+            // Only its future: "التي يجريها" tells a visit under way, as the noun alone does.
+            let future = |k: usize| a.words(k).iter().any(|w| w.future);
+            (rel + 1 < f.sentence.end && support(rel + 1) && future(rel + 1)).then_some(rel + 1)
+        })
     }
 
     /// The frame's date expression: the first after the trigger, else the last one before it
