@@ -1577,3 +1577,57 @@ fn lan_denies_only_the_verb_after_it() {
     let e = one("وكان في استقبال الرئيس الإيراني حسن روحاني نائب رئيس الوزراء العماني فهد لن محمود السعيد.", "2017-02-15");
     assert_eq!(status(&e), EventStatus::Occurred);
 }
+
+fn events_at(text: &str, published: &str, url: &str) -> Vec<Event> {
+    let article = Article { id: "t".into(), text: text.into(), published_at: published.into(), url: url.into(), ..Default::default() };
+    extractor().extract(&article).events
+}
+
+#[test]
+fn a_bare_title_in_a_national_outlet_is_of_its_state() {
+    let text = "استقبل راشد بن عبدالله وزير الداخلية اليوم السفير الفرنسي.";
+    for (url, state) in [
+        ("https://www.alwatannews.net/article/1", Some("BHR")),
+        ("https://news.example.com.bh/1", Some("BHR")),
+        ("https://www.aljazeera.net/news/1", None),
+        ("", None),
+    ] {
+        let found = events_at(text, "2020-03-01", url);
+        let ours: Vec<&str> = found.iter().flat_map(|e| countries(e)).filter(|&c| c != "FRA").collect();
+        match state {
+            Some(state) => assert_eq!(ours, [state], "{url}: {found:#?}"),
+            None => assert!(ours.is_empty(), "{url}: {found:#?}"),
+        }
+    }
+}
+
+#[test]
+fn a_delegation_listed_after_its_head_is_of_the_heads_state() {
+    // In a Libyan outlet a bare title would be Libya's; in the Turkish delegation's list it is Turkey's.
+    let found = events_at(
+        "التقى رئيس المجلس الرئاسي محمد المنفي وفدا من تركيا برئاسة وزير الخارجية مولود تشاووش أوغلو، بحضور وزير الدفاع خلوصي آكار، ووزير التجارة محمد موش.",
+        "2021-05-03",
+        "https://news.example.ly/1",
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(countries(&found[0]), ["LBY", "TUR"]);
+    assert!(found[0].participants.iter().all(|p| p.country == "TUR" || p.actor_id == "person/mohamed-al-menfi"), "{found:#?}");
+}
+
+#[test]
+fn a_given_name_before_a_day_is_the_time_of_day() {
+    let found = events_at("استقبل وزير الداخلية، صباح اليوم، السفير الفرنسي.", "2020-03-01", "https://www.alwatannews.net/article/1");
+    assert!(found.iter().flat_map(|e| &e.participants).all(|p| p.name_ar != "صباح"), "{found:#?}");
+}
+
+#[test]
+fn an_agency_named_after_a_reporting_verb_is_the_press_of_its_state() {
+    // A Libyan site reposting the Saudi agency: the bare title is Saudi, not Libyan.
+    let found = events_at(
+        "وذكرت وكالة الأنباء السعودية أن نائب وزير الخارجية وليد بن عبدالكريم الخريجي استقبل اليوم السفير الفرنسي.",
+        "2025-01-11",
+        "https://news.example.ly/1",
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(countries(&found[0]), ["FRA", "SAU"]);
+}

@@ -1,6 +1,7 @@
 //! The state whose officials an article names with bare titles, where the article says so: a
 //! state's news agency named in its dateline or its closing bracket ("الرياض-سانا"، "(بترا)"),
-//! else the state of the city it is filed from ("ابوظبي - سورية 24"). A national agency writes
+//! else the state of the city it is filed from ("ابوظبي - سورية 24"), else the state of the
+//! outlet its address names (data/outlets.tsv, then the country-code domain). A national agency writes
 //! its own state's officials with bare titles ("زار وزير الإعلام حمزة المصطفى ... مقر وكالة
 //! الأنباء السعودية"), and so does a reporter of the officials of the city they write from
 //! ("استقبل ... وكيل وزارة الداخلية بمكتبه").
@@ -13,21 +14,24 @@ use super::analysis::Analysis;
 use super::dateline::Dateline;
 
 /// The state of the one news agency the article names as its source (after a dash or in
-/// brackets), else of its dateline; none when it names agencies of two states.
-pub fn home_state(a: &Analysis<'_>, dateline: Option<&Dateline>) -> Option<CompactString> {
+/// brackets), else of its dateline, else of the outlet at its address; none when it names
+/// agencies of two states.
+pub fn home_state(a: &Analysis<'_>, dateline: Option<&Dateline>, outlet: Option<CompactString>) -> Option<CompactString> {
     match agency_state(a) {
         Some(credited) => credited,
-        None => dateline.map(|d| d.place.country.clone()),
+        None => dateline.map(|d| d.place.country.clone()).or(outlet),
     }
 }
 
-/// The state of the news agencies credited (after a dash or in brackets): none when none is,
+/// The state of the news agencies credited (after a dash, in brackets or after a reporting verb:
+/// "وذكرت وكالة الأنباء السعودية"): none when none is,
 /// `Some(None)` when agencies of two states are.
 fn agency_state(a: &Analysis<'_>) -> Option<Option<CompactString>> {
     let punct_at = |k: Option<usize>, c: char| k.and_then(|k| a.tokens.get(k)).is_some_and(|t| t.is_punct(c));
     let mut found = (0..a.tokens.len()).filter_map(|k| {
-        let code = a.cues(k).find_map(|c| if let Cue::Agency(code) = c { Some(code) } else { None })?;
-        let credited = punct_at(k.checked_sub(1), '-') || punct_at(k.checked_sub(1), '(') || punct_at(Some(k + 1), ')');
+        let code = a.cues_read_at(k).0.into_iter().find_map(|c| if let Cue::Agency(code) = c { Some(code) } else { None })?;
+        let reported = k > 0 && a.cue(k - 1, |c| c == Cue::Report);
+        let credited = reported || punct_at(k.checked_sub(1), '-') || punct_at(k.checked_sub(1), '(') || punct_at(Some(k + 1), ')');
         credited.then_some(code)
     });
     let first = found.next()?;

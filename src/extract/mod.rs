@@ -91,7 +91,7 @@ impl Extractor {
             }
         };
         cache.prepare(&self.identity);
-        let drafts = self.drafts(&article.text, published, cache, stop)?;
+        let drafts = self.drafts(&article.text, &article.url, published, cache, stop)?;
         let mut offsets = CharOffsets { text: &article.text, known: vec![(0, 0)] };
         let events = drafts.iter().enumerate().map(|(n, d)| self.to_proto(article, n, d, published, &mut offsets)).collect();
         Some(ExtractResponse { article_id: article.id.clone(), events, warnings })
@@ -99,13 +99,20 @@ impl Extractor {
 
     /// The article's events, stage by stage (text → mentions → drafts → one per happening); none
     /// once `stop` says so between two stages.
-    fn drafts(&self, text: &str, published: Option<NaiveDate>, cache: &mut FormCache, stop: &dyn Fn() -> bool) -> Option<Vec<Draft>> {
+    fn drafts(
+        &self,
+        text: &str,
+        url: &str,
+        published: Option<NaiveDate>,
+        cache: &mut FormCache,
+        stop: &dyn Fn() -> bool,
+    ) -> Option<Vec<Draft>> {
         let a = analysis::Analysis::new(&self.kb, text, cache);
         if stop() {
             return None;
         }
         let dateline = dateline::dateline(&self.kb, &a);
-        let mentions = mentions::mentions(&self.kb, &a, home::home_state(&a, dateline.as_ref()));
+        let mentions = mentions::mentions(&self.kb, &a, home::home_state(&a, dateline.as_ref(), self.kb.outlets.state_of(url)));
         if stop() {
             return None;
         }

@@ -5,6 +5,7 @@
 pub mod coverage;
 mod index;
 mod model;
+mod outlets;
 pub mod petrarch;
 mod tsv;
 
@@ -17,6 +18,7 @@ use chrono::NaiveDate;
 
 pub use index::{Entity, Match};
 pub use model::*;
+pub use outlets::Outlets;
 pub use tsv::KbError;
 
 use crate::proto::{ConsultMode, EventStatus, EventType};
@@ -34,6 +36,8 @@ const FILES: &[(&str, &[&str], &str)] = &[
     ("offices.tsv", &["person", "country", "office", "role_en", "start", "end"], include_str!("../../data/offices.tsv")),
     ("titles.tsv", &["title_ar", "office", "role_en", "country"], include_str!("../../data/titles.tsv")),
     ("lexicon.tsv", &["form", "class", "value"], include_str!("../../data/lexicon.tsv")),
+    ("outlets.tsv", &["host", "state", "name_en", "kind"], include_str!("../../data/outlets.tsv")),
+    ("tlds.tsv", &["tld", "state"], include_str!("../../data/tlds.tsv")),
 ];
 
 /// One-word names whose skeleton is shorter than this must match letter for letter (after
@@ -52,6 +56,7 @@ pub struct Kb {
     pub terms: Vec<Term>,
     pub titles: Vec<Title>,
     pub words: Vec<Word>,
+    pub outlets: Outlets,
     state_by_code: FxHashMap<String, u32>,
     /// A state's code → its capital's index in `places` (the first listed).
     capital_by_state: FxHashMap<String, u32>,
@@ -183,6 +188,7 @@ impl Kb {
         kb.load_offices(&tables["offices.tsv"])?;
         kb.load_titles(&tables["titles.tsv"])?;
         kb.load_lexicon(&tables["lexicon.tsv"])?;
+        kb.load_outlets(&tables["outlets.tsv"], &tables["tlds.tsv"])?;
         kb.inflect();
         Ok(kb)
     }
@@ -199,6 +205,26 @@ impl Kb {
         } else {
             Err(row.error(format!("unknown state code {code:?} (not in states.tsv)")))
         }
+    }
+
+    /// Outlets by host and country-code domains, each to a state of states.tsv ("-" in
+    /// outlets.tsv: national to none).
+    fn load_outlets(&mut self, hosts: &[Row<'_>], tlds: &[Row<'_>]) -> Result<(), KbError> {
+        for row in hosts {
+            let state = if row.get(1) == "-" { None } else { Some(self.known_state(row, 1)?) };
+            if state.as_deref() == Some("") {
+                return Err(row.error("an outlet needs a state code or \"-\""));
+            }
+            self.outlets.add_host(row.get(0), state.as_deref());
+        }
+        for row in tlds {
+            let state = self.known_state(row, 1)?;
+            if state.is_empty() {
+                return Err(row.error("a country-code domain needs a state code"));
+            }
+            self.outlets.add_tld(row.get(0), &state);
+        }
+        Ok(())
     }
 
     fn load_states(&mut self, rows: &[Row<'_>]) -> Result<(), KbError> {

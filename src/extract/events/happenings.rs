@@ -157,6 +157,12 @@ impl Builder<'_, '_> {
         if t.trigger.cameo != CAMEO_MEET || t.trigger.mode != ConsultMode::Unspecified || count_sides(sides) != 2 || self.told_again(t) {
             return None;
         }
+        // "التقى ... وفدا من تركيا برئاسة وزير الخارجية ... بحضور وزير الدفاع ... ووزير التجارة": the
+        // people listed after "in the presence of" came with the party met; nobody is met apart.
+        let listed_end = after.last().map_or(t.pos, |(m, _)| m.end);
+        if (t.pos..listed_end).any(|k| self.a.cue(k, |c| c == Cue::Presence)) {
+            return None;
+        }
         // Each actor resolved on its own: two titles of one state stay two people. An ambassador
         // named beside someone of their state comes with them ("المبعوث الأمريكي ... والسفير
         // الأمريكي"): no meeting of their own.

@@ -250,7 +250,9 @@ impl<'k, 'a> Composer<'k, 'a> {
         // of the state whose press wrote it.
         let singular = !a.cue(r.first, |c| c == Cue::PluralTitle);
         let implied = match &country {
-            None if singular && !matches!(title.office, Office::HeadOfState | Office::CrownPrince) => self.home.clone(),
+            None if singular && !matches!(title.office, Office::HeadOfState | Office::CrownPrince) => {
+                self.listed_state(r.first).or_else(|| self.home.clone())
+            }
             _ => None,
         };
         if country.is_none() && implied.is_none() && a.is_name_word(kb, end) && next.is_none_or(|n| n.first != end) {
@@ -286,6 +288,32 @@ impl<'k, 'a> Composer<'k, 'a> {
                 Composed { kind: MentionKind::Actor(Actor::holder(title, country, deputy)), end, consumed, name_span: (r.first, r.end) }
             }
         })
+    }
+
+    /// The state of the person listed before a title coordinated to them at token `first`
+    /// ("بحضور وزير الدفاع خلوصي آكار، ووزير الطاقة والموارد الطبيعية فاتح دونماز، ووزير التجارة
+    /// محمد موش"): the members of one delegation are of one state, whatever press writes it. The
+    /// list runs back over coordinated titles of no state to the last person of one.
+    fn listed_state(&self, first: usize) -> Option<CompactString> {
+        let a = self.a;
+        let coordinated = |k: usize| a.tokens[k].norm.starts_with('و');
+        let same_sentence = |from: usize, to: usize| (from..to).all(|k| !a.tokens[k].is_punct('.'));
+        if !coordinated(first) {
+            return None;
+        }
+        let mut at = first;
+        for m in self.out.iter().rev() {
+            if m.end > at || !same_sentence(m.end, at) {
+                return None;
+            }
+            match &m.kind {
+                MentionKind::Actor(Actor::Person(p)) => return Some(self.kb.people[*p as usize].country.as_str().into()),
+                MentionKind::Actor(Actor::Office { country: Some(c), named: true, .. }) => return Some(c.clone()),
+                MentionKind::Actor(Actor::Office { country: None, .. }) if coordinated(m.first) => at = m.first,
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// The state written after title `t` (raw mention `j`): "السفير الروسي", "سفير جمهورية

@@ -44,7 +44,10 @@ pub(super) fn unlisted_name(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>
     let opening = &a.tokens[first].norm;
     let plain_opening = !opening.starts_with(['و', 'ل']) && !opening.starts_with("ال") || a.is_name_word(kb, first);
     let ends = last == stop || !bare(last);
-    (plain_opening && ends && ((2..=4).contains(&len) || len == 1 && a.is_name_word(kb, first))).then_some((first, last))
+    // "وزير الداخلية، صباح اليوم": a given name before a day is the time of day.
+    let time_of_day = last < a.tokens.len() && a.cue(last, |c| matches!(c, Cue::RelDay(_) | Cue::Weekday(_)));
+    let one_name = len == 1 && a.is_name_word(kb, first) && !time_of_day;
+    (plain_opening && ends && ((2..=4).contains(&len) || one_name)).then_some((first, last))
 }
 
 /// "يقوم محمد رضا رحيمي النائب الأول للرئيس الإيراني": the name of a title's holder the
@@ -58,5 +61,5 @@ pub(super) fn unlisted_name_before(kb: &Kb, a: &Analysis<'_>, after: usize, head
     let len = head - first;
     let opens = first == after || !bare(first - 1);
     let courtesy = first > 0 && a.cue(first - 1, |c| c == Cue::Honorific);
-    ((2..=4).contains(&len) && opens && (courtesy || a.is_name_word(kb, first))).then_some((first, head))
+    (((2..=4).contains(&len) || len == 5 && courtesy) && opens && (courtesy || a.is_name_word(kb, first))).then_some((first, head))
 }
