@@ -1631,3 +1631,20 @@ fn an_agency_named_after_a_reporting_verb_is_the_press_of_its_state() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(countries(&found[0]), ["FRA", "SAU"]);
 }
+
+#[test]
+fn a_grouping_that_meets_as_one_is_its_member_states() {
+    let e = one("ينعقد غدا بدولة الكويت الاجتماع الوزاري لمجلس التعاون لدول الخليج العربية لبحث ملفات إستراتيجية.", "2024-08-31");
+    assert_eq!(countries(&e), ["ARE", "BHR", "KWT", "OMN", "QAT", "SAU"]);
+    assert_eq!(status(&e), EventStatus::Planned);
+    // With a state met as one, and the chair of that state's side named after "برئاسة".
+    let e = one(
+        "سيعقد الاجتماع الوزاري المشترك الثاني بين مجلس التعاون الخليجي واليابان برئاسة وزير الخارجية الياباني تاكيشي إيوايا.",
+        "2024-08-31",
+    );
+    assert_eq!(countries(&e), ["ARE", "BHR", "JPN", "KWT", "OMN", "QAT", "SAU"]);
+    assert!(e.participants.iter().any(|p| p.country == "JPN" && p.actor_id.starts_with("person/")), "{e:#?}");
+    // A grouping that acts as a body of its own (no members listed in the data) stays one side.
+    let e = one("بحث وزير الخارجية المصري سامح شكري مع الاتحاد الأوروبي في بروكسل تطورات الأوضاع.", "2022-03-01");
+    assert_eq!(countries(&e), ["", "EGY"], "{e:#?}");
+}

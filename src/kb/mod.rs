@@ -31,7 +31,7 @@ use tsv::Row;
 const FILES: &[(&str, &[&str], &str)] = &[
     ("states.tsv", &["code", "name_en", "names_ar", "adjectives_ar"], include_str!("../../data/states.tsv")),
     ("places.tsv", &["name_en", "country", "kind", "names_ar"], include_str!("../../data/places.tsv")),
-    ("organisations.tsv", &["id", "name_en", "names_ar", "cameo"], include_str!("../../data/organisations.tsv")),
+    ("organisations.tsv", &["id", "name_en", "names_ar", "cameo", "members"], include_str!("../../data/organisations.tsv")),
     ("people.tsv", &["id", "name_en", "country", "names_ar", "short_ar"], include_str!("../../data/people.tsv")),
     ("offices.tsv", &["person", "country", "office", "role_en", "start", "end"], include_str!("../../data/offices.tsv")),
     ("titles.tsv", &["title_ar", "office", "role_en", "country"], include_str!("../../data/titles.tsv")),
@@ -199,7 +199,10 @@ impl Kb {
     }
 
     fn known_state(&self, row: &Row<'_>, col: usize) -> Result<String, KbError> {
-        let code = row.get(col);
+        self.known_code(row, row.get(col))
+    }
+
+    fn known_code(&self, row: &Row<'_>, code: &str) -> Result<String, KbError> {
         if code.is_empty() || self.state_by_code.contains_key(code) {
             Ok(code.to_string())
         } else {
@@ -284,12 +287,14 @@ impl Kb {
 
     fn load_organisations(&mut self, rows: &[Row<'_>]) -> Result<(), KbError> {
         for row in rows {
+            let members = row.variants(4).map(|code| self.known_code(row, code)).collect::<Result<Vec<_>, _>>()?;
             let id = self.organisations.len() as u32;
             self.organisations.push(Organisation {
                 id: row.required(0, "id")?.into(),
                 name_en: row.required(1, "name_en")?.into(),
                 name_ar: row.variants(2).next().unwrap_or_default().to_string(),
                 cameo: row.get(3).into(),
+                members,
             });
             for name in row.variants(2) {
                 self.insert_entity(name, Entity::Organisation(id));

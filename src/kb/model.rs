@@ -35,6 +35,8 @@ pub struct Organisation {
     pub name_en: String,
     pub name_ar: String,
     pub cameo: String,
+    /// The member states that stand as the sides of a contact the grouping makes as one.
+    pub members: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -189,7 +189,7 @@ impl Builder<'_, '_> {
 
     /// The sides named actors stand for on day `on`: a person, the holder of a title (or the
     /// title's state when the holder is unknown), a counterpart of the first officeholder named,
-    /// a state, an organisation.
+    /// a state, an organisation (or its member states, for a grouping listed with them).
     pub(super) fn resolve(&self, actors: &[Named], on: Option<NaiveDate>) -> Vec<Side> {
         let mut sides: Vec<Side> = Vec::new();
         let anchor_office = actors.iter().find_map(|(_, actor)| match actor {
@@ -198,6 +198,16 @@ impl Builder<'_, '_> {
             _ => None,
         });
         for (m, actor) in actors {
+            // A grouping that acts as its members ("الاجتماع الوزاري لمجلس التعاون") is its member states.
+            if let Actor::Organisation(o) = actor
+                && let members = &self.kb.organisations[*o as usize].members
+                && !members.is_empty()
+            {
+                for c in members {
+                    add_side(&mut sides, Side::state(c.as_str().into()));
+                }
+                continue;
+            }
             let side = match actor {
                 Actor::Person(p) => Some(self.person_side(*p, on, self.name_ar(m))),
                 Actor::Office { office, role, country: Some(c), deputy, named } => {
