@@ -1264,6 +1264,12 @@ fn credentials_are_presented_by_each_ambassador_to_whoever_receives_them() {
     );
     // With no one named to receive them, there is no contact to tell.
     assert!(events("يتسلم أوراق اعتماد سفراء البحرين ومالطا والبرتغال.", "2024-04-29").is_empty());
+    // The receiver is the subject before the credentials ("فقد تقبل": a perfect verb, no "may").
+    let text =
+        "فقد تقبل جلالة الملك عبدالله الثاني أوراق اعتماد كل من سفير جمهورية كازاخستان طلعت شالدنباي، وسفير جمهورية الهند مانيش تشوهان.";
+    let found = events(text, "2024-08-27");
+    assert_eq!(found.iter().map(countries).collect::<Vec<_>>(), [["JOR", "KAZ"], ["IND", "JOR"]], "{found:#?}");
+    assert!(found.iter().all(|e| status(e) == EventStatus::Occurred), "{found:#?}");
 }
 
 #[test]

@@ -132,8 +132,7 @@ impl Builder<'_, '_> {
         if count_sides(&sides) >= 3 && split {
             // Credentials go to the one side that is no ambassador, wherever it is named; with
             // no one named to receive them, no contact can be told.
-            let ambassador = |s: &Side| matches!(&s.who, Who::State { role, .. } if role == "ambassador");
-            let first = if t.trigger.with_each { sides.iter().position(|s| !ambassador(s)) } else { Some(0) };
+            let first = if t.trigger.with_each { sides.iter().position(|s| !s.is_ambassador()) } else { Some(0) };
             let Some(first) = first.map(|k| &sides[k]) else { return Vec::new() };
             return sides
                 .iter()

@@ -60,6 +60,11 @@ impl Side {
             Who::Organisation(_) => false,
         }
     }
+
+    /// Whether the side is an ambassador whose holder is unknown (who presents credentials).
+    pub fn is_ambassador(&self) -> bool {
+        matches!(&self.who, Who::State { role, .. } if role == "ambassador")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,7 +65,10 @@ impl Builder<'_, '_> {
         // so the subject stands before it.
         let with = (f.pos() + 1..f.right).find(|&k| self.a.cue(k, |c| c == Cue::With));
         let subject_first = with.is_some_and(|w| roles.after.iter().all(|(m, _)| m.first > w)) && !roles.before.is_empty();
-        if count_sides(&with_host(&sides, roles.destinations.first())) >= 2 && !caller && !subject_first {
+        // "تقبل الملك أوراق اعتماد سفيري A و B": the ambassadors after the credentials present them
+        // to whoever is named before.
+        let no_receiver = f.t.trigger.with_each && sides.iter().all(Side::is_ambassador);
+        if count_sides(&with_host(&sides, roles.destinations.first())) >= 2 && !caller && !subject_first && !no_receiver {
             return sides;
         }
         if possessed_journey {
