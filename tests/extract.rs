@@ -1654,3 +1654,13 @@ fn a_grouping_that_meets_as_one_is_its_member_states() {
     let e = one("بحث وزير الخارجية المصري سامح شكري مع الاتحاد الأوروبي في بروكسل تطورات الأوضاع.", "2022-03-01");
     assert_eq!(countries(&e), ["", "EGY"], "{e:#?}");
 }
+
+#[test]
+fn a_feminine_plural_of_a_nisba_names_no_state() {
+    // "مجريات الأحداث" (the course of events) is no Hungarians.
+    let e = one(
+        "يصل إلى مدينة بورتسودان يوم الإثنين المبعوث الأمريكي للسودان توم بيريلو. ويناقش بيرللو مع المسؤولين السودانيين مجريات الأحداث المتعلقة بالحرب.",
+        "",
+    );
+    assert!(!countries(&e).contains(&"HUN"), "{e:#?}");
+}

@@ -127,13 +127,14 @@ fn data_tokens(phrase: &str) -> Vec<String> {
         .collect()
 }
 
-/// The forms of a nisba adjective as written: masculine singular, feminine, dual and sound
-/// plurals ("روسي" → روسية، روسيان، روسيين، روسيون، روسيات); other forms (broken plurals such as
-/// "روس") are plural as they stand. Returns (form, plural).
+/// The forms of a nisba adjective as written: masculine singular, feminine, dual and masculine
+/// sound plurals ("روسي" → روسية، روسيان، روسيين، روسيون); other forms (broken plurals such as
+/// "روس") are plural as they stand. Returns (form, plural). Not the feminine plural: it names
+/// no side in the press, and some are common words ("مجريات الأحداث" is no Hungarians).
 fn nisba_forms(adjective: &str) -> Vec<(String, bool)> {
     if adjective.ends_with(['ي', 'ى']) {
         let mut out = vec![(adjective.to_string(), false), (format!("{adjective}ة"), false)];
-        out.extend(["ان", "ين", "ون", "ات"].iter().map(|p| (format!("{adjective}{p}"), true)));
+        out.extend(["ان", "ين", "ون"].iter().map(|p| (format!("{adjective}{p}"), true)));
         out
     } else {
         vec![(adjective.to_string(), true)]
