@@ -1664,3 +1664,21 @@ fn a_feminine_plural_of_a_nisba_names_no_state() {
     );
     assert!(!countries(&e).contains(&"HUN"), "{e:#?}");
 }
+
+#[test]
+fn things_that_arrive_make_no_visit_but_someones_plane_does() {
+    assert!(events("وصلت 3 طائرات سعودية محملة بالمواد الإغاثية إلى مطار حلب الدولي.", "2023-02-10").is_empty());
+    assert!(events("3 طائرات سعودية محملة بالمواد الإغاثية وصلت إلى مطار حلب الدولي.", "2023-02-10").is_empty());
+    assert!(events("وصلت سفينة مساعدات سعودية إلى ميناء بورتسودان.", "2023-02-10").is_empty());
+    let e = one("وصلت طائرة الرئيس الإيراني إبراهيم رئيسي إلى مطار دمشق الدولي.", "2023-05-03");
+    assert_eq!(countries(&e), ["IRN", "SYR"]);
+}
+
+#[test]
+fn a_denied_visit_and_the_reports_of_it_are_one_denied_visit() {
+    let text = "نفى مصدر دبلوماسي سوري الأنباء عن زيارة مرتقبة لوزير الخارجية السعودي فيصل بن فرحان للعاصمة السورية دمشق. \
+                ونقلت روسيا اليوم عن مصدرها أنه لا يوجد حديث حاليا عن زيارة، بعد الأنباء التي تحدثت عن زيارة مرتقبة للوزير السعودي إلى دمشق.";
+    let e = one(text, "");
+    assert_eq!(countries(&e), ["SAU", "SYR"]);
+    assert_eq!(status(&e), EventStatus::Negated);
+}

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use crate::proto::{ConsultMode, EventStatus, EventType};
 
 use super::dates::Precision;
-use super::events::{Draft, Who, add_side};
+use super::events::{Draft, Place, Who, add_side};
 
 fn people(d: &Draft, country: &str) -> Vec<u32> {
     d.sides
@@ -197,13 +197,20 @@ fn denied(events: &[Draft], d: &Draft, published: Option<NaiveDate>) -> Option<u
     })
 }
 
-/// One of two drafts denies what the other plans or proposes, both naming who would meet and
-/// when (a denial of other talks between the same states, "لا توجد أي خطط" for a format of
-/// ministers, is not the denial of a meeting of the two named; an undated "لن" may deny
-/// something else of a meeting: "اللقاء لن يكون له آثار").
+/// One of two drafts denies what the other plans or proposes, both naming who would meet, and
+/// when or where (a denial of other talks between the same states, "لا توجد أي خطط" for a format
+/// of ministers, is not the denial of a meeting of the two named; an undated "لن" may deny
+/// something else of a meeting: "اللقاء لن يكون له آثار"). "نفى ... الأنباء عن زيارة مرتقبة
+/// لوزير الخارجية السعودي ... لدمشق" and "الأنباء التي تحدثت عن زيارة مرتقبة للوزير السعودي"
+/// are one denied visit, placed in Damascus and dated by neither.
 fn denial(a: &Draft, b: &Draft) -> bool {
     let intended = |d: &Draft| matches!(d.status, EventStatus::Planned | EventStatus::Proposed);
-    let named = a.named_people > 0 && b.named_people > 0 && a.date_explicit && b.date_explicit;
+    fn placed(d: &Draft) -> Option<&Place> {
+        d.location.as_ref().filter(|l| l.specific)
+    }
+    let when_or_where =
+        (a.date_explicit && b.date_explicit) || (!a.date_explicit && !b.date_explicit && placed(a).is_some() && placed(a) == placed(b));
+    let named = a.named_people > 0 && b.named_people > 0 && when_or_where;
     named && ((a.status == EventStatus::Negated && intended(b)) || (b.status == EventStatus::Negated && intended(a)))
 }
 

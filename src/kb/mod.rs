@@ -753,6 +753,7 @@ fn parse_word(row: &Row<'_>) -> Result<Word, KbError> {
         "group" => Cue::Group,
         "heads" => Cue::Heads,
         "presence" => Cue::Presence,
+        "cargo" => Cue::Cargo,
         "honorific" => Cue::Honorific,
         "perfect" => Cue::Perfect,
         "invitation" => Cue::Invitation,

@@ -242,6 +242,9 @@ pub enum Cue {
     /// "In the presence of", "mediated by" (بحضور، بوساطة): who is named after it, up to the
     /// next comma or clause, attends the contact and is no side of it.
     Presence,
+    /// Things that arrive or are sent (طائرات، شحنة، مساعدات، سفينة): as the subject of a verb
+    /// of arrival they make it no visit ("طائرات سعودية محملة بالمواد الإغاثية وصلت إلى مطار حلب").
+    Cargo,
     /// An invitation ("دعوة جلالته للقيام بزيارة"): the contact noun right after it is proposed;
     /// not one it answers ("تلبية لدعوة من"), which comes before it or after "من".
     Invitation,

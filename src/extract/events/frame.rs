@@ -58,6 +58,9 @@ impl Builder<'_, '_> {
             return Vec::new();
         }
         let f = self.bounds(t, prev, next, sentence);
+        if self.cargo_arrives(&f) {
+            return Vec::new();
+        }
         let roles = self.roles(&f);
         let when = self.when(&f, cue_status);
         let on = when.date.map(|d| d.start).or(self.published);
@@ -68,6 +71,23 @@ impl Builder<'_, '_> {
     /// Past negation right before the trigger: it did not happen, and nothing was planned.
     fn negated_past(&self, t: &TriggerAt, sentence: &Sentence) -> bool {
         (t.pos.saturating_sub(3).max(sentence.first)..t.pos).any(|k| self.a.cue(k, |c| c == Cue::NegPast))
+    }
+
+    /// "طائرات سعودية محملة بالمواد الإغاثية وصلت إلى مطار حلب", "وصلت سفينة مساعدات": a verb of
+    /// arrival whose subject is a thing, before it in its clause or right after it, tells no
+    /// visit; someone's plane is still someone's arrival ("وصلت طائرة الرئيس").
+    fn cargo_arrives(&self, f: &Frame) -> bool {
+        let trigger = f.t.trigger;
+        if !(trigger.is_verb && trigger.takes_destination) {
+            return false;
+        }
+        let pos = f.pos();
+        let cargo = |k: usize| self.a.cue(k, |c| c == Cue::Cargo);
+        let actor = |m: &Mention| matches!(m.kind, MentionKind::Actor(_));
+        let before = (f.clause_start..pos).rev().find(|&k| cargo(k)).is_some_and(|k| !self.mentions_in(k + 1, pos).iter().any(actor));
+        let owner_after = |k: usize| self.mentions_in(k + 1, f.right).iter().any(|m| actor(m) && m.first == k + 1);
+        let after = (pos + 1..(pos + 3).min(f.right)).find(|&k| cargo(k)).is_some_and(|k| !owner_after(k));
+        before || after
     }
 
     /// Where the frame of trigger `t` lies, between `prev` and `next` in `sentence`.
