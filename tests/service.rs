@@ -4,15 +4,16 @@ mod common;
 
 use std::{collections::HashSet, sync::Arc};
 
+use common::cluster::Cluster;
 use common::*;
 use rasad::{
     extract::Extractor,
     proto::{
-        Article, EventFilter, EventStatus, EventType, GetEventRequest, IngestOutcome, ListEventsRequest, ListReportsRequest,
-        SubscribeRequest, UpdateKind,
+        Article, EventFilter, EventStatus, EventType, EventUpdate, GetEventRequest, IngestOutcome, IngestResult, ListEventsRequest,
+        ListReportsRequest, SubscribeRequest, UpdateKind,
     },
 };
-use tonic::Code;
+use tonic::{Code, Streaming};
 
 /// Runs each case against a server on the embedded store (`case::embedded`) and against a front
 /// end of the distributed mode with one worker (`case::distributed`: PostgreSQL and NATS, a
@@ -49,6 +50,10 @@ in_both_modes! {
     an_event_of_many_reports_stays_small_and_lists_them_page_by_page(Scripted);
     subscribers_catching_up_over_several_chunks_of_the_log_miss_nothing(Scripted);
     listing_a_country_returns_the_sideline_meetings_of_its_summits(Summit);
+    a_snapshot_of_many_pages_arrives_whole_and_is_read_as_the_client_takes_it(Scripted);
+    events_written_mid_snapshot_come_after_it_as_live_updates(Scripted);
+    a_subscriber_gone_mid_snapshot_ends_its_transaction(Scripted);
+    a_shutdown_mid_snapshot_ends_it_saying_to_subscribe_again(Scripted);
 }
 
 fn filter(countries: &[&str], types: &[EventType]) -> Option<EventFilter> {
@@ -578,4 +583,165 @@ async fn listing_a_country_returns_the_sideline_meetings_of_its_summits(server: 
     assert_eq!(ids(qatar).len(), 2);
     let egypt = client.list_events(list(&["EGY"])).await.unwrap().into_inner().events;
     assert!(egypt.is_empty());
+}
+
+/// Events of the snapshot tests: many pages of a snapshot (256 events each), and many times what
+/// a slow reader's window and the server's buffers hold.
+const SNAPSHOT_EVENTS: usize = 3000;
+/// The flow-control window of the slow readers of snapshots, in bytes.
+const SLOW_WINDOW: u32 = 8 * 1024;
+
+/// The line of a consultation of a pair of states of its own, the `i`th of `prefix`.
+fn consultation(prefix: &str, i: usize) -> String {
+    format!("EVENT CONSULT OCCURRED {prefix}A{i} {prefix}B{i}")
+}
+
+/// `n` articles `<prefix><i>` of one event each (none merge).
+fn distinct_events(prefix: &str, n: usize) -> Vec<Article> {
+    (0..n).map(|i| article(&format!("{prefix}{i}"), &format!("{prefix}{i}\n{}", consultation(prefix, i)))).collect()
+}
+
+/// The ids of the events `results` created, in order.
+fn created(results: &[IngestResult]) -> Vec<String> {
+    results.iter().flat_map(|r| r.created_event_ids.clone()).collect()
+}
+
+/// Stores [`SNAPSHOT_EVENTS`] events; their ids.
+async fn store_snapshot_events(client: &mut Client) -> Vec<String> {
+    let ids = created(&ingest(client, distinct_events("S", SNAPSHOT_EVENTS)).await);
+    assert_eq!(ids.len(), SNAPSHOT_EVENTS);
+    ids
+}
+
+/// A snapshot of every event, subscribed by a slow reader that has taken its first update: the
+/// server is then mid-snapshot. The client is kept with the stream.
+async fn mid_snapshot(server: &TestServer) -> (Client, Streaming<EventUpdate>, EventUpdate) {
+    let mut slow = slow_reader(&server.url, SLOW_WINDOW).await;
+    let mut snapshot = subscribe(&mut slow, SubscribeRequest { snapshot: true, ..Default::default() }).await;
+    let first = take(&mut snapshot, 1).await.remove(0);
+    (slow, snapshot, first)
+}
+
+/// Asserts that `updates` are one SNAPSHOT update of each event of `ids`, in their order, at
+/// sequence `head`.
+fn assert_snapshot(updates: &[EventUpdate], ids: &[String], head: u64) {
+    let odd = updates.iter().find(|u| (u.kind(), u.sequence) != (UpdateKind::Snapshot, head));
+    assert!(odd.is_none(), "not a SNAPSHOT update at {head}: {odd:?}");
+    let got: Vec<&str> = updates.iter().map(|u| u.event.as_ref().unwrap().id.as_str()).collect();
+    let wanted: Vec<&str> = ids.iter().map(String::as_str).collect();
+    assert!(
+        got == wanted,
+        "{} snapshot updates, {} distinct events, {} wanted",
+        got.len(),
+        got.iter().collect::<HashSet<_>>().len(),
+        ids.len()
+    );
+}
+
+async fn a_snapshot_of_many_pages_arrives_whole_and_is_read_as_the_client_takes_it(server: TestServer) {
+    let mut client = server.client().await;
+    let ids = store_snapshot_events(&mut client).await;
+    let (_slow, mut snapshot, first) = mid_snapshot(&server).await;
+    // A page is read once the client has taken the last: for a client that took one update, the
+    // few pages its window and the server's buffers hold, not the whole snapshot.
+    let read = server.metric("rasad_snapshot_events_read_total").await;
+    eprintln!("{read} of {SNAPSHOT_EVENTS} events read for a client that took one update");
+    assert!(read < (SNAPSHOT_EVENTS / 2) as f64, "{read} events read for a client that took one update");
+    let mut updates = vec![first];
+    updates.extend(take(&mut snapshot, SNAPSHOT_EVENTS - 1).await);
+    assert_snapshot(&updates, &ids, SNAPSHOT_EVENTS as u64);
+    assert_eq!(server.metric("rasad_snapshot_events_read_total").await, SNAPSHOT_EVENTS as f64, "each event read once");
+    // Then live, from the position of the snapshot.
+    ingest(&mut client, distinct_events("T", 1)).await;
+    let live = take(&mut snapshot, 1).await;
+    assert_eq!((live[0].kind(), live[0].sequence), (UpdateKind::Created, SNAPSHOT_EVENTS as u64 + 1));
+    assert_eq!(server.metric("rasad_snapshots_open ").await, 0.0);
+}
+
+async fn events_written_mid_snapshot_come_after_it_as_live_updates(server: TestServer) {
+    let mut client = server.client().await;
+    let ids = store_snapshot_events(&mut client).await;
+    let head = SNAPSHOT_EVENTS as u64;
+    let (_slow, mut snapshot, first) = mid_snapshot(&server).await;
+    // While the slow reader is mid-snapshot: three new events, and a second report of the last
+    // event of the snapshot.
+    let last = SNAPSHOT_EVENTS - 1;
+    let mut writes = distinct_events("N", 3);
+    writes.push(article("again", &format!("again\n{}", consultation("S", last))));
+    let results = ingest(&mut client, writes).await;
+    let new = created(&results);
+    assert_eq!((new.len(), &results[3].updated_event_ids[..]), (3, &ids[last..]));
+    assert_eq!(server.metric("rasad_snapshots_open ").await, 1.0, "the snapshot is still being read");
+
+    let mut updates = vec![first];
+    updates.extend(take(&mut snapshot, SNAPSHOT_EVENTS - 1).await);
+    assert_snapshot(&updates, &ids, head);
+    assert_eq!(updates[last].event.as_ref().unwrap().num_articles, 1, "the last event as it stood when the snapshot began");
+    let live = take(&mut snapshot, 4).await;
+    assert_eq!(sequences(&live), (head + 1..=head + 4).collect::<Vec<_>>());
+    let mut got: Vec<_> =
+        live.iter().map(|u| (u.kind(), u.event.as_ref().unwrap().id.clone(), u.event.as_ref().unwrap().num_articles)).collect();
+    got.sort();
+    let mut wanted: Vec<_> = new.iter().map(|id| (UpdateKind::Created, id.clone(), 1)).collect();
+    wanted.push((UpdateKind::Updated, ids[last].clone(), 2));
+    wanted.sort();
+    assert_eq!(got, wanted);
+    assert_quiet(&mut snapshot, 200).await;
+}
+
+/// Snapshot transactions open in the cluster's database (their connections are "rasad-snapshot").
+async fn snapshot_transactions(cluster: &Cluster) -> i64 {
+    let sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+               AND application_name = 'rasad-snapshot' AND xact_start IS NOT NULL";
+    cluster.database().await.query_one(sql, &[]).await.unwrap().get(0)
+}
+
+/// Snapshots the server holds open: its gauge, and in the distributed mode the transactions
+/// PostgreSQL has open for them.
+async fn open_snapshots(server: &TestServer) -> (f64, i64) {
+    let transactions = match &server.cluster {
+        Some(cluster) => snapshot_transactions(cluster).await,
+        None => 0,
+    };
+    (server.metric("rasad_snapshots_open ").await, transactions)
+}
+
+async fn a_subscriber_gone_mid_snapshot_ends_its_transaction(server: TestServer) {
+    let mut client = server.client().await;
+    store_snapshot_events(&mut client).await;
+    let (slow, snapshot, _) = mid_snapshot(&server).await;
+    let held = if server.cluster.is_some() { 1 } else { 0 };
+    assert_eq!(open_snapshots(&server).await, (1.0, held));
+    drop((snapshot, slow));
+    let ended = async {
+        while open_snapshots(&server).await != (0.0, 0) {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(5), ended).await.expect("the snapshot's transaction ends with its stream");
+    // The server goes on: a write, then a whole snapshot again.
+    ingest(&mut client, distinct_events("T", 1)).await;
+    let whole = drain(&mut client, SubscribeRequest { snapshot: true, ..Default::default() }).await;
+    assert_eq!(whole.len(), SNAPSHOT_EVENTS + 1);
+    assert_eq!(open_snapshots(&server).await, (0.0, 0));
+}
+
+async fn a_shutdown_mid_snapshot_ends_it_saying_to_subscribe_again(server: TestServer) {
+    let mut client = server.client().await;
+    store_snapshot_events(&mut client).await;
+    let (_slow, mut snapshot, _) = mid_snapshot(&server).await;
+    let stopping = tokio::spawn(server.stop());
+    let mut received = 1;
+    let ended = loop {
+        match snapshot.message().await {
+            Ok(Some(_)) => received += 1,
+            Ok(None) => panic!("the snapshot ended as if all was well after {received} updates"),
+            Err(status) => break status,
+        }
+    };
+    assert_eq!(ended.code(), Code::Unavailable, "{ended:?}");
+    assert!(ended.message().contains("subscribe again with snapshot"), "{}", ended.message());
+    eprintln!("{received} of {SNAPSHOT_EVENTS} snapshot updates before the server ended the stream");
+    assert!(received < SNAPSHOT_EVENTS, "the whole snapshot was sent ({received} updates) after the server began shutting down");
+    stopping.await.unwrap();
 }

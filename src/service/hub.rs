@@ -19,6 +19,13 @@
 //! stops reading costs nothing while it waits, and one that goes away drops its subscription
 //! with its stream.
 //!
+//! A snapshot is read the same way, a page at a time ([`SNAPSHOT_PAGE`]) from one view of the
+//! store ([`EventsView`]: one read transaction) held from its first page to its last: the next
+//! page is read only once the client has taken the last one, so a snapshot of any size holds one
+//! page in memory, and ingest goes on meanwhile without an event being sent twice or missed. The
+//! log is then read from the position the view reflects. A subscriber that goes away mid-snapshot
+//! drops the view with its stream, which ends the transaction.
+//!
 //! Updates travel as [`LoggedUpdate`]s: the filter reads the update's head, and every
 //! subscriber sends the same encoded bytes (the log record), so fan-out costs a reference
 //! count per subscriber rather than a copy and an encoding.
@@ -29,6 +36,7 @@ use std::{
 };
 
 use futures_util::stream::{self, Stream};
+use prometheus_client::metrics::gauge::Gauge;
 use prost::{Message, bytes::Bytes};
 use tokio::sync::{broadcast, watch};
 use tokio_util::sync::CancellationToken;
@@ -37,7 +45,7 @@ use tonic::Status;
 use super::{filter::UpdateFilter, metrics::Metrics};
 use crate::{
     proto::{EventUpdate, UpdateKind},
-    store::{EventReads, LoggedUpdate},
+    store::{EventReads, EventsView, LoggedUpdate, PageLimit},
 };
 
 /// Batches kept for subscribers in the live buffer (at most `TAIL * BATCH` updates).
@@ -49,6 +57,9 @@ const BATCH: usize = 16;
 const CHUNK: u64 = 512;
 /// Full chunks kept for other subscriptions catching up over the same part of the log.
 const SHARED_CHUNKS: usize = 16;
+/// The events of a snapshot read at a time: a page holds at most this many, of at most this
+/// many bytes encoded.
+const SNAPSHOT_PAGE: PageLimit = PageLimit { items: 256, bytes: 1 << 20 };
 
 /// The live tail and the log head. Cheap to clone.
 #[derive(Clone)]
@@ -159,7 +170,7 @@ impl Hub {
             Start::After(n) => (n, Source::Store),
             Start::Snapshot => (0, Source::Snapshot),
         };
-        let counted = Counted::new(&self.metrics);
+        let counted = Counted::new(&self.metrics.subscribers);
         let mut subscription = Subscription {
             hub: self,
             filter,
@@ -168,6 +179,7 @@ impl Hub {
             last,
             source: Source::Done,
             reading: None,
+            view: None,
             ready: VecDeque::new(),
             _counted: counted,
         };
@@ -179,20 +191,26 @@ impl Hub {
     }
 }
 
-/// Counts an open subscription in the `subscribers` gauge while it lives.
-struct Counted(Metrics);
+/// Counts what it goes with (a subscription, a snapshot view) in a gauge while it lives.
+struct Counted(Gauge);
 
 impl Counted {
-    fn new(metrics: &Metrics) -> Counted {
-        metrics.subscribers.inc();
-        Counted(metrics.clone())
+    fn new(gauge: &Gauge) -> Counted {
+        gauge.inc();
+        Counted(gauge.clone())
     }
 }
 
 impl Drop for Counted {
     fn drop(&mut self) {
-        self.0.subscribers.dec();
+        self.0.dec();
     }
+}
+
+/// The view of a snapshot being read, counted in `snapshots_open`.
+struct OpenView {
+    view: Box<dyn EventsView>,
+    _counted: Counted,
 }
 
 /// Why delivery stopped early.
@@ -210,7 +228,7 @@ impl From<crate::store::StoreError> for Stop {
 
 /// Where a subscription takes its next updates from.
 enum Source {
-    /// The current matching events, once, at the start.
+    /// The current matching events, once, at the start, a page at a time.
     Snapshot,
     /// The log in the store, a chunk at a time, until its end.
     Store,
@@ -230,6 +248,8 @@ struct Subscription {
     source: Source,
     /// Held while the source is the store.
     reading: Option<Reading>,
+    /// The snapshot's view, from its first page until the source is another.
+    view: Option<OpenView>,
     /// Encoded updates to send, in order.
     ready: VecDeque<Bytes>,
     _counted: Counted,
@@ -251,11 +271,12 @@ impl Subscription {
             match step {
                 Ok(()) => {}
                 Err(Stop::ShuttingDown) => {
+                    let resume = match self.source {
+                        Source::Snapshot => "the snapshot was not sent whole: subscribe again with snapshot".to_string(),
+                        _ => format!("resubscribe with after_sequence = {} to miss nothing", self.last),
+                    };
                     self.turn_to(Source::Done);
-                    return Some(Err(Status::unavailable(format!(
-                        "the server is shutting down; resubscribe with after_sequence = {} to miss nothing",
-                        self.last
-                    ))));
+                    return Some(Err(Status::unavailable(format!("the server is shutting down; {resume}"))));
                 }
                 Err(Stop::Failed(status)) => {
                     self.turn_to(Source::Done);
@@ -265,23 +286,53 @@ impl Subscription {
         }
     }
 
-    /// Takes the next updates from `source`, counting as a reader of the log while it is the store.
+    /// Takes the next updates from `source`, counting as a reader of the log while it is the store;
+    /// a snapshot's view is dropped (its transaction ends) once the source is another.
     fn turn_to(&mut self, source: Source) {
         self.reading = matches!(source, Source::Store).then(|| Reading::new(&self.hub.chunks));
+        if !matches!(source, Source::Snapshot) {
+            self.view = None;
+        }
         self.source = source;
     }
 
-    /// Queues the matching current events; the log is read from the position they reflect.
+    /// Queues the next page of the matching current events, opening the view at the first; after
+    /// the last, the log is read from the position the view reflects.
     async fn snapshot(&mut self) -> Result<(), Stop> {
-        let filter = self.filter.events.clone();
-        let (events, head) = self.hub.store.snapshot(Arc::new(move |e| filter.matches(e))).await?;
+        let view = match &mut self.view {
+            Some(open) => &mut open.view,
+            None => {
+                let open = self.open_view().await?;
+                self.last = open.view.head();
+                &mut self.view.insert(open).view
+            }
+        };
+        let page = tokio::select! {
+            biased;
+            () = self.shutdown.cancelled() => return Err(Stop::ShuttingDown),
+            page = view.next_page(SNAPSHOT_PAGE) => page?,
+        };
+        let Some(events) = page else {
+            self.turn_to(Source::Store);
+            return Ok(());
+        };
+        self.hub.metrics.snapshot_events.inc_by(events.len() as u64);
         for event in events {
-            let update = EventUpdate { sequence: head, kind: UpdateKind::Snapshot.into(), event: Some(event), ..Default::default() };
+            let update = EventUpdate { sequence: self.last, kind: UpdateKind::Snapshot.into(), event: Some(event), ..Default::default() };
             self.ready.push_back(update.encode_to_vec().into());
         }
-        self.last = head;
-        self.turn_to(Source::Store);
         Ok(())
+    }
+
+    /// A view of the events the filter keeps, as they stand now.
+    async fn open_view(&mut self) -> Result<OpenView, Stop> {
+        let filter = self.filter.events.clone();
+        let view = tokio::select! {
+            biased;
+            () = self.shutdown.cancelled() => return Err(Stop::ShuttingDown),
+            view = self.hub.store.snapshot(Arc::new(move |e| filter.matches(e))) => view?,
+        };
+        Ok(OpenView { view, _counted: Counted::new(&self.hub.metrics.snapshots_open) })
     }
 
     /// Queues the matching updates of the chunk of the log after `last`; at the end of the log,
@@ -402,7 +453,7 @@ mod tests {
                 .collect();
             Box::pin(async move { Ok(updates) })
         }
-        fn snapshot(&self, _: Keep) -> BoxFuture<'static, Result<(Vec<Event>, u64)>> {
+        fn snapshot(&self, _: Keep) -> BoxFuture<'static, Result<Box<dyn EventsView>>> {
             unreachable!("not read by these subscriptions")
         }
         fn serving(&self) -> watch::Receiver<bool> {

@@ -55,6 +55,10 @@ pub struct Metrics {
     pub subscriber_lag: Histogram,
     /// Times a subscriber fell behind the live buffer and read the gap from the store.
     pub subscriber_catchups: Counter,
+    /// Snapshots being read by subscribers: each holds a read transaction of the store.
+    pub snapshots_open: Gauge,
+    /// Events read from the store for snapshots (each once per snapshot, a page at a time).
+    pub snapshot_events: Counter,
     /// Time of each store transaction, from its first write to the end of its `fsync`.
     pub commit_seconds: Histogram,
     /// Articles per store transaction (the writer commits all that are waiting at once).
@@ -94,6 +98,14 @@ impl Default for Metrics {
             "Reads of the stored log by subscribers behind the live buffer",
             subscriber_catchups.clone(),
         );
+        let snapshots_open = Gauge::default();
+        registry.register(
+            "snapshots_open",
+            "Snapshots being read by subscribers, each holding a read transaction of the store",
+            snapshots_open.clone(),
+        );
+        let snapshot_events = Counter::default();
+        registry.register("snapshot_events_read", "Events read from the store for snapshot subscriptions", snapshot_events.clone());
         let commit_seconds = Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0]);
         registry.register("commit_seconds", "Time of each store transaction, writes and fsync", commit_seconds.clone());
         let commit_articles = Histogram::new([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0]);
@@ -121,6 +133,8 @@ impl Default for Metrics {
             subscribers,
             subscriber_lag,
             subscriber_catchups,
+            snapshots_open,
+            snapshot_events,
             commit_seconds,
             commit_articles,
             store_corrupt_records,

@@ -11,8 +11,8 @@
 //! same reads on a data directory no server holds (`rasad export --data-dir`).
 //!
 //! Every record carries a checksum (`checksum`) and the file a layout marker (`layout`); listings
-//! are cut by count and size (`page`); after a storage I/O error the store reopens itself
-//! (`reopen`).
+//! are cut by count and size (`page`); a snapshot is read a page at a time from one read
+//! transaction (`view`); after a storage I/O error the store reopens itself (`reopen`).
 
 mod checksum;
 pub mod flaky_disk;
@@ -23,6 +23,7 @@ pub mod postgres;
 mod reads;
 mod reopen;
 mod tally_cache;
+mod view;
 pub mod writer;
 
 use std::{fmt::Display, path::Path, sync::Arc};
@@ -41,7 +42,8 @@ use self::{
 };
 pub use self::{
     page::PageLimit,
-    reads::{BoxFuture, EventReads, Keep},
+    reads::{BoxFuture, EventReads, EventsView, Keep},
+    view::StoreView,
 };
 use crate::{
     merge::Report,
@@ -474,21 +476,6 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
             updates.extend(skip_corrupt(LoggedUpdate::decode(sequence.value(), record.value()), &self.corrupt)?);
         }
         Ok(updates)
-    }
-
-    /// Every event matching `keep` in creation order, and the log position they reflect,
-    /// read from one consistent snapshot.
-    pub fn snapshot(&self, keep: impl Fn(&Event) -> bool) -> Result<(Vec<Event>, u64)> {
-        let txn = self.db.begin_read()?;
-        let log = txn.open_table(LOG)?;
-        let head = log.last()?.map_or(0, |(k, _)| k.value());
-        let table = txn.open_table(EVENTS)?;
-        let mut events = Vec::new();
-        for entry in table.iter()? {
-            let event = skip_corrupt(event_at(&log, entry?.1.value()), &self.corrupt)?;
-            events.extend(event.filter(&keep));
-        }
-        Ok((events, head))
     }
 }
 

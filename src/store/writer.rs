@@ -32,7 +32,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    ARTICLES, EVENTS, LOG, LoggedUpdate, MERGED_INTO, META, REPORTS, Result, Store, StoreError, TEXTS, TextHash,
+    ARTICLES, EVENTS, LOG, LoggedUpdate, MERGED_INTO, META, PageLimit, REPORTS, Result, Store, StoreError, TEXTS, TextHash,
     checksum::{seal, skip_corrupt},
     decode,
     plan::{self, CommittedReports, Tables, Write},
@@ -41,7 +41,7 @@ use super::{
 };
 use crate::{
     merge::{self, MergeConfig, Merger, Report},
-    proto::{Article, ExtractResponse, IngestResult},
+    proto::{Article, Event, ExtractResponse, IngestResult},
 };
 
 /// Most articles committed in one transaction.
@@ -53,6 +53,8 @@ const PLANNED: usize = 1;
 /// Reports counted by the event tallies kept in memory for merging (a tally grows by about a
 /// hundred bytes per report, plus what each distinct value takes).
 const CACHED_REPORTS: usize = 65_536;
+/// Events read at a time when the part-of links are rebuilt.
+const LINKS_PAGE: PageLimit = PageLimit { items: 4096, bytes: usize::MAX };
 
 /// One extracted article to store.
 #[derive(Clone)]
@@ -253,8 +255,10 @@ impl Planner {
         self.next_event = txn.open_table(META)?.get("next_event")?.map_or(1, |v| v.value());
         let merger = &mut self.merger;
         self.store.for_each_report(|number, report| merger.file(number, &report))?;
-        let (linked, _) = self.store.snapshot(|e| !e.parent_id.is_empty() || !e.part_ids.is_empty())?;
-        linked.iter().for_each(|event| self.merger.file_links(event));
+        let mut linked = self.store.view(Arc::new(|e: &Event| !e.parent_id.is_empty() || !e.part_ids.is_empty()))?;
+        while let Some(page) = linked.page(LINKS_PAGE)? {
+            page.iter().for_each(|event| self.merger.file_links(event));
+        }
         Ok(())
     }
 

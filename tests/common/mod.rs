@@ -180,6 +180,15 @@ pub async fn connect(url: &str) -> Client {
     panic!("no server at {url}");
 }
 
+/// A client that takes at most `window` bytes of a response before the test reads them (its
+/// HTTP/2 flow-control windows): a subscriber that stops reading holds the server after a few
+/// dozen kilobytes, as a slow one does.
+pub async fn slow_reader(url: &str, window: u32) -> Client {
+    let endpoint = tonic::transport::Endpoint::from_shared(url.to_string()).unwrap();
+    let channel = endpoint.initial_stream_window_size(window).initial_connection_window_size(window).connect().await.unwrap();
+    RasadServiceClient::new(channel)
+}
+
 /// `articles` as the request stream of an Ingest call, sent as the server reads them.
 pub fn article_stream(articles: Vec<Article>) -> ReceiverStream<Article> {
     let (tx, rx) = tokio::sync::mpsc::channel(64);

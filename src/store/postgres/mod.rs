@@ -4,11 +4,13 @@
 //! merge transaction at a time ([`commit`]).
 //!
 //! Records are the protobuf encodings the embedded store keeps, without its checksums
-//! (PostgreSQL checks its own pages). Connections come from a pool.
+//! (PostgreSQL checks its own pages). Connections come from a pool; snapshots hold theirs from
+//! a pool of their own (`view`).
 
 pub mod commit;
 mod listen;
 mod migrate;
+mod view;
 
 use std::{
     sync::{Arc, Weak},
@@ -21,7 +23,10 @@ use prost::{Message, bytes::Bytes};
 use tokio::sync::watch;
 use tokio_postgres::NoTls;
 
-use super::{EventPage, EventReads, Keep, LoggedUpdate, PageLimit, ReportPage, Result, StoreError, page::Filling, reads::BoxFuture};
+use self::view::PgView;
+use super::{
+    EventPage, EventReads, EventsView, Keep, LoggedUpdate, PageLimit, ReportPage, Result, StoreError, page::Filling, reads::BoxFuture,
+};
 use crate::{
     merge::{self, Report},
     proto::{Event, IngestResult},
@@ -51,6 +56,8 @@ fn message<M: Message + Default>(table: &'static str, key: impl ToString, bytes:
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    /// The connections of snapshots (`view`).
+    snapshots: Pool,
     /// For connections of their own (`listen`).
     config: tokio_postgres::Config,
     serving: Arc<watch::Sender<bool>>,
@@ -63,15 +70,9 @@ impl PgStore {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
-        let manager = Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-        let timeouts = Timeouts { wait: Some(CONNECT_TIMEOUT), create: Some(CONNECT_TIMEOUT), recycle: Some(CONNECT_TIMEOUT) };
-        let pool = Pool::builder(manager)
-            .max_size(POOL_SIZE)
-            .timeouts(timeouts)
-            .runtime(Runtime::Tokio1)
-            .build()
-            .map_err(|e| StoreError::Pool(e.to_string()))?;
-        let store = PgStore { pool, config, serving: Arc::new(watch::Sender::new(true)) };
+        let pool = pool_of(config.clone(), POOL_SIZE)?;
+        let snapshots = pool_of(config.clone().application_name(view::APPLICATION).clone(), view::CONNECTIONS)?;
+        let store = PgStore { pool, snapshots, config, serving: Arc::new(watch::Sender::new(true)) };
         let applied = migrate::migrate(&mut store.client().await?).await?;
         tokio::spawn(probe(store.pool.clone(), Arc::downgrade(&store.serving)));
         tracing::info!(applied, "PostgreSQL store ready");
@@ -148,27 +149,13 @@ impl PgStore {
         let client = self.client().await?;
         read_log(&client, after, limit).await
     }
+}
 
-    async fn snapshot(&self, keep: Keep) -> Result<(Vec<Event>, u64)> {
-        let mut client = self.client().await?;
-        let txn = client
-            .build_transaction()
-            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .await
-            .map_err(pg)?;
-        let head = head(&txn).await?;
-        let mut events = Vec::new();
-        for row in txn.query("SELECT n, event FROM events ORDER BY n", &[]).await.map_err(pg)? {
-            let event: Event = message("events", row.get::<_, i64>(0), row.get(1))?;
-            if keep(&event) {
-                events.push(event);
-            }
-        }
-        txn.commit().await.map_err(pg)?;
-        Ok((events, head))
-    }
+/// A pool of at most `size` connections to `config`.
+fn pool_of(config: tokio_postgres::Config, size: usize) -> Result<Pool> {
+    let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    let timeouts = Timeouts { wait: Some(CONNECT_TIMEOUT), create: Some(CONNECT_TIMEOUT), recycle: Some(CONNECT_TIMEOUT) };
+    Pool::builder(manager).max_size(size).timeouts(timeouts).runtime(Runtime::Tokio1).build().map_err(|e| StoreError::Pool(e.to_string()))
 }
 
 /// Whether a PostgreSQL error means the server is out of reach (down, restarting, refusing
@@ -278,9 +265,9 @@ impl EventReads for PgStore {
         Box::pin(async move { store.read_log(after, limit).await })
     }
 
-    fn snapshot(&self, keep: Keep) -> BoxFuture<'static, Result<(Vec<Event>, u64)>> {
-        let store = self.clone();
-        Box::pin(async move { store.snapshot(keep).await })
+    fn snapshot(&self, keep: Keep) -> BoxFuture<'static, Result<Box<dyn EventsView>>> {
+        let snapshots = self.snapshots.clone();
+        Box::pin(async move { Ok(Box::new(PgView::open(&snapshots, keep).await?) as Box<dyn EventsView>) })
     }
 
     fn serving(&self) -> watch::Receiver<bool> {
