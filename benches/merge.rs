@@ -1,5 +1,6 @@
 //! Merge benchmark: a synthetic store of a million events (persons of 150 states, skewed so a
-//! few states appear in most events, dated over ten years) in the candidate index, then the time
+//! few states appear in most events, dated over ten years; a call, or a visit to the capital of
+//! one side; each stored in the order it came) in the candidate index, then the time
 //! to merge each of 20,000 new reports (half another report of a stored event, half new); then
 //! the time to merge each of 2,000 undated reports (copies of stored events without their date,
 //! compared with the newest events of their side pairs),
@@ -15,7 +16,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use rasad::{
     merge::{EventIds, Identity, MemoryStore, MergeConfig, Merger, Report, Tally, fold, index::Index},
-    proto::{ActorKind, Article, ConsultMode, DatePrecision, Event, EventDate, EventStatus, EventType, ExtractResponse, Participant},
+    proto::{
+        ActorKind, Article, ConsultMode, DatePrecision, Event, EventDate, EventStatus, EventType, ExtractResponse, Location, Participant,
+    },
 };
 
 /// A small deterministic generator (xorshift), so runs are comparable.
@@ -34,7 +37,8 @@ impl Rng {
     }
 }
 
-/// A synthetic event: two persons of two states (a third of them from the five busiest), a day.
+/// A synthetic event: two persons of two states (a third of them from the five busiest), a day;
+/// a call, or a visit to the capital of one of them.
 fn event(rng: &mut Rng) -> Event {
     let state = |rng: &mut Rng| if rng.below(3) == 0 { rng.below(5) } else { rng.below(150) };
     let a = state(rng);
@@ -49,12 +53,20 @@ fn event(rng: &mut Rng) -> Event {
         ..Default::default()
     };
     let day = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Days::new(rng.below(3650));
+    let mode = [ConsultMode::Phone, ConsultMode::Visit][rng.below(2) as usize];
+    let host = [a, b][rng.below(2) as usize];
+    let location = (mode == ConsultMode::Visit).then(|| Location {
+        name_en: format!("C{host:02}"),
+        country: format!("S{host:02}"),
+        ..Default::default()
+    });
     Event {
         event_type: EventType::Consult.into(),
         status: EventStatus::Occurred.into(),
-        mode: [ConsultMode::Phone, ConsultMode::Visit][rng.below(2) as usize].into(),
+        mode: mode.into(),
         participants: vec![person(a, rng), person(b, rng)],
         date: Some(EventDate { start: day.to_string(), precision: DatePrecision::Day.into(), ..Default::default() }),
+        location,
         ..Default::default()
     }
 }
@@ -90,7 +102,7 @@ fn main() {
     let started = Instant::now();
     let mut stored = Vec::with_capacity(events as usize);
     for n in 1..=events {
-        let report = Report { article_id: format!("s{n}"), event: Some(event(&mut rng)), ..Default::default() };
+        let report = Report { article_id: format!("s{n}"), event: Some(event(&mut rng)), next_event: n, ..Default::default() };
         merger.file(n, &report);
         stored.push(report.event.clone().unwrap());
         store.reports.insert(n, vec![report]);

@@ -166,6 +166,16 @@ impl Identity {
         self.place
     }
 
+    /// The country of the place the report names, if it gives one.
+    pub(crate) fn place_country(&self) -> Option<Symbol> {
+        self.place.map(|(_, country)| country).filter(|&country| country != NO_NAME)
+    }
+
+    /// Whether the report says the happening took place.
+    pub(crate) fn occurred(&self) -> bool {
+        self.status == EventStatus::Occurred
+    }
+
     /// Whether both reports name the same place and the people of one include the other's.
     pub(crate) fn place_and_people_agree(&self, other: &Identity) -> bool {
         let place = matches!((self.place, other.place), (Some((a, _)), Some((b, _))) if a == b);
@@ -189,6 +199,12 @@ impl Identity {
         let mode = self.mode != ConsultMode::Unspecified && self.mode == other.mode;
         let weekday = self.weekday.is_none() || other.weekday.is_none() || self.weekday == other.weekday;
         people && place && mode && weekday && self.stage_agrees(other)
+    }
+
+    /// Whether the two reports tell the same people: sides enough to merge, and nobody else
+    /// named for a side where both name someone for it.
+    pub(crate) fn people_agree(&self, config: &MergeConfig, other: &Identity) -> bool {
+        participants(config, self, other).is_ok()
     }
 
     /// Whether an undated report's weekday, if it gives one, can be a day of the other's: an

@@ -10,7 +10,8 @@
 //! dated stored event it fits, if only one does (see [`Merger`]'s `place_undated`), and a dated
 //! report takes the stored undated events it is the only dated fit of, so the order of the two
 //! does not matter (`undated_placed_by`). An undated report joins only events heard lately by
-//! the stream [`clock`], not an earlier occurrence of the same sides. The stored event itself is always
+//! the stream [`clock`], not an earlier occurrence of the same sides, nor an event whose people
+//! the stream has told meeting in another country since its last report ([`recurrence`]). The stored event itself is always
 //! [`fold`]ed from its reports (kept as a [`Tally`], so an update adds one report), so it does not
 //! depend on the order articles arrive in.
 //!
@@ -25,6 +26,7 @@ pub mod eval;
 mod fold;
 pub mod index;
 pub mod part_of;
+mod recurrence;
 pub mod span;
 mod within;
 
@@ -53,8 +55,9 @@ use crate::{
 pub use crate::proto::EventReport as Report;
 
 impl Report {
-    /// The `index`th event of `article`, which came when the stream `clock` said that day.
-    pub fn new(article: &Article, index: usize, event: Event, clock: String) -> Report {
+    /// The `index`th event of `article`, which came when the stream `clock` said that day and
+    /// the next stored event was to be numbered `next_event`.
+    pub fn new(article: &Article, index: usize, event: Event, clock: String, next_event: u64) -> Report {
         let source = if article.source.is_empty() { host(&article.url).to_string() } else { article.source.clone() };
         Report {
             article_id: article.id.clone(),
@@ -63,6 +66,7 @@ impl Report {
             index: index as u32,
             event: Some(event),
             clock,
+            next_event,
         }
     }
 
@@ -192,12 +196,16 @@ struct Profile {
     /// The days its reports give to the day.
     span: Option<Span>,
     heard: Heard,
+    /// The latest `next_event` of its reports: stored events numbered from it on were first
+    /// reported after its last report.
+    last_reported: u64,
 }
 
 impl Profile {
     fn add(&mut self, report: &Report, identity: &Identity) {
         self.span = span::cover(self.span, identity.days());
         self.heard = self.heard.latest(Heard::of(report));
+        self.last_reported = self.last_reported.max(report.next_event);
         if !self.identities.contains(identity) {
             self.identities.push(identity.clone());
         }
@@ -264,6 +272,7 @@ impl Merger {
         let merged = self.profiles.entry(into).or_default();
         merged.span = span::cover(merged.span, profile.span);
         merged.heard = merged.heard.latest(profile.heard);
+        merged.last_reported = merged.last_reported.max(profile.last_reported);
         for identity in profile.identities {
             if !merged.identities.contains(&identity) {
                 merged.identities.push(identity);
@@ -290,8 +299,9 @@ impl Merger {
     ) -> Result<Vec<Change>, S::Error> {
         let mut changes = Vec::new();
         let clock = self.clock.now();
+        let next_event = ids.next();
         for (i, event) in within::fold_repeats(&self.config, extraction.events) {
-            let report = Report::new(article, i, event, clock.clone());
+            let report = Report::new(article, i, event, clock.clone(), next_event);
             self.clock.hear(&report);
             self.apply(store, report, ids, &mut changes)?;
         }
@@ -483,7 +493,10 @@ impl Merger {
     /// other report of that article is in and which was heard lately.
     fn fits_undated_report(&self, article_id: &str, identity: &Identity, number: u64) -> bool {
         let profile = &self.profiles[&number];
-        !profile.articles.contains(article_id) && self.heard_lately(profile) && self.fits_undated(std::slice::from_ref(identity), profile)
+        !profile.articles.contains(article_id)
+            && self.heard_lately(profile)
+            && self.fits_undated(std::slice::from_ref(identity), profile)
+            && !self.met_elsewhere_since(article_id, identity, number)
     }
 
     /// Whether a stored event may have been heard within the configured days of the stream
@@ -515,6 +528,7 @@ impl Merger {
                 && !undated.articles.contains(article_id)
                 && self.heard_lately(undated)
                 && self.fits_undated(&undated.identities, &report)
+                && !self.met_elsewhere_since(article_id, identity, *n)
                 && fits_only_this(undated)
         });
         let first = fitting.next()?;

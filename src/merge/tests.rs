@@ -659,3 +659,66 @@ fn an_undated_report_joins_only_events_the_stream_clock_heard_lately() {
     let changes = run(&mut merger, &mut store, &mut ids, &article("d", "2023-03-20", "y"), vec![later]);
     assert_eq!(changes[0].kind, UpdateKind::Created, "{changes:?}");
 }
+
+/// An article's publication day and the events it tells.
+type Told = (&'static str, Vec<Event>);
+
+/// Lavrov and Pompeo meeting in `place` of `country`, with `status` and `date`.
+fn lavrov_pompeo_in(place: &str, country: &str, status: EventStatus, date: Option<EventDate>) -> Event {
+    let location = Some(Location { name_en: place.into(), country: country.into(), ..Default::default() });
+    Event { location, ..consult(status, ConsultMode::Visit, lavrov_pompeo(), date, "") }
+}
+
+#[test]
+fn an_undated_report_after_its_people_met_in_another_country_is_not_the_earlier_event() {
+    let sochi = |date| lavrov_pompeo_in("Sochi", "RUS", EventStatus::Occurred, date);
+    let washington = lavrov_pompeo_in("Washington", "USA", EventStatus::Occurred, None);
+    // The Sochi talks, dated; then, from undated articles, talks in Washington and talks in
+    // Sochi again: the clock has not moved, yet the stream told them meeting elsewhere since.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![sochi(day("2019-05-14", false))]);
+    run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![washington.clone()]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "z"), vec![sochi(None)]);
+    assert_eq!((changes[0].kind, store.events.len()), (UpdateKind::Created, 3), "{changes:?}");
+    // So does a merger rebuilt from the stored reports (a restart).
+    let mut rebuilt = Merger::new(MergeConfig::default());
+    store.reports.iter().filter(|(n, _)| **n != 3).for_each(|(n, reports)| reports.iter().for_each(|r| rebuilt.file(*n, r)));
+    store.events.remove(&3);
+    let changes = run(&mut rebuilt, &mut store, &mut ids, &article("d", "", "z"), vec![sochi(None)]);
+    assert_eq!(changes[0].kind, UpdateKind::Created, "{changes:?}");
+
+    // The Washington talks only planned, or told by an article that also told the Sochi talks,
+    // or told before them: nothing says that the stream moved on, and the report joins.
+    let planned = Event { status: EventStatus::Planned.into(), ..washington.clone() };
+    let dated = || ("2019-05-14", vec![sochi(day("2019-05-14", false))]);
+    let cases: [(&str, Vec<Told>); 3] = [
+        ("planned", vec![dated(), ("", vec![planned])]),
+        ("same article", vec![dated(), ("", vec![sochi(None), washington.clone()])]),
+        ("before", vec![("", vec![washington]), dated()]),
+    ];
+    for (case, articles) in cases {
+        let (mut merger, mut store, mut ids) = engine();
+        for (i, (published, events)) in articles.into_iter().enumerate() {
+            run(&mut merger, &mut store, &mut ids, &article(&format!("a{i}"), published, "x"), events);
+        }
+        let in_sochi = |e: &Event| e.location.as_ref().is_some_and(|l| l.name_en == "Sochi");
+        let talks = store.events.iter().find(|(_, e)| in_sochi(e)).map(|(n, _)| *n);
+        let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "z"), vec![sochi(None)]);
+        assert_eq!((changes[0].kind, Some(changes[0].number)), (UpdateKind::Updated, talks), "{case}: {changes:?}");
+    }
+}
+
+#[test]
+fn an_undated_report_that_fits_two_dated_events_joins_the_one_told_after_its_people_met_elsewhere() {
+    // Talks in Sochi in February, in Washington in March, in Sochi again in May: an undated
+    // report of talks in Sochi that comes after all three is not of February's.
+    let sochi = |d: &str| lavrov_pompeo_in("Sochi", "RUS", EventStatus::Occurred, day(d, false));
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-02-10", "x"), vec![sochi("2019-02-10")]);
+    let washington = lavrov_pompeo_in("Washington", "USA", EventStatus::Occurred, day("2019-03-20", false));
+    run(&mut merger, &mut store, &mut ids, &article("b", "2019-03-20", "x"), vec![washington]);
+    run(&mut merger, &mut store, &mut ids, &article("c", "2019-05-14", "x"), vec![sochi("2019-05-14")]);
+    let undated = lavrov_pompeo_in("Sochi", "RUS", EventStatus::Occurred, None);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("d", "", "y"), vec![undated]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 3), "{changes:?}");
+}
