@@ -1682,3 +1682,13 @@ fn a_denied_visit_and_the_reports_of_it_are_one_denied_visit() {
     assert_eq!(countries(&e), ["SAU", "SYR"]);
     assert_eq!(status(&e), EventStatus::Negated);
 }
+
+#[test]
+fn who_mandated_a_trip_is_no_side_of_it() {
+    // Undated, "رئيس الجمهورية" would be the president the article names later.
+    let text = "بتكليف من رئيس الجمهورية، يشرع وزير الخارجية أحمد عطاف في زيارات عمل إلى كل من إيطاليا، وصربيا. \
+                وذلك بعد زيارة الرئيس عبد المجيد تبون إلى روسيا.";
+    let found = events(text, "");
+    let italy = found.iter().find(|e| countries(e).contains(&"ITA")).expect("the visit to Italy");
+    assert_eq!(actors(italy), ["person/ahmed-attaf", "state/ITA"], "{italy:#?}");
+}
