@@ -1692,3 +1692,9 @@ fn who_mandated_a_trip_is_no_side_of_it() {
     let italy = found.iter().find(|e| countries(e).contains(&"ITA")).expect("the visit to Italy");
     assert_eq!(actors(italy), ["person/ahmed-attaf", "state/ITA"], "{italy:#?}");
 }
+
+#[test]
+fn each_of_in_the_accusative_lists_the_stops_of_a_visit() {
+    let found = events("زار وزير الخارجية الصيني وانغ يي كلاً من السعودية والجزائر.", "2023-01-10");
+    assert_eq!(found.iter().map(countries).collect::<Vec<_>>(), [["CHN", "SAU"], ["CHN", "DZA"]], "{found:#?}");
+}

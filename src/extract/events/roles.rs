@@ -290,8 +290,8 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         while head > self.prev_end && introduces(head) {
             head -= 1;
         }
-        // "إلى كل من بلجيكا وإيطاليا", "مع كل من": "كل من" opens a list after its cue.
-        if head >= self.prev_end + 2 && a.tokens[head - 1].norm == "من" && a.tokens[head - 2].norm == "كل" {
+        // "إلى كل من بلجيكا وإيطاليا", "مع كل من", "زار كلا من": "كل من" opens a list after its cue.
+        if head >= self.prev_end + 2 && a.tokens[head - 1].norm == "من" && matches!(a.tokens[head - 2].norm.as_str(), "كل" | "كلا") {
             head -= 2;
         }
         let cue_before =
