@@ -192,7 +192,7 @@ impl Builder<'_, '_> {
 
     /// The sides named actors stand for on day `on`: a person, the holder of a title (or the
     /// title's state when the holder is unknown), a counterpart of the first officeholder named,
-    /// a state, an organisation (or its member states, for a grouping listed with them).
+    /// a state, an organisation (or its member states, for a grouping whose members the data lists).
     pub(super) fn resolve(&self, actors: &[Named], on: Option<NaiveDate>) -> Vec<Side> {
         let mut sides: Vec<Side> = Vec::new();
         let anchor_office = actors.iter().find_map(|(_, actor)| match actor {
