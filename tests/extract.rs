@@ -1698,3 +1698,39 @@ fn each_of_in_the_accusative_lists_the_stops_of_a_visit() {
     let found = events("زار وزير الخارجية الصيني وانغ يي كلاً من السعودية والجزائر.", "2023-01-10");
     assert_eq!(found.iter().map(countries).collect::<Vec<_>>(), [["CHN", "SAU"], ["CHN", "DZA"]], "{found:#?}");
 }
+
+#[test]
+fn a_contact_noun_carried_by_a_verb_takes_the_subject_its_sentence_names() {
+    let e = one("أعلن وزير الخارجية الأردني أيمن الصفدي أنه سيقوم بزيارة إلى السعودية الأسبوع المقبل.", "2023-03-05");
+    assert_eq!(countries(&e), ["JOR", "SAU"]);
+    assert_eq!(status(&e), EventStatus::Planned);
+    // A passive leaves no subject: those named in the sentences before are no side of it.
+    let text = "يعقد وزراء الخارجية العرب اجتماعا طارئا غدا برئاسة وزير خارجية جيبوتي محمود علي يوسف. \
+                ويسبق الاجتماع اجتماع للجنة الرباعية بحضور الأمين العام للجامعة العربية أحمد أبو الغيط. \
+                ثم يجرى اجتماع تشاوري مغلق لوزراء الخارجية العرب ورؤساء الوفود.";
+    let found = events(text, "2017-11-18");
+    assert!(found.iter().all(|e| countries(e) != ["DJI", "EGY"]), "{found:#?}");
+}
+
+#[test]
+fn the_day_before_yesterday_is_a_date_not_a_first() {
+    let text = "التقى رئيس الوزراء الكويتي الشيخ جابر مبارك الحمد الصباح الرئيس الصيني شي جينبينغ في بكين. \
+                وكان الشيخ جابر المبارك أجرى محادثات أول من أمس مع نظيره الصيني لي كه تشيانغ.";
+    let found = events(text, "2015-05-12");
+    let talks = found.iter().find(|e| actors(e).contains(&"person/li-keqiang".to_string())).expect("the talks with Li Keqiang");
+    assert!(!actors(talks).contains(&"person/xi-jinping".to_string()), "{found:#?}");
+    assert_eq!(date(talks), "2015-05-10");
+}
+
+#[test]
+fn calls_to_someone_named_right_after_are_calls() {
+    // An item no list knows ("واتشاد") does not end the list of states.
+    let text = "وكان الرئيس الموريتاني محمد ولد الشيخ الغزواني أجرى يوم أمس اتصالات بقادة دول الساحل رؤساء بوركينا فاسو والنيجر واتشاد ومالي، \
+                كما أجرى اتصالا أول أمس برئيس ساحل العاج.";
+    let found = events(text, "2020-05-21");
+    let on = |c: &str| found.iter().find(|e| countries(e).contains(&c)).map(date).unwrap_or_default();
+    assert_eq!([on("BFA"), on("NER"), on("MLI"), on("CIV")], ["2020-05-20", "2020-05-20", "2020-05-20", "2020-05-19"], "{found:#?}");
+    assert!(found.iter().all(|e| countries(e).contains(&"MRT")), "{found:#?}");
+    // Not the calls a network carries.
+    assert!(events("ارتفعت أسعار الاتصالات بالشبكة الوطنية في موريتانيا.", "2020-05-21").is_empty());
+}

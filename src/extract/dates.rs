@@ -218,12 +218,21 @@ impl Scanner<'_, '_> {
     }
 
     fn at(&self, i: usize) -> Option<(DateExpr, usize)> {
-        // Every expression starts with a number or a calendar word: most tokens are neither.
+        // Every expression starts with a number or a calendar word ("أول" of "أول من أمس" among
+        // them): most tokens are neither.
         let token = self.a.tokens.get(i)?;
         let calendar = |c: Cue| {
             matches!(
                 c,
-                Cue::Month(_) | Cue::Ordinal(_) | Cue::Unit(_) | Cue::In | Cue::RelDay(_) | Cue::Days(_) | Cue::Weekday(_) | Cue::Season(_)
+                Cue::Month(_)
+                    | Cue::Ordinal(_)
+                    | Cue::Unit(_)
+                    | Cue::In
+                    | Cue::RelDay(_)
+                    | Cue::Days(_)
+                    | Cue::Weekday(_)
+                    | Cue::Season(_)
+                    | Cue::First
             )
         };
         let calendar_phrase = self.a.phrases[i]
@@ -336,6 +345,13 @@ impl Scanner<'_, '_> {
             return fixed(DateValue::year(y)?, 2);
         }
         let published = self.published;
+        // "أول من أمس", "أول أمس": the day before yesterday
+        if self.cue(i, |c| (c == Cue::First).then_some(())).is_some() {
+            let of = usize::from(self.cue(i + 1, |c| (c == Cue::From).then_some(())).is_some());
+            if self.cue(i + 1 + of, |c| (c == Cue::RelDay(-1)).then_some(())).is_some() {
+                return self.relative(-2, 2 + of, |p| Some(DateValue::day(p - Duration::days(2))));
+            }
+        }
         // "اليوم الثلاثاء", "يوم غد الثلاثاء", "أمس"
         if let Some(offset) = self.cue(i, |c| if let Cue::RelDay(d) = c { Some(d) } else { None }) {
             let weekday = usize::from(self.cue(i + 1, |c| matches!(c, Cue::Weekday(_)).then_some(())).is_some());
@@ -523,6 +539,8 @@ mod tests {
         assert_eq!(start("يوم غد الثلاثاء", "2019-12-09"), "2019-12-10");
         assert_eq!(start("يوم غدٍ (السبت)", "2017-01-27"), "2017-01-28");
         assert_eq!(start("أمس الاثنين", "2019-05-14"), "2019-05-13");
+        assert_eq!(start("أول من أمس", "2019-05-14"), "2019-05-12");
+        assert_eq!(start("أول أمس", "2019-05-14"), "2019-05-12");
         assert_eq!(start("فجر الثلاثاء الماضي", "2018-06-19"), "2018-06-12");
         assert_eq!(start("يوم الجمعة الفائت", "2019-12-09"), "2019-12-06");
         assert_eq!(start("الأحد الماضي", "2018-01-17"), "2018-01-14");

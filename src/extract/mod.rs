@@ -129,7 +129,7 @@ impl Extractor {
             tracing::trace!(
                 trigger = &text[start..end],
                 status = ?d.status,
-                sides = ?d.sides.iter().map(|s| &s.country).collect::<Vec<_>>(),
+                sides = ?d.sides,
                 date = ?d.date.map(|d| d.start),
                 named = d.named_people,
                 "draft"

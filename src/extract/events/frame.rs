@@ -139,11 +139,16 @@ impl Builder<'_, '_> {
     }
 
     /// The verb that carries the contact noun at the end of tokens `range` ("أجرى", "قام ب"),
-    /// with its subject right after it and the noun right after the subject ("أجرى وزير الخارجية
-    /// فؤاد حسين زيارة", "قام الرئيس أمس بزيارة").
+    /// in the singular right before the noun ("كما أجرى اتصالا") or with its subject right after it and the noun
+    /// right after the subject ("أجرى وزير الخارجية فؤاد حسين زيارة", "قام الرئيس أمس بزيارة").
     fn carrier(&self, range: std::ops::Range<usize>) -> Option<usize> {
         let noun = range.end;
         let k = range.rev().find(|&k| self.a.cue(k, |c| c == Cue::Support))?;
+        // Not a dual or plural verb ("أجريا اتصالا"): its subject is the pair named before.
+        let norm = self.a.tokens[k].norm.as_str();
+        if k + 1 == noun && !(norm.ends_with('ا') || norm.ends_with("ان") || norm.ends_with("ون")) {
+            return Some(k);
+        }
         // "زيارة يقوم بها عاهل سعودي لليابان": the verb's pronoun stands for a noun before it.
         let resumptive = self.a.tokens.get(k + 1).is_some_and(|t| matches!(t.norm.as_str(), "به" | "بها" | "بهما"));
         let subject = self.mentions_in(k + 1, noun).iter().find(|m| matches!(m.kind, MentionKind::Actor(_)))?;
@@ -201,8 +206,12 @@ impl Builder<'_, '_> {
             refers_back: !trigger.is_verb && when.date.is_none() && self.definite(pos),
             during_visit: self.during_visit(f.left.min(pos)..f.right),
             past_plan: when.status == EventStatus::Planned && self.planned_in_the_past(f),
+            // Not the "أول" of a date ("محادثات أول من أمس").
             characterises: !trigger.is_verb
-                && [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten().any(|k| k < f.right && a.cue(k, |c| c == Cue::First)),
+                && [pos.checked_sub(1), Some(pos + 1)]
+                    .into_iter()
+                    .flatten()
+                    .any(|k| k < f.right && a.cue(k, |c| c == Cue::First) && self.dates_in(k..k + 1).is_empty()),
         }
     }
 }

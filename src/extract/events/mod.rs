@@ -181,7 +181,15 @@ impl Builder<'_, '_> {
                 .clone()
                 .filter_map(|i| {
                     let (t, hit) = self.a.trigger(i)?;
-                    let phoned = || (i + 1..(i + 3).min(s.end)).any(|k| self.a.cue(k, |c| c == Cue::Phone));
+                    // "اتصالات هاتفية", or calls to whoever is named right after ("اتصالات بقادة
+                    // دول الساحل", "اتصالات بنظيره").
+                    let phoned = || {
+                        (i + 1..(i + 3).min(s.end)).any(|k| self.a.cue(k, |c| c == Cue::Phone))
+                            || (i + 1 < s.end
+                                && self.a.tokens[i + 1].norm.starts_with('ب')
+                                && (self.mentions.binary_search_by_key(&(i + 1), |m| m.first).is_ok()
+                                    || self.a.cue(i + 1, |c| matches!(c, Cue::Group | Cue::PluralTitle | Cue::Counterpart))))
+                    };
                     if (t.cameo == CAMEO_SIGN && !has_agreement_noun)
                         || (t.needs_owner && !hit.pronoun && !t.needs_stops)
                         || (t.needs_phone && !phoned())

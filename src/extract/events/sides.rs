@@ -105,9 +105,17 @@ impl Builder<'_, '_> {
         let (a, pos) = (self.a, f.pos());
         let with_follows = (pos + 1..(pos + 4).min(f.right)).any(|k| a.cue(k, |c| c == Cue::With));
         let honorific = self.honorific_in(f.left..f.right);
-        if !(f.t.trigger.is_verb || f.t.pronoun || with_follows || honorific.is_some() || f.motion.is_some()) {
+        let leaves_subject = f.t.trigger.is_verb || f.t.pronoun || with_follows || honorific.is_some() || f.motion.is_some();
+        // A contact noun carried by a verb ("أعلن أنه سيقوم بزيارة", "أجرى محادثات") leaves its
+        // subject understood too, but only someone its own sentence names: a passive ("ثم يُجرى
+        // اجتماع لوزراء الخارجية") has none to leave.
+        let reach = if leaves_subject {
+            pos.saturating_sub(ANTECEDENT_WINDOW)
+        } else if self.carrying_verb(f).is_some() {
+            f.sentence.first
+        } else {
             return None;
-        }
+        };
         match honorific.flatten() {
             Some(office) => {
                 let fits = |s: &Side| {
@@ -119,12 +127,12 @@ impl Builder<'_, '_> {
                 // اتصالا" after "بحث جلالته ... مع ... العاهل البحريني": the king of the article,
                 // not the last one named); else the nearest holder named before.
                 let subject = reported.last().and_then(|d| d.sides.first()).filter(|s| fits(s)).cloned();
-                subject.or_else(|| self.antecedent(pos, on, fits))
+                subject.or_else(|| self.antecedent(reach..pos, on, fits))
             }
             None => self
                 .sentence_subject(reported, f.span, counted)
                 .or_else(|| self.last_traveller(f, counted, reported))
-                .or_else(|| self.antecedent(pos, on, |s| !counted.iter().any(|w| w.country == s.country))),
+                .or_else(|| self.antecedent(reach..pos, on, |s| !counted.iter().any(|w| w.country == s.country))),
         }
     }
 
@@ -275,10 +283,10 @@ impl Builder<'_, '_> {
         (!sides.iter().any(|s| s.country == subject.country)).then(|| subject.clone())
     }
 
-    /// The nearest person (or titled office holder) named before `pos` that `fits` (whose
+    /// The nearest person (or titled office holder) named in tokens `range` that `fits` (whose
     /// country is not yet a side, say): the understood subject of a verb or the owner of "لقائه".
-    fn antecedent(&self, pos: usize, on: Option<NaiveDate>, fits: impl Fn(&Side) -> bool) -> Option<Side> {
-        self.mentions_in(pos.saturating_sub(ANTECEDENT_WINDOW), pos).iter().rev().find_map(|m| {
+    fn antecedent(&self, range: std::ops::Range<usize>, on: Option<NaiveDate>, fits: impl Fn(&Side) -> bool) -> Option<Side> {
+        self.mentions_in(range.start, range.end).iter().rev().find_map(|m| {
             let actor = match &m.kind {
                 MentionKind::Actor(actor @ (Actor::Person(_) | Actor::Office { deputy: false, .. })) => actor.clone(),
                 _ => return None,

@@ -83,7 +83,7 @@ impl Builder<'_, '_> {
     /// before it, with at most its subject between ("بوتين سيجري محادثات", "سيجري الرئيس
     /// محادثات"), or in the future in a relative clause right after it ("زيارة الدولة التي
     /// سيقوم بها تبون").
-    fn carrying_verb(&self, f: &Frame) -> Option<usize> {
+    pub(super) fn carrying_verb(&self, f: &Frame) -> Option<usize> {
         if f.t.trigger.is_verb {
             return None;
         }

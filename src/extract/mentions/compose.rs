@@ -34,11 +34,14 @@ fn in_state(a: &Analysis<'_>, from: usize, to: usize) -> bool {
 }
 
 /// The states listed by "و" after a state that ends at token `at`, from raw mention `k` on
-/// ("ومملكة البحرين ودولة قطر والمملكة الأردنية"): (first token, end token, state) each.
+/// ("ومملكة البحرين ودولة قطر والمملكة الأردنية"): (first token, end token, state) each. An
+/// item no list knows, between two that it does, does not end the list ("والنيجر واتشاد ومالي").
 fn states_listed_after(kb: &Kb, a: &Analysis<'_>, raw: &[RawMention], k: usize, mut at: usize) -> Vec<(usize, usize, u32)> {
     let mut out = Vec::new();
     for m in &raw[k.min(raw.len())..] {
-        let gap_ok = (at..m.first).all(|t| state_kind(&a.tokens[t].norm)) && m.first - at <= 1;
+        let and = |t: usize| a.tokens.get(t).is_some_and(|t| t.norm.starts_with('و'));
+        let unknown_item = m.first == at + 1 && and(at) && and(m.first) && a.is_word(at);
+        let gap_ok = ((at..m.first).all(|t| state_kind(&a.tokens[t].norm)) || unknown_item) && m.first - at <= 1;
         let joined = a.tokens.get(at).is_some_and(|t| t.norm.starts_with('و'));
         let Some(s) = genitive_state(kb, m).filter(|_| gap_ok && joined) else { break };
         out.push((m.first, m.end, s));
