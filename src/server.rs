@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     bus::{Bus, BusConfig, front::Front},
     http,
-    service::{Closing, Config, Service, extractor_slot::ExtractorSlot, metrics::Metrics},
+    service::{Closing, Config, ServeError, Service, extractor_slot::ExtractorSlot, metrics::Metrics},
     store::{Store, postgres::PgStore},
 };
 
@@ -40,7 +40,7 @@ pub async fn serve(
     listeners: Listeners,
     extractor: impl Into<ExtractorSlot>,
     shutdown: CancellationToken,
-) -> anyhow::Result<()> {
+) -> Result<(), ServeError> {
     serve_store(Store::open(&config.data_dir)?, config, listeners, extractor, shutdown).await
 }
 
@@ -51,7 +51,7 @@ pub async fn serve_store(
     listeners: Listeners,
     extractor: impl Into<ExtractorSlot>,
     shutdown: CancellationToken,
-) -> anyhow::Result<()> {
+) -> Result<(), ServeError> {
     let (service, closing) = Service::open(store, &config, extractor, shutdown.clone())?;
     run(service, closing, config, listeners, shutdown).await
 }
@@ -64,7 +64,7 @@ pub async fn serve_distributed(
     listeners: Listeners,
     extractor: impl Into<ExtractorSlot>,
     shutdown: CancellationToken,
-) -> anyhow::Result<()> {
+) -> Result<(), ServeError> {
     let store = PgStore::connect(&distributed.store).await?;
     let metrics = Metrics::default();
     let front = Front::start(Bus::connect(distributed.bus).await?, store.clone(), RESULT_TIMEOUT, metrics.publish_seconds.clone()).await?;
@@ -73,7 +73,13 @@ pub async fn serve_distributed(
 }
 
 /// Serves `service` on `listeners` until `shutdown`, then waits for it to close.
-async fn run(service: Service, closing: Closing, config: Config, listeners: Listeners, shutdown: CancellationToken) -> anyhow::Result<()> {
+async fn run(
+    service: Service,
+    closing: Closing,
+    config: Config,
+    listeners: Listeners,
+    shutdown: CancellationToken,
+) -> Result<(), ServeError> {
     let http_addr = listeners.http.as_ref().map_or_else(|| "off".to_string(), |l| local(l).to_string());
     let front = listeners.http.map(|listener| tokio::spawn(http::serve(listener, service.clone(), shutdown.clone())));
     tracing::info!(addr = %local(&listeners.grpc), http = %http_addr, "serving");

@@ -191,9 +191,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     match (args.store, args.bus) {
         (Some(store), Some(bus)) => {
             let distributed = Distributed { store, bus: args.names.config(&bus)? };
-            server::serve_distributed(config, distributed, listeners, extractor, shutdown).await
+            Ok(server::serve_distributed(config, distributed, listeners, extractor, shutdown).await?)
         }
-        _ => server::serve(config, listeners, extractor, shutdown).await,
+        _ => Ok(server::serve(config, listeners, extractor, shutdown).await?),
     }
 }
 

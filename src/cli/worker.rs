@@ -69,7 +69,7 @@ pub async fn run(args: WorkerArgs) -> anyhow::Result<()> {
     if let Some(addr) = args.metrics_addr {
         serve_metrics(addr, metrics.clone()).await?;
     }
-    worker::run(store, bus, Arc::new(extractor), config, metrics, shutdown).await
+    Ok(worker::run(store, bus, Arc::new(extractor), config, metrics, shutdown).await?)
 }
 
 /// Serves the worker's metrics on `addr`.

@@ -1,9 +1,18 @@
 //! The thresholds and weights of the merge decision, with defaults; `rasad serve
 //! --merge-config FILE` reads them from JSON (absent keys keep their default).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+/// Why a merge configuration file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: not a merge configuration", path.display())]
+    Parse { path: PathBuf, source: serde_json::Error },
+}
 
 /// How much each kind of agreement counts, and what it takes to merge. A report joins a stored
 /// event when no report of that event vetoes it and its best score reaches [`threshold`].
@@ -86,9 +95,9 @@ impl Default for MergeConfig {
 
 impl MergeConfig {
     /// Reads a JSON file of overrides.
-    pub fn load(path: &Path) -> anyhow::Result<MergeConfig> {
-        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: not a merge configuration: {e}", path.display()))
+    pub fn load(path: &Path) -> Result<MergeConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        serde_json::from_str(&text).map_err(|source| ConfigError::Parse { path: path.to_path_buf(), source })
     }
 
     /// Months on either side of a report's own months where a matching report may be indexed.
@@ -107,5 +116,19 @@ mod tests {
         let c: MergeConfig = serde_json::from_str(r#"{"threshold": 4.5}"#).unwrap();
         assert_eq!(c, MergeConfig { threshold: 4.5, ..MergeConfig::default() });
         assert!(serde_json::from_str::<MergeConfig>(r#"{"treshold": 4.5}"#).is_err());
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_or_parsed_says_which_and_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.json");
+        let e = MergeConfig::load(&missing).unwrap_err();
+        assert!(matches!(&e, ConfigError::Read { path, .. } if *path == missing), "{e:?}");
+        let misspelt = dir.path().join("misspelt.json");
+        std::fs::write(&misspelt, r#"{"treshold": 4.5}"#).unwrap();
+        let e = MergeConfig::load(&misspelt).unwrap_err();
+        assert!(matches!(&e, ConfigError::Parse { path, .. } if *path == misspelt), "{e:?}");
+        assert_eq!(e.to_string(), format!("{}: not a merge configuration", misspelt.display()));
+        assert!(std::error::Error::source(&e).unwrap().to_string().contains("unknown field `treshold`"));
     }
 }

@@ -3,7 +3,7 @@
 //! cluster and vice versa). `rasad merge-eval DIR` runs the extractor and the merger over a
 //! labelled set and prints both, with the pairs it split or joined wrongly.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, path::PathBuf};
 
 use super::{EventIds, MemoryStore, MergeConfig, Merger};
 use crate::{
@@ -94,13 +94,22 @@ pub struct Labelled {
     pub cluster: String,
 }
 
+/// Why a labelled set could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GoldError {
+    #[error("cannot read {}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}:{line}: {reason}", path.display())]
+    Line { path: PathBuf, line: usize, reason: String },
+}
+
 /// Reads `articles.jsonl` in `dir`: one Article (proto3 JSON) per line with an extra `"cluster"`.
-pub fn load(dir: &std::path::Path) -> anyhow::Result<Vec<Labelled>> {
+pub fn load(dir: &std::path::Path) -> Result<Vec<Labelled>, GoldError> {
     let path = dir.join("articles.jsonl");
-    let text = std::fs::read_to_string(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(&path).map_err(|source| GoldError::Read { path: path.clone(), source })?;
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let bad = |e: String| anyhow::anyhow!("{}:{}: {e}", path.display(), n + 1);
+        let bad = |reason: String| GoldError::Line { path: path.clone(), line: n + 1, reason };
         let mut value: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
         let cluster = value.as_object_mut().and_then(|o| o.remove("cluster")).and_then(|c| c.as_str().map(String::from));
         let cluster = cluster.ok_or_else(|| bad("no \"cluster\" label".into()))?;

@@ -47,7 +47,7 @@ use self::{
 };
 use crate::{
     article::{self, ArticleError, Limits},
-    bus::front::Front,
+    bus::{BusError, front::Front},
     extract::Extractor,
     merge::{self, MergeConfig},
     proto::{
@@ -56,7 +56,7 @@ use crate::{
         rasad_service_server::{RasadService, RasadServiceServer},
     },
     store::{
-        self, EventReads, Store,
+        self, EventReads, Store, StoreError,
         postgres::PgStore,
         writer::{Commit, Writer},
     },
@@ -200,7 +200,7 @@ impl Service {
         config: &Config,
         extractor: impl Into<ExtractorSlot>,
         shutdown: CancellationToken,
-    ) -> anyhow::Result<(Service, Closing)> {
+    ) -> Result<(Service, Closing), StoreError> {
         let metrics = Metrics::default();
         let store = store.counting_corrupt_in(metrics.store_corrupt_records.clone());
         let head = store.head()?;
@@ -227,7 +227,7 @@ impl Service {
         config: &Config,
         extractor: impl Into<ExtractorSlot>,
         shutdown: CancellationToken,
-    ) -> anyhow::Result<(Service, Closing)> {
+    ) -> Result<(Service, Closing), StoreError> {
         let head = EventReads::head(&store).await?;
         let hub = Hub::new(Arc::new(store.clone()), head, metrics.clone());
         let publisher = hub.clone();
@@ -334,7 +334,7 @@ impl Service {
 
     /// Serves gRPC (the Rasad service, health and reflection) on `listener` until `shutdown`,
     /// as `access` says.
-    pub async fn serve_grpc(self, listener: TcpListener, max_message_bytes: usize, access: Access) -> anyhow::Result<()> {
+    pub async fn serve_grpc(self, listener: TcpListener, max_message_bytes: usize, access: Access) -> Result<(), ServeError> {
         let shutdown = self.shared.shutdown.clone();
         let reflection = || {
             tonic_reflection::server::Builder::configure()
@@ -382,6 +382,25 @@ impl Service {
     }
 }
 
+/// Why the service could not start, or stopped serving before it was asked to.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Bus(#[from] BusError),
+    #[error(transparent)]
+    Grpc(#[from] tonic::transport::Error),
+    #[error("cannot build the reflection service")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    #[error("the HTTP front failed")]
+    Http(#[from] std::io::Error),
+    #[error("the HTTP front's task failed")]
+    HttpTask(#[from] tokio::task::JoinError),
+    #[error("the store writer thread panicked")]
+    WriterPanicked,
+}
+
 /// Keeps the health service's status of the Rasad service that of the store (NOT_SERVING while it
 /// reopens after an I/O error; in a front end of the distributed mode, while NATS or PostgreSQL
 /// does not answer) until `shutdown`.
@@ -409,12 +428,12 @@ pub struct Closing(Option<std::thread::JoinHandle<()>>);
 impl Closing {
     /// Waits (up to 30 s) for the writer to drain its queue and close the store. Its queue closes
     /// once every clone of the service is dropped.
-    pub async fn wait(self) -> anyhow::Result<()> {
+    pub async fn wait(self) -> Result<(), ServeError> {
         let Some(writer_thread) = self.0 else { return Ok(()) };
         let joined = tokio::time::timeout(Duration::from_secs(30), tokio::task::spawn_blocking(move || writer_thread.join()));
         match joined.await {
             Ok(Ok(Ok(()))) => tracing::info!("store closed"),
-            Ok(_) => anyhow::bail!("the store writer thread panicked"),
+            Ok(_) => return Err(ServeError::WriterPanicked),
             Err(_) => tracing::warn!("the store writer did not finish within 30 s; exiting anyway (acknowledged articles are durable)"),
         }
         Ok(())

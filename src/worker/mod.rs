@@ -60,6 +60,13 @@ const PULL_WAIT: Duration = Duration::from_secs(5);
 /// half the ack wait, so that JetStream hears often enough that the batch is being worked on).
 const MAX_COMMIT_RETRY: Duration = Duration::from_secs(2);
 
+/// Why a worker stopped other than by being asked to.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error("the outbox relay task failed")]
+    Relay(#[from] tokio::task::JoinError),
+}
+
 /// How a worker runs.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -80,7 +87,7 @@ pub async fn run(
     config: WorkerConfig,
     metrics: WorkerMetrics,
     shutdown: CancellationToken,
-) -> anyhow::Result<()> {
+) -> Result<(), WorkerError> {
     let relay = tokio::spawn(relay::run(store.clone(), bus.clone(), metrics.relay.clone(), shutdown.clone()));
     let mut worker = Worker {
         writer: PgWriter::new(store, config.merge.clone()),

@@ -24,7 +24,7 @@ use rasad::{
         rasad_service_client::RasadServiceClient,
     },
     server::{self, Listeners},
-    service::{Config, EventExtractor},
+    service::{Config, EventExtractor, ServeError},
     store::Store,
 };
 use tokio::net::TcpListener;
@@ -75,7 +75,7 @@ pub struct TestServer {
     /// The HTTP front: `/metrics`, `/api/...`, the page.
     pub http_addr: std::net::SocketAddr,
     shutdown: CancellationToken,
-    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    task: Option<tokio::task::JoinHandle<Result<(), ServeError>>>,
     pub dir: tempfile::TempDir,
     /// The database, streams and workers of a front end of the distributed mode.
     pub cluster: Option<Arc<cluster::Cluster>>,
@@ -118,7 +118,7 @@ impl TestServer {
     /// Binds the ports and runs `serve` on them.
     async fn launch<F>(dir: tempfile::TempDir, serve: impl FnOnce(Config, Listeners, CancellationToken) -> F) -> TestServer
     where
-        F: Future<Output = anyhow::Result<()>> + Send + 'static,
+        F: Future<Output = Result<(), ServeError>> + Send + 'static,
     {
         let grpc = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", grpc.local_addr().unwrap());
