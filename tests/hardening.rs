@@ -20,6 +20,7 @@ use rasad::{
     service::{Cancelled, EventExtractor},
     store::{Store, flaky_disk::FlakyDisk},
 };
+use redb::ReadableTable;
 use tonic::{Code, Request, transport::Channel};
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse, health_check_response::ServingStatus, health_client::HealthClient};
 
@@ -221,6 +222,45 @@ async fn a_record_edited_in_the_store_file_is_an_error_never_the_truth() {
     let reports = ListReportsRequest { event_id: "ev-1".into(), ..Default::default() };
     assert!(client.list_reports(reports).await.expect("a listing").into_inner().reports.is_empty());
     assert!(server.metric("rasad_store_corrupt_records_total").await >= 3.0, "the report at start, the log record, the report");
+}
+
+/// Issue 18 case 9, the numbers of the store: the events table (event → its last log record) and
+/// the merges (event → the event that absorbed it) hold numbers that any edit leaves readable. An
+/// event pointed at another event's record is DATA_LOSS, never that other event, and listings
+/// skip it; merges edited into a circle are DATA_LOSS, not followed for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn event_numbers_edited_in_the_store_file_are_errors_never_another_event() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let results = ingest(&mut client, vec![meeting(1), meeting(2)]).await;
+    assert_eq!(results.iter().map(|r| r.created_event_ids.clone()).collect::<Vec<_>>(), [["ev-1"], ["ev-2"]]);
+    let dir = server.stop().await;
+
+    let db = redb::Database::open(dir.path().join("rasad.redb")).unwrap();
+    let txn = db.begin_write().unwrap();
+    {
+        let mut events = txn.open_table(redb::TableDefinition::<u64, u64>::new("events")).unwrap();
+        let second = events.get(2).unwrap().unwrap().value();
+        events.insert(1, second).unwrap();
+        let mut merged = txn.open_table(redb::TableDefinition::<u64, u64>::new("merged_into")).unwrap();
+        merged.insert(7, 8).unwrap();
+        merged.insert(8, 7).unwrap();
+    }
+    txn.commit().unwrap();
+    drop(db);
+
+    let server = TestServer::start_in(dir, Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let status = client.get_event(GetEventRequest { event_id: "ev-1".into() }).await.expect_err("not served");
+    assert_eq!(status.code(), Code::DataLoss, "{status:?}");
+    assert!(status.message().contains("record 1 of table events"), "{}", status.message());
+    let listed = client.list_events(ListEventsRequest::default()).await.expect("a listing").into_inner();
+    assert_eq!(listed.events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["ev-2"]);
+    // A guard, not a figure: without the check the read never ends.
+    let circle = tokio::time::timeout(Duration::from_secs(10), client.get_event(GetEventRequest { event_id: "ev-7".into() })).await;
+    let status = circle.expect("an answer").expect_err("not served");
+    assert_eq!(status.code(), Code::DataLoss, "{status:?}");
+    assert!(status.message().contains("table merged_into"), "{}", status.message());
 }
 
 /// Issue 18 case 7: TCP sockets opened against a server with `--max-connections 16` and left
