@@ -1,7 +1,7 @@
-# Sourced by the scripts that measure the server's memory (replay-rss.sh, snapshot-rss.sh): a
-# `rasad serve` of the store in $data on $PORT (no HTTP front), its resident memory and peak,
-# and a store filled through `rasad bench`. Set RASAD, PORT, data and work first; the server is
-# stopped and $work removed on exit.
+# Sourced by the scripts that measure a server (replay-rss.sh, snapshot-rss.sh and
+# cancelled-extract.sh): a `rasad serve` of the store in $data on $PORT (no HTTP front unless
+# other flags are given), its resident memory and peak, and a store filled through `rasad bench`.
+# Set RASAD, PORT, data and work first; the server is stopped and $work removed on exit.
 server_url=http://127.0.0.1:$PORT
 server=
 cleanup() {
@@ -11,8 +11,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# serve [FLAGS]: the server, with FLAGS instead of --no-http when given.
 serve() {
-  "$RASAD" serve --data-dir "$data" --addr "127.0.0.1:$PORT" --no-http 2>>"$work/serve.log" &
+  [ $# -gt 0 ] || set -- --no-http
+  "$RASAD" serve --data-dir "$data" --addr "127.0.0.1:$PORT" "$@" 2>>"$work/serve.log" &
   server=$!
   until grep -q ' serving' "$work/serve.log"; do sleep 0.2; done
 }

@@ -2,9 +2,12 @@
 
 mod common;
 
-use std::sync::{
-    Arc, Barrier,
-    atomic::{AtomicUsize, Ordering},
+use std::{
+    sync::{
+        Arc, Barrier,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
 };
 
 use common::{raw::*, *};
@@ -17,6 +20,7 @@ use rasad::{
     service::{Cancelled, EventExtractor},
     store::{Store, flaky_disk::FlakyDisk},
 };
+use redb::ReadableTable;
 use tonic::{Code, Request, transport::Channel};
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse, health_check_response::ServingStatus, health_client::HealthClient};
 
@@ -108,7 +112,7 @@ struct Slow;
 
 impl EventExtractor for Slow {
     fn extract(&self, article: &Article) -> ExtractResponse {
-        std::thread::sleep(std::time::Duration::from_millis(2));
+        std::thread::sleep(Duration::from_millis(2));
         Scripted.extract(article)
     }
 }
@@ -220,61 +224,118 @@ async fn a_record_edited_in_the_store_file_is_an_error_never_the_truth() {
     assert!(server.metric("rasad_store_corrupt_records_total").await >= 3.0, "the report at start, the log record, the report");
 }
 
+/// Issue 18 case 9, the numbers of the store: the events table (event → its last log record) and
+/// the merges (event → the event that absorbed it) hold numbers that any edit leaves readable. An
+/// event pointed at another event's record is DATA_LOSS, never that other event, and listings
+/// skip it; merges edited into a circle are DATA_LOSS, not followed for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn event_numbers_edited_in_the_store_file_are_errors_never_another_event() {
+    let server = TestServer::start(Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let results = ingest(&mut client, vec![meeting(1), meeting(2)]).await;
+    assert_eq!(results.iter().map(|r| r.created_event_ids.clone()).collect::<Vec<_>>(), [["ev-1"], ["ev-2"]]);
+    let dir = server.stop().await;
+
+    let db = redb::Database::open(dir.path().join("rasad.redb")).unwrap();
+    let txn = db.begin_write().unwrap();
+    {
+        let mut events = txn.open_table(redb::TableDefinition::<u64, u64>::new("events")).unwrap();
+        let second = events.get(2).unwrap().unwrap().value();
+        events.insert(1, second).unwrap();
+        let mut merged = txn.open_table(redb::TableDefinition::<u64, u64>::new("merged_into")).unwrap();
+        merged.insert(7, 8).unwrap();
+        merged.insert(8, 7).unwrap();
+    }
+    txn.commit().unwrap();
+    drop(db);
+
+    let server = TestServer::start_in(dir, Arc::new(Scripted)).await;
+    let mut client = server.client().await;
+    let status = client.get_event(GetEventRequest { event_id: "ev-1".into() }).await.expect_err("not served");
+    assert_eq!(status.code(), Code::DataLoss, "{status:?}");
+    assert!(status.message().contains("record 1 of table events"), "{}", status.message());
+    let listed = client.list_events(ListEventsRequest::default()).await.expect("a listing").into_inner();
+    assert_eq!(listed.events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["ev-2"]);
+    // A guard, not a figure: without the check the read never ends.
+    let circle = tokio::time::timeout(Duration::from_secs(10), client.get_event(GetEventRequest { event_id: "ev-7".into() })).await;
+    let status = circle.expect("an answer").expect_err("not served");
+    assert_eq!(status.code(), Code::DataLoss, "{status:?}");
+    assert!(status.message().contains("table merged_into"), "{}", status.message());
+}
+
+/// Issue 18 case 7: TCP sockets opened against a server with `--max-connections 16` and left
+/// without a byte sent.
+struct IdleFlood {
+    /// The server's `--idle-timeout`, in seconds.
+    idle_timeout: u64,
+    /// The server's file descriptors (`ulimit -n`).
+    descriptors: u32,
+    /// How many sockets are opened and left.
+    sockets: usize,
+    /// Guards, not figures: how long Health may take to answer during the flood, and the server
+    /// to close the first socket. A server that fails the case never answers or never closes.
+    answer_within: Duration,
+    closed_within: Duration,
+}
+
+impl IdleFlood {
+    /// Health still answers SERVING, and the server closes the first idle socket (after its
+    /// HTTP/2 settings) instead of leaving it open.
+    async fn health_answers_and_the_first_socket_is_closed(self) {
+        use tokio::io::AsyncReadExt;
+
+        let data = tempfile::tempdir().unwrap();
+        let idle_timeout = self.idle_timeout.to_string();
+        let flags = ["--max-connections", "16", "--idle-timeout", &idle_timeout, "--no-http"];
+        let server = Server::start_with_descriptors(data.path(), &flags, self.descriptors);
+        // The kernel completes their handshakes whether or not the server accepts them.
+        let mut idle = Vec::new();
+        for _ in 0..self.sockets {
+            idle.push(tokio::net::TcpStream::connect(&server.addr).await.unwrap());
+        }
+        let probe = async {
+            let channel = Channel::from_shared(server.url()).unwrap().connect().await.unwrap();
+            HealthClient::new(channel).check(HealthCheckRequest { service: String::new() }).await
+        };
+        let health = tokio::time::timeout(self.answer_within, probe).await.expect("health answers");
+        assert_eq!(health.unwrap().into_inner().status, 1, "SERVING");
+        let mut sent = Vec::new();
+        let closed = tokio::time::timeout(self.closed_within, idle[0].read_to_end(&mut sent)).await;
+        closed.expect("the server closes the first idle socket").ok();
+    }
+}
+
 /// Issue 18 case 7: idle sockets, many more than the descriptors allow, do not lock probes out: at
 /// most `--max-connections` are open at once and one that sends nothing for `--idle-timeout` is
-/// closed.
+/// closed. Without the limits the server runs out of descriptors and the probe is never accepted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_connections_beyond_the_descriptors_do_not_lock_out_health() {
-    use tokio::io::AsyncReadExt;
-
-    let data = tempfile::tempdir().unwrap();
-    let flags = ["--max-connections", "16", "--idle-timeout", "1", "--no-http"];
-    let server = Server::start_with_descriptors(data.path(), &flags, 64);
-    // Sockets opened and left: the kernel completes their handshakes whether or not the server accepts.
-    let mut idle = Vec::new();
-    for _ in 0..150 {
-        idle.push(tokio::net::TcpStream::connect(&server.addr).await.unwrap());
-    }
-    // The wait is only a guard: without the limits the server runs out of descriptors and the
-    // probe's connection is never accepted.
-    let probe = async {
-        let channel = Channel::from_shared(server.url()).unwrap().connect().await.unwrap();
-        HealthClient::new(channel).check(HealthCheckRequest { service: String::new() }).await
+    let flood = IdleFlood {
+        idle_timeout: 1,
+        descriptors: 64,
+        sockets: 150,
+        answer_within: Duration::from_secs(120),
+        closed_within: Duration::from_secs(60),
     };
-    let health = tokio::time::timeout(std::time::Duration::from_secs(120), probe).await.expect("health answers");
-    assert_eq!(health.unwrap().into_inner().status, 1, "SERVING");
-    // The first idle socket was closed by the server (after its HTTP/2 settings), not left open.
-    let mut sent = Vec::new();
-    let closed = tokio::time::timeout(std::time::Duration::from_secs(60), idle[0].read_to_end(&mut sent)).await;
-    closed.expect("the server closes an idle connection").ok();
+    flood.health_answers_and_the_first_socket_is_closed().await;
 }
 
 /// Issue 18 case 7, while the idle sockets stay open: 100 sockets opened and left against a cap
 /// of 16 and an idle timeout of ten minutes do not keep Health waiting. Each new connection beyond
 /// the cap takes the place of the oldest one that has sent nothing, so the probe's connection is
-/// accepted at once instead of waiting in the listen backlog behind them. (100 fit in that
-/// backlog of 128, so that a server which leaves them there still completes their handshakes.)
+/// accepted at once instead of waiting in the listen backlog behind them, and the oldest idle
+/// socket is closed long before its idle timeout. (100 fit in that backlog of 128, so that a
+/// server which leaves them there still completes their handshakes.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_answers_while_a_hundred_idle_sockets_are_held_open() {
-    use tokio::io::AsyncReadExt;
-
-    let data = tempfile::tempdir().unwrap();
-    let flags = ["--max-connections", "16", "--idle-timeout", "600", "--no-http"];
-    let server = Server::start_with_descriptors(data.path(), &flags, 256);
-    let mut idle = Vec::new();
-    for _ in 0..100 {
-        idle.push(tokio::net::TcpStream::connect(&server.addr).await.unwrap());
-    }
-    let probe = async {
-        let channel = Channel::from_shared(server.url()).unwrap().connect().await.unwrap();
-        HealthClient::new(channel).check(HealthCheckRequest { service: String::new() }).await
+    let flood = IdleFlood {
+        idle_timeout: 600,
+        descriptors: 256,
+        sockets: 100,
+        answer_within: Duration::from_secs(10),
+        closed_within: Duration::from_secs(10),
     };
-    let health = tokio::time::timeout(std::time::Duration::from_secs(10), probe).await.expect("health answers at once");
-    assert_eq!(health.unwrap().into_inner().status, 1, "SERVING");
-    // The oldest idle socket was closed to make room, long before its idle timeout.
-    let mut sent = Vec::new();
-    let closed = tokio::time::timeout(std::time::Duration::from_secs(10), idle[0].read_to_end(&mut sent)).await;
-    closed.expect("the server shed the oldest idle socket").ok();
+    flood.health_answers_and_the_first_socket_is_closed().await;
 }
 
 /// The test server's extraction workers.
@@ -322,7 +383,7 @@ impl EventExtractor for Stoppable {
         let finished = article.text.lines().all(|_| {
             let go_on = !cancelled.is_set();
             if go_on {
-                std::thread::sleep(std::time::Duration::from_millis(20));
+                std::thread::sleep(Duration::from_millis(20));
                 work.lines.fetch_add(1, Ordering::SeqCst);
             }
             go_on
@@ -345,7 +406,7 @@ async fn extractions_whose_deadline_passed_stop_and_hold_their_worker_until_then
         let (mut client, slow) = (server.client().await, article(&format!("slow-{i}"), &text));
         calls.push(tokio::spawn(async move {
             let mut request = Request::new(slow);
-            request.set_timeout(std::time::Duration::from_millis(500));
+            request.set_timeout(Duration::from_millis(500));
             client.extract(request).await.map(|_| ()).map_err(|s| s.code())
         }));
     }
@@ -461,7 +522,25 @@ async fn an_extract_answer_over_the_message_limit_keeps_its_first_events_and_say
 /// Waits until the health service gives `wanted` for the Rasad service (failing after 20 s).
 async fn health_becomes(watch: &mut tonic::Streaming<HealthCheckResponse>, wanted: ServingStatus) {
     let wait = async { while watch.message().await.expect("a health status").expect("the watch goes on").status() != wanted {} };
-    tokio::time::timeout(std::time::Duration::from_secs(20), wait).await.unwrap_or_else(|_| panic!("not {wanted:?} within 20 s"));
+    tokio::time::timeout(Duration::from_secs(20), wait).await.unwrap_or_else(|_| panic!("not {wanted:?} within 20 s"));
+}
+
+/// A test server on a disk that fails or fills on command, and a watch of the health of its Rasad
+/// service, once that says SERVING.
+async fn serving_on_a_flaky_disk() -> (FlakyDisk, TestServer, tonic::Streaming<HealthCheckResponse>) {
+    let disk = FlakyDisk::default();
+    let store = Store::on_backend(disk.clone()).unwrap();
+    let server = TestServer::start_on(store, tempfile::tempdir().unwrap(), Arc::new(Scripted)).await;
+    let channel = Channel::from_shared(server.url.clone()).unwrap().connect().await.unwrap();
+    let request = HealthCheckRequest { service: "rasad.v1.RasadService".into() };
+    let mut health = HealthClient::new(channel).watch(request).await.unwrap().into_inner();
+    health_becomes(&mut health, ServingStatus::Serving).await;
+    (disk, server, health)
+}
+
+/// An article of one meeting of Russia with a country of its own (`C00`, `C01`...).
+fn meeting(i: usize) -> Article {
+    article(&format!("m{i}"), &format!("EVENT CONSULT OCCURRED RUS C{i:02}"))
 }
 
 /// Issue 18 case 5, a disk that answers again but is still full: health stays NOT_SERVING (the
@@ -469,15 +548,8 @@ async fn health_becomes(watch: &mut tonic::Streaming<HealthCheckResponse>, wante
 /// SERVING and the store takes articles.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_stays_not_serving_while_the_disk_is_still_full() {
-    let disk = FlakyDisk::default();
-    let store = Store::on_backend(disk.clone()).unwrap();
-    let server = TestServer::start_on(store, tempfile::tempdir().unwrap(), Arc::new(Scripted)).await;
+    let (disk, server, mut health) = serving_on_a_flaky_disk().await;
     let mut client = server.client().await;
-    let channel = Channel::from_shared(server.url.clone()).unwrap().connect().await.unwrap();
-    let request = HealthCheckRequest { service: "rasad.v1.RasadService".into() };
-    let mut health = HealthClient::new(channel).watch(request).await.unwrap().into_inner();
-    health_becomes(&mut health, ServingStatus::Serving).await;
-    let meeting = |i: usize| article(&format!("m{i}"), &format!("EVENT CONSULT OCCURRED RUS C{i:02}"));
 
     disk.fail(true);
     let (_, end) = ingest_raw(&server.url, vec![raw(&meeting(0))]).await;
@@ -486,7 +558,7 @@ async fn health_stays_not_serving_while_the_disk_is_still_full() {
     disk.fail(false);
     disk.fill(true);
     // The store tries to reopen after 0.1, 0.3, 0.7 and 1.5 s: each time the disk is still full.
-    let changed = tokio::time::timeout(std::time::Duration::from_secs(3), health.message()).await;
+    let changed = tokio::time::timeout(Duration::from_secs(3), health.message()).await;
     assert!(changed.is_err(), "health changed while the disk is full: {changed:?}");
 
     disk.fill(false);
@@ -499,15 +571,8 @@ async fn health_stays_not_serving_while_the_disk_is_still_full() {
 /// is back; meanwhile health says NOT_SERVING and calls are UNAVAILABLE; nothing acknowledged is lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_storage_io_error_the_store_reopens_itself_and_health_follows_it() {
-    let disk = FlakyDisk::default();
-    let store = Store::on_backend(disk.clone()).unwrap();
-    let server = TestServer::start_on(store, tempfile::tempdir().unwrap(), Arc::new(Scripted)).await;
+    let (disk, server, mut health) = serving_on_a_flaky_disk().await;
     let mut client = server.client().await;
-    let channel = Channel::from_shared(server.url.clone()).unwrap().connect().await.unwrap();
-    let request = HealthCheckRequest { service: "rasad.v1.RasadService".into() };
-    let mut health = HealthClient::new(channel).watch(request).await.unwrap().into_inner();
-    health_becomes(&mut health, ServingStatus::Serving).await;
-    let meeting = |i: usize| article(&format!("m{i}"), &format!("EVENT CONSULT OCCURRED RUS C{i:02}"));
 
     let stored = ingest(&mut client, (0..5).map(meeting).collect()).await;
     assert!(stored.iter().all(|r| r.outcome() == IngestOutcome::Accepted), "{stored:?}");

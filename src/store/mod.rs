@@ -248,15 +248,22 @@ pub struct ReportPage {
 }
 
 /// The number of the stored event that holds event `n`: `n` itself, or the event a merge folded
-/// it into; `None` when neither exists.
+/// it into; `None` when neither exists. A chain of merges that comes back to an event it passed
+/// (numbers changed in the file) is corrupt, not followed for ever.
 fn current(txn: &redb::ReadTransaction, mut n: u64) -> Result<Option<u64>> {
     let events = txn.open_table(EVENTS)?;
     let merged = txn.open_table(MERGED_INTO)?;
+    let mut passed = Vec::new();
     loop {
         if events.get(n)?.is_some() {
             return Ok(Some(n));
         }
+        passed.push(n);
         match merged.get(n)? {
+            Some(into) if passed.contains(&into.value()) => {
+                let reason = format!("its merges go round in a circle ({passed:?})");
+                return Err(StoreError::Corrupt { table: "merged_into", key: passed[0].to_string(), reason });
+            }
             Some(into) => n = into.value(),
             None => return Ok(None),
         }
@@ -267,16 +274,23 @@ fn current(txn: &redb::ReadTransaction, mut n: u64) -> Result<Option<u64>> {
 fn stored_event(txn: &redb::ReadTransaction, log: &redb::ReadOnlyTable<u64, &[u8]>, n: u64) -> Result<Option<Event>> {
     let events = txn.open_table(EVENTS)?;
     match current(txn, n)? {
-        Some(n) => events.get(n)?.map(|last| event_at(log, last.value())).transpose(),
+        Some(n) => events.get(n)?.map(|last| event_at(log, n, last.value())).transpose(),
         None => Ok(None),
     }
 }
 
-/// The event as the log record `sequence` left it.
-fn event_at(log: &redb::ReadOnlyTable<u64, &[u8]>, sequence: u64) -> Result<Event> {
+/// Stored event `n` as the log record `sequence` left it. The events table holds only numbers,
+/// which checksums do not cover: one changed in the file so that it points to another event's
+/// record makes event `n` corrupt, never that other event.
+fn event_at(log: &redb::ReadOnlyTable<u64, &[u8]>, n: u64, sequence: u64) -> Result<Event> {
     let record = log.get(sequence)?.ok_or(StoreError::Missing { table: "log", key: sequence })?;
     let update: EventUpdate = decode("log", sequence, record.value())?;
-    update.event.ok_or(StoreError::Missing { table: "log (event of an update)", key: sequence })
+    let event = update.event.ok_or(StoreError::Missing { table: "log (event of an update)", key: sequence })?;
+    if event.id != crate::merge::event_id(n) {
+        let reason = format!("it points to log record {sequence}, which holds {}", event.id);
+        return Err(StoreError::Corrupt { table: "events", key: n.to_string(), reason });
+    }
+    Ok(event)
 }
 
 /// One page of [`Store::list_events`].
@@ -446,7 +460,7 @@ impl<D: ReadableDatabase + Send + Sync + 'static> Store<D> {
         let mut page = Filling::new(limit);
         for entry in table.range(..=from.unwrap_or(u64::MAX))?.rev() {
             let (k, last) = entry?;
-            let Some(event) = skip_corrupt(event_at(&log, last.value()), &self.corrupt)? else { continue };
+            let Some(event) = skip_corrupt(event_at(&log, k.value(), last.value()), &self.corrupt)? else { continue };
             if (keep(&event) || self.whole_kept(&txn, &log, &event, &keep)?) && !page.add(event) {
                 return Ok(EventPage { events: page.items, next: Some(k.value()) });
             }

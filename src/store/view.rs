@@ -52,7 +52,7 @@ impl StoreView {
         let mut read = 0;
         for entry in self.events.range(self.after + 1..)? {
             let (n, last) = entry?;
-            let event = skip_corrupt(event_at(&self.log, last.value()), &self.corrupt)?;
+            let event = skip_corrupt(event_at(&self.log, n.value(), last.value()), &self.corrupt)?;
             if let Some(event) = event.filter(|e| (self.keep)(e))
                 && !page.add(event)
             {
