@@ -1734,3 +1734,20 @@ fn calls_to_someone_named_right_after_are_calls() {
     // Not the calls a network carries.
     assert!(events("ارتفعت أسعار الاتصالات بالشبكة الوطنية في موريتانيا.", "2020-05-21").is_empty());
 }
+
+#[test]
+fn an_envoy_of_a_president_is_of_his_state_and_the_president_is_no_side() {
+    let text = "ومن المقرر أن يلتقي الملك عبدالله الثاني بوزير الخارجية ماركو روبيو، ومستشار الأمن القومي مايك والتز، \
+                والمبعوث الخاص للرئيس الأميركي للشرق الأوسط ستيفن ويتكوف.";
+    let found = events(text, "2025-02-10");
+    let met: Vec<Vec<String>> = found.iter().map(actors).collect();
+    assert_eq!(
+        met,
+        [
+            ["person/abdullah-ii", "person/marco-rubio"],
+            ["person/abdullah-ii", "person/mike-waltz"],
+            ["person/abdullah-ii", "person/steve-witkoff"]
+        ],
+        "{found:#?}"
+    );
+}

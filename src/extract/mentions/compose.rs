@@ -213,7 +213,7 @@ impl<'k, 'a> Composer<'k, 'a> {
         let ordinal = r.first > 1 && matches!(a.tokens[r.first - 1].norm.as_str(), "الاول" | "الثاني" | "الثالث");
         let deputy_at = if ordinal { r.first.checked_sub(2) } else { r.first.checked_sub(1) };
         let deputy = deputy_at.is_some_and(|k| a.cue(k, |c| c == Cue::Deputy));
-        let TitleState { country, mut end, mut consumed } = match self.title_scope(j, deputy) {
+        let TitleState { mut country, mut end, mut consumed } = match self.title_scope(j, deputy) {
             TitleScope::One(state) => state,
             TitleScope::Each(listed) => {
                 self.last_title = Some(t);
@@ -230,6 +230,20 @@ impl<'k, 'a> Composer<'k, 'a> {
         {
             end = n.end;
             consumed += 1;
+        }
+        // "المبعوث الخاص للرئيس الأميركي": whose envoy it is (of the principal's state), not
+        // someone met.
+        if title.office == Office::Envoy
+            && let Some(n) = self.raw.get(j + consumed)
+            && n.first == end
+            && n.prep == Some('ل')
+            && title_of(n).is_some()
+            && let TitleScope::One(principal) = self.title_scope(j + consumed, false)
+            && principal.country.is_some()
+        {
+            country = country.or(principal.country);
+            end = principal.end;
+            consumed += principal.consumed;
         }
         self.last_title = Some(t);
         // "السابق": a former holder, never today's; "حينذاك": the holder at the time.
