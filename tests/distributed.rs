@@ -7,7 +7,7 @@ mod common;
 use std::{
     collections::HashSet,
     sync::{
-        Arc,
+        Arc, Mutex,
         atomic::{AtomicUsize, Ordering},
     },
     time::Duration,
@@ -19,7 +19,7 @@ use common::{
     *,
 };
 use rasad::{
-    bus::Bus,
+    bus::{Bus, tail},
     cli::bench::synthetic_article,
     extract::Extractor,
     proto::{
@@ -28,6 +28,7 @@ use rasad::{
     service::EventExtractor,
     worker::metrics::WorkerMetrics,
 };
+use tokio_util::sync::CancellationToken;
 use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
 
 /// `n` articles from `prefix`, each reporting the same meeting (the Scripted extractor).
@@ -73,6 +74,53 @@ async fn two_workers_racing_on_one_happening_store_one_event() {
         assert_eq!(server.metric("rasad_publish_seconds_count").await, 80.0);
         assert!(server.metric("rasad_process_cpu_seconds_total").await > 0.0);
     }
+}
+
+/// What a tail handed on at once: the sequences of the updates, and the head it gave with them.
+type HandedOn = (Vec<u64>, u64);
+
+/// A front end's tail hands the hub at once what the updates stream has ready (each hand-over
+/// wakes every subscriber): a backlog arrives in a few batches of at most `tail::READY` updates,
+/// in order and each with its last sequence as the head; an update that comes alone is handed on
+/// alone, without waiting for more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tail_hands_on_what_is_waiting_at_once_and_a_lone_update_alone() {
+    let cluster = Arc::new(Cluster::new().await);
+    cluster.start_worker(Arc::new(Scripted)).await;
+    let front = TestServer::front_of(cluster.clone(), Arc::new(Scripted)).await;
+    let mut client = front.client().await;
+    ingest(&mut client, one_happening("b", 300)).await;
+    let backlog = drain(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await.len() as u64;
+    assert!(backlog > tail::READY as u64, "{backlog} updates");
+    // Another tail, with its NATS client, on a thread of its own, from the start of the stream.
+    let batches: Arc<Mutex<Vec<HandedOn>>> = Arc::default();
+    let shutdown = CancellationToken::new();
+    let following = {
+        let (config, batches, shutdown) = (cluster.distributed.bus.clone(), batches.clone(), shutdown.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async move {
+                let hand_on = move |updates: Vec<Arc<rasad::store::LoggedUpdate>>, head| {
+                    batches.lock().unwrap().push((updates.iter().map(|u| u.head.sequence).collect(), head));
+                };
+                tail::follow(Bus::connect(config).await.unwrap(), 0, hand_on, shutdown).await;
+            });
+        })
+    };
+    let handed = || batches.lock().unwrap().iter().map(|(updates, _)| updates.len() as u64).sum::<u64>();
+    until("the backlog is handed on", || handed() == backlog).await;
+    let backlog_batches = batches.lock().unwrap().len();
+    ingest(&mut client, one_happening("c", 1)).await;
+    until("the lone update is handed on", || handed() == backlog + 1).await;
+    shutdown.cancel();
+    following.join().unwrap();
+
+    let batches = batches.lock().unwrap();
+    let handed: Vec<u64> = batches.iter().flat_map(|(updates, _)| updates.clone()).collect();
+    assert_eq!(handed, (1..=backlog + 1).collect::<Vec<_>>());
+    assert!(batches.iter().all(|(updates, head)| updates.last() == Some(head) && updates.len() <= tail::READY));
+    assert!(backlog_batches * 10 <= backlog as usize, "{backlog_batches} hand-overs for a backlog of {backlog} updates");
+    assert_eq!(batches.last().unwrap().0, [backlog + 1], "the lone update is handed on alone");
 }
 
 /// Two front ends of a new cluster with one worker (the cluster lives as long as they do).
