@@ -8,7 +8,10 @@
 //! their absorptions, reports and part-of links), then decides duplicates, plans each article
 //! with the same planner as the embedded writer (`crate::store::plan`), and writes.
 
+use std::time::Instant;
+
 use deadpool_postgres::GenericClient;
+use prometheus_client::metrics::{counter::Counter, histogram::Histogram};
 use prost::Message;
 use rustc_hash::FxHashMap;
 use tokio::runtime::Handle;
@@ -48,6 +51,15 @@ pub struct Committed {
     pub updates: usize,
 }
 
+/// What the merge transaction times and counts.
+#[derive(Clone)]
+pub struct CommitMetrics {
+    /// Time waiting for the merge lock (another worker's transaction holds it).
+    pub lock_wait_seconds: Histogram,
+    /// Tallies folded again from the reports of their event read back from PostgreSQL.
+    pub tallies_read: Counter,
+}
+
 /// A worker's merge engine over the PostgreSQL store.
 pub struct PgWriter {
     store: PgStore,
@@ -55,6 +67,7 @@ pub struct PgWriter {
     tallies: TallyCache,
     /// The commit number the memory reflects; none: rebuild it from the store.
     known: Option<i64>,
+    metrics: CommitMetrics,
 }
 
 /// How an article of the batch is answered.
@@ -65,8 +78,8 @@ enum Decision {
 }
 
 impl PgWriter {
-    pub fn new(store: PgStore, merge: MergeConfig) -> PgWriter {
-        PgWriter { store, merger: Merger::new(merge), tallies: TallyCache::new(CACHED_REPORTS), known: None }
+    pub fn new(store: PgStore, merge: MergeConfig, metrics: CommitMetrics) -> PgWriter {
+        PgWriter { store, merger: Merger::new(merge), tallies: TallyCache::new(CACHED_REPORTS), known: None, metrics }
     }
 
     /// Merges and commits `batch` in one transaction. After a failure the memory is rebuilt
@@ -83,7 +96,9 @@ impl PgWriter {
     async fn try_commit(&mut self, batch: Vec<Incoming>) -> Result<Committed> {
         let mut client = self.store.client().await?;
         let txn = client.transaction().await.map_err(pg)?;
+        let waited = Instant::now();
         txn.execute("SELECT pg_advisory_xact_lock($1)", &[&MERGE_LOCK]).await.map_err(pg)?;
+        self.metrics.lock_wait_seconds.observe(waited.elapsed().as_secs_f64());
         let commit_no = meta(&txn, "commit_no").await? + 1;
         self.catch_up(&txn, commit_no - 1).await?;
         let stream_seqs: FxHashMap<String, u64> = batch.iter().map(|i| (i.submission.article.id.clone(), i.stream_seq)).collect();
@@ -93,7 +108,7 @@ impl PgWriter {
         let (mut writes, mut updates, mut results, mut answered) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let handle = Handle::current();
         tokio::task::block_in_place(|| {
-            let committed = Reports { txn: &txn, handle };
+            let committed = Reports { txn: &txn, handle, read: &self.metrics.tallies_read };
             let mut tables = Tables { committed, cache: &mut self.tallies, writes: &mut writes };
             for decision in decisions {
                 let result = match decision {
@@ -179,14 +194,16 @@ async fn linked_events(txn: &impl GenericClient, since: i64) -> Result<Vec<Event
     Ok(events)
 }
 
-/// The committed reports, read in the merge transaction.
+/// The committed reports, read in the merge transaction; `read` counts the events read.
 struct Reports<'t> {
     txn: &'t deadpool_postgres::Transaction<'t>,
     handle: Handle,
+    read: &'t Counter,
 }
 
 impl CommittedReports for Reports<'_> {
     fn reports_of(&mut self, number: u64) -> Result<Vec<Report>> {
+        self.read.inc();
         let rows = self
             .handle
             .block_on(self.txn.query("SELECT key, report FROM reports WHERE event = $1 ORDER BY key", &[&(number as i64)]))
