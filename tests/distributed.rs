@@ -7,7 +7,7 @@ mod common;
 use std::{
     collections::HashSet,
     sync::{
-        Arc,
+        Arc, Mutex,
         atomic::{AtomicUsize, Ordering},
     },
     time::Duration,
@@ -18,17 +18,28 @@ use common::{
     servers::{PrivateNats, PrivatePostgres, Restartable},
     *,
 };
+use prost::Message;
 use rasad::{
-    bus::Bus,
+    bus::{Bus, tail},
     cli::bench::synthetic_article,
     extract::Extractor,
+    merge::{Report, fold},
     proto::{
-        Article, EventFilter, EventType, EventUpdate, ExtractResponse, IngestOutcome, ListEventsRequest, SubscribeRequest, UpdateKind,
+        Article, Event, EventFilter, EventType, EventUpdate, ExtractResponse, IngestOutcome, ListEventsRequest, SubscribeRequest,
+        UpdateKind,
     },
     service::EventExtractor,
     worker::metrics::WorkerMetrics,
 };
+use tokio_util::sync::CancellationToken;
 use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
+
+/// The value of the metric line of `metrics` starting with `name`.
+fn sample(metrics: &WorkerMetrics, name: &str) -> f64 {
+    let rendered = metrics.render();
+    let line = rendered.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in {rendered}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
 
 /// `n` articles from `prefix`, each reporting the same meeting (the Scripted extractor).
 fn one_happening(prefix: &str, n: usize) -> Vec<rasad::proto::Article> {
@@ -73,6 +84,81 @@ async fn two_workers_racing_on_one_happening_store_one_event() {
         assert_eq!(server.metric("rasad_publish_seconds_count").await, 80.0);
         assert!(server.metric("rasad_process_cpu_seconds_total").await > 0.0);
     }
+}
+
+/// What a tail handed on at once: the sequences of the updates, and the head it gave with them.
+type HandedOn = (Vec<u64>, u64);
+
+/// A front end's tail hands the hub at once what the updates stream has ready (each hand-over
+/// wakes every subscriber): a backlog arrives in a few batches of at most `tail::READY` updates,
+/// in order and each with its last sequence as the head; an update that comes alone is handed on
+/// alone, without waiting for more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tail_hands_on_what_is_waiting_at_once_and_a_lone_update_alone() {
+    let cluster = Arc::new(Cluster::new().await);
+    cluster.start_worker(Arc::new(Scripted)).await;
+    let front = TestServer::front_of(cluster.clone(), Arc::new(Scripted)).await;
+    let mut client = front.client().await;
+    ingest(&mut client, one_happening("b", 300)).await;
+    let backlog = drain(&mut client, SubscribeRequest { after_sequence: Some(0), ..Default::default() }).await.len() as u64;
+    assert!(backlog > tail::READY as u64, "{backlog} updates");
+    // Another tail, with its NATS client, on a thread of its own, from the start of the stream.
+    let batches: Arc<Mutex<Vec<HandedOn>>> = Arc::default();
+    let shutdown = CancellationToken::new();
+    let following = {
+        let (config, batches, shutdown) = (cluster.distributed.bus.clone(), batches.clone(), shutdown.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async move {
+                let hand_on = move |updates: Vec<Arc<rasad::store::LoggedUpdate>>, head| {
+                    batches.lock().unwrap().push((updates.iter().map(|u| u.head.sequence).collect(), head));
+                };
+                tail::follow(Bus::connect(config).await.unwrap(), 0, hand_on, shutdown).await;
+            });
+        })
+    };
+    let handed = || batches.lock().unwrap().iter().map(|(updates, _)| updates.len() as u64).sum::<u64>();
+    until("the backlog is handed on", || handed() == backlog).await;
+    let backlog_batches = batches.lock().unwrap().len();
+    ingest(&mut client, one_happening("c", 1)).await;
+    until("the lone update is handed on", || handed() == backlog + 1).await;
+    shutdown.cancel();
+    following.join().unwrap();
+
+    let batches = batches.lock().unwrap();
+    let handed: Vec<u64> = batches.iter().flat_map(|(updates, _)| updates.clone()).collect();
+    assert_eq!(handed, (1..=backlog + 1).collect::<Vec<_>>());
+    assert!(batches.iter().all(|(updates, head)| updates.last() == Some(head) && updates.len() <= tail::READY));
+    assert!(backlog_batches * 10 <= backlog as usize, "{backlog_batches} hand-overs for a backlog of {backlog} updates");
+    assert_eq!(batches.last().unwrap().0, [backlog + 1], "the lone update is handed on alone");
+}
+
+/// Two workers taking turns on one happening: each keeps the event's tally in memory across the
+/// other's commits, taking in the reports the other added, so that neither reads it back from
+/// PostgreSQL more than once (each transaction after the other's commit read it again); the
+/// stored event is the fold of all its reports.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_workers_taking_turns_keep_the_tally_of_the_event_in_memory() {
+    let cluster = Arc::new(Cluster::new().await);
+    let workers = [WorkerMetrics::default(), WorkerMetrics::default()];
+    for metrics in &workers {
+        cluster.start_worker_counting(Arc::new(Scripted), metrics.clone()).await;
+    }
+    let front = TestServer::front_of(cluster.clone(), Arc::new(Scripted)).await;
+    let mut client = front.client().await;
+    for round in 0..12 {
+        ingest(&mut client, one_happening(&format!("r{round}-"), 5)).await;
+    }
+    let transactions = workers.each_ref().map(|m| sample(m, "rasad_worker_commit_articles_count"));
+    assert!(transactions.iter().all(|&t| t >= 3.0), "each worker merged several times: {transactions:?}");
+    let read = workers.each_ref().map(|m| m.commit.tallies_read.get());
+    assert!(read.iter().all(|&r| r <= 1), "tallies read back from PostgreSQL by each worker: {read:?}");
+    let db = cluster.database().await;
+    let stored = Event::decode(db.query_one("SELECT event FROM events", &[]).await.unwrap().get::<_, &[u8]>(0)).unwrap();
+    let reports: Vec<Report> =
+        db.query("SELECT report FROM reports", &[]).await.unwrap().iter().map(|r| Report::decode(r.get::<_, &[u8]>(0)).unwrap()).collect();
+    assert_eq!(reports.len(), 60);
+    assert_eq!(stored, fold(1, &reports));
 }
 
 /// Two front ends of a new cluster with one worker (the cluster lives as long as they do).
@@ -251,13 +337,9 @@ async fn poison_articles_are_set_aside_in_the_dead_letter_stream_and_the_rest_go
     let rendered = metrics.render();
     assert!(rendered.contains("rasad_worker_articles_set_aside_total 2"), "{rendered}");
     // Each stage is timed: the three articles extracted and committed, their updates relayed.
-    let count = |name: &str| -> f64 {
-        let line = rendered.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in {rendered}"));
-        line.rsplit(' ').next().unwrap().parse().unwrap()
-    };
-    assert!(count("rasad_worker_extraction_seconds_count") >= 3.0, "{rendered}");
-    assert!(count("rasad_worker_commit_articles_sum") >= 3.0, "{rendered}");
-    assert!(count("rasad_worker_process_cpu_seconds_total") > 0.0, "{rendered}");
+    assert!(sample(&metrics, "rasad_worker_extraction_seconds_count") >= 3.0, "{rendered}");
+    assert!(sample(&metrics, "rasad_worker_commit_articles_sum") >= 3.0, "{rendered}");
+    assert!(sample(&metrics, "rasad_worker_process_cpu_seconds_total") > 0.0, "{rendered}");
     let bus = Bus::connect(cluster.distributed.bus.clone()).await.unwrap();
     let mut dead = bus.jetstream().get_stream(bus.dead_stream()).await.unwrap();
     assert_eq!(dead.info().await.unwrap().state.messages, 2);

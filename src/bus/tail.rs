@@ -1,11 +1,16 @@
 //! A front end's live tail in the distributed mode: one ordered consumer of the updates stream,
-//! from the update after the front end's head, handing each update in order to the hub. After
+//! from the update after the front end's head, handing the updates in order to the hub. After
 //! an error (NATS restarted) it starts again after the last update it handed on.
+//!
+//! Every hand-over wakes each waiting subscriber, so the tail hands on at once everything the
+//! consumer has ready (up to [`READY`] updates): the relay publishes a commit's updates
+//! together, and handed on one by one they woke a hundred subscribers per update. It never
+//! waits for more: an update that arrives alone is handed on alone, as soon as it arrives.
 
 use std::{sync::Arc, time::Duration};
 
 use async_nats::jetstream::consumer::{DeliverPolicy, pull};
-use tokio_stream::StreamExt;
+use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use super::{Bus, BusError};
@@ -13,6 +18,8 @@ use crate::store::LoggedUpdate;
 
 /// How long to wait before following again after an error.
 const RETRY: Duration = Duration::from_millis(500);
+/// Most updates handed to the hub at once (a relayed chunk of the log is at most 256).
+pub const READY: usize = 256;
 
 /// Hands the updates after `head` to `deliver` (the updates, the new head) until `shutdown`.
 pub async fn follow(bus: Bus, mut head: u64, mut deliver: impl FnMut(Vec<Arc<LoggedUpdate>>, u64) + Send, shutdown: CancellationToken) {
@@ -35,21 +42,41 @@ async fn follow_from(
 ) -> Result<(), BusError> {
     let stream = bus.jetstream.get_stream(bus.updates_stream()).await.map_err(BusError::jetstream)?;
     let config = pull::OrderedConfig { deliver_policy: DeliverPolicy::ByStartSequence { start_sequence: *head + 1 }, ..Default::default() };
-    let mut messages = stream.create_consumer(config).await.map_err(BusError::jetstream)?.messages().await.map_err(BusError::jetstream)?;
+    let mut messages = stream
+        .create_consumer(config)
+        .await
+        .map_err(BusError::jetstream)?
+        .messages()
+        .await
+        .map_err(BusError::jetstream)?
+        .ready_chunks(READY);
     loop {
-        let next = tokio::select! {
+        let ready = tokio::select! {
             () = shutdown.cancelled() => return Ok(()),
-            next = messages.next() => next,
+            ready = messages.next() => ready.ok_or_else(|| BusError::JetStream("the updates consumer ended".into()))?,
         };
-        let message = match next {
-            Some(message) => message.map_err(BusError::jetstream)?,
-            None => return Err(BusError::JetStream("the updates consumer ended".into())),
-        };
-        let update = LoggedUpdate::from_encoded(message.payload.clone()).map_err(BusError::jetstream)?;
-        let sequence = update.head.sequence;
-        if sequence == *head + 1 {
-            deliver(vec![Arc::new(update)], sequence);
-            *head = sequence;
+        let mut updates = Vec::with_capacity(ready.len());
+        let mut failed = None;
+        for message in ready {
+            match message
+                .map_err(BusError::jetstream)
+                .and_then(|m| LoggedUpdate::from_encoded(m.payload.clone()).map_err(BusError::jetstream))
+            {
+                // Anything else was handed on already (a message published twice).
+                Ok(update) if update.head.sequence == *head + 1 + updates.len() as u64 => updates.push(Arc::new(update)),
+                Ok(_) => {}
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if !updates.is_empty() {
+            *head += updates.len() as u64;
+            deliver(updates, *head);
+        }
+        if let Some(e) = failed {
+            return Err(e);
         }
     }
 }

@@ -309,11 +309,12 @@ async fn scrape(url: &str) -> anyhow::Result<HashMap<String, f64>> {
 
 /// One line per timing of the processes: the seconds each histogram added (`_sum`) and the CPU
 /// seconds of the process, per article, with the mean per observation of each histogram (those
-/// that observed nothing left out).
+/// that observed nothing left out); then what each counter without labels added, per article
+/// (those that did not move left out).
 fn stage_costs(before: &HashMap<String, f64>, after: &HashMap<String, f64>, articles: usize) -> Vec<String> {
     let delta = |name: &str| after.get(name).copied().unwrap_or(0.0) - before.get(name).copied().unwrap_or(0.0);
-    let mut names: Vec<&String> = after.keys().filter(|n| n.ends_with("seconds_sum") || n.ends_with("cpu_seconds_total")).collect();
-    names.sort();
+    let mut names: Vec<&String> = after.keys().filter(|n| n.ends_with("seconds_sum") || n.ends_with("_total")).collect();
+    names.sort_by_key(|n| (!n.ends_with("seconds_sum") && !n.ends_with("cpu_seconds_total"), n.as_str()));
     let per_article = |seconds: f64| seconds * 1e6 / articles.max(1) as f64;
     names
         .into_iter()
@@ -324,7 +325,9 @@ fn stage_costs(before: &HashMap<String, f64>, after: &HashMap<String, f64>, arti
                     format!("{histogram}: {:.0} µs per article ({count} observations, {:.0} µs each)", per_article(sum), sum * 1e6 / count)
                 })
             }
-            None => Some(format!("{name}: {:.0} µs of CPU per article", per_article(delta(name)))),
+            None if name.ends_with("cpu_seconds_total") => Some(format!("{name}: {:.0} µs of CPU per article", per_article(delta(name)))),
+            None => (delta(name) > 0.0 && !name.contains('{'))
+                .then(|| format!("{name}: {:.3} per article ({})", delta(name) / articles.max(1) as f64, delta(name))),
         })
         .collect()
 }

@@ -338,6 +338,12 @@ impl Tally {
         self.saved = Some(encoded);
     }
 
+    /// Forgets the event last saved from this tally: another writer saved the event since, so
+    /// the next update's "before" is folded again.
+    pub fn forget_saved(&mut self) {
+        self.saved = None;
+    }
+
     /// Reports in the tally.
     pub fn len(&self) -> usize {
         self.articles.len()

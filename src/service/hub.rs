@@ -153,6 +153,7 @@ impl Hub {
     /// Called by the writer after a commit: the new head first, then the updates.
     pub fn publish(&self, updates: Vec<Arc<LoggedUpdate>>, head: u64) {
         self.head.send_replace(head);
+        self.metrics.live_batches.inc();
         for batch in updates.chunks(BATCH) {
             // No receivers is fine: nobody is subscribed.
             let _ = self.tail.send(batch.into());

@@ -55,6 +55,8 @@ pub struct Metrics {
     pub subscriber_lag: Histogram,
     /// Times a subscriber fell behind the live buffer and read the gap from the store.
     pub subscriber_catchups: Counter,
+    /// Hand-overs of committed updates to the live subscribers: each wakes every waiting one.
+    pub live_batches: Counter,
     /// Snapshots being read by subscribers: each holds a read transaction of the store.
     pub snapshots_open: Gauge,
     /// Events read from the store for snapshots (each once per snapshot, a page at a time).
@@ -98,6 +100,12 @@ impl Default for Metrics {
             "Reads of the stored log by subscribers behind the live buffer",
             subscriber_catchups.clone(),
         );
+        let live_batches = Counter::default();
+        registry.register(
+            "live_batches",
+            "Hand-overs of committed updates to the live subscribers (each wakes every waiting subscriber)",
+            live_batches.clone(),
+        );
         let snapshots_open = Gauge::default();
         registry.register(
             "snapshots_open",
@@ -133,6 +141,7 @@ impl Default for Metrics {
             subscribers,
             subscriber_lag,
             subscriber_catchups,
+            live_batches,
             snapshots_open,
             snapshot_events,
             commit_seconds,

@@ -10,12 +10,16 @@
 //! generation is freed on a thread of its own: freeing tens of thousands of tallies took a
 //! twentieth of the writer's time. The cache mirrors the writes of the open transaction, so the
 //! writer clears it when a commit fails.
+//!
+//! In the distributed mode other workers commit too: a worker's cached tallies gain the reports
+//! the others added ([`TallyCache::add_committed`]) and forget the event last saved from them
+//! when another saved it since ([`TallyCache::restated`]), so that they stay in memory.
 
 use std::{mem, thread};
 
 use rustc_hash::FxHashMap;
 
-use crate::merge::Tally;
+use crate::merge::{Report, Tally};
 
 pub struct TallyCache {
     young: FxHashMap<u64, Tally>,
@@ -64,6 +68,24 @@ impl TallyCache {
         }
     }
 
+    /// Counts `report`, committed by another writer, in the tally of event `number` if it is
+    /// cached; says whether it was.
+    pub fn add_committed(&mut self, number: u64, report: &Report) -> bool {
+        let Some(mut tally) = self.take(number) else { return false };
+        tally.add(report);
+        tally.forget_saved();
+        self.put(number, tally);
+        true
+    }
+
+    /// Event `number` was saved by another writer: its cached tally no longer knows the event
+    /// as stored.
+    pub fn restated(&mut self, number: u64) {
+        if let Some(tally) = self.young.get_mut(&number).or_else(|| self.old.get_mut(&number)) {
+            tally.forget_saved();
+        }
+    }
+
     pub fn remove(&mut self, number: u64) {
         self.take(number);
     }
@@ -107,5 +129,22 @@ mod tests {
         cache.put(6, tally(&["h"]));
         cache.clear();
         assert!(cache.take(6).is_none());
+    }
+
+    #[test]
+    fn a_cached_tally_takes_in_what_another_writer_committed() {
+        let mut cache = TallyCache::new(100);
+        let mut saved = tally(&["a"]);
+        saved.set_saved("before".into());
+        cache.put(1, saved.clone());
+        cache.put(2, saved);
+        assert!(cache.add_committed(1, &Report { article_id: "b".into(), ..Default::default() }));
+        assert!(!cache.add_committed(3, &Report { article_id: "c".into(), ..Default::default() }));
+        cache.restated(2);
+        let one = cache.take(1).unwrap();
+        assert_eq!((one.len(), one.saved()), (2, None), "the report is counted; the event is folded again");
+        let two = cache.take(2).unwrap();
+        assert_eq!((two.len(), two.saved()), (1, None));
+        assert!(cache.take(3).is_none(), "no tally is made for an event that was not cached");
     }
 }

@@ -1,7 +1,8 @@
 //! What a worker of the distributed mode counts and times, served by `rasad worker
 //! --metrics-addr` in the Prometheus text format (prefix `rasad_worker`): the articles it set
 //! aside, and the cost of each of its stages (extraction, merge and commit, relay), so that the
-//! cost of an article can be told stage by stage (README, "Distributed mode").
+//! cost of an article can be told stage by stage (README, "Distributed mode"); and, within the
+//! merge transaction, the wait for the merge lock and the tallies read back from PostgreSQL.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use prometheus_client::{
     registry::Registry,
 };
 
-use crate::{bus::relay::RelayMetrics, service::metrics::ProcessCpu};
+use crate::{bus::relay::RelayMetrics, service::metrics::ProcessCpu, store::postgres::commit::CommitMetrics};
 
 /// A worker's metrics. Cheap to clone (the metrics are shared handles).
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub struct WorkerMetrics {
     pub commit_seconds: Histogram,
     /// Articles per merge transaction.
     pub commit_articles: Histogram,
+    /// Within the merge transaction.
+    pub commit: CommitMetrics,
     pub relay: RelayMetrics,
     registry: Arc<Registry>,
 }
@@ -47,6 +50,20 @@ impl Default for WorkerMetrics {
         );
         let commit_articles = Histogram::new([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0]);
         registry.register("commit_articles", "Articles per merge transaction", commit_articles.clone());
+        let commit = CommitMetrics {
+            lock_wait_seconds: Histogram::new([0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0]),
+            tallies_read: Counter::default(),
+        };
+        registry.register(
+            "lock_wait_seconds",
+            "Time each merge transaction waited for the merge lock (held by another worker's transaction)",
+            commit.lock_wait_seconds.clone(),
+        );
+        registry.register(
+            "tallies_read",
+            "Tallies of stored events folded again from their reports read back from PostgreSQL (not in memory)",
+            commit.tallies_read.clone(),
+        );
         let relay = RelayMetrics {
             seconds: Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0]),
             updates: Counter::default(),
@@ -58,7 +75,7 @@ impl Default for WorkerMetrics {
         );
         registry.register("relayed_updates", "Updates relayed to the updates stream by this worker", relay.updates.clone());
         registry.register_collector(Box::new(ProcessCpu));
-        WorkerMetrics { set_aside, extraction_seconds, commit_seconds, commit_articles, relay, registry: Arc::new(registry) }
+        WorkerMetrics { set_aside, extraction_seconds, commit_seconds, commit_articles, commit, relay, registry: Arc::new(registry) }
     }
 }
 

@@ -90,7 +90,7 @@ pub async fn run(
 ) -> Result<(), WorkerError> {
     let relay = tokio::spawn(relay::run(store.clone(), bus.clone(), metrics.relay.clone(), shutdown.clone()));
     let mut worker = Worker {
-        writer: PgWriter::new(store, config.merge.clone()),
+        writer: PgWriter::new(store, config.merge.clone(), metrics.commit.clone()),
         bus,
         extractor,
         pool: Arc::new(Semaphore::new(config.threads.max(1))),

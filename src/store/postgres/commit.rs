@@ -5,17 +5,21 @@
 //! Merge and commit are serialised across workers by one transaction-scoped advisory lock
 //! (README, "Distributed mode", says why). Under it, a worker first brings its in-memory merge
 //! engine up to the last commit (what other workers committed since its own last transaction:
-//! their absorptions, reports and part-of links), then decides duplicates, plans each article
+//! their absorptions, reports and part-of links, which its cached tallies take in rather than
+//! being dropped and read back from PostgreSQL), then decides duplicates, plans each article
 //! with the same planner as the embedded writer (`crate::store::plan`), and writes.
 
+use std::time::Instant;
+
 use deadpool_postgres::GenericClient;
+use prometheus_client::metrics::{counter::Counter, histogram::Histogram};
 use prost::Message;
 use rustc_hash::FxHashMap;
 use tokio::runtime::Handle;
 
 use super::{PgStore, head, message, pg};
 use crate::{
-    merge::{EventIds, MergeConfig, Merger, Report},
+    merge::{self, EventIds, MergeConfig, Merger, Report, Tally},
     proto::{Event, EventUpdate, IngestResult},
     store::{
         Result, TextHash,
@@ -48,6 +52,15 @@ pub struct Committed {
     pub updates: usize,
 }
 
+/// What the merge transaction times and counts.
+#[derive(Clone)]
+pub struct CommitMetrics {
+    /// Time waiting for the merge lock (another worker's transaction holds it).
+    pub lock_wait_seconds: Histogram,
+    /// Tallies folded again from the reports of their event read back from PostgreSQL.
+    pub tallies_read: Counter,
+}
+
 /// A worker's merge engine over the PostgreSQL store.
 pub struct PgWriter {
     store: PgStore,
@@ -55,6 +68,10 @@ pub struct PgWriter {
     tallies: TallyCache,
     /// The commit number the memory reflects; none: rebuild it from the store.
     known: Option<i64>,
+    /// The number of the next event as of that commit: events numbered from it on are new to
+    /// this worker.
+    numbered: u64,
+    metrics: CommitMetrics,
 }
 
 /// How an article of the batch is answered.
@@ -65,8 +82,8 @@ enum Decision {
 }
 
 impl PgWriter {
-    pub fn new(store: PgStore, merge: MergeConfig) -> PgWriter {
-        PgWriter { store, merger: Merger::new(merge), tallies: TallyCache::new(CACHED_REPORTS), known: None }
+    pub fn new(store: PgStore, merge: MergeConfig, metrics: CommitMetrics) -> PgWriter {
+        PgWriter { store, merger: Merger::new(merge), tallies: TallyCache::new(CACHED_REPORTS), known: None, numbered: 0, metrics }
     }
 
     /// Merges and commits `batch` in one transaction. After a failure the memory is rebuilt
@@ -83,17 +100,20 @@ impl PgWriter {
     async fn try_commit(&mut self, batch: Vec<Incoming>) -> Result<Committed> {
         let mut client = self.store.client().await?;
         let txn = client.transaction().await.map_err(pg)?;
+        let waited = Instant::now();
         txn.execute("SELECT pg_advisory_xact_lock($1)", &[&MERGE_LOCK]).await.map_err(pg)?;
+        self.metrics.lock_wait_seconds.observe(waited.elapsed().as_secs_f64());
         let commit_no = meta(&txn, "commit_no").await? + 1;
-        self.catch_up(&txn, commit_no - 1).await?;
+        let next_event = meta(&txn, "next_event").await? as u64;
+        self.catch_up(&txn, commit_no - 1, next_event).await?;
         let stream_seqs: FxHashMap<String, u64> = batch.iter().map(|i| (i.submission.article.id.clone(), i.stream_seq)).collect();
         let decisions = decide(&txn, batch).await?;
-        let mut ids = EventIds::new(meta(&txn, "next_event").await? as u64);
+        let mut ids = EventIds::new(next_event);
         let mut sequence = head(&txn).await? + 1;
         let (mut writes, mut updates, mut results, mut answered) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let handle = Handle::current();
         tokio::task::block_in_place(|| {
-            let committed = Reports { txn: &txn, handle };
+            let committed = Reports { txn: &txn, handle, read: &self.metrics.tallies_read };
             let mut tables = Tables { committed, cache: &mut self.tallies, writes: &mut writes };
             for decision in decisions {
                 let result = match decision {
@@ -125,68 +145,96 @@ impl PgWriter {
         }
         txn.commit().await.map_err(pg)?;
         self.known = Some(commit_no);
+        self.numbered = ids.next();
         self.tallies.evict();
         Ok(Committed { results, updates: updates.len() })
     }
 
-    /// Brings the merge engine's memory up to commit `commit_no`.
-    async fn catch_up(&mut self, txn: &impl GenericClient, commit_no: i64) -> Result<()> {
+    /// Brings the merge engine's memory up to commit `commit_no`, whose next event number is
+    /// `next_event`: what the other workers committed since this worker's last transaction.
+    /// The tallies in memory stay, each taking in the reports the others added to its event,
+    /// and the events the others created get tallies of their reports (they all come this way);
+    /// only the tallies of events the others merged (the absorbed one, and the absorbing one,
+    /// which gained reports committed earlier) are dropped, to be read again when needed.
+    async fn catch_up(&mut self, txn: &impl GenericClient, commit_no: i64, next_event: u64) -> Result<()> {
         let since = match self.known {
             Some(known) if known == commit_no => return Ok(()),
             Some(known) => known,
             None => {
                 self.merger.clear();
+                self.tallies.clear();
                 0
             }
         };
-        // What others wrote changed tallies this worker may hold.
-        self.tallies.clear();
+        let mut merged = Vec::new();
         if since > 0 {
             let absorbed = txn.query("SELECT into_n, n FROM merged_into WHERE commit_no > $1 ORDER BY ord", &[&since]).await.map_err(pg)?;
             for row in &absorbed {
-                self.merger.absorbed(row.get::<_, i64>(0) as u64, row.get::<_, i64>(1) as u64);
+                let (into, from) = (row.get::<_, i64>(0) as u64, row.get::<_, i64>(1) as u64);
+                self.merger.absorbed(into, from);
+                merged.extend([into, from]);
             }
         }
         for row in txn.query("SELECT event, key, report FROM reports WHERE commit_no > $1", &[&since]).await.map_err(pg)? {
             let (n, key): (i64, &str) = (row.get(0), row.get(1));
             let report: Report = message("reports", format!("{n}/{key}"), row.get(2))?;
-            self.merger.file(n as u64, &report);
+            let n = n as u64;
+            self.merger.file(n, &report);
+            if !self.tallies.add_committed(n, &report) && since > 0 && n >= self.numbered {
+                self.tallies.put(n, Tally::of_reports([&report]));
+            }
         }
-        for event in linked_events(txn, since).await? {
-            self.merger.file_links(&event);
+        for n in merged {
+            self.tallies.remove(n);
+        }
+        for event in saved_events(txn, since).await? {
+            if has_links(&event) {
+                self.merger.file_links(&event);
+            }
+            if let Some(n) = merge::parse_event_id(&event.id) {
+                self.tallies.restated(n);
+            }
         }
         self.known = Some(commit_no);
+        self.numbered = next_event;
         Ok(())
     }
 }
 
-/// The events with part-of links as they stand: all of them (since commit 0), or as the
-/// updates of the commits after `since` left them, in order.
-async fn linked_events(txn: &impl GenericClient, since: i64) -> Result<Vec<Event>> {
-    let linked = |e: &Event| !e.parent_id.is_empty() || !e.part_ids.is_empty();
+/// Whether `event` is a part or a whole of another.
+fn has_links(event: &Event) -> bool {
+    !event.parent_id.is_empty() || !event.part_ids.is_empty()
+}
+
+/// The events saved by the commits after `since`, as their updates left them, in order; since
+/// commit 0, the stored events that have part-of links (all that the merge engine needs of
+/// them).
+async fn saved_events(txn: &impl GenericClient, since: i64) -> Result<Vec<Event>> {
     let mut events = Vec::new();
     if since == 0 {
         for row in txn.query("SELECT n, event FROM events", &[]).await.map_err(pg)? {
             let event: Event = message("events", row.get::<_, i64>(0), row.get(1))?;
-            events.extend(linked(&event).then_some(event));
+            events.extend(has_links(&event).then_some(event));
         }
         return Ok(events);
     }
     for row in txn.query("SELECT seq, record FROM log WHERE commit_no > $1 ORDER BY seq", &[&since]).await.map_err(pg)? {
         let update: EventUpdate = message("log", row.get::<_, i64>(0), row.get(1))?;
-        events.extend(update.event.filter(linked));
+        events.extend(update.event);
     }
     Ok(events)
 }
 
-/// The committed reports, read in the merge transaction.
+/// The committed reports, read in the merge transaction; `read` counts the events read.
 struct Reports<'t> {
     txn: &'t deadpool_postgres::Transaction<'t>,
     handle: Handle,
+    read: &'t Counter,
 }
 
 impl CommittedReports for Reports<'_> {
     fn reports_of(&mut self, number: u64) -> Result<Vec<Report>> {
+        self.read.inc();
         let rows = self
             .handle
             .block_on(self.txn.query("SELECT key, report FROM reports WHERE event = $1 ORDER BY key", &[&(number as i64)]))
