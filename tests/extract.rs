@@ -1751,3 +1751,14 @@ fn an_envoy_of_a_president_is_of_his_state_and_the_president_is_no_side() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_likelihood_far_after_a_contact_is_not_its_status() {
+    let e = one(
+        "يعقد الرئيس الأميركي جو بايدن ونظيره الصيني شي جين بينغ قمة في سان فرانسيسكو اليوم الأربعاء في محاولة لتحقيق الاستقرار في العلاقات بعد سنوات من المخاوف المتزايدة باندلاع صراع محتمل بشأن تايوان.",
+        "2023-11-15",
+    );
+    assert_eq!(status(&e), EventStatus::Occurred);
+    let e = one("وأكد المصدر أن زيارة الرئيس الإيراني إبراهيم رئيسي المرتقبة إلى دمشق ستتم قريبا.", "2023-04-20");
+    assert_eq!(status(&e), EventStatus::Planned);
+}

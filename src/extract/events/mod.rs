@@ -352,7 +352,15 @@ impl Builder<'_, '_> {
                         // ("ويأتي اللقاء في خضم الحرب ... في سوريا التي دعا الزعيمان إلى
                         // التعاون" calls for no meeting).
                         let own_clause = targets.iter().rev().find(|t| t.0 < i).is_some_and(|t| !(t.0..i).any(|k| self.relative(k)));
-                        let target = if backward { prev.or(next) } else { next.or(prev.filter(|_| own_clause)) };
+                        // An adjective of plan or likelihood qualifies the noun it follows, its
+                        // possessor named in full between ("زيارة الرئيس الإيراني إبراهيم رئيسي
+                        // المرتقبة"), not a contact told far before it ("قمة ... باندلاع صراع محتمل").
+                        let far = targets.iter().rev().find(|t| t.0 < i).is_some_and(|t| i - t.0 > 6);
+                        let target = match backward {
+                            true if far && status != EventStatus::Cancelled => None,
+                            true => prev.or(next),
+                            false => next.or(prev.filter(|_| own_clause)),
+                        };
                         give(target.flatten(), status);
                     }
                     Cue::Invitation => {
