@@ -19,7 +19,7 @@ use tokio::runtime::Handle;
 use super::{PgStore, head, message, pg, writes};
 use crate::{
     merge::{self, EventIds, MergeConfig, Merger, Report, Tally},
-    proto::{Event, EventUpdate, IngestResult},
+    proto::{Event, IngestResult},
     store::{
         Result, TextHash,
         plan::{self, CommittedReports, Tables},
@@ -190,12 +190,12 @@ impl PgWriter {
         for n in merged {
             self.tallies.remove(n);
         }
-        for event in saved_events(txn, since).await? {
-            if has_links(&event) {
-                self.merger.file_links(&event);
-            }
-            if let Some(n) = merge::parse_event_id(&event.id) {
+        for links in saved_events(txn, since).await? {
+            if let Some(n) = merge::parse_event_id(&links.id) {
                 self.tallies.restated(n);
+            }
+            if links.linked() {
+                self.merger.file_links(&links.into_event());
             }
         }
         self.known = Some(commit_no);
@@ -204,28 +204,52 @@ impl PgWriter {
     }
 }
 
-/// Whether `event` is a part or a whole of another.
-fn has_links(event: &Event) -> bool {
-    !event.parent_id.is_empty() || !event.part_ids.is_empty()
+/// What catching up needs of a saved event: its id and part-of links. Decoded from a stored
+/// `Event` or a logged `EventUpdate` (field 3) without the rest of the event, which prost skips
+/// without allocating: the log's records are most of what catching up reads.
+#[derive(Clone, PartialEq, prost::Message)]
+struct EventLinks {
+    #[prost(string, tag = "1")]
+    id: String,
+    #[prost(string, tag = "18")]
+    parent_id: String,
+    #[prost(string, repeated, tag = "19")]
+    part_ids: Vec<String>,
+}
+
+/// A logged update, read for its event's [`EventLinks`] only.
+#[derive(Clone, PartialEq, prost::Message)]
+struct UpdateLinks {
+    #[prost(message, optional, tag = "3")]
+    event: Option<EventLinks>,
+}
+
+impl EventLinks {
+    /// Whether the event is a part or a whole of another.
+    fn linked(&self) -> bool {
+        !self.parent_id.is_empty() || !self.part_ids.is_empty()
+    }
+
+    /// An event with these links and nothing else.
+    fn into_event(self) -> Event {
+        Event { id: self.id, parent_id: self.parent_id, part_ids: self.part_ids, ..Default::default() }
+    }
 }
 
 /// The events saved by the commits after `since`, as their updates left them, in order; since
 /// commit 0, the stored events that have part-of links (all that the merge engine needs of
 /// them).
-async fn saved_events(txn: &impl GenericClient, since: i64) -> Result<Vec<Event>> {
-    let mut events = Vec::new();
+async fn saved_events(txn: &impl GenericClient, since: i64) -> Result<Vec<EventLinks>> {
     if since == 0 {
+        let mut events = Vec::new();
         for row in txn.query("SELECT n, event FROM events", &[]).await.map_err(pg)? {
-            let event: Event = message("events", row.get::<_, i64>(0), row.get(1))?;
-            events.extend(has_links(&event).then_some(event));
+            let links: EventLinks = message("events", row.get::<_, i64>(0), row.get(1))?;
+            events.extend(links.linked().then_some(links));
         }
         return Ok(events);
     }
-    for row in txn.query("SELECT seq, record FROM log WHERE commit_no > $1 ORDER BY seq", &[&since]).await.map_err(pg)? {
-        let update: EventUpdate = message("log", row.get::<_, i64>(0), row.get(1))?;
-        events.extend(update.event);
-    }
-    Ok(events)
+    let rows = txn.query("SELECT seq, record FROM log WHERE commit_no > $1 ORDER BY seq", &[&since]).await.map_err(pg)?;
+    rows.iter().map(|row| Ok(message::<UpdateLinks>("log", row.get::<_, i64>(0), row.get(1))?.event.unwrap_or_default())).collect()
 }
 
 /// The committed reports, read in the merge transaction; `read` counts the events read.
@@ -302,4 +326,28 @@ async fn meta(txn: &impl GenericClient, key: &str) -> Result<i64> {
 async fn set_meta(txn: &impl GenericClient, key: &str, value: i64) -> Result<()> {
     txn.execute("UPDATE meta SET value = $2 WHERE key = $1", &[&key, &value]).await.map_err(pg)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use prost::Message;
+
+    use super::*;
+    use crate::proto::{EventUpdate, Participant};
+
+    #[test]
+    fn the_links_of_an_event_are_read_from_a_stored_event_and_a_logged_update() {
+        let event = Event {
+            id: "ev-7".into(),
+            parent_id: "ev-3".into(),
+            part_ids: vec!["ev-9".into(), "ev-11".into()],
+            participants: vec![Participant { actor_id: "state/RUS".into(), ..Default::default() }],
+            ..Default::default()
+        };
+        let links = EventLinks { id: "ev-7".into(), parent_id: "ev-3".into(), part_ids: vec!["ev-9".into(), "ev-11".into()] };
+        assert_eq!(EventLinks::decode(event.encode_to_vec().as_slice()).unwrap(), links);
+        let update = EventUpdate { sequence: 4, event: Some(event.clone()), article_id: "a".into(), ..Default::default() };
+        assert_eq!(UpdateLinks::decode(update.encode_to_vec().as_slice()).unwrap().event, Some(links.clone()));
+        assert_eq!(links.into_event(), Event { participants: vec![], ..event });
+    }
 }
