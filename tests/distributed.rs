@@ -23,12 +23,20 @@ use rasad::{
     bus::{Bus, tail},
     cli::bench::synthetic_article,
     extract::Extractor,
-    merge::{Report, fold},
+    merge::{MergeConfig, Report, fold},
     proto::{
         Article, Event, EventFilter, EventType, EventUpdate, ExtractResponse, IngestOutcome, ListEventsRequest, SubscribeRequest,
         UpdateKind,
     },
     service::EventExtractor,
+    store::{
+        postgres::{
+            PgStore,
+            commit::{Incoming, PgWriter},
+        },
+        text_hash,
+        writer::Submission,
+    },
     worker::metrics::WorkerMetrics,
 };
 use tokio_util::sync::CancellationToken;
@@ -159,6 +167,65 @@ async fn two_workers_taking_turns_keep_the_tally_of_the_event_in_memory() {
         db.query("SELECT report FROM reports", &[]).await.unwrap().iter().map(|r| Report::decode(r.get::<_, &[u8]>(0)).unwrap()).collect();
     assert_eq!(reports.len(), 60);
     assert_eq!(stored, fold(1, &reports));
+}
+
+/// The stored rows of `cluster`, table by table, without the commit numbers (which tell how
+/// the articles were grouped into transactions).
+async fn stored_rows(cluster: &Cluster) -> Vec<Vec<String>> {
+    let db = cluster.database().await;
+    let mut tables = Vec::new();
+    for query in [
+        "SELECT n, md5(event) FROM events ORDER BY n",
+        "SELECT event, key, md5(report) FROM reports ORDER BY event, key",
+        "SELECT n, into_n FROM merged_into ORDER BY ord",
+        "SELECT seq, md5(record) FROM log ORDER BY seq",
+        "SELECT id, stored, stream_seq, md5(text_hash), md5(result) FROM articles ORDER BY id",
+        "SELECT value FROM meta WHERE key = 'next_event'",
+    ] {
+        let rows = db.simple_query(query).await.unwrap();
+        let rows = rows.iter().filter_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(row) => {
+                Some((0..row.len()).map(|i| row.get(i).unwrap_or("")).collect::<Vec<_>>().join(" "))
+            }
+            _ => None,
+        });
+        tables.push(rows.collect());
+    }
+    tables
+}
+
+/// A worker's merge engine on the database of `cluster`.
+async fn writer_of(cluster: &Cluster) -> PgWriter {
+    PgWriter::new(PgStore::connect(&cluster.distributed.store).await.unwrap(), MergeConfig::default(), WorkerMetrics::default().commit)
+}
+
+/// A merge transaction writes its rows a table at a time: one whose articles create two events,
+/// merge them and update the merged event stores exactly what the same articles store one
+/// transaction each (the merge is made in its place, between the rows planned before and after it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_that_merges_events_stores_what_one_transaction_per_article_stores() {
+    let incoming: Vec<Incoming> = ["early", "late", "late2", "late3"]
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let article = Article { source: "tass.ru".into(), ..article(id, id) };
+            let extraction = Prepared.extract(&article);
+            let submission = Submission { text_hash: text_hash(&article.text), article, extraction };
+            Incoming { submission, stream_seq: i as u64 + 1 }
+        })
+        .collect();
+    let (batched, one_by_one) = (Cluster::new().await, Cluster::new().await);
+    let together = writer_of(&batched).await.commit(incoming.clone()).await.unwrap();
+    let mut alone = writer_of(&one_by_one).await;
+    let mut results = Vec::new();
+    for article in incoming {
+        results.extend(alone.commit(vec![article]).await.unwrap().results);
+    }
+    assert_eq!(together.results, results);
+    let rows = stored_rows(&batched).await;
+    assert_eq!(rows[0].len(), 1, "one event is left: {rows:?}");
+    assert_eq!(rows[2], ["2 1"], "event 2 was merged into event 1");
+    assert_eq!(rows, stored_rows(&one_by_one).await);
 }
 
 /// Two front ends of a new cluster with one worker (the cluster lives as long as they do).

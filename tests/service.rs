@@ -373,42 +373,6 @@ async fn seeds_yield_a_consultation_with_russia(server: TestServer) {
     assert_eq!(event.event_type(), EventType::Consult);
 }
 
-/// Returns prepared events by article id: a year-dated meeting in Sochi ("early"), a day-dated
-/// one with no place ("late") that are too far apart to merge, and a report ("bridge") that
-/// matches both.
-struct Prepared;
-
-impl rasad::service::EventExtractor for Prepared {
-    fn extract(&self, article: &Article) -> rasad::proto::ExtractResponse {
-        use rasad::proto::{DatePrecision, Event, EventDate, Location};
-        let date = |start: &str, precision: DatePrecision| {
-            Some(EventDate { start: start.into(), precision: precision.into(), ..Default::default() })
-        };
-        let sochi = Some(Location { name_en: "Sochi".into(), country: "RUS".into(), ..Default::default() });
-        let (date, location) = match article.id.as_str() {
-            "early" => (date("2019", DatePrecision::Year), sochi),
-            "late" => (date("2019-05-14", DatePrecision::Day), None),
-            _ => (date("2019-05-14", DatePrecision::Day), sochi),
-        };
-        let event = Event { date, location, ..occurred_consultation(&["RUS", "USA"]) };
-        rasad::proto::ExtractResponse { article_id: article.id.clone(), events: vec![event], warnings: vec![] }
-    }
-}
-
-/// A consultation that took place between these states, undated and unplaced.
-fn occurred_consultation(states: &[&str]) -> rasad::proto::Event {
-    use rasad::proto::{Event, Participant};
-    Event {
-        event_type: EventType::Consult.into(),
-        status: EventStatus::Occurred.into(),
-        participants: states
-            .iter()
-            .map(|c| Participant { actor_id: format!("state/{c}"), country: c.to_string(), ..Default::default() })
-            .collect(),
-        ..Default::default()
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reports_of_one_event_update_it_and_a_bridging_report_merges_two() {
     let server = TestServer::start(Arc::new(Prepared)).await;

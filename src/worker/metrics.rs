@@ -2,7 +2,8 @@
 //! --metrics-addr` in the Prometheus text format (prefix `rasad_worker`): the articles it set
 //! aside, and the cost of each of its stages (extraction, merge and commit, relay), so that the
 //! cost of an article can be told stage by stage (README, "Distributed mode"); and, within the
-//! merge transaction, the wait for the merge lock and the tallies read back from PostgreSQL.
+//! merge transaction, the wait for the merge lock, the catching up with other workers and the
+//! tallies read back from PostgreSQL.
 
 use std::sync::Arc;
 
@@ -52,12 +53,18 @@ impl Default for WorkerMetrics {
         registry.register("commit_articles", "Articles per merge transaction", commit_articles.clone());
         let commit = CommitMetrics {
             lock_wait_seconds: Histogram::new([0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0]),
+            catch_up_seconds: Histogram::new([0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0]),
             tallies_read: Counter::default(),
         };
         registry.register(
             "lock_wait_seconds",
             "Time each merge transaction waited for the merge lock (held by another worker's transaction)",
             commit.lock_wait_seconds.clone(),
+        );
+        registry.register(
+            "catch_up_seconds",
+            "Time each merge transaction spent, under the lock, reading what other workers committed since",
+            commit.catch_up_seconds.clone(),
         );
         registry.register(
             "tallies_read",

@@ -65,6 +65,41 @@ impl EventExtractor for Scripted {
     }
 }
 
+/// Returns prepared events by article id: a year-dated meeting in Sochi ("early"), a day-dated
+/// one with no place ("late") that are too far apart to merge, and a report ("bridge") that
+/// matches both.
+pub struct Prepared;
+
+impl EventExtractor for Prepared {
+    fn extract(&self, article: &Article) -> ExtractResponse {
+        use rasad::proto::{DatePrecision, Location};
+        let date = |start: &str, precision: DatePrecision| {
+            Some(EventDate { start: start.into(), precision: precision.into(), ..Default::default() })
+        };
+        let sochi = Some(Location { name_en: "Sochi".into(), country: "RUS".into(), ..Default::default() });
+        let (date, location) = match article.id.as_str() {
+            "early" => (date("2019", DatePrecision::Year), sochi),
+            "late" => (date("2019-05-14", DatePrecision::Day), None),
+            _ => (date("2019-05-14", DatePrecision::Day), sochi),
+        };
+        let event = Event { date, location, ..occurred_consultation(&["RUS", "USA"]) };
+        ExtractResponse { article_id: article.id.clone(), events: vec![event], warnings: vec![] }
+    }
+}
+
+/// A consultation that took place between these states, undated and unplaced.
+pub fn occurred_consultation(states: &[&str]) -> Event {
+    Event {
+        event_type: EventType::Consult.into(),
+        status: EventStatus::Occurred.into(),
+        participants: states
+            .iter()
+            .map(|c| Participant { actor_id: format!("state/{c}"), country: c.to_string(), ..Default::default() })
+            .collect(),
+        ..Default::default()
+    }
+}
+
 pub fn article(id: &str, text: &str) -> Article {
     Article { id: id.into(), text: text.into(), published_at: "2019-05-14".into(), ..Default::default() }
 }

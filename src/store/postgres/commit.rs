@@ -13,17 +13,16 @@ use std::time::Instant;
 
 use deadpool_postgres::GenericClient;
 use prometheus_client::metrics::{counter::Counter, histogram::Histogram};
-use prost::Message;
 use rustc_hash::FxHashMap;
 use tokio::runtime::Handle;
 
-use super::{PgStore, head, message, pg};
+use super::{PgStore, head, message, pg, writes};
 use crate::{
     merge::{self, EventIds, MergeConfig, Merger, Report, Tally},
-    proto::{Event, EventUpdate, IngestResult},
+    proto::{Event, IngestResult},
     store::{
         Result, TextHash,
-        plan::{self, CommittedReports, Tables, Write},
+        plan::{self, CommittedReports, Tables},
         tally_cache::TallyCache,
         writer::Submission,
     },
@@ -57,6 +56,8 @@ pub struct Committed {
 pub struct CommitMetrics {
     /// Time waiting for the merge lock (another worker's transaction holds it).
     pub lock_wait_seconds: Histogram,
+    /// Time catching up, under the lock, with what the other workers committed.
+    pub catch_up_seconds: Histogram,
     /// Tallies folded again from the reports of their event read back from PostgreSQL.
     pub tallies_read: Counter,
 }
@@ -105,7 +106,9 @@ impl PgWriter {
         self.metrics.lock_wait_seconds.observe(waited.elapsed().as_secs_f64());
         let commit_no = meta(&txn, "commit_no").await? + 1;
         let next_event = meta(&txn, "next_event").await? as u64;
+        let caught_up = Instant::now();
         self.catch_up(&txn, commit_no - 1, next_event).await?;
+        self.metrics.catch_up_seconds.observe(caught_up.elapsed().as_secs_f64());
         let stream_seqs: FxHashMap<String, u64> = batch.iter().map(|i| (i.submission.article.id.clone(), i.stream_seq)).collect();
         let decisions = decide(&txn, batch).await?;
         let mut ids = EventIds::new(next_event);
@@ -136,8 +139,8 @@ impl PgWriter {
             }
             Ok::<_, crate::store::StoreError>(())
         })?;
-        apply(&txn, &writes, commit_no, &stream_seqs).await?;
-        record_answers(&txn, &answered, &stream_seqs).await?;
+        writes::apply(&txn, &writes, commit_no, &stream_seqs).await?;
+        writes::record_answers(&txn, &answered, &stream_seqs).await?;
         set_meta(&txn, "next_event", ids.next() as i64).await?;
         set_meta(&txn, "commit_no", commit_no).await?;
         if !updates.is_empty() {
@@ -187,12 +190,12 @@ impl PgWriter {
         for n in merged {
             self.tallies.remove(n);
         }
-        for event in saved_events(txn, since).await? {
-            if has_links(&event) {
-                self.merger.file_links(&event);
-            }
-            if let Some(n) = merge::parse_event_id(&event.id) {
+        for links in saved_events(txn, since).await? {
+            if let Some(n) = merge::parse_event_id(&links.id) {
                 self.tallies.restated(n);
+            }
+            if links.linked() {
+                self.merger.file_links(&links.into_event());
             }
         }
         self.known = Some(commit_no);
@@ -201,28 +204,52 @@ impl PgWriter {
     }
 }
 
-/// Whether `event` is a part or a whole of another.
-fn has_links(event: &Event) -> bool {
-    !event.parent_id.is_empty() || !event.part_ids.is_empty()
+/// What catching up needs of a saved event: its id and part-of links. Decoded from a stored
+/// `Event` or a logged `EventUpdate` (field 3) without the rest of the event, which prost skips
+/// without allocating: the log's records are most of what catching up reads.
+#[derive(Clone, PartialEq, prost::Message)]
+struct EventLinks {
+    #[prost(string, tag = "1")]
+    id: String,
+    #[prost(string, tag = "18")]
+    parent_id: String,
+    #[prost(string, repeated, tag = "19")]
+    part_ids: Vec<String>,
+}
+
+/// A logged update, read for its event's [`EventLinks`] only.
+#[derive(Clone, PartialEq, prost::Message)]
+struct UpdateLinks {
+    #[prost(message, optional, tag = "3")]
+    event: Option<EventLinks>,
+}
+
+impl EventLinks {
+    /// Whether the event is a part or a whole of another.
+    fn linked(&self) -> bool {
+        !self.parent_id.is_empty() || !self.part_ids.is_empty()
+    }
+
+    /// An event with these links and nothing else.
+    fn into_event(self) -> Event {
+        Event { id: self.id, parent_id: self.parent_id, part_ids: self.part_ids, ..Default::default() }
+    }
 }
 
 /// The events saved by the commits after `since`, as their updates left them, in order; since
 /// commit 0, the stored events that have part-of links (all that the merge engine needs of
 /// them).
-async fn saved_events(txn: &impl GenericClient, since: i64) -> Result<Vec<Event>> {
-    let mut events = Vec::new();
+async fn saved_events(txn: &impl GenericClient, since: i64) -> Result<Vec<EventLinks>> {
     if since == 0 {
+        let mut events = Vec::new();
         for row in txn.query("SELECT n, event FROM events", &[]).await.map_err(pg)? {
-            let event: Event = message("events", row.get::<_, i64>(0), row.get(1))?;
-            events.extend(has_links(&event).then_some(event));
+            let links: EventLinks = message("events", row.get::<_, i64>(0), row.get(1))?;
+            events.extend(links.linked().then_some(links));
         }
         return Ok(events);
     }
-    for row in txn.query("SELECT seq, record FROM log WHERE commit_no > $1 ORDER BY seq", &[&since]).await.map_err(pg)? {
-        let update: EventUpdate = message("log", row.get::<_, i64>(0), row.get(1))?;
-        events.extend(update.event);
-    }
-    Ok(events)
+    let rows = txn.query("SELECT seq, record FROM log WHERE commit_no > $1 ORDER BY seq", &[&since]).await.map_err(pg)?;
+    rows.iter().map(|row| Ok(message::<UpdateLinks>("log", row.get::<_, i64>(0), row.get(1))?.event.unwrap_or_default())).collect()
 }
 
 /// The committed reports, read in the merge transaction; `read` counts the events read.
@@ -245,8 +272,23 @@ impl CommittedReports for Reports<'_> {
 
 /// Decides which articles of the batch are answered without merging: those already answered
 /// (a redelivered message gets its stored result again) and duplicates, by id or by text, of a
-/// stored article or of an earlier one of the batch.
-async fn decide(txn: &impl GenericClient, batch: Vec<Incoming>) -> Result<Vec<Decision>> {
+/// stored article or of an earlier one of the batch. The stored articles of the batch's ids and
+/// texts are read with one query each.
+async fn decide(txn: &deadpool_postgres::Transaction<'_>, batch: Vec<Incoming>) -> Result<Vec<Decision>> {
+    let ids: Vec<&str> = batch.iter().map(|i| i.submission.article.id.as_str()).collect();
+    let hashes: Vec<&[u8]> = batch.iter().map(|i| i.submission.text_hash.as_slice()).collect();
+    let by_id = txn.prepare_cached("SELECT id, stored, stream_seq, result FROM articles WHERE id = ANY($1)").await.map_err(pg)?;
+    let mut answered: FxHashMap<String, (bool, u64, IngestResult)> = FxHashMap::default();
+    for row in txn.query(&by_id, &[&ids]).await.map_err(pg)? {
+        let id: String = row.get(0);
+        let result: IngestResult = message("articles", &id, row.get(3))?;
+        answered.insert(id, (row.get(1), row.get::<_, i64>(2) as u64, result));
+    }
+    let by_text = txn.prepare_cached("SELECT text_hash, id FROM articles WHERE text_hash = ANY($1) AND stored").await.map_err(pg)?;
+    let mut stored_texts: FxHashMap<Vec<u8>, String> = FxHashMap::default();
+    for row in txn.query(&by_text, &[&hashes]).await.map_err(pg)? {
+        stored_texts.insert(row.get(0), row.get(1));
+    }
     let mut in_batch: FxHashMap<String, String> = FxHashMap::default();
     let mut texts: FxHashMap<TextHash, String> = FxHashMap::default();
     let mut decisions = Vec::with_capacity(batch.len());
@@ -257,21 +299,17 @@ async fn decide(txn: &impl GenericClient, batch: Vec<Incoming>) -> Result<Vec<De
             decisions.push(Decision::Answered(plan::duplicate(id, earlier.clone()), false));
             continue;
         }
-        let row = txn.query_opt("SELECT stored, stream_seq, result FROM articles WHERE id = $1", &[&id]).await.map_err(pg)?;
-        if let Some(row) = row {
-            let result: IngestResult = message("articles", &id, row.get(2))?;
-            let decision = match (row.get::<_, i64>(1) as u64 == stream_seq, row.get::<_, bool>(0)) {
-                (true, _) => result,
-                (false, true) => plan::duplicate(id, result.article_id),
-                (false, false) => plan::duplicate(id, result.duplicate_of),
+        if let Some((stored, seq, result)) = answered.get(&id) {
+            let decision = match (*seq == stream_seq, stored) {
+                (true, _) => result.clone(),
+                (false, true) => plan::duplicate(id, result.article_id.clone()),
+                (false, false) => plan::duplicate(id, result.duplicate_of.clone()),
             };
             decisions.push(Decision::Answered(decision, false));
             continue;
         }
-        let stored =
-            txn.query_opt("SELECT id FROM articles WHERE text_hash = $1 AND stored", &[&text_hash.as_slice()]).await.map_err(pg)?;
-        if let Some(row) = stored {
-            decisions.push(Decision::Answered(plan::duplicate(id, row.get(0)), true));
+        if let Some(stored) = stored_texts.get(text_hash.as_slice()) {
+            decisions.push(Decision::Answered(plan::duplicate(id, stored.clone()), true));
             continue;
         }
         in_batch.insert(id.clone(), id.clone());
@@ -281,65 +319,6 @@ async fn decide(txn: &impl GenericClient, batch: Vec<Incoming>) -> Result<Vec<De
     Ok(decisions)
 }
 
-/// Makes the planned writes of commit `commit_no`.
-async fn apply(
-    txn: &deadpool_postgres::Transaction<'_>,
-    writes: &[Write],
-    commit_no: i64,
-    stream_seqs: &FxHashMap<String, u64>,
-) -> Result<()> {
-    let article = txn
-        .prepare_cached("INSERT INTO articles (id, text_hash, stored, stream_seq, result) VALUES ($1, $2, true, $3, $4)")
-        .await
-        .map_err(pg)?;
-    let report = txn.prepare_cached("INSERT INTO reports (event, key, commit_no, report) VALUES ($1, $2, $3, $4)").await.map_err(pg)?;
-    let log = txn.prepare_cached("INSERT INTO log (seq, commit_no, record) VALUES ($1, $2, $3)").await.map_err(pg)?;
-    let event = txn
-        .prepare_cached("INSERT INTO events (n, event) VALUES ($1, $2) ON CONFLICT (n) DO UPDATE SET event = excluded.event")
-        .await
-        .map_err(pg)?;
-    for write in writes {
-        match write {
-            Write::Article { id, text_hash, result } => {
-                let seq = stream_seqs.get(id).copied().unwrap_or_default() as i64;
-                txn.execute(&article, &[id, &text_hash.as_slice(), &seq, result]).await.map_err(pg)?;
-            }
-            Write::Report { number, key, report: bytes } => {
-                txn.execute(&report, &[&(*number as i64), key, &commit_no, bytes]).await.map_err(pg)?;
-            }
-            Write::Absorb { into, from } => {
-                let (into, from) = (*into as i64, *from as i64);
-                txn.execute("UPDATE reports SET event = $1 WHERE event = $2", &[&into, &from]).await.map_err(pg)?;
-                txn.execute("DELETE FROM events WHERE n = $1", &[&from]).await.map_err(pg)?;
-                txn.execute("INSERT INTO merged_into (n, into_n, commit_no) VALUES ($1, $2, $3)", &[&from, &into, &commit_no])
-                    .await
-                    .map_err(pg)?;
-            }
-            Write::Update { number, sequence, record, event: encoded } => {
-                txn.execute(&log, &[&(*sequence as i64), &commit_no, &record.as_ref()]).await.map_err(pg)?;
-                txn.execute(&event, &[&(*number as i64), &encoded.as_ref()]).await.map_err(pg)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Records the duplicates found by text, so that a front end asked for them again finds them.
-async fn record_answers(txn: &impl GenericClient, answered: &[IngestResult], stream_seqs: &FxHashMap<String, u64>) -> Result<()> {
-    for result in answered {
-        let seq = stream_seqs.get(&result.article_id).copied().unwrap_or_default() as i64;
-        // Not a stored text: the hash is recorded for reference only.
-        let hash: &[u8] = &[];
-        txn.execute(
-            "INSERT INTO articles (id, text_hash, stored, stream_seq, result) VALUES ($1, $2, false, $3, $4) ON CONFLICT (id) DO NOTHING",
-            &[&result.article_id, &hash, &seq, &result.encode_to_vec()],
-        )
-        .await
-        .map_err(pg)?;
-    }
-    Ok(())
-}
-
 async fn meta(txn: &impl GenericClient, key: &str) -> Result<i64> {
     Ok(txn.query_one("SELECT value FROM meta WHERE key = $1", &[&key]).await.map_err(pg)?.get(0))
 }
@@ -347,4 +326,28 @@ async fn meta(txn: &impl GenericClient, key: &str) -> Result<i64> {
 async fn set_meta(txn: &impl GenericClient, key: &str, value: i64) -> Result<()> {
     txn.execute("UPDATE meta SET value = $2 WHERE key = $1", &[&key, &value]).await.map_err(pg)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use prost::Message;
+
+    use super::*;
+    use crate::proto::{EventUpdate, Participant};
+
+    #[test]
+    fn the_links_of_an_event_are_read_from_a_stored_event_and_a_logged_update() {
+        let event = Event {
+            id: "ev-7".into(),
+            parent_id: "ev-3".into(),
+            part_ids: vec!["ev-9".into(), "ev-11".into()],
+            participants: vec![Participant { actor_id: "state/RUS".into(), ..Default::default() }],
+            ..Default::default()
+        };
+        let links = EventLinks { id: "ev-7".into(), parent_id: "ev-3".into(), part_ids: vec!["ev-9".into(), "ev-11".into()] };
+        assert_eq!(EventLinks::decode(event.encode_to_vec().as_slice()).unwrap(), links);
+        let update = EventUpdate { sequence: 4, event: Some(event.clone()), article_id: "a".into(), ..Default::default() };
+        assert_eq!(UpdateLinks::decode(update.encode_to_vec().as_slice()).unwrap().event, Some(links.clone()));
+        assert_eq!(links.into_event(), Event { participants: vec![], ..event });
+    }
 }

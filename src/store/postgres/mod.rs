@@ -1,7 +1,7 @@
 //! The PostgreSQL store of the distributed mode (README, "Distributed mode"): the same articles,
 //! events, reports and update log as the embedded store, as tables (`migrations/`), shared by
 //! every front end and worker. Front ends read it ([`EventReads`]); workers write it, one
-//! merge transaction at a time ([`commit`]).
+//! merge transaction at a time ([`commit`]), a few statements per transaction (`writes`).
 //!
 //! Records are the protobuf encodings the embedded store keeps, without its checksums
 //! (PostgreSQL checks its own pages). Connections come from a pool; snapshots hold theirs from
@@ -11,6 +11,7 @@ pub mod commit;
 mod listen;
 mod migrate;
 mod view;
+mod writes;
 
 use std::{
     sync::{Arc, Weak},
