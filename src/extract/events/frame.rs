@@ -139,8 +139,9 @@ impl Builder<'_, '_> {
     }
 
     /// The verb that carries the contact noun at the end of tokens `range` ("أجرى", "قام ب"),
-    /// in the singular right before the noun ("كما أجرى اتصالا") or with its subject right after it and the noun
-    /// right after the subject ("أجرى وزير الخارجية فؤاد حسين زيارة", "قام الرئيس أمس بزيارة").
+    /// in the singular right before the noun ("كما أجرى اتصالا"), or with its subject right after
+    /// it and the noun right after the subject ("أجرى وزير الخارجية فؤاد حسين زيارة", "قام
+    /// الرئيس أمس بزيارة").
     fn carrier(&self, range: std::ops::Range<usize>) -> Option<usize> {
         let noun = range.end;
         let k = range.rev().find(|&k| self.a.cue(k, |c| c == Cue::Support))?;

@@ -337,7 +337,8 @@ impl Builder<'_, '_> {
         while i < end {
             let (cues, len) = self.a.cues_read_at(i);
             let next = targets.iter().find(|t| t.0 >= i).map(|t| t.1);
-            let prev = targets.iter().rev().find(|t| t.0 < i).map(|t| t.1);
+            let before = targets.iter().rev().find(|t| t.0 < i);
+            let prev = before.map(|t| t.1);
             for cue in cues {
                 let cue = match cue {
                     Cue::NegFuture if self.a.tokens.get(i + 1).is_some_and(|t| t.norm.starts_with(['ي', 'ت', 'ن', 'ا'])) => {
@@ -351,11 +352,11 @@ impl Builder<'_, '_> {
                         // but not across a relative clause, which speaks of something else
                         // ("ويأتي اللقاء في خضم الحرب ... في سوريا التي دعا الزعيمان إلى
                         // التعاون" calls for no meeting).
-                        let own_clause = targets.iter().rev().find(|t| t.0 < i).is_some_and(|t| !(t.0..i).any(|k| self.relative(k)));
+                        let own_clause = before.is_some_and(|t| !(t.0..i).any(|k| self.relative(k)));
                         // An adjective of plan or likelihood qualifies the noun it follows, its
                         // possessor named in full between ("زيارة الرئيس الإيراني إبراهيم رئيسي
                         // المرتقبة"), not a contact told far before it ("قمة ... باندلاع صراع محتمل").
-                        let far = targets.iter().rev().find(|t| t.0 < i).is_some_and(|t| i - t.0 > 6);
+                        let far = before.is_some_and(|t| i - t.0 > 6);
                         let target = match backward {
                             true if far && status != EventStatus::Cancelled => None,
                             true => prev.or(next),

@@ -40,9 +40,9 @@ fn states_listed_after(kb: &Kb, a: &Analysis<'_>, raw: &[RawMention], k: usize, 
     let mut out = Vec::new();
     for m in &raw[k.min(raw.len())..] {
         let and = |t: usize| a.tokens.get(t).is_some_and(|t| t.norm.starts_with('و'));
-        let unknown_item = m.first == at + 1 && and(at) && and(m.first) && a.is_word(at);
+        let joined = and(at);
+        let unknown_item = m.first == at + 1 && and(m.first) && a.is_word(at);
         let gap_ok = ((at..m.first).all(|t| state_kind(&a.tokens[t].norm)) || unknown_item) && m.first - at <= 1;
-        let joined = a.tokens.get(at).is_some_and(|t| t.norm.starts_with('و'));
         let Some(s) = genitive_state(kb, m).filter(|_| gap_ok && joined) else { break };
         out.push((m.first, m.end, s));
         at = m.end;
