@@ -65,6 +65,9 @@ fn a_common_word_spelled_like_a_short_name_is_nobody() {
     // "شي" is how many write شيء (thing): it must not bring Xi Jinping into the meeting.
     let e = one("قال لافروف إنه لا شيء يمنع لقاء بوتين بنظيره الأمريكي جو بايدن، ولم يتغير شي في موقف موسكو.", "2024-03-01");
     assert_eq!(actors(&e), ["person/joe-biden", "person/vladimir-putin"]);
+    // "يعلن" (announces) is no spelling of Ya'alon's short name.
+    let e = one("زار الرئيس السوري بشار الأسد طهران اليوم في زيارة لم يعلن عنها مسبقا والتقى نظيره الإيراني محمود أحمدي نجاد.", "2009-08-19");
+    assert_eq!(countries(&e), ["IRN", "SYR"], "{e:#?}");
 }
 
 #[test]
@@ -1761,4 +1764,62 @@ fn a_likelihood_far_after_a_contact_is_not_its_status() {
     assert_eq!(status(&e), EventStatus::Occurred);
     let e = one("وأكد المصدر أن زيارة الرئيس الإيراني إبراهيم رئيسي المرتقبة إلى دمشق ستتم قريبا.", "2023-04-20");
     assert_eq!(status(&e), EventStatus::Planned);
+}
+
+#[test]
+fn an_organisations_officer_is_of_no_state() {
+    // The GCC's secretary-general is no member state, known or not to the knowledge base.
+    let e = one(
+        "استقبل أمير البلاد الشيخ نواف الأحمد الجابر الصباح بقصر السيف صباح اليوم الأمين العام لمجلس التعاون لدول الخليج العربية الدكتور نايف فلاح الحجرف.",
+        "2020-12-28",
+    );
+    assert_eq!(countries(&e), ["", "KWT"], "{e:#?}");
+    let officer = e.participants.iter().find(|p| p.country.is_empty()).unwrap();
+    assert_eq!(
+        (officer.name_ar.as_str(), officer.role.as_str(), officer.actor_code.as_str()),
+        ("نايف فلاح الحجرف", "secretary-general", "IGOPGSGCC")
+    );
+    // A former foreign minister named as a UN envoy, before or after the title, is the UN's
+    // wherever the article names him again.
+    for text in [
+        "التقى الرئيس اليمني عبدربه منصور هادي، في الرياض، أمس، مبعوث الأمم المتحدة لليمن إسماعيل ولد الشيخ أحمد. وبحث هادي مع ولد الشيخ أحمد مسار المشاورات.",
+        "التقى إسماعيل ولد الشيخ أحمد المبعوث الخاص للأمين العام للأمم المتحدة إلى اليمن، يوسف بن علوي في مسقط.",
+    ] {
+        let found = events(text, "2016-10-03");
+        assert!(!found.is_empty() && found.iter().all(|e| countries(e).len() == 2 && countries(e)[0].is_empty()), "{text}: {found:#?}");
+        assert!(
+            found.iter().all(|e| e.participants.iter().any(|p| p.actor_id == "person/ismail-ould-cheikh-ahmed" && p.country.is_empty()))
+        );
+    }
+    // "المبعوث الأممي" carries its organisation.
+    let e = one("التقى المبعوث الأممي إلى ليبيا غسان سلامة رئيس المجلس الرئاسي فايز السراج في طرابلس.", "2019-01-10");
+    assert!(e.participants.iter().any(|p| p.country.is_empty() && p.actor_code == "IGOUNO"), "{e:#?}");
+}
+
+#[test]
+fn a_title_before_an_organisation_is_its_officer_only_where_the_organisation_has_its_own() {
+    // The AU's chair in turn is a head of state, who stays of their state.
+    let e = one(
+        "التقى فخامة رئيس الجمهورية، رئيس الاتحاد الإفريقي السيد محمد ولد الشيخ الغزواني، ظهر اليوم السبت في العاصمة الغامبية بانجول، بفخامة الرئيس السنغالي السيد بصيرو ديوماي فاي.",
+        "2024-05-04",
+    );
+    assert_eq!(countries(&e), ["MRT", "SEN"], "{e:#?}");
+    // The president of the European Commission is hers.
+    let e = one("استقبل الرئيس عبد الفتاح السيسي اليوم رئيسة المفوضية الأوروبية أورسولا فون دير لاين.", "2024-03-17");
+    assert_eq!(countries(&e), ["", "EGY"], "{e:#?}");
+    // An officer's title before a state is that state's official; without an organisation after
+    // it, it names no one ("المدير العام للشركة").
+    let e = one("التقى حسين الشيخ في رام الله ممثل روسيا الاتحادية لدى فلسطين.", "2023-04-30");
+    assert_eq!(countries(&e), ["PSE", "RUS"], "{e:#?}");
+    assert!(events("التقى المدير العام للشركة رئيس مجلس الإدارة في الرياض.", "2023-04-30").is_empty());
+}
+
+#[test]
+fn an_officer_listed_with_a_states_people_after_a_meeting_verb_is_met_apart() {
+    let found = events(
+        "والتقى الرئيس الصيني شي جين بينغ أمس برئيس البرلمان المصري علي عبد العال والأمين العام لجامعة الدول العربية نبيل العربي على التوالي.",
+        "2016-01-22",
+    );
+    let met: Vec<Vec<&str>> = found.iter().map(countries).collect();
+    assert_eq!(met, [vec!["CHN", "EGY"], vec!["", "CHN"]], "{found:#?}");
 }

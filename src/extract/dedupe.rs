@@ -77,7 +77,7 @@ fn someone_of<'d>(d: &'d Draft, country: &str) -> Vec<(Option<u32>, &'d str)> {
         .map(|s| match &s.who {
             Who::Person { person, .. } => (Some(*person), ""),
             Who::State { role, .. } => (None, role.as_str()),
-            Who::Organisation(_) => (None, ""),
+            Who::Organisation { person, .. } => (*person, ""),
         })
         .collect()
 }

@@ -171,7 +171,7 @@ impl Extractor {
                 Who::State { role, name_ar } if !name_ar.is_empty() => {
                     let name_en = crate::text::romanise(name_ar);
                     proto::Participant {
-                        actor_id: format!("person/{}/{}", s.country, name_en.to_lowercase().replace(' ', "-")),
+                        actor_id: unlisted_person_id(&s.country, &name_en),
                         kind: ActorKind::Person as i32,
                         name_en,
                         name_ar: name_ar.as_str().to_owned(),
@@ -189,15 +189,27 @@ impl Extractor {
                     role: role.as_str().to_owned(),
                     actor_code: [s.country.as_str(), if role.is_empty() { "" } else { "GOV" }].concat(),
                 },
-                Who::Organisation(o) => {
-                    let org = &kb.organisations[*o as usize];
+                // An organisation, or an officer of it (of no state).
+                Who::Organisation { organisation, person, name_ar, role } => {
+                    let org = &kb.organisations[*organisation as usize];
+                    let (actor_id, kind, name_en, name_ar) = match person {
+                        Some(p) => {
+                            let p = &kb.people[*p as usize];
+                            (["person/", &p.id].concat(), ActorKind::Person, p.name_en.clone(), name_ar.to_string())
+                        }
+                        None if !name_ar.is_empty() => {
+                            let name_en = crate::text::romanise(name_ar);
+                            (unlisted_person_id(&org.id, &name_en), ActorKind::Person, name_en, name_ar.to_string())
+                        }
+                        None => (format!("org/{}", org.id), ActorKind::Organisation, org.name_en.clone(), org.name_ar.clone()),
+                    };
                     proto::Participant {
-                        actor_id: format!("org/{}", org.id),
-                        kind: ActorKind::Organisation as i32,
-                        name_en: org.name_en.clone(),
-                        name_ar: org.name_ar.clone(),
+                        actor_id,
+                        kind: kind as i32,
+                        name_en,
+                        name_ar,
                         country: String::new(),
-                        role: String::new(),
+                        role: role.as_str().to_owned(),
                         actor_code: org.cameo.clone(),
                     }
                 }
@@ -285,4 +297,10 @@ impl CharOffsets<'_> {
         }
         chars as u32
     }
+}
+
+/// The id of someone the knowledge base does not know: the state or organisation they are of
+/// and the Latin spelling of their name (which the variants of a letter do not change).
+fn unlisted_person_id(of: &str, name_en: &str) -> String {
+    format!("person/{}/{}", of, name_en.to_lowercase().replace(' ', "-"))
 }

@@ -31,10 +31,10 @@ use tsv::Row;
 const FILES: &[(&str, &[&str], &str)] = &[
     ("states.tsv", &["code", "name_en", "names_ar", "adjectives_ar"], include_str!("../../data/states.tsv")),
     ("places.tsv", &["name_en", "country", "kind", "names_ar"], include_str!("../../data/places.tsv")),
-    ("organisations.tsv", &["id", "name_en", "names_ar", "cameo", "members"], include_str!("../../data/organisations.tsv")),
+    ("organisations.tsv", &["id", "name_en", "names_ar", "cameo", "members", "chair"], include_str!("../../data/organisations.tsv")),
     ("people.tsv", &["id", "name_en", "country", "names_ar", "short_ar"], include_str!("../../data/people.tsv")),
     ("offices.tsv", &["person", "country", "office", "role_en", "start", "end"], include_str!("../../data/offices.tsv")),
-    ("titles.tsv", &["title_ar", "office", "role_en", "country"], include_str!("../../data/titles.tsv")),
+    ("titles.tsv", &["title_ar", "office", "role_en", "country", "organisation"], include_str!("../../data/titles.tsv")),
     ("lexicon.tsv", &["form", "class", "value"], include_str!("../../data/lexicon.tsv")),
     ("outlets.tsv", &["host", "state", "name_en", "kind"], include_str!("../../data/outlets.tsv")),
     ("tlds.tsv", &["tld", "state"], include_str!("../../data/tlds.tsv")),
@@ -296,6 +296,11 @@ impl Kb {
                 name_ar: row.variants(2).next().unwrap_or_default().to_string(),
                 cameo: row.get(3).into(),
                 members,
+                own_chair: match row.get(5) {
+                    "" => false,
+                    "own" => true,
+                    other => return Err(row.error(format!("unknown chair {other:?} (own or empty)"))),
+                },
             });
             for name in row.variants(2) {
                 self.insert_entity(name, Entity::Organisation(id));
@@ -365,7 +370,17 @@ impl Kb {
             let office = Office::parse(row.get(1)).ok_or_else(|| row.error(format!("unknown office {:?}", row.get(1))))?;
             let id = self.titles.len() as u32;
             let country = self.known_state(row, 3)?;
-            self.titles.push(Title { office, role_en: row.get(2).into(), country: (!country.is_empty()).then_some(country) });
+            let organisation = match row.get(4) {
+                "" => None,
+                code => Some(
+                    self.organisations
+                        .iter()
+                        .position(|o| o.id == code)
+                        .ok_or_else(|| row.error(format!("unknown organisation {code:?} (not in organisations.tsv)")))?
+                        as u32,
+                ),
+            };
+            self.titles.push(Title { office, role_en: row.get(2).into(), country: (!country.is_empty()).then_some(country), organisation });
             for form in row.variants(0) {
                 self.insert_entity(form, Entity::Title(id));
             }

@@ -37,6 +37,8 @@ pub struct Organisation {
     pub cameo: String,
     /// The member states that stand as the sides of a contact the grouping makes as one.
     pub members: Vec<String>,
+    /// Its president is an officer of its own, not a member state's leader chairing in turn.
+    pub own_chair: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +62,9 @@ pub enum Office {
     Minister,
     /// The speaker of a parliament or of one of its chambers: no holders kept either.
     Speaker,
+    /// An officer of an international organisation (its secretary-general, director, high
+    /// commissioner): someone only with the organisation named after the title, of no state.
+    Official,
 }
 
 impl Office {
@@ -74,6 +79,7 @@ impl Office {
             "envoy" => Office::Envoy,
             "minister" => Office::Minister,
             "speaker" => Office::Speaker,
+            "official" => Office::Official,
             _ => return None,
         })
     }
@@ -90,6 +96,7 @@ impl Office {
             Office::Envoy => "envoy",
             Office::Minister => "minister",
             Office::Speaker => "speaker",
+            Office::Official => "official",
         }
     }
 
@@ -125,6 +132,8 @@ pub struct Title {
     pub role_en: String,
     /// For titles only one state uses (خادم الحرمين الشريفين).
     pub country: Option<String>,
+    /// For titles of one organisation's officers ("المبعوث الأممي").
+    pub organisation: Option<u32>,
 }
 
 /// What an event trigger word signals.

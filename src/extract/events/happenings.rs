@@ -153,7 +153,7 @@ impl Builder<'_, '_> {
     /// party gives together, nor a meeting told again ("أظهرت صور الاجتماع لافروف وترامب
     /// والسفير الروسي": who was at it).
     fn people_met_apart(&self, t: &TriggerAt, sides: &[Side], after: &[Named], on: Option<NaiveDate>) -> Option<Vec<Vec<Side>>> {
-        if t.trigger.cameo != CAMEO_MEET || t.trigger.mode != ConsultMode::Unspecified || count_sides(sides) != 2 || self.told_again(t) {
+        if t.trigger.cameo != CAMEO_MEET || t.trigger.mode != ConsultMode::Unspecified || count_sides(sides) < 2 || self.told_again(t) {
             return None;
         }
         // "التقى ... وفدا من تركيا برئاسة وزير الخارجية ... بحضور وزير الدفاع ... ووزير التجارة": the
@@ -181,12 +181,17 @@ impl Builder<'_, '_> {
                 met.push(side);
             }
         }
-        let country = met.iter().map(|s| s.country.clone()).find(|c| met.iter().filter(|s| s.country == *c).count() >= 2)?;
-        let other: Vec<&Side> = sides.iter().filter(|s| s.country != country).collect();
+        // People of one state, and officers of organisations listed with them ("برئيس البرلمان
+        // المصري ... والأمين العام لجامعة الدول العربية").
+        let officer = |s: &Side| matches!(s.who, Who::Organisation { .. });
+        let of_state = |c: &CompactString| met.iter().filter(|s| !officer(s) && s.country == *c).count();
+        let listed_with_officer = met.windows(2).find(|w| !officer(&w[0]) && officer(&w[1])).map(|w| w[0].country.clone());
+        let country = met.iter().filter(|s| !officer(s)).map(|s| s.country.clone()).find(|c| of_state(c) >= 2).or(listed_with_officer)?;
+        let is_met = |s: &Side| s.country == country || officer(s);
+        let other: Vec<&Side> = sides.iter().filter(|s| !is_met(s)).collect();
         let person = |s: &Side| if let Who::Person { person, .. } = s.who { Some(person) } else { None };
         let people_met = sides.iter().filter(|s| s.country == country).filter_map(person).all(|p| met.iter().any(|m| person(m) == Some(p)));
-        (other.len() == 1 && people_met)
-            .then(|| met.into_iter().filter(|s| s.country == country).map(|p| vec![other[0].clone(), p]).collect())
+        (other.len() == 1 && people_met).then(|| met.into_iter().filter(is_met).map(|p| vec![other[0].clone(), p]).collect())
     }
 
     /// "استقبل السوداني كلا من: سفير دولة الكويت، وسفير جمهورية مصر": "each of" after the

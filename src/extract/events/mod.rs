@@ -36,7 +36,14 @@ pub enum Who {
         role: CompactString,
         name_ar: CompactString,
     },
-    Organisation(u32),
+    /// An organisation, or one of its officers: a person the knowledge base knows, or one the
+    /// article names (`name_ar`); neither for the organisation itself.
+    Organisation {
+        organisation: u32,
+        person: Option<u32>,
+        name_ar: CompactString,
+        role: CompactString,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,12 +59,17 @@ impl Side {
         Side { country, who: Who::State { role: CompactString::default(), name_ar: CompactString::default() } }
     }
 
+    /// An organisation, or an officer of it: of no state.
+    pub fn of_organisation(organisation: u32, person: Option<u32>, name_ar: CompactString, role: CompactString) -> Side {
+        Side { country: CompactString::default(), who: Who::Organisation { organisation, person, name_ar, role } }
+    }
+
     /// Whether the side is someone: a person, or a title whose holder is unknown.
     pub fn is_someone(&self) -> bool {
         match &self.who {
             Who::Person { .. } => true,
             Who::State { role, name_ar } => !role.is_empty() || !name_ar.is_empty(),
-            Who::Organisation(_) => false,
+            Who::Organisation { person, name_ar, .. } => person.is_some() || !name_ar.is_empty(),
         }
     }
 
@@ -499,8 +511,8 @@ impl Builder<'_, '_> {
 /// Distinct sides: countries, and organisations each on their own.
 pub fn count_sides(sides: &[Side]) -> usize {
     let same = |a: &Side, b: &Side| match (&a.who, &b.who) {
-        (Who::Organisation(x), Who::Organisation(y)) => x == y,
-        (Who::Organisation(_), _) | (_, Who::Organisation(_)) => false,
+        (Who::Organisation { organisation: x, .. }, Who::Organisation { organisation: y, .. }) => x == y,
+        (Who::Organisation { .. }, _) | (_, Who::Organisation { .. }) => false,
         _ => a.country == b.country,
     };
     sides.iter().enumerate().filter(|&(k, s)| !sides[..k].iter().any(|earlier| same(earlier, s))).count()
@@ -520,12 +532,16 @@ pub fn add_side(sides: &mut Vec<Side>, side: Side) {
             let bare = |s: &Side| s.country == side.country && matches!(&s.who, Who::State { name_ar: n, .. } if n.is_empty());
             if !name_ar.is_empty() && sides.iter().any(bare) {
                 sides.retain(|s| !bare(s));
-            } else if sides.iter().any(|s| s.country == side.country && !matches!(s.who, Who::Organisation(_))) {
+            } else if sides.iter().any(|s| s.country == side.country && !matches!(s.who, Who::Organisation { .. })) {
                 return;
             }
         }
-        Who::Organisation(o) => {
-            if sides.iter().any(|s| s.who == Who::Organisation(*o)) {
+        Who::Organisation { organisation, .. } => {
+            let of_it = |s: &Side| matches!(s.who, Who::Organisation { organisation: o, .. } if o == *organisation);
+            // An officer stands for the organisation's bare entry, as a person for their state's.
+            if side.is_someone() && sides.iter().any(|s| of_it(s) && !s.is_someone()) {
+                sides.retain(|s| !of_it(s));
+            } else if sides.iter().any(of_it) {
                 return;
             }
         }

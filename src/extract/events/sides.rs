@@ -221,6 +221,10 @@ impl Builder<'_, '_> {
             }
             let side = match actor {
                 Actor::Person(p) => Some(self.person_side(*p, on, self.name_ar(m))),
+                Actor::Official { organisation, role, person, named } => {
+                    let name_ar = if *named || person.is_some() { self.name_ar(m) } else { CompactString::default() };
+                    Some(Side::of_organisation(*organisation, *person, name_ar, role.clone()))
+                }
                 Actor::Office { office, role, country: Some(c), deputy, named } => {
                     match self.holder(*office, c, on, m.first).filter(|_| !deputy) {
                         Some(p) => Some(self.person_side(p, on, CompactString::default())),
@@ -244,7 +248,7 @@ impl Builder<'_, '_> {
                 },
                 Actor::Counterpart { country: None } => None,
                 Actor::State(c) => Some(Side::state(c.clone())),
-                Actor::Organisation(o) => Some(Side { country: CompactString::default(), who: Who::Organisation(*o) }),
+                Actor::Organisation(o) => Some(Side::of_organisation(*o, None, CompactString::default(), CompactString::default())),
             };
             if let Some(side) = side {
                 add_side(&mut sides, side);

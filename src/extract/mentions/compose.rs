@@ -5,7 +5,7 @@
 use compact_str::CompactString;
 
 use crate::extract::analysis::Analysis;
-use crate::kb::{Cue, Entity, Kb, Office, PlaceKind};
+use crate::kb::{Cue, Entity, Kb, Office, Organisation, PlaceKind};
 use crate::text::is_definite;
 
 use super::names::{named_after, unlisted_name, unlisted_name_before};
@@ -76,6 +76,19 @@ fn reads_as_adjective(a: &Analysis<'_>, raw: &[RawMention], j: usize) -> bool {
         // "يزور شتاينماير السعودية": after a person's name, the state he visits.
         Some(b) => b.pick(|e| matches!(e, Entity::State(_) | Entity::Person(_)).then_some(())).is_none(),
         None => r.first > 0 && a.is_word(r.first - 1) && definite(r.first - 1),
+    }
+}
+
+/// Whether a title of `office` before organisation `org` names an officer of it: an officer's
+/// title before any; a president's only before a body with a chair of its own ("رئيس المفوضية
+/// الأوروبية", not "رئيس الاتحاد الإفريقي", a head of state chairing in turn); another (an envoy,
+/// an ambassador) before a body acting as such, not a grouping whose member states meet ("وزراء
+/// خارجية مجلس التعاون").
+fn officer_of(office: Office, org: &Organisation) -> bool {
+    match office {
+        Office::Official => true,
+        Office::HeadOfState | Office::HeadOfGovernment => org.own_chair,
+        _ => org.members.is_empty(),
     }
 }
 
@@ -220,15 +233,22 @@ impl<'k, 'a> Composer<'k, 'a> {
                 return self.one_in_each(listed, r.prep, |country| Actor::holder(title, Some(country), false));
             }
         };
+        let head = deputy_at.filter(|_| deputy).unwrap_or(self.raw[j].first);
+        if country.is_none()
+            && let Some(official) = self.official(j, t, head, end, consumed)
+        {
+            self.last_title = Some(t);
+            return official;
+        }
+        if title.office == Office::Official && country.is_none() {
+            return Step::Skip(consumed);
+        }
         let r = &self.raw[j];
         // An ambassador's host: "السفير الروسي لدى واشنطن".
         if matches!(title.office, Office::Ambassador | Office::Envoy)
-            && let Some(n) = self.raw.get(j + consumed)
-            && n.first <= end + 1
-            && !a.tokens[n.first].norm.starts_with('و')
-            && genitive_state(kb, n).is_some()
+            && let Some(host_end) = self.host_after(j + consumed, end)
         {
-            end = n.end;
+            end = host_end;
             consumed += 1;
         }
         // "المبعوث الخاص للرئيس الأميركي": whose envoy it is (of the principal's state), not
@@ -277,12 +297,7 @@ impl<'k, 'a> Composer<'k, 'a> {
             // else, not the office's holder.
             return Step::Skip(consumed);
         }
-        let unlisted = country.as_ref().or(implied.as_ref()).and_then(|_| {
-            unlisted_name(kb, a, next, end).or_else(|| {
-                let after = j.checked_sub(1).map_or(0, |k| self.raw[k].end);
-                unlisted_name_before(kb, a, after, deputy_at.filter(|_| deputy).unwrap_or(r.first))
-            })
-        });
+        let unlisted = country.as_ref().or(implied.as_ref()).and_then(|_| self.unlisted_holder(j, next, end, head));
         // An implied state needs a name that reads as one: a given name first, or courtesy
         // words before it (not a quotation: "وزير الخارجية \"تتصل بأواصر").
         let reads_as_name =
@@ -305,6 +320,76 @@ impl<'k, 'a> Composer<'k, 'a> {
                 Composed { kind: MentionKind::Actor(Actor::holder(title, country, deputy)), end, consumed, name_span: (r.first, r.end) }
             }
         })
+    }
+
+    /// The name, unknown to the knowledge base, of the holder of the title that is raw mention
+    /// `j`: after the title's words (which end at `end`), else before them (from `head`).
+    fn unlisted_holder(&self, j: usize, next: Option<&RawMention>, end: usize, head: usize) -> Option<(usize, usize)> {
+        unlisted_name(self.kb, self.a, next, end).or_else(|| {
+            let after = j.checked_sub(1).map_or(0, |k| self.raw[k].end);
+            unlisted_name_before(self.kb, self.a, after, head)
+        })
+    }
+
+    /// Where the ambassador or officer whose title ends at token `end` serves, when raw mention
+    /// `k` names it right after ("لدى واشنطن", "لليمن", "في العراق"): where that ends.
+    fn host_after(&self, k: usize, end: usize) -> Option<usize> {
+        let n = self.raw.get(k)?;
+        (n.first <= end + 1 && !self.a.tokens[n.first].norm.starts_with('و') && genitive_state(self.kb, n).is_some()).then_some(n.end)
+    }
+
+    /// The organisation named right after a title of `office` that ends at token `end`, from raw
+    /// mention `k` on ("لمجلس التعاون", "الأمم المتحدة", "للأمين العام للأمم المتحدة": the title
+    /// of its head between), when the title names an officer of it: (organisation, end token, raw
+    /// mentions read).
+    fn organisation_after(&self, k: usize, end: usize, office: Office) -> Option<(u32, usize, usize)> {
+        let n = self.raw.get(k).filter(|n| n.first == end && matches!(n.prep, None | Some('ل')))?;
+        if let Some(o) = n.pick(|e| if let Entity::Organisation(o) = e { Some(*o) } else { None }) {
+            return officer_of(office, &self.kb.organisations[o as usize]).then_some((o, n.end, 1));
+        }
+        title_of(n).filter(|&t| self.kb.titles[t as usize].office == Office::Official)?;
+        self.organisation_after(k + 1, n.end, Office::Official).map(|(o, e, read)| (o, e, read + 1))
+    }
+
+    /// "الأمين العام لمجلس التعاون لدول الخليج العربية الدكتور نايف فلاح الحجرف", "مبعوث الأمم
+    /// المتحدة لليمن إسماعيل ولد الشيخ أحمد", "المبعوث الخاص للأمين العام للأمم المتحدة": a
+    /// title of no state before an organisation names an officer of it, who is of no state,
+    /// with where they serve and their name (known or not) after. Right after another title and
+    /// its state ("رئيس وزراء بلجيكا رئيس الاتحاد الأوروبي"), it is a second post of the
+    /// person that title names, who stays of their state: the words are skipped.
+    fn official(&self, j: usize, t: u32, head: usize, end: usize, consumed: usize) -> Option<Step> {
+        let (kb, a) = (self.kb, self.a);
+        let title = &kb.titles[t as usize];
+        let (organisation, mut end, read) = match title.organisation {
+            Some(o) => (o, end, 0),
+            None => self.organisation_after(j + consumed, end, title.office)?,
+        };
+        let mut consumed = consumed + read;
+        if let Some(host_end) = self.host_after(j + consumed, end) {
+            end = host_end;
+            consumed += 1;
+        }
+        let second_post = self.out.last().is_some_and(|m| {
+            m.end == self.raw[j].first && matches!(m.kind, MentionKind::Actor(Actor::Person(_) | Actor::Office { country: Some(_), .. }))
+        });
+        if second_post {
+            return Some(Step::Skip(consumed));
+        }
+        let next = self.raw.get(j + consumed);
+        let official =
+            |person, named| MentionKind::Actor(Actor::Official { organisation, role: title.role_en.as_str().into(), person, named });
+        if let Some((p, first, last)) = named_after(kb, a, next, end) {
+            return Some(Step::One(Composed {
+                kind: official(Some(p), false),
+                end: last,
+                consumed: consumed + 1,
+                name_span: (first, last),
+            }));
+        }
+        Some(Step::One(match self.unlisted_holder(j, next, end, head) {
+            Some(span) => Composed { kind: official(None, true), end: end.max(span.1), consumed, name_span: span },
+            None => Composed { kind: official(None, false), end, consumed, name_span: (self.raw[j].first, self.raw[j].end) },
+        }))
     }
 
     /// The state of the person listed before a title coordinated to them at token `first`
@@ -383,11 +468,18 @@ impl<'k, 'a> Composer<'k, 'a> {
         {
             c.consumed += 1;
             c.end = n.end;
+            let title = &kb.titles[t as usize];
             if let Some(m) = self.raw.get(j + 2).filter(|m| m.first == n.end)
                 && (adjective_of(m).is_some() || genitive_state(kb, m).is_some())
             {
                 c.consumed += 1;
                 c.end = m.end;
+            } else if let Some((organisation, end, read)) = self.organisation_after(j + 2, n.end, title.office) {
+                // "إسماعيل ولد الشيخ أحمد المبعوث الخاص للأمين العام للأمم المتحدة": an officer.
+                let role = title.role_en.as_str().into();
+                c.kind = MentionKind::Actor(Actor::Official { organisation, role, person: Some(p), named: false });
+                c.consumed += read;
+                c.end = end;
             }
         }
         c

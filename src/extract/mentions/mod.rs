@@ -3,6 +3,7 @@
 //! "نظيره الروسي" a counterpart; "مسؤولون أميركيون وروس" two states' officials).
 
 use compact_str::CompactString;
+use rustc_hash::FxHashMap;
 
 use crate::kb::{Kb, Office, Title};
 
@@ -30,6 +31,15 @@ pub enum Actor {
     /// A state acting through unnamed officials, or named for its government.
     State(CompactString),
     Organisation(u32),
+    /// An officer of an organisation ("الأمين العام لمجلس التعاون نايف الحجرف", "مبعوث الأمم
+    /// المتحدة"): of no state, whatever state they come from; `person` where the knowledge base
+    /// knows them, `named` where the article names them by a name it does not know.
+    Official {
+        organisation: u32,
+        role: CompactString,
+        person: Option<u32>,
+        named: bool,
+    },
 }
 
 impl Actor {
@@ -74,5 +84,24 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>, home: Option<CompactString>) -> Vec<M
     let mut raw = raw::raw_mentions(kb, a);
     raw::prefer_article_countries(kb, &mut raw, home.as_deref());
     let composed = compose::Composer::new(kb, a, raw, home).compose();
-    surnames::with_surnames(kb, a, composed)
+    officers_throughout(surnames::with_surnames(kb, a, composed))
+}
+
+/// A person the article names as an organisation's officer ("رئيس مفوضية الاتحاد الإفريقي موسى
+/// فقي محمد") is its officer wherever it names them ("وبحث فقي"), not someone of their state.
+fn officers_throughout(mut mentions: Vec<Mention>) -> Vec<Mention> {
+    let mut posts: FxHashMap<u32, Actor> = FxHashMap::default();
+    for m in &mentions {
+        if let MentionKind::Actor(post @ Actor::Official { person: Some(p), .. }) = &m.kind {
+            posts.entry(*p).or_insert_with(|| post.clone());
+        }
+    }
+    for m in &mut mentions {
+        if let MentionKind::Actor(Actor::Person(p)) = m.kind
+            && let Some(post) = posts.get(&p)
+        {
+            m.kind = MentionKind::Actor(post.clone());
+        }
+    }
+    mentions
 }

@@ -9,10 +9,10 @@ use super::raw::{RawMention, person_of};
 
 /// The person named right after a title or "نظيره" (only punctuation or courtesy words between), as
 /// (person, first token, end token). A name joined by "و" is the next item of a list, not
-/// the title's holder ("الملك والسيسي": the king and Sisi), unless the و is its own
-/// ("الرئيس وليد").
+/// the title's holder ("الملك والسيسي": the king and Sisi, "رئيس الاتحاد الأوروبي، والسيد
+/// كيرياكوس ميتسوتاكيس"), unless the و is its own ("الرئيس وليد").
 pub(super) fn named_after(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>, end: usize) -> Option<(u32, usize, usize)> {
-    let courtesy = |k: usize| !a.is_word(k) || a.cue(k, |c| c == Cue::Honorific);
+    let courtesy = |k: usize| !a.is_word(k) || a.cue(k, |c| c == Cue::Honorific) && !a.tokens[k].norm.starts_with('و');
     let n = next.filter(|n| punct_gap(a, end, n.first) || (end..n.first).all(courtesy))?;
     let p = person_of(n)?;
     let first = &a.tokens[n.first].norm;
