@@ -32,7 +32,7 @@ use rasad::{
     store::{
         postgres::{
             PgStore,
-            commit::{Incoming, MERGE_LOCK, PgWriter},
+            commit::{Incoming, PgWriter},
         },
         text_hash,
         writer::Submission,
@@ -167,44 +167,6 @@ async fn two_workers_taking_turns_keep_the_tally_of_the_event_in_memory() {
         db.query("SELECT report FROM reports", &[]).await.unwrap().iter().map(|r| Report::decode(r.get::<_, &[u8]>(0)).unwrap()).collect();
     assert_eq!(reports.len(), 60);
     assert_eq!(stored, fold(1, &reports));
-}
-
-/// Counts the articles it extracts (as [`Scripted`]).
-#[derive(Default)]
-struct Counting(AtomicUsize);
-
-impl EventExtractor for Counting {
-    fn extract(&self, article: &Article) -> ExtractResponse {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        Scripted.extract(article)
-    }
-}
-
-/// A worker extracts the next batch while the one before waits for the merge lock and commits:
-/// with the lock held by the test, the worker extracts an article, cannot commit it, and still
-/// extracts the articles sent after it; once the lock is free, all are stored.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_worker_extracts_the_next_batch_while_the_one_before_waits_to_commit() {
-    let cluster = Arc::new(Cluster::new().await);
-    let extractor = Arc::new(Counting::default());
-    cluster.start_worker(extractor.clone()).await;
-    let front = TestServer::front_of(cluster.clone(), Arc::new(Scripted)).await;
-    let lock = cluster.database().await;
-    lock.execute("SELECT pg_advisory_lock($1)", &[&MERGE_LOCK]).await.unwrap();
-    let url = front.url.clone();
-    let send = |articles: Vec<Article>| {
-        let url = url.clone();
-        tokio::spawn(async move { ingest(&mut connect(&url).await, articles).await })
-    };
-    let first = send(one_happening("first-", 1));
-    until("the first article is extracted", || extractor.0.load(Ordering::SeqCst) == 1).await;
-    let next = send(one_happening("next-", 3));
-    until("the next articles are extracted while the first waits for the lock", || extractor.0.load(Ordering::SeqCst) == 4).await;
-    assert!(!first.is_finished(), "the first article is not committed while the test holds the merge lock");
-    lock.execute("SELECT pg_advisory_unlock($1)", &[&MERGE_LOCK]).await.unwrap();
-    let results: Vec<_> = [first.await.unwrap(), next.await.unwrap()].concat();
-    assert_eq!(results.len(), 4);
-    assert!(results.iter().all(|r| r.outcome() == IngestOutcome::Accepted), "{results:?}");
 }
 
 /// The stored rows of `cluster`, table by table, without the commit numbers (which tell how

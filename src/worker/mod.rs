@@ -11,15 +11,11 @@
 //! stream, answered REJECTED, and never delivered again. When a batch fails to commit, its
 //! articles are committed one by one, so one article that cannot be stored holds up no other.
 //!
-//! A worker pipelines: while one batch is merged and committed (under the merge lock, waiting
-//! for it when another worker holds it), it pulls and extracts the next one, so that extraction
-//! is not added to the time of a batch. At most one extracted batch waits for its commit, and it
-//! pulls no more until that one is committed.
-//!
 //! While PostgreSQL is out of reach, a worker keeps its batch and tries the commit again until it
-//! is back, telling JetStream that it is still working on the batch's articles, and on those of
-//! the batch waiting behind it, so that an outage neither hands them to another worker nor
-//! counts as a failed delivery.
+//! is back, telling JetStream that it is still working on the batch's articles, so that an
+//! outage neither hands them to another worker nor counts as a failed delivery. It pulls only
+//! the articles it is about to process (no messages wait in its buffers, their ack wait
+//! running, while it is stuck).
 
 pub mod metrics;
 
@@ -33,7 +29,7 @@ use async_nats::{
     jetstream::{self, AckKind},
 };
 use prost::Message;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Semaphore;
 use tokio_stream::StreamExt;
 use tokio_util::sync::CancellationToken;
 
@@ -93,8 +89,8 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> Result<(), WorkerError> {
     let relay = tokio::spawn(relay::run(store.clone(), bus.clone(), metrics.relay.clone(), shutdown.clone()));
-    let mut writer = PgWriter::new(store, config.merge.clone(), metrics.commit.clone());
-    let worker = Worker {
+    let mut worker = Worker {
+        writer: PgWriter::new(store, config.merge.clone(), metrics.commit.clone()),
         bus,
         extractor,
         pool: Arc::new(Semaphore::new(config.threads.max(1))),
@@ -104,7 +100,7 @@ pub async fn run(
     };
     tracing::info!(threads = config.threads, batch = config.batch, "worker ready");
     while !shutdown.is_cancelled() {
-        if let Err(e) = worker.pull(&mut writer, config.batch.max(1), &shutdown).await {
+        if let Err(e) = worker.pull(config.batch.max(1), &shutdown).await {
             tracing::warn!(error = %e, "pulling articles failed; pulling again");
             tokio::time::sleep(RETRY).await;
         }
@@ -114,6 +110,7 @@ pub async fn run(
 }
 
 struct Worker {
+    writer: PgWriter,
     bus: Bus,
     extractor: Arc<dyn EventExtractor>,
     pool: Arc<Semaphore>,
@@ -154,44 +151,14 @@ struct Extracted {
 
 impl Worker {
     /// Processes batches of the articles waiting (as many as are there, up to `batch`) until
-    /// `shutdown` or a failure of the bus, committing each with `writer` while the next is pulled
-    /// and extracted. Each pull asks for what is processed next: one article (waiting for it),
-    /// then those already waiting.
-    async fn pull(&self, writer: &mut PgWriter, batch: usize, shutdown: &CancellationToken) -> Result<(), BusError> {
+    /// `shutdown` or a failure of the bus. Each pull asks for what is processed next: one
+    /// article (waiting for it), then those already waiting.
+    async fn pull(&mut self, batch: usize, shutdown: &CancellationToken) -> Result<(), BusError> {
         let consumer = self.bus.workers_consumer().await?;
-        let mut extracted = Vec::new();
-        loop {
-            let committed = Notify::new();
-            let commit = async {
-                self.commit(writer, std::mem::take(&mut extracted)).await;
-                committed.notify_one();
-            };
-            let next = async {
-                let Some(taken) = self.take(&consumer, batch, shutdown).await? else { return Ok(None) };
-                let next = self.extract_all(taken).await;
-                self.keep_alive(&next, &committed).await;
-                Ok::<_, BusError>(Some(next))
-            };
-            let ((), next) = tokio::join!(commit, next);
-            match next? {
-                Some(next) => extracted = next,
-                None => return Ok(()),
-            }
-        }
-    }
-
-    /// The messages of the next batch: one article (waiting for it), then those already
-    /// waiting, up to `batch`; none on `shutdown`.
-    async fn take(
-        &self,
-        consumer: &jetstream::consumer::Consumer<jetstream::consumer::pull::Config>,
-        batch: usize,
-        shutdown: &CancellationToken,
-    ) -> Result<Option<Vec<jetstream::Message>>, BusError> {
         loop {
             let mut first = consumer.batch().max_messages(1).expires(PULL_WAIT).messages().await.map_err(BusError::jetstream)?;
             let first = tokio::select! {
-                () = shutdown.cancelled() => return Ok(None),
+                () = shutdown.cancelled() => return Ok(()),
                 first = first.next() => first,
             };
             let Some(first) = first else { continue };
@@ -202,23 +169,8 @@ impl Worker {
                     taken.push(message.map_err(BusError::jetstream)?);
                 }
             }
-            return Ok(Some(taken));
-        }
-    }
-
-    /// Until `committed` (the batch before is committed), tells JetStream every half ack wait
-    /// that the articles of `batch` are being worked on, so that a long commit (PostgreSQL out
-    /// of reach) neither hands them to another worker nor counts as a failed delivery.
-    async fn keep_alive(&self, batch: &[Extracted], committed: &Notify) {
-        loop {
-            tokio::select! {
-                () = committed.notified() => return,
-                () = tokio::time::sleep(self.bus.ack_wait() / 2) => {
-                    for extracted in batch {
-                        let _ = extracted.message.ack_with(AckKind::Progress).await;
-                    }
-                }
-            }
+            let extracted = self.extract_all(taken).await;
+            self.commit(extracted).await;
         }
     }
 
@@ -281,7 +233,7 @@ impl Worker {
 
     /// Commits a batch, then answers and acknowledges each article. When the batch fails, its
     /// articles are committed one by one; one that fails alone is delivered again later.
-    async fn commit(&self, writer: &mut PgWriter, batch: Vec<Extracted>) {
+    async fn commit(&mut self, batch: Vec<Extracted>) {
         if batch.is_empty() {
             return;
         }
@@ -289,7 +241,7 @@ impl Worker {
         let mut wait = RETRY;
         let committed = loop {
             let started = Instant::now();
-            match writer.commit(incoming.clone()).await {
+            match self.writer.commit(incoming.clone()).await {
                 Ok(committed) => {
                     self.metrics.commit_seconds.observe(started.elapsed().as_secs_f64());
                     self.metrics.commit_articles.observe(batch.len() as f64);
@@ -321,7 +273,7 @@ impl Worker {
             Err(e) if batch.len() > 1 => {
                 tracing::warn!(error = %e, articles = batch.len(), "the merge transaction failed; committing its articles one by one");
                 for extracted in batch {
-                    Box::pin(self.commit(writer, vec![extracted])).await;
+                    Box::pin(self.commit(vec![extracted])).await;
                 }
             }
             Err(e) => {

@@ -29,7 +29,7 @@ use crate::{
 };
 
 /// The advisory lock held by the merge transaction ("rasad-me").
-pub const MERGE_LOCK: i64 = 0x7261_7361_642d_6d65;
+const MERGE_LOCK: i64 = 0x7261_7361_642d_6d65;
 /// Reports counted by the tallies a worker keeps in memory (as the embedded writer).
 const CACHED_REPORTS: usize = 65_536;
 /// The channel notified when updates are committed (the relay listens).
