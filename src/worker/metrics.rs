@@ -15,6 +15,9 @@ use prometheus_client::{
 
 use crate::{bus::relay::RelayMetrics, service::metrics::ProcessCpu, store::postgres::commit::CommitMetrics};
 
+/// The buckets of the stages of a merge transaction, in seconds.
+const TRANSACTION_BUCKETS: [f64; 11] = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0];
+
 /// A worker's metrics. Cheap to clone (the metrics are shared handles).
 #[derive(Clone)]
 pub struct WorkerMetrics {
@@ -52,20 +55,25 @@ impl Default for WorkerMetrics {
         let commit_articles = Histogram::new([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0]);
         registry.register("commit_articles", "Articles per merge transaction", commit_articles.clone());
         let commit = CommitMetrics {
-            lock_wait_seconds: Histogram::new([0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0]),
-            catch_up_seconds: Histogram::new([0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0]),
+            lock_wait_seconds: Histogram::new(TRANSACTION_BUCKETS),
+            catch_up_seconds: Histogram::new(TRANSACTION_BUCKETS),
+            plan_seconds: Histogram::new(TRANSACTION_BUCKETS),
+            write_seconds: Histogram::new(TRANSACTION_BUCKETS),
             tallies_read: Counter::default(),
         };
-        registry.register(
-            "lock_wait_seconds",
-            "Time each merge transaction waited for the merge lock (held by another worker's transaction)",
-            commit.lock_wait_seconds.clone(),
-        );
-        registry.register(
-            "catch_up_seconds",
-            "Time each merge transaction spent, under the lock, reading what other workers committed since",
-            commit.catch_up_seconds.clone(),
-        );
+        let stages = [
+            ("lock_wait_seconds", "waited for the merge lock (held by another worker's transaction)", &commit.lock_wait_seconds),
+            ("catch_up_seconds", "spent, under the lock, reading what other workers committed since", &commit.catch_up_seconds),
+            (
+                "plan_seconds",
+                "spent, under the lock, deciding duplicates and planning its articles (merging in memory)",
+                &commit.plan_seconds,
+            ),
+            ("write_seconds", "spent, under the lock, writing its rows and committing", &commit.write_seconds),
+        ];
+        for (name, what, histogram) in stages {
+            registry.register(name, format!("Time each merge transaction {what}"), histogram.clone());
+        }
         registry.register(
             "tallies_read",
             "Tallies of stored events folded again from their reports read back from PostgreSQL (not in memory)",

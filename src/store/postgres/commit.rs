@@ -58,6 +58,10 @@ pub struct CommitMetrics {
     pub lock_wait_seconds: Histogram,
     /// Time catching up, under the lock, with what the other workers committed.
     pub catch_up_seconds: Histogram,
+    /// Time deciding duplicates and planning the batch's articles, under the lock.
+    pub plan_seconds: Histogram,
+    /// Time writing the batch's rows and committing, under the lock.
+    pub write_seconds: Histogram,
     /// Tallies folded again from the reports of their event read back from PostgreSQL.
     pub tallies_read: Counter,
 }
@@ -109,6 +113,7 @@ impl PgWriter {
         let caught_up = Instant::now();
         self.catch_up(&txn, commit_no - 1, next_event).await?;
         self.metrics.catch_up_seconds.observe(caught_up.elapsed().as_secs_f64());
+        let planned = Instant::now();
         let stream_seqs: FxHashMap<String, u64> = batch.iter().map(|i| (i.submission.article.id.clone(), i.stream_seq)).collect();
         let decisions = decide(&txn, batch).await?;
         let mut ids = EventIds::new(next_event);
@@ -139,6 +144,8 @@ impl PgWriter {
             }
             Ok::<_, crate::store::StoreError>(())
         })?;
+        self.metrics.plan_seconds.observe(planned.elapsed().as_secs_f64());
+        let written = Instant::now();
         writes::apply(&txn, &writes, commit_no, &stream_seqs).await?;
         writes::record_answers(&txn, &answered, &stream_seqs).await?;
         set_meta(&txn, "next_event", ids.next() as i64).await?;
@@ -147,6 +154,7 @@ impl PgWriter {
             txn.execute("SELECT pg_notify($1, '')", &[&LOG_CHANNEL]).await.map_err(pg)?;
         }
         txn.commit().await.map_err(pg)?;
+        self.metrics.write_seconds.observe(written.elapsed().as_secs_f64());
         self.known = Some(commit_no);
         self.numbered = ids.next();
         self.tallies.evict();
