@@ -582,6 +582,25 @@ fn an_undated_report_that_names_no_place_repeats_the_one_undated_report_of_its_p
 }
 
 #[test]
+fn the_weekday_of_an_announcement_told_again_in_an_article_does_not_date_the_visit_it_reports_as_held() {
+    let weekday = |name: &str| Some(EventDate { weekday: name.into(), ..Default::default() });
+    let held = undated_visit(EventStatus::Occurred, "Sochi");
+    let announced = Event { date: weekday("tuesday"), ..undated_visit(EventStatus::Planned, "Sochi") };
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![held.clone(), announced]);
+    assert_eq!(store.reports[&1][0].event.as_ref().unwrap().date, None, "the held visit takes no weekday from 'announced today Tuesday'");
+    // Another outlet reports the visit held on Thursday: the same happening.
+    let thursday = Event { date: weekday("thursday"), ..held.clone() };
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![thursday]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 1), "{changes:?}");
+    // A repeat of the same stage still gives its weekday.
+    let (mut merger, mut store, mut ids) = engine();
+    let on_tuesday = Event { date: weekday("tuesday"), ..held.clone() };
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![held, on_tuesday]);
+    assert_eq!(store.reports[&1][0].event.as_ref().unwrap().date, weekday("tuesday"));
+}
+
+#[test]
 fn an_undated_report_joins_the_happening_dated_to_the_day_rather_than_one_an_article_recalls_by_its_year() {
     let (dated, undated) = sochi_dated_and_undated();
     let (mut merger, mut store, mut ids) = engine();

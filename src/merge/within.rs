@@ -9,7 +9,7 @@ use super::{
     MergeConfig,
     compare::{Identity, score},
 };
-use crate::proto::Event;
+use crate::proto::{Event, EventDate};
 
 /// `events` with each event that repeats an earlier one folded into it, in order, each with its
 /// position among `events`.
@@ -38,7 +38,9 @@ fn repeats(config: &MergeConfig, first: &Identity, other: &Identity) -> bool {
 }
 
 /// Folds `repeat` into `first`: the first keeps every field it gives, takes those it lacks, the
-/// people named for its sides, the topics and the evidence.
+/// people named for its sides, the topics and the evidence. A date that gives only a weekday is
+/// taken from a repeat of the same status alone: "announced today Tuesday that he will visit"
+/// names the day of the announcement, not of the visit the first event reports as held.
 fn absorb(first: &mut Event, repeat: Event) {
     let sides: Vec<String> = first.participants.iter().map(|p| p.country.clone()).collect();
     for p in repeat.participants {
@@ -52,7 +54,7 @@ fn absorb(first: &mut Event, repeat: Event) {
         }
     }
     first.evidence.extend(repeat.evidence);
-    if first.date.as_ref().is_none_or(|d| d.from_publication) && repeat.date.as_ref().is_some_and(|d| !d.from_publication) {
+    if first.date.as_ref().is_none_or(|d| d.from_publication) && repeat.date.as_ref().is_some_and(|d| dates(first, repeat.status, d)) {
         first.date = repeat.date;
     }
     if first.location.is_none() {
@@ -62,4 +64,11 @@ fn absorb(first: &mut Event, repeat: Event) {
         first.mode = repeat.mode;
     }
     first.confidence = first.confidence.max(repeat.confidence);
+}
+
+/// Whether a repeat's `date`, of a repeat with `status`, dates the happening `first` reports: a
+/// date the article gave (not its publication day) that names a day, or only a weekday where both
+/// tell the same stage.
+fn dates(first: &Event, status: i32, date: &EventDate) -> bool {
+    !date.from_publication && (!date.start.is_empty() || status == first.status)
 }
