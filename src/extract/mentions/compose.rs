@@ -338,6 +338,17 @@ impl<'k, 'a> Composer<'k, 'a> {
         (n.first <= end + 1 && !self.a.tokens[n.first].norm.starts_with('و') && genitive_state(self.kb, n).is_some()).then_some(n.end)
     }
 
+    /// The organisation title `t`, ending at token `end`, makes its holder an officer of: the one
+    /// the title carries ("المبعوث الأممي"), else the one named after it from raw mention `k` on
+    /// (`organisation_after`).
+    fn post_of(&self, t: u32, k: usize, end: usize) -> Option<(u32, usize, usize)> {
+        let title = &self.kb.titles[t as usize];
+        match title.organisation {
+            Some(o) => Some((o, end, 0)),
+            None => self.organisation_after(k, end, title.office),
+        }
+    }
+
     /// The organisation named right after a title of `office` that ends at token `end`, from raw
     /// mention `k` on ("لمجلس التعاون", "الأمم المتحدة", "للأمين العام للأمم المتحدة": the title
     /// of its head between), when the title names an officer of it: (organisation, end token, raw
@@ -360,10 +371,7 @@ impl<'k, 'a> Composer<'k, 'a> {
     fn official(&self, j: usize, t: u32, head: usize, end: usize, consumed: usize) -> Option<Step> {
         let (kb, a) = (self.kb, self.a);
         let title = &kb.titles[t as usize];
-        let (organisation, mut end, read) = match title.organisation {
-            Some(o) => (o, end, 0),
-            None => self.organisation_after(j + consumed, end, title.office)?,
-        };
+        let (organisation, mut end, read) = self.post_of(t, j + consumed, end)?;
         let mut consumed = consumed + read;
         if let Some(host_end) = self.host_after(j + consumed, end) {
             end = host_end;
@@ -474,7 +482,7 @@ impl<'k, 'a> Composer<'k, 'a> {
             {
                 c.consumed += 1;
                 c.end = m.end;
-            } else if let Some((organisation, end, read)) = self.organisation_after(j + 2, n.end, title.office) {
+            } else if let Some((organisation, end, read)) = self.post_of(t, j + 2, n.end) {
                 // "إسماعيل ولد الشيخ أحمد المبعوث الخاص للأمين العام للأمم المتحدة": an officer.
                 let role = title.role_en.as_str().into();
                 c.kind = MentionKind::Actor(Actor::Official { organisation, role, person: Some(p), named: false });
