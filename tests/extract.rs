@@ -1828,3 +1828,66 @@ fn an_officer_listed_with_a_states_people_after_a_meeting_verb_is_met_apart() {
     let met: Vec<Vec<&str>> = found.iter().map(countries).collect();
     assert_eq!(met, [vec!["CHN", "EGY"], vec!["", "CHN"]], "{found:#?}");
 }
+
+#[test]
+fn a_rulers_honorifics_stand_between_a_title_and_its_holder() {
+    let e = one(
+        "جرى اتصال هاتفي بين رئيس الوزراء البحريني الشيخ خليفة بن سلمان آل خليفة وأمير دولة الكويت صاحب السمو الشيخ صباح الأحمد الجابر الصباح.",
+        "2006-09-19",
+    );
+    assert_eq!(countries(&e), ["BHR", "KWT"]);
+    assert_eq!(actors(&e), ["person/khalifa-bin-salman", "person/sabah-al-ahmad"]);
+}
+
+#[test]
+fn a_president_elect_is_the_person_named_not_the_holder_of_the_day() {
+    let e =
+        one("استقبل الرئيس الفرنسي إيمانويل ماكرون الرئيس الأمريكي المنتخب دونالد ترمب في قصر الإليزيه في باريس يوم السبت.", "2024-12-08");
+    assert_eq!(actors(&e), ["person/donald-trump", "person/emmanuel-macron"]);
+}
+
+#[test]
+fn a_trip_called_off_goes_only_to_its_destination_and_is_told_once() {
+    let e = one(
+        "ألغى وزير الخارجية الأمريكي ماركو روبيو، رحلته إلى إسرائيل التي كانت مقررة يوم غد الإثنين، في أعقاب الضربات الأمريكية الإسرائيلية على إيران. وقال مساعد الوزير: لن يسافر الوزير روبيو إلى إسرائيل في 2 مارس.",
+        "2026-03-01",
+    );
+    assert_eq!(countries(&e), ["ISR", "USA"]);
+    assert_eq!(status(&e), EventStatus::Cancelled);
+}
+
+#[test]
+fn a_destination_may_carry_its_preposition_on_the_word_for_capital() {
+    let e = one(
+        "وصل رئيس الوزراء الإثيوبي آبي أحمد، والرئيس الكيني أوهورو كينياتا، اليوم الأحد، للعاصمة الإريترية أسمرا في زيارة مفاجئة.",
+        "2019-03-03",
+    );
+    assert_eq!(countries(&e), ["ERI", "ETH", "KEN"]);
+    assert_eq!(e.location.as_ref().map(|l| l.country.as_str()), Some("ERI"));
+}
+
+#[test]
+fn an_adjective_one_letter_from_an_articled_surname_is_no_one() {
+    let e =
+        one("التقى أمير قطر الشيخ حمد بن خليفة آل ثاني رئيس جمهورية بيرو أويانتا أومالا، وبحثا التعاون العلمي بين البلدين.", "2013-02-16");
+    assert_eq!(countries(&e), ["PER", "QAT"]);
+}
+
+#[test]
+fn a_groupings_meeting_told_again_gathers_the_attendees_named_first() {
+    let e = one(
+        "شارك وزير الخارجية الأمير فيصل بن فرحان اليوم في اجتماع الدورة الـ 159 للمجلس الوزاري لدول مجلس التعاون لدول الخليج العربية، وذلك برئاسة رئيس مجلس الوزراء وزير الخارجية في دولة قطر الشيخ محمد بن عبدالرحمن آل ثاني في العاصمة الرياض.\nحضر الاجتماع مدير إدارة مجلس التعاون لدول الخليج العربية أنس الوسيدي.",
+        "2024-03-03",
+    );
+    assert_eq!(countries(&e), ["ARE", "BHR", "KWT", "OMN", "QAT", "SAU"]);
+    assert!(actors(&e).contains(&"person/faisal-bin-farhan".to_string()), "{e:#?}");
+}
+
+#[test]
+fn a_trilateral_meeting_with_two_counterparts_is_one_meeting() {
+    let e = one(
+        "شارك وزير الخارجية العراقي فؤاد حسين، يوم الخميس، في اجتماع آلية التعاون الثلاثي مع نظيريه الأردني أيمن الصفدي، والمصري بدر عبد العاطي، في مقر البعثة الأردنية بنيويورك.",
+        "2025-09-25",
+    );
+    assert_eq!(countries(&e), ["EGY", "IRQ", "JOR"]);
+}

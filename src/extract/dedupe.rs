@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use crate::proto::{ConsultMode, EventStatus, EventType};
 
 use super::dates::Precision;
-use super::events::{Draft, Place, Who, add_side};
+use super::events::{Draft, Place, Side, Who, add_side};
 
 fn people(d: &Draft, country: &str) -> Vec<u32> {
     d.sides
@@ -21,10 +21,26 @@ fn people(d: &Draft, country: &str) -> Vec<u32> {
         .collect()
 }
 
+/// "وجرى خلال الاجتماع" after "شارك الوزير في اجتماع المجلس الوزاري لمجلس التعاون": a meeting
+/// told again (`larger`, with countries `of_larger`) that adds only states, several and none of
+/// them named by a person (a grouping's members, not a mediator), to the sides of another report
+/// (`of_other`).
+fn more_states_told_again(larger: &Draft, of_larger: &[&str], of_other: &[&str]) -> bool {
+    let added = |s: &&Side| !of_other.contains(&s.country.as_str());
+    larger.refers_back
+        && of_other.iter().all(|c| of_larger.contains(c))
+        && of_larger.len() >= of_other.len() + 2
+        && larger.sides.iter().filter(added).all(|s| !s.is_someone())
+}
+
 /// `latest`: `a` is the event reported just before `b`.
 fn same_sides(a: &Draft, b: &Draft, latest: bool) -> bool {
-    if a.countries() != b.countries() {
-        return false;
+    // "وحضر اللقاء وزيرا الخارجية", "وجرى خلال الاجتماع" (of a grouping's member states): the
+    // meeting just reported, with more of its attendees.
+    let told_again = latest && (a.refers_back || b.refers_back);
+    let (ca, cb) = (a.countries(), b.countries());
+    if ca != cb {
+        return latest && (more_states_told_again(a, &ca, &cb) || more_states_told_again(b, &cb, &ca));
     }
     // Officials or states with no named person meet apart from their leaders, unless both
     // reports date it the same; an agreement signed by the two states in their leaders'
@@ -32,8 +48,7 @@ fn same_sides(a: &Draft, b: &Draft, latest: bool) -> bool {
     if a.event_type == EventType::Consult && (a.named_people == 0) != (b.named_people == 0) && !(a.date_explicit && b.date_explicit) {
         return false;
     }
-    // "وحضر اللقاء وزيرا الخارجية": the meeting just reported, with more of its attendees.
-    if latest && (a.refers_back || b.refers_back) {
+    if told_again {
         return true;
     }
     a.countries().iter().all(|c| {
@@ -60,8 +75,11 @@ pub(super) fn dates_agree(a: &Draft, b: &Draft, published: Option<NaiveDate>) ->
     }
 }
 
+/// Statuses one happening can be told with: the same, or one of them not said; a trip called
+/// off and then said not to take place ("ألغى رحلته" … "لن يسافر") is one cancelled trip.
 fn statuses_agree(a: &Draft, b: &Draft) -> bool {
-    a.status == b.status || !a.status_explicit || !b.status_explicit
+    let called_off = |s: EventStatus| matches!(s, EventStatus::Cancelled | EventStatus::Negated);
+    a.status == b.status || !a.status_explicit || !b.status_explicit || called_off(a.status) && called_off(b.status)
 }
 
 fn modes_agree(a: ConsultMode, b: ConsultMode) -> bool {

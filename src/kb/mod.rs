@@ -481,7 +481,8 @@ impl Kb {
     /// when it is close enough to be a spelling of it rather than a common word that shares the
     /// skeleton (العربي is not العرباوي): within one edit (two for long names). A name written
     /// with the article is only read where the text writes one (`articled`): "الشرع" is a name,
-    /// "شرع" ("began") is not.
+    /// "شرع" ("began") is not; and only as listed, since an adjective of the same pattern is one
+    /// letter from it ("العلمي", scientific, is not العليمي).
     pub fn spelling_distance(&self, person: u32, form: &str, articled: bool) -> Option<usize> {
         let names = self.single_names.get(&person)?;
         // No one-word name is near a form longer than `SHORT_WORD`.
@@ -496,10 +497,10 @@ impl Kb {
         names
             .iter()
             .filter(|n| articled || !n.articled)
-            .map(|n| &n.chars)
-            .filter(|n| n.len().abs_diff(form.len()) <= allowance)
-            .map(|n| index::edit_distance(n, form))
-            .filter(|d| *d <= allowance)
+            .filter(|n| n.chars.len().abs_diff(form.len()) <= allowance)
+            .map(|n| (n.articled, index::edit_distance(&n.chars, form)))
+            .filter(|&(articled_name, d)| d <= allowance && (!articled_name || d == 0))
+            .map(|(_, d)| d)
             .min()
     }
 

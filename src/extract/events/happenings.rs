@@ -59,8 +59,10 @@ impl Builder<'_, '_> {
                         .any(|m| (k + 1..=k + 3).contains(&m.first) && matches!(m.kind, MentionKind::Actor(_) | MentionKind::StateName(_)))
             };
             // A meeting told again ("اللقاء مع قادة الاتحاد الأوروبي") or of many ("قمة ثلاثية
-            // تجمعه مع A و B") is one.
-            let of_many = a.cue(pos, |c| c == Cue::Many) || a.cue(pos + 1, |c| c == Cue::Many);
+            // تجمعه مع A و B", "اجتماع آلية التعاون الثلاثي مع نظيريه") is one.
+            let of_many = (pos..(pos + 4).min(f.right))
+                .take_while(|&k| a.is_word(k) && (k == pos || f.mentions.iter().all(|m| m.first != k)))
+                .any(|k| a.cue(k, |c| c == Cue::Many));
             // "التقى ولي العهد على هامش القمة كلاً من A و B و C": meetings on the sidelines of a
             // gathering are each with one of them.
             let sidelines = f.t.trigger.is_verb && (f.left..f.right).any(|k| a.cue(k, |c| c == Cue::Margin));

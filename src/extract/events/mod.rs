@@ -178,12 +178,22 @@ pub struct Builder<'a, 't> {
 }
 
 impl Builder<'_, '_> {
+    /// Whether a sentence speaks of sport ("المنتخب", "المباراة"): a word of sport inside an
+    /// actor's mention is none ("الرئيس الأمريكي المنتخب": the president-elect).
+    fn about_sports(&self, mut range: std::ops::Range<usize>) -> bool {
+        let in_actor = |i: usize| {
+            let before = self.mentions.partition_point(|m| m.first <= i);
+            before > 0 && i < self.mentions[before - 1].end && matches!(self.mentions[before - 1].kind, MentionKind::Actor(_))
+        };
+        range.any(|i| self.a.cue(i, |c| c == Cue::Sports) && !in_actor(i))
+    }
+
     /// Drafts for every trigger of every sentence, in text order.
     pub fn drafts(&self) -> Vec<Draft> {
         let mut out = Vec::new();
         for s in &self.a.sentences {
             let range = s.first..s.end;
-            if range.clone().any(|i| self.a.cue(i, |c| c == Cue::Sports)) {
+            if self.about_sports(range.clone()) {
                 continue;
             }
             let has_agreement_noun = range.clone().any(|i| self.a.cue(i, |c| c == Cue::Agreement));

@@ -157,8 +157,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
                 // إريتريا"), not who travels: people and delegations travel.
                 let earlier_stop = trigger.takes_destination && trigger.is_verb && m.first < pos;
                 let place = self.state_place(*s);
-                // Once a destination is named, the states named after it are destinations too.
-                if (at.towards || at.direct_object || !self.roles.destinations.is_empty()) && trigger.takes_destination {
+                if (at.towards || at.direct_object || self.continues_destinations(m)) && trigger.takes_destination {
                     self.destination(place, &at);
                 } else if at.located || at.journey_end {
                     self.roles.location.get_or_insert(place);
@@ -257,6 +256,15 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         self.roles.destinations.push(place);
     }
 
+    /// "زيارة إلى روسيا والصين", "جولته التي شملت السعودية وقطر": a state named after a
+    /// destination is one too, unless it is the target of something else ("رحلته إلى إسرائيل
+    /// ... في أعقاب الضربات على إيران").
+    fn continues_destinations(&self, m: &Mention) -> bool {
+        let a = self.b.a;
+        let target = m.first > 0 && matches!(a.tokens[m.first - 1].norm.as_str(), "علي" | "ضد" | "تجاه" | "عن");
+        !self.roles.destinations.is_empty() && !target
+    }
+
     fn actor(&mut self, m: &'f Mention, actor: Actor) {
         self.last_actor_end = Some(m.end);
         if m.first > self.f.pos() { self.roles.after.push((m, actor)) } else { self.roles.before.push((m, actor)) }
@@ -302,12 +310,14 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         let governs_trigger = m.first < pos && (m.end..pos).all(|k| !matches!(a.tokens[k].kind, TokenKind::Punct(_)));
         let about = (m.first.saturating_sub(4).max(about_from)..m.first).any(|k| a.cue(k, |c| c == Cue::About)) && !governs_trigger
             || self.topic_chain_end.is_some_and(no_word_between);
-        // "بالعاصمة بكين": the preposition may be written on the word that introduces the place.
-        let on_head = head < m.first && a.tokens[head].norm.trim_start_matches(['و', 'ف']).starts_with("بال");
+        // "بالعاصمة بكين", "للعاصمة الإريترية أسمرا": the preposition may be written on the word
+        // that introduces the place.
+        let head_written = |prep: &str| head < m.first && a.tokens[head].norm.trim_start_matches(['و', 'ف']).starts_with(prep);
+        let on_head = head_written("بال");
         // "مقيمين بالقاهرة": where someone lives is neither where they meet nor a side.
         let resident = cue_before(Cue::Resident, 2);
         let located = (cue_before(Cue::In, 3) || m.prep == Some('ب') || on_head) && !resident;
-        let towards = cue_before(Cue::To, 1) || m.prep == Some('ل');
+        let towards = cue_before(Cue::To, 1) || m.prep == Some('ل') || head_written("لل");
         let chained = self.last_actor_end.is_some_and(no_word_between);
         // "زار روسيا", "يصل سلطان عمان هيثم بن طارق القاهرة": the first place after the
         // verb and its subject.

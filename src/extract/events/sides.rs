@@ -280,10 +280,11 @@ impl Builder<'_, '_> {
     /// The subject a sentence already gave an earlier verb, for a later one that leaves it
     /// understood ("ويتوجه المستشار إلى الإمارات حيث يلتقي ... قبل أن ينتقل إلى الدوحة للقاء
     /// أمير قطر": the chancellor travels on, not the host he met): the first side of the
-    /// sentence's last event, when it is a person whose country is not yet a side.
+    /// sentence's last event, when it is someone (a person, or a title whose holder is unknown:
+    /// "يتوجه وزير الخارجية البرازيلي ... أن يلتقي خلالها") whose country is not yet a side.
     fn sentence_subject(&self, reported: &[Draft], sentence: (usize, usize), sides: &[Side]) -> Option<Side> {
         let last = reported.last().filter(|d| d.evidence[0].0 == sentence)?;
-        let subject = last.sides.first().filter(|s| matches!(s.who, Who::Person { .. }))?;
+        let subject = last.sides.first().filter(|s| s.is_someone() && !s.country.is_empty())?;
         (!sides.iter().any(|s| s.country == subject.country)).then(|| subject.clone())
     }
 

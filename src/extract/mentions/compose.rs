@@ -22,6 +22,12 @@ fn state_kind(word: &str) -> bool {
     matches!(word.trim_start_matches('و'), "جمهوريه" | "دوله" | "مملكه" | "سلطنه" | "اماره")
 }
 
+/// "رئيس مجلس الشورى الإسلامي الإيراني", "رئيس المجلس الوطني الاتحادي الإماراتي": a word of
+/// the institution's own name between a title and its state.
+fn institution_qualifier(word: &str) -> bool {
+    matches!(word, "الاسلامي" | "الوطني" | "الاتحادي" | "الشعبي" | "الاعلي" | "الفدرالي" | "الفيدرالي")
+}
+
 /// Tokens `from..to` are "في" (or "في كل من") and at most a word for the kind of state: a
 /// counterpart "in" the state named next.
 fn in_state(a: &Analysis<'_>, from: usize, to: usize) -> bool {
@@ -442,7 +448,11 @@ impl<'k, 'a> Composer<'k, 'a> {
         let of_states = |from: usize, to: usize| {
             from == to
                 || portfolio(from, to)
-                || (to == from + 1 && (a.tokens[from].norm.trim_start_matches('و') == "دول" || state_kind(&a.tokens[from].norm)))
+                || (to == from + 1
+                    && (a.tokens[from].norm.trim_start_matches('و') == "دول"
+                        || state_kind(&a.tokens[from].norm)
+                        || institution_qualifier(&a.tokens[from].norm)))
+                || (to == from + 2 && institution_qualifier(&a.tokens[from].norm) && institution_qualifier(&a.tokens[from + 1].norm))
                 || (to == from + 2 && a.tokens[from].norm == "كل" && a.tokens[from + 1].norm == "من")
         };
         let title = title_of(r).map(|t| &kb.titles[t as usize]);
