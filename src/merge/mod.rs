@@ -46,7 +46,7 @@ pub use self::{
     fold::{Tally, fold},
 };
 use crate::{
-    proto::{Article, Event, ExtractResponse, UpdateKind},
+    proto::{Article, Event, EventType, ExtractResponse, UpdateKind},
     wire,
 };
 
@@ -252,6 +252,11 @@ impl Merger {
         self.remember(number, report, &identity);
     }
 
+    /// The stored event that event `number` is linked to as a part, if any.
+    pub fn parent(&self, number: u64) -> Option<u64> {
+        self.links.parent(number)
+    }
+
     /// Files the part-of links of a stored event (when rebuilding at start).
     pub fn file_links(&mut self, event: &Event) {
         self.links.file(event);
@@ -420,11 +425,34 @@ impl Merger {
         let mut wholes: Vec<u64> =
             part_of::whole_types(identity.event_type()).into_iter().flat_map(|t| self.index.candidates_of_type(identity, t)).collect();
         wholes.sort_unstable();
-        let Some(whole) = wholes.into_iter().find(fits) else { return Ok(None) };
+        let Some(whole) = wholes.into_iter().find(fits).or_else(|| self.undated_whole(number, identity)) else { return Ok(None) };
         let tally = store.take_tally(whole)?;
         let before = self.state_before(&tally, whole);
         self.links.link(number, whole);
         Ok(Some(Whole { number: whole, tally, before }))
+    }
+
+    /// The stored event of talks, heard lately, that an agreement is part of where it or the
+    /// talks give no date ([`part_of::signed_at_undated`]): the one stored talks of the people
+    /// it names, wherever they met, and that one at its place. With no date to tie them, two
+    /// stored talks of the same people could both be its whole, and a place is what extraction
+    /// gives least surely (Alaska and Anchorage, a palace and its city; c03's Kremlin talks
+    /// placed in St Petersburg left the arrival in Moscow the only talks at the signing's
+    /// place), so another place does not tell one of them out. No talks told called off fit.
+    fn undated_whole(&self, number: u64, identity: &Identity) -> Option<u64> {
+        if identity.event_type() != EventType::Agree as i32 {
+            return None;
+        }
+        let talks_of_its_people = |whole: &u64| {
+            let profile = &self.profiles[whole];
+            *whole != number
+                && self.heard_lately(profile)
+                && profile.identities.iter().all(|w| identity.outcome_agrees(w))
+                && profile.identities.iter().any(|w| part_of::may_be_signed_at_undated(identity, w))
+        };
+        let mut talks = self.index.recent_of_type(identity, EventType::Consult as i32).into_iter().filter(talks_of_its_people);
+        let (Some(whole), None) = (talks.next(), talks.next()) else { return None };
+        self.profiles[&whole].identities.iter().any(|w| part_of::signed_at_undated(identity, w)).then_some(whole)
     }
 
     /// The update of a stored event that gained a part.
