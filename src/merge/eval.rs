@@ -8,7 +8,7 @@ use std::{collections::HashMap, path::PathBuf};
 use super::{EventIds, MemoryStore, MergeConfig, Merger};
 use crate::{
     extract::Extractor,
-    proto::{Article, ExtractResponse},
+    proto::{Article, EventType, ExtractResponse},
 };
 
 /// Precision, recall and F1.
@@ -145,7 +145,7 @@ pub fn evaluate_extracted(config: &MergeConfig, set: &[Labelled], extractions: V
     let mut home: HashMap<&str, u64> = HashMap::new();
     for (&number, reports) in &store.reports {
         for r in reports.iter().filter(|r| r.index == 0) {
-            home.insert(&r.article_id, number);
+            home.insert(&r.article_id, happening(&merger, &store, number));
         }
     }
     let assignments: Vec<(String, String, String)> = set
@@ -160,9 +160,80 @@ pub fn evaluate_extracted(config: &MergeConfig, set: &[Labelled], extractions: V
     Outcome { pairwise: pairwise(&gold, &predicted), b_cubed: b_cubed(&gold, &predicted), events: store.events.len(), assignments }
 }
 
+/// The stored event an article is scored by, given the event of its first report: a signing
+/// linked as a part of the talks (or visit) it was signed at counts as that happening, as the
+/// gold labels an article by the happening its lead tells and joins a signing with its talks;
+/// other parts (a meeting during a visit, a meeting on a summit's sidelines) count as
+/// themselves, as the gold splits them from the whole.
+fn happening(merger: &Merger, store: &MemoryStore, number: u64) -> u64 {
+    let signing = store.events.get(&number).is_some_and(|e| e.event_type == EventType::Agree as i32);
+    merger.parent(number).filter(|_| signing).unwrap_or(number)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signing_scores_with_the_talks_it_was_signed_at_and_a_meeting_apart_from_its_visit() {
+        use crate::proto::{ActorKind, ConsultMode, DatePrecision, Event, EventDate, EventStatus, Location, Participant};
+        let person = |id: &str, country: &str| Participant {
+            actor_id: format!("person/{id}"),
+            kind: ActorKind::Person.into(),
+            country: country.into(),
+            ..Default::default()
+        };
+        let state = |country: &str| Participant {
+            actor_id: format!("state/{country}"),
+            kind: ActorKind::State.into(),
+            country: country.into(),
+            ..Default::default()
+        };
+        let event = |event_type: EventType, participants: Vec<Participant>, day: &str, (place, country): (&str, &str)| Event {
+            event_type: event_type.into(),
+            status: EventStatus::Occurred.into(),
+            mode: if event_type == EventType::Consult { ConsultMode::Visit } else { ConsultMode::Unspecified }.into(),
+            participants,
+            date: Some(EventDate { start: day.into(), precision: DatePrecision::Day.into(), ..Default::default() }),
+            location: Some(Location { name_en: place.into(), country: country.into(), ..Default::default() }),
+            ..Default::default()
+        };
+        let (macron, rabat, algiers) = (|| person("emmanuel-macron", "FRA"), ("Rabat", "MAR"), ("Algiers", "DZA"));
+        let in_rabat = |host| event(EventType::Consult, vec![macron(), host], "2024-10-28", rabat);
+        let tebboune = || vec![macron(), person("abdelmadjid-tebboune", "DZA")];
+        // Macron's visit to Morocco, his meeting with the king joined to it, and his talks with
+        // the head of government during it; his talks with Tebboune in Algiers and the
+        // declaration they signed there.
+        let told = [
+            ("visit", "visit", in_rabat(state("MAR"))),
+            ("king", "visit", in_rabat(person("mohammed-vi", "MAR"))),
+            ("meeting", "meeting", in_rabat(person("aziz-akhannouch", "MAR"))),
+            ("talks", "algiers", event(EventType::Consult, tebboune(), "2022-08-25", algiers)),
+            ("signing", "algiers", event(EventType::Agree, tebboune(), "2022-08-25", algiers)),
+        ];
+        let set: Vec<Labelled> = told
+            .iter()
+            .map(|(id, cluster, e)| Labelled {
+                article: Article {
+                    id: id.to_string(),
+                    published_at: e.date.clone().unwrap().start,
+                    source: id.to_string(),
+                    ..Default::default()
+                },
+                cluster: cluster.to_string(),
+            })
+            .collect();
+        let extractions =
+            told.into_iter().map(|(id, _, e)| ExtractResponse { article_id: id.into(), events: vec![e], warnings: vec![] }).collect();
+        let outcome = evaluate_extracted(&MergeConfig::default(), &set, extractions);
+        let predicted: Vec<&str> = outcome.assignments.iter().map(|a| a.2.as_str()).collect();
+        assert_eq!(
+            predicted,
+            ["ev-1", "ev-1", "ev-2", "ev-3", "ev-3"],
+            "the meeting, a part of the visit, apart; the signing with its talks"
+        );
+        assert_eq!(outcome.events, 4);
+    }
 
     #[test]
     fn scores_of_a_known_clustering() {

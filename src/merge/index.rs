@@ -122,6 +122,21 @@ impl Index {
         self.recent_candidates(identity, true)
     }
 
+    /// The newest stored events of `event_type`, dated and undated, that share a pair of sides
+    /// with a report of this identity, whatever their dates, ascending (the happenings a report
+    /// that gives no date, or whose whole gives none, may be part of).
+    pub fn recent_of_type(&self, identity: &Identity, event_type: i32) -> Vec<u64> {
+        let mut found: Vec<u64> = [false, true]
+            .into_iter()
+            .flat_map(|undated| side_keys_of_type(identity, event_type, undated))
+            .filter_map(|k| self.recent.get(&k))
+            .flat_map(|r| r.0.iter().copied())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
     fn recent_candidates(&self, identity: &Identity, undated: bool) -> Vec<u64> {
         let mut found: Vec<u64> =
             side_keys(identity, undated).iter().filter_map(|k| self.recent.get(k)).flat_map(|r| r.0.iter().copied()).collect();
@@ -175,7 +190,12 @@ fn keys_of_type(identity: &Identity, event_type: i32, spread: i32) -> impl Itera
 /// The keys of a report's type and pairs of sides, with no month, among the dated or the
 /// `undated` reports.
 fn side_keys(identity: &Identity, undated: bool) -> Vec<u64> {
-    groups(identity).iter().map(|g| hash((identity.event_type(), g, undated))).collect()
+    side_keys_of_type(identity, identity.event_type(), undated)
+}
+
+/// The keys of a report's pairs of sides, as if it were of `event_type`, with no month.
+fn side_keys_of_type(identity: &Identity, event_type: i32, undated: bool) -> Vec<u64> {
+    groups(identity).iter().map(|g| hash((event_type, g, undated))).collect()
 }
 
 #[cfg(test)]

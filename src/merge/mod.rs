@@ -17,7 +17,10 @@
 //!
 //! An event stored or joined by a report that tells a happening within another stored event (a
 //! meeting during a visit, talks on the sidelines of a summit) is linked to it as its part
-//! ([`part_of`]): both get an update, the part naming "parent_id" and the whole "part_ids".
+//! ([`part_of`]): both get an update, the part naming "parent_id" and the whole "part_ids". A
+//! report of talks likewise links the stored agreements heard lately that it is now the whole
+//! of (a signing told before its talks), and an agreement or talks that give no date are tied
+//! only when one stored talks of the signing's people could be its whole.
 
 pub mod clock;
 pub mod compare;
@@ -46,7 +49,7 @@ pub use self::{
     fold::{Tally, fold},
 };
 use crate::{
-    proto::{Article, Event, ExtractResponse, UpdateKind},
+    proto::{Article, Event, EventType, ExtractResponse, UpdateKind},
     wire,
 };
 
@@ -215,7 +218,8 @@ impl Profile {
     }
 }
 
-/// A stored event that just gained a part: its tally and its state before, for its update.
+/// A stored event that just gained a part or a parent: its tally and its state before, for its
+/// update.
 struct Whole {
     number: u64,
     tally: Tally,
@@ -250,6 +254,11 @@ impl Merger {
         let identity = Identity::of(report.event.as_ref().expect("reports are made with an event"));
         self.clock.hear(report);
         self.remember(number, report, &identity);
+    }
+
+    /// The stored event that event `number` is linked to as a part, if any.
+    pub fn parent(&self, number: u64) -> Option<u64> {
+        self.links.parent(number)
     }
 
     /// Files the part-of links of a stored event (when rebuilding at start).
@@ -336,13 +345,15 @@ impl Merger {
         let Some(&survivor) = joined.first() else {
             let number = ids.allocate();
             let whole = self.link_whole(store, number, &identity)?;
+            self.remember(number, &report, &identity);
+            let parts = self.link_parts(store, number, &identity)?;
             let mut tally = Tally::of_reports([&report]);
             let (new, encoded) = self.fold_and_encode(&mut tally, number);
             store.save(number, &new, &report, tally)?;
-            self.remember(number, &report, &identity);
             let changed_fields = changed_fields(&[], &encoded);
             changes.push(Change { number, kind: UpdateKind::Created, event: new, encoded, changed_fields, merged: None });
-            return self.update_whole(store, whole, changes);
+            self.update_wholes(store, whole.into_iter().chain(parts), changes)?;
+            return Ok(());
         };
         let mut tally = store.take_tally(survivor)?;
         let before = self.state_before(&tally, survivor);
@@ -353,10 +364,11 @@ impl Merger {
             self.absorbed(survivor, number);
         }
         let whole = self.link_whole(store, survivor, &identity)?;
+        self.remember(survivor, &report, &identity);
+        let parts = self.link_parts(store, survivor, &identity)?;
         tally.add(&report);
         let (after, encoded) = self.fold_and_encode(&mut tally, survivor);
         store.save(survivor, &after, &report, tally)?;
-        self.remember(survivor, &report, &identity);
         let changed = changed_fields(&before, &encoded);
         if absorbed.is_empty() {
             if !changed.is_empty() {
@@ -376,7 +388,7 @@ impl Merger {
                 changes.push(change);
             }
         }
-        self.update_whole(store, whole, changes)
+        self.update_wholes(store, whole.into_iter().chain(parts), changes)
     }
 
     /// The stored event as last saved from `tally`, else folded again (a tally read back from
@@ -411,6 +423,14 @@ impl Merger {
         if self.links.parent(number).is_some() {
             return Ok(None);
         }
+        let Some(whole) = self.whole_of(number, identity) else { return Ok(None) };
+        self.links.link(number, whole);
+        self.taken(store, whole).map(Some)
+    }
+
+    /// The stored event that event `number`, with a report of `identity`, is part of, if one
+    /// fits (the oldest when several do).
+    fn whole_of(&self, number: u64, identity: &Identity) -> Option<u64> {
         let fits = |whole: &u64| {
             let profile = &self.profiles[whole];
             *whole != number
@@ -420,20 +440,77 @@ impl Merger {
         let mut wholes: Vec<u64> =
             part_of::whole_types(identity.event_type()).into_iter().flat_map(|t| self.index.candidates_of_type(identity, t)).collect();
         wholes.sort_unstable();
-        let Some(whole) = wholes.into_iter().find(fits) else { return Ok(None) };
-        let tally = store.take_tally(whole)?;
-        let before = self.state_before(&tally, whole);
-        self.links.link(number, whole);
-        Ok(Some(Whole { number: whole, tally, before }))
+        wholes.into_iter().find(fits).or_else(|| self.undated_whole(number, identity))
     }
 
-    /// The update of a stored event that gained a part.
-    fn update_whole<S: EventStore>(&mut self, store: &mut S, whole: Option<Whole>, changes: &mut Vec<Change>) -> Result<(), S::Error> {
-        let Some(Whole { number, mut tally, before }) = whole else { return Ok(()) };
-        let (event, encoded) = self.fold_and_encode(&mut tally, number);
-        store.restate(number, &event, tally)?;
-        let changed_fields = changed_fields(&before, &encoded);
-        changes.push(Change { number, kind: UpdateKind::Updated, event, encoded, changed_fields, merged: None });
+    /// Stored event `number`'s tally and its state before a link changes it.
+    fn taken<S: EventStore>(&self, store: &mut S, number: u64) -> Result<Whole, S::Error> {
+        let tally = store.take_tally(number)?;
+        let before = self.state_before(&tally, number);
+        Ok(Whole { number, tally, before })
+    }
+
+    /// Links to event `number` of talks, which just took a report of `identity` (remembered),
+    /// the stored agreements with no parent that it is now the whole of: the signing was told
+    /// before the report that ties the talks to it (its day, or its place). Only a signing
+    /// heard lately can be part of talks reported now (Kadhimi's 2020 agreements are no part of
+    /// his 2021 trip). Returns the parts as they were before.
+    fn link_parts<S: EventStore>(&mut self, store: &mut S, number: u64, identity: &Identity) -> Result<Vec<Whole>, S::Error> {
+        let agree = EventType::Agree as i32;
+        if identity.event_type() != EventType::Consult as i32 {
+            return Ok(Vec::new());
+        }
+        let mut signings = self.index.candidates_of_type(identity, agree);
+        signings.extend(self.index.recent_of_type(identity, agree));
+        signings.sort_unstable();
+        signings.dedup();
+        let mut parts = Vec::new();
+        for part in signings {
+            let orphan = part != number && self.links.parent(part).is_none() && self.heard_lately(&self.profiles[&part]);
+            if orphan && self.profiles[&part].identities.iter().any(|p| self.whole_of(part, p) == Some(number)) {
+                self.links.link(part, number);
+                parts.push(self.taken(store, part)?);
+            }
+        }
+        Ok(parts)
+    }
+
+    /// The stored event of talks, heard lately, that an agreement is part of where it or the
+    /// talks give no date ([`part_of::signed_at_undated`]): the one stored talks of the people
+    /// it names, wherever they met, and that one at its place. With no date to tie them, two
+    /// stored talks of the same people could both be its whole, and a place is what extraction
+    /// gives least surely (Alaska and Anchorage, a palace and its city; c03's Kremlin talks
+    /// placed in St Petersburg left the arrival in Moscow the only talks at the signing's
+    /// place), so another place does not tell one of them out. No talks told called off fit.
+    fn undated_whole(&self, number: u64, identity: &Identity) -> Option<u64> {
+        if identity.event_type() != EventType::Agree as i32 {
+            return None;
+        }
+        let talks_of_its_people = |whole: &u64| {
+            let profile = &self.profiles[whole];
+            *whole != number
+                && self.heard_lately(profile)
+                && profile.identities.iter().all(|w| identity.outcome_agrees(w))
+                && profile.identities.iter().any(|w| part_of::may_be_signed_at_undated(identity, w))
+        };
+        let mut talks = self.index.recent_of_type(identity, EventType::Consult as i32).into_iter().filter(talks_of_its_people);
+        let (Some(whole), None) = (talks.next(), talks.next()) else { return None };
+        self.profiles[&whole].identities.iter().any(|w| part_of::signed_at_undated(identity, w)).then_some(whole)
+    }
+
+    /// The updates of stored events that gained a part or a parent.
+    fn update_wholes<S: EventStore>(
+        &mut self,
+        store: &mut S,
+        linked: impl IntoIterator<Item = Whole>,
+        changes: &mut Vec<Change>,
+    ) -> Result<(), S::Error> {
+        for Whole { number, mut tally, before } in linked {
+            let (event, encoded) = self.fold_and_encode(&mut tally, number);
+            store.restate(number, &event, tally)?;
+            let changed_fields = changed_fields(&before, &encoded);
+            changes.push(Change { number, kind: UpdateKind::Updated, event, encoded, changed_fields, merged: None });
+        }
         Ok(())
     }
 

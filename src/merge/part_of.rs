@@ -36,27 +36,49 @@ pub fn whole_types(event_type: i32) -> Vec<i32> {
     if event_type == agree { vec![agree, consult] } else { vec![event_type] }
 }
 
-/// Whether `part` is an agreement reached at the talks `whole` tells: talks in person, the
-/// agreement's sides among theirs, nobody of a side other than the people the talks name for it
-/// (when both name someone), and the same place when both give one. Merging keeps the two apart
-/// (another type); the signing is part of the talks.
+/// Whether `part` is an agreement that may have been reached at the talks `whole` tells, where
+/// one of the two gives no date, so that nothing but the sides, people and place ties them: as
+/// [`signed_during`], and the talks not told called off. Only one stored event of talks that
+/// fits so can be the whole (see `Merger::undated_whole`).
+pub fn signed_at_undated(part: &Identity, whole: &Identity) -> bool {
+    may_be_signed_at_undated(part, whole) && same_place(part, whole)
+}
+
+/// [`signed_at_undated`] wherever the two took place.
+pub fn may_be_signed_at_undated(part: &Identity, whole: &Identity) -> bool {
+    (part.is_undated() || whole.is_undated()) && at_talks_of_its_people(part, whole) && part.outcome_agrees(whole)
+}
+
+/// Whether `part` is an agreement reached at the talks `whole` tells: talks of its people
+/// ([`at_talks_of_its_people`]) and the same place when both give one. Merging keeps the two
+/// apart (another type); the signing is part of the talks.
 fn signed_during(part: &Identity, whole: &Identity) -> bool {
+    at_talks_of_its_people(part, whole) && same_place(part, whole)
+}
+
+/// Whether the two name the same place, or one names none.
+fn same_place(part: &Identity, whole: &Identity) -> bool {
+    match (part.place(), whole.place()) {
+        (Some((a, _)), Some((b, _))) => a == b,
+        _ => true,
+    }
+}
+
+/// Whether `part` is an agreement of the people of the talks `whole` tells: talks in person,
+/// the agreement's sides among theirs, and nobody of a side other than the people the talks
+/// name for it (when both name someone).
+fn at_talks_of_its_people(part: &Identity, whole: &Identity) -> bool {
     let people_agree = part.sides().iter().all(|&side| {
         let of = |e: &Identity| e.persons().iter().filter(move |(country, _)| *country == side).map(|&(_, id)| id).collect::<Vec<_>>();
         let (a, b) = (of(part), of(whole));
         a.is_empty() || b.is_empty() || a.iter().any(|p| b.contains(p))
     });
-    let same_place = match (part.place(), whole.place()) {
-        (Some((a, _)), Some((b, _))) => a == b,
-        _ => true,
-    };
     part.event_type() == EventType::Agree as i32
         && whole.event_type() == EventType::Consult as i32
         && whole.mode() != ConsultMode::Phone
         && part.sides().len() >= 2
         && part.sides().iter().all(|side| whole.sides().contains(side))
         && people_agree
-        && same_place
 }
 
 /// Whether the dates overlap: the part's days and the whole's span (else its own days), or,

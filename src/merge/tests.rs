@@ -629,6 +629,61 @@ fn an_agreement_signed_during_stored_talks_is_linked_to_them_not_joined() {
     assert_eq!((changes[0].event.parent_id.as_str(), &changes[1].event.part_ids[..]), ("ev-1", &["ev-2".to_string()][..]));
 }
 
+#[test]
+fn an_undated_agreement_is_part_of_the_one_stored_talks_of_its_people_at_its_place() {
+    let signed = |place: &str| {
+        let mut e = Event { event_type: EventType::Agree.into(), ..in_rabat(with_akhannouch(), EventStatus::Occurred, None) };
+        e.location = Some(Location { name_en: place.into(), country: "MAR".into(), ..Default::default() });
+        e
+    };
+    let parent_after = |stored: Vec<Event>, signing: Event| {
+        let (mut merger, mut store, mut ids) = engine();
+        for (i, talks) in stored.into_iter().enumerate() {
+            run(&mut merger, &mut store, &mut ids, &article(&format!("talks{i}"), "", "a"), vec![talks]);
+        }
+        let changes = run(&mut merger, &mut store, &mut ids, &article("signing", "", "b"), vec![signing]);
+        changes[0].event.parent_id.clone()
+    };
+    let talks = |status, place: &str| {
+        let mut e = in_rabat(with_akhannouch(), status, None);
+        e.location = Some(Location { name_en: place.into(), country: "MAR".into(), ..Default::default() });
+        e
+    };
+    let held = || talks(EventStatus::Occurred, "Rabat");
+    assert_eq!(parent_after(vec![held()], signed("Rabat")), "ev-1", "the undated signing and talks");
+    let dated = in_rabat(with_akhannouch(), EventStatus::Occurred, day("2024-10-28", false));
+    assert_eq!(parent_after(vec![dated], signed("Rabat")), "ev-1", "dated talks, an undated signing");
+    assert_eq!(parent_after(vec![held()], signed("Casablanca")), "", "another place");
+    assert_eq!(parent_after(vec![talks(EventStatus::Cancelled, "Rabat")], signed("Rabat")), "", "talks called off");
+    let elsewhere = talks(EventStatus::Occurred, "Marrakesh");
+    assert_eq!(parent_after(vec![held(), elsewhere], signed("Rabat")), "", "two talks of its people could be its whole");
+    let call = Event { mode: ConsultMode::Phone.into(), location: None, ..held() };
+    assert_eq!(parent_after(vec![call], signed("Rabat")), "", "no signing over the phone");
+}
+
+#[test]
+fn a_stored_signing_becomes_part_of_talks_reported_after_it_when_heard_lately() {
+    let signed = |date| Event { event_type: EventType::Agree.into(), ..in_rabat(with_akhannouch(), EventStatus::Occurred, date) };
+    let talks = in_rabat(with_akhannouch(), EventStatus::Occurred, day("2024-10-28", false));
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("signing", "2024-10-28", "a"), vec![signed(day("2024-10-28", false))]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("talks", "2024-10-28", "b"), vec![talks.clone()]);
+    let kinds: Vec<(u64, UpdateKind)> = changes.iter().map(|c| (c.number, c.kind)).collect();
+    assert_eq!(kinds, [(2, UpdateKind::Created), (1, UpdateKind::Updated)], "the talks, and the signing they are the whole of");
+    assert_eq!((&changes[0].event.part_ids[..], changes[1].event.parent_id.as_str()), (&["ev-1".to_string()][..], "ev-2"));
+    assert_eq!(changes[1].changed_fields, ["parent_id"]);
+    assert_eq!(store.events[&1].parent_id, "ev-2");
+    // An undated signing, and talks of its people reported after a year of news: apart.
+    let (mut merger, mut store, mut ids) = engine();
+    news_of_the_day(&mut merger, &mut store, &mut ids, "a", "2023-09-01");
+    run(&mut merger, &mut store, &mut ids, &article("signing", "", "b"), vec![signed(None)]);
+    news_of_the_day(&mut merger, &mut store, &mut ids, "c", "2023-09-02");
+    news_of_the_day(&mut merger, &mut store, &mut ids, "d", "2024-10-27");
+    let changes = run(&mut merger, &mut store, &mut ids, &article("talks", "2024-10-28", "e"), vec![talks]);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert!(changes[0].event.part_ids.is_empty());
+}
+
 /// A dated report of other sides, which moves the stream clock to its article's day.
 fn news_of_the_day(merger: &mut Merger, store: &mut MemoryStore, ids: &mut EventIds, id: &str, published: &str) {
     let call = consult(EventStatus::Occurred, ConsultMode::Phone, vec![state("EGY"), state("QAT")], day(published, true), "");
