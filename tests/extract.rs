@@ -1891,3 +1891,22 @@ fn a_trilateral_meeting_with_two_counterparts_is_one_meeting() {
     );
     assert_eq!(countries(&e), ["EGY", "IRQ", "JOR"]);
 }
+
+#[test]
+fn a_meeting_a_visits_programme_holds_is_planned() {
+    let found = events(
+        "وصل الى بيروت اليوم رئيس مجلس النواب العراقي سليم الجبوري آتيا من بغداد، وذلك في زيارة الى لبنان تستمر ليومين يلتقي خلالها رئيس مجلس النواب نبيه بري.",
+        "",
+    );
+    let meeting = found.iter().find(|e| actors(e).contains(&"person/nabih-berri".to_string())).expect("the meeting with Berri");
+    assert_eq!(status(meeting), EventStatus::Planned, "{found:#?}");
+}
+
+#[test]
+fn chairing_is_not_liz_truss() {
+    let found = events(
+        "وتضمن برنامج الزيارة ترؤس الوزير الجانب التونسي في أعمال اللجنة المشتركة مع سلطنة عمان، كما ترأس الملك الاجتماع.",
+        "2024-01-30",
+    );
+    assert!(found.iter().all(|e| !actors(e).contains(&"person/liz-truss".to_string())), "{found:#?}");
+}

@@ -69,6 +69,14 @@ impl Builder<'_, '_> {
             || range.into_iter().any(|k| self.a.cue(k, |c| matches!(c, Cue::Month(_))) && own(k + 1))
     }
 
+    /// Whether an imperfect contact verb of the third person is followed by "خلالها" (during it,
+    /// the visit): what a visit's programme holds is still to come ("ناقشا خلالها" is a perfect).
+    fn in_programme(&self, f: &Frame) -> bool {
+        let (pos, next) = (f.pos(), f.pos() + 1);
+        let third_person = self.a.tokens[pos].norm.trim_start_matches(['و', 'ف']).starts_with(['ي', 'ت']);
+        f.t.trigger.is_verb && third_person && next < f.right && matches!(self.a.tokens[next].norm.as_str(), "خلالها" | "خلاله")
+    }
+
     /// The trigger's tense; a contact noun takes its verb's: the verb of travel whose purpose it
     /// states, else the verb that carries it.
     fn tense(&self, f: &Frame) -> Tense {
@@ -163,6 +171,8 @@ impl Builder<'_, '_> {
             // imperfect with a day or month of its own announces the trip (with a dateline, a
             // weekday resolves forward).
             (None, None, None) if tense.present && self.own_unresolved_day(f) => (EventStatus::Planned, true),
+            // "في زيارة تستمر يومين يلتقي خلالها رئيس مجلس النواب": the programme of a visit.
+            _ if tense.present && self.in_programme(f) => (EventStatus::Planned, true),
             _ if matches!(expr, Some(DateExpr::Relative(d)) if d > 0) => (EventStatus::Planned, true),
             _ if matches!(expr, Some(DateExpr::Relative(d)) if d < 0) => (EventStatus::Occurred, true),
             (None, Some(d), Some(p)) if d.span().0 > p => (EventStatus::Planned, true),
