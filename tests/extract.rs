@@ -1910,3 +1910,18 @@ fn chairing_is_not_liz_truss() {
     );
     assert!(found.iter().all(|e| !actors(e).contains(&"person/liz-truss".to_string())), "{found:#?}");
 }
+
+#[test]
+fn a_name_written_family_name_first_is_read_whole_before_the_destination() {
+    let e = one(
+        "من المقرر أن تزور وزيرة الخارجية اليابانية كاميكاوا يوكو تركيا في أعقاب جولة أوروبية، حيث ستلتقي بنظيرها التركي هاكان فيدان.",
+        "",
+    );
+    assert_eq!(e.location.as_ref().map(|l| l.country.as_str()), Some("TUR"), "{e:#?}");
+}
+
+#[test]
+fn a_state_named_like_its_adjective_after_a_preposition_is_the_state() {
+    let e = one("بدأ رئيس الوزراء الإثيوبي أبي أحمد، السبت، زيارة رسمية إلى جيبوتي هي الأولى له منذ توليه منصبه.", "2018-04-28");
+    assert_eq!(countries(&e), ["DJI", "ETH"]);
+}

@@ -71,6 +71,12 @@ fn reads_as_adjective(a: &Analysis<'_>, raw: &[RawMention], j: usize) -> bool {
     if r.prep.is_some() {
         return false;
     }
+    // "زيارة رسمية إلى جيبوتي": after a preposition, a state's name, not an adjective.
+    let after_preposition =
+        r.first > 0 && matches!(a.tokens[r.first - 1].norm.as_str(), "الي" | "في" | "من" | "مع" | "عن" | "علي" | "بين" | "نحو" | "لدي");
+    if after_preposition {
+        return false;
+    }
     if !definite(r.first) {
         return true;
     }

@@ -16,7 +16,16 @@ pub(super) fn named_after(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>, 
     let n = next.filter(|n| punct_gap(a, end, n.first) || (end..n.first).all(courtesy))?;
     let p = person_of(n)?;
     let first = &a.tokens[n.first].norm;
-    (!first.starts_with('و') || kb.is_word_of(p, first)).then_some((p, n.first, n.end))
+    (!first.starts_with('و') || kb.is_word_of(p, first)).then_some((p, n.first, own_name_after(kb, a, p, n.end)))
+}
+
+/// "وزيرة الخارجية اليابانية كاميكاوا يوكو": words of the person's own names written after the
+/// name found (the family name first), up to two: the end of the name as written.
+fn own_name_after(kb: &Kb, a: &Analysis<'_>, person: u32, end: usize) -> usize {
+    (end..(end + 2).min(a.tokens.len()))
+        .take_while(|&k| a.is_word(k) && kb.is_word_of(person, &a.tokens[k].norm))
+        .last()
+        .map_or(end, |k| k + 1)
 }
 
 /// "وزير الداخلية التونسي خالد النوري", "السفير المصري في تونس، باسم يحيى حسن": the name of a
