@@ -151,12 +151,20 @@ impl Scanner<'_, '_> {
         Some((m, len))
     }
 
-    /// "الثالث من فبراير", "الخامس عشر من سبتمبر": an ordinal day at `i` and the month after
-    /// it: (day, tokens up to the month).
+    /// "الثالث من فبراير", "الخامس عشر من سبتمبر": an ordinal day at `i`, with a month after
+    /// it: (day, tokens of the day).
     fn ordinal_day_at(&self, i: usize) -> Option<(u32, usize)> {
         let (day, len) = self.calendar_at(i, |c| if let Cue::Ordinal(d) = c { Some(d) } else { None })?;
-        let of = usize::from(self.cue(i + len, |c| (c == Cue::From).then_some(())).is_some());
-        self.month_at(i + len + of).map(|_| (day, len + of))
+        self.month_after_day(i + len).map(|_| (day, len))
+    }
+
+    /// The month after a day that ends at `i`, with "من" and "شهر" between ("12 من شهر آذار",
+    /// "الثالث من فبراير"): (month, tokens from `i` to the month's end).
+    fn month_after_day(&self, i: usize) -> Option<(u32, usize)> {
+        let of = usize::from(self.cue(i, |c| (c == Cue::From).then_some(())).is_some());
+        let word_month = usize::from(self.a.tokens.get(i + of).is_some_and(|t| t.norm == "شهر"));
+        let (month, len) = self.month_at(i + of + word_month)?;
+        Some((month, of + word_month + len))
     }
 
     /// "و10" or "و 10" at `i`: the number after the conjunction, and the tokens used.
@@ -255,7 +263,7 @@ impl Scanner<'_, '_> {
                 _ => (None, 0),
             };
             let mi = i + day_len + range_end;
-            if let Some((month, mlen)) = self.month_at(mi) {
+            if let Some((month, mlen)) = self.month_after_day(mi) {
                 let after = mi + mlen;
                 if day_end.is_none()
                     && let Some((end_day, end_month, end_year, end_len)) = self.day_in_another_month(after)
@@ -493,6 +501,13 @@ mod tests {
 
     fn start(text: &str, published: &str) -> String {
         first(text, published).map(|d| d.0).unwrap_or_else(|| "none".into())
+    }
+
+    #[test]
+    fn a_day_of_a_month_with_words_between() {
+        assert_eq!(start("في الـ 12 من شهر آذار/مارس 2019", "2019-03-01"), "2019-03-12");
+        assert_eq!(start("في الثالث من شهر فبراير الجاري", "2020-02-01"), "2020-02-03");
+        assert_eq!(start("من 7 إلى 10 من شهر مايو 2019", "2019-05-01"), "2019-05-07");
     }
 
     #[test]
