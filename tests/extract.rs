@@ -116,6 +116,23 @@ fn an_ambassador_of_the_republic_of_a_state_is_of_that_state() {
 }
 
 #[test]
+fn who_receives_an_ambassador_with_no_state_named_is_of_the_state_he_serves_in() {
+    let text = "استقبل وزير الصحة أحمد بن عمر اليوم السفير الصيني لدى ليبيا لي زيغو في مكتبه.";
+    assert_eq!(countries(&one(text, "2018-02-19")), ["CHN", "LBY"]);
+    // Ambassadors to two states: no state is assumed for whoever receives them.
+    let text = format!("{text} وكان السفير الصيني لدى تونس قد التقى أمس رئيس الحكومة.");
+    assert!(events(&text, "2018-02-19").iter().all(|e| !countries(e).contains(&"LBY")));
+}
+
+#[test]
+fn a_name_before_a_comma_and_its_title_is_the_holder() {
+    let text = "التقى الدكتور جابر عصفور، وزير الثقافة، الاثنين، مع سفير إندونيسيا بالقاهرة نور فائزي سواندي.";
+    let e = one(text, "2014-08-18");
+    assert_eq!(countries(&e), ["EGY", "IDN"]);
+    assert!(e.participants.iter().any(|p| p.name_ar == "جابر عصفور"), "{e:#?}");
+}
+
+#[test]
 fn a_counterpart_in_a_state_is_of_that_state() {
     let text = "التقى الأمير فيصل بن فرحان وزير الخارجية السعودي اليوم الجمعة بنظيره في جمهورية سيراليون تيموثي موسى كابا في الرياض.";
     let e = one(text, "2023-11-10");

@@ -79,9 +79,10 @@ mod raw;
 mod surnames;
 
 /// Finds and composes the mentions of an analysed article, in text order; `home` is the state
-/// whose press wrote it, if known.
+/// whose press wrote it, if known, else the one state its ambassadors serve in.
 pub fn mentions(kb: &Kb, a: &Analysis<'_>, home: Option<CompactString>) -> Vec<Mention> {
     let mut raw = raw::raw_mentions(kb, a);
+    let home = home.or_else(|| raw::ambassadors_host(kb, a, &raw).map(|s| kb.states[s as usize].code.as_str().into()));
     raw::prefer_article_countries(kb, &mut raw, home.as_deref());
     let composed = compose::Composer::new(kb, a, raw, home).compose();
     officers_throughout(surnames::with_surnames(kb, a, composed))

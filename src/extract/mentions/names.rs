@@ -63,12 +63,21 @@ pub(super) fn unlisted_name(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>
 /// knowledge base does not know, written before the title (from token `head`, where the title
 /// and a deputy's words start), as (first token, end token): two to four words the lexicon has
 /// no meaning for, after the mention that ends at `after` and nothing else, the first of them
-/// some person's given name or after courtesy words ("سعادة السيد جورج فيوري رئيس مجلس الشيوخ").
+/// some person's given name or after courtesy words ("سعادة السيد جورج فيوري رئيس مجلس الشيوخ"),
+/// with a comma or none before the title.
 pub(super) fn unlisted_name_before(kb: &Kb, a: &Analysis<'_>, after: usize, head: usize) -> Option<(usize, usize)> {
+    // "التقى الدكتور جابر عصفور، وزير الثقافة": a comma may stand between the name and its
+    // title when a word opens the name, not a mention or a comma, which make it an item of a
+    // list ("الحرب، داود يحيى إبراهيم، ووزير الاقتصاد": the name is the title before's).
+    let comma = head > after && (a.tokens[head - 1].is_punct(',') || a.tokens[head - 1].is_punct('،'));
+    let end = if comma { head - 1 } else { head };
     let bare = |k: usize| a.is_word(k) && a.words(k).is_empty();
-    let first = (after..head).rev().take_while(|&k| bare(k)).take(5).last()?;
-    let len = head - first;
+    let first = (after..end).rev().take_while(|&k| bare(k)).take(5).last()?;
+    if comma && (first == after || !a.is_word(first - 1)) {
+        return None;
+    }
+    let len = end - first;
     let opens = first == after || !bare(first - 1);
     let courtesy = first > 0 && a.cue(first - 1, |c| c == Cue::Honorific);
-    (((2..=4).contains(&len) || len == 5 && courtesy) && opens && (courtesy || a.is_name_word(kb, first))).then_some((first, head))
+    (((2..=4).contains(&len) || len == 5 && courtesy) && opens && (courtesy || a.is_name_word(kb, first))).then_some((first, end))
 }

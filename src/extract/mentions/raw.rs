@@ -181,6 +181,38 @@ pub(super) fn article_on_name(kb: &Kb, a: &Analysis, r: &RawMention) -> Option<u
     })
 }
 
+/// The one state the article's ambassadors serve in ("السفير الصيني لدى ليبيا", "سفير إندونيسيا
+/// بالقاهرة", "سفير مصر في إندونيسيا"): whoever receives them, named by a bare title, is of it.
+/// None when the article names no such host, or two.
+pub(super) fn ambassadors_host(kb: &Kb, a: &Analysis<'_>, raw: &[RawMention]) -> Option<u32> {
+    let mut hosts = raw.iter().enumerate().filter_map(|(k, r)| {
+        let t = title_of(r)?;
+        if kb.titles[t as usize].office != crate::kb::Office::Ambassador {
+            return None;
+        }
+        // The title, at most one mention of whose ambassador (a state or its adjective) and one
+        // word ("الجديد"), then the host after "لدى", "في" or a preposition on its name.
+        let mut end = r.end;
+        let mut next = raw.get(k + 1);
+        if let Some(n) =
+            next.filter(|n| n.first == end && n.prep.is_none() && (adjective_of(n).is_some() || genitive_state(kb, n).is_some()))
+        {
+            end = n.end;
+            next = raw.get(k + 2);
+        }
+        let host = next?;
+        let between: Vec<&str> = (end..host.first).map(|i| a.tokens[i].norm.as_str()).collect();
+        let linked = match between.as_slice() {
+            [] | [_] if matches!(host.prep, Some('ب' | 'ل')) => true,
+            ["لدي" | "في"] | [_, "لدي" | "في"] => host.prep.is_none(),
+            _ => false,
+        };
+        linked.then(|| genitive_state(kb, host)).flatten()
+    });
+    let first = hosts.next()?;
+    hosts.all(|h| h == first).then_some(first)
+}
+
 /// A state named by its name, its capital or its seat of power.
 pub(super) fn genitive_state(kb: &Kb, r: &RawMention) -> Option<u32> {
     r.pick(|e| match e {
