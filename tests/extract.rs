@@ -155,6 +155,33 @@ fn calls_with_counterparts_in_a_list_of_states_are_a_call_with_each() {
 }
 
 #[test]
+fn meetings_with_several_leaders_listed_are_a_meeting_with_each() {
+    let others = |text: &str| {
+        let found = events(text, "2025-09-01");
+        assert!(found.iter().all(|e| countries(e).contains(&"PAK") && e.participants.len() == 2), "{found:#?}");
+        let mut others: Vec<String> =
+            found.iter().flat_map(|e| e.participants.iter().map(|p| p.country.clone())).filter(|c| c != "PAK").collect();
+        others.sort();
+        others
+    };
+    for text in [
+        "وأجرى رئيس الوزراء الباكستاني شهباز شريف لقاءات مع الرئيس الروسي فلاديمير بوتين والرئيس التركي رجب طيب أردوغان.",
+        "والتقى رئيس الوزراء الباكستاني شهباز شريف عددا من القادة، من بينهم الرئيس الروسي فلاديمير بوتين والرئيس التركي رجب طيب أردوغان.",
+    ] {
+        assert_eq!(others(text), ["RUS", "TUR"]);
+    }
+    // "نظيريه": his two counterparts, each met.
+    let found =
+        events("كما سيلتقي دا سيلفا الثلاثاء المقبل في بوينوس آيرس نظيريه الكوبي ميجيل دياز كانيل والفنزويلي نيكولاس مادورو.", "2023-01-21");
+    let pairs: Vec<Vec<&str>> = found.iter().map(countries).collect();
+    assert_eq!(pairs, [["BRA", "CUB"], ["BRA", "VEN"]], "{found:#?}");
+    // Meetings with those named after the noun, with no one before it to hold them: none told.
+    let text = "وقال في بيان، إن غروندبرغ، اختتم زيارة إلى مسقط حيث عقد اجتماعات مع الشيخ خليفة الحارثي، وكيل وزارة الخارجية \
+                العمانية للشؤون الدبلوماسية، ومع مسؤولين عمانيين آخرين، ومع القيادي الحوثي محمد عبدالسلام.";
+    assert!(events(text, "2023-03-02").iter().all(|e| !(countries(e).contains(&"OMN") && countries(e).contains(&"YEM"))));
+}
+
+#[test]
 fn a_title_of_another_state_after_a_name_is_whom_they_met_not_an_apposition() {
     let e = one("استقبل محمد شياع السوداني السفير الياباني أكيرا إندو.", "2024-01-10");
     assert_eq!(actors(&e), ["person/JPN/akira-indu", "person/mohammed-shia-al-sudani"]);

@@ -46,6 +46,9 @@ impl Builder<'_, '_> {
         {
             destinations.push(place.clone());
         }
+        if self.none_holds_them(f, &sides, &after, on) {
+            return Vec::new();
+        }
         let owned = f.t.trigger.needs_owner && f.t.pronoun;
         if f.t.trigger.needs_stops && destinations.is_empty() && !owned {
             return Vec::new();
@@ -66,9 +69,13 @@ impl Builder<'_, '_> {
             // "التقى ولي العهد على هامش القمة كلاً من A و B و C": meetings on the sidelines of a
             // gathering are each with one of them.
             let sidelines = f.t.trigger.is_verb && (f.left..f.right).any(|k| a.cue(k, |c| c == Cue::Margin));
+            // "سيلتقي دا سيلفا نظيريه الكوبي ... والفنزويلي ...": his counterparts, each met.
+            let counterparts = |k: usize| a.forms(k).iter().any(|w| matches!(*w, "نظيريه" | "نظيريها" | "نظرائه" | "نظرائها"));
             let split = phone
                 || f.t.trigger.with_each
-                || (!self.told_again(f.t) && !of_many && (sidelines || self.each_of(f, &before) || (pos..f.right).any(with_sides)));
+                || (!self.told_again(f.t)
+                    && !of_many
+                    && (sidelines || self.each_of(f, &before) || (pos..f.right).any(|k| with_sides(k) || counterparts(k))));
             self.one_place(f.t, sides, &after, location, split, on)
         } else {
             let stops: Vec<CompactString> = destinations.iter().map(|d| d.country.clone()).collect();
@@ -102,6 +109,20 @@ impl Builder<'_, '_> {
                 Draft { mode, sides, location: place, topics, named_people, ..base }
             })
             .collect()
+    }
+
+    /// "حيث عقد اجتماعات مع الحارثي ... ومع القيادي الحوثي محمد عبدالسلام": contacts with each of
+    /// those named after a noun need someone before it, named or understood, to hold them; when
+    /// every side is one of those met, who held them is unknown and no contact is told. Not
+    /// credentials, whose ambassadors may be named after the noun with whoever received them,
+    /// nor contacts "between" those named ("لقاءات ثنائية أبرزها بين بايدن ونظيره الصيني").
+    fn none_holds_them(&self, f: &Frame, sides: &[Side], after: &[Named], on: Option<NaiveDate>) -> bool {
+        let t = f.t;
+        if !t.trigger.with_each || t.trigger.is_verb || f.between.is_some() || after.iter().any(|(_, actor)| self.ambassador(actor, on)) {
+            return false;
+        }
+        let met = self.resolve(after, on);
+        sides.iter().all(|s| met.contains(s))
     }
 
     /// "وكانت زيارة الرئيس مقررة في سبتمبر": a dated visit noun of one traveller with no
@@ -200,7 +221,8 @@ impl Builder<'_, '_> {
     /// subject of the trigger of frame `f` lists the parties the subject met one by one; not
     /// when it lists the subjects ("التقى اليوم كل من ترامب وولي العهد والشرع"), nor in a
     /// sentence that tells the gathering they came to ("انطلقت فعاليات القمة، حيث استقبل
-    /// الرئيس كل من ..."). "كلا على حدة" (each apart), wherever it stands, says the same.
+    /// الرئيس كل من ..."). "كلا على حدة" (each apart), wherever it stands, says the same, and so
+    /// does "من بينهم" (among them) after a number of people met ("عددا من القادة، من بينهم").
     fn each_of(&self, f: &Frame, before: &[Named]) -> bool {
         let a = self.a;
         let pos = f.pos();
@@ -210,7 +232,9 @@ impl Builder<'_, '_> {
         if (f.sentence.first..f.sentence.end.saturating_sub(1)).any(apart) {
             return !gathering;
         }
-        let Some(list) = (pos + 1..f.right.saturating_sub(1)).find(|&k| each(k) && a.tokens[k + 1].norm == "من") else {
+        // "كلا من A وB", or "عددا من القادة، من بينهم A وB" (among them).
+        let among = |k: usize| a.tokens[k].norm == "من" && matches!(a.tokens[k + 1].norm.as_str(), "بينهم" | "بينها" | "ضمنهم");
+        let Some(list) = (pos + 1..f.right.saturating_sub(1)).find(|&k| each(k) && a.tokens[k + 1].norm == "من" || among(k)) else {
             return false;
         };
         let subject =
