@@ -182,6 +182,23 @@ fn meetings_with_several_leaders_listed_are_a_meeting_with_each() {
 }
 
 #[test]
+fn a_grouping_meets_as_one_and_its_meeting_told_again_with_attendees_stays_one() {
+    let text = "عقد مجلس التعاون الخليجي، اليوم، اجتماعاً مع وزير الخارجية الصيني وانغ يي في نيويورك. وترأس الاجتماع وزير الخارجية \
+                السعودي فيصل بن فرحان، وشارك فيه وزيرا خارجية الكويت أحمد ناصر المحمد والبحرين عبداللطيف الزياني.";
+    let e = one(text, "2022-09-22");
+    assert_eq!(countries(&e), ["ARE", "BHR", "CHN", "KWT", "OMN", "QAT", "SAU"]);
+}
+
+#[test]
+fn a_call_off_denied_leaves_the_contact_due() {
+    let text =
+        "أكد المتحدث باسم وزارة الخارجية المصرية أن زيارة العاهل السعودي الملك سلمان إلى القاهرة في موعدها ولم يتم إلغاؤها أو تأجيلها.";
+    assert_eq!(status(&one(text, "2016-04-02")), EventStatus::Planned);
+    let text = "أعلنت وزارة الخارجية المصرية إلغاء زيارة العاهل السعودي الملك سلمان إلى القاهرة.";
+    assert_eq!(status(&one(text, "2016-04-02")), EventStatus::Cancelled);
+}
+
+#[test]
 fn a_title_of_another_state_after_a_name_is_whom_they_met_not_an_apposition() {
     let e = one("استقبل محمد شياع السوداني السفير الياباني أكيرا إندو.", "2024-01-10");
     assert_eq!(actors(&e), ["person/JPN/akira-indu", "person/mohammed-shia-al-sudani"]);

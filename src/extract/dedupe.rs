@@ -33,6 +33,13 @@ fn more_states_told_again(larger: &Draft, of_larger: &[&str], of_other: &[&str])
         && larger.sides.iter().filter(added).all(|s| !s.is_someone())
 }
 
+/// "عقد مجلس التعاون اجتماعاً مع وزير الخارجية الصيني ... وترأس الاجتماع وزير الخارجية السعودي،
+/// وشارك فيه وزيرا خارجية الكويت والبحرين": the meeting just reported (`a`), told again (`b`)
+/// with those of its sides who attended, two states or more of it and none other.
+fn attendees_told(a: &Draft, b: &Draft, of_a: &[&str], of_b: &[&str]) -> bool {
+    b.refers_back && of_b.len() >= 2 && of_b.iter().all(|c| of_a.contains(c)) && a.event_type == b.event_type
+}
+
 /// `latest`: `a` is the event reported just before `b`.
 fn same_sides(a: &Draft, b: &Draft, latest: bool) -> bool {
     // "وحضر اللقاء وزيرا الخارجية", "وجرى خلال الاجتماع" (of a grouping's member states): the
@@ -40,7 +47,7 @@ fn same_sides(a: &Draft, b: &Draft, latest: bool) -> bool {
     let told_again = latest && (a.refers_back || b.refers_back);
     let (ca, cb) = (a.countries(), b.countries());
     if ca != cb {
-        return latest && (more_states_told_again(a, &ca, &cb) || more_states_told_again(b, &cb, &ca));
+        return latest && (more_states_told_again(a, &ca, &cb) || more_states_told_again(b, &cb, &ca) || attendees_told(a, b, &ca, &cb));
     }
     // Officials or states with no named person meet apart from their leaders, unless both
     // reports date it the same; an agreement signed by the two states in their leaders'

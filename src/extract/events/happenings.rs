@@ -71,10 +71,16 @@ impl Builder<'_, '_> {
             let sidelines = f.t.trigger.is_verb && (f.left..f.right).any(|k| a.cue(k, |c| c == Cue::Margin));
             // "سيلتقي دا سيلفا نظيريه الكوبي ... والفنزويلي ...": his counterparts, each met.
             let counterparts = |k: usize| a.forms(k).iter().any(|w| matches!(*w, "نظيريه" | "نظيريها" | "نظرائه" | "نظرائها"));
+            // "عقد مجلس التعاون الخليجي اجتماعاً مع وزير الخارجية الصيني": a grouping that acts
+            // as its members meets as one.
+            let grouping = before
+                .iter()
+                .any(|(_, actor)| matches!(actor, Actor::Organisation(o) if !self.kb.organisations[*o as usize].members.is_empty()));
             let split = phone
                 || f.t.trigger.with_each
                 || (!self.told_again(f.t)
                     && !of_many
+                    && !grouping
                     && (sidelines || self.each_of(f, &before) || (pos..f.right).any(|k| with_sides(k) || counterparts(k))));
             self.one_place(f.t, sides, &after, location, split, on)
         } else {

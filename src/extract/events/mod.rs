@@ -341,6 +341,15 @@ impl Builder<'_, '_> {
             .any(|k| self.a.cue(k, |c| c == Cue::Presence))
     }
 
+    /// Whether a negation ("لم", "لن", "عدم", "دون") stands at most four words before token `i`,
+    /// in its clause ("ولم يتم إلغاؤها أو تأجيلها").
+    fn negation_before(&self, i: usize) -> bool {
+        (i.saturating_sub(4)..i)
+            .rev()
+            .take_while(|&k| !matches!(self.a.tokens[k].kind, TokenKind::Punct(_)))
+            .any(|k| matches!(self.a.tokens[k].norm.trim_start_matches('و'), "لم" | "لن" | "عدم" | "بعدم" | "دون" | "بدون"))
+    }
+
     /// Gives each modality cue of a sentence to the trigger it modifies. Generic plural contact
     /// nouns ("اجتماعات محتملة") take the cues next to them too, but open no event.
     fn assign_status_cues(&self, first: usize, end: usize, triggers: &[TriggerAt]) -> Vec<Option<EventStatus>> {
@@ -365,6 +374,10 @@ impl Builder<'_, '_> {
                 let cue = match cue {
                     Cue::NegFuture if self.a.tokens.get(i + 1).is_some_and(|t| t.norm.starts_with(['ي', 'ت', 'ن', 'ا'])) => {
                         Cue::Status { status: EventStatus::Negated, backward: false }
+                    }
+                    // "في موعدها ولم يتم إلغاؤها أو تأجيلها": a call-off denied leaves the contact due.
+                    Cue::Status { status: EventStatus::Cancelled, backward } if self.negation_before(i) => {
+                        Cue::Status { status: EventStatus::Planned, backward }
                     }
                     other => other,
                 };
