@@ -199,6 +199,16 @@ fn a_call_off_denied_leaves_the_contact_due() {
 }
 
 #[test]
+fn talks_with_those_after_with_are_held_by_the_subject_left_understood() {
+    let text = "وعلى هامش القمة، من المرتقب أن يجري بوتين سلسلة لقاءات ثنائية، من بينها مباحثات مع الرئيس الإيراني مسعود بزشكيان، \
+                ورئيس الوزراء الهندي ناريندرا مودي.";
+    let found = events(text, "2025-08-31");
+    let pairs: Vec<Vec<&str>> = found.iter().map(countries).collect();
+    assert_eq!(pairs, [["IRN", "RUS"], ["IND", "RUS"]], "{found:#?}");
+    assert!(found.iter().all(|e| status(e) == EventStatus::Planned), "{found:#?}");
+}
+
+#[test]
 fn a_title_of_another_state_after_a_name_is_whom_they_met_not_an_apposition() {
     let e = one("استقبل محمد شياع السوداني السفير الياباني أكيرا إندو.", "2024-01-10");
     assert_eq!(actors(&e), ["person/JPN/akira-indu", "person/mohammed-shia-al-sudani"]);

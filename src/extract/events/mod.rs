@@ -354,7 +354,9 @@ impl Builder<'_, '_> {
     /// nouns ("اجتماعات محتملة") take the cues next to them too, but open no event.
     fn assign_status_cues(&self, first: usize, end: usize, triggers: &[TriggerAt]) -> Vec<Option<EventStatus>> {
         let mut targets: Vec<(usize, Option<usize>)> = triggers.iter().enumerate().map(|(k, t)| (t.pos, Some(k))).collect();
-        targets.extend((first..end).filter(|&i| self.a.cue(i, |c| c == Cue::Generic)).map(|i| (i, None)));
+        // Not where a longer trigger starts with the generic noun ("لقاءات ثنائية").
+        let trigger_at = |i: usize| triggers.iter().any(|t| t.pos == i);
+        targets.extend((first..end).filter(|&i| self.a.cue(i, |c| c == Cue::Generic) && !trigger_at(i)).map(|i| (i, None)));
         targets.sort_unstable();
         let mut out: Vec<Option<EventStatus>> = vec![None; triggers.len()];
         let mut give = |target: Option<usize>, s: EventStatus| {
@@ -422,7 +424,7 @@ impl Builder<'_, '_> {
         for k in 1..triggers.len() {
             if out[k].is_none()
                 && out[k - 1] == Some(EventStatus::Planned)
-                && (self.present_tense(&triggers[k]) || self.coordinated(&triggers[k], first))
+                && (self.present_tense(&triggers[k]) || self.coordinated(&triggers[k], first) || self.among(&triggers[k]))
             {
                 out[k] = out[k - 1];
             }
@@ -467,6 +469,16 @@ impl Builder<'_, '_> {
                     && conjoined(pos - 1)
                     && a.cue(pos - 1, |c| matches!(c, Cue::In | Cue::With | Cue::At))
                     && after_comma(pos - 1)))
+    }
+
+    /// "سلسلة لقاءات ثنائية، من بينها مباحثات مع": a contact noun right after "among them", one
+    /// of the contacts named before it.
+    fn among(&self, t: &TriggerAt) -> bool {
+        let a = self.a;
+        !t.trigger.is_verb
+            && t.pos >= 2
+            && a.tokens[t.pos - 2].norm == "من"
+            && matches!(a.tokens[t.pos - 1].norm.as_str(), "بينها" | "بينهم")
     }
 
     /// A verb in the imperfect (يلتقي، تبحث، نلتقي), with or without the future prefix.

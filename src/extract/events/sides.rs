@@ -43,7 +43,12 @@ impl Builder<'_, '_> {
         // stands for a person named before, even beside other sides ("الأخير التقى سفراء دول
         // بريطانيا وفرنسا وألمانيا", "بحث جلالته ... مع كل من الرئيس الأميركي ...").
         let subject_end = if f.t.trigger.is_verb { (f.pos() + 2).min(f.right) } else { f.pos() };
-        if (count_sides(&counted) < 2 || self.honorific_in(f.left..subject_end).is_some())
+        // "يجري بوتين سلسلة لقاءات، من بينها مباحثات مع A، B و C": those after "مع" are met, by a
+        // subject left understood when no one is named before the contact.
+        let with_at = (f.pos() + 1..(f.pos() + 4).min(f.right)).find(|&k| self.a.cue(k, |c| c == Cue::With));
+        let nothing_before = roles.before.is_empty() && self.mentions_in(f.left, f.pos()).is_empty();
+        let only_met = nothing_before && with_at.is_some_and(|w| roles.after.iter().all(|(m, _)| m.first > w));
+        if (count_sides(&counted) < 2 || only_met || self.honorific_in(f.left..subject_end).is_some())
             && let Some(side) = self.understood_subject(f, &counted, on, reported)
         {
             sides.retain(|s| !(s.country == side.country && matches!(s.who, Who::State { .. })));
