@@ -59,6 +59,12 @@ pub(super) fn unlisted_name(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>
     (plain_opening && ends && ((2..=4).contains(&len) || one_name)).then_some((first, last))
 }
 
+/// Whether a title's first word carries the conjunction "و" ("ووزيرة", "والسفير", "ورئيس"),
+/// not a title that begins with the letter ("وزير", "وكيل", "والي", "ولي العهد").
+fn conjoined(norm: &str) -> bool {
+    norm.starts_with('و') && !["وزير", "وكيل", "والي", "ولي"].iter().any(|t| norm.starts_with(t))
+}
+
 /// "يقوم محمد رضا رحيمي النائب الأول للرئيس الإيراني": the name of a title's holder the
 /// knowledge base does not know, written before the title (from token `head`, where the title
 /// and a deputy's words start), as (first token, end token): two to four words the lexicon has
@@ -67,9 +73,12 @@ pub(super) fn unlisted_name(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>
 /// with a comma or none before the title.
 pub(super) fn unlisted_name_before(kb: &Kb, a: &Analysis<'_>, after: usize, head: usize) -> Option<(usize, usize)> {
     // "التقى الدكتور جابر عصفور، وزير الثقافة": a comma may stand between the name and its
-    // title when a word opens the name, not a mention or a comma, which make it an item of a
-    // list ("الحرب، داود يحيى إبراهيم، ووزير الاقتصاد": the name is the title before's).
-    let comma = head > after && (a.tokens[head - 1].is_punct(',') || a.tokens[head - 1].is_punct('،'));
+    // title when a word opens the name, not a mention or a comma, and "و" does not join the
+    // title, which make it an item of a list ("الحرب، داود يحيى إبراهيم، ووزير الاقتصاد",
+    // "الناطق باسم الحكومة، الدكتور سومانا بوبكر، ووزيرة الطاقة": the name is the title before's).
+    let comma = head > after
+        && (a.tokens[head - 1].is_punct(',') || a.tokens[head - 1].is_punct('،'))
+        && !a.tokens.get(head).is_some_and(|t| conjoined(&t.norm));
     let end = if comma { head - 1 } else { head };
     let bare = |k: usize| a.is_word(k) && a.words(k).is_empty();
     let first = (after..end).rev().take_while(|&k| bare(k)).take(5).last()?;
