@@ -1,6 +1,7 @@
 //! Whether two reports describe one happening: a score over the fields that identify it, the
 //! names of the fields that agreed, and the veto that rules a merge out (different type, date,
-//! place, phone vs in-person, disjoint participants, a different minister of the same state).
+//! place, phone vs in-person, disjoint participants, a different minister of the same state,
+//! another holder of one office).
 //!
 //! Comparison reads an [`Identity`]: the few fields of an event that decide, computed once per
 //! report, with its names (countries, actor ids, places, topics) as [`Symbol`]s, so that the
@@ -50,6 +51,8 @@ pub struct Identity {
     sides: Vec<Symbol>,
     /// (country, actor id) of the participants who are persons.
     persons: Vec<(Symbol, Symbol)>,
+    /// The holders of offices it names (see [`Holder`]).
+    holders: Vec<Holder>,
     when: When,
     /// The place's name (else its country) and its country.
     place: Option<(Symbol, Symbol)>,
@@ -84,6 +87,7 @@ impl Identity {
             event_type: e.event_type,
             sides,
             persons,
+            holders: Holder::named_by(e).collect(),
             when: when(e),
             place,
             mode: e.mode(),
@@ -325,6 +329,9 @@ fn participants(config: &MergeConfig, a: &Identity, b: &Identity) -> Step {
             return Err("participants");
         }
     }
+    if other_holders(&a.holders, &b.holders) {
+        return Err("office");
+    }
     if sa == sb {
         return Ok(Some((config.participants_identical, "participants")));
     }
@@ -334,6 +341,45 @@ fn participants(config: &MergeConfig, a: &Identity, b: &Identity) -> Step {
     } else {
         Err("participants")
     }
+}
+
+/// A person the knowledge base lists, as a report names them: their state, the office it gives
+/// them ("head of government") and their actor id. Such an office has one holder at a time (a head
+/// of state or of government, a foreign or defence minister, a crown prince); someone the
+/// knowledge base does not list is "person/<state>/<spelling>", and their title may be one of
+/// many ("وزير دولة", "مبعوث").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Holder {
+    country: Symbol,
+    role: Symbol,
+    person: Symbol,
+}
+
+impl Holder {
+    /// The holders of offices among an event's participants.
+    pub(crate) fn named_by(e: &Event) -> impl Iterator<Item = Holder> + '_ {
+        e.participants.iter().filter_map(|p| {
+            let listed = p.actor_id.strip_prefix("person/").is_some_and(|slug| !slug.contains('/'));
+            let office = p.kind() == ActorKind::Person && listed && !p.country.is_empty() && !p.role.is_empty();
+            office.then(|| Holder { country: Symbol::of(&p.country), role: Symbol::of(&p.role), person: Symbol::of(&p.actor_id) })
+        })
+    }
+
+    fn of_office(self, other: &Holder) -> bool {
+        self.country == other.country && self.role == other.role
+    }
+}
+
+/// Whether `a` and `b` name different holders of one office of one state, and neither names the
+/// other's: "رئيس الحكومة سعد الدين العثماني" and "رئيس الحكومة عزيز أخنوش" receiving the same
+/// Spanish prime minister are two occurrences years apart, even where both name the king too.
+/// One office has one holder at a time (with no date, a person is given the highest office they
+/// held).
+pub(crate) fn other_holders(a: &[Holder], b: &[Holder]) -> bool {
+    a.iter().any(|held| {
+        let mut theirs = b.iter().filter(|h| h.of_office(held)).peekable();
+        theirs.peek().is_some() && !theirs.any(|h| a.iter().any(|own| own.of_office(h) && own.person == h.person))
+    })
 }
 
 /// What a report says about when.

@@ -11,22 +11,26 @@
 //! report takes the stored undated events it is the only dated fit of, so the order of the two
 //! does not matter (`undated_placed_by`). An undated report joins only events heard lately by
 //! the stream [`clock`], not an earlier occurrence of the same sides, nor an event whose people
-//! the stream has told meeting in another country since its last report ([`recurrence`]). The stored event itself is always
+//! the stream has told meeting in another country since its last report ([`recurrence`]), nor
+//! an event whose articles name another holder of an office its article names ([`holders`]: the
+//! people of the day). The stored event itself is always
 //! [`fold`]ed from its reports (kept as a [`Tally`], so an update adds one report), so it does not
 //! depend on the order articles arrive in.
 //!
 //! An event stored or joined by a report that tells a happening within another stored event (a
 //! meeting during a visit, talks on the sidelines of a summit) is linked to it as its part
 //! ([`part_of`]): both get an update, the part naming "parent_id" and the whole "part_ids". A
-//! report of talks likewise links the stored agreements heard lately that it is now the whole
-//! of (a signing told before its talks), and an agreement or talks that give no date are tied
-//! only when one stored talks of the signing's people could be its whole.
+//! report of talks likewise links the stored agreements and meetings heard lately that it is
+//! now the whole of (a signing told before its talks, a meeting on the sidelines told before the
+//! summit), and never joins them; an agreement or talks that give no date are tied only when one
+//! stored talks of the signing's people could be its whole.
 
 pub mod clock;
 pub mod compare;
 pub mod config;
 pub mod eval;
 mod fold;
+mod holders;
 pub mod index;
 pub mod part_of;
 mod recurrence;
@@ -39,6 +43,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use self::{
     clock::{Clock, Heard},
     compare::score_within_span,
+    holders::Named,
     index::Index,
     part_of::Links,
     span::Span,
@@ -234,11 +239,19 @@ pub struct Merger {
     profiles: FxHashMap<u64, Profile>,
     links: Links,
     clock: Clock,
+    named: Named,
 }
 
 impl Merger {
     pub fn new(config: MergeConfig) -> Merger {
-        Merger { index: Index::new(&config), config, profiles: FxHashMap::default(), links: Links::default(), clock: Clock::default() }
+        Merger {
+            index: Index::new(&config),
+            config,
+            profiles: FxHashMap::default(),
+            links: Links::default(),
+            clock: Clock::default(),
+            named: Named::default(),
+        }
     }
 
     pub fn config(&self) -> &MergeConfig {
@@ -251,9 +264,10 @@ impl Merger {
 
     /// Files a stored report (when rebuilding the index at start).
     pub fn file(&mut self, number: u64, report: &Report) {
-        let identity = Identity::of(report.event.as_ref().expect("reports are made with an event"));
+        let event = report.event.as_ref().expect("reports are made with an event");
         self.clock.hear(report);
-        self.remember(number, report, &identity);
+        self.named.hear(&report.article_id, [event]);
+        self.remember(number, report, &Identity::of(event));
     }
 
     /// The stored event that event `number` is linked to as a part, if any.
@@ -296,6 +310,7 @@ impl Merger {
         self.profiles.clear();
         self.links = Links::default();
         self.clock = Clock::default();
+        self.named = Named::default();
     }
 
     /// Applies `article`'s extraction to `store`; returns the changes in order.
@@ -309,7 +324,9 @@ impl Merger {
         let mut changes = Vec::new();
         let clock = self.clock.now();
         let next_event = ids.next();
-        for (i, event) in within::fold_repeats(&self.config, extraction.events) {
+        let events = within::fold_repeats(&self.config, extraction.events);
+        self.named.hear(&article.id, events.iter().map(|(_, event)| event));
+        for (i, event) in events {
             let report = Report::new(article, i, event, clock.clone(), next_event);
             self.clock.hear(&report);
             self.apply(store, report, ids, &mut changes)?;
@@ -451,21 +468,23 @@ impl Merger {
     }
 
     /// Links to event `number` of talks, which just took a report of `identity` (remembered),
-    /// the stored agreements with no parent that it is now the whole of: the signing was told
-    /// before the report that ties the talks to it (its day, or its place). Only a signing
-    /// heard lately can be part of talks reported now (Kadhimi's 2020 agreements are no part of
-    /// his 2021 trip). Returns the parts as they were before.
+    /// the stored events with no parent that it is now the whole of: an agreement told before
+    /// the report that ties the talks to it (its day, or its place), a meeting on the sidelines
+    /// told before the summit. Only a part heard lately can be part of talks reported now
+    /// (Kadhimi's 2020 agreements are no part of his 2021 trip). Returns the parts as they were
+    /// before.
     fn link_parts<S: EventStore>(&mut self, store: &mut S, number: u64, identity: &Identity) -> Result<Vec<Whole>, S::Error> {
         let agree = EventType::Agree as i32;
         if identity.event_type() != EventType::Consult as i32 {
             return Ok(Vec::new());
         }
-        let mut signings = self.index.candidates_of_type(identity, agree);
-        signings.extend(self.index.recent_of_type(identity, agree));
-        signings.sort_unstable();
-        signings.dedup();
+        let mut candidates = self.index.candidates_of_type(identity, agree);
+        candidates.extend(self.index.recent_of_type(identity, agree));
+        candidates.extend(self.index.candidates(identity));
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut parts = Vec::new();
-        for part in signings {
+        for part in candidates {
             let orphan = part != number && self.links.parent(part).is_none() && self.heard_lately(&self.profiles[&part]);
             if orphan && self.profiles[&part].identities.iter().any(|p| self.whole_of(part, p) == Some(number)) {
                 self.links.link(part, number);
@@ -574,6 +593,7 @@ impl Merger {
             && self.heard_lately(profile)
             && self.fits_undated(std::slice::from_ref(identity), profile)
             && !self.met_elsewhere_since(article_id, identity, number)
+            && !self.of_another_day(article_id, number)
     }
 
     /// Whether a stored event may have been heard within the configured days of the stream
@@ -606,6 +626,7 @@ impl Merger {
                 && self.heard_lately(undated)
                 && self.fits_undated(&undated.identities, &report)
                 && !self.met_elsewhere_since(article_id, identity, *n)
+                && !self.of_another_day(article_id, *n)
                 && fits_only_this(undated)
         });
         let first = fitting.next()?;
@@ -624,8 +645,10 @@ impl Merger {
         })
     }
 
-    /// The best score of a report against a stored event, if none of its identities vetoes it
-    /// and the best reaches the threshold. A report that gives its days joins an event whose
+    /// The best score of a report against a stored event, if none of its identities vetoes it,
+    /// none is a part of the report's happening (a meeting on the sidelines of the summit the
+    /// report tells: it becomes a part of the report's event instead) and the best reaches the
+    /// threshold. A report that gives its days joins an event whose
     /// reports give theirs only by its span ([`within_span`](Self::within_span)): the day the
     /// tolerance of two dates allows is not enough where place or people do not agree (a visit
     /// that starts on the eve of the meeting announced). The extractor already told one
@@ -641,7 +664,8 @@ impl Merger {
             best = best.max(scored.ok()?);
         }
         // Most candidates fail on the date: the article set is looked at last.
-        (best >= self.config.threshold && !profile.articles.contains(article_id)).then_some(best)
+        let whole_of_it = || profile.identities.iter().any(|part| part_of::is_part_of(part, identity, None));
+        (best >= self.config.threshold && !profile.articles.contains(article_id) && !whole_of_it()).then_some(best)
     }
 
     /// Whether a report's days belong to a stored event's `span`: they lie within it, or a day

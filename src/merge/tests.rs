@@ -796,3 +796,101 @@ fn an_undated_report_that_fits_two_dated_events_joins_the_one_told_after_its_peo
     let changes = run(&mut merger, &mut store, &mut ids, &article("d", "", "y"), vec![undated]);
     assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 3), "{changes:?}");
 }
+
+/// A person the knowledge base lists, named with the office it gives them.
+fn holder(id: &str, country: &str, role: &str) -> Participant {
+    Participant { role: role.into(), ..person(id, country) }
+}
+
+/// Sánchez's visit to Morocco, undated, received by the king and by `head_of_government`.
+fn sanchez_in_morocco(head_of_government: Participant) -> Event {
+    let who = vec![holder("pedro-sanchez", "ESP", "prime minister"), head_of_government, holder("mohammed-vi", "MAR", "king")];
+    consult(EventStatus::Occurred, ConsultMode::Visit, who, None, "Morocco")
+}
+
+#[test]
+fn two_holders_of_one_office_of_one_state_are_two_occurrences() {
+    let config = MergeConfig::default();
+    let othmani = || holder("saadeddine-othmani", "MAR", "head of government");
+    let akhannouch = || holder("aziz-akhannouch", "MAR", "head of government");
+    let (in_2018, in_2023) = (sanchez_in_morocco(othmani()), sanchez_in_morocco(akhannouch()));
+    assert_eq!(compare_events(&config, &in_2018, &in_2023).veto, Some("office"), "both name the king, not one head of government");
+    assert_eq!(compare_events(&config, &in_2018, &sanchez_in_morocco(othmani())).veto, None);
+    // A report that names both (a recollection) rules nothing out; nor does someone the
+    // knowledge base does not list, whose title may be one of many.
+    let mut both = sanchez_in_morocco(akhannouch());
+    both.participants.push(othmani());
+    assert_eq!(compare_events(&config, &both, &in_2018).veto, None);
+    let unlisted = holder("MAR/khald-ait-talb", "MAR", "head of government");
+    assert_eq!(compare_events(&config, &sanchez_in_morocco(unlisted), &in_2018).veto, None);
+    // Another office of the same state is no other holder.
+    let minister = holder("nasser-bourita", "MAR", "foreign minister");
+    assert_eq!(compare_events(&config, &sanchez_in_morocco(minister), &in_2018).veto, None);
+}
+
+fn in_tehran() -> Option<Location> {
+    Some(Location { name_en: "Tehran".into(), country: "IRN".into(), ..Default::default() })
+}
+
+/// The Astana-format summit in Tehran: Putin and Erdogan, and Iran's president when named.
+fn tehran_summit(iran: Option<Participant>, date: Option<EventDate>) -> Event {
+    let mut who = vec![holder("vladimir-putin", "RUS", "president"), holder("recep-tayyip-erdogan", "TUR", "president")];
+    who.extend(iran);
+    Event { location: in_tehran(), ..consult(EventStatus::Planned, ConsultMode::Multilateral, who, date, "") }
+}
+
+/// Putin's talks with Iran's `president` in Tehran, told besides the summit.
+fn putin_in_tehran(president: Participant) -> Event {
+    let who = vec![holder("vladimir-putin", "RUS", "president"), president];
+    Event { location: in_tehran(), ..consult(EventStatus::Planned, ConsultMode::Visit, who, None, "") }
+}
+
+fn rouhani() -> Participant {
+    holder("hassan-rouhani", "IRN", "president")
+}
+
+/// An engine that stored the 2018 summit, dated, hosted by Rouhani.
+fn engine_with_the_2018_summit() -> (Merger, MemoryStore, EventIds) {
+    let (mut merger, mut store, mut ids) = engine();
+    let summit = tehran_summit(Some(rouhani()), day("2018-09-07", false));
+    run(&mut merger, &mut store, &mut ids, &article("a", "2018-09-06", "x"), vec![summit]);
+    (merger, store, ids)
+}
+
+#[test]
+fn an_undated_report_is_not_of_an_event_whose_articles_name_another_holder_of_an_office_its_article_names() {
+    let raisi = || holder("ebrahim-raisi", "IRN", "president");
+    // An undated article of the 2022 summit, whose lead names Putin and Erdogan only and whose
+    // next event names Raisi.
+    let (mut merger, mut store, mut ids) = engine_with_the_2018_summit();
+    let of_2022 = || vec![tehran_summit(None, None), putin_in_tehran(raisi())];
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), of_2022());
+    assert_eq!(changes[0].kind, UpdateKind::Created, "{changes:?}");
+    // So does a merger rebuilt from the stored reports (a restart).
+    let mut rebuilt = Merger::new(MergeConfig::default());
+    store.reports.iter().filter(|(n, _)| **n == 1).for_each(|(n, reports)| reports.iter().for_each(|r| rebuilt.file(*n, r)));
+    let changes = run(&mut rebuilt, &mut store, &mut ids, &article("c", "", "z"), of_2022());
+    assert_eq!(changes[0].kind, UpdateKind::Created, "{changes:?}");
+    // An article that names Rouhani, or both (a recollection), or no president at all, joins.
+    let cases = [("Rouhani", vec![rouhani()]), ("both", vec![rouhani(), raisi()]), ("none", vec![])];
+    for (case, presidents) in cases {
+        let (mut merger, mut store, mut ids) = engine_with_the_2018_summit();
+        let events = std::iter::once(tehran_summit(None, None)).chain(presidents.into_iter().map(putin_in_tehran)).collect();
+        let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), events);
+        assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 1), "{case}: {changes:?}");
+    }
+}
+
+#[test]
+fn a_summit_told_after_a_meeting_on_its_sidelines_takes_it_as_a_part_not_a_report() {
+    let who = vec![holder("vladimir-putin", "RUS", "president"), holder("recep-tayyip-erdogan", "TUR", "president")];
+    let bilateral =
+        Event { location: in_tehran(), ..consult(EventStatus::Planned, ConsultMode::ThirdParty, who, day("2018-09-07", false), "") };
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2018-08-31", "x"), vec![bilateral]);
+    let summit = tehran_summit(Some(rouhani()), day("2018-09-07", false));
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "2018-09-06", "y"), vec![summit]);
+    assert_eq!(store.events.len(), 2, "{changes:?}");
+    let (parent, parts) = (&store.events[&1].parent_id, &store.events[&2].part_ids);
+    assert_eq!((parent.as_str(), &parts[..]), ("ev-2", &["ev-1".to_string()][..]));
+}
