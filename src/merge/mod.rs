@@ -484,8 +484,16 @@ impl Merger {
         candidates.sort_unstable();
         candidates.dedup();
         let mut parts = Vec::new();
-        for part in candidates {
-            let orphan = part != number && self.links.parent(part).is_none() && self.heard_lately(&self.profiles[&part]);
+        let whole = &self.profiles[&number];
+        // Whether a stored event could be part of this one at all, before the costlier search
+        // for its one whole (most candidates of the same sides are not: a million stored events
+        // give some 170 per report). An agreement may also be tied with no date (`undated_whole`).
+        let could_be_part =
+            |p: &Identity| p.event_type() == agree || whole.identities.iter().any(|w| part_of::is_part_of(p, w, whole.span));
+        let possible: Vec<u64> =
+            candidates.into_iter().filter(|part| *part != number && self.profiles[part].identities.iter().any(could_be_part)).collect();
+        for part in possible {
+            let orphan = self.links.parent(part).is_none() && self.heard_lately(&self.profiles[&part]);
             if orphan && self.profiles[&part].identities.iter().any(|p| self.whole_of(part, p) == Some(number)) {
                 self.links.link(part, number);
                 parts.push(self.taken(store, part)?);
