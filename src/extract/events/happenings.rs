@@ -239,8 +239,8 @@ impl Builder<'_, '_> {
             return !gathering;
         }
         // "كلا من A وB", or "عددا من القادة، من بينهم A وB" (among them).
-        let among = |k: usize| a.tokens[k].norm == "من" && matches!(a.tokens[k + 1].norm.as_str(), "بينهم" | "بينها" | "ضمنهم");
-        let Some(list) = (pos + 1..f.right.saturating_sub(1)).find(|&k| each(k) && a.tokens[k + 1].norm == "من" || among(k)) else {
+        let Some(list) = (pos + 1..f.right.saturating_sub(1)).find(|&k| each(k) && a.tokens[k + 1].norm == "من" || self.among_them(k))
+        else {
             return false;
         };
         let subject =

@@ -474,11 +474,17 @@ impl Builder<'_, '_> {
     /// "سلسلة لقاءات ثنائية، من بينها مباحثات مع": a contact noun right after "among them", one
     /// of the contacts named before it.
     fn among(&self, t: &TriggerAt) -> bool {
-        let a = self.a;
-        !t.trigger.is_verb
-            && t.pos >= 2
-            && a.tokens[t.pos - 2].norm == "من"
-            && matches!(a.tokens[t.pos - 1].norm.as_str(), "بينها" | "بينهم")
+        !t.trigger.is_verb && t.pos >= 2 && self.among_them(t.pos - 2)
+    }
+
+    /// Whether "among them" ("من بينهم", "من بينها", "من ضمنهم") starts at token `k`.
+    fn among_them(&self, k: usize) -> bool {
+        self.a.tokens[k].norm == "من" && self.a.tokens.get(k + 1).is_some_and(|t| matches!(t.norm.as_str(), "بينهم" | "بينها" | "ضمنهم"))
+    }
+
+    /// Where "مع" stands within three words after the trigger of frame `f` ("مباحثات مع").
+    fn with_right_after(&self, f: &frame::Frame) -> Option<usize> {
+        (f.pos() + 1..(f.pos() + 4).min(f.right)).find(|&k| self.a.cue(k, |c| c == Cue::With))
     }
 
     /// A verb in the imperfect (يلتقي، تبحث، نلتقي), with or without the future prefix.

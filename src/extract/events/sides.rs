@@ -45,7 +45,7 @@ impl Builder<'_, '_> {
         let subject_end = if f.t.trigger.is_verb { (f.pos() + 2).min(f.right) } else { f.pos() };
         // "يجري بوتين سلسلة لقاءات، من بينها مباحثات مع A، B و C": those after "مع" are met, by a
         // subject left understood when no one is named before the contact.
-        let with_at = (f.pos() + 1..(f.pos() + 4).min(f.right)).find(|&k| self.a.cue(k, |c| c == Cue::With));
+        let with_at = self.with_right_after(f);
         let nothing_before = roles.before.is_empty() && self.mentions_in(f.left, f.pos()).is_empty();
         let only_met = nothing_before && with_at.is_some_and(|w| roles.after.iter().all(|(m, _)| m.first > w));
         if (count_sides(&counted) < 2 || only_met || self.honorific_in(f.left..subject_end).is_some())
@@ -107,8 +107,8 @@ impl Builder<'_, '_> {
     /// its office, else the holder of its office named last, even of a state the frame names; else the sentence's subject, else the nearest person named before whose
     /// country is not yet a side.
     fn understood_subject(&self, f: &Frame, counted: &[Side], on: Option<NaiveDate>, reported: &[Draft]) -> Option<Side> {
-        let (a, pos) = (self.a, f.pos());
-        let with_follows = (pos + 1..(pos + 4).min(f.right)).any(|k| a.cue(k, |c| c == Cue::With));
+        let pos = f.pos();
+        let with_follows = self.with_right_after(f).is_some();
         let honorific = self.honorific_in(f.left..f.right);
         let leaves_subject = f.t.trigger.is_verb || f.t.pronoun || with_follows || honorific.is_some() || f.motion.is_some();
         // A contact noun carried by a verb ("أعلن أنه سيقوم بزيارة", "أجرى محادثات") leaves its
