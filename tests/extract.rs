@@ -133,6 +133,21 @@ fn a_name_before_a_comma_and_its_title_is_the_holder() {
 }
 
 #[test]
+fn a_ministers_portfolio_runs_on_to_his_state() {
+    // A portfolio no title row lists in full, with a word of talks ("البحث") inside it.
+    let text = "التقى وزير التعليم العالي والبحث العلمي الكوبي ألبرتو غارسيا مع سفير الإمارات بدر المطروشي.";
+    let e = one(text, "2022-11-15");
+    assert_eq!(countries(&e), ["ARE", "CUB"]);
+    assert!(e.participants.iter().any(|p| p.name_ar == "ألبرتو غارسيا" && p.country == "CUB"), "{e:#?}");
+    // Latin America's "minister of foreign relations" is the foreign minister.
+    let e = one("التقى وزير العلاقات الخارجية الكوبي برونو رودريغيز مع سفير الإمارات بدر المطروشي.", "2022-11-15");
+    assert!(e.participants.iter().any(|p| p.actor_id == "person/bruno-rodriguez-parrilla"), "{e:#?}");
+    // A day's words are no portfolio: the delegation's state is not the minister's.
+    let found = events("استقبل وزير الخارجية اليوم الأحد الوفد الروسي.", "2022-11-13");
+    assert!(found.iter().flat_map(|e| &e.participants).all(|p| p.role != "foreign minister" || p.country != "RUS"), "{found:#?}");
+}
+
+#[test]
 fn a_counterpart_in_a_state_is_of_that_state() {
     let text = "التقى الأمير فيصل بن فرحان وزير الخارجية السعودي اليوم الجمعة بنظيره في جمهورية سيراليون تيموثي موسى كابا في الرياض.";
     let e = one(text, "2023-11-10");

@@ -181,11 +181,14 @@ impl Builder<'_, '_> {
     /// Whether a sentence speaks of sport ("المنتخب", "المباراة"): a word of sport inside an
     /// actor's mention is none ("الرئيس الأمريكي المنتخب": the president-elect).
     fn about_sports(&self, mut range: std::ops::Range<usize>) -> bool {
-        let in_actor = |i: usize| {
-            let before = self.mentions.partition_point(|m| m.first <= i);
-            before > 0 && i < self.mentions[before - 1].end && matches!(self.mentions[before - 1].kind, MentionKind::Actor(_))
-        };
-        range.any(|i| self.a.cue(i, |c| c == Cue::Sports) && !in_actor(i))
+        range.any(|i| self.a.cue(i, |c| c == Cue::Sports) && !self.in_actor(i))
+    }
+
+    /// Whether token `i` is a word of an actor's mention ("البحث" in "وزير التعليم العالي
+    /// والبحث العلمي"): no trigger and no cue of the sentence around it.
+    fn in_actor(&self, i: usize) -> bool {
+        let before = self.mentions.partition_point(|m| m.first <= i);
+        before > 0 && i < self.mentions[before - 1].end && matches!(self.mentions[before - 1].kind, MentionKind::Actor(_))
     }
 
     /// Drafts for every trigger of every sentence, in text order.
@@ -202,7 +205,7 @@ impl Builder<'_, '_> {
             let found: Vec<(TriggerAt, bool)> = range
                 .clone()
                 .filter_map(|i| {
-                    let (t, hit) = self.a.trigger(i)?;
+                    let (t, hit) = self.a.trigger(i).filter(|_| !self.in_actor(i))?;
                     // "اتصالات هاتفية", or calls to whoever is named right after ("اتصالات بقادة
                     // دول الساحل", "اتصالات بنظيره").
                     let phoned = || {

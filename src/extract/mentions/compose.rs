@@ -445,11 +445,26 @@ impl<'k, 'a> Composer<'k, 'a> {
     fn title_scope(&self, j: usize, deputy: bool) -> TitleScope {
         let (kb, a) = (self.kb, self.a);
         let r = &self.raw[j];
+        let title = title_of(r).map(|t| &kb.titles[t as usize]);
+        // A minister's portfolio may run on past the words the title was found by ("وزير
+        // التعليم العالي والبحث العلمي الكوبي", "وزير الشباب والرياضة"): definite words that
+        // are no verb and no cue but a topic's ("البحث العلمي" is research, not talks).
+        let minister = title.is_some_and(|t| matches!(t.office, Office::Minister | Office::ForeignMinister | Office::DefenceMinister));
+        let portfolio_word = |k: usize| {
+            a.is_word(k)
+                && a.tokens[k].norm.trim_start_matches('و').starts_with("ال")
+                && a.trigger(k).is_none_or(|(t, _)| !t.is_verb)
+                && a.cues(k).all(|c| c == Cue::About)
+        };
         let portfolio = |from: usize, to: usize| {
             to > from
-                && to - from <= 3
-                && a.tokens[from].norm.starts_with("وال")
-                && (from..to).all(|k| a.is_word(k) && a.tokens[k].norm.trim_start_matches('و').starts_with("ال"))
+                && if minister {
+                    to - from <= 4 && (from..to).all(portfolio_word)
+                } else {
+                    to - from <= 3
+                        && a.tokens[from].norm.starts_with("وال")
+                        && (from..to).all(|k| a.is_word(k) && a.tokens[k].norm.trim_start_matches('و').starts_with("ال"))
+                }
         };
         let of_states = |from: usize, to: usize| {
             from == to
@@ -461,7 +476,6 @@ impl<'k, 'a> Composer<'k, 'a> {
                 || (to == from + 2 && institution_qualifier(&a.tokens[from].norm) && institution_qualifier(&a.tokens[from + 1].norm))
                 || (to == from + 2 && a.tokens[from].norm == "كل" && a.tokens[from + 1].norm == "من")
         };
-        let title = title_of(r).map(|t| &kb.titles[t as usize]);
         let own = TitleState { country: title.and_then(|t| t.country.as_deref()).map(CompactString::from), end: r.end, consumed: 1 };
         let Some(n) = self.next_after(j, of_states) else { return TitleScope::One(own) };
         let genitive = genitive_state(kb, n).or_else(|| (n.first == r.end).then(|| state_of_locality(kb, n)).flatten());
