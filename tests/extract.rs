@@ -148,6 +148,18 @@ fn a_ministers_portfolio_runs_on_to_his_state() {
 }
 
 #[test]
+fn a_welcome_says_nothing_of_the_contacts_status() {
+    // Welcoming a visit still to come: the visit is due, not proposed.
+    let e = one("ورحب وزير الدولة القطري بالزيارة المرتقبة لرئيس الوزراء الفرنسي إلى الدوحة نهاية الشهر الجاري.", "2019-03-10");
+    assert_eq!(status(&e), EventStatus::Planned, "{e:#?}");
+    // Welcoming an invitation: the invitation, however long its inviter's name, proposes the visit.
+    let text = "ورحب الرئيس الكيني وليام روتو بدعوة رئيس مجلس السيادة الانتقالي عبد الفتاح البرهان لزيارة السودان.";
+    let e = one(text, "2024-12-10");
+    assert_eq!(countries(&e), ["KEN", "SDN"]);
+    assert_eq!(status(&e), EventStatus::Proposed, "{e:#?}");
+}
+
+#[test]
 fn a_counterpart_in_a_state_is_of_that_state() {
     let text = "التقى الأمير فيصل بن فرحان وزير الخارجية السعودي اليوم الجمعة بنظيره في جمهورية سيراليون تيموثي موسى كابا في الرياض.";
     let e = one(text, "2023-11-10");

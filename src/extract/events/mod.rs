@@ -450,12 +450,13 @@ impl Builder<'_, '_> {
             .any(|k| matches!(self.a.tokens[k].norm.trim_start_matches(['و', 'ف']), "كان" | "كانت" | "كانا" | "كانتا" | "كانوا"))
     }
 
-    /// Whether the invitation at token `i` is to the contact noun `t`: it follows within five
-    /// tokens, with no "من" (an invitation from someone) and no punctuation between.
+    /// Whether the invitation at token `i` is to the contact noun `t`: it follows within four
+    /// words besides the inviter's mention ("بدعوة رئيس مجلس السيادة عبد الفتاح البرهان لزيارة"),
+    /// with no "من" (an invitation from someone) and no punctuation between.
     fn invited(&self, i: usize, t: &TriggerAt) -> bool {
         !t.trigger.is_verb
             && t.pos > i
-            && t.pos <= i + 5
+            && (i + 1..t.pos).filter(|&k| !self.in_actor(k)).count() <= 4
             && (i + 1..t.pos).all(|k| !matches!(self.a.tokens[k].kind, TokenKind::Punct(_)) && !self.a.cue(k, |c| c == Cue::From))
     }
 
