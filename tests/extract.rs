@@ -160,6 +160,16 @@ fn a_welcome_says_nothing_of_the_contacts_status() {
 }
 
 #[test]
+fn a_counterpart_named_by_a_name_no_list_knows_is_that_person() {
+    let e = one("التقى وزير الداخلية الليبي خالد مازن نظيره القطري سالم مبارك آل شافي في الدوحة.", "2022-11-15");
+    assert_eq!(countries(&e), ["LBY", "QAT"]);
+    assert!(e.participants.iter().any(|p| p.country == "QAT" && p.name_ar == "سالم مبارك آل شافي"), "{e:#?}");
+    // Given names before a surname the list knows stay the listed holder's.
+    let e = one("التقى وزير الخارجية الروسي سيرغي لافروف نظيره الأمريكي أنتوني بلينكن في جنيف.", "2022-01-10");
+    assert!(e.participants.iter().any(|p| p.actor_id == "person/antony-blinken"), "{e:#?}");
+}
+
+#[test]
 fn a_counterpart_in_a_state_is_of_that_state() {
     let text = "التقى الأمير فيصل بن فرحان وزير الخارجية السعودي اليوم الجمعة بنظيره في جمهورية سيراليون تيموثي موسى كابا في الرياض.";
     let e = one(text, "2023-11-10");

@@ -247,11 +247,15 @@ impl Builder<'_, '_> {
                     self.named_holder(m.first, *office, role, on)
                 }
                 Actor::Office { .. } => None,
-                Actor::Counterpart { country: Some(c) } => match anchor_office.and_then(|o| self.holder(o, c, on, m.first)) {
+                // Named by a name no list knows: that person, whoever holds the office.
+                Actor::Counterpart { country: Some(c), named: true } => {
+                    Some(Side { country: c.clone(), who: Who::State { role: CompactString::default(), name_ar: self.name_ar(m) } })
+                }
+                Actor::Counterpart { country: Some(c), named: false } => match anchor_office.and_then(|o| self.holder(o, c, on, m.first)) {
                     Some(p) => Some(self.person_side(p, on, CompactString::default())),
                     None => Some(Side::state(c.clone())),
                 },
-                Actor::Counterpart { country: None } => None,
+                Actor::Counterpart { country: None, .. } => None,
                 Actor::State(c) => Some(Side::state(c.clone())),
                 Actor::Organisation(o) => Some(Side::of_organisation(*o, None, CompactString::default(), CompactString::default())),
             };

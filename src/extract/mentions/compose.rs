@@ -572,7 +572,7 @@ impl<'k, 'a> Composer<'k, 'a> {
             let more = states_listed_after(kb, a, &self.raw, j + 2, n.end);
             if !more.is_empty() {
                 let listed = std::iter::once((r.first, n.end, s)).chain(more).collect();
-                return self.one_in_each(listed, None, |country| Actor::Counterpart { country: Some(country) });
+                return self.one_in_each(listed, None, |country| Actor::Counterpart { country: Some(country), named: false });
             }
             (country, end, consumed) = (Some(code(kb, s)), n.end, 2);
         }
@@ -585,7 +585,18 @@ impl<'k, 'a> Composer<'k, 'a> {
                 name_span: (first, last),
             });
         }
-        Step::One(Composed { kind: MentionKind::Actor(Actor::Counterpart { country }), end, consumed, name_span: (r.first, r.end) })
+        // Words no list knows before a word it does ("خوسي مانويل ألباريس") are part of a name
+        // the list knows otherwise, not all of one.
+        let next = self.raw.get(j + consumed);
+        if country.is_some()
+            && let Some(span) = unlisted_name(kb, a, next, end)
+            && next.is_none_or(|n| n.first > span.1)
+        {
+            let kind = MentionKind::Actor(Actor::Counterpart { country, named: true });
+            return Step::One(Composed { kind, end: span.1, consumed, name_span: span });
+        }
+        let kind = MentionKind::Actor(Actor::Counterpart { country, named: false });
+        Step::One(Composed { kind, end, consumed, name_span: (r.first, r.end) })
     }
 
     /// "مسؤولون أميركيون وروس", "فريقين من روسيا والولايات المتحدة": one state actor each.

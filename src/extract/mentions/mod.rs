@@ -24,9 +24,12 @@ pub enum Actor {
         /// know (the mention's `name_span`).
         named: bool,
     },
-    /// "نظيره الروسي": whoever holds, in `country`, the office of the other side.
+    /// "نظيره الروسي": whoever holds, in `country`, the office of the other side; `named`
+    /// where the article names them right after by a name the knowledge base does not know
+    /// ("ونظيره القطري سالم مبارك آل شافي", the mention's `name_span`).
     Counterpart {
         country: Option<CompactString>,
+        named: bool,
     },
     /// A state acting through unnamed officials, or named for its government.
     State(CompactString),
