@@ -28,6 +28,33 @@ fn institution_qualifier(word: &str) -> bool {
     matches!(word, "الاسلامي" | "الوطني" | "الاتحادي" | "الشعبي" | "الاعلي" | "الفدرالي" | "الفيدرالي")
 }
 
+/// The end of the words of an envoy's standing from token `at` on ("الجديد", "المعين حديثا",
+/// "المعتمد", "غير المقيم", "الدائم", "فوق العادة والمفوض"): not part of a name.
+fn past_standing(a: &Analysis<'_>, mut at: usize) -> usize {
+    const STANDING: [&str; 16] = [
+        "الجديد",
+        "الجديده",
+        "المعين",
+        "المعينه",
+        "حديثا",
+        "المعتمد",
+        "المعتمده",
+        "غير",
+        "المقيم",
+        "المقيمه",
+        "الدايم",
+        "الدايمه",
+        "فوق",
+        "العاده",
+        "المفوض",
+        "والمفوض",
+    ];
+    while a.is_word(at) && STANDING.contains(&a.tokens[at].norm.as_str()) {
+        at += 1;
+    }
+    at
+}
+
 /// Tokens `from..to` are "في" (or "في كل من") and at most a word for the kind of state: a
 /// counterpart "in" the state named next.
 fn in_state(a: &Analysis<'_>, from: usize, to: usize) -> bool {
@@ -256,12 +283,23 @@ impl<'k, 'a> Composer<'k, 'a> {
             return Step::Skip(consumed);
         }
         let r = &self.raw[j];
-        // An ambassador's host: "السفير الروسي لدى واشنطن".
-        if matches!(title.office, Office::Ambassador | Office::Envoy)
-            && let Some(host_end) = self.host_after(j + consumed, end)
-        {
-            end = host_end;
-            consumed += 1;
+        // An ambassador's standing and host: "السفير الروسي لدى واشنطن", "سفير سوريا الجديد
+        // لدى الكويت", "مندوب ليبيا الدائم لدى جامعة الدول العربية", "لدى الكويت السفير أيمن
+        // سوسان" (the title said again before the name).
+        if matches!(title.office, Office::Ambassador | Office::Envoy) {
+            end = past_standing(a, end);
+            if let Some(host_end) = self.host_after(j + consumed, end) {
+                end = past_standing(a, host_end);
+                consumed += 1;
+            }
+            if let Some(n) = self.raw.get(j + consumed)
+                && !a.cue(r.first, |c| c == Cue::PluralTitle)
+                && n.first == end
+                && title_of(n).is_some_and(|again| kb.titles[again as usize].office == title.office)
+            {
+                end = n.end;
+                consumed += 1;
+            }
         }
         // "المبعوث الخاص للرئيس الأميركي": whose envoy it is (of the principal's state), not
         // someone met.
@@ -347,7 +385,8 @@ impl<'k, 'a> Composer<'k, 'a> {
     /// `k` names it right after ("لدى واشنطن", "لليمن", "في العراق"): where that ends.
     fn host_after(&self, k: usize, end: usize) -> Option<usize> {
         let n = self.raw.get(k)?;
-        (n.first <= end + 1 && !self.a.tokens[n.first].norm.starts_with('و') && genitive_state(self.kb, n).is_some()).then_some(n.end)
+        let host = genitive_state(self.kb, n).is_some() || n.pick(|e| matches!(e, Entity::Organisation(_)).then_some(())).is_some();
+        (n.first <= end + 1 && !self.a.tokens[n.first].norm.starts_with('و') && host).then_some(n.end)
     }
 
     /// The organisation title `t`, ending at token `end`, makes its holder an officer of: the one
