@@ -76,7 +76,9 @@ fn word(w: &str) -> String {
     let letters: Vec<char> = rest.chars().filter(|c| letter(*c, 0, 1).is_some()).collect();
     let mut latin = String::new();
     for (at, c) in letters.iter().enumerate() {
-        latin.push_str(letter(*c, at, letters.len()).unwrap_or_default());
+        // "و" beside a long "ا" is the consonant ("نواف" Nawaf, "مروان" Marwan), not the vowel.
+        let consonant_w = *c == 'و' && at > 0 && (letters[at - 1] == 'ا' || letters.get(at + 1) == Some(&'ا'));
+        latin.push_str(if consonant_w { "w" } else { letter(*c, at, letters.len()).unwrap_or_default() });
     }
     let mut chars = latin.chars();
     let capitalised: String = chars.next().map(|f| f.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default();
@@ -99,6 +101,8 @@ mod tests {
         assert_eq!(romanise("مرهف أبو قصرة"), "Mrhf Abu Qsra");
         assert_eq!(romanise("وليد"), "Wlid");
         assert_eq!(romanise("أكيرا إندو"), "Akira Indu");
+        assert_eq!(romanise("نواف سلام"), "Nwaf Slam");
+        assert_eq!(romanise("مروان"), "Mrwan");
     }
 
     #[test]

@@ -29,9 +29,10 @@ fn institution_qualifier(word: &str) -> bool {
 }
 
 /// The end of the words of an envoy's standing from token `at` on ("الجديد", "المعين حديثا",
-/// "المعتمد", "غير المقيم", "الدائم", "فوق العادة والمفوض"): not part of a name.
+/// "المعتمد", "غير المقيم", "الدائم", "فوق العادة والمفوض"): not part of a name. "المقيم" alone
+/// stays: where a resident envoy resides follows it ("المقيم بالقاهرة").
 fn past_standing(a: &Analysis<'_>, mut at: usize) -> usize {
-    const STANDING: [&str; 16] = [
+    const STANDING: [&str; 13] = [
         "الجديد",
         "الجديده",
         "المعين",
@@ -39,9 +40,6 @@ fn past_standing(a: &Analysis<'_>, mut at: usize) -> usize {
         "حديثا",
         "المعتمد",
         "المعتمده",
-        "غير",
-        "المقيم",
-        "المقيمه",
         "الدايم",
         "الدايمه",
         "فوق",
@@ -49,8 +47,16 @@ fn past_standing(a: &Analysis<'_>, mut at: usize) -> usize {
         "المفوض",
         "والمفوض",
     ];
-    while a.is_word(at) && STANDING.contains(&a.tokens[at].norm.as_str()) {
-        at += 1;
+    let non_resident =
+        |k: usize| a.tokens[k].norm == "غير" && a.is_word(k + 1) && matches!(a.tokens[k + 1].norm.as_str(), "المقيم" | "المقيمه");
+    while a.is_word(at) {
+        if non_resident(at) {
+            at += 2;
+        } else if STANDING.contains(&a.tokens[at].norm.as_str()) {
+            at += 1;
+        } else {
+            break;
+        }
     }
     at
 }
