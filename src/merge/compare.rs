@@ -374,10 +374,11 @@ impl Holder {
 /// other's: "رئيس الحكومة سعد الدين العثماني" and "رئيس الحكومة عزيز أخنوش" receiving the same
 /// Spanish prime minister are two occurrences years apart, even where both name the king too.
 /// One office has one holder at a time (with no date, a person is given the highest office they
-/// held).
-pub(crate) fn other_holders(a: &[Holder], b: &[Holder]) -> bool {
+/// held). `b` may be any holders that can be gone through again: the holders each article of a
+/// stored event names, read in place.
+pub(crate) fn other_holders<'h>(a: &[Holder], b: impl IntoIterator<Item = &'h Holder> + Clone) -> bool {
     a.iter().any(|held| {
-        let mut theirs = b.iter().filter(|h| h.of_office(held)).peekable();
+        let mut theirs = b.clone().into_iter().filter(|h| h.of_office(held)).peekable();
         theirs.peek().is_some() && !theirs.any(|h| a.iter().any(|own| own.of_office(h) && own.person == h.person))
     })
 }

@@ -478,16 +478,20 @@ impl Merger {
         if identity.event_type() != EventType::Consult as i32 {
             return Ok(Vec::new());
         }
+        let whole = &self.profiles[&number];
         let mut candidates = self.index.candidates_of_type(identity, agree);
         candidates.extend(self.index.recent_of_type(identity, agree));
-        candidates.extend(self.index.candidates(identity));
+        // Events of its own type are looked up only where it can have such parts (a visit told
+        // as the journey, a summit): most reports name both sides' people, and a million stored
+        // events give some 170 same-sides candidates per report.
+        if whole.identities.iter().any(part_of::may_have_parts_of_its_type) {
+            candidates.extend(self.index.candidates(identity));
+        }
         candidates.sort_unstable();
         candidates.dedup();
         let mut parts = Vec::new();
-        let whole = &self.profiles[&number];
         // Whether a stored event could be part of this one at all, before the costlier search
-        // for its one whole (most candidates of the same sides are not: a million stored events
-        // give some 170 per report). An agreement may also be tied with no date (`undated_whole`).
+        // for its one whole. An agreement may also be tied with no date (`undated_whole`).
         let could_be_part =
             |p: &Identity| p.event_type() == agree || whole.identities.iter().any(|w| part_of::is_part_of(p, w, whole.span));
         let possible: Vec<u64> =
