@@ -578,7 +578,10 @@ impl Merger {
     }
 
     /// The stored event of undated reports that an undated report repeats: one of its reports
-    /// tells the same people, mode and stage and no other place ([`Identity::twins`]), and the
+    /// tells the same people, mode and stage and no other place ([`Identity::twins`]), none names
+    /// a city, seat or venue other than the report's (a report that names only the country is a
+    /// twin of one in its capital, but a meeting at a palace is not of the visit's day in another
+    /// city that the country's report was joined with), and the
     /// report fits no other stored event but those an article told apart from it (the visit
     /// and, in the same article, the next one planned). Two undated reports of the same people at the same place
     /// may be two visits years apart: the same mode given and no other event that could be the
@@ -588,7 +591,9 @@ impl Merger {
             self.index.undated_candidates(identity).into_iter().filter(|n| self.fits_undated_report(article_id, identity, *n)).collect();
         let undated_twin = |n: &&u64| {
             let profile = &self.profiles[n];
-            profile.identities.iter().all(Identity::is_undated) && profile.identities.iter().any(|other| identity.twins(other))
+            profile.identities.iter().all(Identity::is_undated)
+                && profile.identities.iter().any(|other| identity.twins(other))
+                && !profile.identities.iter().any(|other| identity.in_another_city(other))
         };
         let mut twins = fitting.iter().filter(undated_twin);
         let (Some(&twin), None) = (twins.next(), twins.next()) else { return None };
