@@ -219,7 +219,12 @@ pub(super) mod tests {
                 person("mike-pompeo", "Mike Pompeo", "مايك بومبو", "USA", "secretary of state"),
             ],
             date: Some(EventDate { start: "2019-12-10".into(), precision: DatePrecision::Day.into(), ..Default::default() }),
-            location: Some(Location { name_en: "Washington".into(), name_ar: "واشنطن".into(), country: "USA".into() }),
+            location: Some(Location {
+                name_en: "Washington".into(),
+                name_ar: "واشنطن".into(),
+                country: "USA".into(),
+                ..Default::default()
+            }),
             topics: vec![Topic { name_en: "Syria".into(), name_ar: "سوريا".into(), country: "SYR".into() }],
             evidence: vec![Evidence {
                 sentence: "سيبحث لافروف مع بومبو في واشنطن".into(), start: 0, end: 31, trigger: "سيبحث".into()

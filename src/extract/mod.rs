@@ -269,6 +269,7 @@ impl Extractor {
                 name_en: l.name_en.as_str().to_owned(),
                 name_ar: l.name_ar.as_str().to_owned(),
                 country: l.country.as_str().to_owned(),
+                whole_country: !l.specific,
             }),
             topics,
             evidence,

@@ -56,6 +56,8 @@ pub struct Identity {
     when: When,
     /// The place's name (else its country) and its country.
     place: Option<(Symbol, Symbol)>,
+    /// Whether the place is a whole country, not a city, seat or venue in it.
+    whole_country: bool,
     mode: ConsultMode,
     /// Names of the topics, sorted (by symbol), distinct.
     topics: Vec<Symbol>,
@@ -90,6 +92,7 @@ impl Identity {
             holders: Holder::named_by(e).collect(),
             when: when(e),
             place,
+            whole_country: place.is_some() && e.location.as_ref().is_some_and(|l| l.whole_country),
             mode: e.mode(),
             topics,
             status: e.status(),
@@ -122,6 +125,17 @@ impl Identity {
     pub(crate) fn place_or_mode_agrees(&self, other: &Identity) -> bool {
         let place = matches!((self.place, other.place), (Some((a, _)), Some((b, _))) if a == b);
         place || (self.mode != ConsultMode::Unspecified && self.mode == other.mode)
+    }
+
+    /// Whether one report names a whole country and the other a city, seat or venue in it
+    /// ("Morocco" and "Rabat").
+    fn one_place_within_the_other(&self, other: &Identity) -> bool {
+        self.whole_country != other.whole_country && self.place_country().is_some() && self.place_country() == other.place_country()
+    }
+
+    /// Whether both name a city, seat or venue, and not the same one.
+    pub(crate) fn in_another_city(&self, other: &Identity) -> bool {
+        matches!((self.place, other.place), (Some((a, _)), Some((b, _))) if a != b && !self.whole_country && !other.whole_country)
     }
 
     /// Whether the two statuses can be told of one happening (see [`outcomes_agree`]).
@@ -188,7 +202,8 @@ impl Identity {
     }
 
     /// Whether two undated reports tell the same things of a happening: the same people on the
-    /// same sides (someone named), the same mode given, the same place (where one names none,
+    /// same sides (someone named), the same mode given, the same place (or a city and the whole
+    /// country it is in, "Rabat" and "Morocco"; where one names none,
     /// a meeting in person has one place, and the other's is it; calls name none, and two calls
     /// of the same people a month apart would be one), one stage, and no other weekday. Only
     /// such agreement lets two undated reports be one happening, and only when nothing else
@@ -197,7 +212,7 @@ impl Identity {
         let within = |a: &Identity, b: &Identity| a.persons.iter().all(|p| b.persons.contains(p));
         let people = !self.persons.is_empty() && self.sides == other.sides && within(self, other) && within(other, self);
         let place = match (self.place, other.place) {
-            (Some((a, _)), Some((b, _))) => a == b,
+            (Some((a, _)), Some((b, _))) => a == b || self.one_place_within_the_other(other),
             _ => self.mode != ConsultMode::Phone,
         };
         let mode = self.mode != ConsultMode::Unspecified && self.mode == other.mode;
@@ -374,10 +389,11 @@ impl Holder {
 /// other's: "رئيس الحكومة سعد الدين العثماني" and "رئيس الحكومة عزيز أخنوش" receiving the same
 /// Spanish prime minister are two occurrences years apart, even where both name the king too.
 /// One office has one holder at a time (with no date, a person is given the highest office they
-/// held).
-pub(crate) fn other_holders(a: &[Holder], b: &[Holder]) -> bool {
+/// held). `b` may be any holders that can be gone through again: the holders each article of a
+/// stored event names, read in place.
+pub(crate) fn other_holders<'h>(a: &[Holder], b: impl IntoIterator<Item = &'h Holder> + Clone) -> bool {
     a.iter().any(|held| {
-        let mut theirs = b.iter().filter(|h| h.of_office(held)).peekable();
+        let mut theirs = b.clone().into_iter().filter(|h| h.of_office(held)).peekable();
         theirs.peek().is_some() && !theirs.any(|h| a.iter().any(|own| own.of_office(h) && own.person == h.person))
     })
 }

@@ -54,7 +54,6 @@ impl Merger {
         if ours.is_empty() {
             return false;
         }
-        let theirs: Vec<Holder> = self.profiles[&number].articles.iter().flat_map(|a| self.named.of(a)).copied().collect();
-        other_holders(ours, &theirs)
+        other_holders(ours, self.profiles[&number].articles.iter().flat_map(|a| self.named.of(a)))
     }
 }

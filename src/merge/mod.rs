@@ -342,10 +342,13 @@ impl Merger {
         changes: &mut Vec<Change>,
     ) -> Result<(), S::Error> {
         let identity = Identity::of(report.event.as_ref().expect("reports are made with an event"));
+        // The stored events of its type and sides within its dates (none when it gives no date):
+        // those it may join, and those of its type it may be a part of, looked up once.
+        let same_type = self.index.candidates(&identity);
         let links = if identity.is_undated() {
             self.place_undated(&report.article_id, &identity).into_iter().map(|number| (number, 0.0)).collect()
         } else {
-            let mut links = self.links(&report.article_id, &identity);
+            let mut links = self.links(&report.article_id, &identity, &same_type);
             let placed = self.undated_placed_by(&report.article_id, &identity, &links);
             links.extend(placed.into_iter().map(|number| (number, 0.0)));
             links
@@ -361,7 +364,7 @@ impl Merger {
 
         let Some(&survivor) = joined.first() else {
             let number = ids.allocate();
-            let whole = self.link_whole(store, number, &identity)?;
+            let whole = self.link_whole(store, number, &identity, &same_type)?;
             self.remember(number, &report, &identity);
             let parts = self.link_parts(store, number, &identity)?;
             let mut tally = Tally::of_reports([&report]);
@@ -380,7 +383,7 @@ impl Merger {
             store.absorb(survivor, number)?;
             self.absorbed(survivor, number);
         }
-        let whole = self.link_whole(store, survivor, &identity)?;
+        let whole = self.link_whole(store, survivor, &identity, &same_type)?;
         self.remember(survivor, &report, &identity);
         let parts = self.link_parts(store, survivor, &identity)?;
         tally.add(&report);
@@ -435,27 +438,41 @@ impl Merger {
 
     /// Links event `number`, about to take a report with `identity`, as a part of the stored
     /// event that report tells a happening within, if it has no parent yet and one fits (the
-    /// oldest when several do). Returns that whole as it was before.
-    fn link_whole<S: EventStore>(&mut self, store: &mut S, number: u64, identity: &Identity) -> Result<Option<Whole>, S::Error> {
+    /// oldest when several do), `same_type` being [`Index::candidates`] of `identity`. Returns
+    /// that whole as it was before.
+    fn link_whole<S: EventStore>(
+        &mut self,
+        store: &mut S,
+        number: u64,
+        identity: &Identity,
+        same_type: &[u64],
+    ) -> Result<Option<Whole>, S::Error> {
         if self.links.parent(number).is_some() {
             return Ok(None);
         }
-        let Some(whole) = self.whole_of(number, identity) else { return Ok(None) };
+        let Some(whole) = self.whole_of(number, identity, same_type) else { return Ok(None) };
         self.links.link(number, whole);
         self.taken(store, whole).map(Some)
     }
 
     /// The stored event that event `number`, with a report of `identity`, is part of, if one
-    /// fits (the oldest when several do).
-    fn whole_of(&self, number: u64, identity: &Identity) -> Option<u64> {
+    /// fits (the oldest when several do). `same_type` is what [`Index::candidates`] gave for
+    /// `identity`, maybe before some of those events were absorbed by another (they are passed
+    /// over: the one that absorbed them is `number`).
+    fn whole_of(&self, number: u64, identity: &Identity, same_type: &[u64]) -> Option<u64> {
         let fits = |whole: &u64| {
             let profile = &self.profiles[whole];
             *whole != number
                 && self.links.parent(*whole) != Some(number)
                 && profile.identities.iter().any(|w| part_of::is_part_of(identity, w, profile.span))
         };
-        let mut wholes: Vec<u64> =
-            part_of::whole_types(identity.event_type()).into_iter().flat_map(|t| self.index.candidates_of_type(identity, t)).collect();
+        let other_types = part_of::whole_types(identity.event_type()).into_iter().filter(|&t| t != identity.event_type());
+        let mut wholes: Vec<u64> = same_type
+            .iter()
+            .copied()
+            .filter(|n| self.profiles.contains_key(n))
+            .chain(other_types.flat_map(|t| self.index.candidates_of_type(identity, t)))
+            .collect();
         wholes.sort_unstable();
         wholes.into_iter().find(fits).or_else(|| self.undated_whole(number, identity))
     }
@@ -478,23 +495,27 @@ impl Merger {
         if identity.event_type() != EventType::Consult as i32 {
             return Ok(Vec::new());
         }
+        let whole = &self.profiles[&number];
         let mut candidates = self.index.candidates_of_type(identity, agree);
         candidates.extend(self.index.recent_of_type(identity, agree));
-        candidates.extend(self.index.candidates(identity));
+        // Events of its own type are looked up only where it can have such parts (a visit told
+        // as the journey, a summit): most reports name both sides' people, and a million stored
+        // events give some 170 same-sides candidates per report.
+        if whole.identities.iter().any(part_of::may_have_parts_of_its_type) {
+            candidates.extend(self.index.candidates(identity));
+        }
         candidates.sort_unstable();
         candidates.dedup();
         let mut parts = Vec::new();
-        let whole = &self.profiles[&number];
         // Whether a stored event could be part of this one at all, before the costlier search
-        // for its one whole (most candidates of the same sides are not: a million stored events
-        // give some 170 per report). An agreement may also be tied with no date (`undated_whole`).
+        // for its one whole. An agreement may also be tied with no date (`undated_whole`).
         let could_be_part =
             |p: &Identity| p.event_type() == agree || whole.identities.iter().any(|w| part_of::is_part_of(p, w, whole.span));
         let possible: Vec<u64> =
             candidates.into_iter().filter(|part| *part != number && self.profiles[part].identities.iter().any(could_be_part)).collect();
         for part in possible {
             let orphan = self.links.parent(part).is_none() && self.heard_lately(&self.profiles[&part]);
-            if orphan && self.profiles[&part].identities.iter().any(|p| self.whole_of(part, p) == Some(number)) {
+            if orphan && self.profiles[&part].identities.iter().any(|p| self.whole_of(part, p, &self.index.candidates(p)) == Some(number)) {
                 self.links.link(part, number);
                 parts.push(self.taken(store, part)?);
             }
@@ -541,14 +562,11 @@ impl Merger {
         Ok(())
     }
 
-    /// The stored events a dated report may join, best first.
-    fn links(&self, article_id: &str, identity: &Identity) -> Vec<(u64, f32)> {
-        let mut links: Vec<(u64, f32)> = self
-            .index
-            .candidates(identity)
-            .into_iter()
-            .filter_map(|number| Some((number, self.link(article_id, identity, &self.profiles[&number])?)))
-            .collect();
+    /// The stored events a dated report may join, best first, among its `candidates`
+    /// ([`Index::candidates`]).
+    fn links(&self, article_id: &str, identity: &Identity, candidates: &[u64]) -> Vec<(u64, f32)> {
+        let mut links: Vec<(u64, f32)> =
+            candidates.iter().filter_map(|&number| Some((number, self.link(article_id, identity, &self.profiles[&number])?))).collect();
         links.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         links
     }
@@ -574,7 +592,10 @@ impl Merger {
     }
 
     /// The stored event of undated reports that an undated report repeats: one of its reports
-    /// tells the same people, mode and stage and no other place ([`Identity::twins`]), and the
+    /// tells the same people, mode and stage and no other place ([`Identity::twins`]), none names
+    /// a city, seat or venue other than the report's (a report that names only the country is a
+    /// twin of one in its capital, but a meeting at a palace is not of the visit's day in another
+    /// city that the country's report was joined with), and the
     /// report fits no other stored event but those an article told apart from it (the visit
     /// and, in the same article, the next one planned). Two undated reports of the same people at the same place
     /// may be two visits years apart: the same mode given and no other event that could be the
@@ -584,7 +605,9 @@ impl Merger {
             self.index.undated_candidates(identity).into_iter().filter(|n| self.fits_undated_report(article_id, identity, *n)).collect();
         let undated_twin = |n: &&u64| {
             let profile = &self.profiles[n];
-            profile.identities.iter().all(Identity::is_undated) && profile.identities.iter().any(|other| identity.twins(other))
+            profile.identities.iter().all(Identity::is_undated)
+                && profile.identities.iter().any(|other| identity.twins(other))
+                && !profile.identities.iter().any(|other| identity.in_another_city(other))
         };
         let mut twins = fitting.iter().filter(undated_twin);
         let (Some(&twin), None) = (twins.next(), twins.next()) else { return None };

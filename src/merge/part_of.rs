@@ -95,15 +95,32 @@ fn during(part: &Identity, whole: &Identity, span: Option<Span>) -> bool {
 /// traveller, takes place in the host country (or, with no place, has it as a side), and is not
 /// itself a visit of the same sides told the same way.
 fn during_visit(part: &Identity, whole: &Identity) -> bool {
-    let Some(host) = host_country(whole) else { return false };
-    let names_host = |e: &Identity| e.persons().iter().any(|&(country, _)| country == host);
+    let Some(host) = journey_host(whole) else { return false };
     let traveller_comes = whole.persons().iter().any(|p| p.0 != host && part.persons().contains(p));
     let in_host = match part.place() {
         Some((_, country)) => country == host,
         None => part.sides().contains(&host),
     };
-    let same_visit = part.mode() == ConsultMode::Visit && part.sides() == whole.sides() && !names_host(part);
-    !names_host(whole) && traveller_comes && in_host && !same_visit
+    let same_visit = part.mode() == ConsultMode::Visit && part.sides() == whole.sides() && !names_anyone_of(part, host);
+    traveller_comes && in_host && !same_visit
+}
+
+/// Whether a stored event of which `whole` is a report may have parts of its own type at all:
+/// it tells a visit that names nobody of the host ([`during_visit`]) or a summit
+/// ([`on_sidelines`]). A meeting that names both sides' people, most reports, has none.
+pub fn may_have_parts_of_its_type(whole: &Identity) -> bool {
+    journey_host(whole).is_some() || whole.mode() == ConsultMode::Multilateral
+}
+
+/// The country a visit goes to, where the report tells the journey itself: it names nobody of
+/// the host (else it is one of the visit's meetings).
+fn journey_host(visit: &Identity) -> Option<Symbol> {
+    host_country(visit).filter(|&host| !names_anyone_of(visit, host))
+}
+
+/// Whether a report names someone of `country`.
+fn names_anyone_of(e: &Identity, country: Symbol) -> bool {
+    e.persons().iter().any(|&(of, _)| of == country)
 }
 
 /// The country a visit goes to: its place's country, else its one side that is no traveller's.
@@ -265,6 +282,18 @@ mod tests {
         let outsider = report(ConsultMode::ThirdParty, vec![state("USA"), state("EGY")], "2022-07-16", ("Jeddah", "SAU"));
         assert!(!is_part_of(&outsider, &summit, None), "not a side of the summit");
         assert!(!is_part_of(&summit, &summit, None), "the summit itself");
+    }
+
+    #[test]
+    fn only_a_journey_or_a_summit_can_have_parts_of_its_own_type() {
+        assert!(may_have_parts_of_its_type(&visit("2024-10-28")));
+        let summit = report(ConsultMode::Multilateral, vec![state("USA"), state("SAU"), state("QAT")], "2022-07-16", ("Jeddah", "SAU"));
+        assert!(may_have_parts_of_its_type(&summit));
+        let with_the_king = meeting("2024-10-28", person("person/mohammed-vi", "MAR"));
+        assert!(!may_have_parts_of_its_type(&with_the_king), "a meeting that names the host");
+        assert!(!is_part_of(&meeting("2024-10-28", akhannouch()), &with_the_king, None));
+        let call = report(ConsultMode::Phone, vec![macron(), akhannouch()], "2024-10-28", ("", ""));
+        assert!(!may_have_parts_of_its_type(&call));
     }
 
     #[test]

@@ -217,7 +217,12 @@ fn random_report(rng: &mut Rng, i: usize) -> Report {
             ..Default::default()
         }),
     };
-    let place = |en: &str, ar: &str, country: &str| Location { name_en: en.into(), name_ar: ar.into(), country: country.into() };
+    let place = |en: &str, ar: &str, country: &str| Location {
+        name_en: en.into(),
+        name_ar: ar.into(),
+        country: country.into(),
+        ..Default::default()
+    };
     let location = match rng.below(5) {
         0 => None,
         1 => Some(place("Sochi", "سوتشي", "RUS")),
@@ -558,6 +563,21 @@ fn two_undated_reports_of_the_same_people_place_and_mode_are_one_happening_when_
     run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![visit.clone()]);
     let states = Event { participants: vec![person("sergey-lavrov", "RUS"), state("USA")], ..visit };
     assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![states])[0].kind, UpdateKind::Created);
+}
+
+#[test]
+fn an_undated_report_that_names_only_the_country_repeats_the_one_undated_report_in_a_city_of_it() {
+    let in_russia = Event {
+        location: Some(Location { name_en: "Russia".into(), country: "RUS".into(), whole_country: true, ..Default::default() }),
+        ..undated_visit(EventStatus::Occurred, "")
+    };
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "", "x"), vec![undated_visit(EventStatus::Occurred, "Sochi")]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![in_russia]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 1), "{changes:?}");
+    // A report from another city of it is no twin of an event that names Sochi: apart.
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "z"), vec![undated_visit(EventStatus::Occurred, "Moscow")]);
+    assert_eq!((changes[0].kind, store.events.len()), (UpdateKind::Created, 2), "{changes:?}");
 }
 
 #[test]
