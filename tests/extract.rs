@@ -184,6 +184,15 @@ fn an_envoys_standing_stands_between_the_title_and_the_name() {
 }
 
 #[test]
+fn a_visit_with_no_place_between_the_articles_state_and_another_is_to_the_articles_state() {
+    // A Saudi agency's report: the visitor came to Saudi Arabia.
+    let text = "استقبل وزير الخارجية الأمير فيصل بن فرحان اليوم وزير خارجية سيراليون تيموثي موسى كابا، في زيارة رسمية. (واس)";
+    let e = one(text, "2023-11-10");
+    assert_eq!(mode(&e), ConsultMode::Visit);
+    assert_eq!(e.location.as_ref().map(|l| (l.country.as_str(), l.whole_country)), Some(("SAU", true)), "{e:#?}");
+}
+
+#[test]
 fn a_counterpart_in_a_state_is_of_that_state() {
     let text = "التقى الأمير فيصل بن فرحان وزير الخارجية السعودي اليوم الجمعة بنظيره في جمهورية سيراليون تيموثي موسى كابا في الرياض.";
     let e = one(text, "2023-11-10");

@@ -8,10 +8,12 @@
 
 use compact_str::CompactString;
 
-use crate::kb::Cue;
+use crate::kb::{Cue, State};
+use crate::proto::{ConsultMode, EventType};
 
 use super::analysis::Analysis;
 use super::dateline::Dateline;
+use super::events::{Draft, Place};
 
 /// The state of the one news agency the article names as its source (after a dash or in
 /// brackets), else of its dateline, else of the outlet at its address; none when it names
@@ -36,4 +38,17 @@ fn agency_state(a: &Analysis<'_>) -> Option<Option<CompactString>> {
     });
     let first = found.next()?;
     Some(found.all(|c| c == first).then(|| std::str::from_utf8(&first).unwrap_or_default().into()))
+}
+
+/// Visits between the article's state (`home`) and one other, told with no place: the other
+/// side came ("استقبل ... الوفد الزائر"), as a visit abroad names where it went. The place is
+/// the state, no city: the article does not say which.
+pub fn place_visits_at_home(events: &mut [Draft], home: &State) {
+    let place = Place::state(home);
+    for e in events.iter_mut().filter(|e| e.event_type == EventType::Consult && e.mode == ConsultMode::Visit && e.location.is_none()) {
+        let countries = e.countries();
+        if countries.len() == 2 && countries.contains(&home.code.as_str()) {
+            e.location = Some(place.clone());
+        }
+    }
 }

@@ -112,7 +112,8 @@ impl Extractor {
             return None;
         }
         let dateline = dateline::dateline(&self.kb, &a);
-        let mentions = mentions::mentions(&self.kb, &a, home::home_state(&a, dateline.as_ref(), self.kb.outlets.state_of(url)));
+        let home = home::home_state(&a, dateline.as_ref(), self.kb.outlets.state_of(url));
+        let mentions = mentions::mentions(&self.kb, &a, home.clone());
         if stop() {
             return None;
         }
@@ -138,6 +139,9 @@ impl Extractor {
         let mut events = dedupe::one_per_happening(drafts, published);
         if let Some(dateline) = &dateline {
             dateline::place_at_dateline(&mut events, dateline, published);
+        }
+        if let Some(state) = home.as_deref().and_then(|code| self.kb.state(code)) {
+            home::place_visits_at_home(&mut events, state);
         }
         cities::name_the_city(&mut events, &self.kb, &mentions);
         occasions::date_and_place_meetings_during_visits(&mut events);

@@ -89,6 +89,16 @@ pub struct Place {
 }
 
 impl Place {
+    /// A whole state as a place.
+    pub fn state(state: &crate::kb::State) -> Place {
+        Place {
+            name_en: state.name_en.as_str().into(),
+            name_ar: state.name_ar.as_str().into(),
+            country: state.code.as_str().into(),
+            specific: false,
+        }
+    }
+
     /// A city, seat or venue of the knowledge base as a place.
     pub fn specific(place: &crate::kb::Place) -> Place {
         Place {

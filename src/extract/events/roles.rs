@@ -207,13 +207,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
 
     /// The whole state `s` as a place.
     fn state_place(&self, s: u32) -> Place {
-        let st = &self.b.kb.states[s as usize];
-        Place {
-            name_en: st.name_en.as_str().into(),
-            name_ar: st.name_ar.as_str().into(),
-            country: st.code.as_str().into(),
-            specific: false,
-        }
+        Place::state(&self.b.kb.states[s as usize])
     }
 
     /// The city, seat or venue `p` as a place.
