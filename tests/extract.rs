@@ -193,6 +193,13 @@ fn a_visit_with_no_place_between_the_articles_state_and_another_is_to_the_articl
 }
 
 #[test]
+fn a_relative_pronoun_ends_a_name_no_list_knows() {
+    let text = "استقبل وزير الخارجية الأمير فيصل بن فرحان اليوم وزير خارجية سيراليون تيموثي موسى كابا الذي يقوم بزيارة رسمية للمملكة.";
+    let e = one(text, "2023-11-10");
+    assert!(e.participants.iter().any(|p| p.country == "SLE" && p.name_ar == "تيموثي موسى كابا"), "{e:#?}");
+}
+
+#[test]
 fn a_counterpart_in_a_state_is_of_that_state() {
     let text = "التقى الأمير فيصل بن فرحان وزير الخارجية السعودي اليوم الجمعة بنظيره في جمهورية سيراليون تيموثي موسى كابا في الرياض.";
     let e = one(text, "2023-11-10");

@@ -8,4 +8,4 @@ mod tokens;
 
 pub use normalize::{normalize, normalize_char, skeleton, skeleton_into};
 pub use romanise::romanise;
-pub use tokens::{Sentence, Stems, Token, TokenKind, follows_article, is_definite, sentences, stems, tokenize};
+pub use tokens::{Sentence, Stems, Token, TokenKind, follows_article, is_definite, is_relative, sentences, stems, tokenize};

@@ -291,7 +291,13 @@ pub fn stems(word: &str) -> Stems<'_> {
 /// and "الا" (إلا).
 pub fn is_definite(norm: &str) -> bool {
     let word = norm.strip_prefix(['و', 'ف']).filter(|w| w.starts_with("ال")).unwrap_or(norm);
-    word.starts_with("ال") && !matches!(word, "الي" | "الا" | "التي" | "الذي" | "الذين" | "اللذين" | "اللتين" | "اللاتي" | "اللواتي")
+    word.starts_with("ال") && !matches!(word, "الي" | "الا") && !is_relative(word)
+}
+
+/// Whether a normalised word is a relative pronoun ("الذي", "والتي"): it opens a clause, and ends
+/// the name or noun phrase before it.
+pub fn is_relative(norm: &str) -> bool {
+    matches!(norm.trim_start_matches('و'), "التي" | "الذي" | "الذين" | "اللذين" | "اللتين" | "اللاتي" | "اللواتي")
 }
 
 /// Whether `stem`, an ending of `word`, follows an article: "ال", or the "لل" of ل + ال.

@@ -549,7 +549,7 @@ impl Builder<'_, '_> {
 
     /// Whether token `k` is a relative pronoun (التي، الذي ...): a clause about the noun before.
     fn relative(&self, k: usize) -> bool {
-        matches!(self.a.tokens[k].norm.trim_start_matches('و'), "التي" | "الذي" | "اللذين" | "اللتين" | "الذين" | "اللاتي" | "اللواتي")
+        crate::text::is_relative(&self.a.tokens[k].norm)
     }
 
     /// A contact told again by a definite noun ("اللقاء", "صور الاجتماع"): the one already named,

@@ -47,7 +47,7 @@ pub(super) fn unlisted_name(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>
         let w = a.tokens[k].norm.trim_start_matches(['و', 'ف']);
         ["لل", "بال", "كال"].iter().any(|p| w.starts_with(p))
     };
-    let bare = |k: usize| a.is_word(k) && a.words(k).is_empty() && !prefixed(k);
+    let bare = |k: usize| a.is_word(k) && a.words(k).is_empty() && !prefixed(k) && !crate::text::is_relative(&a.tokens[k].norm);
     let last = (first..stop).take_while(|&k| bare(k)).take(5).last()? + 1;
     let len = last - first;
     let opening = &a.tokens[first].norm;
