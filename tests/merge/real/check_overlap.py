@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independence check for batch c10.
+"""Independence check for one batch of real clusters: `check_overlap.py tests/merge/real/c11`.
 
 Compares every 60-character window of every text in articles.jsonl (whitespace
 normalised) against every file under /work/main/tests, /work/shared/eval/dev and
@@ -9,8 +9,10 @@ same files. Also reports a URL listed twice. Exit status 1 on any finding.
 """
 import json, os, re, sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOTS = ["/work/main/tests", "/work/shared/eval/dev", "/work/incoming"]
+HERE = os.path.abspath(sys.argv[1])
+BATCH = os.path.basename(HERE)
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+ROOTS = [os.path.join(REPO, "tests"), os.path.join(REPO, "..", "shared", "eval", "dev"), "/work/incoming"]
 W = 60
 
 def norm(s):
@@ -51,7 +53,7 @@ for a in arts:
     t = norm(a["text"])
     for i in range(0, max(1, len(t) - W + 1)):
         windows.setdefault(t[i:i + W], a["id"])
-urls = re.findall(r"^- c10-\d+ \| (\S+) \|", open(os.path.join(HERE, "SOURCES.md"), encoding="utf-8").read(), re.M)
+urls = re.findall(rf"^- {BATCH}-\d+ \| (\S+) \|", open(os.path.join(HERE, "SOURCES.md"), encoding="utf-8").read(), re.M)
 
 findings = []
 dup = {u for u in urls if urls.count(u) > 1}
@@ -63,7 +65,8 @@ if len(urls) != len(arts):
 nfiles = 0
 for root in ROOTS:
     for d, _, fs in os.walk(root):
-        if os.path.abspath(d).startswith(HERE):
+        # The batch itself, and its draft in an incoming folder.
+        if os.path.abspath(d).startswith(HERE) or os.path.basename(d) == BATCH:
             continue
         for f in fs:
             p = os.path.join(d, f)
