@@ -147,6 +147,7 @@ impl Extractor {
         occasions::date_and_place_meetings_during_visits(&mut events);
         occasions::date_and_place_agreements(&mut events, published);
         occasions::place_events_of_one_occasion(&mut events, published);
+        occasions::name_states_by_their_people(&mut events, published);
         Some(events)
     }
 

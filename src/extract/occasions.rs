@@ -1,7 +1,8 @@
 //! The events of one occasion lend each other what one report left out: a meeting held during
 //! a visit takes the visit's date and place, an agreement reached in talks the talks', and
 //! talks told without a place take the place where the same states' other events of those
-//! days were held ("التقى X في القاهرة ... وفي وقت لاحق اليوم عقد مباحثات مع نظيره").
+//! days were held ("التقى X في القاهرة ... وفي وقت لاحق اليوم عقد مباحثات مع نظيره"), and
+//! a state told with no one for it is the one person who speaks for it in the article.
 
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
@@ -10,7 +11,7 @@ use crate::proto::{ConsultMode, EventStatus, EventType};
 
 use super::dates::{DateValue, Precision};
 use super::dedupe::{dates_agree, states_of};
-use super::events::{Draft, Place};
+use super::events::{Draft, Place, Who};
 
 /// A meeting held "during the visit" takes the date and place of the last visit reported
 /// before it that shares one of its sides, and is itself part of that visit.
@@ -132,5 +133,57 @@ pub fn place_events_of_one_occasion(events: &mut [Draft], published: Option<Naiv
                 e.mode = ConsultMode::Visit;
             }
         }
+    }
+}
+
+/// The one person who acts for `country` in the article's events of the days of event `k`
+/// (not `k` itself): a person the knowledge base knows, or one the article names; none when
+/// two do.
+fn one_person_of(events: &[Draft], k: usize, country: &str, published: Option<NaiveDate>) -> Option<Who> {
+    let mut found: Option<&Who> = None;
+    let of_those_days = |&(j, e): &(usize, &Draft)| j != k && dates_agree(e, &events[k], published);
+    for side in events.iter().enumerate().filter(of_those_days).flat_map(|(_, e)| &e.sides) {
+        let named = match &side.who {
+            Who::Person { .. } => true,
+            Who::State { name_ar, .. } => !name_ar.is_empty(),
+            Who::Organisation { .. } => false,
+        };
+        if !named || side.country != country {
+            continue;
+        }
+        match found {
+            Some(who) if !same_person(who, &side.who) => return None,
+            _ => found = Some(&side.who),
+        }
+    }
+    found.cloned()
+}
+
+fn same_person(a: &Who, b: &Who) -> bool {
+    match (a, b) {
+        (Who::Person { person: x, .. }, Who::Person { person: y, .. }) => x == y,
+        (Who::State { name_ar: x, .. }, Who::State { name_ar: y, .. }) => x == y,
+        _ => false,
+    }
+}
+
+/// "اتفقت الصين والسعودية" after "التقى وزير الخارجية الصيني وانغ يي نظيره السعودي": a side told
+/// only as its state (no title, no name) is the one person who acts for that state in the
+/// article's other events of those days. Where two people of the state act, the side stays
+/// the state; a background visit of years ago takes no one from the day's news.
+pub fn name_states_by_their_people(events: &mut [Draft], published: Option<NaiveDate>) {
+    for k in 0..events.len() {
+        for s in 0..events[k].sides.len() {
+            let side = &events[k].sides[s];
+            let bare = matches!(&side.who, Who::State { role, name_ar } if role.is_empty() && name_ar.is_empty());
+            let of_state_already_named = events[k].sides.iter().any(|o| o.country == side.country && o.is_someone());
+            if !bare || of_state_already_named {
+                continue;
+            }
+            if let Some(who) = one_person_of(events, k, &side.country, published) {
+                events[k].sides[s].who = who;
+            }
+        }
+        events[k].named_people = events[k].sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
     }
 }
