@@ -2087,3 +2087,35 @@ fn a_state_told_with_no_one_is_the_one_person_who_acts_for_it_that_day() {
     let old = all.iter().find(|e| e.date.as_ref().is_some_and(|d| d.start == "1990")).expect("the agreement of 1990");
     assert_eq!(actors(old), ["state/DZA", "state/MRT"], "{old:#?}");
 }
+
+#[test]
+fn the_two_presidents_of_two_states_are_each_states_president() {
+    let e = one("والتقى الرئيسان الفرنسي والسنغالي اليوم في دكار.", "2018-02-02");
+    assert_eq!(actors(&e), ["person/emmanuel-macron", "person/macky-sall"], "{e:#?}");
+}
+
+#[test]
+fn a_deputy_is_not_the_person_whose_deputy_he_is() {
+    // Beside the deputy, after his title: whose deputy he is.
+    let found = events("أعلنت الإدارة الأمريكية اليوم تأجيل زيارة مايك بنس، نائب الرئيس الأمريكي، دونالد ترامب، لإسرائيل.", "2018-01-01");
+    assert!(found.iter().all(|e| !actors(e).contains(&"person/donald-trump".to_string())), "{found:#?}");
+    assert!(found.iter().any(|e| actors(e).contains(&"person/mike-pence".to_string())), "{found:#?}");
+    // "نائب ترامب": someone of Trump's state.
+    let found = events("تأجيل زيارة نائب ترامب إلى إسرائيل.", "2018-01-01");
+    assert!(found.iter().all(|e| !actors(e).contains(&"person/donald-trump".to_string())), "{found:#?}");
+    assert!(found.iter().any(|e| countries(e) == ["ISR", "USA"]), "{found:#?}");
+}
+
+#[test]
+fn whose_decision_it_was_is_no_side() {
+    let found = events("وكان من المقرر أن يجري مايك بنس زيارة لإسرائيل منتصف ديسمبر الماضي، بعد قرار ترامب الاعتراف بالقدس.", "2018-01-01");
+    let visit = found.iter().find(|e| countries(e) == ["ISR", "USA"]).expect("the visit");
+    assert!(actors(visit).contains(&"person/mike-pence".to_string()), "{visit:#?}");
+    assert!(!actors(visit).contains(&"person/donald-trump".to_string()), "{visit:#?}");
+}
+
+#[test]
+fn a_counterpart_is_named_only_by_words_that_read_as_a_name() {
+    let e = one("وأوضح ناصر بوريطة أن مباحثاته مع نظيره الغيني اهتمت بعدد من القضايا.", "2021-03-20");
+    assert!(e.participants.iter().all(|p| p.name_ar != "اهتمت بعدد"), "{e:#?}");
+}

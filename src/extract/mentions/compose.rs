@@ -242,6 +242,19 @@ impl<'k, 'a> Composer<'k, 'a> {
             return self.title(j, t);
         }
         if let Some(p) = person_of(r) {
+            // "نائب ترامب", "مساعد بوتين": someone of the person's state, whose deputy or aide
+            // they are, not the person.
+            if r.first > 0 && a.cue(r.first - 1, |c| c == Cue::Deputy) {
+                let country = Some(kb.people[p as usize].country.as_str().into());
+                let kind = MentionKind::Actor(Actor::Office {
+                    office: Office::Minister,
+                    role: "official".into(),
+                    country,
+                    deputy: true,
+                    named: false,
+                });
+                return Step::One(Composed { kind, end: r.end, consumed: 1, name_span: (r.first - 1, r.end) });
+            }
             return Step::One(self.person(j, p));
         }
         if let Some(s) = adjective_of(r).filter(|_| reads_as_adjective(a, &self.raw, j)) {
@@ -330,6 +343,11 @@ impl<'k, 'a> Composer<'k, 'a> {
         }
         let next = self.raw.get(j + consumed);
         if let Some((p, first, last)) = named_after(kb, a, next, end) {
+            // "مايك بينس، نائب الرئيس الأمريكي، دونالد ترامب": a deputy's title set beside the
+            // person it describes names, after it, whose deputy that is: no one met.
+            if deputy && self.beside_a_person(j, head) {
+                return Step::Skip(consumed + 1);
+            }
             return Step::One(Composed {
                 kind: MentionKind::Actor(Actor::Person(p)),
                 end: last,
@@ -376,6 +394,17 @@ impl<'k, 'a> Composer<'k, 'a> {
                 Composed { kind: MentionKind::Actor(Actor::holder(title, country, deputy)), end, consumed, name_span: (r.first, r.end) }
             }
         })
+    }
+
+    /// Whether the title that is raw mention `j`, with its words from token `head` on, stands
+    /// beside a person the knowledge base knows, after a comma ("مايك بينس، نائب الرئيس"): it says
+    /// who that person is.
+    fn beside_a_person(&self, j: usize, head: usize) -> bool {
+        let a = self.a;
+        j > 0
+            && person_of(&self.raw[j - 1]).is_some()
+            && self.raw[j - 1].end + 1 == head
+            && (a.tokens[head - 1].is_punct(',') || a.tokens[head - 1].is_punct('،'))
     }
 
     /// The name, unknown to the knowledge base, of the holder of the title that is raw mention
@@ -631,11 +660,13 @@ impl<'k, 'a> Composer<'k, 'a> {
             });
         }
         // Words no list knows before a word it does ("خوسي مانويل ألباريس") are part of a name
-        // the list knows otherwise, not all of one.
+        // the list knows otherwise, not all of one; and the name has a word of some person's
+        // name ("مباحثاته مع نظيره الغيني اهتمت بعدد" goes on with a verb).
         let next = self.raw.get(j + consumed);
         if country.is_some()
             && let Some(span) = unlisted_name(kb, a, next, end)
             && next.is_none_or(|n| n.first > span.1)
+            && (span.0..span.1).any(|k| a.is_name_word(kb, k))
         {
             let kind = MentionKind::Actor(Actor::Counterpart { country, named: true });
             return Step::One(Composed { kind, end: span.1, consumed, name_span: span });
