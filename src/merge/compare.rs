@@ -159,6 +159,11 @@ impl Identity {
         if self.status == EventStatus::Proposed && day_given { EventStatus::Planned } else { self.status }
     }
 
+    /// Whether the report tells a plan: announced or proposed.
+    pub(crate) fn is_plan(&self) -> bool {
+        matches!(self.status, EventStatus::Planned | EventStatus::Proposed)
+    }
+
     /// Whether the report tells only a proposal (an invitation, a hope), not talks announced or
     /// held.
     pub(crate) fn only_proposed(&self) -> bool {
@@ -236,9 +241,16 @@ impl Identity {
     /// of the same people a month apart would be one), one stage, and no other weekday. Only
     /// such agreement lets two undated reports be one happening, and only when nothing else
     /// stored could be it, which a place named elsewhere rules out (see `Merger::undated_twin`).
+    /// A report that the happening took place, `self`, repeats a plan told before it, `other`,
+    /// where the people it names are among the plan's: the plan names the host it is to meet,
+    /// the report of the arrival often only the host's state ("يصل الأسد إلى طهران" after "يلتقي
+    /// الأسد نجاد في طهران"). Not the other way round: a plan told after a held happening of its
+    /// people may announce the next one (Macron in Beirut in August and in September 2020).
     pub(crate) fn twins(&self, other: &Identity) -> bool {
         let within = |a: &Identity, b: &Identity| a.persons.iter().all(|p| b.persons.contains(p));
-        let people = !self.persons.is_empty() && self.sides == other.sides && within(self, other) && within(other, self);
+        let plan_came_true = other.is_plan() && self.occurred() && within(self, other);
+        let people =
+            !self.persons.is_empty() && self.sides == other.sides && (within(self, other) && within(other, self) || plan_came_true);
         let place = match (self.place, other.place) {
             (Some((a, _)), Some((b, _))) => a == b || self.one_place_within_the_other(other),
             _ => self.mode != ConsultMode::Phone,

@@ -1003,3 +1003,17 @@ fn an_undated_plan_joins_the_one_held_event_it_fits_and_stays_apart_when_two_do(
     let proposal = sochi_visit(EventStatus::Proposed, None);
     assert_eq!(stored_after(&[("held", "", &held), ("proposal", "", &proposal)]).events.len(), 2);
 }
+
+#[test]
+fn an_undated_report_of_the_arrival_repeats_the_undated_plan_told_before_it_that_named_the_host() {
+    let with_the_host = sochi_visit(EventStatus::Planned, None);
+    // "Pompeo arrived in Sochi": Russia named by its state, not by Lavrov.
+    let arrived = Event { participants: vec![person("mike-pompeo", "USA"), state("RUS")], ..sochi_visit(EventStatus::Occurred, None) };
+    assert_eq!(stored_after(&[("plan", "", &with_the_host), ("arrival", "", &arrived)]).events.len(), 1);
+    // Told the other way round, the plan may announce the next visit: apart.
+    assert_eq!(stored_after(&[("arrival", "", &arrived), ("plan", "", &with_the_host)]).events.len(), 2);
+    // A plan that names only the host's state does not take a meeting with someone of it.
+    let by_state = Event { participants: vec![person("mike-pompeo", "USA"), state("RUS")], ..with_the_host.clone() };
+    let met = sochi_visit(EventStatus::Occurred, None);
+    assert_eq!(stored_after(&[("plan", "", &by_state), ("met", "", &met)]).events.len(), 2);
+}
