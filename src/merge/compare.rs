@@ -143,12 +143,45 @@ impl Identity {
         outcomes_agree(self.status, other.status)
     }
 
-    /// Whether the two statuses tell one stage of a happening: the same status, or an
-    /// announcement and the report that it took place. A hope or a proposal is not yet an
-    /// occurrence that a report without a date can be tied to.
+    /// Whether the two statuses tell one stage of a happening: the same [`stage`](Self::stage),
+    /// or an announcement and the report that it took place. A hope or a proposal that gives no
+    /// day is not yet an occurrence that a report without a date can be tied to.
     pub(crate) fn stage_agrees(&self, other: &Identity) -> bool {
         use EventStatus::{Occurred, Planned};
-        self.status == other.status || matches!((self.status, other.status), (Planned, Occurred) | (Occurred, Planned))
+        let (a, b) = (self.stage(), other.stage());
+        a == b || matches!((a, b), (Planned, Occurred) | (Occurred, Planned))
+    }
+
+    /// The status as a stage of the happening: a proposal that gives its day (a date, or a
+    /// weekday: "يزور الدوحة الثلاثاء" read as proposed) announces it as a plan does.
+    fn stage(&self) -> EventStatus {
+        let day_given = self.days.is_some() || self.weekday.is_some();
+        if self.status == EventStatus::Proposed && day_given { EventStatus::Planned } else { self.status }
+    }
+
+    /// Whether the report tells a plan: announced or proposed.
+    pub(crate) fn is_plan(&self) -> bool {
+        matches!(self.status, EventStatus::Planned | EventStatus::Proposed)
+    }
+
+    /// Whether the report tells only a proposal (an invitation, a hope), not talks announced or
+    /// held.
+    pub(crate) fn only_proposed(&self) -> bool {
+        self.status == EventStatus::Proposed
+    }
+
+    /// Whether the report tells a plan (announced or proposed) that its article dates only by
+    /// its publication day, after the day `other` gives, so that it announces another occurrence
+    /// ("Putin will visit Beijing" published after a visit told as held). A report that it was
+    /// called off or denied may come after the day it names.
+    fn announced_after(&self, other: &Identity, tolerance: i64) -> bool {
+        let plan = matches!(self.status, EventStatus::Planned | EventStatus::Proposed);
+        let last = match other.when {
+            When::Explicit(_, last, _) => last,
+            When::Published(day, true) => day,
+            _ => return false,
+        };
+        plan && matches!(self.when, When::Published(day, _) if (day - last).num_days() > tolerance)
     }
 
     /// The days the report's date gives to the day.
@@ -208,9 +241,16 @@ impl Identity {
     /// of the same people a month apart would be one), one stage, and no other weekday. Only
     /// such agreement lets two undated reports be one happening, and only when nothing else
     /// stored could be it, which a place named elsewhere rules out (see `Merger::undated_twin`).
+    /// A report that the happening took place, `self`, repeats a plan told before it, `other`,
+    /// where the people it names are among the plan's: the plan names the host it is to meet,
+    /// the report of the arrival often only the host's state ("يصل الأسد إلى طهران" after "يلتقي
+    /// الأسد نجاد في طهران"). Not the other way round: a plan told after a held happening of its
+    /// people may announce the next one (Macron in Beirut in August and in September 2020).
     pub(crate) fn twins(&self, other: &Identity) -> bool {
         let within = |a: &Identity, b: &Identity| a.persons.iter().all(|p| b.persons.contains(p));
-        let people = !self.persons.is_empty() && self.sides == other.sides && within(self, other) && within(other, self);
+        let plan_came_true = other.is_plan() && self.occurred() && within(self, other);
+        let people =
+            !self.persons.is_empty() && self.sides == other.sides && (within(self, other) && within(other, self) || plan_came_true);
         let place = match (self.place, other.place) {
             (Some((a, _)), Some((b, _))) => a == b || self.one_place_within_the_other(other),
             _ => self.mode != ConsultMode::Phone,
@@ -420,6 +460,10 @@ fn when(e: &Event) -> When {
 
 fn date(config: &MergeConfig, a: &Identity, b: &Identity) -> Step {
     let tol = config.day_tolerance_days;
+    // A plan announced after the day of the other report is of another occurrence.
+    if a.announced_after(b, tol) || b.announced_after(a, tol) {
+        return Err("date");
+    }
     let apart = |x: NaiveDate, y: NaiveDate| (x - y).num_days().abs();
     let contained = |first: NaiveDate, last: NaiveDate| {
         if (last - first).num_days() <= 31 { config.contained_month } else { config.contained_vague }

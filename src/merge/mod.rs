@@ -529,7 +529,9 @@ impl Merger {
     /// stored talks of the same people could both be its whole, and a place is what extraction
     /// gives least surely (Alaska and Anchorage, a palace and its city; c03's Kremlin talks
     /// placed in St Petersburg left the arrival in Moscow the only talks at the signing's
-    /// place), so another place does not tell one of them out. No talks told called off fit.
+    /// place), so another place does not tell one of them out. No talks told called off fit,
+    /// nor talks only proposed (an invitation to visit Cairo is not where the memoranda of a
+    /// held visit to Doha were signed: c06-026).
     fn undated_whole(&self, number: u64, identity: &Identity) -> Option<u64> {
         if identity.event_type() != EventType::Agree as i32 {
             return None;
@@ -539,6 +541,7 @@ impl Merger {
             *whole != number
                 && self.heard_lately(profile)
                 && profile.identities.iter().all(|w| identity.outcome_agrees(w))
+                && !profile.identities.iter().all(Identity::only_proposed)
                 && profile.identities.iter().any(|w| part_of::may_be_signed_at_undated(identity, w))
         };
         let mut talks = self.index.recent_of_type(identity, EventType::Consult as i32).into_iter().filter(talks_of_its_people);

@@ -379,9 +379,17 @@ fn an_undated_report_of_another_weekday_is_another_occurrence() {
 fn an_undated_report_of_a_meeting_does_not_join_a_mere_proposal() {
     let (mut merger, mut store, mut ids) = engine();
     let (dated, undated) = sochi_dated_and_undated();
-    let proposed = Event { status: EventStatus::Proposed.into(), ..dated };
+    // "Lavrov proposed meeting Pompeo in Sochi", dated only by its article: no day given.
+    let proposed = Event { status: EventStatus::Proposed.into(), date: day("2019-05-14", true), ..dated.clone() };
     run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![proposed]);
-    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated])[0].kind, UpdateKind::Created);
+    assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated.clone()])[0].kind, UpdateKind::Created);
+    // A proposal that gives its day announces the meeting as a plan does: the report joins it.
+    let (mut merger, mut store, mut ids) = engine();
+    let proposed = Event { status: EventStatus::Proposed.into(), ..dated };
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-12", "x"), vec![proposed]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![undated]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::StatusChanged, 1));
+    assert_eq!(changes[0].event.status(), EventStatus::Occurred);
 }
 
 #[test]
@@ -679,6 +687,10 @@ fn an_undated_agreement_is_part_of_the_one_stored_talks_of_its_people_at_its_pla
     assert_eq!(parent_after(vec![held(), elsewhere], signed("Rabat")), "", "two talks of its people could be its whole");
     let call = Event { mode: ConsultMode::Phone.into(), location: None, ..held() };
     assert_eq!(parent_after(vec![call], signed("Rabat")), "", "no signing over the phone");
+    // Talks only proposed (an invitation) are not where anything was signed, nor a rival.
+    assert_eq!(parent_after(vec![talks(EventStatus::Proposed, "Rabat")], signed("Rabat")), "", "talks only proposed");
+    let invitation = talks(EventStatus::Proposed, "Marrakesh");
+    assert_eq!(parent_after(vec![held(), invitation], signed("Rabat")), "ev-1", "an invitation elsewhere is no rival");
 }
 
 #[test]
@@ -913,4 +925,95 @@ fn a_summit_told_after_a_meeting_on_its_sidelines_takes_it_as_a_part_not_a_repor
     assert_eq!(store.events.len(), 2, "{changes:?}");
     let (parent, parts) = (&store.events[&1].parent_id, &store.events[&2].part_ids);
     assert_eq!((parent.as_str(), &parts[..]), ("ev-2", &["ev-1".to_string()][..]));
+}
+
+/// Lavrov and Pompeo on a visit to Sochi with `status`, dated by `date`.
+fn sochi_visit(status: EventStatus, date: Option<EventDate>) -> Event {
+    consult(status, ConsultMode::Visit, lavrov_pompeo(), date, "Sochi")
+}
+
+/// The stored events after `reports` (article id, publication day, event) come in that order.
+fn stored_after(reports: &[(&str, &str, &Event)]) -> MemoryStore {
+    let (mut merger, mut store, mut ids) = engine();
+    for (id, published, event) in reports {
+        run(&mut merger, &mut store, &mut ids, &article(id, published, id), vec![(*event).clone()]);
+    }
+    store
+}
+
+#[test]
+fn a_plan_joins_the_held_event_it_announced_in_either_order_and_the_event_is_held() {
+    // Announced on 12 May for 14 May, and announced on 10 May with no day but its article's.
+    let for_the_day = sochi_visit(EventStatus::Planned, day("2019-05-14", false));
+    let announced = sochi_visit(EventStatus::Planned, day("2019-05-10", true));
+    let held = sochi_visit(EventStatus::Occurred, day("2019-05-14", false));
+    let plan = ("plan", "2019-05-12", &for_the_day);
+    let early = ("early", "2019-05-10", &announced);
+    let report = ("held", "2019-05-14", &held);
+    for order in [[plan, early, report], [report, plan, early], [early, report, plan]] {
+        let store = stored_after(&order);
+        assert_eq!(store.events.len(), 1, "{order:?}");
+        let event = store.events.values().next().unwrap();
+        assert_eq!((event.status(), event.num_articles), (EventStatus::Occurred, 3), "held beats planned: {order:?}");
+        assert_eq!(event.date.as_ref().unwrap().start, "2019-05-14");
+    }
+}
+
+#[test]
+fn a_plan_of_another_date_stays_apart_from_the_held_event() {
+    let held = sochi_visit(EventStatus::Occurred, day("2019-05-14", false));
+    // Announced for the 20th: another occurrence, whichever comes first.
+    let for_another_day = sochi_visit(EventStatus::Planned, day("2019-05-20", false));
+    // "Lavrov will visit Sochi", published after the visit told as held: the next visit.
+    let announced_after = sochi_visit(EventStatus::Planned, day("2019-06-01", true));
+    let proposed_after = sochi_visit(EventStatus::Proposed, day("2019-06-01", true));
+    for plan in [&for_another_day, &announced_after, &proposed_after] {
+        let published = if plan.date.as_ref().unwrap().from_publication { "2019-06-01" } else { "2019-05-12" };
+        assert_eq!(stored_after(&[("held", "2019-05-14", &held), ("plan", published, plan)]).events.len(), 2, "{plan:?}");
+        assert_eq!(stored_after(&[("plan", published, plan), ("held", "2019-05-14", &held)]).events.len(), 2, "{plan:?}");
+    }
+    // A report that it was called off may come after the day it names: it is not a plan.
+    let config = MergeConfig::default();
+    let called_off = sochi_visit(EventStatus::Cancelled, day("2019-05-15", true));
+    let planned = sochi_visit(EventStatus::Planned, day("2019-05-14", false));
+    assert_eq!(compare_events(&config, &called_off, &planned).veto, None);
+    assert_eq!(compare_events(&config, &announced_after, &held).veto, Some("date"));
+}
+
+#[test]
+fn an_undated_plan_joins_the_one_held_event_it_fits_and_stays_apart_when_two_do() {
+    let plan = sochi_visit(EventStatus::Planned, None);
+    let in_may = sochi_visit(EventStatus::Occurred, day("2019-05-14", false));
+    let in_august = sochi_visit(EventStatus::Occurred, day("2019-08-15", false));
+    let store = stored_after(&[("may", "2019-05-14", &in_may), ("plan", "", &plan)]);
+    assert_eq!(store.events.len(), 1);
+    assert_eq!(store.events[&1].status(), EventStatus::Occurred);
+    // The same plan, and the held event came after it: one event too.
+    assert_eq!(stored_after(&[("plan", "", &plan), ("may", "2019-05-14", &in_may)]).events.len(), 1);
+    // Two visits that it could announce: it joins neither.
+    let store = stored_after(&[("may", "2019-05-14", &in_may), ("august", "2019-08-15", &in_august), ("plan", "", &plan)]);
+    assert_eq!(store.events.len(), 3);
+    // Undated both, the plan repeats the one undated held visit of the same people, place and mode.
+    let held = sochi_visit(EventStatus::Occurred, None);
+    assert_eq!(stored_after(&[("held", "", &held), ("plan", "", &plan)]).events.len(), 1);
+    // A proposal that gives a weekday is a plan; one that gives no day stays a mere proposal.
+    let on_tuesday =
+        Event { date: Some(EventDate { weekday: "tuesday".into(), ..Default::default() }), ..sochi_visit(EventStatus::Proposed, None) };
+    assert_eq!(stored_after(&[("held", "", &held), ("proposal", "", &on_tuesday)]).events.len(), 1);
+    let proposal = sochi_visit(EventStatus::Proposed, None);
+    assert_eq!(stored_after(&[("held", "", &held), ("proposal", "", &proposal)]).events.len(), 2);
+}
+
+#[test]
+fn an_undated_report_of_the_arrival_repeats_the_undated_plan_told_before_it_that_named_the_host() {
+    let with_the_host = sochi_visit(EventStatus::Planned, None);
+    // "Pompeo arrived in Sochi": Russia named by its state, not by Lavrov.
+    let arrived = Event { participants: vec![person("mike-pompeo", "USA"), state("RUS")], ..sochi_visit(EventStatus::Occurred, None) };
+    assert_eq!(stored_after(&[("plan", "", &with_the_host), ("arrival", "", &arrived)]).events.len(), 1);
+    // Told the other way round, the plan may announce the next visit: apart.
+    assert_eq!(stored_after(&[("arrival", "", &arrived), ("plan", "", &with_the_host)]).events.len(), 2);
+    // A plan that names only the host's state does not take a meeting with someone of it.
+    let by_state = Event { participants: vec![person("mike-pompeo", "USA"), state("RUS")], ..with_the_host.clone() };
+    let met = sochi_visit(EventStatus::Occurred, None);
+    assert_eq!(stored_after(&[("plan", "", &by_state), ("met", "", &met)]).events.len(), 2);
 }
