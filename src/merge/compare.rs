@@ -175,13 +175,12 @@ impl Identity {
     /// ("Putin will visit Beijing" published after a visit told as held). A report that it was
     /// called off or denied may come after the day it names.
     fn announced_after(&self, other: &Identity, tolerance: i64) -> bool {
-        let plan = matches!(self.status, EventStatus::Planned | EventStatus::Proposed);
         let last = match other.when {
             When::Explicit(_, last, _) => last,
             When::Published(day, true) => day,
             _ => return false,
         };
-        plan && matches!(self.when, When::Published(day, _) if (day - last).num_days() > tolerance)
+        self.is_plan() && matches!(self.when, When::Published(day, _) if (day - last).num_days() > tolerance)
     }
 
     /// The days the report's date gives to the day.
