@@ -2119,3 +2119,15 @@ fn a_counterpart_is_named_only_by_words_that_read_as_a_name() {
     let e = one("وأوضح ناصر بوريطة أن مباحثاته مع نظيره الغيني اهتمت بعدد من القضايا.", "2021-03-20");
     assert!(e.participants.iter().all(|p| p.name_ar != "اهتمت بعدد"), "{e:#?}");
 }
+
+#[test]
+fn a_tour_told_as_made_made_its_stops() {
+    let found = events("زار الشيخ نواف الأحمد دولا خليجية وعربية شملت السعودية والبحرين.", "2024-03-01");
+    for country in ["BHR", "SAU"] {
+        let visit = found.iter().find(|e| countries(e).contains(&country)).expect("a visit to each");
+        assert_eq!(status(visit), EventStatus::Occurred, "{visit:#?}");
+    }
+    // Calls that included counterparts were calls with them.
+    let found = events("أجرى الرئيس الموريتاني محمد ولد الشيخ الغزواني اتصالات هاتفية شملت نظراءه رؤساء السنغال والجزائر.", "2020-05-21");
+    assert!(found.iter().any(|e| countries(e) == ["MRT", "SEN"]), "{found:#?}");
+}

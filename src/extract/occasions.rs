@@ -141,7 +141,10 @@ pub fn place_events_of_one_occasion(events: &mut [Draft], published: Option<Naiv
 /// two do.
 fn one_person_of(events: &[Draft], k: usize, country: &str, published: Option<NaiveDate>) -> Option<Who> {
     let mut found: Option<&Who> = None;
-    let of_those_days = |&(j, e): &(usize, &Draft)| j != k && dates_agree(e, &events[k], published);
+    // Both dated to days that agree, or neither dated: a plan of no date ("a summit in Riyadh")
+    // is not the teams' meeting of the day.
+    let of_those_days =
+        |&(j, e): &(usize, &Draft)| j != k && e.date_explicit == events[k].date_explicit && dates_agree(e, &events[k], published);
     for side in events.iter().enumerate().filter(of_those_days).flat_map(|(_, e)| &e.sides) {
         let named = match &side.who {
             Who::Person { .. } => true,

@@ -60,6 +60,8 @@ struct Position {
     in_chain: bool,
     /// A stop of a tour ("جولة تشمل الإمارات وقطر"), reported on its own.
     listed: bool,
+    /// Of a tour told as made ("جولة شملت"): a stop made, not one still to come.
+    made: bool,
 }
 
 /// Reads a frame's mentions in text order, keeping what the reading of one tells the next.
@@ -75,6 +77,8 @@ struct Reader<'b, 'f, 'k, 't> {
     adjective_chain: usize,
     /// The end of the list of places a tour includes, while it goes on.
     listed_end: Option<usize>,
+    /// The stops listed so far were made ("جولة شملت"), not still to come.
+    stops_made: bool,
     /// The end of the list of topics, while it goes on.
     topic_chain_end: Option<usize>,
     /// Where the last mention read as a destination or as the place ended.
@@ -92,6 +96,7 @@ impl Builder<'_, '_> {
             last_actor_end: None,
             adjective_chain: f.pos() + 1,
             listed_end: None,
+            stops_made: false,
             topic_chain_end: None,
             place_end: None,
         };
@@ -113,9 +118,13 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         if attends && matches!(m.kind, MentionKind::Actor(_) | MentionKind::Adjective(_)) {
             return;
         }
-        if at.listed {
+        // "اتصالات شملت نظراءه رؤساء السنغال والجزائر": who a contact that goes nowhere
+        // includes are its sides.
+        let includes_people = matches!(m.kind, MentionKind::Actor(_)) && !self.f.t.trigger.takes_destination;
+        if at.listed && !includes_people {
             self.listed_end = Some(m.end);
-            self.listed_stop(m);
+            self.stops_made = at.made;
+            self.listed_stop(m, at.made);
             return;
         }
         if at.since {
@@ -218,7 +227,7 @@ impl<'f> Reader<'_, 'f, '_, '_> {
     /// "في مستهل جولة خليجية تشمل قطر وسلطنة عمان": a state (or its capital) that a journey
     /// includes is a stop still to come, a visit of its own; one more place of a state already
     /// visited is no new stop.
-    fn listed_stop(&mut self, m: &Mention) {
+    fn listed_stop(&mut self, m: &Mention, made: bool) {
         if !self.f.t.trigger.takes_destination {
             return;
         }
@@ -230,7 +239,9 @@ impl<'f> Reader<'_, 'f, '_, '_> {
         if self.roles.destinations.iter().any(|d| d.country == place.country) {
             return;
         }
-        self.roles.to_come_from.get_or_insert(self.roles.destinations.len());
+        if !made {
+            self.roles.to_come_from.get_or_insert(self.roles.destinations.len());
+        }
         self.roles.destinations.push(place);
     }
 
@@ -267,11 +278,16 @@ impl<'f> Reader<'_, 'f, '_, '_> {
     /// "تشمل قطر", "تشمل كذلك قيرغيزيا", "تشمل ثلاث دول هي كينيا": a word of inclusion at most
     /// four words before token `first`, with no punctuation between.
     fn after_includes(&self, first: usize) -> bool {
+        self.includes_at(first).is_some()
+    }
+
+    /// The word of inclusion that `after_includes` finds before token `first`.
+    fn includes_at(&self, first: usize) -> Option<usize> {
         let a = self.b.a;
         (first.saturating_sub(4).max(self.prev_end)..first)
             .rev()
             .take_while(|&k| !matches!(a.tokens[k].kind, TokenKind::Punct(_)))
-            .any(|k| a.cue(k, |c| c == Cue::Includes))
+            .find(|&k| a.cue(k, |c| c == Cue::Includes))
     }
 
     /// Where mention `m` stands, from the words between the mention read before and it.
@@ -348,6 +364,10 @@ impl<'f> Reader<'_, 'f, '_, '_> {
             since,
             in_chain: f.between.as_ref().is_none_or(|c| c.iter().any(|x| std::ptr::eq(*x, m))),
             listed: self.after_includes(m.first) || self.listed_end.is_some_and(no_word_between),
+            made: match self.includes_at(m.first) {
+                Some(k) => a.tokens[k].norm.trim_start_matches('و').starts_with("شمل"),
+                None => self.stops_made,
+            },
         }
     }
 }
