@@ -11,7 +11,7 @@ use crate::proto::{ConsultMode, EventStatus, EventType};
 
 use super::dates::{DateValue, Precision};
 use super::dedupe::{dates_agree, states_of};
-use super::events::{Draft, Place, Who};
+use super::events::{Draft, Place, Who, count_people};
 
 /// A meeting held "during the visit" takes the date and place of the last visit reported
 /// before it that shares one of its sides, and is itself part of that visit.
@@ -187,6 +187,6 @@ pub fn name_states_by_their_people(events: &mut [Draft], published: Option<Naive
                 events[k].sides[s].who = who;
             }
         }
-        events[k].named_people = events[k].sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
+        events[k].named_people = count_people(&events[k].sides);
     }
 }

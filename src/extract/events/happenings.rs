@@ -13,7 +13,7 @@ use crate::text::TokenKind;
 use super::frame::Frame;
 use super::roles::{Named, Roles};
 use super::sides::with_host;
-use super::{Builder, CAMEO_MEET, Draft, Place, Side, TriggerAt, Who, count_sides};
+use super::{Builder, CAMEO_MEET, Draft, Place, Side, TriggerAt, Who, count_people, count_sides};
 
 /// The sides of one happening and where it took place.
 type Happening = (Vec<Side>, Option<Place>);
@@ -111,7 +111,7 @@ impl Builder<'_, '_> {
                 let mut topics = topics.clone();
                 topics.retain(|c| !sides.iter().any(|s| s.country == *c) && place.as_ref().is_none_or(|l| l.country != *c));
                 topics.dedup();
-                let named_people = sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
+                let named_people = count_people(&sides);
                 Draft { mode, sides, location: place, topics, named_people, ..base }
             })
             .collect()

@@ -318,7 +318,7 @@ impl Builder<'_, '_> {
                 add_side(&mut last.sides, side);
             }
         }
-        last.named_people = last.sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count();
+        last.named_people = count_people(&last.sides);
     }
 
     /// The people tokens `range` say headed delegations: the first person named after each
@@ -571,6 +571,11 @@ pub fn count_sides(sides: &[Side]) -> usize {
         _ => a.country == b.country,
     };
     sides.iter().enumerate().filter(|&(k, s)| !sides[..k].iter().any(|earlier| same(earlier, s))).count()
+}
+
+/// How many of the sides are people the knowledge base knows (a draft's `named_people`).
+pub fn count_people(sides: &[Side]) -> usize {
+    sides.iter().filter(|s| matches!(s.who, Who::Person { .. })).count()
 }
 
 /// Adds a side: a person replaces their state's bare entry; duplicates are dropped.
