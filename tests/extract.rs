@@ -2131,3 +2131,23 @@ fn a_tour_told_as_made_made_its_stops() {
     let found = events("أجرى الرئيس الموريتاني محمد ولد الشيخ الغزواني اتصالات هاتفية شملت نظراءه رؤساء السنغال والجزائر.", "2020-05-21");
     assert!(found.iter().any(|e| countries(e) == ["MRT", "SEN"]), "{found:#?}");
 }
+
+#[test]
+fn a_title_followed_by_another_name_is_that_person_not_the_listed_holder() {
+    // The lists' foreign minister of Libya on that day is someone else: the text names who met.
+    let e = one("استقبل وزير الخارجية أحمد بن عمر اليوم السفير البريطاني لدى ليبيا لي زيغو في مكتبه.", "2023-01-01");
+    let minister = e.participants.iter().find(|p| p.country == "LBY").expect("a Libyan side");
+    assert_eq!(minister.name_ar, "أحمد بن عمر", "{e:#?}");
+    // A spelling of the holder's name keeps the holder.
+    let e = one("التقى وزير الخارجية الروسي سيرجى لافروف نظيره الأمريكي مايك بومبيو في سوتشي اليوم.", "2019-05-14");
+    assert_eq!(actors(&e), ["person/mike-pompeo", "person/sergey-lavrov"]);
+}
+
+#[test]
+fn a_surname_after_a_title_is_the_person_introduced_in_full() {
+    let text = "قال العاني إن الرئيس العراقي فؤاد معصوم سيزور تركيا قريبا. وكان الرئيس معصوم قد أنهى زيارة إلى المملكة العربية السعودية.";
+    let found = events(text, "2017-01-01");
+    let saudi = found.iter().find(|e| countries(e) == ["IRQ", "SAU"]).expect("the visit to Saudi Arabia");
+    assert_eq!(status(saudi), EventStatus::Occurred, "{saudi:#?}");
+    assert!(actors(saudi).contains(&"person/fuad-masum".to_string()), "{saudi:#?}");
+}

@@ -175,6 +175,19 @@ impl Builder<'_, '_> {
         self.a.text[self.a.tokens[f].start..self.a.tokens[e - 1].end].into()
     }
 
+    /// Whether the name a title is followed by ("وزير الخارجية أحمد بن عمر") may be a spelling of
+    /// `person`'s: it does not follow the title (a name before it may be the end of another's),
+    /// it does not begin with a given name, or a word of it is one of theirs or within their
+    /// spellings' reach. A title's holder by the lists is not the one the text names otherwise (an
+    /// acting minister, a rival government's, a list whose dates are off).
+    fn names_person(&self, m: &Mention, person: u32) -> bool {
+        let (first, end) = m.name_span;
+        first < m.first
+            || !self.a.is_name_word(self.kb, first)
+            || (first..end)
+                .any(|k| self.kb.is_word_of(person, &self.a.tokens[k].norm) || self.a.spelling_distance(self.kb, k, person).is_some())
+    }
+
     fn person_side(&self, person: u32, on: Option<NaiveDate>, name_ar: CompactString) -> Side {
         let p = &self.kb.people[person as usize];
         let role = self.office_of(person, on).map(|(_, r)| r).unwrap_or_default().into();
@@ -231,7 +244,8 @@ impl Builder<'_, '_> {
                     Some(Side::of_organisation(*organisation, *person, name_ar, role.clone()))
                 }
                 Actor::Office { office, role, country: Some(c), deputy, named } => {
-                    match self.holder(*office, c, on, m.first).filter(|_| !deputy) {
+                    let holder = self.holder(*office, c, on, m.first).filter(|&p| !deputy && (!named || self.names_person(m, p)));
+                    match holder {
                         Some(p) => Some(self.person_side(p, on, CompactString::default())),
                         None => Some(Side {
                             country: c.clone(),

@@ -87,8 +87,9 @@ pub fn mentions(kb: &Kb, a: &Analysis<'_>, home: Option<CompactString>) -> Vec<M
     let mut raw = raw::raw_mentions(kb, a);
     let home = home.or_else(|| raw::ambassadors_host(kb, a, &raw).map(|s| kb.states[s as usize].code.as_str().into()));
     raw::prefer_article_countries(kb, &mut raw, home.as_deref());
+    let titles_end: Vec<usize> = raw.iter().filter(|r| raw::title_of(r).is_some()).map(|r| r.end).collect();
     let composed = compose::Composer::new(kb, a, raw, home).compose();
-    officers_throughout(surnames::with_surnames(kb, a, composed))
+    officers_throughout(surnames::with_surnames(kb, a, composed, &titles_end))
 }
 
 /// A person the article names as an organisation's officer ("رئيس مفوضية الاتحاد الإفريقي موسى

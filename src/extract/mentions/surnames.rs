@@ -26,8 +26,10 @@ struct Introduced<'m> {
     mention: &'m Mention,
 }
 
-/// `mentions` with the later mentions by surname of the people they introduce in full.
-pub(super) fn with_surnames(kb: &Kb, a: &Analysis<'_>, mut mentions: Vec<Mention>) -> Vec<Mention> {
+/// `mentions` with the later mentions by surname of the people they introduce in full;
+/// `titles_end` holds where each title the text writes ends ("الرئيس معصوم": a surname may
+/// follow a title).
+pub(super) fn with_surnames(kb: &Kb, a: &Analysis<'_>, mut mentions: Vec<Mention>, titles_end: &[usize]) -> Vec<Mention> {
     let introduced = introductions(a, &mentions);
     if introduced.is_empty() {
         return mentions;
@@ -49,7 +51,7 @@ pub(super) fn with_surnames(kb: &Kb, a: &Analysis<'_>, mut mentions: Vec<Mention
             .iter()
             .filter_map(|form| by_first.get(form))
             .flatten()
-            .find(|p| p.after <= i && ending_at(a, &covered, i, &p.ending));
+            .find(|p| p.after <= i && ending_at(a, &covered, i, &p.ending, titles_end.contains(&i)));
         match hit {
             Some(p) => {
                 let end = i + p.ending.len();
@@ -129,13 +131,14 @@ enum Cover {
 
 /// Whether `ending`, whose first word token `i` is under one of its forms (a clitic may stand
 /// on it), goes on from there, in tokens no mention covers, as a name of its own (not the end of
-/// another full name). A one-word ending that is also a nationality adjective is the name where
-/// no definite noun before it takes the adjective ("استقبل السوداني", not "الوفد السوداني").
-fn ending_at(a: &Analysis<'_>, covered: &[Cover], i: usize, ending: &[&str]) -> bool {
+/// another full name: the word before has a meaning, or is a title, `titled`). A one-word ending
+/// that is also a nationality adjective is the name where no definite noun before it takes the
+/// adjective ("استقبل السوداني", not "الوفد السوداني").
+fn ending_at(a: &Analysis<'_>, covered: &[Cover], i: usize, ending: &[&str], titled: bool) -> bool {
     let end = i + ending.len();
     let adjective_alone = ending.len() == 1 && covered[i] == Cover::Adjective && !(i > 0 && is_definite(&a.tokens[i - 1].norm));
     let free = end <= a.tokens.len() && covered[i..end].iter().all(|&c| c == Cover::Free);
-    if !(free || adjective_alone) || (i > 0 && a.is_word(i - 1) && a.words(i - 1).is_empty()) {
+    if !(free || adjective_alone) || (i > 0 && a.is_word(i - 1) && a.words(i - 1).is_empty() && !titled) {
         return false;
     }
     (1..ending.len()).all(|k| a.tokens[i + k].norm == ending[k])
