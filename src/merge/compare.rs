@@ -18,7 +18,7 @@ use super::{
     MergeConfig,
     span::{self, Span},
 };
-use crate::proto::{ActorKind, ConsultMode, DatePrecision, Event, EventStatus, Location};
+use crate::proto::{ActorKind, ConsultMode, DatePrecision, Event, EventStatus, EventType, Location};
 
 /// A name as a number: equal names, equal symbols. Names are interned for the life of the
 /// process; they come from the knowledge base and the gazetteer, so there are a few thousand.
@@ -125,6 +125,26 @@ impl Identity {
     pub(crate) fn place_or_mode_agrees(&self, other: &Identity) -> bool {
         let place = matches!((self.place, other.place), (Some((a, _)), Some((b, _))) if a == b);
         place || (self.mode != ConsultMode::Unspecified && self.mode == other.mode)
+    }
+
+    /// Whether one of two reports of talks tells neither a place nor a mode ("Biden and Xi met",
+    /// told without where or how) and both tell the same stage and name the same people on every
+    /// side: a bare report has nothing to agree on but its people, so only the same people named
+    /// for every side, at the same stage, tie it to the other. An agreement gives no mode, so its
+    /// bareness says nothing; a report that it took place against a plan may be of the next
+    /// occurrence the plan did not name (Sánchez received in Morocco in 2022 and in 2023).
+    pub(crate) fn bare_of_the_same_people(&self, other: &Identity) -> bool {
+        let bare = |e: &Identity| e.place.is_none() && e.mode == ConsultMode::Unspecified;
+        let talks = self.event_type == EventType::Consult as i32 && other.event_type == self.event_type;
+        let every_side_named = self.sides.iter().all(|side| self.persons.iter().any(|(country, _)| country == side));
+        let within = |a: &Identity, b: &Identity| a.persons.iter().all(|p| b.persons.contains(p));
+        talks
+            && (bare(self) || bare(other))
+            && self.stage() == other.stage()
+            && every_side_named
+            && self.sides == other.sides
+            && within(self, other)
+            && within(other, self)
     }
 
     /// Whether one report names a whole country and the other a city, seat or venue in it

@@ -670,12 +670,16 @@ impl Merger {
     /// Whether undated reports fit a stored event: each is vetoed by no report of the event (the
     /// same type, sides that agree down to the people both name, no other place or mode of
     /// meeting), none tells another outcome or is dated on another weekday than the one the
-    /// report gives, and one of the same stage names the same place or gives the same mode.
+    /// report gives, and one of the same stage names the same place or gives the same mode, or,
+    /// where one of the two tells neither, names the same people on every side at the same stage
+    /// ([`Identity::bare_of_the_same_people`]).
     fn fits_undated(&self, undated: &[Identity], profile: &Profile) -> bool {
         undated.iter().all(|identity| {
             profile.identities.iter().all(|other| {
                 identity.outcome_agrees(other) && identity.weekday_agrees(other) && score(&self.config, identity, other).is_ok()
-            }) && profile.identities.iter().any(|other| identity.stage_agrees(other) && identity.place_or_mode_agrees(other))
+            }) && profile.identities.iter().any(|other| {
+                identity.stage_agrees(other) && (identity.place_or_mode_agrees(other) || identity.bare_of_the_same_people(other))
+            })
         })
     }
 

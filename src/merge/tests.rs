@@ -354,13 +354,43 @@ fn an_undated_report_stays_apart_when_two_events_fit_or_none_is_dated() {
     // Neither the place nor the mode agrees: the sides alone do not place it.
     let (mut merger, mut store, mut ids) = engine();
     run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone()]);
-    let nowhere = Event { location: None, ..undated.clone() };
+    let nowhere = Event { location: None, participants: vec![state("RUS"), state("USA")], ..undated.clone() };
     assert_eq!(run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![nowhere])[0].kind, UpdateKind::Created);
     // Another minister of the same state, or another outcome, does not fit.
     let shoigu = Event { participants: vec![person("sergei-shoigu", "RUS"), person("mike-pompeo", "USA")], ..undated.clone() };
     assert_eq!(run(&mut merger, &mut store, &mut ids, &article("c", "", "y"), vec![shoigu])[0].kind, UpdateKind::Created);
     let called_off = Event { status: EventStatus::Cancelled.into(), ..undated };
     assert_eq!(run(&mut merger, &mut store, &mut ids, &article("d", "", "y"), vec![called_off])[0].kind, UpdateKind::Created);
+}
+
+#[test]
+fn a_bare_undated_report_joins_the_one_dated_event_of_the_same_people_at_the_same_stage() {
+    // "Lavrov and Pompeo met": no place, no mode, both sides named by their people.
+    let (dated, undated) = sochi_dated_and_undated();
+    let bare = Event { location: None, ..undated };
+    let identity = Identity::of(&bare);
+    assert!(identity.bare_of_the_same_people(&Identity::of(&dated)) && Identity::of(&dated).bare_of_the_same_people(&identity));
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone()]);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![bare.clone()]);
+    assert_eq!((changes[0].kind, changes[0].number), (UpdateKind::Updated, 1));
+    // The other order: the dated report places the bare one told before it.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![bare.clone()]);
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone()]);
+    assert_eq!(store.events.len(), 1);
+    // Not at another stage (held against a plan: the plan may be of the next occurrence), not
+    // with one side named only by its state, and not for an agreement, which gives no mode.
+    let planned = Event { status: EventStatus::Planned.into(), ..dated.clone() };
+    let one_side = Event { participants: vec![person("sergey-lavrov", "RUS"), state("USA")], ..bare.clone() };
+    let agreed = |e: &Event| Event { event_type: EventType::Agree.into(), mode: ConsultMode::Unspecified.into(), ..e.clone() };
+    for (stored, report) in [(planned, bare.clone()), (dated.clone(), one_side), (agreed(&dated), agreed(&bare))] {
+        assert!(!Identity::of(&report).bare_of_the_same_people(&Identity::of(&stored)));
+        let (mut merger, mut store, mut ids) = engine();
+        run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![stored]);
+        let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![report]);
+        assert_eq!(changes[0].kind, UpdateKind::Created, "{changes:?}");
+    }
 }
 
 #[test]
