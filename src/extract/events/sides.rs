@@ -70,9 +70,11 @@ impl Builder<'_, '_> {
         // so the subject stands before it.
         let with = (f.pos() + 1..f.right).find(|&k| self.a.cue(k, |c| c == Cue::With));
         let subject_first = with.is_some_and(|w| roles.after.iter().all(|(m, _)| m.first > w)) && !roles.before.is_empty();
-        // "تقبل الملك أوراق اعتماد سفيري A و B": the ambassadors after the credentials present them
-        // to whoever is named before.
-        let no_receiver = f.t.trigger.with_each && sides.iter().all(Side::is_ambassador);
+        // "تقبل الملك أوراق اعتماد سفيري A و B", "أوراق اعتماد الإيراني مهدي سبحاني": the
+        // ambassadors, or people named under no title, after the credentials present them to
+        // whoever is named before.
+        let untitled = |s: &Side| matches!(&s.who, Who::State { role, name_ar } if role.is_empty() && !name_ar.is_empty());
+        let no_receiver = f.t.trigger.with_each && sides.iter().all(|s| s.is_ambassador() || untitled(s));
         if count_sides(&with_host(&sides, roles.destinations.first())) >= 2 && !caller && !subject_first && !no_receiver {
             return sides;
         }
@@ -270,6 +272,9 @@ impl Builder<'_, '_> {
                     None => Some(Side::state(c.clone())),
                 },
                 Actor::Counterpart { country: None, .. } => None,
+                Actor::Unlisted(c) => {
+                    Some(Side { country: c.clone(), who: Who::State { role: CompactString::default(), name_ar: self.name_ar(m) } })
+                }
                 Actor::State(c) => Some(Side::state(c.clone())),
                 Actor::Organisation(o) => Some(Side::of_organisation(*o, None, CompactString::default(), CompactString::default())),
             };

@@ -348,6 +348,18 @@ impl<'k, 'a> Composer<'k, 'a> {
             if deputy && self.beside_a_person(j, head) {
                 return Step::Skip(consumed + 1);
             }
+            // "والسفير الفلسطيني سمير الرفاعي": a name the lists give someone of another state,
+            // after a title of this one, is a namesake of this state.
+            if let Some(c) = country.as_ref().filter(|c| **c != kb.people[p as usize].country) {
+                let kind = Actor::Office {
+                    office: title.office,
+                    role: title.role_en.as_str().into(),
+                    country: Some(c.clone()),
+                    deputy,
+                    named: true,
+                };
+                return Step::One(Composed { kind: MentionKind::Actor(kind), end: last, consumed: consumed + 1, name_span: (first, last) });
+            }
             return Step::One(Composed {
                 kind: MentionKind::Actor(Actor::Person(p)),
                 end: last,
@@ -605,12 +617,46 @@ impl<'k, 'a> Composer<'k, 'a> {
         let listed = self
             .last_title
             .filter(|_| a.tokens[r.first].norm.starts_with('و') && self.out.last().is_some_and(|m| punct_gap(a, m.end, r.first)));
-        let Some(t) = listed else { return Composed::single(r, MentionKind::Adjective(s)) };
+        let Some(t) = listed else {
+            return self.named_by_adjective(j, s).unwrap_or_else(|| Composed::single(r, MentionKind::Adjective(s)));
+        };
         if let Some((p, first, last)) = named_after(kb, a, self.raw.get(j + 1), r.end) {
             return Composed { kind: MentionKind::Actor(Actor::Person(p)), end: last, consumed: 2, name_span: (first, last) };
         }
         let country = Some(code(kb, s));
         Composed::single(r, MentionKind::Actor(Actor::holder(&kb.titles[t as usize], country, false)))
+    }
+
+    /// "أوراق اعتماد الإيراني مهدي سبحاني والفلسطيني سمير الرفاعي": a definite nationality adjective
+    /// that stands as a noun (no definite noun before it for it to describe: a word the lexicon has no
+    /// meaning for, which no mention ends with) right before a name is
+    /// someone of its state. A name the lists give to someone of another state is a namesake
+    /// (Jordan's Samir Rifai is not Palestine's ambassador); one of its own state stays that person.
+    fn named_by_adjective(&self, j: usize, s: u32) -> Option<Composed> {
+        let (kb, a) = (self.kb, self.a);
+        let r = &self.raw[j];
+        let before = r.first.checked_sub(1);
+        let described = before.is_some_and(|k| {
+            a.is_word(k)
+                && is_definite(a.tokens[k].norm.trim_start_matches('و'))
+                && a.words(k).is_empty()
+                && self.out.last().is_none_or(|m| m.end != r.first)
+        });
+        if described || r.end != r.first + 1 || !is_definite(a.tokens[r.first].norm.trim_start_matches('و')) {
+            return None;
+        }
+        let country = code(kb, s);
+        let next = self.raw.get(j + 1).filter(|n| n.first == r.end);
+        let (name_span, consumed) = match next.and_then(person_of) {
+            Some(p) if kb.people[p as usize].country != country => ((r.end, next?.end), 2),
+            Some(_) => return None,
+            None => {
+                let span =
+                    unlisted_name(kb, a, self.raw.get(j + 1), r.end).filter(|&(first, _)| first == r.end && a.is_name_word(kb, first))?;
+                (span, 1)
+            }
+        };
+        Some(Composed { kind: MentionKind::Actor(Actor::Unlisted(country)), end: name_span.1, consumed, name_span })
     }
 
     /// "إلى العاصمة العراقية" with no city named after it: the capital of the adjective's state

@@ -31,6 +31,9 @@ pub enum Actor {
         country: Option<CompactString>,
         named: bool,
     },
+    /// Someone of a state that no list knows, named by the mention's `name_span` under no title
+    /// ("أوراق اعتماد الإيراني مهدي سبحاني").
+    Unlisted(CompactString),
     /// A state acting through unnamed officials, or named for its government.
     State(CompactString),
     Organisation(u32),
