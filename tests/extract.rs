@@ -2168,3 +2168,19 @@ fn a_nationality_adjective_before_a_name_is_someone_of_its_state() {
     // An adjective that describes a noun before it, or is no definite word, names no one.
     assert!(events("وصل الوفد الإيراني مهدي إلى دمشق.", "2021-06-13").iter().all(|e| e.participants.iter().all(|p| p.name_ar.is_empty())));
 }
+
+#[test]
+fn credentials_of_ambassadors_listed_after_their_sentence_are_one_ceremony_each() {
+    // The ambassadors named with their states in the lines after.
+    let text = "استقبل الملك محمد السادس اليوم بالقصر الملكي بالرباط عددا من السفراء الأجانب، الذين قدموا له أوراق اعتمادهم.\nويتعلق الأمر بالسادة\nجان ماري مويل سفير جمهورية الكونغو،\nمحمد بن عياد سفير الجمهورية التونسية.";
+    let found = events(text, "2019-01-04");
+    let mut pairs: Vec<Vec<&str>> = found.iter().map(countries).collect();
+    pairs.sort();
+    assert_eq!(pairs, [["COG", "MAR"], ["MAR", "TUN"]], "{found:#?}");
+    // The states listed after ambassadors named with none; the receiver's own state is none of them.
+    let text = "استقبل الملك محمد السادس اليوم مجموعة من السفراء الأجانب، الذين قدموا لجلالته أوراق اعتمادهم.\nوشمل هذا الاستقبال سفراء من دول مختلفة، من بينها تركيا، كندا، مما يعكس الروابط التي تجمع المغرب بهذه الدول.";
+    let found = events(text, "2025-05-14");
+    let mut pairs: Vec<Vec<&str>> = found.iter().map(countries).collect();
+    pairs.sort();
+    assert_eq!(pairs, [["CAN", "MAR"], ["MAR", "TUR"]], "{found:#?}");
+}

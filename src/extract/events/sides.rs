@@ -54,7 +54,45 @@ impl Builder<'_, '_> {
             sides.retain(|s| !(s.country == side.country && matches!(s.who, Who::State { .. })));
             sides.insert(0, side);
         }
+        if f.t.trigger.with_each && count_sides(&sides) < 2 {
+            for side in self.ambassadors_listed_after(f, &sides, on) {
+                add_side(&mut sides, side);
+            }
+        }
         sides
+    }
+
+    /// "استقبل الملك ... عددا من السفراء الأجانب، الذين قدموا له أوراق اعتمادهم. ويتعلق الأمر
+    /// بالسادة ... سفير جمهورية الكونغو، ... سفير جمهورية كوريا": credentials that name no one
+    /// presenting them are presented by the ambassadors the text lists after their sentence, until
+    /// it tells another contact by a verb: each ambassador named with a state, or each state
+    /// listed after ambassadors named with none ("سفراء من دول مختلفة، من بينها تركيا، كندا").
+    /// Never one of `sides` (who received them) or of their states.
+    fn ambassadors_listed_after(&self, f: &Frame, sides: &[Side], on: Option<NaiveDate>) -> Vec<Side> {
+        let a = self.a;
+        let from = f.sentence.end;
+        let to = (from..a.tokens.len()).find(|&k| a.trigger(k).is_some_and(|(t, _)| t.is_verb)).unwrap_or(a.tokens.len());
+        let ambassador = |m: &Mention| matches!(&m.kind, MentionKind::Actor(Actor::Office { office: Office::Ambassador, .. }));
+        let mut listed: Vec<Side> = Vec::new();
+        let mut after_plural = false;
+        for m in self.mentions_in(from, to) {
+            let side = match &m.kind {
+                MentionKind::Actor(Actor::Office { office: Office::Ambassador, country: None, .. }) => {
+                    after_plural = true;
+                    None
+                }
+                MentionKind::Actor(actor) if ambassador(m) => self.resolve(&[(m, actor.clone())], on).into_iter().next(),
+                MentionKind::StateName(st) if after_plural => Some(Side {
+                    country: self.kb.states[*st as usize].code.as_str().into(),
+                    who: Who::State { role: CompactString::const_new("ambassador"), name_ar: CompactString::default() },
+                }),
+                _ => None,
+            };
+            if let Some(side) = side.filter(|s| !s.country.is_empty() && !sides.iter().any(|r| r.country == s.country)) {
+                add_side(&mut listed, side);
+            }
+        }
+        listed
     }
 
     /// The actors after the trigger, or all the frame's actors when those after it (with the host
