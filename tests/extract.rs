@@ -2184,3 +2184,11 @@ fn credentials_of_ambassadors_listed_after_their_sentence_are_one_ceremony_each(
     pairs.sort();
     assert_eq!(pairs, [["CAN", "MAR"], ["MAR", "TUR"]], "{found:#?}");
 }
+
+#[test]
+fn the_feminine_past_of_a_verb_in_alif_maqsura_is_read() {
+    let e = one("التقت وزيرة الخارجية الألمانية أنالينا بيربوك نظيرها الأردني أيمن الصفدي.", "2023-06-10");
+    assert_eq!(actors(&e), ["person/annalena-baerbock", "person/ayman-safadi"]);
+    let e = one("وكانت الحكومة قد ألغت زيارة وزير الخارجية الإيطالي إلى ليبيا.", "2023-06-10");
+    assert_eq!(status(&e), EventStatus::Cancelled, "{e:#?}");
+}
