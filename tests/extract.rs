@@ -2192,3 +2192,15 @@ fn the_feminine_past_of_a_verb_in_alif_maqsura_is_read() {
     let e = one("وكانت الحكومة قد ألغت زيارة وزير الخارجية الإيطالي إلى ليبيا.", "2023-06-10");
     assert_eq!(status(&e), EventStatus::Cancelled, "{e:#?}");
 }
+
+#[test]
+fn a_delegation_described_before_its_nationality_is_of_that_state() {
+    for text in ["وصل وفد أمني مصري إلى الخرطوم ظهر اليوم.", "وصل وفد أمني رفيع المستوى من جمهورية مصر العربية إلى الخرطوم ظهر اليوم."]
+    {
+        let e = one(text, "2022-01-11");
+        assert_eq!(countries(&e), ["EGY", "SDN"], "{text}: {e:#?}");
+    }
+    // A capital after words that describe the delegation is where it went, not whose it is: a
+    // delegation of no state named makes no side.
+    assert_eq!(events("وقبل أن يتوجه إلى روسيا، زار الوفد الإفريقي كييف.", "2023-06-16"), []);
+}

@@ -727,9 +727,22 @@ impl<'k, 'a> Composer<'k, 'a> {
         let mut states: Vec<(usize, usize, u32)> = Vec::new();
         let mut k = j + 1;
         let mut at = self.raw[j].end;
+        // "وفد أمني مصري", "الوفد البرلماني العراقي": up to three adjectives of relation that
+        // describe the agent (none the lexicon has a meaning for) may stand before its nationality
+        // adjective; "وفد رفيع المستوى من مصر": its standing before "من" and a state's name.
+        let describing = |from: usize, n: &RawMention| {
+            let gap: Vec<&str> = (from..n.first).map(|k| a.tokens[k].norm.as_str()).collect();
+            let relation = |w: &str| ["ي", "يه", "يا", "يين", "يون"].iter().any(|end| w.ends_with(end));
+            let plain = (from..n.first).all(|k| a.is_word(k) && a.words(k).is_empty() && relation(&a.tokens[k].norm));
+            match gap.as_slice() {
+                [.., "رفيع", "المستوي", "من"] => gap.len() <= 4,
+                _ => (1..=3).contains(&gap.len()) && plain && adjective_of(n).is_some(),
+            }
+        };
         while let Some(n) = self.raw.get(k) {
             let joined = n.first == at
                 || (states.is_empty() && n.first == at + 1 && a.tokens[at].norm == "من")
+                || (states.is_empty() && describing(at, n))
                 || (!states.is_empty() && punct_gap(a, at, n.first));
             let Some(s) = adjective_of(n).or_else(|| genitive_state(kb, n)).filter(|_| joined) else { break };
             states.push((n.first, n.end, s));
