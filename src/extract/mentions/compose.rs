@@ -731,13 +731,16 @@ impl<'k, 'a> Composer<'k, 'a> {
         // describe the agent (none the lexicon has a meaning for) may stand before its nationality
         // adjective; "وفد رفيع المستوى من مصر": its standing before "من" and a state's name.
         let describing = |from: usize, n: &RawMention| {
-            let gap: Vec<&str> = (from..n.first).map(|k| a.tokens[k].norm.as_str()).collect();
-            let relation = |w: &str| ["ي", "يه", "يا", "يين", "يون"].iter().any(|end| w.ends_with(end));
-            let plain = (from..n.first).all(|k| a.is_word(k) && a.words(k).is_empty() && relation(&a.tokens[k].norm));
-            match gap.as_slice() {
-                [.., "رفيع", "المستوي", "من"] => gap.len() <= 4,
-                _ => (1..=3).contains(&gap.len()) && plain && adjective_of(n).is_some(),
+            let len = n.first.saturating_sub(from);
+            let word = |k: usize| a.tokens[k].norm.as_str();
+            if (3..=4).contains(&len) && [word(n.first - 3), word(n.first - 2), word(n.first - 1)] == ["رفيع", "المستوي", "من"]
+            {
+                return true;
             }
+            let relation = |w: &str| ["ي", "يه", "يا", "يين", "يون"].iter().any(|end| w.ends_with(end));
+            (1..=3).contains(&len)
+                && adjective_of(n).is_some()
+                && (from..n.first).all(|k| a.is_word(k) && a.words(k).is_empty() && relation(word(k)))
         };
         while let Some(n) = self.raw.get(k) {
             let joined = n.first == at
