@@ -144,8 +144,7 @@ fn host_country(visit: &Identity) -> Option<Symbol> {
 /// travels to Washington for the tripartite meeting") is no such meeting: it is the summit's
 /// own report. Where both give their days, the part is linked to the summit ([`is_part_of`]).
 pub fn beside_the_summit(part: &Identity, whole: &Identity) -> bool {
-    let people_of_both = part.sides().iter().all(|&side| names_anyone_of(part, side));
-    on_sidelines(part, whole) && people_of_both
+    on_sidelines(part, whole) && part.sides().iter().all(|&side| names_anyone_of(part, side))
 }
 
 /// Whether `part` is a bilateral meeting of two sides of the summit `whole`, at its place.
