@@ -13,7 +13,8 @@
 //! the stream [`clock`], not an earlier occurrence of the same sides, nor an event whose people
 //! the stream has told meeting in another country since its last report ([`recurrence`]), nor
 //! an event whose articles name another holder of an office its article names ([`holders`]: the
-//! people of the day). The stored event itself is always
+//! people of the day), nor a stored summit of which it tells two leaders meeting on the
+//! sidelines ([`part_of::beside_the_summit`]). The stored event itself is always
 //! [`fold`]ed from its reports (kept as a [`Tally`], so an update adds one report), so it does not
 //! depend on the order articles arrive in.
 //!
@@ -620,7 +621,8 @@ impl Merger {
     }
 
     /// Whether the undated report `identity` of an article fits stored event `number`, which no
-    /// other report of that article is in and which was heard lately.
+    /// other report of that article is in and which was heard lately, and of which it tells no
+    /// meeting on the sidelines ([`part_of::beside_the_summit`]).
     fn fits_undated_report(&self, article_id: &str, identity: &Identity, number: u64) -> bool {
         let profile = &self.profiles[&number];
         !profile.articles.contains(article_id)
@@ -628,6 +630,7 @@ impl Merger {
             && self.fits_undated(std::slice::from_ref(identity), profile)
             && !self.met_elsewhere_since(article_id, identity, number)
             && !self.of_another_day(article_id, number)
+            && !profile.identities.iter().any(|summit| part_of::beside_the_summit(identity, summit))
     }
 
     /// Whether a stored event may have been heard within the configured days of the stream
@@ -638,10 +641,11 @@ impl Merger {
     }
 
     /// The stored event of undated reports only, heard lately, that a dated report places, if
-    /// exactly one fits it and it fits no stored dated event but those the report `links` to: it joins the report
-    /// as it would have, had it come after it (an announcement is often undated, the report of
-    /// the day dated). When two fit, either may be of an earlier occurrence that no dated report
-    /// told.
+    /// exactly one fits it (none of its reports a meeting on the sidelines of the summit the
+    /// report tells: [`part_of::beside_the_summit`]) and it fits no stored dated event but those
+    /// the report `links` to: it joins the report as it would have, had it come after it (an
+    /// announcement is often undated, the report of the day dated). When two fit, either may be
+    /// of an earlier occurrence that no dated report told.
     fn undated_placed_by(&self, article_id: &str, identity: &Identity, links: &[(u64, f32)]) -> Option<u64> {
         let report =
             Profile { identities: vec![identity.clone()], articles: FxHashSet::from_iter([article_id.to_string()]), ..Default::default() };
@@ -661,6 +665,7 @@ impl Merger {
                 && self.fits_undated(&undated.identities, &report)
                 && !self.met_elsewhere_since(article_id, identity, *n)
                 && !self.of_another_day(article_id, *n)
+                && !undated.identities.iter().any(|meeting| part_of::beside_the_summit(meeting, identity))
                 && fits_only_this(undated)
         });
         let first = fitting.next()?;

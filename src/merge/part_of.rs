@@ -136,6 +136,17 @@ fn host_country(visit: &Identity) -> Option<Symbol> {
     hosts.next().is_none().then_some(host).flatten()
 }
 
+/// Whether `part` tells a meeting of two leaders on the sidelines of the summit `whole` tells
+/// ([`on_sidelines`]), whatever days they give, naming someone of each of its two sides: a
+/// meeting of the summit's people at its place, told as a visit or talks of their own, is a
+/// part of the summit, never another report of it (Erdogan's talks with Rouhani before the
+/// Tehran summit of 2018). A journey to the summit that names nobody of the host ("Shoukry
+/// travels to Washington for the tripartite meeting") is no such meeting: it is the summit's
+/// own report. Where both give their days, the part is linked to the summit ([`is_part_of`]).
+pub fn beside_the_summit(part: &Identity, whole: &Identity) -> bool {
+    on_sidelines(part, whole) && part.sides().iter().all(|&side| names_anyone_of(part, side))
+}
+
 /// Whether `part` is a bilateral meeting of two sides of the summit `whole`, at its place.
 fn on_sidelines(part: &Identity, whole: &Identity) -> bool {
     let same_place = matches!((part.place(), whole.place()), (Some((a, _)), Some((b, _))) if a == b);

@@ -957,6 +957,30 @@ fn a_summit_told_after_a_meeting_on_its_sidelines_takes_it_as_a_part_not_a_repor
     assert_eq!((parent.as_str(), &parts[..]), ("ev-2", &["ev-1".to_string()][..]));
 }
 
+/// Erdogan in Tehran with `host` (Rouhani, or Iran by its state), planned and undated.
+fn erdogan_in_tehran(host: Participant) -> Event {
+    let who = vec![holder("recep-tayyip-erdogan", "TUR", "president"), host];
+    Event { location: in_tehran(), ..consult(EventStatus::Planned, ConsultMode::Visit, who, None, "") }
+}
+
+#[test]
+fn an_undated_meeting_on_the_sidelines_of_a_summit_is_no_report_of_it_in_either_order() {
+    // Erdogan's talks with Rouhani on the sidelines of the 2018 Tehran summit, told undated.
+    let (mut merger, mut store, mut ids) = engine_with_the_2018_summit();
+    let changes = run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![erdogan_in_tehran(rouhani())]);
+    assert_eq!((changes[0].kind, store.events.len()), (UpdateKind::Created, 2), "{changes:?}");
+    // Told before the summit: the dated summit does not place it.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("b", "", "y"), vec![erdogan_in_tehran(rouhani())]);
+    let summit = tehran_summit(Some(rouhani()), day("2018-09-07", false));
+    let changes = run(&mut merger, &mut store, &mut ids, &article("a", "2018-09-06", "x"), vec![summit]);
+    assert_eq!((changes[0].kind, store.events.len()), (UpdateKind::Created, 2), "{changes:?}");
+    // Erdogan's journey to the summit, naming nobody of the host, is a report of it.
+    let (mut merger, mut store, mut ids) = engine_with_the_2018_summit();
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "z"), vec![erdogan_in_tehran(state("IRN"))]);
+    assert_eq!((changes[0].kind, changes[0].number, store.events.len()), (UpdateKind::Updated, 1, 1), "{changes:?}");
+}
+
 /// Lavrov and Pompeo on a visit to Sochi with `status`, dated by `date`.
 fn sochi_visit(status: EventStatus, date: Option<EventDate>) -> Event {
     consult(status, ConsultMode::Visit, lavrov_pompeo(), date, "Sochi")
