@@ -21,7 +21,7 @@ import itertools
 import sys
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from merge_why import persons, run, sides, status, undated  # noqa: E402
+from merge_why import persons, print_table, run, sides, status, undated  # noqa: E402
 
 
 def place(e):
@@ -164,13 +164,7 @@ def main():
                 alone[why] += 1
             if "--pairs" in sys.argv:
                 print(f"{x['id']} ~ {y['id']}: {why}")
-    total = sum(tally.values(), collections.Counter())
-    names = [b.rstrip("/").rsplit("/", 1)[-1] for b in batches]
-    print("| why apart | " + " | ".join(names) + " | total | the only field |")
-    print("|---" * (len(batches) + 3) + "|")
-    for why, n in total.most_common():
-        print(f"| {why} | " + " | ".join(str(tally[b][why]) for b in batches) + f" | {n} | {alone[why] or ''} |")
-    print("| **all split pairs** | " + " | ".join(str(sum(tally[b].values())) for b in batches) + f" | {sum(total.values())} | |")
+    print_table("why apart", batches, tally, alone)
 
 
 if __name__ == "__main__":

@@ -144,13 +144,20 @@ def main():
             tally[batch][why] += 1
             if "--pairs" in sys.argv:
                 print(f"{x['id']} ~ {y['id']}: {why}")
+    print_table("why", batches, tally)
+
+
+def print_table(heading, batches, tally, alone=None):
+    """The markdown table of `tally` (batch -> Counter of reasons): one row per reason, one column
+    per batch, the total, and, given `alone` (reason -> count), a last column of those counts."""
     total = sum(tally.values(), collections.Counter())
     names = [b.rstrip("/").rsplit("/", 1)[-1] for b in batches]
-    print("| why | " + " | ".join(names) + " | total |")
-    print("|---" * (len(batches) + 2) + "|")
+    extra = lambda cell: f" {cell} |" if alone is not None else ""  # noqa: E731
+    print(f"| {heading} | " + " | ".join(names) + " | total |" + extra("the only field"))
+    print("|---" * (len(batches) + 2 + (alone is not None)) + "|")
     for why, n in total.most_common():
-        print(f"| {why} | " + " | ".join(str(tally[b][why]) for b in batches) + f" | {n} |")
-    print("| **all split pairs** | " + " | ".join(str(sum(tally[b].values())) for b in batches) + f" | {sum(total.values())} |")
+        print(f"| {why} | " + " | ".join(str(tally[b][why]) for b in batches) + f" | {n} |" + extra((alone or {}).get(why) or ""))
+    print("| **all split pairs** | " + " | ".join(str(sum(tally[b].values())) for b in batches) + f" | {sum(total.values())} |" + extra(""))
 
 
 if __name__ == "__main__":
