@@ -19,6 +19,18 @@ pub struct Analysis<'a> {
     /// Per token: its form in `forms`.
     form_of: Vec<u32>,
     forms: &'a FormCache,
+    /// Tokens that are written as a name although their form is also a lexicon word (see
+    /// [`written_as_name`]), in order: the lexicon's meaning does not apply to them.
+    names: Vec<usize>,
+}
+
+/// "منيف علي حسين", "الدكتور علي الزناتي": the preposition على and the name علي normalise alike,
+/// but the name is written with a final ي, and the word after it is no word the lexicon knows.
+fn written_as_name(text: &str, tokens: &[Token], known: impl Fn(usize) -> bool, i: usize) -> bool {
+    let t = &tokens[i];
+    t.norm == "علي"
+        && text[t.start..t.end].ends_with('\u{064A}')
+        && tokens.get(i + 1).is_some_and(|n| n.kind == TokenKind::Word && !known(i + 1))
 }
 
 impl<'a> Analysis<'a> {
@@ -32,10 +44,15 @@ impl<'a> Analysis<'a> {
         let as_hits = |(len, words): (usize, Vec<Word>)| {
             (len, words.into_iter().map(|word| WordHit { word, future: false, pronoun: false }).collect())
         };
+        let known = |k: usize| !forms.words(form_of[k]).is_empty();
+        let names: Vec<usize> = (0..tokens.len()).filter(|&i| known(i) && written_as_name(text, &tokens, known, i)).collect();
         let phrases = (0..tokens.len())
-            .map(|i| if forms.opens_lexicon_phrase(form_of[i]) { kb.phrase_at(keys, i).map(as_hits) } else { None })
+            .map(|i| {
+                let opens = forms.opens_lexicon_phrase(form_of[i]) && names.binary_search(&i).is_err();
+                if opens { kb.phrase_at(keys, i).map(as_hits) } else { None }
+            })
             .collect();
-        Analysis { text, tokens, sentences, phrases, form_of, forms }
+        Analysis { text, tokens, sentences, phrases, form_of, forms, names }
     }
 
     /// Token `i`'s keys for the knowledge base's matchers (none past the end).
@@ -50,6 +67,9 @@ impl<'a> Analysis<'a> {
 
     /// What the lexicon says token `i` is (nothing past the end).
     pub fn words(&self, i: usize) -> &[WordHit] {
+        if self.names.binary_search(&i).is_ok() {
+            return &[];
+        }
         self.form_of.get(i).map_or(&[], |&f| self.forms.words(f))
     }
 

@@ -8,7 +8,7 @@ use crate::extract::analysis::Analysis;
 use crate::kb::{Cue, Entity, Kb, Office, Organisation, PlaceKind};
 use crate::text::is_definite;
 
-use super::names::{named_after, unlisted_name, unlisted_name_before};
+use super::names::{conjoined, named_after, unlisted_name, unlisted_name_before};
 use super::raw::{Raw, RawMention, adjective_of, article_on_name, genitive_state, person_of, state_of_locality, title_of};
 use super::{Actor, Mention, MentionKind};
 
@@ -475,9 +475,13 @@ impl<'k, 'a> Composer<'k, 'a> {
             end = host_end;
             consumed += 1;
         }
-        let second_post = self.out.last().is_some_and(|m| {
-            m.end == self.raw[j].first && matches!(m.kind, MentionKind::Actor(Actor::Person(_) | Actor::Office { country: Some(_), .. }))
-        });
+        // A title joined by "و" is the next item of a list, not a second post ("رئيس البرلمان
+        // المصري علي عبد العال والأمين العام لجامعة الدول العربية").
+        let second_post = !conjoined(&a.tokens[self.raw[j].first].norm)
+            && self.out.last().is_some_and(|m| {
+                m.end == self.raw[j].first
+                    && matches!(m.kind, MentionKind::Actor(Actor::Person(_) | Actor::Office { country: Some(_), .. }))
+            });
         if second_post {
             return Some(Step::Skip(consumed));
         }

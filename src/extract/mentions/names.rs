@@ -48,11 +48,16 @@ pub(super) fn unlisted_name(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>
         ["لل", "بال", "كال"].iter().any(|p| w.starts_with(p))
     };
     let bare = |k: usize| a.is_word(k) && a.words(k).is_empty() && !prefixed(k) && !crate::text::is_relative(&a.tokens[k].norm);
-    let last = (first..stop).take_while(|&k| bare(k)).take(5).last()? + 1;
+    // "ديفيد مالباس لحل الخلافات": "ل" on a word before a definite one is a purpose, after the
+    // name.
+    let purpose = |k: usize| {
+        a.tokens[k].norm.trim_start_matches('و').starts_with('ل') && a.tokens.get(k + 1).is_some_and(|t| t.norm.starts_with("ال"))
+    };
+    let last = (first..stop).take_while(|&k| bare(k) && !(k > first && purpose(k))).take(5).last()? + 1;
     let len = last - first;
     let opening = &a.tokens[first].norm;
     let plain_opening = !opening.starts_with(['و', 'ل']) && !opening.starts_with("ال") || a.is_name_word(kb, first);
-    let ends = last == stop || !bare(last);
+    let ends = last == stop || !bare(last) || purpose(last);
     // "وزير الداخلية، صباح اليوم": a given name before a day is the time of day.
     let time_of_day = last < a.tokens.len() && a.cue(last, |c| matches!(c, Cue::RelDay(_) | Cue::Weekday(_)));
     let one_name = len == 1 && a.is_name_word(kb, first) && !time_of_day;
@@ -61,7 +66,7 @@ pub(super) fn unlisted_name(kb: &Kb, a: &Analysis<'_>, next: Option<&RawMention>
 
 /// Whether a title's first word carries the conjunction "و" ("ووزيرة", "والسفير", "ورئيس"),
 /// not a title that begins with the letter ("وزير", "وكيل", "والي", "ولي العهد").
-fn conjoined(norm: &str) -> bool {
+pub(super) fn conjoined(norm: &str) -> bool {
     norm.starts_with('و') && !["وزير", "وكيل", "والي", "ولي"].iter().any(|t| norm.starts_with(t))
 }
 
@@ -72,13 +77,15 @@ fn conjoined(norm: &str) -> bool {
 /// some person's given name or after courtesy words ("سعادة السيد جورج فيوري رئيس مجلس الشيوخ"),
 /// with a comma or none before the title.
 pub(super) fn unlisted_name_before(kb: &Kb, a: &Analysis<'_>, after: usize, head: usize) -> Option<(usize, usize)> {
+    // A title joined by "و" opens the next item of a list; the name before it is the item
+    // before's ("وزير الصناعة الأردني يوسف الشمالي والقائم بالأعمال العراقي", "الحرب، داود يحيى
+    // إبراهيم، ووزير الاقتصاد", "الناطق باسم الحكومة، الدكتور سومانا بوبكر، ووزيرة الطاقة").
+    if a.tokens.get(head).is_some_and(|t| conjoined(&t.norm)) {
+        return None;
+    }
     // "التقى الدكتور جابر عصفور، وزير الثقافة": a comma may stand between the name and its
-    // title when a word opens the name, not a mention or a comma, and "و" does not join the
-    // title, which make it an item of a list ("الحرب، داود يحيى إبراهيم، ووزير الاقتصاد",
-    // "الناطق باسم الحكومة، الدكتور سومانا بوبكر، ووزيرة الطاقة": the name is the title before's).
-    let comma = head > after
-        && (a.tokens[head - 1].is_punct(',') || a.tokens[head - 1].is_punct('،'))
-        && !a.tokens.get(head).is_some_and(|t| conjoined(&t.norm));
+    // title when a word opens the name, not a mention or a comma.
+    let comma = head > after && (a.tokens[head - 1].is_punct(',') || a.tokens[head - 1].is_punct('،'));
     let end = if comma { head - 1 } else { head };
     let bare = |k: usize| a.is_word(k) && a.words(k).is_empty();
     let first = (after..end).rev().take_while(|&k| bare(k)).take(5).last()?;

@@ -30,7 +30,7 @@ struct Introduced<'m> {
 /// `titles_end` holds where each title the text writes ends ("الرئيس معصوم": a surname may
 /// follow a title).
 pub(super) fn with_surnames(kb: &Kb, a: &Analysis<'_>, mut mentions: Vec<Mention>, titles_end: &[usize]) -> Vec<Mention> {
-    let introduced = introductions(a, &mentions);
+    let introduced = introductions(kb, a, &mentions);
     if introduced.is_empty() {
         return mentions;
     }
@@ -74,13 +74,17 @@ pub(super) fn with_surnames(kb: &Kb, a: &Analysis<'_>, mut mentions: Vec<Mention
 
 /// The people named in full (two words or more) and the ending each is found again by; an
 /// ending two people share names neither.
-fn introductions<'m>(a: &'m Analysis<'_>, mentions: &'m [Mention]) -> Vec<Introduced<'m>> {
+fn introductions<'m>(kb: &Kb, a: &'m Analysis<'_>, mentions: &'m [Mention]) -> Vec<Introduced<'m>> {
     // Ending → the first introduction with it, or `None` once two people share it.
     let mut first: FxHashMap<Vec<&str>, Option<&Mention>> = FxHashMap::default();
     let mut order = Vec::new();
     for m in mentions {
-        let named = matches!(m.kind, MentionKind::Actor(Actor::Person(_) | Actor::Office { named: true, .. }));
-        let Some(ending) = named.then(|| ending(a, m.name_span)).flatten() else { continue };
+        let country = match &m.kind {
+            MentionKind::Actor(Actor::Person(p)) => Some(kb.people[*p as usize].country.as_str()),
+            MentionKind::Actor(Actor::Office { named: true, country, .. }) => Some(country.as_deref().unwrap_or_default()),
+            _ => None,
+        };
+        let Some(ending) = country.and_then(|c| ending(a, m.name_span, FAMILY_FIRST.contains(&c))) else { continue };
         match first.get_mut(&ending) {
             Some(seen) => {
                 if seen.is_some_and(|p| p.kind != m.kind) {
@@ -102,14 +106,22 @@ fn introductions<'m>(a: &'m Analysis<'_>, mentions: &'m [Mention]) -> Vec<Introd
         .collect()
 }
 
+/// States whose people's names are written family name first ("شي جين بينغ" is Xi, "مون جاي
+/// إن" Moon).
+const FAMILY_FIRST: &[&str] = &["CHN", "KOR", "PRK", "TWN"];
+
 /// The ending of the full name in tokens `first..end` that a later mention may use alone: from
 /// the last particle on ("ولد مرزوك"), a compound's last two words ("عبد الله"), else the last
-/// word; never the whole name, never a word the lexicon has a meaning for.
-fn ending<'a>(a: &'a Analysis<'_>, (first, end): (usize, usize)) -> Option<Vec<&'a str>> {
+/// word, or the first where the family name comes first (`family_first`: "شي"); never the whole
+/// name, never a word the lexicon has a meaning for.
+fn ending<'a>(a: &'a Analysis<'_>, (first, end): (usize, usize), family_first: bool) -> Option<Vec<&'a str>> {
     if end < first + 2 || !(first..end).all(|k| a.is_word(k)) {
         return None;
     }
     let word = |k: usize| a.tokens[k].norm.as_str();
+    if family_first {
+        return (a.words(first).is_empty() && word(first).chars().count() >= 2).then(|| vec![word(first)]);
+    }
     let particle = (first + 1..end - 1).rev().find(|&k| PARTICLES.contains(&word(k)));
     let start = match particle {
         Some(k) => k,
