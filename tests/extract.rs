@@ -2204,3 +2204,52 @@ fn a_delegation_described_before_its_nationality_is_of_that_state() {
     // delegation of no state named makes no side.
     assert_eq!(events("وقبل أن يتوجه إلى روسيا، زار الوفد الإفريقي كييف.", "2023-06-16"), []);
 }
+
+#[test]
+fn the_name_ali_written_with_ya_is_part_of_a_name_not_the_preposition() {
+    let e = one("استقبل وزير الخارجية الأردني أيمن الصفدي القائم بالأعمال العراقي في عمان منيف علي حسين.", "2023-04-30");
+    assert!(e.participants.iter().any(|p| p.country == "IRQ" && p.name_ar == "منيف علي حسين"), "{e:#?}");
+    // على, written with alif maqsura, stays the preposition.
+    let e = one("التقى وزير الخارجية الأردني أيمن الصفدي على هامش القمة نظيره المصري سامح شكري.", "2023-04-30");
+    assert_eq!(countries(&e), ["EGY", "JOR"], "{e:#?}");
+}
+
+#[test]
+fn a_title_joined_by_and_takes_no_name_before_it_and_is_no_second_post() {
+    // The name before "والقائم بالأعمال" is the minister's, not the chargé's.
+    let e = one("التقى رئيس الوزراء العراقي وزير الصناعة والتجارة الأردني يوسف الشمالي والقائم بالأعمال الكويتي في عمان.", "2023-04-30");
+    assert!(!e.participants.iter().any(|p| p.country == "KWT" && p.name_ar == "يوسف الشمالي"), "{e:#?}");
+    // "والأمين العام" after a named speaker is the next one met, not a second post of the speaker.
+    let e = events(
+        "والتقى الرئيس الصيني شي جين بينغ برئيس البرلمان المصري علي عبد العال، والأمين العام لجامعة الدول العربية نبيل العربي على التوالي.",
+        "2016-01-22",
+    );
+    let met: Vec<Vec<&str>> = e.iter().map(countries).collect();
+    assert_eq!(met, [vec!["CHN", "EGY"], vec!["", "CHN"]], "{e:#?}");
+}
+
+#[test]
+fn a_chinese_or_korean_leader_is_named_again_by_the_family_name_first() {
+    let found = events("وصل الرئيس الصيني شي جين بينغ إلى القاهرة. والتقى شي أمس برئيس الوزراء المصري شريف إسماعيل.", "2016-01-22");
+    assert!(
+        found.iter().any(|e| countries(e) == ["CHN", "EGY"]
+            && actors(e).iter().any(|a| a.contains("xi-jinping"))
+            && e.mode() != ConsultMode::Phone),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn an_unlisted_name_ends_before_a_purpose() {
+    let e = one("التقى وزير الخزانة الأميركي ستيفن منوشين مع رئيس البنك الدولي ديفيد مالباس لحل الخلافات حول السد.", "2019-12-10");
+    assert!(e.participants.iter().any(|p| p.name_ar == "ديفيد مالباس"), "{e:#?}");
+}
+
+#[test]
+fn a_meeting_with_an_envoy_takes_place_where_the_envoy_serves() {
+    let e = one("استقبل وزير الشؤون الخارجية الموريتاني اليوم السفير الصيني لدى بلادنا.", "2023-04-30");
+    assert_eq!(e.location.as_ref().map(|l| l.country.as_str()), Some("MRT"), "{e:#?}");
+    // A call with an envoy is placed nowhere.
+    let e = one("تلقى وزير الخارجية المصري اتصالا هاتفيا من السفير الأمريكي.", "2023-04-30");
+    assert_eq!(e.location, None, "{e:#?}");
+}

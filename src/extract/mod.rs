@@ -7,6 +7,7 @@ mod cities;
 mod dateline;
 mod dates;
 mod dedupe;
+mod envoys;
 mod events;
 mod forms;
 mod home;
@@ -143,6 +144,7 @@ impl Extractor {
         if let Some(state) = home.as_deref().and_then(|code| self.kb.state(code)) {
             home::place_visits_at_home(&mut events, state);
         }
+        envoys::place_meetings_with_envoys(&mut events, &self.kb);
         cities::name_the_city(&mut events, &self.kb, &mentions);
         occasions::date_and_place_meetings_during_visits(&mut events);
         occasions::date_and_place_agreements(&mut events, published);

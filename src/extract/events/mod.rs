@@ -73,6 +73,16 @@ impl Side {
         }
     }
 
+    /// Whether the side is a state's envoy to another: an ambassador, a chargé d'affaires or a
+    /// consul (not a permanent representative, who serves at an organisation).
+    pub fn is_envoy(&self) -> bool {
+        let role = match &self.who {
+            Who::Person { role, .. } | Who::State { role, .. } => role,
+            Who::Organisation { .. } => return false,
+        };
+        matches!(role.as_str(), "ambassador" | "chargé d'affaires" | "consul general" | "consul")
+    }
+
     /// Whether the side is an ambassador whose holder is unknown (who presents credentials).
     pub fn is_ambassador(&self) -> bool {
         matches!(&self.who, Who::State { role, .. } if role == "ambassador")
