@@ -7,7 +7,8 @@
 //! from a scan, and are compared through their [`Profile`] in memory (the distinct identities of
 //! their reports and the articles behind them), so deciding reads nothing from the store. A report that joins two stored events that do not contradict each other shows
 //! they are one: the older absorbs the newer (MERGED). A report without any date joins the one
-//! dated stored event it fits, if only one does (see [`Merger`]'s `place_undated`), and a dated
+//! dated stored event it fits, if only one does, or the several it fits where they are days of
+//! one happening that their dates kept apart (see [`Merger`]'s `place_undated`), and a dated
 //! report takes the stored undated events it is the only dated fit of, so the order of the two
 //! does not matter (`undated_placed_by`). An undated report joins only events heard lately by
 //! the stream [`clock`], not an earlier occurrence of the same sides, nor an event whose people
@@ -346,21 +347,21 @@ impl Merger {
         // The stored events of its type and sides within its dates (none when it gives no date):
         // those it may join, and those of its type it may be a part of, looked up once.
         let same_type = self.index.candidates(&identity);
-        let links = if identity.is_undated() {
-            self.place_undated(&report.article_id, &identity).into_iter().map(|number| (number, 0.0)).collect()
+        let mut joined: Vec<u64> = if identity.is_undated() {
+            self.place_undated(&report.article_id, &identity)
         } else {
             let mut links = self.links(&report.article_id, &identity, &same_type);
             let placed = self.undated_placed_by(&report.article_id, &identity, &links);
             links.extend(placed.into_iter().map(|number| (number, 0.0)));
-            links
-        };
-        // Join the best, and every other that agrees with all of those joined (then they are one).
-        let mut joined: Vec<u64> = Vec::new();
-        for (number, _) in links {
-            if joined.iter().all(|other| self.consistent(&self.profiles[other], &self.profiles[&number])) {
-                joined.push(number);
+            // Join the best, and every other that agrees with all of those joined (then they are one).
+            let mut joined: Vec<u64> = Vec::new();
+            for (number, _) in links {
+                if joined.iter().all(|other| self.consistent(&self.profiles[other], &self.profiles[&number])) {
+                    joined.push(number);
+                }
             }
-        }
+            joined
+        };
         joined.sort_unstable();
 
         let Some(&survivor) = joined.first() else {
@@ -579,20 +580,48 @@ impl Merger {
     /// place it in time; failing one, the [`undated_twin`](Self::undated_twin) of the report.
     /// An undated report is read as news: when several dated events fit, only those dated to the
     /// day compete, and an event dated no finer than a month or a year (a visit "in 2014" that
-    /// an article recalls) gives way to the one happening that is.
-    fn place_undated(&self, article_id: &str, identity: &Identity) -> Option<u64> {
+    /// an article recalls) gives way to the one happening that is. Where those dated to the day
+    /// are the days of one happening ([`days_of_one_happening`](Self::days_of_one_happening)),
+    /// the report joins them all, and they are one.
+    fn place_undated(&self, article_id: &str, identity: &Identity) -> Vec<u64> {
         let fitting: Vec<u64> =
             self.index.dated_candidates(identity).into_iter().filter(|n| self.fits_undated_report(article_id, identity, *n)).collect();
-        let dated_to_the_day = |n: &&u64| self.profiles[*n].identities.iter().any(Identity::dated_to_the_day);
+        let dated_to_the_day = |n: &u64| self.profiles[n].identities.iter().any(Identity::dated_to_the_day);
         match fitting[..] {
-            [] => self.undated_twin(article_id, identity),
-            [one] => Some(one),
+            [] => self.undated_twin(article_id, identity).into_iter().collect(),
+            [one] => vec![one],
             _ => {
-                let mut news = fitting.iter().filter(dated_to_the_day);
-                let (Some(&one), None) = (news.next(), news.next()) else { return None };
-                Some(one)
+                let news: Vec<u64> = fitting.into_iter().filter(dated_to_the_day).collect();
+                if news.len() == 1 || self.days_of_one_happening(&news) { news } else { Vec::new() }
             }
         }
+    }
+
+    /// Whether stored dated events are days of one happening that their dates alone kept apart
+    /// (the first and the third day of a visit, each told by its own article): each has a report
+    /// that it took place on a day it gives (its date, or its publication day), those days make
+    /// the span of one happening, no article told two of them, no report of one vetoes a report
+    /// of another but for the date, and each two have reports that name the same place and
+    /// people (as a day beyond a stored span joins it: [`within_span`](Self::within_span)). The
+    /// days a plan announces are not days of the happening: two plans of one visit that give
+    /// two days may be the visit and the meeting within it.
+    fn days_of_one_happening(&self, numbers: &[u64]) -> bool {
+        let held_days = |n: &u64| -> Option<Span> {
+            self.profiles[n]
+                .identities
+                .iter()
+                .filter(|i| i.occurred())
+                .filter_map(|i| i.days().or_else(|| i.published_day().map(|d| (d, d))))
+                .fold(None, |cover, days| span::cover(cover, Some(days)))
+        };
+        let days = numbers.iter().map(held_days).try_fold(None, |cover, days| days.map(|days| span::cover(cover, Some(days))));
+        let one = |a: &Profile, b: &Profile| {
+            a.articles.is_disjoint(&b.articles)
+                && a.identities.iter().all(|x| b.identities.iter().all(|y| score_within_span(&self.config, x, y).is_ok()))
+                && a.identities.iter().any(|x| b.identities.iter().any(|y| x.place_and_people_agree(y)))
+        };
+        days.flatten().is_some_and(span::fits_a_happening)
+            && numbers.iter().enumerate().all(|(i, a)| numbers[i + 1..].iter().all(|b| one(&self.profiles[a], &self.profiles[b])))
     }
 
     /// The stored event of undated reports that an undated report repeats: one of its reports

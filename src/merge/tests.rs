@@ -364,6 +364,38 @@ fn an_undated_report_stays_apart_when_two_events_fit_or_none_is_dated() {
 }
 
 #[test]
+fn an_undated_report_that_fits_two_days_of_one_visit_makes_them_one_event() {
+    let (dated, undated) = sochi_dated_and_undated();
+    let third_day = Event { date: day("2019-05-16", false), ..dated.clone() };
+    // The first and the third day of the visit, each told by its own article: two days apart,
+    // beyond the tolerance, so two events until a report of the visit with no date fits both.
+    let (mut merger, mut store, mut ids) = engine();
+    run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![dated.clone()]);
+    run(&mut merger, &mut store, &mut ids, &article("b", "2019-05-16", "x"), vec![third_day.clone()]);
+    assert_eq!(store.events.len(), 2);
+    let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "y"), vec![undated.clone()]);
+    assert_eq!((changes[0].kind, changes[0].number, changes[0].merged), (UpdateKind::Merged, 1, Some(2)));
+    assert_eq!(store.events.len(), 1);
+    assert_eq!(store.events[&1].span.as_ref().unwrap().end, "2019-05-16", "the event spans both days");
+    // Not days of one happening: another place, days a week or more apart, or plans that
+    // announce two days (a visit and the meeting within it).
+    let in_moscow = Event { location: Some(Location { name_en: "Moscow".into(), ..Default::default() }), ..third_day.clone() };
+    let a_week_on = Event { date: day("2019-05-21", false), ..dated.clone() };
+    let plan = |e: &Event| Event { status: EventStatus::Planned.into(), ..e.clone() };
+    let placeless = Event { location: None, mode: ConsultMode::Visit.into(), ..undated.clone() };
+    for (first, second, report) in
+        [(&dated, &in_moscow, &placeless), (&dated, &a_week_on, &undated), (&plan(&dated), &plan(&third_day), &plan(&undated))]
+    {
+        let (mut merger, mut store, mut ids) = engine();
+        run(&mut merger, &mut store, &mut ids, &article("a", "2019-05-14", "x"), vec![first.clone()]);
+        run(&mut merger, &mut store, &mut ids, &article("b", "2019-05-16", "x"), vec![second.clone()]);
+        let changes = run(&mut merger, &mut store, &mut ids, &article("c", "", "y"), vec![report.clone()]);
+        assert_eq!(changes[0].kind, UpdateKind::Created, "{changes:?}");
+        assert_eq!(store.events.len(), 3);
+    }
+}
+
+#[test]
 fn a_bare_undated_report_joins_the_one_dated_event_of_the_same_people_at_the_same_stage() {
     // "Lavrov and Pompeo met": no place, no mode, both sides named by their people.
     let (dated, undated) = sochi_dated_and_undated();
