@@ -19,9 +19,6 @@ pub struct Analysis<'a> {
     /// Per token: its form in `forms`.
     form_of: Vec<u32>,
     forms: &'a FormCache,
-    /// Tokens that are written as a name although their form is also a lexicon word (see
-    /// [`written_as_name`]), in order: the lexicon's meaning does not apply to them.
-    names: Vec<usize>,
 }
 
 /// "منيف علي حسين", "الدكتور علي الزناتي": the preposition على and the name علي normalise alike,
@@ -38,21 +35,24 @@ impl<'a> Analysis<'a> {
     pub fn new(kb: &Kb, text: &'a str, forms: &'a mut FormCache) -> Analysis<'a> {
         let tokens = tokenize(text);
         let sentences = sentences(&tokens);
-        let form_of: Vec<u32> = tokens.iter().map(|t| forms.form_of(kb, t)).collect();
+        let mut form_of: Vec<u32> = tokens.iter().map(|t| forms.form_of(kb, t)).collect();
+        // A word written as a name is the name, whatever else its form is to the lexicon.
+        let names: Vec<usize> = {
+            let known = |k: usize| !forms.words(form_of[k]).is_empty();
+            (0..tokens.len()).filter(|&i| written_as_name(text, &tokens, known, i) && known(i)).collect()
+        };
+        for i in names {
+            form_of[i] = forms.as_name(form_of[i]);
+        }
         let forms: &FormCache = forms;
         let keys = |k: usize| form_of.get(k).map_or(&[][..], |&f| forms.keys(f));
         let as_hits = |(len, words): (usize, Vec<Word>)| {
             (len, words.into_iter().map(|word| WordHit { word, future: false, pronoun: false }).collect())
         };
-        let known = |k: usize| !forms.words(form_of[k]).is_empty();
-        let names: Vec<usize> = (0..tokens.len()).filter(|&i| known(i) && written_as_name(text, &tokens, known, i)).collect();
         let phrases = (0..tokens.len())
-            .map(|i| {
-                let opens = forms.opens_lexicon_phrase(form_of[i]) && names.binary_search(&i).is_err();
-                if opens { kb.phrase_at(keys, i).map(as_hits) } else { None }
-            })
+            .map(|i| if forms.opens_lexicon_phrase(form_of[i]) { kb.phrase_at(keys, i).map(as_hits) } else { None })
             .collect();
-        Analysis { text, tokens, sentences, phrases, form_of, forms, names }
+        Analysis { text, tokens, sentences, phrases, form_of, forms }
     }
 
     /// Token `i`'s keys for the knowledge base's matchers (none past the end).
@@ -67,9 +67,6 @@ impl<'a> Analysis<'a> {
 
     /// What the lexicon says token `i` is (nothing past the end).
     pub fn words(&self, i: usize) -> &[WordHit] {
-        if self.names.binary_search(&i).is_ok() {
-            return &[];
-        }
         self.form_of.get(i).map_or(&[], |&f| self.forms.words(f))
     }
 

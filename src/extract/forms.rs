@@ -37,6 +37,8 @@ pub struct FormCache {
     scratch: String,
     /// (form, person) → how far the form is from a spelling of the person's one-word names.
     spellings: RefCell<FxHashMap<(u32, u32), Option<usize>>>,
+    /// Form → the same form written as a name (`as_name`).
+    names: FxHashMap<u32, u32>,
 }
 
 /// What one distinct form offers: ranges into the cache's `keys` and `hits`.
@@ -70,6 +72,7 @@ impl Default for FormCache {
             hits: Vec::new(),
             scratch: String::new(),
             spellings: RefCell::default(),
+            names: FxHashMap::default(),
         }
     }
 }
@@ -105,6 +108,20 @@ impl FormCache {
         });
         self.index.insert(token.norm.clone(), form);
         form
+    }
+
+    /// Form `form` written as a name: the same keys, and nothing the lexicon says of it ("علي"
+    /// the name, not the preposition على).
+    pub(super) fn as_name(&mut self, form: u32) -> u32 {
+        if let Some(&name) = self.names.get(&form) {
+            return name;
+        }
+        let name = self.forms.len() as u32;
+        let of = &self.forms[form as usize];
+        let plain = Form { keys: of.keys.clone(), words: 0..0, opens_phrase: of.opens_phrase, ..Form::default() };
+        self.forms.push(plain);
+        self.names.insert(form, name);
+        name
     }
 
     /// Form `form`'s keys for the knowledge base's matchers.
